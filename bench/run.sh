@@ -1,0 +1,12 @@
+#!/bin/sh
+# Runs the benchmarks (make bench). Not part of make test: timings on a
+# shared machine are reported as ratios against a baseline run alongside.
+# usage: bench/run.sh BUILD_DIR SIMSA_BINARY
+set -u
+build=$1
+data=${SIMSA_BENCH_DATA:-../shared/data/ko-arena-hard}
+if [ ! -f "$data/outputs.jsonl" ]; then
+	echo "bench: no data at $data (set SIMSA_BENCH_DATA to a ko-arena-hard copy); skipped"
+	exit 0
+fi
+"$build/bench/bench_import" "$data" 3

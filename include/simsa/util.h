@@ -1,0 +1,34 @@
+/* util — small shared helpers: hashing, hex, time stamps, checked numbers. */
+#ifndef SIMSA_UTIL_H
+#define SIMSA_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simsa/err.h"
+
+#define HASH_LEN 32 /* BLAKE2b-256 (libsodium crypto_generichash) */
+
+/* BLAKE2b-256 of data. */
+void hash_bytes(const void *data, size_t len, unsigned char out[HASH_LEN]);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
+void hex_encode(const unsigned char *in, size_t n, char *out);
+
+/* Current UTC time as "2026-11-29T06:40:00Z" (out: at least 21 bytes). */
+void time_now_utc(char out[32]);
+
+/* Parses a whole decimal integer in [min, max]; false on anything else. */
+bool parse_long(const char *s, long min, long max, long *out);
+
+/* True if s (len bytes) is valid UTF-8 (no surrogates, no overlongs).
+ * On false, *bad_at is the byte offset of the first invalid sequence. */
+bool utf8_valid(const char *s, size_t len, size_t *bad_at);
+
+/* Reads a whole file of at most max bytes into a new NUL-terminated buffer
+ * (*out, caller frees). */
+int read_file(const char *path, size_t max, char **out, size_t *len,
+	      struct simsa_err *err) __attribute__((warn_unused_result));
+
+#endif

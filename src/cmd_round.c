@@ -1,0 +1,373 @@
+/* cmd_round — `simsa init` and `simsa status`. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "simsa/assets.h"
+#include "simsa/cli.h"
+#include "simsa/rubric.h"
+#include "simsa/store.h"
+#include "simsa/util.h"
+
+#define RUBRIC_MAX_BYTES (1u << 20)
+
+struct loaded_rubric {
+	const char *source;
+	char *text;
+	size_t len;
+	struct rubric *rubric;
+};
+
+static int load_rubric(const char *path, struct loaded_rubric *lr, struct simsa_err *err)
+{
+	const struct asset *builtin = NULL;
+
+	lr->source = path;
+	if (strncmp(path, "builtin:", 8) == 0) {
+		builtin = asset_find(path + 8);
+		if (!builtin)
+			return err_set(err, "%s: no such built-in rubric", path);
+		lr->text = malloc(builtin->len + 1);
+		if (!lr->text)
+			return err_set(err, "out of memory");
+		memcpy(lr->text, builtin->data, builtin->len + 1);
+		lr->len = builtin->len;
+	} else if (read_file(path, RUBRIC_MAX_BYTES, &lr->text, &lr->len, err) < 0) {
+		return -1;
+	}
+	if (!utf8_valid(lr->text, lr->len, NULL))
+		return err_set(err, "%s: not valid UTF-8", path);
+	return rubric_parse(lr->text, lr->len, path, &lr->rubric, err);
+}
+
+static void release_rubrics(struct loaded_rubric *lr, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(lr[i].text);
+		rubric_free(&lr[i].rubric);
+	}
+}
+
+static int check_title(const char *title, struct simsa_err *err)
+{
+	size_t n = strlen(title);
+
+	if (n == 0 || strspn(title, " \t") == n)
+		return err_set(err, "--title: empty");
+	if (n > 200)
+		return err_set(err, "--title: longer than 200 bytes");
+	if (!utf8_valid(title, n, NULL))
+		return err_set(err, "--title: not valid UTF-8");
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)title[i] < 0x20 || title[i] == 0x7f)
+			return err_set(err, "--title: contains a control character");
+	return 0;
+}
+
+int round_init(const char *path, const char *title, char **rubric_paths, int n_rubrics,
+	       struct simsa_err *err)
+{
+	static const char *const defaults[] = { "builtin:rubrics/expert.rubric",
+						"builtin:rubrics/user.rubric" };
+	struct loaded_rubric lr[2] = { { 0 } };
+	struct store *st = NULL;
+	char *tmp = NULL;
+	int n = 0, rc = -1;
+
+	if (check_title(title, err) < 0)
+		return -1;
+	if (access(path, F_OK) == 0)
+		return err_set(err, "%s: already exists; a round file is never overwritten", path);
+	if (n_rubrics > 2)
+		return err_set(err, "--rubric: at most two rubrics (expert and user)");
+	for (int i = 0; i < (n_rubrics ? n_rubrics : 2); i++) {
+		if (load_rubric(n_rubrics ? rubric_paths[i] : defaults[i], &lr[n], err) < 0) {
+			n++;
+			goto out;
+		}
+		n++;
+		if (n == 2 && lr[0].rubric->component == lr[1].rubric->component) {
+			err_set(err, "%s: a second %s rubric (the first is %s)", lr[1].source,
+				rubric_component_name(lr[1].rubric->component), lr[0].source);
+			goto out;
+		}
+	}
+	/* Build the round under a temporary name and link it into place only
+	 * when complete, so no one ever sees a half-made round. */
+	tmp = malloc(strlen(path) + 32);
+	if (!tmp) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	snprintf(tmp, strlen(path) + 32, "%s.init-%08x", path, randombytes_random());
+	if (store_create(tmp, title, &st, err) < 0)
+		goto out;
+	if (store_begin(st, err) < 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		unsigned char h[HASH_LEN];
+
+		hash_bytes(lr[i].text, lr[i].len, h);
+		if (store_put_rubric(st, rubric_component_name(lr[i].rubric->component),
+				     lr[i].source, lr[i].text, lr[i].len, h, err) < 0)
+			goto out;
+	}
+	if (store_commit(st, err) < 0)
+		goto out;
+	store_close(&st);
+	if (link(tmp, path) < 0) {
+		err_set(err, "%s: cannot create: %s", path,
+			errno == EEXIST ? "already exists" : strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	store_close(&st);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	release_rubrics(lr, n);
+	return rc;
+}
+
+int cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "title", required_argument, NULL, 't' },
+		{ "rubric", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	char *rubrics[3];
+	const char *title = NULL;
+	struct simsa_err err;
+	int n = 0, c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "t:r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': title = optarg; break;
+		case 'r':
+			if (n == 2)
+				return cli_usage_error("init", "at most two --rubric files");
+			rubrics[n++] = optarg;
+			break;
+		case 'h': cli_help("init", stdout); return EXIT_OK;
+		default: return cli_usage_error("init", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("init", "expected one ROUND.db");
+	if (!title)
+		return cli_usage_error("init", "--title is required");
+	if (round_init(argv[optind], title, rubrics, n, &err) < 0)
+		return cli_fail(&err);
+	printf("created %s\n", argv[optind]);
+	return EXIT_OK;
+}
+
+/* ---- status ---- */
+
+struct missing_ctx {
+	json_t *list;
+	long need;
+};
+
+static int add_missing(void *ctx, const char *prompt_id, long have)
+{
+	struct missing_ctx *m = ctx;
+
+	json_array_append_new(m->list, json_pack("{s:s, s:I, s:I}", "prompt", prompt_id,
+						 "have", (json_int_t)have, "need",
+						 (json_int_t)m->need));
+	return 0;
+}
+
+static int add_entrant(void *ctx, const char *name, long outputs)
+{
+	json_array_append_new(ctx, json_pack("{s:s, s:I}", "name", name, "outputs",
+					     (json_int_t)outputs));
+	return 0;
+}
+
+static json_t *rubric_json(struct store *st, const char *component, struct simsa_err *err)
+{
+	struct rubric *r = NULL;
+	char *text = NULL;
+	size_t len;
+	json_t *j;
+	int found = store_get_rubric(st, component, &text, &len, err);
+
+	if (found <= 0)
+		return found < 0 ? NULL : json_null();
+	if (rubric_parse(text, len, component, &r, err) < 0) {
+		free(text);
+		return NULL;
+	}
+	j = json_pack("{s:i, s:i}", "points", r->points, "criteria", (int)r->n_criteria);
+	rubric_free(&r);
+	free(text);
+	return j;
+}
+
+static const char *state_name(enum round_state s)
+{
+	return s == ROUND_OPEN ? "open" : s == ROUND_CLOSED ? "closed" : "draft";
+}
+
+/* Everything status reports, as one JSON value (also the source of the
+ * text form, so the two never disagree). */
+static json_t *status_json(struct store *st, struct simsa_err *err)
+{
+	struct round_info ri;
+	struct store_counts c;
+	struct missing_ctx m;
+	json_t *j, *entrants, *problems, *exp, *usr;
+
+	if (store_round_info(st, &ri, err) < 0 || store_counts(st, &c, err) < 0)
+		return NULL;
+	exp = rubric_json(st, "expert", err);
+	usr = exp ? rubric_json(st, "user", err) : NULL;
+	if (!exp || !usr) {
+		json_decref(exp);
+		return NULL;
+	}
+	entrants = json_array();
+	m.list = json_array();
+	m.need = c.entrants;
+	problems = json_array();
+	if (store_each_entrant(st, add_entrant, entrants, err) < 0 ||
+	    store_each_incomplete_prompt(st, add_missing, &m, err) < 0) {
+		json_decref(entrants);
+		json_decref(m.list);
+		json_decref(problems);
+		json_decref(exp);
+		json_decref(usr);
+		return NULL;
+	}
+	if (json_is_null(exp) && json_is_null(usr))
+		json_array_append_new(problems, json_string("no rubric"));
+	if (c.entrants < 2)
+		json_array_append_new(problems, json_string("fewer than two entrants"));
+	if (c.prompts == 0)
+		json_array_append_new(problems, json_string("no prompts"));
+	if (c.prompts_incomplete > 0)
+		json_array_append_new(problems, json_sprintf("%ld prompts lack an output from "
+							     "every entrant", c.prompts_incomplete));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:{s:o, s:o}, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
+		      "round_id", ri.round_id, "title", ri.title, "created_at", ri.created_at,
+		      "state", state_name(ri.state), "schema_version", ri.schema_version,
+		      "rubrics", "expert", exp, "user", usr,
+		      "entrants", (json_int_t)c.entrants, "prompts", (json_int_t)c.prompts,
+		      "outputs", (json_int_t)c.outputs,
+		      "outputs_expected", (json_int_t)c.outputs_expected,
+		      "per_entrant", entrants, "missing_outputs", m.list, "problems", problems);
+	if (!j)
+		err_set(err, "out of memory");
+	return j;
+}
+
+static void print_rubric(const char *component, json_t *r)
+{
+	if (json_is_null(r))
+		printf("  %-7s none\n", component);
+	else if (json_integer_value(json_object_get(r, "criteria")) > 0)
+		printf("  %-7s %lld points, %lld criteria\n", component,
+		       json_integer_value(json_object_get(r, "points")),
+		       json_integer_value(json_object_get(r, "criteria")));
+	else
+		printf("  %-7s %lld points, pairwise preference\n", component,
+		       json_integer_value(json_object_get(r, "points")));
+}
+
+static void print_status_text(json_t *j)
+{
+	json_t *v, *miss = json_object_get(j, "missing_outputs");
+	size_t i;
+
+#define S(k) json_string_value(json_object_get(j, k))
+#define I(k) json_integer_value(json_object_get(j, k))
+	printf("round     %s\n", S("title"));
+	printf("id        %s (created %s, schema %lld)\n", S("round_id"), S("created_at"),
+	       I("schema_version"));
+	printf("state     %s\n", S("state"));
+	printf("rubrics\n");
+	print_rubric("expert", json_object_get(json_object_get(j, "rubrics"), "expert"));
+	print_rubric("user", json_object_get(json_object_get(j, "rubrics"), "user"));
+	printf("entrants  %lld\n", I("entrants"));
+	json_array_foreach(json_object_get(j, "per_entrant"), i, v)
+		printf("  %-24s %lld outputs\n", json_string_value(json_object_get(v, "name")),
+		       json_integer_value(json_object_get(v, "outputs")));
+	printf("prompts   %lld\n", I("prompts"));
+	printf("outputs   %lld of %lld\n", I("outputs"), I("outputs_expected"));
+	json_array_foreach(miss, i, v) {
+		if (i == 10) {
+			printf("  ... and %zu more prompts lacking outputs\n",
+			       json_array_size(miss) - 10);
+			break;
+		}
+		printf("  missing: prompt %s has %lld of %lld outputs\n",
+		       json_string_value(json_object_get(v, "prompt")),
+		       json_integer_value(json_object_get(v, "have")),
+		       json_integer_value(json_object_get(v, "need")));
+	}
+	if (json_array_size(json_object_get(j, "problems")) == 0) {
+		printf("ready     all inputs present\n");
+	} else {
+		json_array_foreach(json_object_get(j, "problems"), i, v)
+			printf("to do     %s\n", json_string_value(v));
+	}
+#undef S
+#undef I
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	enum out_format fmt = FMT_TEXT;
+	struct simsa_err err;
+	struct store *st = NULL;
+	json_t *j;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!cli_parse_format(optarg, &fmt))
+				return cli_usage_error("status", "--format: text or json, not '%s'",
+						       optarg);
+			break;
+		case 'h': cli_help("status", stdout); return EXIT_OK;
+		default: return cli_usage_error("status", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("status", "expected one ROUND.db");
+	if (store_open(argv[optind], &st, &err) < 0)
+		return cli_fail(&err);
+	j = status_json(st, &err);
+	store_close(&st);
+	if (!j)
+		return cli_fail(&err);
+	if (fmt == FMT_JSON) {
+		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		printf("%s\n", s);
+		free(s);
+	} else {
+		print_status_text(j);
+	}
+	json_decref(j);
+	return EXIT_OK;
+}

@@ -1,0 +1,648 @@
+/* store — the round file (see include/simsa/store.h). The only SQL in simsa. */
+#include "simsa/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "simsa/util.h"
+
+#define APPLICATION_ID 0x53494d53 /* "SIMS" */
+#define BUSY_TIMEOUT_MS 5000      /* per SQLite wait */
+#define BEGIN_DEADLINE_S 120      /* total wait for the write lock */
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	bool in_tx;
+};
+
+/* Migration i takes a file from user_version i to i + 1. Never edit one that
+ * has shipped: add the next. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the round, its rubrics and inputs, frozen once open. */
+	"CREATE TABLE round ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  round_id TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft','open','closed')),"
+	"  created_at TEXT NOT NULL);"
+	"CREATE TABLE rubric ("
+	"  component TEXT PRIMARY KEY CHECK (component IN ('expert','user')),"
+	"  source TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  hash BLOB NOT NULL CHECK (length(hash) = 32));"
+	"CREATE TABLE entrant ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  team TEXT, model TEXT, endpoint TEXT, api_key_env TEXT,"
+	"  params TEXT, system TEXT, aliases TEXT);"
+	"CREATE TABLE prompt ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ext_id TEXT NOT NULL UNIQUE,"
+	"  category TEXT NOT NULL,"
+	"  prompt TEXT NOT NULL,"
+	"  system TEXT, reference TEXT);"
+	"CREATE TABLE output ("
+	"  id INTEGER PRIMARY KEY,"
+	"  prompt_id INTEGER NOT NULL REFERENCES prompt(id),"
+	"  entrant_id INTEGER NOT NULL REFERENCES entrant(id),"
+	"  text TEXT NOT NULL,"
+	"  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+	"  origin TEXT NOT NULL CHECK (origin IN ('import','generate')),"
+	"  created_at TEXT NOT NULL,"
+	"  UNIQUE (prompt_id, entrant_id));"
+	"CREATE INDEX output_entrant ON output(entrant_id);"
+	"CREATE TABLE import_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,"
+	"  file_hash BLOB NOT NULL, records INTEGER NOT NULL);"
+	/* The file itself refuses changes to the inputs once the round is open,
+	 * whoever writes to it. */
+	"CREATE TRIGGER freeze_rubric_i BEFORE INSERT ON rubric WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_rubric_u BEFORE UPDATE ON rubric WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_rubric_d BEFORE DELETE ON rubric WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_entrant_i BEFORE INSERT ON entrant WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_entrant_u BEFORE UPDATE ON entrant WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_entrant_d BEFORE DELETE ON entrant WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_prompt_i BEFORE INSERT ON prompt WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_prompt_u BEFORE UPDATE ON prompt WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_prompt_d BEFORE DELETE ON prompt WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_output_i BEFORE INSERT ON output WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_output_u BEFORE UPDATE ON output WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_output_d BEFORE DELETE ON output WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	/* A round only moves forward: draft -> open -> closed. */
+	"CREATE TRIGGER round_forward BEFORE UPDATE OF state ON round"
+	"  WHEN NOT ((OLD.state = 'draft' AND NEW.state = 'open') OR"
+	"            (OLD.state = 'open' AND NEW.state = 'closed') OR OLD.state = NEW.state)"
+	"  BEGIN SELECT RAISE(ABORT, 'a round cannot go back to an earlier state'); END;"
+	"CREATE TRIGGER round_keep BEFORE DELETE ON round"
+	"  BEGIN SELECT RAISE(ABORT, 'the round record cannot be deleted'); END;",
+};
+#define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+_Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
+
+static int db_err(struct store *st, struct simsa_err *err, const char *what)
+{
+	return err_set(err, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+}
+
+static int exec(struct store *st, const char *sql, struct simsa_err *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(err, "%s: %s", st->path, msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
+		   struct simsa_err *err)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return db_err(st, err, "prepare");
+	return 0;
+}
+
+/* Runs a prepared statement that returns no rows, then finalizes it. */
+static int step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
+		     struct simsa_err *err)
+{
+	int rc = sqlite3_step(stmt);
+
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_err(st, err, what);
+	return 0;
+}
+
+static void bind_opt(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+static long pragma_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	long v = -1;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+static int connect(const char *path, int flags, struct store **out,
+		   struct simsa_err *err)
+{
+	struct store *st = calloc(1, sizeof *st);
+
+	if (!st)
+		return err_set(err, "out of memory");
+	st->path = strdup(path);
+	if (!st->path) {
+		free(st);
+		return err_set(err, "out of memory");
+	}
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		err_set(err, "%s: cannot open: %s", path,
+			st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(&st);
+		return -1;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	*out = st;
+	return 0;
+}
+
+/* Settings for a file known to be ours. WAL is kept in the file; the others
+ * hold per connection. */
+static int configure(struct store *st, struct simsa_err *err)
+{
+	return exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
+		    "PRAGMA journal_mode = WAL;", err);
+}
+
+void store_close(struct store **stp)
+{
+	struct store *st = *stp;
+
+	if (!st)
+		return;
+	if (st->in_tx)
+		store_rollback(st);
+	sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+	*stp = NULL;
+}
+
+int store_begin(struct store *st, struct simsa_err *err)
+{
+	time_t start = time(NULL);
+
+	/* The busy handler waits inside each attempt; SQLite can still report
+	 * BUSY at once in some WAL situations, so keep trying until the
+	 * deadline rather than pass "database is locked" to a person. */
+	for (;;) {
+		int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+		if (rc == SQLITE_OK) {
+			st->in_tx = true;
+			return 0;
+		}
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			return db_err(st, err, "cannot start a transaction");
+		if (time(NULL) - start > BEGIN_DEADLINE_S)
+			return err_set(err, "%s: another process has held the round "
+				       "file for over %d seconds; try again", st->path,
+				       BEGIN_DEADLINE_S);
+		sqlite3_sleep(1 + (int)randombytes_uniform(20));
+	}
+}
+
+int store_commit(struct store *st, struct simsa_err *err)
+{
+	int rc;
+
+	/* With the write lock held (BEGIN IMMEDIATE) COMMIT can only be busy
+	 * while readers block a checkpoint; the busy handler covers that. */
+	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		db_err(st, err, "cannot commit");
+		store_rollback(st);
+		return -1;
+	}
+	st->in_tx = false;
+	return 0;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = false;
+}
+
+/* Brings the file up to STORE_SCHEMA_VERSION, one migration per
+ * transaction, re-reading the version under the write lock so two
+ * processes opening an old file at once migrate it once. */
+static int migrate(struct store *st, struct simsa_err *err)
+{
+	for (;;) {
+		long v = pragma_int(st, "PRAGMA user_version");
+
+		if (v < 0)
+			return db_err(st, err, "cannot read schema version");
+		if (v > STORE_SCHEMA_VERSION)
+			return err_set(err, "%s: schema version %ld is newer than this "
+				       "simsa understands (%d); upgrade simsa", st->path, v,
+				       STORE_SCHEMA_VERSION);
+		if (v == STORE_SCHEMA_VERSION)
+			return 0;
+		if (store_begin(st, err) < 0)
+			return -1;
+		v = pragma_int(st, "PRAGMA user_version");
+		if (v >= 0 && v < STORE_SCHEMA_VERSION) {
+			char set[64];
+
+			snprintf(set, sizeof set, "PRAGMA user_version = %ld", v + 1);
+			if (exec(st, migrations[v], err) < 0 || exec(st, set, err) < 0) {
+				store_rollback(st);
+				return err_prefix(err, "migration to schema %ld", v + 1);
+			}
+		}
+		if (store_commit(st, err) < 0)
+			return -1;
+	}
+}
+
+int store_create(const char *path, const char *title, struct store **out,
+		 struct simsa_err *err)
+{
+	struct store *st = NULL;
+	unsigned char rid[16];
+	char rid_hex[33], now[32], sql[64];
+	sqlite3_stmt *stmt;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		return err_set(err, "%s: cannot create: %s", path, strerror(errno));
+	close(fd);
+	if (connect(path, SQLITE_OPEN_READWRITE, &st, err) < 0)
+		goto fail_unlink;
+	snprintf(sql, sizeof sql, "PRAGMA application_id = %d", APPLICATION_ID);
+	if (exec(st, sql, err) < 0 || configure(st, err) < 0 || migrate(st, err) < 0)
+		goto fail;
+	randombytes_buf(rid, sizeof rid);
+	hex_encode(rid, sizeof rid, rid_hex);
+	time_now_utc(now);
+	if (store_begin(st, err) < 0)
+		goto fail;
+	if (prepare(st, "INSERT INTO round (one, round_id, title, created_at) "
+		    "VALUES (1, ?, ?, ?)", &stmt, err) < 0)
+		goto fail;
+	sqlite3_bind_text(stmt, 1, rid_hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, title, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, now, -1, SQLITE_TRANSIENT);
+	if (step_done(st, stmt, "cannot create the round", err) < 0 ||
+	    store_commit(st, err) < 0)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	store_close(&st);
+fail_unlink:
+	unlink(path);
+	return -1;
+}
+
+int store_open(const char *path, struct store **out, struct simsa_err *err)
+{
+	struct store *st = NULL;
+	long app;
+
+	if (access(path, F_OK) != 0)
+		return err_set(err, "%s: no such round file", path);
+	if (connect(path, SQLITE_OPEN_READWRITE, &st, err) < 0)
+		return -1;
+	app = pragma_int(st, "PRAGMA application_id");
+	if (app != APPLICATION_ID) {
+		if (app < 0 && (sqlite3_errcode(st->db) & 0xff) != SQLITE_NOTADB)
+			db_err(st, err, "cannot read");
+		else
+			err_set(err, "%s: not a simsa round file", path);
+		store_close(&st);
+		return -1;
+	}
+	if (configure(st, err) < 0 || migrate(st, err) < 0) {
+		store_close(&st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
+static enum round_state state_parse(const char *s)
+{
+	if (s && strcmp(s, "open") == 0)
+		return ROUND_OPEN;
+	if (s && strcmp(s, "closed") == 0)
+		return ROUND_CLOSED;
+	return ROUND_DRAFT;
+}
+
+static void copy_col(sqlite3_stmt *stmt, int i, char *dst, size_t cap)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, i);
+
+	snprintf(dst, cap, "%s", s ? s : "");
+}
+
+int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st, "SELECT round_id, title, created_at, state FROM round", &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		if (rc == SQLITE_DONE)
+			return err_set(err, "%s: the round record is missing", st->path);
+		return db_err(st, err, "cannot read the round");
+	}
+	memset(ri, 0, sizeof *ri);
+	copy_col(stmt, 0, ri->round_id, sizeof ri->round_id);
+	copy_col(stmt, 1, ri->title, sizeof ri->title);
+	copy_col(stmt, 2, ri->created_at, sizeof ri->created_at);
+	ri->state = state_parse((const char *)sqlite3_column_text(stmt, 3));
+	ri->schema_version = (int)pragma_int(st, "PRAGMA user_version");
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+int store_require_draft(struct store *st, struct simsa_err *err)
+{
+	struct round_info ri;
+
+	if (store_round_info(st, &ri, err) < 0)
+		return -1;
+	if (ri.state != ROUND_DRAFT)
+		return err_set(err, "%s: the round is %s: its inputs can no longer "
+			       "be changed", st->path,
+			       ri.state == ROUND_OPEN ? "open" : "closed");
+	return 0;
+}
+
+int store_put_rubric(struct store *st, const char *component, const char *source,
+		     const char *text, size_t len, const unsigned char hash[STORE_HASH_LEN],
+		     struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (prepare(st, "INSERT OR REPLACE INTO rubric (component, source, text, hash) "
+		    "VALUES (?, ?, ?, ?)", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, component, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, text, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(stmt, 4, hash, STORE_HASH_LEN, SQLITE_TRANSIENT);
+	return step_done(st, stmt, "cannot store the rubric", err);
+}
+
+int store_get_rubric(struct store *st, const char *component, char **text, size_t *len,
+		     struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc, found = 0;
+
+	if (prepare(st, "SELECT text FROM rubric WHERE component = ?", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, component, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(stmt, 0);
+		char *copy = malloc(n + 1);
+
+		if (!copy) {
+			sqlite3_finalize(stmt);
+			return err_set(err, "out of memory");
+		}
+		memcpy(copy, sqlite3_column_text(stmt, 0), n);
+		copy[n] = '\0';
+		*text = copy;
+		*len = n;
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_finalize(stmt);
+		return db_err(st, err, "cannot read the rubric");
+	}
+	sqlite3_finalize(stmt);
+	return found;
+}
+
+int store_add_entrant(struct store *st, const struct entrant_rec *e, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (prepare(st, "INSERT INTO entrant (name, team, model, endpoint, api_key_env, "
+		    "params, system, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
+		return -1;
+	bind_opt(stmt, 1, e->name);
+	bind_opt(stmt, 2, e->team);
+	bind_opt(stmt, 3, e->model);
+	bind_opt(stmt, 4, e->endpoint);
+	bind_opt(stmt, 5, e->api_key_env);
+	bind_opt(stmt, 6, e->params_json);
+	bind_opt(stmt, 7, e->system);
+	bind_opt(stmt, 8, e->aliases_json);
+	return step_done(st, stmt, "cannot add the entrant", err);
+}
+
+/* Looks up one integer id by one text key. 1 found, 0 not, -1 error. */
+static int find_row(struct store *st, const char *sql, const char *key, int64_t *row,
+		    struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st, sql, &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW && row)
+		*row = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_err(st, err, "lookup");
+}
+
+int store_find_entrant(struct store *st, const char *name, int64_t *row, struct simsa_err *err)
+{
+	return find_row(st, "SELECT id FROM entrant WHERE name = ?", name, row, err);
+}
+
+int store_add_prompt(struct store *st, const struct prompt_rec *p, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (prepare(st, "INSERT INTO prompt (ext_id, category, prompt, system, reference) "
+		    "VALUES (?, ?, ?, ?, ?)", &stmt, err) < 0)
+		return -1;
+	bind_opt(stmt, 1, p->id);
+	bind_opt(stmt, 2, p->category);
+	sqlite3_bind_text(stmt, 3, p->prompt, (int)p->prompt_len, SQLITE_TRANSIENT);
+	bind_opt(stmt, 4, p->system);
+	bind_opt(stmt, 5, p->reference);
+	return step_done(st, stmt, "cannot add the prompt", err);
+}
+
+int store_find_prompt(struct store *st, const char *id, int64_t *row, struct simsa_err *err)
+{
+	return find_row(st, "SELECT id FROM prompt WHERE ext_id = ?", id, row, err);
+}
+
+int store_add_output(struct store *st, const struct output_rec *o, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	char now[32];
+
+	time_now_utc(now);
+	if (prepare(st, "INSERT INTO output (prompt_id, entrant_id, text, hash, origin, "
+		    "created_at) VALUES (?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, o->prompt_row);
+	sqlite3_bind_int64(stmt, 2, o->entrant_row);
+	sqlite3_bind_text(stmt, 3, o->text, (int)o->text_len, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 4, o->hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, o->origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, now, -1, SQLITE_TRANSIENT);
+	return step_done(st, stmt, "cannot add the output", err);
+}
+
+int store_has_output(struct store *st, int64_t prompt_row, int64_t entrant_row,
+		     struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st, "SELECT 1 FROM output WHERE prompt_id = ? AND entrant_id = ?",
+		    &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, prompt_row);
+	sqlite3_bind_int64(stmt, 2, entrant_row);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_err(st, err, "lookup");
+}
+
+int store_log_import(struct store *st, const char *kind, const char *path,
+		     const unsigned char hash[STORE_HASH_LEN], long records,
+		     struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	char now[32];
+
+	time_now_utc(now);
+	if (prepare(st, "INSERT INTO import_log (at, kind, path, file_hash, records) "
+		    "VALUES (?, ?, ?, ?, ?)", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(stmt, 4, hash, STORE_HASH_LEN, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 5, records);
+	return step_done(st, stmt, "cannot log the import", err);
+}
+
+static int count(struct store *st, const char *sql, long *out, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st, sql, &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*out = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return db_err(st, err, "count");
+	return 0;
+}
+
+#define INCOMPLETE_SQL                                                         \
+	"SELECT p.ext_id, (SELECT count(*) FROM output o WHERE o.prompt_id = p.id) AS have " \
+	"FROM prompt p WHERE have < (SELECT count(*) FROM entrant) ORDER BY p.id"
+
+int store_counts(struct store *st, struct store_counts *c, struct simsa_err *err)
+{
+	memset(c, 0, sizeof *c);
+	if (count(st, "SELECT count(*) FROM entrant", &c->entrants, err) < 0 ||
+	    count(st, "SELECT count(*) FROM prompt", &c->prompts, err) < 0 ||
+	    count(st, "SELECT count(*) FROM output", &c->outputs, err) < 0 ||
+	    count(st, "SELECT count(*) FROM rubric", &c->rubrics, err) < 0 ||
+	    count(st, "SELECT count(*) FROM import_log", &c->imports, err) < 0 ||
+	    count(st, "SELECT count(*) FROM (" INCOMPLETE_SQL ")", &c->prompts_incomplete,
+		  err) < 0)
+		return -1;
+	c->outputs_expected = c->prompts * c->entrants;
+	return 0;
+}
+
+int store_each_incomplete_prompt(struct store *st,
+				 int (*fn)(void *ctx, const char *prompt_id, long have),
+				 void *ctx, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st, INCOMPLETE_SQL, &stmt, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0),
+		       (long)sqlite3_column_int64(stmt, 1)))
+			break;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(st, err, "list incomplete prompts");
+	return 0;
+}
+
+int store_each_entrant(struct store *st,
+		       int (*fn)(void *ctx, const char *name, long outputs),
+		       void *ctx, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st, "SELECT e.name, (SELECT count(*) FROM output o WHERE o.entrant_id = e.id) "
+		    "FROM entrant e ORDER BY e.id", &stmt, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0),
+		       (long)sqlite3_column_int64(stmt, 1)))
+			break;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(st, err, "list entrants");
+	return 0;
+}

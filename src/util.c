@@ -1,0 +1,119 @@
+/* util — small shared helpers (see include/simsa/util.h). */
+#include "simsa/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <utf8proc.h>
+
+void hash_bytes(const void *data, size_t len, unsigned char out[HASH_LEN])
+{
+	crypto_generichash(out, HASH_LEN, data, len, NULL, 0);
+}
+
+void hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	sodium_bin2hex(out, 2 * n + 1, in, n);
+}
+
+void time_now_utc(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+bool parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool utf8_valid(const char *s, size_t len, size_t *bad_at)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n;
+
+		if (p[i] < 0x80) { /* fast path for ASCII */
+			i++;
+			continue;
+		}
+		n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n < 0) {
+			if (bad_at)
+				*bad_at = i;
+			return false;
+		}
+		i += (size_t)n;
+	}
+	return true;
+}
+
+int read_file(const char *path, size_t max, char **out, size_t *len,
+	      struct simsa_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!f)
+		return err_set(err, "%s: cannot open: %s", path, strerror(errno));
+	for (;;) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 8192;
+			char *nb;
+
+			if (cap > max) {
+				fclose(f);
+				free(buf);
+				return err_set(err, "%s: larger than %zu bytes", path, max);
+			}
+			nb = realloc(buf, ncap + 1);
+			if (!nb) {
+				fclose(f);
+				free(buf);
+				return err_set(err, "out of memory");
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		return err_set(err, "%s: read error: %s", path, strerror(errno));
+	}
+	fclose(f);
+	if (n > max) {
+		free(buf);
+		return err_set(err, "%s: larger than %zu bytes", path, max);
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}

@@ -1,0 +1,54 @@
+# Shared helpers for the command-level tests: TAP output, one line per check.
+# Sourced by tests/cli/*.sh; $SIMSA is the binary under test.
+set -u
+: "${SIMSA:?SIMSA must name the simsa binary}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/simsa-cli-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+n=0
+failures=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+
+# run CMD...: runs simsa, keeping status in $rc, output in $T/out and $T/err
+run() {
+	"$SIMSA" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# expect_ok DESC CMD...: simsa must exit 0
+expect_ok() {
+	desc=$1; shift
+	run "$@"
+	if [ "$rc" -eq 0 ]; then ok "$desc"; else not_ok "$desc" "exit $rc" "$(cat "$T/err")"; fi
+}
+
+# expect_fail DESC STATUS FRAGMENT CMD...: simsa must exit STATUS and say FRAGMENT on stderr
+expect_fail() {
+	desc=$1; want=$2; frag=$3; shift 3
+	run "$@"
+	if [ "$rc" -ne "$want" ]; then
+		not_ok "$desc" "exit $rc, wanted $want" "$(cat "$T/err")"
+	elif ! grep -qF -- "$frag" "$T/err"; then
+		not_ok "$desc" "stderr lacks: $frag" "$(cat "$T/err")"
+	else
+		ok "$desc"
+	fi
+}
+
+# check DESC COMMAND...: any shell command must succeed
+check() {
+	desc=$1; shift
+	if "$@" >/dev/null 2>&1; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
+}
+
+# dump DB: the round's whole content as SQL text (to show nothing changed)
+dump() { sqlite3 "$1" .dump; }
+
+# json_get FILE EXPR: a value from a JSON document (python3 standard library)
+json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+finish() {
+	echo "1..$n"
+	[ "$failures" -eq 0 ]
+}

@@ -1,0 +1,86 @@
+/* Shared preamble for the cmocka unit tests. */
+#ifndef SIMSA_TESTUTIL_H
+#define SIMSA_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+/* A fresh temporary directory for one test; removed by tmpdir_remove(). */
+static inline char *tmpdir_make(void)
+{
+	const char *base = getenv("TMPDIR");
+	char tmpl[512];
+
+	snprintf(tmpl, sizeof tmpl, "%s/simsa-test-XXXXXX", base && *base ? base : "/tmp");
+	char *d = mkdtemp(tmpl);
+	assert_non_null(d);
+	return strdup(d);
+}
+
+static inline void tmpdir_remove(char **dir)
+{
+	char cmd[1024];
+
+	if (!*dir)
+		return;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", *dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", *dir);
+	free(*dir);
+	*dir = NULL;
+}
+
+/* Writes text to dir/name and returns the path (caller frees). */
+static inline char *write_file(const char *dir, const char *name, const char *text)
+{
+	char *path = malloc(strlen(dir) + strlen(name) + 2);
+
+	assert_non_null(path);
+	sprintf(path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/* Runs SQL on a round file behind simsa's back (to inspect or tamper). */
+static inline int sql_exec(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	int rc;
+
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 10000);
+	rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+	sqlite3_close(h);
+	return rc;
+}
+
+/* The first column of the first row of a query, as an integer. */
+static inline long long sql_int(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	long long v;
+
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 10000);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+#endif
