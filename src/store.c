@@ -12,101 +12,20 @@
 #include <sqlite3.h>
 
 #include "simsa/util.h"
+#include "store_internal.h"
 
 #define APPLICATION_ID 0x53494d53 /* "SIMS" */
 #define BUSY_TIMEOUT_MS 5000      /* per SQLite wait */
 #define BEGIN_DEADLINE_S 120      /* total wait for the write lock */
 
-struct store {
-	sqlite3 *db;
-	char *path;
-	bool in_tx;
-};
 
-/* Migration i takes a file from user_version i to i + 1. Never edit one that
- * has shipped: add the next. */
-static const char *const migrations[] = {
-	/* 0 -> 1: the round, its rubrics and inputs, frozen once open. */
-	"CREATE TABLE round ("
-	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
-	"  round_id TEXT NOT NULL,"
-	"  title TEXT NOT NULL,"
-	"  state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft','open','closed')),"
-	"  created_at TEXT NOT NULL);"
-	"CREATE TABLE rubric ("
-	"  component TEXT PRIMARY KEY CHECK (component IN ('expert','user')),"
-	"  source TEXT NOT NULL,"
-	"  text TEXT NOT NULL,"
-	"  hash BLOB NOT NULL CHECK (length(hash) = 32));"
-	"CREATE TABLE entrant ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  team TEXT, model TEXT, endpoint TEXT, api_key_env TEXT,"
-	"  params TEXT, system TEXT, aliases TEXT);"
-	"CREATE TABLE prompt ("
-	"  id INTEGER PRIMARY KEY,"
-	"  ext_id TEXT NOT NULL UNIQUE,"
-	"  category TEXT NOT NULL,"
-	"  prompt TEXT NOT NULL,"
-	"  system TEXT, reference TEXT);"
-	"CREATE TABLE output ("
-	"  id INTEGER PRIMARY KEY,"
-	"  prompt_id INTEGER NOT NULL REFERENCES prompt(id),"
-	"  entrant_id INTEGER NOT NULL REFERENCES entrant(id),"
-	"  text TEXT NOT NULL,"
-	"  hash BLOB NOT NULL CHECK (length(hash) = 32),"
-	"  origin TEXT NOT NULL CHECK (origin IN ('import','generate')),"
-	"  created_at TEXT NOT NULL,"
-	"  UNIQUE (prompt_id, entrant_id));"
-	"CREATE INDEX output_entrant ON output(entrant_id);"
-	"CREATE TABLE import_log ("
-	"  id INTEGER PRIMARY KEY,"
-	"  at TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,"
-	"  file_hash BLOB NOT NULL, records INTEGER NOT NULL);"
-	/* The file itself refuses changes to the inputs once the round is open,
-	 * whoever writes to it. */
-	"CREATE TRIGGER freeze_rubric_i BEFORE INSERT ON rubric WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	"CREATE TRIGGER freeze_rubric_u BEFORE UPDATE ON rubric WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	"CREATE TRIGGER freeze_rubric_d BEFORE DELETE ON rubric WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	"CREATE TRIGGER freeze_entrant_i BEFORE INSERT ON entrant WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	"CREATE TRIGGER freeze_entrant_u BEFORE UPDATE ON entrant WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	"CREATE TRIGGER freeze_entrant_d BEFORE DELETE ON entrant WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	"CREATE TRIGGER freeze_prompt_i BEFORE INSERT ON prompt WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	"CREATE TRIGGER freeze_prompt_u BEFORE UPDATE ON prompt WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	"CREATE TRIGGER freeze_prompt_d BEFORE DELETE ON prompt WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	"CREATE TRIGGER freeze_output_i BEFORE INSERT ON output WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	"CREATE TRIGGER freeze_output_u BEFORE UPDATE ON output WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	"CREATE TRIGGER freeze_output_d BEFORE DELETE ON output WHEN (SELECT state FROM round) <> 'draft'"
-	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
-	/* A round only moves forward: draft -> open -> closed. */
-	"CREATE TRIGGER round_forward BEFORE UPDATE OF state ON round"
-	"  WHEN NOT ((OLD.state = 'draft' AND NEW.state = 'open') OR"
-	"            (OLD.state = 'open' AND NEW.state = 'closed') OR OLD.state = NEW.state)"
-	"  BEGIN SELECT RAISE(ABORT, 'a round cannot go back to an earlier state'); END;"
-	"CREATE TRIGGER round_keep BEFORE DELETE ON round"
-	"  BEGIN SELECT RAISE(ABORT, 'the round record cannot be deleted'); END;",
-};
-#define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
-_Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
-
-static int db_err(struct store *st, struct simsa_err *err, const char *what)
+int sq_db_err(struct store *st, struct simsa_err *err, const char *what)
 {
 	return err_set(err, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
 }
 
-static int exec(struct store *st, const char *sql, struct simsa_err *err)
+int sq_exec(struct store *st, const char *sql, struct simsa_err *err)
 {
 	char *msg = NULL;
 
@@ -118,27 +37,27 @@ static int exec(struct store *st, const char *sql, struct simsa_err *err)
 	return 0;
 }
 
-static int prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
+int sq_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
 		   struct simsa_err *err)
 {
 	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
-		return db_err(st, err, "prepare");
+		return sq_db_err(st, err, "prepare");
 	return 0;
 }
 
 /* Runs a prepared statement that returns no rows, then finalizes it. */
-static int step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
+int sq_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
 		     struct simsa_err *err)
 {
 	int rc = sqlite3_step(stmt);
 
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, what);
+		return sq_db_err(st, err, what);
 	return 0;
 }
 
-static void bind_opt(sqlite3_stmt *stmt, int i, const char *s)
+void sq_bind_opt(sqlite3_stmt *stmt, int i, const char *s)
 {
 	if (s)
 		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
@@ -146,7 +65,7 @@ static void bind_opt(sqlite3_stmt *stmt, int i, const char *s)
 		sqlite3_bind_null(stmt, i);
 }
 
-static long pragma_int(struct store *st, const char *sql)
+long sq_pragma_int(struct store *st, const char *sql)
 {
 	sqlite3_stmt *stmt;
 	long v = -1;
@@ -187,7 +106,7 @@ static int connect(const char *path, int flags, struct store **out,
  * hold per connection. */
 static int configure(struct store *st, struct simsa_err *err)
 {
-	return exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
+	return sq_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
 		    "PRAGMA journal_mode = WAL;", err);
 }
 
@@ -220,7 +139,7 @@ int store_begin(struct store *st, struct simsa_err *err)
 			return 0;
 		}
 		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
-			return db_err(st, err, "cannot start a transaction");
+			return sq_db_err(st, err, "cannot start a transaction");
 		if (time(NULL) - start > BEGIN_DEADLINE_S)
 			return err_set(err, "%s: another process has held the round "
 				       "file for over %d seconds; try again", st->path,
@@ -237,7 +156,7 @@ int store_commit(struct store *st, struct simsa_err *err)
 	 * while readers block a checkpoint; the busy handler covers that. */
 	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		db_err(st, err, "cannot commit");
+		sq_db_err(st, err, "cannot commit");
 		store_rollback(st);
 		return -1;
 	}
@@ -258,10 +177,10 @@ void store_rollback(struct store *st)
 static int migrate(struct store *st, struct simsa_err *err)
 {
 	for (;;) {
-		long v = pragma_int(st, "PRAGMA user_version");
+		long v = sq_pragma_int(st, "PRAGMA user_version");
 
 		if (v < 0)
-			return db_err(st, err, "cannot read schema version");
+			return sq_db_err(st, err, "cannot read schema version");
 		if (v > STORE_SCHEMA_VERSION)
 			return err_set(err, "%s: schema version %ld is newer than this "
 				       "simsa understands (%d); upgrade simsa", st->path, v,
@@ -270,12 +189,12 @@ static int migrate(struct store *st, struct simsa_err *err)
 			return 0;
 		if (store_begin(st, err) < 0)
 			return -1;
-		v = pragma_int(st, "PRAGMA user_version");
+		v = sq_pragma_int(st, "PRAGMA user_version");
 		if (v >= 0 && v < STORE_SCHEMA_VERSION) {
 			char set[64];
 
 			snprintf(set, sizeof set, "PRAGMA user_version = %ld", v + 1);
-			if (exec(st, migrations[v], err) < 0 || exec(st, set, err) < 0) {
+			if (sq_exec(st, store_migrations[v], err) < 0 || sq_exec(st, set, err) < 0) {
 				store_rollback(st);
 				return err_prefix(err, "migration to schema %ld", v + 1);
 			}
@@ -301,20 +220,20 @@ int store_create(const char *path, const char *title, struct store **out,
 	if (connect(path, SQLITE_OPEN_READWRITE, &st, err) < 0)
 		goto fail_unlink;
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d", APPLICATION_ID);
-	if (exec(st, sql, err) < 0 || configure(st, err) < 0 || migrate(st, err) < 0)
+	if (sq_exec(st, sql, err) < 0 || configure(st, err) < 0 || migrate(st, err) < 0)
 		goto fail;
 	randombytes_buf(rid, sizeof rid);
 	hex_encode(rid, sizeof rid, rid_hex);
 	time_now_utc(now);
 	if (store_begin(st, err) < 0)
 		goto fail;
-	if (prepare(st, "INSERT INTO round (one, round_id, title, created_at) "
+	if (sq_prepare(st, "INSERT INTO round (one, round_id, title, created_at) "
 		    "VALUES (1, ?, ?, ?)", &stmt, err) < 0)
 		goto fail;
 	sqlite3_bind_text(stmt, 1, rid_hex, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, title, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 3, now, -1, SQLITE_TRANSIENT);
-	if (step_done(st, stmt, "cannot create the round", err) < 0 ||
+	if (sq_step_done(st, stmt, "cannot create the round", err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto fail;
 	*out = st;
@@ -335,10 +254,10 @@ int store_open(const char *path, struct store **out, struct simsa_err *err)
 		return err_set(err, "%s: no such round file", path);
 	if (connect(path, SQLITE_OPEN_READWRITE, &st, err) < 0)
 		return -1;
-	app = pragma_int(st, "PRAGMA application_id");
+	app = sq_pragma_int(st, "PRAGMA application_id");
 	if (app != APPLICATION_ID) {
 		if (app < 0 && (sqlite3_errcode(st->db) & 0xff) != SQLITE_NOTADB)
-			db_err(st, err, "cannot read");
+			sq_db_err(st, err, "cannot read");
 		else
 			err_set(err, "%s: not a simsa round file", path);
 		store_close(&st);
@@ -373,21 +292,21 @@ int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (prepare(st, "SELECT round_id, title, created_at, state FROM round", &stmt, err) < 0)
+	if (sq_prepare(st, "SELECT round_id, title, created_at, state FROM round", &stmt, err) < 0)
 		return -1;
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(stmt);
 		if (rc == SQLITE_DONE)
 			return err_set(err, "%s: the round record is missing", st->path);
-		return db_err(st, err, "cannot read the round");
+		return sq_db_err(st, err, "cannot read the round");
 	}
 	memset(ri, 0, sizeof *ri);
 	copy_col(stmt, 0, ri->round_id, sizeof ri->round_id);
 	copy_col(stmt, 1, ri->title, sizeof ri->title);
 	copy_col(stmt, 2, ri->created_at, sizeof ri->created_at);
 	ri->state = state_parse((const char *)sqlite3_column_text(stmt, 3));
-	ri->schema_version = (int)pragma_int(st, "PRAGMA user_version");
+	ri->schema_version = (int)sq_pragma_int(st, "PRAGMA user_version");
 	sqlite3_finalize(stmt);
 	return 0;
 }
@@ -411,14 +330,14 @@ int store_put_rubric(struct store *st, const char *component, const char *source
 {
 	sqlite3_stmt *stmt;
 
-	if (prepare(st, "INSERT OR REPLACE INTO rubric (component, source, text, hash) "
+	if (sq_prepare(st, "INSERT OR REPLACE INTO rubric (component, source, text, hash) "
 		    "VALUES (?, ?, ?, ?)", &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, component, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, source, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 3, text, (int)len, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(stmt, 4, hash, STORE_HASH_LEN, SQLITE_TRANSIENT);
-	return step_done(st, stmt, "cannot store the rubric", err);
+	return sq_step_done(st, stmt, "cannot store the rubric", err);
 }
 
 int store_get_rubric(struct store *st, const char *component, char **text, size_t *len,
@@ -427,7 +346,7 @@ int store_get_rubric(struct store *st, const char *component, char **text, size_
 	sqlite3_stmt *stmt;
 	int rc, found = 0;
 
-	if (prepare(st, "SELECT text FROM rubric WHERE component = ?", &stmt, err) < 0)
+	if (sq_prepare(st, "SELECT text FROM rubric WHERE component = ?", &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, component, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(stmt);
@@ -446,7 +365,7 @@ int store_get_rubric(struct store *st, const char *component, char **text, size_
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
 		sqlite3_finalize(stmt);
-		return db_err(st, err, "cannot read the rubric");
+		return sq_db_err(st, err, "cannot read the rubric");
 	}
 	sqlite3_finalize(stmt);
 	return found;
@@ -456,18 +375,18 @@ int store_add_entrant(struct store *st, const struct entrant_rec *e, struct sims
 {
 	sqlite3_stmt *stmt;
 
-	if (prepare(st, "INSERT INTO entrant (name, team, model, endpoint, api_key_env, "
+	if (sq_prepare(st, "INSERT INTO entrant (name, team, model, endpoint, api_key_env, "
 		    "params, system, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
 		return -1;
-	bind_opt(stmt, 1, e->name);
-	bind_opt(stmt, 2, e->team);
-	bind_opt(stmt, 3, e->model);
-	bind_opt(stmt, 4, e->endpoint);
-	bind_opt(stmt, 5, e->api_key_env);
-	bind_opt(stmt, 6, e->params_json);
-	bind_opt(stmt, 7, e->system);
-	bind_opt(stmt, 8, e->aliases_json);
-	return step_done(st, stmt, "cannot add the entrant", err);
+	sq_bind_opt(stmt, 1, e->name);
+	sq_bind_opt(stmt, 2, e->team);
+	sq_bind_opt(stmt, 3, e->model);
+	sq_bind_opt(stmt, 4, e->endpoint);
+	sq_bind_opt(stmt, 5, e->api_key_env);
+	sq_bind_opt(stmt, 6, e->params_json);
+	sq_bind_opt(stmt, 7, e->system);
+	sq_bind_opt(stmt, 8, e->aliases_json);
+	return sq_step_done(st, stmt, "cannot add the entrant", err);
 }
 
 /* Looks up one integer id by one text key. 1 found, 0 not, -1 error. */
@@ -477,7 +396,7 @@ static int find_row(struct store *st, const char *sql, const char *key, int64_t 
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (prepare(st, sql, &stmt, err) < 0)
+	if (sq_prepare(st, sql, &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(stmt);
@@ -488,7 +407,7 @@ static int find_row(struct store *st, const char *sql, const char *key, int64_t 
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	return db_err(st, err, "lookup");
+	return sq_db_err(st, err, "lookup");
 }
 
 int store_find_entrant(struct store *st, const char *name, int64_t *row, struct simsa_err *err)
@@ -500,15 +419,15 @@ int store_add_prompt(struct store *st, const struct prompt_rec *p, struct simsa_
 {
 	sqlite3_stmt *stmt;
 
-	if (prepare(st, "INSERT INTO prompt (ext_id, category, prompt, system, reference) "
+	if (sq_prepare(st, "INSERT INTO prompt (ext_id, category, prompt, system, reference) "
 		    "VALUES (?, ?, ?, ?, ?)", &stmt, err) < 0)
 		return -1;
-	bind_opt(stmt, 1, p->id);
-	bind_opt(stmt, 2, p->category);
+	sq_bind_opt(stmt, 1, p->id);
+	sq_bind_opt(stmt, 2, p->category);
 	sqlite3_bind_text(stmt, 3, p->prompt, (int)p->prompt_len, SQLITE_TRANSIENT);
-	bind_opt(stmt, 4, p->system);
-	bind_opt(stmt, 5, p->reference);
-	return step_done(st, stmt, "cannot add the prompt", err);
+	sq_bind_opt(stmt, 4, p->system);
+	sq_bind_opt(stmt, 5, p->reference);
+	return sq_step_done(st, stmt, "cannot add the prompt", err);
 }
 
 int store_find_prompt(struct store *st, const char *id, int64_t *row, struct simsa_err *err)
@@ -522,7 +441,7 @@ int store_add_output(struct store *st, const struct output_rec *o, struct simsa_
 	char now[32];
 
 	time_now_utc(now);
-	if (prepare(st, "INSERT INTO output (prompt_id, entrant_id, text, hash, origin, "
+	if (sq_prepare(st, "INSERT INTO output (prompt_id, entrant_id, text, hash, origin, "
 		    "created_at) VALUES (?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, o->prompt_row);
@@ -531,7 +450,7 @@ int store_add_output(struct store *st, const struct output_rec *o, struct simsa_
 	sqlite3_bind_blob(stmt, 4, o->hash, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 5, o->origin, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 6, now, -1, SQLITE_TRANSIENT);
-	return step_done(st, stmt, "cannot add the output", err);
+	return sq_step_done(st, stmt, "cannot add the output", err);
 }
 
 int store_has_output(struct store *st, int64_t prompt_row, int64_t entrant_row,
@@ -540,7 +459,7 @@ int store_has_output(struct store *st, int64_t prompt_row, int64_t entrant_row,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (prepare(st, "SELECT 1 FROM output WHERE prompt_id = ? AND entrant_id = ?",
+	if (sq_prepare(st, "SELECT 1 FROM output WHERE prompt_id = ? AND entrant_id = ?",
 		    &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, prompt_row);
@@ -551,7 +470,7 @@ int store_has_output(struct store *st, int64_t prompt_row, int64_t entrant_row,
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	return db_err(st, err, "lookup");
+	return sq_db_err(st, err, "lookup");
 }
 
 int store_log_import(struct store *st, const char *kind, const char *path,
@@ -562,7 +481,7 @@ int store_log_import(struct store *st, const char *kind, const char *path,
 	char now[32];
 
 	time_now_utc(now);
-	if (prepare(st, "INSERT INTO import_log (at, kind, path, file_hash, records) "
+	if (sq_prepare(st, "INSERT INTO import_log (at, kind, path, file_hash, records) "
 		    "VALUES (?, ?, ?, ?, ?)", &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, now, -1, SQLITE_TRANSIENT);
@@ -570,7 +489,7 @@ int store_log_import(struct store *st, const char *kind, const char *path,
 	sqlite3_bind_text(stmt, 3, path, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(stmt, 4, hash, STORE_HASH_LEN, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 5, records);
-	return step_done(st, stmt, "cannot log the import", err);
+	return sq_step_done(st, stmt, "cannot log the import", err);
 }
 
 static int count(struct store *st, const char *sql, long *out, struct simsa_err *err)
@@ -578,14 +497,14 @@ static int count(struct store *st, const char *sql, long *out, struct simsa_err 
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (prepare(st, sql, &stmt, err) < 0)
+	if (sq_prepare(st, sql, &stmt, err) < 0)
 		return -1;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		*out = (long)sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW)
-		return db_err(st, err, "count");
+		return sq_db_err(st, err, "count");
 	return 0;
 }
 
@@ -615,7 +534,7 @@ int store_each_incomplete_prompt(struct store *st,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (prepare(st, INCOMPLETE_SQL, &stmt, err) < 0)
+	if (sq_prepare(st, INCOMPLETE_SQL, &stmt, err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0),
@@ -623,7 +542,7 @@ int store_each_incomplete_prompt(struct store *st,
 			break;
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_err(st, err, "list incomplete prompts");
+		return sq_db_err(st, err, "list incomplete prompts");
 	return 0;
 }
 
@@ -634,7 +553,7 @@ int store_each_entrant(struct store *st,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (prepare(st, "SELECT e.name, (SELECT count(*) FROM output o WHERE o.entrant_id = e.id) "
+	if (sq_prepare(st, "SELECT e.name, (SELECT count(*) FROM output o WHERE o.entrant_id = e.id) "
 		    "FROM entrant e ORDER BY e.id", &stmt, err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
@@ -643,6 +562,24 @@ int store_each_entrant(struct store *st,
 			break;
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_err(st, err, "list entrants");
+		return sq_db_err(st, err, "list entrants");
 	return 0;
+}
+
+char *sq_dup_col(sqlite3_stmt *stmt, int i, bool *oom)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	size_t n = (size_t)sqlite3_column_bytes(stmt, i);
+	char *copy;
+
+	if (!s)
+		return NULL;
+	copy = malloc(n + 1);
+	if (!copy) {
+		*oom = true;
+		return NULL;
+	}
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	return copy;
 }

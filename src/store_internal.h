@@ -1,0 +1,35 @@
+/* store_internal — what the store's own files (src/store*.c) share. Nothing
+ * outside the store includes this. */
+#ifndef SIMSA_STORE_INTERNAL_H
+#define SIMSA_STORE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "simsa/store.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	bool in_tx;
+};
+
+extern const char *const store_migrations[];
+extern const size_t store_n_migrations;
+
+/* "PATH: what: sqlite's message"; returns -1. */
+int sq_db_err(struct store *st, struct simsa_err *err, const char *what);
+int sq_exec(struct store *st, const char *sql, struct simsa_err *err);
+int sq_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt, struct simsa_err *err);
+/* Steps a statement that returns no rows, then finalizes it. */
+int sq_step_done(struct store *st, sqlite3_stmt *stmt, const char *what, struct simsa_err *err);
+/* Binds s, or NULL when s is NULL. */
+void sq_bind_opt(sqlite3_stmt *stmt, int i, const char *s);
+/* The first column of a one-row query, or -1. */
+long sq_pragma_int(struct store *st, const char *sql);
+/* A malloc'd copy of a text column, or NULL for SQL NULL; *oom set on failure. */
+char *sq_dup_col(sqlite3_stmt *stmt, int i, bool *oom);
+
+#endif
