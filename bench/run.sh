@@ -5,6 +5,7 @@
 set -u
 build=$1
 data=${SIMSA_BENCH_DATA:-../shared/data/ko-arena-hard}
+"$build/bench/bench_assign" 5
 if [ ! -f "$data/outputs.jsonl" ]; then
 	echo "bench: no data at $data (set SIMSA_BENCH_DATA to a ko-arena-hard copy); skipped"
 	exit 0
