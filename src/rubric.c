@@ -25,7 +25,7 @@
 #define ANCHOR_SLOT 64 /* key slots >= this are anchors: 64 + 2 * level + lang */
 
 enum kind { SEC_NONE, SEC_RUBRIC, SEC_CRITERION, SEC_SATISFACTION,
-	    SEC_PREFERENCE, SEC_SCORING };
+	    SEC_PREFERENCE, SEC_SCORING, SEC_ASSIGNMENT };
 
 enum { R_COMPONENT, R_POINTS, R_VERSION, R_TITLE_KO, R_TITLE_EN };
 static const char *const rubric_keys[] = {
@@ -36,6 +36,9 @@ static const char *const criterion_keys[] = {
 enum { S_RESAMPLES, S_SEED, S_MUCH_BETTER, S_BOTH_BAD };
 static const char *const scoring_keys[] = {
 	"bootstrap_resamples", "bootstrap_seed", "much_better_weight", "both_bad", NULL };
+enum { A_RATERS_PER_SLOT, A_RATINGS_PER_OUTPUT, A_BY_CATEGORY };
+static const char *const assignment_keys[] = {
+	"raters_per_slot", "ratings_per_output", "by_category", NULL };
 static const char *const pref_names[PREF_COUNT] = {
 	"a_much_better", "a_better", "tie", "b_better", "b_much_better", "both_bad" };
 static const char *const langs[2] = { "ko", "en" };
@@ -50,6 +53,7 @@ static const struct {
 	{ "preference", SEC_PREFERENCE, RUBRIC_USER },
 	{ "satisfaction", SEC_SATISFACTION, RUBRIC_USER },
 	{ "scoring", SEC_SCORING, 0 },
+	{ "assignment", SEC_ASSIGNMENT, 0 },
 };
 
 struct pstate {
@@ -456,7 +460,7 @@ static int open_section(struct pstate *st, const char *name)
 		return str_key(st, &st->cur->id, "satisfaction");
 	}
 	return fail(st, st->sec_line, "unknown section [%s] (expected [criterion ID], "
-		    "[preference], [satisfaction] or [scoring])", shown(name));
+		    "[preference], [satisfaction], [scoring] or [assignment])", shown(name));
 }
 
 /* ---- keys ---- */
@@ -514,6 +518,8 @@ static int slot_of(const struct pstate *st, const char *name)
 		return -1;
 	case SEC_SCORING:
 		return find_in(scoring_keys, name);
+	case SEC_ASSIGNMENT:
+		return find_in(assignment_keys, name);
 	default:
 		return -1;
 	}
@@ -553,6 +559,12 @@ static int set_key(struct pstate *st, int slot, const char *key, const char *v)
 	case SEC_PREFERENCE:
 		return str_key(st, slot % 2 ? &r->pref_label_en[slot / 2]
 				   : &r->pref_label_ko[slot / 2], v);
+	case SEC_ASSIGNMENT:
+		switch (slot) {
+		case A_RATERS_PER_SLOT: return int_key(st, key, v, 1, 100, &r->raters_per_slot);
+		case A_RATINGS_PER_OUTPUT: return int_key(st, key, v, 1, 100, &r->ratings_per_output);
+		default: return choice_key(st, key, v, "yes", "no", &r->by_category);
+		}
 	default: /* SEC_SCORING */
 		switch (slot) {
 		case S_RESAMPLES: return int_key(st, key, v, 100, 100000, &r->bootstrap_resamples);
@@ -579,6 +591,10 @@ static int take_key(struct pstate *st, const char *section, const char *name,
 	if (st->kind == SEC_SCORING && st->r->component != RUBRIC_USER &&
 	    (slot == S_MUCH_BETTER || slot == S_BOTH_BAD))
 		return key_fail(st, name, "only for user rubrics");
+	if (st->kind == SEC_ASSIGNMENT &&
+	    ((slot == A_RATERS_PER_SLOT) != (st->r->component == RUBRIC_USER)))
+		return key_fail(st, name, "only for %s rubrics",
+				slot == A_RATERS_PER_SLOT ? "user" : "expert");
 	line = slot >= ANCHOR_SLOT ? &st->anchor_line[(slot - ANCHOR_SLOT) / 2][slot % 2]
 				   : &st->key_line[slot];
 	if (*line)
@@ -676,6 +692,8 @@ int rubric_parse(const char *text, size_t len, const char *source,
 	r->both_bad_as_tie = true;
 	r->bootstrap_resamples = 1000;
 	r->bootstrap_seed = 1;
+	r->raters_per_slot = 2;
+	r->ratings_per_output = 2;
 	ini_options_swap(&opt);
 	irc = ini_parse_stream(read_line, st, on_key, st);
 	ini_options_swap(&opt);

@@ -70,6 +70,10 @@ struct rubric {
 	bool both_bad_as_tie;     /* user: "both bad" counts as a tie (else left out) */
 	int bootstrap_resamples;
 	unsigned long long bootstrap_seed;
+	/* task assignment (used at open), from [assignment] */
+	int raters_per_slot;      /* user: independent users per (prompt, pair); default 2 */
+	int ratings_per_output;   /* expert: experts scoring each output; default 2 */
+	bool by_category;         /* expert: experts rate only their enrolled categories */
 };
 
 /* Parses text (len bytes, need not be NUL-terminated). source names it in

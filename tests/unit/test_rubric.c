@@ -523,6 +523,31 @@ static void test_user_keys_in_expert_scoring(void **state)
 	refused(EXPERT_HEAD "[scoring]\nboth_bad = tie\n", 8, "[scoring] both_bad: only for user");
 }
 
+static void test_assignment_section(void **state)
+{
+	struct rubric *r = parse_ok(USER_HEAD "[assignment]\nraters_per_slot = 3\n");
+
+	assert_int_equal(r->raters_per_slot, 3);
+	rubric_free(&r);
+	r = parse_ok(EXPERT_HEAD CRIT("a", "100") "[assignment]\nratings_per_output = 4\n"
+		     "by_category = yes\n");
+	assert_int_equal(r->ratings_per_output, 4);
+	assert_true(r->by_category);
+	rubric_free(&r);
+	/* defaults when the section is absent */
+	r = parse_ok(EXPERT_HEAD CRIT("a", "100"));
+	assert_int_equal(r->ratings_per_output, 2);
+	assert_false(r->by_category);
+	rubric_free(&r);
+	refused(USER_HEAD "[assignment]\nraters_per_slot = 0\n", 21,
+		"[assignment] raters_per_slot: must be between 1 and 100, not 0");
+	refused(USER_HEAD "[assignment]\nratings_per_output = 2\n", 21,
+		"[assignment] ratings_per_output: only for expert rubrics");
+	refused(EXPERT_HEAD "[assignment]\nraters_per_slot = 2\n", 8,
+		"[assignment] raters_per_slot: only for user rubrics");
+	refused(USER_HEAD "[assignment]\nraters = 2\n", 21, "[assignment] unknown key");
+}
+
 /* ---- refusals: INI syntax, and damaged files ---- */
 
 static void test_syntax_errors(void **state)
@@ -589,6 +614,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_expert),
+		cmocka_unit_test(test_assignment_section),
 		cmocka_unit_test(test_default_user),
 		cmocka_unit_test(test_minimal_expert_and_scoring_defaults),
 		cmocka_unit_test(test_user_without_satisfaction),
