@@ -75,7 +75,9 @@ static double simsa_import(const char *dir, const char *const *paths, long *reco
 	double t0;
 
 	snprintf(db, sizeof db, "%s/bench.db", dir);
-	if (round_init(db, "bench", NULL, 0, &err) < 0 || store_open(db, &st, &err) < 0) {
+	static const unsigned char no_key[32];
+
+	if (round_init(db, "bench", NULL, 0, no_key, &err) < 0 || store_open(db, &st, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		exit(1);
 	}

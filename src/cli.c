@@ -9,11 +9,15 @@ const struct command simsa_commands[] = {
 	  "make a demo round with Korean prompts and four entrants",
 	  "  --db PATH   create the round at PATH (must not exist); default: a new\n"
 	  "              file in a temporary directory\n" },
-	{ "init", cmd_init, "ROUND.db --title T [--rubric FILE]...",
-	  "create a round file",
-	  "  --title T       the round's title (required)\n"
-	  "  --rubric FILE   a rubric file (once per component: expert, user);\n"
-	  "                  without any, the built-in default rubrics are used\n" },
+	{ "init", cmd_init, "ROUND.db --title T [--rubric FILE]... [--key-file PATH]",
+	  "create a round file and the organizer's key",
+	  "  --title T               the round's title (required)\n"
+	  "  --rubric FILE           a rubric file (once per component: expert, user);\n"
+	  "                          without any, the built-in default rubrics are used\n"
+	  "  --key-file PATH         where to write the organizer's new key\n"
+	  "                          (default: ROUND.keys/organizer.key)\n"
+	  "  --passphrase-file FILE  the new key's passphrase (first line); also\n"
+	  "                          SIMSA_PASSPHRASE_FILE; otherwise asked twice\n" },
 	{ "entrants import", cmd_import_entrants, "ROUND.db FILE.jsonl",
 	  "add entrants (JSON Lines) to a draft round, all or nothing",
 	  "  each line: {\"name\", \"team\", \"model\", \"aliases\", \"endpoint\",\n"
@@ -26,6 +30,37 @@ const struct command simsa_commands[] = {
 	  "add model outputs (JSON Lines) to a draft round, all or nothing",
 	  "  each line: {\"prompt_id\", \"entrant\", \"output\"}; one output per prompt\n"
 	  "  and entrant, at most 1 MiB of UTF-8 each, stored exactly as given\n" },
+	{ "outputs screen", cmd_outputs_screen, "ROUND.db [--words FILE] [--format text|json]",
+	  "list outputs that may reveal their entrant, and their decisions",
+	  "  --words FILE    add the words of FILE (one per line) to the round's list\n"
+	  "                  of identifying words before screening\n"
+	  "  exits 1 while any output is undecided: `simsa open` refuses until each\n"
+	  "  is accepted (outputs accept) or replaced by a redacted text (outputs redact)\n" },
+	{ "outputs accept", cmd_outputs_accept, "ROUND.db --prompt ID --entrant NAME [--term T]",
+	  "accept a screening hit: the output stays as it is",
+	  "  --term T   accept only this term (default: every hit of that output)\n" },
+	{ "outputs redact", cmd_outputs_redact, "ROUND.db FILE.jsonl",
+	  "replace outputs by redacted texts (same format as outputs import)",
+	  "  each line's output replaces the stored text of that (prompt, entrant);\n"
+	  "  its screening hits are then recorded as redacted; all or nothing\n" },
+	{ "rater add", cmd_rater_add,
+	  "ROUND.db --name NAME --role expert|user|auditor [--key-file PATH]",
+	  "enrol a rater: a new key pair, signed by the organizer",
+	  "  --categories A,B                 experts: the prompt categories they rate\n"
+	  "                                   (used when the expert rubric says by_category)\n"
+	  "  --key-file PATH                  where to write the rater's key\n"
+	  "                                   (default: ROUND.keys/NAME.key)\n"
+	  "  --passphrase-file FILE           the rater's new passphrase (first line);\n"
+	  "                                   also SIMSA_PASSPHRASE_FILE\n"
+	  "  --organizer-key PATH             default: ROUND.keys/organizer.key\n"
+	  "  --organizer-passphrase-file FILE also SIMSA_ORGANIZER_PASSPHRASE_FILE,\n"
+	  "                                   then SIMSA_PASSPHRASE_FILE\n" },
+	{ "open", cmd_open, "ROUND.db [--organizer-key PATH] [--passphrase-file FILE]",
+	  "freeze the inputs, commit to a secret seed, blind outputs, assign tasks",
+	  "  refuses, listing everything missing, until the round is complete\n"
+	  "  --organizer-key PATH     default: ROUND.keys/organizer.key\n"
+	  "  --passphrase-file FILE   the organizer's passphrase; also\n"
+	  "                           SIMSA_ORGANIZER_PASSPHRASE_FILE, SIMSA_PASSPHRASE_FILE\n" },
 	{ "status", cmd_status, "ROUND.db [--format text|json]",
 	  "what the round holds and what is missing",
 	  "  --format json   machine-readable output\n" },

@@ -1,5 +1,5 @@
 /* cmd_demo — `simsa demo`: a round with Korean sample data, built through
- * the same init and import paths an organizer uses. */
+ * the same init, import, enrolment and open paths an organizer uses. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -9,29 +9,68 @@
 #include "simsa/assets.h"
 #include "simsa/cli.h"
 #include "simsa/import.h"
+#include "simsa/keyfile.h"
+#include "simsa/opening.h"
 #include "simsa/store.h"
 
 #define DEMO_TITLE "simsa 데모 라운드 (demo round)"
+#define DEMO_PASSPHRASE "demo"
+#define DEMO_EXPERTS 4   /* 4 entrants, 2 scores each: 4 tasks per prompt, one per expert */
+#define DEMO_USERS 12   /* 4 entrants make 6 pairs; the user rubric asks 2 per slot */
 
-static int write_asset(const char *dir, const char *name, char *path, size_t cap,
-		       struct simsa_err *err)
+/* Demo keys use the cheapest KDF: a demo is not a real round. */
+static const struct keyfile_kdf demo_kdf = { KEYFILE_OPSLIMIT_MIN, KEYFILE_MEMLIMIT_MIN };
+
+static int write_file_to(const char *path, const void *data, size_t len, struct simsa_err *err)
 {
-	const struct asset *a = asset_find(name);
-	FILE *f;
+	FILE *f = fopen(path, "wb");
 
-	if (!a)
-		return err_set(err, "built-in %s is missing", name);
-	if ((size_t)snprintf(path, cap, "%s/%s", dir, strrchr(name, '/') + 1) >= cap)
-		return err_set(err, "%s: path too long", dir);
-	f = fopen(path, "wb");
 	if (!f)
 		return err_set(err, "%s: cannot create: %s", path, strerror(errno));
-	if (fwrite(a->data, 1, a->len, f) != a->len || fclose(f) != 0)
+	if (fwrite(data, 1, len, f) != len || fclose(f) != 0)
 		return err_set(err, "%s: cannot write: %s", path, strerror(errno));
 	return 0;
 }
 
-static int build(const char *db, const char *dir, struct simsa_err *err)
+static int import_asset(struct store *st, const char *dir, const char *name,
+			enum import_kind kind, struct simsa_err *err)
+{
+	const struct asset *a = asset_find(name);
+	struct import_result res;
+	char path[4096];
+	int rc;
+
+	if (!a)
+		return err_set(err, "built-in %s is missing", name);
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, strrchr(name, '/') + 1) >= sizeof path)
+		return err_set(err, "%s: path too long", dir);
+	rc = write_file_to(path, a->data, a->len, err);
+	if (rc == 0)
+		rc = import_file(st, kind, path, &res, err);
+	unlink(path);
+	return rc;
+}
+
+static int new_key(const char *db, const char *name, unsigned char pk[32], struct simsa_err *err)
+{
+	char path[4096];
+
+	if (cli_key_path(db, name, true, path, sizeof path, err) < 0)
+		return -1;
+	return keyfile_create(path, DEMO_PASSPHRASE, strlen(DEMO_PASSPHRASE), &demo_kdf, pk, err);
+}
+
+static int enrol(struct store *st, const char *db, const struct secret_key *org,
+		 const char *name, enum rater_role role, struct simsa_err *err)
+{
+	unsigned char pk[32];
+
+	if (new_key(db, name, pk, err) < 0)
+		return -1;
+	return rater_enrol(st, org, name, role, pk, NULL, err);
+}
+
+static int build(const char *db, const char *dir, struct open_result *res, struct simsa_err *err)
 {
 	static const struct {
 		const char *asset;
@@ -41,28 +80,38 @@ static int build(const char *db, const char *dir, struct simsa_err *err)
 		{ "demo/prompts.jsonl", IMPORT_PROMPTS },
 		{ "demo/outputs.jsonl", IMPORT_OUTPUTS },
 	};
+	struct secret_key *org = NULL;
 	struct store *st = NULL;
-	char path[4096];
+	unsigned char pk[32];
+	char path[4096], name[32];
 	int rc = -1;
 
-	if (round_init(db, DEMO_TITLE, NULL, 0, err) < 0)
-		return -1;
-	if (store_open(db, &st, err) < 0)
+	if (new_key(db, "organizer", pk, err) < 0 ||
+	    round_init(db, DEMO_TITLE, NULL, 0, pk, err) < 0 || store_open(db, &st, err) < 0)
 		goto out;
-	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-		struct import_result res;
-		int failed = write_asset(dir, steps[i].asset, path, sizeof path, err) < 0 ||
-			     import_file(st, steps[i].kind, path, &res, err) < 0;
-
-		unlink(path);
-		if (failed)
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if (import_asset(st, dir, steps[i].asset, steps[i].kind, err) < 0)
+			goto out;
+	if (cli_key_path(db, "organizer", false, path, sizeof path, err) < 0 ||
+	    keyfile_unlock(path, DEMO_PASSPHRASE, strlen(DEMO_PASSPHRASE), &org, err) < 0)
+		goto out;
+	for (int i = 1; i <= DEMO_EXPERTS; i++) {
+		snprintf(name, sizeof name, "expert%d", i);
+		if (enrol(st, db, org, name, ROLE_EXPERT, err) < 0)
 			goto out;
 	}
+	for (int i = 1; i <= DEMO_USERS; i++) {
+		snprintf(name, sizeof name, "user%02d", i);
+		if (enrol(st, db, org, name, ROLE_USER, err) < 0)
+			goto out;
+	}
+	if (enrol(st, db, org, "auditor", ROLE_AUDITOR, err) < 0 ||
+	    round_open(st, org, res, NULL, err) < 0)
+		goto out;
 	rc = 0;
 out:
+	secret_key_free(&org);
 	store_close(&st);
-	if (rc < 0)
-		unlink(db);
 	return rc;
 }
 
@@ -74,7 +123,8 @@ int cmd_demo(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *db = NULL, *tmpbase = getenv("TMPDIR");
-	char dir[2048], dbpath[4096];
+	char dir[2048], dbpath[4096], keys[4096];
+	struct open_result res;
 	struct simsa_err err;
 	int c, rc;
 
@@ -88,8 +138,11 @@ int cmd_demo(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("demo", "unexpected argument '%s'", argv[optind]);
-	snprintf(dir, sizeof dir, "%s/simsa-demo-XXXXXX",
-		 tmpbase && *tmpbase ? tmpbase : "/tmp");
+	if (db && access(db, F_OK) == 0) {
+		err_set(&err, "%s: already exists; a round file is never overwritten", db);
+		return cli_fail(&err);
+	}
+	snprintf(dir, sizeof dir, "%s/simsa-demo-XXXXXX", tmpbase && *tmpbase ? tmpbase : "/tmp");
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "simsa: cannot make a temporary directory: %s\n", strerror(errno));
 		return EXIT_FAIL;
@@ -98,16 +151,21 @@ int cmd_demo(int argc, char **argv)
 		snprintf(dbpath, sizeof dbpath, "%s/demo.db", dir);
 		db = dbpath;
 	}
-	rc = build(db, dir, &err);
+	rc = build(db, dir, &res, &err);
 	if (db != dbpath)
 		rmdir(dir);
 	if (rc < 0)
 		return cli_fail(&err);
-	printf("demo round created: %s\n\n", db);
+	if (cli_key_path(db, "", false, keys, sizeof keys, &err) < 0)
+		return cli_fail(&err);
+	keys[strlen(keys) - 5] = '\0'; /* the directory: drop "/.key" */
+	printf("demo round created: %s\n", db);
+	printf("keys: %s/ (organizer, expert1-%d, user01-%02d, auditor; passphrase \"%s\")\n",
+	       keys, DEMO_EXPERTS, DEMO_USERS, DEMO_PASSPHRASE);
+	printf("opened: %zu outputs blinded, %zu tasks assigned\n\n", res.n_outputs, res.n_tasks);
 	fflush(stdout);
 	char *args[] = { "status", (char *)db, NULL };
 	rc = cmd_status(2, args);
-	printf("\nnext: simsa status %s --format json   (the rating console comes with "
-	       "`simsa open` and `simsa rate`)\n", db);
+	printf("\nthe rating console (simsa rate) is not built yet; its issue is next on the road\n");
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "simsa/assets.h"
 #include "simsa/cli.h"
+#include "simsa/opening.h"
 #include "simsa/rubric.h"
 #include "simsa/store.h"
 #include "simsa/util.h"
@@ -70,7 +71,7 @@ static int check_title(const char *title, struct simsa_err *err)
 }
 
 int round_init(const char *path, const char *title, char **rubric_paths, int n_rubrics,
-	       struct simsa_err *err)
+	       const unsigned char organizer_pk[32], struct simsa_err *err)
 {
 	static const char *const defaults[] = { "builtin:rubrics/expert.rubric",
 						"builtin:rubrics/user.rubric" };
@@ -107,7 +108,7 @@ int round_init(const char *path, const char *title, char **rubric_paths, int n_r
 	snprintf(tmp, strlen(path) + 32, "%s.init-%08x", path, randombytes_random());
 	if (store_create(tmp, title, &st, err) < 0)
 		goto out;
-	if (store_begin(st, err) < 0)
+	if (store_begin(st, err) < 0 || store_set_organizer(st, organizer_pk, err) < 0)
 		goto out;
 	for (int i = 0; i < n; i++) {
 		unsigned char h[HASH_LEN];
@@ -141,11 +142,14 @@ int cmd_init(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "title", required_argument, NULL, 't' },
 		{ "rubric", required_argument, NULL, 'r' },
+		{ "key-file", required_argument, NULL, 'k' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	char *rubrics[3];
-	const char *title = NULL;
+	char *rubrics[3], key[4096];
+	const char *title = NULL, *key_file = NULL, *pass_file = NULL;
+	unsigned char pk[32];
 	struct simsa_err err;
 	int n = 0, c;
 
@@ -153,6 +157,8 @@ int cmd_init(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "t:r:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': title = optarg; break;
+		case 'k': key_file = optarg; break;
+		case 'p': pass_file = optarg; break;
 		case 'r':
 			if (n == 2)
 				return cli_usage_error("init", "at most two --rubric files");
@@ -166,9 +172,22 @@ int cmd_init(int argc, char **argv)
 		return cli_usage_error("init", "expected one ROUND.db");
 	if (!title)
 		return cli_usage_error("init", "--title is required");
-	if (round_init(argv[optind], title, rubrics, n, &err) < 0)
+	if (access(argv[optind], F_OK) == 0) {
+		err_set(&err, "%s: already exists; a round file is never overwritten", argv[optind]);
 		return cli_fail(&err);
-	printf("created %s\n", argv[optind]);
+	}
+	if (key_file)
+		snprintf(key, sizeof key, "%s", key_file);
+	else if (cli_key_path(argv[optind], "organizer", true, key, sizeof key, &err) < 0)
+		return cli_fail(&err);
+	if (cli_new_key(key, pass_file, "the organizer", pk, &err) < 0)
+		return cli_fail(&err);
+	if (round_init(argv[optind], title, rubrics, n, pk, &err) < 0) {
+		unlink(key); /* made just now for this round */
+		return cli_fail(&err);
+	}
+	printf("created %s\norganizer key: %s (keep it and its passphrase safe)\n",
+	       argv[optind], key);
 	return EXIT_OK;
 }
 
@@ -194,6 +213,28 @@ static int add_entrant(void *ctx, const char *name, long outputs)
 	json_array_append_new(ctx, json_pack("{s:s, s:I}", "name", name, "outputs",
 					     (json_int_t)outputs));
 	return 0;
+}
+
+static int add_rater(void *ctx, const char *name, const char *role, bool late, long tasks)
+{
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:b, s:I}", "name", name, "role", role,
+					     "late", late, "tasks", (json_int_t)tasks));
+	return 0;
+}
+
+static json_t *opening_json(struct store *st, struct simsa_err *err)
+{
+	struct opening_rec op;
+	char m[65], c[65], a[65];
+	int found = store_get_opening(st, &op, err);
+
+	if (found <= 0)
+		return found < 0 ? NULL : json_null();
+	hex_encode(op.manifest_hash, 32, m);
+	hex_encode(op.seed_commitment, 32, c);
+	hex_encode(op.assignment_hash, 32, a);
+	return json_pack("{s:s, s:s, s:s, s:s}", "opened_at", op.opened_at, "manifest_hash", m,
+			 "seed_commitment", c, "assignment_hash", a);
 }
 
 static json_t *rubric_json(struct store *st, const char *component, struct simsa_err *err)
@@ -227,50 +268,50 @@ static json_t *status_json(struct store *st, struct simsa_err *err)
 {
 	struct round_info ri;
 	struct store_counts c;
-	struct missing_ctx m;
-	json_t *j, *entrants, *problems, *exp, *usr;
+	struct missing_ctx m = { 0 };
+	json_t *j = NULL, *entrants = NULL, *raters = NULL, *problems = NULL, *exp = NULL,
+	       *usr = NULL, *opening = NULL;
 
 	if (store_round_info(st, &ri, err) < 0 || store_counts(st, &c, err) < 0)
 		return NULL;
-	exp = rubric_json(st, "expert", err);
-	usr = exp ? rubric_json(st, "user", err) : NULL;
-	if (!exp || !usr) {
-		json_decref(exp);
-		return NULL;
-	}
 	entrants = json_array();
+	raters = json_array();
+	problems = json_array();
 	m.list = json_array();
 	m.need = c.entrants;
-	problems = json_array();
-	if (store_each_entrant(st, add_entrant, entrants, err) < 0 ||
-	    store_each_incomplete_prompt(st, add_missing, &m, err) < 0) {
-		json_decref(entrants);
-		json_decref(m.list);
-		json_decref(problems);
-		json_decref(exp);
-		json_decref(usr);
-		return NULL;
-	}
-	if (json_is_null(exp) && json_is_null(usr))
-		json_array_append_new(problems, json_string("no rubric"));
-	if (c.entrants < 2)
-		json_array_append_new(problems, json_string("fewer than two entrants"));
-	if (c.prompts == 0)
-		json_array_append_new(problems, json_string("no prompts"));
-	if (c.prompts_incomplete > 0)
-		json_array_append_new(problems, json_sprintf("%ld prompts lack an output from "
-							     "every entrant", c.prompts_incomplete));
-	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:{s:o, s:o}, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
+	exp = rubric_json(st, "expert", err);
+	usr = exp ? rubric_json(st, "user", err) : NULL;
+	opening = usr ? opening_json(st, err) : NULL;
+	if (!opening)
+		goto fail;
+	/* who wrote how many outputs is not shown once outputs are blind */
+	if ((ri.state == ROUND_DRAFT && store_each_entrant(st, add_entrant, entrants, err) < 0) ||
+	    store_each_incomplete_prompt(st, add_missing, &m, err) < 0 ||
+	    store_each_rater(st, add_rater, raters, err) < 0 ||
+	    (ri.state == ROUND_DRAFT && opening_problems(st, problems, err) < 0))
+		goto fail;
+	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:{s:o, s:o}, s:I, s:I, s:I, s:I, s:o, s:o, "
+		      "s:o, s:o, s:o}",
 		      "round_id", ri.round_id, "title", ri.title, "created_at", ri.created_at,
 		      "state", state_name(ri.state), "schema_version", ri.schema_version,
 		      "rubrics", "expert", exp, "user", usr,
 		      "entrants", (json_int_t)c.entrants, "prompts", (json_int_t)c.prompts,
 		      "outputs", (json_int_t)c.outputs,
 		      "outputs_expected", (json_int_t)c.outputs_expected,
-		      "per_entrant", entrants, "missing_outputs", m.list, "problems", problems);
+		      "per_entrant", entrants, "missing_outputs", m.list, "raters", raters,
+		      "opening", opening, "problems", problems);
 	if (!j)
 		err_set(err, "out of memory");
 	return j;
+fail:
+	json_decref(entrants);
+	json_decref(raters);
+	json_decref(problems);
+	json_decref(m.list);
+	json_decref(exp);
+	json_decref(usr);
+	json_decref(opening);
+	return NULL;
 }
 
 static void print_rubric(const char *component, json_t *r)
@@ -305,6 +346,12 @@ static void print_status_text(json_t *j)
 		printf("  %-24s %lld outputs\n", json_string_value(json_object_get(v, "name")),
 		       json_integer_value(json_object_get(v, "outputs")));
 	printf("prompts   %lld\n", I("prompts"));
+	printf("raters    %zu\n", json_array_size(json_object_get(j, "raters")));
+	json_array_foreach(json_object_get(j, "raters"), i, v)
+		printf("  %-24s %-8s %lld tasks%s\n", json_string_value(json_object_get(v, "name")),
+		       json_string_value(json_object_get(v, "role")),
+		       json_integer_value(json_object_get(v, "tasks")),
+		       json_is_true(json_object_get(v, "late")) ? " (enrolled after open)" : "");
 	printf("outputs   %lld of %lld\n", I("outputs"), I("outputs_expected"));
 	json_array_foreach(miss, i, v) {
 		if (i == 10) {
@@ -317,8 +364,14 @@ static void print_status_text(json_t *j)
 		       json_integer_value(json_object_get(v, "have")),
 		       json_integer_value(json_object_get(v, "need")));
 	}
-	if (json_array_size(json_object_get(j, "problems")) == 0) {
-		printf("ready     all inputs present\n");
+	if (json_is_object(json_object_get(j, "opening"))) {
+		json_t *o = json_object_get(j, "opening");
+
+		printf("opened    %s\n", json_string_value(json_object_get(o, "opened_at")));
+		printf("  manifest hash    %s\n", json_string_value(json_object_get(o, "manifest_hash")));
+		printf("  seed commitment  %s\n", json_string_value(json_object_get(o, "seed_commitment")));
+	} else if (json_array_size(json_object_get(j, "problems")) == 0) {
+		printf("ready     all inputs present: simsa open can run\n");
 	} else {
 		json_array_foreach(json_object_get(j, "problems"), i, v)
 			printf("to do     %s\n", json_string_value(v));

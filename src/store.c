@@ -510,7 +510,8 @@ static int count(struct store *st, const char *sql, long *out, struct simsa_err 
 
 #define INCOMPLETE_SQL                                                         \
 	"SELECT p.ext_id, (SELECT count(*) FROM output o WHERE o.prompt_id = p.id) AS have " \
-	"FROM prompt p WHERE have < (SELECT count(*) FROM entrant) ORDER BY p.id"
+	"FROM prompt p WHERE have < (SELECT count(*) FROM entrant) " \
+	"AND (SELECT state FROM round) = 'draft' ORDER BY p.id"
 
 int store_counts(struct store *st, struct store_counts *c, struct simsa_err *err)
 {
@@ -520,9 +521,13 @@ int store_counts(struct store *st, struct store_counts *c, struct simsa_err *err
 	    count(st, "SELECT count(*) FROM output", &c->outputs, err) < 0 ||
 	    count(st, "SELECT count(*) FROM rubric", &c->rubrics, err) < 0 ||
 	    count(st, "SELECT count(*) FROM import_log", &c->imports, err) < 0 ||
+	    count(st, "SELECT count(*) FROM rater", &c->raters, err) < 0 ||
+	    count(st, "SELECT count(*) FROM task", &c->tasks, err) < 0 ||
+	    count(st, "SELECT count(*) FROM blind_output", &c->blinded, err) < 0 ||
 	    count(st, "SELECT count(*) FROM (" INCOMPLETE_SQL ")", &c->prompts_incomplete,
 		  err) < 0)
 		return -1;
+	c->outputs += c->blinded; /* one of the two is empty: draft, or open */
 	c->outputs_expected = c->prompts * c->entrants;
 	return 0;
 }

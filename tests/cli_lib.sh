@@ -4,6 +4,12 @@ set -u
 : "${SIMSA:?SIMSA must name the simsa binary}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/simsa-cli-XXXXXX")
 trap 'rm -rf "$T"' EXIT
+# Keys for tests: the cheapest KDF, and a passphrase from a file.
+export SIMSA_KDF=fast
+printf 'test passphrase 시험\n' >"$T/pass"
+chmod 600 "$T/pass"
+export SIMSA_PASSPHRASE_FILE="$T/pass"
+unset SIMSA_ORGANIZER_PASSPHRASE_FILE
 n=0
 failures=0
 

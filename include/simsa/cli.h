@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "simsa/err.h"
+#include "simsa/store.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -36,7 +37,30 @@ void cli_help(const char *name, FILE *f);
 /* Parses "text"/"json" (and "csv" where allowed); false when unknown. */
 bool cli_parse_format(const char *s, enum out_format *fmt);
 
+/* The default key file of NAME for a round: ROUND.keys/NAME.key (ROUND
+ * without its .db). create_dir makes ROUND.keys (mode 0700) if missing. */
+int cli_key_path(const char *round, const char *name, bool create_dir, char *out, size_t cap,
+		 struct simsa_err *err) __attribute__((warn_unused_result));
+/* Asks for a new passphrase (twice on a terminal) and creates a key file. */
+int cli_new_key(const char *path, const char *pass_file, const char *whose,
+		unsigned char pk[32], struct simsa_err *err) __attribute__((warn_unused_result));
+struct secret_key;
+/* Asks for the passphrase and unlocks a key file. */
+int cli_unlock(const char *path, const char *pass_file, const char *whose,
+	       struct secret_key **sk, struct simsa_err *err) __attribute__((warn_unused_result));
+
+/* Enrols a rater with the given public key, signed by the organizer, in a
+ * draft round. */
+int rater_enrol(struct store *st, const struct secret_key *organizer, const char *name,
+		enum rater_role role, const unsigned char pk[32], const char *categories,
+		struct simsa_err *err) __attribute__((warn_unused_result));
+
 int cmd_init(int argc, char **argv);
+int cmd_rater_add(int argc, char **argv);
+int cmd_open(int argc, char **argv);
+int cmd_outputs_screen(int argc, char **argv);
+int cmd_outputs_accept(int argc, char **argv);
+int cmd_outputs_redact(int argc, char **argv);
 int cmd_import_entrants(int argc, char **argv);
 int cmd_import_prompts(int argc, char **argv);
 int cmd_import_outputs(int argc, char **argv);
@@ -44,8 +68,10 @@ int cmd_status(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 
 /* Creates a round at path (which must not exist) with the given rubric
- * files, or the built-in defaults when n_rubrics is 0. All or nothing. */
+ * files, or the built-in defaults when n_rubrics is 0, and the organizer's
+ * public key. All or nothing. */
 int round_init(const char *path, const char *title, char **rubric_paths, int n_rubrics,
-	       struct simsa_err *err) __attribute__((warn_unused_result));
+	       const unsigned char organizer_pk[32], struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -21,7 +21,7 @@
 
 #include "simsa/err.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_HASH_LEN 32 /* BLAKE2b-256 */
 
 struct store;
@@ -66,7 +66,8 @@ struct output_rec {
 };
 
 struct store_counts {
-	long entrants, prompts, outputs, rubrics, imports;
+	long entrants, prompts, outputs, rubrics, imports, raters, tasks;
+	long blinded;            /* outputs under opaque ids (open rounds) */
 	long outputs_expected;   /* prompts × entrants */
 	long prompts_incomplete; /* prompts lacking an output from some entrant */
 };
@@ -132,5 +133,172 @@ int store_each_incomplete_prompt(struct store *st,
 int store_each_entrant(struct store *st,
 		       int (*fn)(void *ctx, const char *name, long outputs),
 		       void *ctx, struct simsa_err *err);
+
+/* ---- keys and raters (schema 2) ---- */
+
+#define STORE_PK_LEN 32
+#define STORE_SIG_LEN 64
+
+enum rater_role { ROLE_NONE = 0, ROLE_EXPERT, ROLE_USER, ROLE_AUDITOR };
+
+const char *rater_role_name(enum rater_role r);
+enum rater_role rater_role_parse(const char *s); /* ROLE_NONE if unknown */
+
+struct rater_rec {
+	const char *name;
+	enum rater_role role;
+	unsigned char public_key[STORE_PK_LEN];
+	const char *categories_json;  /* JSON array of category names, or NULL */
+	bool late;                    /* enrolled after open */
+	const char *enrolled_at;
+	unsigned char signature[STORE_SIG_LEN]; /* the organizer's, over the enrolment */
+};
+
+int store_set_organizer(struct store *st, const unsigned char pk[STORE_PK_LEN],
+			struct simsa_err *err);
+/* 1 and the key if set, 0 if the round has none. */
+int store_get_organizer(struct store *st, unsigned char pk[STORE_PK_LEN], struct simsa_err *err);
+
+int store_add_rater(struct store *st, const struct rater_rec *r, struct simsa_err *err);
+/* 1 and the row id if a rater of that name exists, 0 if not. */
+int store_find_rater(struct store *st, const char *name, int64_t *row, struct simsa_err *err);
+
+/* ---- everything an opening is computed from, as plain values ---- */
+
+struct in_rubric {
+	char *component;
+	char *text;
+	size_t len;
+	unsigned char hash[STORE_HASH_LEN];
+};
+
+struct in_entrant {
+	int64_t row;
+	char *name, *team, *model, *aliases_json;
+};
+
+struct in_prompt {
+	int64_t row;
+	char *id, *category, *prompt, *system, *reference;
+};
+
+struct in_output {
+	int64_t row;
+	uint32_t prompt;   /* index into prompts */
+	uint32_t entrant;  /* index into entrants */
+	unsigned char hash[STORE_HASH_LEN];
+	int64_t prompt_row_tmp, entrant_row_tmp; /* used while loading */
+};
+
+struct in_rater {
+	int64_t row;
+	char *name;
+	enum rater_role role;
+	unsigned char public_key[STORE_PK_LEN];
+	char *categories_json;
+	bool late;
+	char *enrolled_at;
+	unsigned char signature[STORE_SIG_LEN];
+};
+
+/* Rows in canonical order: rubrics by component, the rest by import or
+ * enrolment order; outputs by (prompt, entrant). */
+struct round_inputs {
+	struct round_info info;
+	bool has_organizer;
+	unsigned char organizer_pk[STORE_PK_LEN];
+	struct in_rubric *rubrics;
+	size_t n_rubrics;
+	struct in_entrant *entrants;
+	size_t n_entrants;
+	struct in_prompt *prompts;
+	size_t n_prompts;
+	struct in_output *outputs;   /* draft rounds only: the cleartext link */
+	size_t n_outputs;
+	struct in_rater *raters;
+	size_t n_raters;
+};
+
+int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+void round_inputs_release(struct round_inputs *in);
+
+/* Calls fn for every output of a draft round with its text (for identity
+ * screening). Stops early if fn returns non-zero. */
+int store_each_output_text(struct store *st,
+			   int (*fn)(void *ctx, int64_t row, int64_t prompt_row,
+				     int64_t entrant_row, const char *text, size_t len),
+			   void *ctx, struct simsa_err *err);
+
+/* ---- identity screening (draft rounds) ---- */
+
+enum screen_decision { SCREEN_PENDING = 0, SCREEN_ACCEPTED, SCREEN_REDACTED };
+
+int store_add_screen_word(struct store *st, const char *word, struct simsa_err *err);
+/* The round's extra screening words, as a new NULL-terminated array
+ * (free each and the array). */
+int store_screen_words(struct store *st, char ***words, size_t *n, struct simsa_err *err);
+int store_set_screen_decision(struct store *st, int64_t output_row, const char *term,
+			      enum screen_decision d, struct simsa_err *err);
+/* The decision recorded for (output, term), SCREEN_PENDING if none; -1 on error. */
+int store_screen_decision(struct store *st, int64_t output_row, const char *term,
+			  struct simsa_err *err);
+/* Replaces a draft output's text (a redaction); the caller records the decision. */
+int store_replace_output(struct store *st, int64_t output_row, const char *text, size_t len,
+			 const unsigned char hash[STORE_HASH_LEN], struct simsa_err *err);
+/* A malloc'd copy of a draft output's text. */
+int store_output_text(struct store *st, int64_t output_row, char **text, size_t *len,
+		      struct simsa_err *err);
+int store_clear_screen_decisions(struct store *st, int64_t output_row, struct simsa_err *err);
+/* 1 and the row of the output of (prompt, entrant), 0 if none. */
+int store_find_output(struct store *st, int64_t prompt_row, int64_t entrant_row, int64_t *row,
+		      struct simsa_err *err);
+
+/* ---- opening ---- */
+
+struct blind_rec {
+	char id[33];             /* random, 32 hex digits */
+	int64_t output_row;      /* the draft output it replaces */
+};
+
+struct task_rec {
+	int64_t rater_row;
+	uint32_t position;
+	int64_t prompt_row;
+	const char *left;        /* blind output ids */
+	const char *right;
+	const char *kind;        /* "normal", "gold_repeat", "gold_known" */
+	uint32_t replica;
+};
+
+struct opening_rec {
+	unsigned char manifest_hash[STORE_HASH_LEN];
+	unsigned char seed_commitment[STORE_HASH_LEN];
+	unsigned char assignment_hash[STORE_HASH_LEN];
+	char opened_at[32];
+	unsigned char signature[STORE_SIG_LEN];
+	const unsigned char *sealed;
+	size_t sealed_len;
+};
+
+/* In one transaction: copies each draft output's prompt, text and hash into
+ * blind_output under its new id, stores the tasks and the opening record,
+ * deletes the draft outputs (the only place an output met its entrant in
+ * the clear) and screening decisions, and marks the round open. Then
+ * rewrites the file (VACUUM, with secure_delete) and truncates the WAL, so
+ * no removed row survives in free pages. */
+int store_open_round(struct store *st, const struct blind_rec *blind, size_t n_blind,
+		     const struct task_rec *tasks, size_t n_tasks,
+		     const struct opening_rec *op, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
+/* 1 and the opening record (sealed left NULL) if the round is open, 0 if not. */
+int store_get_opening(struct store *st, struct opening_rec *op, struct simsa_err *err);
+
+/* Tasks per rater (enrolment order) for status. */
+int store_each_rater(struct store *st,
+		     int (*fn)(void *ctx, const char *name, const char *role, bool late,
+			       long tasks),
+		     void *ctx, struct simsa_err *err);
 
 #endif

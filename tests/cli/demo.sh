@@ -20,7 +20,7 @@ fi
 cats=$(sqlite3 "$db" "SELECT group_concat(DISTINCT category) FROM (SELECT category FROM prompt ORDER BY category)")
 if [ "$cats" = "coding,korean-culture,reasoning,safety,writing" ]; then ok "demo prompts span the five categories"; else not_ok "demo prompts span the five categories" "$cats"; fi
 # the hostile output is stored byte for byte: ESC, bidi override and C1 intact
-n=$(sqlite3 "$db" "SELECT count(*) FROM output WHERE instr(text, char(27)) > 0 AND instr(text, char(8238)) > 0 AND instr(text, char(155)) > 0")
+n=$(sqlite3 "$db" "SELECT count(*) FROM blind_output WHERE instr(text, char(27)) > 0 AND instr(text, char(8238)) > 0 AND instr(text, char(155)) > 0")
 if [ "$n" = "1" ]; then ok "the hostile demo output is stored exactly"; else not_ok "the hostile demo output is stored exactly" "found $n"; fi
 expect_fail "demo never overwrites an existing file" 1 "already exists" demo --db "$db"
 check "no demo files are left in the temporary directory" sh -c "! ls '${TMPDIR:-/tmp}'/simsa-demo-*/*.jsonl 2>/dev/null | grep -q ."

@@ -1,0 +1,27 @@
+/* manifest — the canonical encoding of everything raters are judged on, and
+ * its hash, which the organizer signs at open.
+ *
+ * Covered: the round id, a secret salt (revealed at close, so the hash
+ * cannot be used before then to test guesses of who wrote what), the
+ * organizer's public key, the rubric texts, the entrants, the prompts, each
+ * output's hash with its prompt and entrant, and the roster of raters
+ * enrolled before open. Byte layout: docs/manifest.md. Pure: no I/O. */
+#ifndef SIMSA_MANIFEST_H
+#define SIMSA_MANIFEST_H
+
+#include <stddef.h>
+
+#include "simsa/store.h"
+
+#define MANIFEST_SALT_LEN 32
+#define MANIFEST_HASH_LEN 32
+
+/* Feeds the encoding, piece by piece, to sink (for hashing or writing). */
+void manifest_encode(const struct round_inputs *in, const unsigned char salt[MANIFEST_SALT_LEN],
+		     void (*sink)(void *ctx, const void *data, size_t len), void *ctx);
+
+/* BLAKE2b-256 of the encoding. */
+void manifest_hash(const struct round_inputs *in, const unsigned char salt[MANIFEST_SALT_LEN],
+		   unsigned char out[MANIFEST_HASH_LEN]);
+
+#endif

@@ -1,0 +1,599 @@
+/* cmd_open — `simsa rater add`, `simsa open`, and identity screening:
+ * `simsa outputs screen|accept|redact`. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "simsa/cli.h"
+#include "simsa/enc.h"
+#include "simsa/jsonl.h"
+#include "simsa/keyfile.h"
+#include "simsa/opening.h"
+#include "simsa/screen.h"
+#include "simsa/screening.h"
+#include "simsa/statement.h"
+#include "simsa/store.h"
+#include "simsa/util.h"
+
+#define ORGANIZER_PASS_ENV "SIMSA_ORGANIZER_PASSPHRASE_FILE"
+
+static const char *organizer_pass_file(const char *opt)
+{
+	const char *env = getenv(ORGANIZER_PASS_ENV);
+
+	return opt ? opt : env && *env ? env : NULL;
+}
+
+/* Opens the round's organizer key (path given or the default). */
+static int unlock_organizer(const char *round, const char *key_opt, const char *pass_opt,
+			    struct secret_key **sk, struct simsa_err *err)
+{
+	char path[4096];
+
+	if (key_opt)
+		snprintf(path, sizeof path, "%s", key_opt);
+	else if (cli_key_path(round, "organizer", false, path, sizeof path, err) < 0)
+		return -1;
+	return cli_unlock(path, organizer_pass_file(pass_opt), "the organizer", sk, err);
+}
+
+/* "a,b" -> ["a","b"] (compact JSON), checking each name. */
+static int categories_json(const char *list, char **out, struct simsa_err *err)
+{
+	json_t *arr = json_array();
+	char *copy = strdup(list), *save = NULL;
+
+	if (!arr || !copy) {
+		json_decref(arr);
+		free(copy);
+		return err_set(err, "out of memory");
+	}
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		if (!*tok || !utf8_valid(tok, strlen(tok), NULL)) {
+			json_decref(arr);
+			free(copy);
+			return err_set(err, "--categories: an empty or invalid category name");
+		}
+		json_array_append_new(arr, json_string(tok));
+	}
+	free(copy);
+	*out = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return *out ? 0 : err_set(err, "out of memory");
+}
+
+static bool rater_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64 || strcmp(s, "organizer") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
+}
+
+int rater_enrol(struct store *st, const struct secret_key *organizer, const char *name,
+		enum rater_role role, const unsigned char pk[32], const char *categories,
+		struct simsa_err *err)
+{
+	struct round_info ri;
+	struct rater_rec r = { 0 };
+	struct enrolment e;
+	unsigned char opk[32];
+	struct buf msg = { 0 };
+	char now[32];
+	int found, rc = -1;
+
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (store_round_info(st, &ri, err) < 0)
+		goto out;
+	if (ri.state != ROUND_DRAFT) {
+		err_set(err, "the round is %s: enrolling raters after open is not supported yet",
+			ri.state == ROUND_OPEN ? "open" : "closed");
+		goto out;
+	}
+	found = store_get_organizer(st, opk, err);
+	if (found < 0)
+		goto out;
+	if (!found || memcmp(opk, secret_key_public(organizer), 32) != 0) {
+		err_set(err, "that key is not this round's organizer key");
+		goto out;
+	}
+	found = store_find_rater(st, name, NULL, err);
+	if (found != 0) {
+		if (found > 0)
+			err_set(err, "a rater named '%s' is already enrolled", name);
+		goto out;
+	}
+	time_now_utc(now);
+	e = (struct enrolment){ ri.round_id, name, rater_role_name(role), pk, categories, false, now };
+	statement_enrolment(&msg, &e);
+	if (msg.oom) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	r.name = name;
+	r.role = role;
+	memcpy(r.public_key, pk, 32);
+	r.categories_json = categories;
+	r.enrolled_at = now;
+	if (secret_key_sign(organizer, msg.p, msg.n, r.signature) < 0) {
+		err_set(err, "cannot use the organizer key");
+		goto out;
+	}
+	if (store_add_rater(st, &r, err) < 0)
+		goto out;
+	rc = store_commit(st, err);
+out:
+	if (rc < 0)
+		store_rollback(st);
+	buf_release(&msg);
+	return rc;
+}
+
+int cmd_rater_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "categories", required_argument, NULL, 'c' },
+		{ "key-file", required_argument, NULL, 'k' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "organizer-key", required_argument, NULL, 'K' },
+		{ "organizer-passphrase-file", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *name = NULL, *role_s = NULL, *cats = NULL, *key_opt = NULL;
+	const char *pass = NULL, *okey = NULL, *opass = NULL;
+	char key[4096], *cats_json = NULL;
+	struct secret_key *org = NULL;
+	struct store *st = NULL;
+	struct simsa_err err;
+	enum rater_role role;
+	unsigned char pk[32];
+	int c, rc = EXIT_FAIL;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'r': role_s = optarg; break;
+		case 'c': cats = optarg; break;
+		case 'k': key_opt = optarg; break;
+		case 'p': pass = optarg; break;
+		case 'K': okey = optarg; break;
+		case 'P': opass = optarg; break;
+		case 'h': cli_help("rater add", stdout); return EXIT_OK;
+		default: return cli_usage_error("rater add", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("rater add", "expected one ROUND.db");
+	if (!name || !rater_name_ok(name))
+		return cli_usage_error("rater add", "--name: 1 to 64 of A-Z a-z 0-9 . _ - "
+				       "(and not \"organizer\")");
+	role = rater_role_parse(role_s);
+	if (role == ROLE_NONE)
+		return cli_usage_error("rater add", "--role: expert, user or auditor");
+	if (cats && role != ROLE_EXPERT)
+		return cli_usage_error("rater add", "--categories: only for experts");
+	if (cats && categories_json(cats, &cats_json, &err) < 0)
+		return cli_fail(&err);
+	if (store_open(argv[optind], &st, &err) < 0 || store_require_draft(st, &err) < 0)
+		goto out;
+	c = store_find_rater(st, name, NULL, &err);
+	if (c != 0) {
+		if (c > 0)
+			err_set(&err, "a rater named '%s' is already enrolled", name);
+		goto out;
+	}
+	if (unlock_organizer(argv[optind], okey, opass, &org, &err) < 0)
+		goto out;
+	if (key_opt)
+		snprintf(key, sizeof key, "%s", key_opt);
+	else if (cli_key_path(argv[optind], name, true, key, sizeof key, &err) < 0)
+		goto out;
+	if (cli_new_key(key, pass, name, pk, &err) < 0)
+		goto out;
+	if (rater_enrol(st, org, name, role, pk, cats_json, &err) < 0) {
+		unlink(key); /* made just now for this enrolment */
+		goto out;
+	}
+	printf("enrolled %s (%s), key %s\n", name, rater_role_name(role), key);
+	rc = EXIT_OK;
+out:
+	if (rc != EXIT_OK)
+		cli_fail(&err);
+	secret_key_free(&org);
+	store_close(&st);
+	free(cats_json);
+	return rc;
+}
+
+int cmd_open(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "organizer-key", required_argument, NULL, 'K' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *okey = NULL, *opass = NULL;
+	struct secret_key *org = NULL;
+	struct store *st = NULL;
+	struct open_result res;
+	struct simsa_err err;
+	char hex[65];
+	int c, rc = EXIT_FAIL;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'K': okey = optarg; break;
+		case 'P': opass = optarg; break;
+		case 'h': cli_help("open", stdout); return EXIT_OK;
+		default: return cli_usage_error("open", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("open", "expected one ROUND.db");
+	if (store_open(argv[optind], &st, &err) < 0 || store_require_draft(st, &err) < 0)
+		goto out;
+	{
+		/* say what is missing before asking for a passphrase */
+		json_t *problems = json_array();
+		int prc = opening_problems(st, problems, &err);
+		size_t i;
+		json_t *v;
+
+		if (prc == 0 && json_array_size(problems) > 0) {
+			fprintf(stderr, "simsa: the round cannot open yet:\n");
+			json_array_foreach(problems, i, v)
+				fprintf(stderr, "  - %s\n", json_string_value(v));
+		}
+		prc = prc < 0 ? -1 : (int)json_array_size(problems);
+		json_decref(problems);
+		if (prc != 0) {
+			if (prc < 0)
+				cli_fail(&err);
+			store_close(&st);
+			return EXIT_FAIL;
+		}
+	}
+	if (unlock_organizer(argv[optind], okey, opass, &org, &err) < 0 ||
+	    round_open(st, org, &res, NULL, &err) < 0)
+		goto out;
+	printf("opened %s at %s\n", argv[optind], res.opened_at);
+	hex_encode(res.manifest_hash, 32, hex);
+	printf("manifest hash    %s\n", hex);
+	hex_encode(res.seed_commitment, 32, hex);
+	printf("seed commitment  %s\n", hex);
+	hex_encode(res.assignment_hash, 32, hex);
+	printf("assignment hash  %s\n", hex);
+	printf("%zu outputs blinded, %zu tasks assigned; the seed stays sealed until close\n",
+	       res.n_outputs, res.n_tasks);
+	rc = EXIT_OK;
+out:
+	if (rc != EXIT_OK)
+		cli_fail(&err);
+	secret_key_free(&org);
+	store_close(&st);
+	return rc;
+}
+
+/* ---- identity screening ---- */
+
+static const char *decision_name(enum screen_decision d)
+{
+	return d == SCREEN_ACCEPTED ? "accepted" : d == SCREEN_REDACTED ? "redacted" : "undecided";
+}
+
+static void hit_json(void *ctx, const struct screen_hit *h)
+{
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:s?, s:s}", "prompt", h->prompt_id,
+					     "entrant", h->entrant, "term", h->term,
+					     "names", h->term_owner, "decision",
+					     decision_name(h->decision)));
+}
+
+static int add_words(struct store *st, const char *path, struct simsa_err *err)
+{
+	char *text = NULL, *save = NULL;
+	size_t len;
+	int rc = -1;
+
+	if (read_file(path, 1u << 20, &text, &len, err) < 0)
+		return -1;
+	if (!utf8_valid(text, len, NULL)) {
+		free(text);
+		return err_set(err, "%s: not valid UTF-8", path);
+	}
+	if (store_begin(st, err) < 0 || store_require_draft(st, err) < 0)
+		goto out;
+	for (char *w = strtok_r(text, "\r\n", &save); w; w = strtok_r(NULL, "\r\n", &save))
+		if (*w && *w != '#' && store_add_screen_word(st, w, err) < 0)
+			goto out;
+	rc = store_commit(st, err);
+out:
+	if (rc < 0)
+		store_rollback(st);
+	free(text);
+	return rc;
+}
+
+int cmd_outputs_screen(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "words", required_argument, NULL, 'w' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *words = NULL;
+	enum out_format fmt = FMT_TEXT;
+	struct round_inputs in = { 0 };
+	struct store *st = NULL;
+	struct simsa_err err;
+	json_t *hits = json_array(), *v;
+	size_t i, pending = 0;
+	int c, rc = EXIT_FAIL;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w': words = optarg; break;
+		case 'f':
+			if (!cli_parse_format(optarg, &fmt)) {
+				json_decref(hits);
+				return cli_usage_error("outputs screen", "--format: text or json");
+			}
+			break;
+		case 'h': json_decref(hits); cli_help("outputs screen", stdout); return EXIT_OK;
+		default: json_decref(hits); return cli_usage_error("outputs screen", "bad option");
+		}
+	}
+	if (optind != argc - 1) {
+		json_decref(hits);
+		return cli_usage_error("outputs screen", "expected one ROUND.db");
+	}
+	if (store_open(argv[optind], &st, &err) < 0 || store_require_draft(st, &err) < 0 ||
+	    (words && add_words(st, words, &err) < 0) || store_load_inputs(st, &in, &err) < 0 ||
+	    screening_each(st, &in, hit_json, hits, &err) < 0) {
+		cli_fail(&err);
+		goto out;
+	}
+	json_array_foreach(hits, i, v)
+		pending += strcmp(json_string_value(json_object_get(v, "decision")), "undecided") == 0;
+	if (fmt == FMT_JSON) {
+		char *s = json_dumps(hits, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		printf("%s\n", s);
+		free(s);
+	} else {
+		json_array_foreach(hits, i, v) {
+			const char *owner = json_string_value(json_object_get(v, "names"));
+
+			printf("%-10s prompt %s, entrant %s: mentions \"%s\" (%s%s)\n",
+			       json_string_value(json_object_get(v, "decision")),
+			       json_string_value(json_object_get(v, "prompt")),
+			       json_string_value(json_object_get(v, "entrant")),
+			       json_string_value(json_object_get(v, "term")),
+			       owner ? "names " : "a listed word", owner ? owner : "");
+		}
+		printf("%zu hits, %zu undecided\n", json_array_size(hits), pending);
+	}
+	rc = pending ? EXIT_FAIL : EXIT_OK;
+out:
+	json_decref(hits);
+	round_inputs_release(&in);
+	store_close(&st);
+	return rc;
+}
+
+struct accept_ctx {
+	struct store *st;
+	int64_t row;
+	const char *term;
+	long done;
+	struct simsa_err *err;
+	bool failed;
+};
+
+static void accept_hit(void *ctx, const struct screen_hit *h)
+{
+	struct accept_ctx *a = ctx;
+
+	if (a->failed || h->output_row != a->row || (a->term && strcmp(a->term, h->term) != 0))
+		return;
+	if (store_set_screen_decision(a->st, h->output_row, h->term, SCREEN_ACCEPTED, a->err) < 0)
+		a->failed = true;
+	else
+		a->done++;
+}
+
+int cmd_outputs_accept(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "prompt", required_argument, NULL, 'p' },
+		{ "entrant", required_argument, NULL, 'e' },
+		{ "term", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *prompt = NULL, *entrant = NULL;
+	struct accept_ctx a = { 0 };
+	struct round_inputs in = { 0 };
+	struct simsa_err err;
+	int64_t prow, erow;
+	int c, rc = EXIT_FAIL;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': prompt = optarg; break;
+		case 'e': entrant = optarg; break;
+		case 't': a.term = optarg; break;
+		case 'h': cli_help("outputs accept", stdout); return EXIT_OK;
+		default: return cli_usage_error("outputs accept", "bad option");
+		}
+	}
+	if (optind != argc - 1 || !prompt || !entrant)
+		return cli_usage_error("outputs accept", "expected ROUND.db, --prompt and --entrant");
+	a.err = &err;
+	if (store_open(argv[optind], &a.st, &err) < 0 || store_begin(a.st, &err) < 0 ||
+	    store_require_draft(a.st, &err) < 0)
+		goto out;
+	if (store_find_prompt(a.st, prompt, &prow, &err) != 1 ||
+	    store_find_entrant(a.st, entrant, &erow, &err) != 1 ||
+	    store_find_output(a.st, prow, erow, &a.row, &err) != 1) {
+		err_set(&err, "no output of '%s' for prompt '%s'", entrant, prompt);
+		goto out;
+	}
+	if (store_load_inputs(a.st, &in, &err) < 0 ||
+	    screening_each(a.st, &in, accept_hit, &a, &err) < 0 || a.failed)
+		goto out;
+	if (a.done == 0) {
+		err_set(&err, "screening finds nothing%s%s%s in that output", a.term ? " named \"" : "",
+			a.term ? a.term : "", a.term ? "\"" : "");
+		goto out;
+	}
+	if (store_commit(a.st, &err) < 0)
+		goto out;
+	printf("accepted %ld hit%s in the output of '%s' for prompt '%s'\n", a.done,
+	       a.done == 1 ? "" : "s", entrant, prompt);
+	rc = EXIT_OK;
+out:
+	if (rc != EXIT_OK) {
+		if (a.st)
+			store_rollback(a.st);
+		cli_fail(&err);
+	}
+	round_inputs_release(&in);
+	store_close(&a.st);
+	return rc;
+}
+
+/* Redaction: a replacement text for (prompt, entrant), as in outputs import.
+ * Terms the old text mentioned and the new one does not are recorded as
+ * redacted; terms the new text still mentions are undecided again. */
+static const char *const redact_keys[] = { "prompt_id", "entrant", "output", NULL };
+
+struct terms {
+	const char *list[64];
+	size_t n;
+};
+
+static void collect_term(void *ctx, const char *term, int entrant)
+{
+	struct terms *t = ctx;
+
+	if (t->n < sizeof t->list / sizeof t->list[0])
+		t->list[t->n++] = term;
+}
+
+static bool has_term(const struct terms *t, const char *term)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->list[i], term) == 0)
+			return true;
+	return false;
+}
+
+static int redact_one(struct store *st, struct screen *scr, struct jsonl_reader *r,
+		      json_t *obj, struct simsa_err *err)
+{
+	const char *pid, *ename, *text;
+	struct terms before = { 0 }, after = { 0 };
+	char *old = NULL;
+	int64_t prow, erow, row;
+	size_t len, old_len;
+	unsigned char h[HASH_LEN];
+	int rc = -1;
+
+	if (jsonl_check_keys(r, obj, redact_keys, err) < 0 ||
+	    jsonl_get_text(r, obj, "prompt_id", true, TEXT_LINE, &pid, NULL, err) < 0 ||
+	    jsonl_get_text(r, obj, "entrant", true, TEXT_LINE, &ename, NULL, err) < 0 ||
+	    jsonl_get_text(r, obj, "output", true, TEXT_NONBLANK, &text, &len, err) < 0)
+		return -1;
+	if (store_find_prompt(st, pid, &prow, err) != 1 ||
+	    store_find_entrant(st, ename, &erow, err) != 1 ||
+	    store_find_output(st, prow, erow, &row, err) != 1)
+		return jsonl_field_err(r, "entrant", err, "the round has no output of '%s' for "
+				       "prompt '%s'", ename, pid);
+	if (store_output_text(st, row, &old, &old_len, err) < 0)
+		return -1;
+	if (screen_text(scr, old, old_len, collect_term, &before) < 0 ||
+	    screen_text(scr, text, len, collect_term, &after) < 0) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	hash_bytes(text, len, h);
+	if (store_replace_output(st, row, text, len, h, err) < 0 ||
+	    store_clear_screen_decisions(st, row, err) < 0)
+		goto out;
+	for (size_t i = 0; i < before.n; i++)
+		if (!has_term(&after, before.list[i]) &&
+		    store_set_screen_decision(st, row, before.list[i], SCREEN_REDACTED, err) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(old);
+	return rc;
+}
+
+int cmd_outputs_redact(int argc, char **argv)
+{
+	struct store *st = NULL;
+	struct screen *scr = NULL;
+	struct round_inputs in = { 0 };
+	struct jsonl_reader r = { 0 };
+	struct simsa_err err;
+	json_t *obj;
+	long n = 0;
+	int more, rc = EXIT_FAIL;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		cli_help("outputs redact", stdout);
+		return EXIT_OK;
+	}
+	if (argc != 3)
+		return cli_usage_error("outputs redact", "expected ROUND.db and FILE.jsonl");
+	if (store_open(argv[1], &st, &err) < 0 || jsonl_open(&r, argv[2], &err) < 0 ||
+	    store_begin(st, &err) < 0 || store_require_draft(st, &err) < 0 ||
+	    store_load_inputs(st, &in, &err) < 0 || screening_screen(st, &in, &scr, &err) < 0)
+		goto out;
+	while ((more = jsonl_next(&r, &obj, &err)) > 0) {
+		int one = redact_one(st, scr, &r, obj, &err);
+
+		json_decref(obj);
+		if (one < 0)
+			goto out;
+		n++;
+	}
+	if (more < 0 || store_commit(st, &err) < 0)
+		goto out;
+	printf("replaced %ld output%s with redacted text\n", n, n == 1 ? "" : "s");
+	rc = EXIT_OK;
+out:
+	if (rc != EXIT_OK) {
+		if (st)
+			store_rollback(st);
+		fprintf(stderr, "simsa: %s\nsimsa: nothing was changed\n", err.msg);
+	}
+	screen_free(&scr);
+	jsonl_close(&r);
+	round_inputs_release(&in);
+	store_close(&st);
+	return rc;
+}

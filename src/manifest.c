@@ -1,0 +1,78 @@
+/* manifest — canonical encoding of a round's frozen inputs (see manifest.h,
+ * docs/manifest.md). */
+#include "simsa/manifest.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "simsa/enc.h"
+
+#define TAG "simsa/manifest/v1"
+
+void manifest_encode(const struct round_inputs *in, const unsigned char salt[MANIFEST_SALT_LEN],
+		     void (*sink)(void *ctx, const void *data, size_t len), void *ctx)
+{
+	struct enc o = { sink, ctx };
+	uint32_t n_raters = 0;
+
+	enc_tag(&o, TAG);
+	enc_str(&o, in->info.round_id);
+	enc_raw(&o, salt, MANIFEST_SALT_LEN);
+	enc_u8(&o, in->has_organizer);
+	if (in->has_organizer)
+		enc_raw(&o, in->organizer_pk, STORE_PK_LEN);
+
+	enc_u32(&o, (uint32_t)in->n_rubrics);
+	for (size_t i = 0; i < in->n_rubrics; i++) {
+		enc_str(&o, in->rubrics[i].component);
+		enc_bytes(&o, in->rubrics[i].text, in->rubrics[i].len);
+	}
+	enc_u32(&o, (uint32_t)in->n_entrants);
+	for (size_t i = 0; i < in->n_entrants; i++) {
+		enc_str(&o, in->entrants[i].name);
+		enc_opt(&o, in->entrants[i].team);
+		enc_opt(&o, in->entrants[i].model);
+		enc_opt(&o, in->entrants[i].aliases_json);
+	}
+	enc_u32(&o, (uint32_t)in->n_prompts);
+	for (size_t i = 0; i < in->n_prompts; i++) {
+		enc_str(&o, in->prompts[i].id);
+		enc_str(&o, in->prompts[i].category);
+		enc_str(&o, in->prompts[i].prompt);
+		enc_opt(&o, in->prompts[i].system);
+		enc_opt(&o, in->prompts[i].reference);
+	}
+	enc_u32(&o, (uint32_t)in->n_outputs);
+	for (size_t i = 0; i < in->n_outputs; i++) {
+		enc_u32(&o, in->outputs[i].prompt);
+		enc_u32(&o, in->outputs[i].entrant);
+		enc_raw(&o, in->outputs[i].hash, STORE_HASH_LEN);
+	}
+	for (size_t i = 0; i < in->n_raters; i++)
+		n_raters += !in->raters[i].late;
+	enc_u32(&o, n_raters);
+	for (size_t i = 0; i < in->n_raters; i++) {
+		if (in->raters[i].late)
+			continue;
+		enc_str(&o, in->raters[i].name);
+		enc_str(&o, rater_role_name(in->raters[i].role));
+		enc_raw(&o, in->raters[i].public_key, STORE_PK_LEN);
+		enc_opt(&o, in->raters[i].categories_json);
+	}
+}
+
+static void hash_sink(void *ctx, const void *data, size_t len)
+{
+	crypto_generichash_update(ctx, data, len);
+}
+
+void manifest_hash(const struct round_inputs *in, const unsigned char salt[MANIFEST_SALT_LEN],
+		   unsigned char out[MANIFEST_HASH_LEN])
+{
+	crypto_generichash_state h;
+
+	crypto_generichash_init(&h, NULL, 0, MANIFEST_HASH_LEN);
+	manifest_encode(in, salt, hash_sink, &h);
+	crypto_generichash_final(&h, out, MANIFEST_HASH_LEN);
+}

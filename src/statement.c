@@ -1,0 +1,50 @@
+/* statement — signed messages and the seed commitment (see statement.h). */
+#include "simsa/statement.h"
+
+#include <sodium.h>
+
+void statement_enrolment(struct buf *b, const struct enrolment *e)
+{
+	struct enc o = buf_enc(b);
+
+	enc_tag(&o, "simsa/enrolment/v1");
+	enc_str(&o, e->round_id);
+	enc_str(&o, e->name);
+	enc_str(&o, e->role);
+	enc_raw(&o, e->public_key, 32);
+	enc_opt(&o, e->categories_json);
+	enc_u8(&o, e->late);
+	enc_str(&o, e->enrolled_at);
+}
+
+void statement_opening(struct buf *b, const char *round_id, const unsigned char manifest[32],
+		       const unsigned char commitment[32], const unsigned char assignment[32],
+		       const char *opened_at)
+{
+	struct enc o = buf_enc(b);
+
+	enc_tag(&o, "simsa/opening/v1");
+	enc_str(&o, round_id);
+	enc_raw(&o, manifest, 32);
+	enc_raw(&o, commitment, 32);
+	enc_raw(&o, assignment, 32);
+	enc_str(&o, opened_at);
+}
+
+static void hash_sink(void *ctx, const void *data, size_t len)
+{
+	crypto_generichash_update(ctx, data, len);
+}
+
+void seed_commitment(const unsigned char seed[32], const char *round_id,
+		     const unsigned char manifest[32], unsigned char out[STATEMENT_HASH_LEN])
+{
+	crypto_generichash_state h;
+	struct enc o = { hash_sink, &h };
+
+	crypto_generichash_init(&h, seed, 32, STATEMENT_HASH_LEN);
+	enc_tag(&o, "simsa/seed-commitment/v1");
+	enc_str(&o, round_id);
+	enc_raw(&o, manifest, 32);
+	crypto_generichash_final(&h, out, STATEMENT_HASH_LEN);
+}
