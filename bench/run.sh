@@ -11,3 +11,4 @@ if [ ! -f "$data/outputs.jsonl" ]; then
 	exit 0
 fi
 "$build/bench/bench_import" "$data" 3
+"$build/bench/bench_text" "$data/outputs.jsonl" 50
