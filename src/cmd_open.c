@@ -393,6 +393,10 @@ int cmd_outputs_screen(int argc, char **argv)
 		}
 		printf("%zu hits, %zu undecided\n", json_array_size(hits), pending);
 	}
+	if (pending)
+		fprintf(stderr, "simsa: %zu hits undecided: accept each (simsa outputs accept) or "
+			"replace the output by a redacted text (simsa outputs redact) before open\n",
+			pending);
 	rc = pending ? EXIT_FAIL : EXIT_OK;
 out:
 	json_decref(hits);
