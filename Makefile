@@ -55,7 +55,7 @@ $(BUILD)/gen/assets.c: $(BUILD)/gen/embed $(ASSETS)
 $(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c include/simsa/assets.h
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsimsa.a tests/unit/testutil.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsimsa.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(BUILD)/libsimsa.a $(LDFLAGS_ALL) $(PKG_LIBS) -lcmocka
 

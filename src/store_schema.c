@@ -153,6 +153,38 @@ const char *const store_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'a task cannot be changed'); END;"
 	"CREATE TRIGGER task_keep_d BEFORE DELETE ON task"
 	"  BEGIN SELECT RAISE(ABORT, 'a task cannot be removed'); END;",
+
+	/* 2 -> 3: drafts and signed ballots. */
+	"CREATE TABLE draft ("
+	"  rater_id INTEGER NOT NULL REFERENCES rater(id),"
+	"  position INTEGER NOT NULL,"
+	"  data TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL,"
+	"  PRIMARY KEY (rater_id, position));"
+	/* bytes and signature are the ballot; the other columns are decoded
+	 * from them for queries, and verify re-encodes them to catch edits. */
+	"CREATE TABLE ballot ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),"
+	"  rater_id INTEGER NOT NULL REFERENCES rater(id),"
+	"  seq INTEGER NOT NULL,"
+	"  task_position INTEGER NOT NULL,"
+	"  supersedes BLOB UNIQUE,"
+	"  bytes BLOB NOT NULL,"
+	"  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('expert','user')),"
+	"  left_hash BLOB NOT NULL, right_hash BLOB NOT NULL,"
+	"  preference INTEGER, satisfaction INTEGER, scores TEXT,"
+	"  flags_left INTEGER, flags_right INTEGER, comment_left TEXT, comment_right TEXT,"
+	"  reason TEXT, active_seconds INTEGER NOT NULL, cast_at TEXT NOT NULL,"
+	"  UNIQUE (rater_id, seq));"
+	"CREATE INDEX ballot_task ON ballot(rater_id, task_position);"
+	"CREATE TRIGGER ballot_open BEFORE INSERT ON ballot WHEN (SELECT state FROM round) <> 'open'"
+	"  BEGIN SELECT RAISE(ABORT, 'ballots are cast only while the round is open'); END;"
+	"CREATE TRIGGER ballot_keep_u BEFORE UPDATE ON ballot"
+	"  BEGIN SELECT RAISE(ABORT, 'a ballot cannot be changed; cast one that supersedes it'); END;"
+	"CREATE TRIGGER ballot_keep_d BEFORE DELETE ON ballot"
+	"  BEGIN SELECT RAISE(ABORT, 'a ballot cannot be removed'); END;",
 };
 
 const size_t store_n_migrations = sizeof store_migrations / sizeof store_migrations[0];

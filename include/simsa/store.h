@@ -21,7 +21,7 @@
 
 #include "simsa/err.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_HASH_LEN 32 /* BLAKE2b-256 */
 
 struct store;
@@ -300,5 +300,55 @@ int store_each_rater(struct store *st,
 		     int (*fn)(void *ctx, const char *name, const char *role, bool late,
 			       long tasks),
 		     void *ctx, struct simsa_err *err);
+
+/* ---- a rater's session: tasks, drafts, ballots (schema 3) ---- */
+
+struct session_task_rec {
+	uint32_t position;
+	char *prompt_id, *category, *prompt, *system, *reference;
+	char output_id[2][33];
+	unsigned char output_hash[2][STORE_HASH_LEN];
+};
+
+/* The rater's row, role and public key. 1 found, 0 unknown rater. */
+int store_rater(struct store *st, const char *name, int64_t *row, enum rater_role *role,
+		unsigned char pk[STORE_PK_LEN], struct simsa_err *err);
+
+/* The rater's tasks in position order (texts not loaded). */
+int store_rater_tasks(struct store *st, int64_t rater_row, struct session_task_rec **tasks,
+		      size_t *n, struct simsa_err *err);
+void store_rater_tasks_release(struct session_task_rec *tasks, size_t n);
+
+/* A blinded output's text (malloc'd). */
+int store_blind_text(struct store *st, const char *id, char **text, size_t *len,
+		     struct simsa_err *err);
+
+int store_put_draft(struct store *st, int64_t rater_row, uint32_t position, const char *json,
+		    struct simsa_err *err);
+/* 1 and a malloc'd JSON text, or 0 when there is no draft. */
+int store_get_draft(struct store *st, int64_t rater_row, uint32_t position, char **json,
+		    struct simsa_err *err);
+int store_delete_draft(struct store *st, int64_t rater_row, uint32_t position,
+		       struct simsa_err *err);
+
+/* The last ballot of a rater's chain: 1 with its seq and hash, 0 if none. */
+int store_chain_head(struct store *st, int64_t rater_row, uint32_t *seq,
+		     unsigned char hash[STORE_HASH_LEN], struct simsa_err *err);
+/* The counted ballot of a task (not superseded): 1 with its hash, 0 if none. */
+int store_task_ballot(struct store *st, int64_t rater_row, uint32_t position,
+		      unsigned char hash[STORE_HASH_LEN], struct simsa_err *err);
+
+struct ballot;
+
+struct ballot_rec {
+	int64_t rater_row;
+	const unsigned char *bytes;
+	size_t len;
+	unsigned char hash[STORE_HASH_LEN];
+	unsigned char signature[STORE_SIG_LEN];
+	const struct ballot *b;       /* decoded, for the query columns */
+};
+
+int store_add_ballot(struct store *st, const struct ballot_rec *r, struct simsa_err *err);
 
 #endif

@@ -1,0 +1,109 @@
+/* session — one rater's work on an open round: their tasks, the blind texts
+ * of each, drafts saved as they type, and casting signed ballots.
+ *
+ * This is everything the console (tui/) needs from the engine; it never
+ * draws. Texts handed out are the raw stored bytes (model output is hostile:
+ * pass them through text.h before drawing). Nothing here reveals which
+ * entrant wrote an output: tasks know outputs only by their opaque ids.
+ *
+ * Drafts are saved in the round file (one transaction each) so a dropped
+ * session resumes where it was; a submit casts a ballot (ballot.h) in one
+ * transaction and returns its receipt code. Changing a submitted answer
+ * casts a new ballot that supersedes the old one. */
+#ifndef SIMSA_SESSION_H
+#define SIMSA_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simsa/ballot.h"
+#include "simsa/err.h"
+#include "simsa/keyfile.h"
+#include "simsa/rubric.h"
+#include "simsa/store.h"
+
+struct session;
+
+/* Opens the round at path for the enrolled rater name, whose unlocked key
+ * is sk (the session takes it over and frees it). Refuses a round that is
+ * not open, an unknown rater, a key that is not the rater's, and auditors
+ * (who have no tasks). */
+int session_start(const char *path, const char *rater, struct secret_key *sk,
+		  struct session **out, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+/* Closes the round file, wipes and frees everything; sets *s to NULL. */
+void session_end(struct session **s);
+
+const char *session_title(const struct session *s);
+const char *session_rater(const struct session *s);
+enum rater_role session_role(const struct session *s);
+/* The rubric of the rater's role (expert or user). */
+const struct rubric *session_rubric(const struct session *s);
+
+size_t session_task_count(const struct session *s);
+size_t session_done_count(const struct session *s);
+/* Index of the first task without a counted ballot, or the count if all
+ * are done. */
+size_t session_first_open(const struct session *s);
+
+struct task_view {
+	size_t index;             /* 0-based in the rater's list */
+	const char *prompt_id;
+	const char *category;
+	const char *prompt;
+	const char *system;       /* may be NULL */
+	const char *reference;    /* experts only; NULL for users or when absent */
+	const char *text[2];      /* [0] shown as A (left), [1] as B (right) */
+	size_t text_len[2];
+	const char *output_id[2]; /* opaque ids */
+	bool done;                /* a counted ballot exists */
+	char receipt[BALLOT_RECEIPT_LEN + 1]; /* of that ballot, "" if none */
+};
+
+/* Fills v with task index (pointers valid until the next session_task
+ * call or session_end). */
+int session_task(struct session *s, size_t index, struct task_view *v,
+		 struct simsa_err *err) __attribute__((warn_unused_result));
+
+/* The answer being built for a task; the same struct serves experts and
+ * users (fields of the other role stay unset). */
+struct answer {
+	/* experts: scores[side][criterion], BALLOT_SCORE_UNSET where not given,
+	 * BALLOT_SCORE_NA for "not applicable" on a criterion that is not
+	 * required; flags per side (BALLOT_FLAG_*); comment per side */
+	uint32_t scores[2][RUBRIC_MAX_CRITERIA];
+	uint32_t flags[2];
+	char comment[2][BALLOT_MAX_COMMENT + 1];
+	/* users: preference (enum rubric_pref, or -1 unset), satisfaction
+	 * (BALLOT_SCORE_UNSET if not given), reason */
+	int preference;
+	uint32_t satisfaction;
+	char reason[BALLOT_MAX_COMMENT + 1];
+	/* both: active seconds on this task so far */
+	uint32_t active_seconds;
+};
+
+/* An empty answer: everything unset. */
+void answer_init(struct answer *a);
+
+/* What is still missing before the answer can be submitted, as a short
+ * message in *why (NULL when complete). */
+bool session_answer_complete(const struct session *s, const struct answer *a,
+			     const char **why);
+
+/* Saves the draft of a task (one small transaction); loads it back (returns
+ * 1 if a draft exists, 0 if not; *a is answer_init'ed when none). */
+int session_save_draft(struct session *s, size_t index, const struct answer *a,
+		       struct simsa_err *err) __attribute__((warn_unused_result));
+int session_load_draft(struct session *s, size_t index, struct answer *a,
+		       struct simsa_err *err) __attribute__((warn_unused_result));
+
+/* Casts the answer as a signed ballot for task index (superseding that
+ * task's earlier ballot if there is one), removes the draft, and writes the
+ * receipt code. Refuses an incomplete answer. */
+int session_submit(struct session *s, size_t index, const struct answer *a,
+		   char receipt[BALLOT_RECEIPT_LEN + 1], struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,444 @@
+/* session — a rater's tasks, drafts and ballots (see include/simsa/session.h). */
+#include "simsa/session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "simsa/util.h"
+
+struct session {
+	struct store *st;
+	struct secret_key *sk;
+	struct round_info info;
+	unsigned char manifest_hash[32];
+	char *rater;
+	int64_t rater_row;
+	enum rater_role role;
+	struct rubric *rubric;
+	struct session_task_rec *tasks;
+	size_t n_tasks;
+	bool *done;
+	char (*receipt)[BALLOT_RECEIPT_LEN + 1];
+	char *text[2];            /* texts of the task last viewed */
+	size_t text_len[2];
+};
+
+void answer_init(struct answer *a)
+{
+	memset(a, 0, sizeof *a);
+	for (int s = 0; s < 2; s++)
+		for (int c = 0; c < RUBRIC_MAX_CRITERIA; c++)
+			a->scores[s][c] = BALLOT_SCORE_UNSET;
+	a->preference = -1;
+	a->satisfaction = BALLOT_SCORE_UNSET;
+}
+
+static int load_rubric(struct session *s, struct simsa_err *err)
+{
+	const char *component = s->role == ROLE_EXPERT ? "expert" : "user";
+	char *text = NULL;
+	size_t len;
+	int found = store_get_rubric(s->st, component, &text, &len, err);
+	int rc;
+
+	if (found <= 0)
+		return found < 0 ? -1 : err_set(err, "the round has no %s rubric", component);
+	rc = rubric_parse(text, len, component, &s->rubric, err);
+	free(text);
+	return rc;
+}
+
+static int load_done(struct session *s, struct simsa_err *err)
+{
+	s->done = calloc(s->n_tasks + 1, sizeof *s->done);
+	s->receipt = calloc(s->n_tasks + 1, sizeof *s->receipt);
+	if (!s->done || !s->receipt)
+		return err_set(err, "out of memory");
+	for (size_t i = 0; i < s->n_tasks; i++) {
+		unsigned char h[32];
+		int found = store_task_ballot(s->st, s->rater_row, s->tasks[i].position, h, err);
+
+		if (found < 0)
+			return -1;
+		s->done[i] = found == 1;
+		if (found)
+			ballot_receipt(h, s->receipt[i]);
+	}
+	return 0;
+}
+
+int session_start(const char *path, const char *rater, struct secret_key *sk,
+		  struct session **out, struct simsa_err *err)
+{
+	struct session *s = calloc(1, sizeof *s);
+	struct opening_rec op;
+	unsigned char pk[32];
+	int found;
+
+	if (!s) {
+		secret_key_free(&sk);
+		return err_set(err, "out of memory");
+	}
+	s->sk = sk;
+	s->rater = strdup(rater);
+	if (!s->rater) {
+		err_set(err, "out of memory");
+		goto fail;
+	}
+	if (store_open(path, &s->st, err) < 0 || store_round_info(s->st, &s->info, err) < 0)
+		goto fail;
+	if (s->info.state != ROUND_OPEN) {
+		err_set(err, "%s: the round is %s; rating is possible only while it is open", path,
+			s->info.state == ROUND_DRAFT ? "not open yet" : "closed");
+		goto fail;
+	}
+	found = store_rater(s->st, rater, &s->rater_row, &s->role, pk, err);
+	if (found <= 0) {
+		if (found == 0)
+			err_set(err, "%s: no rater named '%s' is enrolled", path, rater);
+		goto fail;
+	}
+	if (memcmp(pk, secret_key_public(sk), 32) != 0) {
+		err_set(err, "that key is not the key enrolled for '%s'", rater);
+		goto fail;
+	}
+	if (s->role == ROLE_AUDITOR) {
+		err_set(err, "'%s' is an auditor: auditors verify (simsa verify), they have no "
+			"tasks", rater);
+		goto fail;
+	}
+	if (store_get_opening(s->st, &op, err) != 1)
+		goto fail;
+	memcpy(s->manifest_hash, op.manifest_hash, 32);
+	if (load_rubric(s, err) < 0 ||
+	    store_rater_tasks(s->st, s->rater_row, &s->tasks, &s->n_tasks, err) < 0 ||
+	    load_done(s, err) < 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	session_end(&s);
+	return -1;
+}
+
+void session_end(struct session **sp)
+{
+	struct session *s = *sp;
+
+	if (!s)
+		return;
+	for (int i = 0; i < 2; i++)
+		free(s->text[i]);
+	store_rater_tasks_release(s->tasks, s->n_tasks);
+	free(s->done);
+	free(s->receipt);
+	rubric_free(&s->rubric);
+	secret_key_free(&s->sk);
+	store_close(&s->st);
+	free(s->rater);
+	free(s);
+	*sp = NULL;
+}
+
+const char *session_title(const struct session *s) { return s->info.title; }
+const char *session_rater(const struct session *s) { return s->rater; }
+enum rater_role session_role(const struct session *s) { return s->role; }
+const struct rubric *session_rubric(const struct session *s) { return s->rubric; }
+size_t session_task_count(const struct session *s) { return s->n_tasks; }
+
+size_t session_done_count(const struct session *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n_tasks; i++)
+		n += s->done[i];
+	return n;
+}
+
+size_t session_first_open(const struct session *s)
+{
+	for (size_t i = 0; i < s->n_tasks; i++)
+		if (!s->done[i])
+			return i;
+	return s->n_tasks;
+}
+
+int session_task(struct session *s, size_t index, struct task_view *v, struct simsa_err *err)
+{
+	const struct session_task_rec *t;
+
+	if (index >= s->n_tasks)
+		return err_set(err, "no task %zu (the rater has %zu)", index + 1, s->n_tasks);
+	t = &s->tasks[index];
+	for (int i = 0; i < 2; i++) {
+		free(s->text[i]);
+		s->text[i] = NULL;
+		if (store_blind_text(s->st, t->output_id[i], &s->text[i], &s->text_len[i], err) < 0)
+			return -1;
+	}
+	memset(v, 0, sizeof *v);
+	v->index = index;
+	v->prompt_id = t->prompt_id;
+	v->category = t->category;
+	v->prompt = t->prompt;
+	v->system = t->system;
+	v->reference = s->role == ROLE_EXPERT ? t->reference : NULL;
+	for (int i = 0; i < 2; i++) {
+		v->text[i] = s->text[i];
+		v->text_len[i] = s->text_len[i];
+		v->output_id[i] = t->output_id[i];
+	}
+	v->done = s->done[index];
+	memcpy(v->receipt, s->receipt[index], sizeof v->receipt);
+	return 0;
+}
+
+static bool score_ok(const struct rubric_criterion *c, uint32_t v)
+{
+	return v == BALLOT_SCORE_UNSET || (v == BALLOT_SCORE_NA && !c->required) ||
+	       (v >= (uint32_t)c->scale_min && v <= (uint32_t)c->scale_max);
+}
+
+bool session_answer_complete(const struct session *s, const struct answer *a,
+			     const char **why)
+{
+	const struct rubric *r = s->rubric;
+
+	*why = NULL;
+	if (s->role == ROLE_EXPERT) {
+		for (size_t c = 0; c < r->n_criteria; c++)
+			for (int side = 0; side < 2; side++) {
+				const struct rubric_criterion *cr = &r->criteria[c];
+
+				if (!score_ok(cr, a->scores[side][c])) {
+					*why = "a score is outside its scale";
+					return false;
+				}
+				if (cr->required && a->scores[side][c] == BALLOT_SCORE_UNSET) {
+					*why = "every required criterion needs a score for A and B";
+					return false;
+				}
+			}
+		if ((a->flags[0] | a->flags[1]) & ~(uint32_t)BALLOT_FLAGS_ALL) {
+			*why = "unknown flag";
+			return false;
+		}
+	} else {
+		if (a->preference < 0 || a->preference >= PREF_COUNT) {
+			*why = "choose which answer is better";
+			return false;
+		}
+		if (a->satisfaction != BALLOT_SCORE_UNSET &&
+		    (!r->has_satisfaction || !score_ok(&r->satisfaction, a->satisfaction))) {
+			*why = "satisfaction is outside its scale";
+			return false;
+		}
+	}
+	return true;
+}
+
+/* ---- drafts: JSON in the round file ---- */
+
+static json_t *answer_to_json(const struct session *s, const struct answer *a)
+{
+	json_t *scores = json_array(), *flags = json_array(), *comments = json_array();
+
+	for (int side = 0; side < 2; side++) {
+		json_t *row = json_array();
+
+		for (size_t c = 0; c < s->rubric->n_criteria; c++)
+			json_array_append_new(row, json_integer(a->scores[side][c]));
+		json_array_append_new(scores, row);
+		json_array_append_new(flags, json_integer(a->flags[side]));
+		json_array_append_new(comments, json_string(a->comment[side]));
+	}
+	return json_pack("{s:o, s:o, s:o, s:i, s:I, s:s, s:I}", "scores", scores, "flags", flags,
+			 "comments", comments, "preference", a->preference, "satisfaction",
+			 (json_int_t)a->satisfaction, "reason", a->reason, "active_seconds",
+			 (json_int_t)a->active_seconds);
+}
+
+static uint32_t u32_of(json_t *v, uint32_t dflt)
+{
+	json_int_t i = json_integer_value(v);
+
+	return json_is_integer(v) && i >= 0 && i <= 0xFFFFFFFF ? (uint32_t)i : dflt;
+}
+
+static void copy_text(char *dst, json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t n = s ? json_string_length(v) : 0;
+
+	if (n > BALLOT_MAX_COMMENT)
+		n = BALLOT_MAX_COMMENT;
+	memcpy(dst, s ? s : "", n);
+	dst[n] = '\0';
+}
+
+static void answer_from_json(const struct session *s, json_t *j, struct answer *a)
+{
+	json_t *pref = json_object_get(j, "preference");
+
+	answer_init(a);
+	for (int side = 0; side < 2; side++) {
+		json_t *row = json_array_get(json_object_get(j, "scores"), (size_t)side);
+
+		for (size_t c = 0; c < s->rubric->n_criteria; c++)
+			a->scores[side][c] = u32_of(json_array_get(row, c), BALLOT_SCORE_UNSET);
+		a->flags[side] = u32_of(json_array_get(json_object_get(j, "flags"), (size_t)side), 0);
+		copy_text(a->comment[side],
+			  json_array_get(json_object_get(j, "comments"), (size_t)side));
+	}
+	a->preference = json_is_integer(pref) && json_integer_value(pref) >= 0 &&
+				json_integer_value(pref) < PREF_COUNT
+			? (int)json_integer_value(pref) : -1;
+	a->satisfaction = u32_of(json_object_get(j, "satisfaction"), BALLOT_SCORE_UNSET);
+	copy_text(a->reason, json_object_get(j, "reason"));
+	a->active_seconds = u32_of(json_object_get(j, "active_seconds"), 0);
+}
+
+int session_save_draft(struct session *s, size_t index, const struct answer *a,
+		       struct simsa_err *err)
+{
+	json_t *j;
+	char *text;
+	int rc;
+
+	if (index >= s->n_tasks)
+		return err_set(err, "no task %zu", index + 1);
+	j = answer_to_json(s, a);
+	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!text)
+		return err_set(err, "out of memory");
+	rc = store_begin(s->st, err);
+	if (rc == 0)
+		rc = store_put_draft(s->st, s->rater_row, s->tasks[index].position, text, err);
+	if (rc == 0)
+		rc = store_commit(s->st, err);
+	else
+		store_rollback(s->st);
+	free(text);
+	return rc;
+}
+
+int session_load_draft(struct session *s, size_t index, struct answer *a, struct simsa_err *err)
+{
+	char *text = NULL;
+	json_t *j;
+	int found;
+
+	answer_init(a);
+	if (index >= s->n_tasks)
+		return err_set(err, "no task %zu", index + 1);
+	found = store_get_draft(s->st, s->rater_row, s->tasks[index].position, &text, err);
+	if (found <= 0)
+		return found;
+	j = json_loads(text, 0, NULL);
+	free(text);
+	if (!j)
+		return 0; /* an unreadable draft is no draft */
+	answer_from_json(s, j, a);
+	json_decref(j);
+	return 1;
+}
+
+/* ---- casting ---- */
+
+static void fill_ballot(const struct session *s, size_t index, const struct answer *a,
+			struct ballot *b)
+{
+	const struct session_task_rec *t = &s->tasks[index];
+
+	memset(b, 0, sizeof *b);
+	memcpy(b->round_id, s->info.round_id, sizeof b->round_id);
+	memcpy(b->manifest_hash, s->manifest_hash, 32);
+	memcpy(b->rater_pk, secret_key_public(s->sk), BALLOT_PK_LEN);
+	b->task_position = t->position;
+	memcpy(b->output_hash[0], t->output_hash[0], 32);
+	memcpy(b->output_hash[1], t->output_hash[1], 32);
+	if (s->role == ROLE_EXPERT) {
+		b->kind = BALLOT_EXPERT;
+		b->n_criteria = (uint32_t)s->rubric->n_criteria;
+		for (uint32_t c = 0; c < b->n_criteria; c++) {
+			snprintf(b->criterion_id[c], sizeof b->criterion_id[c], "%s",
+				 s->rubric->criteria[c].id);
+			for (int side = 0; side < 2; side++)
+				b->scores[side][c] = a->scores[side][c] == BALLOT_SCORE_UNSET
+						     ? BALLOT_SCORE_NA : a->scores[side][c];
+		}
+		for (int side = 0; side < 2; side++) {
+			b->flags[side] = a->flags[side];
+			memcpy(b->comment[side], a->comment[side], sizeof b->comment[side]);
+		}
+	} else {
+		b->kind = BALLOT_USER;
+		b->preference = (uint32_t)a->preference;
+		b->satisfaction = a->satisfaction;
+		memcpy(b->reason, a->reason, sizeof b->reason);
+	}
+	b->active_seconds = a->active_seconds;
+	time_now_utc(b->cast_at);
+}
+
+int session_submit(struct session *s, size_t index, const struct answer *a,
+		   char receipt[BALLOT_RECEIPT_LEN + 1], struct simsa_err *err)
+{
+	struct ballot *b = NULL;
+	struct ballot_rec rec = { 0 };
+	unsigned char *bytes = NULL;
+	const char *why;
+	uint32_t seq = 0;
+	int found, rc = -1;
+
+	if (index >= s->n_tasks)
+		return err_set(err, "no task %zu", index + 1);
+	if (!session_answer_complete(s, a, &why))
+		return err_set(err, "the answer is not complete: %s", why);
+	b = malloc(sizeof *b);
+	if (!b)
+		return err_set(err, "out of memory");
+	fill_ballot(s, index, a, b);
+	/* Chain head and supersession are read under the write lock, so two
+	 * sessions of one rater cannot fork the chain. */
+	if (store_begin(s->st, err) < 0)
+		goto out;
+	found = store_chain_head(s->st, s->rater_row, &seq, b->prev_hash, err);
+	if (found < 0)
+		goto out;
+	if (!found)
+		ballot_genesis(s->info.round_id, b->rater_pk, b->prev_hash);
+	b->seq = seq + 1;
+	found = store_task_ballot(s->st, s->rater_row, b->task_position, b->supersedes, err);
+	if (found < 0)
+		goto out;
+	b->has_supersedes = found == 1;
+	if (ballot_encode(b, &bytes, &rec.len, err) < 0)
+		goto out;
+	rec.rater_row = s->rater_row;
+	rec.bytes = bytes;
+	rec.b = b;
+	ballot_hash(bytes, rec.len, rec.hash);
+	if (secret_key_sign(s->sk, bytes, rec.len, rec.signature) < 0) {
+		err_set(err, "cannot use the rater's key");
+		goto out;
+	}
+	if (store_add_ballot(s->st, &rec, err) < 0 ||
+	    store_delete_draft(s->st, s->rater_row, b->task_position, err) < 0 ||
+	    store_commit(s->st, err) < 0)
+		goto out;
+	ballot_receipt(rec.hash, receipt);
+	s->done[index] = true;
+	memcpy(s->receipt[index], receipt, BALLOT_RECEIPT_LEN + 1);
+	rc = 0;
+out:
+	if (rc < 0)
+		store_rollback(s->st);
+	free(bytes);
+	free(b);
+	return rc;
+}

@@ -1,0 +1,303 @@
+/* store_session — a rater's tasks, drafts and ballots (see store.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "store_internal.h"
+#include "simsa/ballot.h"
+#include "simsa/util.h"
+
+int store_rater(struct store *st, const char *name, int64_t *row, enum rater_role *role,
+		unsigned char pk[STORE_PK_LEN], struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sq_prepare(st, "SELECT id, role, public_key FROM rater WHERE name = ?", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*row = sqlite3_column_int64(stmt, 0);
+		*role = rater_role_parse((const char *)sqlite3_column_text(stmt, 1));
+		if (sqlite3_column_bytes(stmt, 2) == STORE_PK_LEN)
+			memcpy(pk, sqlite3_column_blob(stmt, 2), STORE_PK_LEN);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return sq_db_err(st, err, "cannot read the rater");
+}
+
+void store_rater_tasks_release(struct session_task_rec *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(t[i].prompt_id);
+		free(t[i].category);
+		free(t[i].prompt);
+		free(t[i].system);
+		free(t[i].reference);
+	}
+	free(t);
+}
+
+static void copy_id(sqlite3_stmt *stmt, int col, char out[33])
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, col);
+
+	snprintf(out, 33, "%s", s ? s : "");
+}
+
+static void copy_hash(sqlite3_stmt *stmt, int col, unsigned char out[STORE_HASH_LEN])
+{
+	if (sqlite3_column_bytes(stmt, col) == STORE_HASH_LEN)
+		memcpy(out, sqlite3_column_blob(stmt, col), STORE_HASH_LEN);
+	else
+		memset(out, 0, STORE_HASH_LEN);
+}
+
+int store_rater_tasks(struct store *st, int64_t rater_row, struct session_task_rec **out,
+		      size_t *n, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	struct session_task_rec *t = NULL;
+	size_t cap = 0;
+	bool oom = false;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (sq_prepare(st, "SELECT t.position, p.ext_id, p.category, p.prompt, p.system, "
+		       "p.reference, t.left_output, l.hash, t.right_output, r.hash "
+		       "FROM task t JOIN prompt p ON p.id = t.prompt_id "
+		       "JOIN blind_output l ON l.id = t.left_output "
+		       "JOIN blind_output r ON r.id = t.right_output "
+		       "WHERE t.rater_id = ? ORDER BY t.position", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rater_row);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct session_task_rec *nt = realloc(t, ncap * sizeof *nt);
+
+			if (!nt) {
+				oom = true;
+				break;
+			}
+			t = nt;
+			cap = ncap;
+		}
+		struct session_task_rec *r = &t[(*n)++];
+
+		memset(r, 0, sizeof *r);
+		r->position = (uint32_t)sqlite3_column_int64(stmt, 0);
+		r->prompt_id = sq_dup_col(stmt, 1, &oom);
+		r->category = sq_dup_col(stmt, 2, &oom);
+		r->prompt = sq_dup_col(stmt, 3, &oom);
+		r->system = sq_dup_col(stmt, 4, &oom);
+		r->reference = sq_dup_col(stmt, 5, &oom);
+		copy_id(stmt, 6, r->output_id[0]);
+		copy_hash(stmt, 7, r->output_hash[0]);
+		copy_id(stmt, 8, r->output_id[1]);
+		copy_hash(stmt, 9, r->output_hash[1]);
+	}
+	sqlite3_finalize(stmt);
+	if (oom || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
+		store_rater_tasks_release(t, *n);
+		*n = 0;
+		return oom ? err_set(err, "out of memory") : sq_db_err(st, err, "cannot read tasks");
+	}
+	*out = t;
+	return 0;
+}
+
+int store_blind_text(struct store *st, const char *id, char **text, size_t *len,
+		     struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	bool oom = false;
+	int rc;
+
+	if (sq_prepare(st, "SELECT text FROM blind_output WHERE id = ?", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*text = sq_dup_col(stmt, 0, &oom);
+		*len = (size_t)sqlite3_column_bytes(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? err_set(err, "no output %s", id)
+					 : sq_db_err(st, err, "cannot read the output");
+	return oom || !*text ? err_set(err, "out of memory") : 0;
+}
+
+int store_put_draft(struct store *st, int64_t rater_row, uint32_t position, const char *json,
+		    struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	char now[32];
+
+	time_now_utc(now);
+	if (sq_prepare(st, "INSERT OR REPLACE INTO draft (rater_id, position, data, updated_at) "
+		       "VALUES (?, ?, ?, ?)", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rater_row);
+	sqlite3_bind_int64(stmt, 2, position);
+	sqlite3_bind_text(stmt, 3, json, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 4, now, -1, SQLITE_TRANSIENT);
+	return sq_step_done(st, stmt, "cannot save the draft", err);
+}
+
+int store_get_draft(struct store *st, int64_t rater_row, uint32_t position, char **json,
+		    struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	bool oom = false;
+	int rc;
+
+	*json = NULL;
+	if (sq_prepare(st, "SELECT data FROM draft WHERE rater_id = ? AND position = ?", &stmt,
+		       err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rater_row);
+	sqlite3_bind_int64(stmt, 2, position);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*json = sq_dup_col(stmt, 0, &oom);
+	sqlite3_finalize(stmt);
+	if (oom)
+		return err_set(err, "out of memory");
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return sq_db_err(st, err, "cannot read the draft");
+}
+
+int store_delete_draft(struct store *st, int64_t rater_row, uint32_t position,
+		       struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (sq_prepare(st, "DELETE FROM draft WHERE rater_id = ? AND position = ?", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rater_row);
+	sqlite3_bind_int64(stmt, 2, position);
+	return sq_step_done(st, stmt, "cannot remove the draft", err);
+}
+
+int store_chain_head(struct store *st, int64_t rater_row, uint32_t *seq,
+		     unsigned char hash[STORE_HASH_LEN], struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sq_prepare(st, "SELECT seq, hash FROM ballot WHERE rater_id = ? ORDER BY seq DESC "
+		       "LIMIT 1", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rater_row);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*seq = (uint32_t)sqlite3_column_int64(stmt, 0);
+		copy_hash(stmt, 1, hash);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return sq_db_err(st, err, "cannot read the chain");
+}
+
+int store_task_ballot(struct store *st, int64_t rater_row, uint32_t position,
+		      unsigned char hash[STORE_HASH_LEN], struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sq_prepare(st, "SELECT b.hash FROM ballot b WHERE b.rater_id = ? AND b.task_position = ? "
+		       "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
+		       "ORDER BY b.seq DESC LIMIT 1", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rater_row);
+	sqlite3_bind_int64(stmt, 2, position);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		copy_hash(stmt, 0, hash);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return sq_db_err(st, err, "cannot read the task's ballot");
+}
+
+static char *scores_json(const struct ballot *b)
+{
+	json_t *all = json_array();
+	char *s;
+
+	for (int side = 0; side < 2; side++) {
+		json_t *row = json_array();
+
+		for (uint32_t c = 0; c < b->n_criteria; c++)
+			json_array_append_new(row, b->scores[side][c] == BALLOT_SCORE_NA
+					      ? json_null() : json_integer(b->scores[side][c]));
+		json_array_append_new(all, row);
+	}
+	s = json_dumps(all, JSON_COMPACT);
+	json_decref(all);
+	return s;
+}
+
+int store_add_ballot(struct store *st, const struct ballot_rec *r, struct simsa_err *err)
+{
+	const struct ballot *b = r->b;
+	bool expert = b->kind == BALLOT_EXPERT;
+	char *scores = expert ? scores_json(b) : NULL;
+	sqlite3_stmt *stmt;
+
+	if (expert && !scores)
+		return err_set(err, "out of memory");
+	if (sq_prepare(st, "INSERT INTO ballot (hash, rater_id, seq, task_position, supersedes, "
+		       "bytes, signature, kind, left_hash, right_hash, preference, satisfaction, "
+		       "scores, flags_left, flags_right, comment_left, comment_right, reason, "
+		       "active_seconds, cast_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		       "?, ?, ?, ?, ?, ?)", &stmt, err) < 0) {
+		free(scores);
+		return -1;
+	}
+	sqlite3_bind_blob(stmt, 1, r->hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, r->rater_row);
+	sqlite3_bind_int64(stmt, 3, b->seq);
+	sqlite3_bind_int64(stmt, 4, b->task_position);
+	if (b->has_supersedes)
+		sqlite3_bind_blob(stmt, 5, b->supersedes, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 6, r->bytes, (int)r->len, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 7, r->signature, STORE_SIG_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 8, expert ? "expert" : "user", -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 9, b->output_hash[0], 32, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 10, b->output_hash[1], 32, SQLITE_STATIC);
+	if (expert) {
+		sqlite3_bind_text(stmt, 13, scores, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 14, b->flags[0]);
+		sqlite3_bind_int64(stmt, 15, b->flags[1]);
+		sqlite3_bind_text(stmt, 16, b->comment[0], -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 17, b->comment[1], -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_int64(stmt, 11, b->preference);
+		if (b->satisfaction != BALLOT_SCORE_UNSET)
+			sqlite3_bind_int64(stmt, 12, b->satisfaction);
+		sqlite3_bind_text(stmt, 18, b->reason, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(stmt, 19, b->active_seconds);
+	sqlite3_bind_text(stmt, 20, b->cast_at, -1, SQLITE_STATIC);
+	free(scores);
+	return sq_step_done(st, stmt, "cannot store the ballot", err);
+}
