@@ -390,7 +390,9 @@ int keyfile_unlock(const char *path, const char *pass, size_t pass_len,
 	key = sodium_malloc(KEY_LEN);
 	seed_sk = sodium_malloc(SK_LEN);
 	s = calloc(1, sizeof *s);
-	if (!key || !seed_sk || !s || !(s->sk = sodium_malloc(SK_LEN))) {
+	if (s)
+		s->sk = sodium_malloc(SK_LEN);
+	if (!key || !seed_sk || !s || !s->sk) {
 		err_set(err, "out of memory");
 		goto out;
 	}
@@ -464,4 +466,25 @@ void secret_key_free(struct secret_key **sk)
 	sodium_free((*sk)->sk); /* makes it writable, wipes, unmaps */
 	free(*sk);
 	*sk = NULL;
+}
+
+int secret_key_unseal(const struct secret_key *sk, const unsigned char *c, size_t clen,
+		      unsigned char *m)
+{
+	unsigned char *xsk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+	unsigned char xpk[crypto_box_PUBLICKEYBYTES];
+	int rc = -1;
+
+	if (!xsk || clen < crypto_box_SEALBYTES)
+		goto out;
+	if (crypto_sign_ed25519_pk_to_curve25519(xpk, sk->pk) != 0 ||
+	    sodium_mprotect_readonly(sk->sk) != 0)
+		goto out;
+	rc = crypto_sign_ed25519_sk_to_curve25519(xsk, sk->sk);
+	sodium_mprotect_noaccess(sk->sk);
+	if (rc == 0)
+		rc = crypto_box_seal_open(m, c, clen, xpk, xsk) == 0 ? 0 : -1;
+out:
+	sodium_free(xsk);
+	return rc;
 }

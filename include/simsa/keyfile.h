@@ -84,6 +84,12 @@ const unsigned char *secret_key_public(const struct secret_key *sk);
 int secret_key_sign(const struct secret_key *sk, const unsigned char *msg, size_t len,
 		    unsigned char sig[KEYFILE_SIG_LEN]) __attribute__((warn_unused_result));
 
+/* Opens a crypto_box_seal box sealed to this key's X25519 form (the
+ * organizer's sealed secrets). m receives clen - crypto_box_SEALBYTES bytes.
+ * Returns 0, or -1 if the box was not sealed to this key or is damaged. */
+int secret_key_unseal(const struct secret_key *sk, const unsigned char *c, size_t clen,
+		      unsigned char *m) __attribute__((warn_unused_result));
+
 /* Wipes and frees *sk and sets it to NULL; NULL and *sk NULL are fine. */
 void secret_key_free(struct secret_key **sk);
 

@@ -312,7 +312,7 @@ static char *stray_file(const char *want)
 	char *found = NULL;
 
 	assert_non_null(d);
-	while (!found && (e = readdir(d)) != NULL)
+	for (e = readdir(d); e && !found; e = readdir(d))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, want))
 			found = strdup(e->d_name);
 	closedir(d);
@@ -505,6 +505,42 @@ static void test_documented_format_and_key_consistency(void **state)
 	free(path);
 }
 
+/* The worked example in docs/key-files.md: seed 00 01 .. 1f, passphrase
+ * "correct horse battery staple", minimum KDF, salt "0123456789abcdef",
+ * nonce 40 41 .. 57. */
+static const char doc_example[] =
+	"53494d53414b45590101010001000000" "00200000000000003031323334353637"
+	"38396162636465664041424344454647" "48494a4b4c4d4e4f5051525354555657"
+	"03a107bff3ce10be1d70dd18e74bc099" "67e4d6309ba50d5f1ddc8664125531b8"
+	"c81fb16c991f8256a83a45b7d311acf6" "a2a079fd48e2e8ce1af8268e81f866be"
+	"497546b6e4e472a33725c7b8e522cb52" "486bf9c6221b852b04c737b1d68c6473"
+	"ca830b8f43a50cfe6a89781d87c4cdcf";
+static const char doc_signature[] =
+	"4b2c06d812e1410017c1034f414444f0b2fc30d3722eafd7c266fc2e56fb237b"
+	"dfaa19f5aaa93564a4750148842ea97f541effba719d8b0b2a3626a6035ec703";
+
+static void test_documented_example_unlocks(void **state)
+{
+	unsigned char f[KEYFILE_SIZE], want[64], sig[64];
+	const char *pass = "correct horse battery staple";
+	struct secret_key *sk = NULL;
+	struct simsa_err err;
+	size_t n;
+	char *path = path_in("example.key");
+
+	assert_int_equal(sodium_hex2bin(f, sizeof f, doc_example, strlen(doc_example), NULL, &n,
+					NULL), 0);
+	assert_int_equal(n, KEYFILE_SIZE);
+	put_bytes(path, f, n);
+	assert_int_equal(keyfile_unlock(path, pass, strlen(pass), &sk, &err), 0);
+	assert_memory_equal(secret_key_public(sk), f + 64, 32);
+	assert_int_equal(secret_key_sign(sk, (const unsigned char *)"simsa", 5, sig), 0);
+	assert_int_equal(sodium_hex2bin(want, sizeof want, doc_signature, 128, NULL, &n, NULL), 0);
+	assert_memory_equal(sig, want, 64);
+	secret_key_free(&sk);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +557,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_simsa_kdf_fast_is_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defaults_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_documented_format_and_key_consistency, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_documented_example_unlocks, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
