@@ -31,6 +31,29 @@ void statement_opening(struct buf *b, const char *round_id, const unsigned char 
 	enc_str(&o, opened_at);
 }
 
+void statement_seal(struct buf *b, const char *round_id, const unsigned char manifest[32],
+		    const unsigned char seed[32], const unsigned char salt[32], uint32_t n_ballots,
+		    const unsigned char root[32], const struct chain_head *heads, size_t n_heads,
+		    const char *closed_at)
+{
+	struct enc o = buf_enc(b);
+
+	enc_tag(&o, "simsa/seal/v1");
+	enc_str(&o, round_id);
+	enc_raw(&o, manifest, 32);
+	enc_raw(&o, seed, 32);
+	enc_raw(&o, salt, 32);
+	enc_u32(&o, n_ballots);
+	enc_raw(&o, root, 32);
+	enc_u32(&o, (uint32_t)n_heads);
+	for (size_t i = 0; i < n_heads; i++) {
+		enc_raw(&o, heads[i].public_key, 32);
+		enc_u32(&o, heads[i].count);
+		enc_raw(&o, heads[i].head, 32);
+	}
+	enc_str(&o, closed_at);
+}
+
 static void hash_sink(void *ctx, const void *data, size_t len)
 {
 	crypto_generichash_update(ctx, data, len);

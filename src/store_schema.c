@@ -185,6 +185,35 @@ const char *const store_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'a ballot cannot be changed; cast one that supersedes it'); END;"
 	"CREATE TRIGGER ballot_keep_d BEFORE DELETE ON ballot"
 	"  BEGIN SELECT RAISE(ABORT, 'a ballot cannot be removed'); END;",
+
+	/* 3 -> 4: closing: the revealed seed and identities, the seal. */
+	"CREATE TABLE closing ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  seed BLOB NOT NULL CHECK (length(seed) = 32),"
+	"  salt BLOB NOT NULL CHECK (length(salt) = 32),"
+	"  ballot_count INTEGER NOT NULL,"
+	"  merkle_root BLOB NOT NULL CHECK (length(merkle_root) = 32),"
+	"  closed_at TEXT NOT NULL,"
+	"  signature BLOB NOT NULL CHECK (length(signature) = 64));"
+	"CREATE TABLE reveal ("
+	"  output_id TEXT PRIMARY KEY REFERENCES blind_output(id),"
+	"  entrant_id INTEGER NOT NULL REFERENCES entrant(id)) WITHOUT ROWID;"
+	"CREATE TABLE chain_head ("
+	"  rater_id INTEGER PRIMARY KEY REFERENCES rater(id),"
+	"  count INTEGER NOT NULL,"
+	"  head BLOB NOT NULL CHECK (length(head) = 32));"
+	"CREATE TRIGGER closing_once BEFORE INSERT ON closing WHEN (SELECT state FROM round) <> 'open'"
+	"  BEGIN SELECT RAISE(ABORT, 'only an open round can be closed'); END;"
+	"CREATE TRIGGER reveal_once BEFORE INSERT ON reveal WHEN (SELECT state FROM round) <> 'open'"
+	"  BEGIN SELECT RAISE(ABORT, 'identities are revealed only when closing'); END;"
+	"CREATE TRIGGER head_once BEFORE INSERT ON chain_head WHEN (SELECT state FROM round) <> 'open'"
+	"  BEGIN SELECT RAISE(ABORT, 'chain heads are sealed only when closing'); END;"
+	"CREATE TRIGGER closing_keep_u BEFORE UPDATE ON closing BEGIN SELECT RAISE(ABORT, 'the seal cannot be changed'); END;"
+	"CREATE TRIGGER closing_keep_d BEFORE DELETE ON closing BEGIN SELECT RAISE(ABORT, 'the seal cannot be changed'); END;"
+	"CREATE TRIGGER reveal_keep_u BEFORE UPDATE ON reveal BEGIN SELECT RAISE(ABORT, 'the seal cannot be changed'); END;"
+	"CREATE TRIGGER reveal_keep_d BEFORE DELETE ON reveal BEGIN SELECT RAISE(ABORT, 'the seal cannot be changed'); END;"
+	"CREATE TRIGGER head_keep_u BEFORE UPDATE ON chain_head BEGIN SELECT RAISE(ABORT, 'the seal cannot be changed'); END;"
+	"CREATE TRIGGER head_keep_d BEFORE DELETE ON chain_head BEGIN SELECT RAISE(ABORT, 'the seal cannot be changed'); END;",
 };
 
 const size_t store_n_migrations = sizeof store_migrations / sizeof store_migrations[0];

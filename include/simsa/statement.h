@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "simsa/enc.h"
 
@@ -29,6 +30,19 @@ void statement_enrolment(struct buf *b, const struct enrolment *e);
 void statement_opening(struct buf *b, const char *round_id, const unsigned char manifest[32],
 		       const unsigned char commitment[32], const unsigned char assignment[32],
 		       const char *opened_at);
+
+struct chain_head {
+	const unsigned char *public_key;  /* 32 bytes */
+	uint32_t count;                   /* ballots in the chain */
+	const unsigned char *head;        /* last ballot's hash, or the genesis value */
+};
+
+/* "simsa/seal/v1": round id, manifest hash, seed, manifest salt, ballot
+ * count, Merkle root, each rater's chain head (enrolment order), time. */
+void statement_seal(struct buf *b, const char *round_id, const unsigned char manifest[32],
+		    const unsigned char seed[32], const unsigned char salt[32], uint32_t n_ballots,
+		    const unsigned char root[32], const struct chain_head *heads, size_t n_heads,
+		    const char *closed_at);
 
 /* BLAKE2b-256 keyed by the seed of "simsa/seed-commitment/v1" || round id
  * || manifest hash: hides the seed, binds it to this round and manifest. */

@@ -21,7 +21,7 @@
 
 #include "simsa/err.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_HASH_LEN 32 /* BLAKE2b-256 */
 
 struct store;
@@ -350,5 +350,87 @@ struct ballot_rec {
 };
 
 int store_add_ballot(struct store *st, const struct ballot_rec *r, struct simsa_err *err);
+
+/* ---- closing and auditing (schema 4) ---- */
+
+/* One stored ballot with its decoded columns (pointers valid during the
+ * callback only). */
+struct ballot_row {
+	int64_t id;                  /* cast order */
+	int64_t rater_row;
+	uint32_t seq, task_position;
+	const unsigned char *hash;   /* 32 */
+	const unsigned char *supersedes; /* 32, or NULL */
+	const unsigned char *bytes;
+	size_t len;
+	const unsigned char *signature; /* 64, or NULL when malformed */
+	const char *kind;
+	const unsigned char *left_hash, *right_hash;
+	int64_t preference, satisfaction; /* -1 when NULL */
+	const char *scores;          /* JSON, or NULL */
+	int64_t flags_left, flags_right;  /* -1 when NULL */
+	const char *comment_left, *comment_right, *reason, *cast_at;
+	int64_t active_seconds;
+};
+
+int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot_row *b),
+		      void *ctx, struct simsa_err *err);
+
+struct task_row {
+	int64_t rater_row;
+	uint32_t position;
+	int64_t prompt_row;
+	const char *left, *right, *kind;
+	uint32_t replica;
+};
+
+int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row *t),
+		    void *ctx, struct simsa_err *err);
+
+/* Every blinded output: id, prompt row, text, stored hash. */
+int store_each_blind(struct store *st,
+		     int (*fn)(void *ctx, const char *id, int64_t prompt_row, const char *text,
+			       size_t len, const unsigned char hash[STORE_HASH_LEN]),
+		     void *ctx, struct simsa_err *err);
+
+/* The sealed secrets of an open round (malloc'd). */
+int store_get_sealed(struct store *st, unsigned char **blob, size_t *len, struct simsa_err *err);
+long store_draft_count(struct store *st, struct simsa_err *err);
+
+struct closing_rec {
+	unsigned char seed[32], salt[32];
+	uint32_t ballot_count;
+	unsigned char merkle_root[32];
+	char closed_at[32];
+	unsigned char signature[STORE_SIG_LEN];
+};
+
+struct reveal_rec {
+	const char *output_id;
+	int64_t entrant_row;
+};
+
+struct head_rec {
+	int64_t rater_row;
+	uint32_t count;
+	unsigned char head[32];
+};
+
+/* In one transaction: the seal, the revealed identities and chain heads,
+ * the drafts removed, and the round marked closed. */
+int store_close_round(struct store *st, const struct closing_rec *c,
+		      const struct reveal_rec *reveal, size_t n_reveal,
+		      const struct head_rec *heads, size_t n_heads, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
+/* 1 and the seal if the round is closed, 0 if not. */
+int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err *err);
+/* Each revealed (output id, entrant row). */
+int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int64_t entrant),
+		      void *ctx, struct simsa_err *err);
+/* Each sealed chain head (rater row, count, head). */
+int store_each_head(struct store *st,
+		    int (*fn)(void *ctx, int64_t rater, uint32_t count, const unsigned char *head),
+		    void *ctx, struct simsa_err *err);
 
 #endif

@@ -1,0 +1,40 @@
+/* closing — `simsa close`: reveal the seed and who wrote what, and seal the
+ * round with the organizer's signature over the Merkle root of all ballots
+ * and every rater's chain head. After it nothing can be cast. Layouts:
+ * docs/ballot-format.md (seal statement, Merkle tree). */
+#ifndef SIMSA_CLOSING_H
+#define SIMSA_CLOSING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simsa/err.h"
+#include "simsa/keyfile.h"
+#include "simsa/store.h"
+
+/* One blinded output and whom it belongs to. */
+struct owner {
+	char id[33];
+	uint32_t prompt, entrant;      /* indices into round_inputs */
+	unsigned char hash[32];        /* the stored text's hash */
+};
+
+/* Fills in->outputs (sorted by prompt, then entrant) from owners, so the
+ * manifest of an open or closed round can be recomputed. */
+int inputs_attach_owners(struct round_inputs *in, const struct owner *owners, size_t n,
+			 struct simsa_err *err) __attribute__((warn_unused_result));
+
+struct close_result {
+	uint32_t ballots;
+	unsigned char merkle_root[32];
+	char closed_at[32];
+	long drafts_dropped;
+};
+
+/* Closes the round. Refuses while drafts are unsubmitted unless force. */
+int round_close(struct store *st, const struct secret_key *organizer, bool force,
+		struct close_result *res, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,282 @@
+/* store_audit — reading everything an audit checks, and closing (store.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+static const unsigned char *blob_of(sqlite3_stmt *stmt, int col, int want)
+{
+	if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+		return NULL;
+	if (want && sqlite3_column_bytes(stmt, col) != want)
+		return NULL;
+	return sqlite3_column_blob(stmt, col);
+}
+
+static int64_t int_or(sqlite3_stmt *stmt, int col, int64_t dflt)
+{
+	return sqlite3_column_type(stmt, col) == SQLITE_NULL ? dflt : sqlite3_column_int64(stmt, col);
+}
+
+int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot_row *b),
+		      void *ctx, struct simsa_err *err)
+{
+	static const unsigned char none[32];
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sq_prepare(st, "SELECT id, rater_id, seq, task_position, hash, supersedes, bytes, "
+		       "signature, kind, left_hash, right_hash, preference, satisfaction, scores, "
+		       "flags_left, flags_right, comment_left, comment_right, reason, cast_at, "
+		       "active_seconds FROM ballot ORDER BY id", &stmt, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct ballot_row b;
+		const unsigned char *h = blob_of(stmt, 4, 32);
+
+		b.id = sqlite3_column_int64(stmt, 0);
+		b.rater_row = sqlite3_column_int64(stmt, 1);
+		b.seq = (uint32_t)sqlite3_column_int64(stmt, 2);
+		b.task_position = (uint32_t)sqlite3_column_int64(stmt, 3);
+		b.hash = h ? h : none;
+		b.supersedes = blob_of(stmt, 5, 32);
+		b.bytes = sqlite3_column_blob(stmt, 6);
+		b.len = (size_t)sqlite3_column_bytes(stmt, 6);
+		b.signature = blob_of(stmt, 7, 64);
+		b.kind = (const char *)sqlite3_column_text(stmt, 8);
+		b.left_hash = blob_of(stmt, 9, 32);
+		b.right_hash = blob_of(stmt, 10, 32);
+		b.preference = int_or(stmt, 11, -1);
+		b.satisfaction = int_or(stmt, 12, -1);
+		b.scores = (const char *)sqlite3_column_text(stmt, 13);
+		b.flags_left = int_or(stmt, 14, -1);
+		b.flags_right = int_or(stmt, 15, -1);
+		b.comment_left = (const char *)sqlite3_column_text(stmt, 16);
+		b.comment_right = (const char *)sqlite3_column_text(stmt, 17);
+		b.reason = (const char *)sqlite3_column_text(stmt, 18);
+		b.cast_at = (const char *)sqlite3_column_text(stmt, 19);
+		b.active_seconds = int_or(stmt, 20, -1);
+		if (fn(ctx, &b))
+			break;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_db_err(st, err, "cannot read the ballots");
+	return 0;
+}
+
+int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row *t),
+		    void *ctx, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sq_prepare(st, "SELECT rater_id, position, prompt_id, left_output, right_output, kind, "
+		       "replica FROM task ORDER BY rater_id, position", &stmt, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct task_row t = {
+			sqlite3_column_int64(stmt, 0), (uint32_t)sqlite3_column_int64(stmt, 1),
+			sqlite3_column_int64(stmt, 2), (const char *)sqlite3_column_text(stmt, 3),
+			(const char *)sqlite3_column_text(stmt, 4),
+			(const char *)sqlite3_column_text(stmt, 5),
+			(uint32_t)sqlite3_column_int64(stmt, 6),
+		};
+
+		if (fn(ctx, &t))
+			break;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_db_err(st, err, "cannot read the tasks");
+	return 0;
+}
+
+int store_each_blind(struct store *st,
+		     int (*fn)(void *ctx, const char *id, int64_t prompt_row, const char *text,
+			       size_t len, const unsigned char hash[STORE_HASH_LEN]),
+		     void *ctx, struct simsa_err *err)
+{
+	static const unsigned char none[32];
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sq_prepare(st, "SELECT id, prompt_id, text, hash FROM blind_output ORDER BY id",
+		       &stmt, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const unsigned char *h = blob_of(stmt, 3, 32);
+		const char *text = (const char *)sqlite3_column_text(stmt, 2);
+
+		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0), sqlite3_column_int64(stmt, 1),
+		       text ? text : "", (size_t)sqlite3_column_bytes(stmt, 2), h ? h : none))
+			break;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_db_err(st, err, "cannot read the outputs");
+	return 0;
+}
+
+int store_get_sealed(struct store *st, unsigned char **blob, size_t *len, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*blob = NULL;
+	if (sq_prepare(st, "SELECT sealed FROM opening", &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(stmt, 0);
+		*blob = malloc(*len + 1);
+		if (*blob)
+			memcpy(*blob, sqlite3_column_blob(stmt, 0), *len);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? err_set(err, "the round is not open")
+					 : sq_db_err(st, err, "cannot read the opening");
+	return *blob ? 0 : err_set(err, "out of memory");
+}
+
+long store_draft_count(struct store *st, struct simsa_err *err)
+{
+	long n = sq_pragma_int(st, "SELECT count(*) FROM draft");
+
+	if (n < 0)
+		sq_db_err(st, err, "cannot count drafts");
+	return n;
+}
+
+int store_close_round(struct store *st, const struct closing_rec *c,
+		      const struct reveal_rec *reveal, size_t n_reveal,
+		      const struct head_rec *heads, size_t n_heads, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (sq_prepare(st, "INSERT INTO closing (one, seed, salt, ballot_count, merkle_root, "
+		       "closed_at, signature) VALUES (1, ?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
+		goto fail;
+	sqlite3_bind_blob(stmt, 1, c->seed, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 2, c->salt, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, c->ballot_count);
+	sqlite3_bind_blob(stmt, 4, c->merkle_root, 32, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, c->closed_at, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 6, c->signature, STORE_SIG_LEN, SQLITE_STATIC);
+	if (sq_step_done(st, stmt, "cannot store the seal", err) < 0)
+		goto fail;
+	if (sq_prepare(st, "INSERT INTO reveal (output_id, entrant_id) VALUES (?, ?)", &stmt, err) < 0)
+		goto fail;
+	for (size_t i = 0; i < n_reveal; i++) {
+		sqlite3_bind_text(stmt, 1, reveal[i].output_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, reveal[i].entrant_row);
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			sqlite3_finalize(stmt);
+			sq_db_err(st, err, "cannot reveal an output");
+			goto fail;
+		}
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
+	if (sq_prepare(st, "INSERT INTO chain_head (rater_id, count, head) VALUES (?, ?, ?)", &stmt,
+		       err) < 0)
+		goto fail;
+	for (size_t i = 0; i < n_heads; i++) {
+		sqlite3_bind_int64(stmt, 1, heads[i].rater_row);
+		sqlite3_bind_int64(stmt, 2, heads[i].count);
+		sqlite3_bind_blob(stmt, 3, heads[i].head, 32, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			sqlite3_finalize(stmt);
+			sq_db_err(st, err, "cannot store a chain head");
+			goto fail;
+		}
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
+	if (sq_exec(st, "DELETE FROM draft; UPDATE round SET state = 'closed'", err) < 0 ||
+	    store_commit(st, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if (sq_prepare(st, "SELECT seed, salt, ballot_count, merkle_root, closed_at, signature "
+		       "FROM closing", &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *p;
+		const char *at = (const char *)sqlite3_column_text(stmt, 4);
+
+		if ((p = blob_of(stmt, 0, 32)))
+			memcpy(c->seed, p, 32);
+		if ((p = blob_of(stmt, 1, 32)))
+			memcpy(c->salt, p, 32);
+		c->ballot_count = (uint32_t)sqlite3_column_int64(stmt, 2);
+		if ((p = blob_of(stmt, 3, 32)))
+			memcpy(c->merkle_root, p, 32);
+		snprintf(c->closed_at, sizeof c->closed_at, "%s", at ? at : "");
+		if ((p = blob_of(stmt, 5, 64)))
+			memcpy(c->signature, p, 64);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return sq_db_err(st, err, "cannot read the seal");
+}
+
+int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int64_t entrant),
+		      void *ctx, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sq_prepare(st, "SELECT output_id, entrant_id FROM reveal ORDER BY output_id", &stmt,
+		       err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0), sqlite3_column_int64(stmt, 1)))
+			break;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_db_err(st, err, "cannot read the revealed identities");
+	return 0;
+}
+
+int store_each_head(struct store *st,
+		    int (*fn)(void *ctx, int64_t rater, uint32_t count, const unsigned char *head),
+		    void *ctx, struct simsa_err *err)
+{
+	static const unsigned char none[32];
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sq_prepare(st, "SELECT rater_id, count, head FROM chain_head ORDER BY rater_id", &stmt,
+		       err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const unsigned char *h = blob_of(stmt, 2, 32);
+
+		if (fn(ctx, sqlite3_column_int64(stmt, 0), (uint32_t)sqlite3_column_int64(stmt, 1),
+		       h ? h : none))
+			break;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_db_err(st, err, "cannot read the chain heads");
+	return 0;
+}
