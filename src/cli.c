@@ -61,6 +61,19 @@ const struct command simsa_commands[] = {
 	  "  --organizer-key PATH     default: ROUND.keys/organizer.key\n"
 	  "  --passphrase-file FILE   the organizer's passphrase; also\n"
 	  "                           SIMSA_ORGANIZER_PASSPHRASE_FILE, SIMSA_PASSPHRASE_FILE\n" },
+	{ "close", cmd_close, "ROUND.db [--force] [--organizer-key PATH] [--passphrase-file FILE]",
+	  "reveal the seed and identities, and seal the round with the organizer's key",
+	  "  refuses while raters have unsubmitted drafts, unless --force (they are dropped)\n"
+	  "  --organizer-key PATH     default: ROUND.keys/organizer.key\n"
+	  "  --passphrase-file FILE   the organizer's passphrase; also\n"
+	  "                           SIMSA_ORGANIZER_PASSPHRASE_FILE, SIMSA_PASSPHRASE_FILE\n" },
+	{ "verify", cmd_verify, "ROUND.db|BUNDLE [--format text|json]",
+	  "check every signature, chain, assignment and the seal; exit 0 only if all pass",
+	  "  a step report: what was checked, how many items, and each failure\n"
+	  "  --format json   the same report for programs\n" },
+	{ "receipt", cmd_receipt, "ROUND.db|BUNDLE CODE",
+	  "say whether the ballot with this receipt code is in the round and counted",
+	  "  exits 0 when the ballot is present and counted, 1 otherwise\n" },
 	{ "status", cmd_status, "ROUND.db [--format text|json]",
 	  "what the round holds and what is missing",
 	  "  --format json   machine-readable output\n" },

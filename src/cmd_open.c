@@ -21,7 +21,7 @@
 
 #define ORGANIZER_PASS_ENV "SIMSA_ORGANIZER_PASSPHRASE_FILE"
 
-static const char *organizer_pass_file(const char *opt)
+const char *cli_organizer_pass_file(const char *opt)
 {
 	const char *env = getenv(ORGANIZER_PASS_ENV);
 
@@ -38,7 +38,7 @@ static int unlock_organizer(const char *round, const char *key_opt, const char *
 		snprintf(path, sizeof path, "%s", key_opt);
 	else if (cli_key_path(round, "organizer", false, path, sizeof path, err) < 0)
 		return -1;
-	return cli_unlock(path, organizer_pass_file(pass_opt), "the organizer", sk, err);
+	return cli_unlock(path, cli_organizer_pass_file(pass_opt), "the organizer", sk, err);
 }
 
 /* "a,b" -> ["a","b"] (compact JSON), checking each name. */

@@ -232,6 +232,25 @@ static int collect(struct store *st, struct plan *p, json_t *problems, struct si
 	return 0;
 }
 
+int opening_replay(struct store *st, const unsigned char seed[32],
+		   const unsigned char manifest[32], struct assign_result *out,
+		   struct simsa_err *err)
+{
+	struct assign_input a;
+	struct plan p;
+	int rc;
+
+	if (plan_load(st, &p, NULL, err) < 0)
+		return -1;
+	plan_input(&p, &a);
+	memcpy(a.seed, seed, 32);
+	memcpy(a.manifest_hash, manifest, 32);
+	rc = assign_run(&a, out, err);
+	sodium_memzero(a.seed, sizeof a.seed);
+	plan_release(&p);
+	return rc;
+}
+
 int opening_problems(struct store *st, json_t *problems, struct simsa_err *err)
 {
 	struct plan p;

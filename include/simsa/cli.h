@@ -55,7 +55,14 @@ int rater_enrol(struct store *st, const struct secret_key *organizer, const char
 		enum rater_role role, const unsigned char pk[32], const char *categories,
 		struct simsa_err *err) __attribute__((warn_unused_result));
 
+/* The organizer's passphrase file: opt, else SIMSA_ORGANIZER_PASSPHRASE_FILE,
+ * else NULL (then passphrase_get tries SIMSA_PASSPHRASE_FILE, the terminal). */
+const char *cli_organizer_pass_file(const char *opt);
+
 int cmd_init(int argc, char **argv);
+int cmd_close(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_receipt(int argc, char **argv);
 int cmd_rater_add(int argc, char **argv);
 int cmd_open(int argc, char **argv);
 int cmd_outputs_screen(int argc, char **argv);

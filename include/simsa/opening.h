@@ -31,6 +31,14 @@ struct open_result {
  * draft round from opening. 0 on success (even with problems), -1 on error. */
 int opening_problems(struct store *st, json_t *problems, struct simsa_err *err);
 
+struct assign_result;
+/* The assignment of this round's raters recomputed from a seed and manifest
+ * hash (for verify, once the seed is revealed). Raters' indices in *out are
+ * their enrolment order. */
+int opening_replay(struct store *st, const unsigned char seed[32],
+		   const unsigned char manifest[32], struct assign_result *out,
+		   struct simsa_err *err) __attribute__((warn_unused_result));
+
 /* Opens the round. organizer must be the key the round has on record.
  * seed_out, when not NULL, receives the seed (for tests only: the seed is
  * otherwise never outside sealed storage before close). */

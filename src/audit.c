@@ -1,0 +1,742 @@
+/* audit — every verification step of `simsa verify` (see audit.h,
+ * docs/verify.md). Each step names what it checked and every failure. */
+#include "simsa/audit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "simsa/assign.h"
+#include "simsa/ballot.h"
+#include "simsa/closing.h"
+#include "simsa/enc.h"
+#include "simsa/manifest.h"
+#include "simsa/merkle.h"
+#include "simsa/opening.h"
+#include "simsa/rubric.h"
+#include "simsa/statement.h"
+#include "simsa/util.h"
+
+#define MAX_LISTED 50 /* failures listed per step; all are counted */
+
+struct step {
+	const char *name, *checked;
+	long items, failed;
+	json_t *failures;
+};
+
+struct audit {
+	struct store *st;
+	struct round_inputs in;
+	struct rubric *expert, *user;
+	bool opened, closed;
+	struct opening_rec op;
+	struct closing_rec cl;
+	json_t *tasks;   /* "rater:position" -> [left id, right id, prompt row] */
+	json_t *blind;   /* id -> [hash hex, prompt row] */
+	json_t *owner;   /* id -> entrant row (closed rounds) */
+	json_t *steps;
+	/* from the ballots, for the seal */
+	unsigned char (*leaves)[32];
+	size_t n_leaves;
+	uint32_t *head_count;   /* per rater (enrolment order) */
+	unsigned char (*head)[32];
+	struct simsa_err *err;
+	bool oom;
+};
+
+static void step_begin(struct step *s, const char *name, const char *checked)
+{
+	memset(s, 0, sizeof *s);
+	s->name = name;
+	s->checked = checked;
+	s->failures = json_array();
+}
+
+static void failf(struct step *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void failf(struct step *s, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	s->failed++;
+	if (s->failed > MAX_LISTED)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	json_array_append_new(s->failures, json_string(msg));
+}
+
+static void step_end(struct audit *a, struct step *s)
+{
+	if (s->failed > MAX_LISTED)
+		json_array_append_new(s->failures, json_sprintf("... and %ld more", s->failed - MAX_LISTED));
+	json_array_append_new(a->steps, json_pack("{s:s, s:s, s:I, s:b, s:I, s:o}", "step", s->name,
+						  "checked", s->checked, "items", (json_int_t)s->items,
+						  "passed", s->failed == 0, "failed",
+						  (json_int_t)s->failed, "failures", s->failures));
+}
+
+static void hex(const unsigned char *p, size_t n, char *out)
+{
+	hex_encode(p, n, out);
+}
+
+static long rater_index(const struct audit *a, int64_t row)
+{
+	size_t lo = 0, hi = a->in.n_raters;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->in.raters[mid].row < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < a->in.n_raters && a->in.raters[lo].row == row ? (long)lo : -1;
+}
+
+static const char *rater_name(const struct audit *a, int64_t row)
+{
+	long i = rater_index(a, row);
+
+	return i >= 0 ? a->in.raters[i].name : "?";
+}
+
+/* ---- loading ---- */
+
+static int take_task(void *ctx, const struct task_row *t)
+{
+	struct audit *a = ctx;
+	char key[48];
+
+	snprintf(key, sizeof key, "%lld:%u", (long long)t->rater_row, t->position);
+	json_object_set_new(a->tasks, key, json_pack("[s, s, I]", t->left ? t->left : "",
+						     t->right ? t->right : "",
+						     (json_int_t)t->prompt_row));
+	return 0;
+}
+
+static int take_blind(void *ctx, const char *id, int64_t prompt_row, const char *text,
+		      size_t len, const unsigned char hash[32])
+{
+	struct audit *a = ctx;
+	char h[65];
+
+	hex(hash, 32, h);
+	json_object_set_new(a->blind, id, json_pack("[s, I]", h, (json_int_t)prompt_row));
+	return 0;
+}
+
+static int take_owner(void *ctx, const char *id, int64_t entrant)
+{
+	struct audit *a = ctx;
+
+	json_object_set_new(a->owner, id, json_integer(entrant));
+	return 0;
+}
+
+static int load(struct audit *a)
+{
+	struct simsa_err *err = a->err;
+	int found;
+
+	if (store_load_inputs(a->st, &a->in, err) < 0)
+		return -1;
+	for (size_t i = 0; i < a->in.n_rubrics; i++) {
+		struct in_rubric *r = &a->in.rubrics[i];
+		struct rubric **slot = strcmp(r->component, "expert") == 0 ? &a->expert : &a->user;
+
+		if (rubric_parse(r->text, r->len, r->component, slot, err) < 0)
+			return -1;
+	}
+	found = store_get_opening(a->st, &a->op, err);
+	if (found < 0)
+		return -1;
+	a->opened = found == 1;
+	found = store_get_closing(a->st, &a->cl, err);
+	if (found < 0)
+		return -1;
+	a->closed = found == 1;
+	a->tasks = json_object();
+	a->blind = json_object();
+	a->owner = json_object();
+	a->head_count = calloc(a->in.n_raters + 1, sizeof *a->head_count);
+	a->head = calloc(a->in.n_raters + 1, sizeof *a->head);
+	if (!a->tasks || !a->blind || !a->owner || !a->head_count || !a->head)
+		return err_set(err, "out of memory");
+	for (size_t r = 0; r < a->in.n_raters; r++)
+		ballot_genesis(a->in.info.round_id, a->in.raters[r].public_key, a->head[r]);
+	if (store_each_task(a->st, take_task, a, err) < 0 ||
+	    store_each_blind(a->st, take_blind, a, err) < 0 ||
+	    store_each_reveal(a->st, take_owner, a, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- steps ---- */
+
+static void step_opening(struct audit *a)
+{
+	struct step s;
+	struct buf msg = { 0 };
+
+	step_begin(&s, "opening", "the organizer's signature on the opening statement");
+	if (!a->opened) {
+		failf(&s, "the round has not been opened");
+	} else {
+		s.items = 1;
+		statement_opening(&msg, a->in.info.round_id, a->op.manifest_hash,
+				  a->op.seed_commitment, a->op.assignment_hash, a->op.opened_at);
+		if (msg.oom || crypto_sign_verify_detached(a->op.signature, msg.p, msg.n,
+							   a->in.organizer_pk) != 0)
+			failf(&s, "the opening statement's signature does not verify under the "
+			      "organizer's key");
+	}
+	buf_release(&msg);
+	step_end(a, &s);
+}
+
+static void step_enrolments(struct audit *a)
+{
+	struct step s;
+
+	step_begin(&s, "enrolments", "the organizer's signature on every rater's enrolment");
+	for (size_t i = 0; i < a->in.n_raters; i++) {
+		const struct in_rater *r = &a->in.raters[i];
+		struct enrolment e = { a->in.info.round_id, r->name, rater_role_name(r->role),
+				       r->public_key, r->categories_json, r->late, r->enrolled_at };
+		struct buf msg = { 0 };
+
+		s.items++;
+		statement_enrolment(&msg, &e);
+		if (msg.oom || crypto_sign_verify_detached(r->signature, msg.p, msg.n,
+							   a->in.organizer_pk) != 0)
+			failf(&s, "rater '%s': enrolment signature does not verify", r->name);
+		buf_release(&msg);
+	}
+	step_end(a, &s);
+}
+
+struct out_ctx {
+	struct step *s;
+};
+
+static int check_output(void *ctx, const char *id, int64_t prompt_row, const char *text,
+			size_t len, const unsigned char hash[32])
+{
+	struct step *s = ((struct out_ctx *)ctx)->s;
+	unsigned char h[32];
+
+	s->items++;
+	hash_bytes(text, len, h);
+	if (memcmp(h, hash, 32) != 0)
+		failf(s, "output %s: its text does not match its hash (altered after open)", id);
+	return 0;
+}
+
+static void step_outputs(struct audit *a)
+{
+	struct step s;
+	struct out_ctx c = { &s };
+
+	step_begin(&s, "outputs", "every output's text against its BLAKE2b-256 hash");
+	if (store_each_blind(a->st, check_output, &c, a->err) < 0)
+		failf(&s, "%s", a->err->msg);
+	step_end(a, &s);
+}
+
+/* ---- ballots and chains ---- */
+
+struct ballot_ctx {
+	struct audit *a;
+	struct step *sb, *sc;
+	json_t *seen;     /* ballot hash hex -> "rater:position" */
+	json_t *counted;  /* "rater:position" -> number of counted ballots */
+	struct ballot *b;
+};
+
+static bool col_eq_str(const char *col, const char *v)
+{
+	return strcmp(col ? col : "", v) == 0;
+}
+
+static bool scores_match(const char *json, const struct ballot *b)
+{
+	json_t *j = json_loads(json ? json : "", 0, NULL);
+	bool ok = json_is_array(j) && json_array_size(j) == 2;
+
+	for (int side = 0; ok && side < 2; side++) {
+		json_t *row = json_array_get(j, (size_t)side);
+
+		ok = json_array_size(row) == b->n_criteria;
+		for (uint32_t c = 0; ok && c < b->n_criteria; c++) {
+			json_t *v = json_array_get(row, c);
+
+			ok = b->scores[side][c] == BALLOT_SCORE_NA
+			     ? json_is_null(v)
+			     : json_is_integer(v) && json_integer_value(v) == b->scores[side][c];
+		}
+	}
+	json_decref(j);
+	return ok;
+}
+
+/* The stored columns against the signed bytes: an edited column is caught
+ * even though the bytes still verify. */
+static const char *column_mismatch(const struct ballot_row *r, const struct ballot *b)
+{
+	bool expert = b->kind == BALLOT_EXPERT;
+
+	if (r->seq != b->seq || r->task_position != b->task_position)
+		return "seq or task";
+	if ((r->supersedes != NULL) != b->has_supersedes ||
+	    (r->supersedes && memcmp(r->supersedes, b->supersedes, 32) != 0))
+		return "supersedes";
+	if (!col_eq_str(r->kind, expert ? "expert" : "user"))
+		return "kind";
+	if (!r->left_hash || !r->right_hash || memcmp(r->left_hash, b->output_hash[0], 32) != 0 ||
+	    memcmp(r->right_hash, b->output_hash[1], 32) != 0)
+		return "output hashes";
+	if (r->active_seconds != b->active_seconds || !col_eq_str(r->cast_at, b->cast_at))
+		return "time";
+	if (expert) {
+		if (!scores_match(r->scores, b))
+			return "scores";
+		if (r->flags_left != b->flags[0] || r->flags_right != b->flags[1])
+			return "flags";
+		if (!col_eq_str(r->comment_left, b->comment[0]) ||
+		    !col_eq_str(r->comment_right, b->comment[1]))
+			return "comments";
+	} else {
+		if (r->preference != b->preference)
+			return "preference";
+		if (r->satisfaction != (b->satisfaction == BALLOT_SCORE_UNSET ? -1
+					: (int64_t)b->satisfaction))
+			return "satisfaction";
+		if (!col_eq_str(r->reason, b->reason))
+			return "reason";
+	}
+	return NULL;
+}
+
+static void check_answer(struct ballot_ctx *c, const struct ballot_row *r, enum rater_role role,
+			 const char *who)
+{
+	const struct ballot *b = c->b;
+	const struct rubric *ru = b->kind == BALLOT_EXPERT ? c->a->expert : c->a->user;
+
+	if ((role == ROLE_EXPERT) != (b->kind == BALLOT_EXPERT) || !ru) {
+		failf(c->sb, "ballot %lld (%s): a %s ballot from a rater of another role",
+		      (long long)r->id, who, b->kind == BALLOT_EXPERT ? "expert" : "user");
+		return;
+	}
+	if (b->kind == BALLOT_EXPERT) {
+		if (b->n_criteria != ru->n_criteria) {
+			failf(c->sb, "ballot %lld (%s): %u criteria, the rubric has %zu",
+			      (long long)r->id, who, b->n_criteria, ru->n_criteria);
+			return;
+		}
+		for (uint32_t k = 0; k < b->n_criteria; k++) {
+			const struct rubric_criterion *cr = &ru->criteria[k];
+
+			if (strcmp(b->criterion_id[k], cr->id) != 0)
+				failf(c->sb, "ballot %lld (%s): criterion %u is '%s', not '%s'",
+				      (long long)r->id, who, k + 1, b->criterion_id[k], cr->id);
+			for (int side = 0; side < 2; side++) {
+				uint32_t v = b->scores[side][k];
+				bool ok = v == BALLOT_SCORE_NA ? !cr->required
+					  : v >= (uint32_t)cr->scale_min && v <= (uint32_t)cr->scale_max;
+
+				if (!ok)
+					failf(c->sb, "ballot %lld (%s): score of '%s' for %c is out "
+					      "of its scale", (long long)r->id, who, cr->id,
+					      side ? 'B' : 'A');
+			}
+		}
+	} else if (b->satisfaction != BALLOT_SCORE_UNSET &&
+		   (!ru->has_satisfaction || b->satisfaction < (uint32_t)ru->satisfaction.scale_min ||
+		    b->satisfaction > (uint32_t)ru->satisfaction.scale_max)) {
+		failf(c->sb, "ballot %lld (%s): satisfaction out of its scale", (long long)r->id, who);
+	}
+}
+
+static void check_task(struct ballot_ctx *c, const struct ballot_row *r, const char *who,
+		       const char *key)
+{
+	json_t *t = json_object_get(c->a->tasks, key);
+
+	if (!t) {
+		failf(c->sb, "ballot %lld (%s): task %u was never assigned to this rater",
+		      (long long)r->id, who, c->b->task_position + 1);
+		return;
+	}
+	for (int side = 0; side < 2; side++) {
+		json_t *o = json_object_get(c->a->blind, json_string_value(json_array_get(t, (size_t)side)));
+		char h[65];
+
+		hex(c->b->output_hash[side], 32, h);
+		if (!o || strcmp(json_string_value(json_array_get(o, 0)), h) != 0)
+			failf(c->sb, "ballot %lld (%s): output %c is not the one task %u showed",
+			      (long long)r->id, who, side ? 'B' : 'A', c->b->task_position + 1);
+	}
+}
+
+static void check_chain(struct ballot_ctx *c, const struct ballot_row *r, long ri,
+			const char *who, const char *key)
+{
+	struct audit *a = c->a;
+	const struct ballot *b = c->b;
+	char h[65];
+
+	c->sc->items++;
+	if (b->seq != a->head_count[ri] + 1)
+		failf(c->sc, "rater '%s': ballot %lld has sequence %u after %u (a ballot is missing "
+		      "or repeated)", who, (long long)r->id, b->seq, a->head_count[ri]);
+	if (memcmp(b->prev_hash, a->head[ri], 32) != 0)
+		failf(c->sc, "rater '%s': ballot %lld does not link to the previous ballot of the "
+		      "chain", who, (long long)r->id);
+	if (b->has_supersedes) {
+		char sh[65];
+		json_t *prev;
+
+		hex(b->supersedes, 32, sh);
+		prev = json_object_get(c->seen, sh);
+		if (!prev || strcmp(json_string_value(prev), key) != 0)
+			failf(c->sc, "rater '%s': ballot %lld supersedes a ballot that is not an "
+			      "earlier one of the same task", who, (long long)r->id);
+		else
+			json_object_set_new(c->counted, key, json_integer(
+				json_integer_value(json_object_get(c->counted, key)) - 1));
+	}
+	json_object_set_new(c->counted, key,
+			    json_integer(json_integer_value(json_object_get(c->counted, key)) + 1));
+	hex(r->hash, 32, h);
+	json_object_set_new(c->seen, h, json_string(key));
+	a->head_count[ri] = b->seq;
+	memcpy(a->head[ri], r->hash, 32);
+}
+
+static int check_ballot(void *ctx, const struct ballot_row *r)
+{
+	struct ballot_ctx *c = ctx;
+	struct audit *a = c->a;
+	struct simsa_err derr;
+	unsigned char h[32];
+	char key[48];
+	const char *who = rater_name(a, r->rater_row), *bad;
+	long ri = rater_index(a, r->rater_row);
+
+	c->sb->items++;
+	if (a->n_leaves % 1024 == 0) {
+		void *p = realloc(a->leaves, (a->n_leaves + 1024) * sizeof *a->leaves);
+
+		if (!p) {
+			a->oom = true;
+			return 1;
+		}
+		a->leaves = p;
+	}
+	if (r->signature)
+		merkle_leaf(r->bytes, r->len, r->signature, a->leaves[a->n_leaves]);
+	else
+		memset(a->leaves[a->n_leaves], 0, 32);
+	a->n_leaves++;
+	if (ri < 0) {
+		failf(c->sb, "ballot %lld: cast by no enrolled rater", (long long)r->id);
+		return 0;
+	}
+	if (!r->signature || crypto_sign_verify_detached(r->signature, r->bytes, r->len,
+							 a->in.raters[ri].public_key) != 0) {
+		failf(c->sb, "ballot %lld (%s): signature does not verify under the rater's key",
+		      (long long)r->id, who);
+		return 0;
+	}
+	if (ballot_decode(r->bytes, r->len, c->b, &derr) < 0) {
+		failf(c->sb, "ballot %lld (%s): %s", (long long)r->id, who, derr.msg);
+		return 0;
+	}
+	ballot_hash(r->bytes, r->len, h);
+	if (memcmp(h, r->hash, 32) != 0)
+		failf(c->sb, "ballot %lld (%s): stored hash is not the hash of its bytes",
+		      (long long)r->id, who);
+	if (strcmp(c->b->round_id, a->in.info.round_id) != 0)
+		failf(c->sb, "ballot %lld (%s): cast in another round (%s)", (long long)r->id, who,
+		      c->b->round_id);
+	if (!a->opened || memcmp(c->b->manifest_hash, a->op.manifest_hash, 32) != 0)
+		failf(c->sb, "ballot %lld (%s): names another manifest", (long long)r->id, who);
+	if (memcmp(c->b->rater_pk, a->in.raters[ri].public_key, 32) != 0)
+		failf(c->sb, "ballot %lld (%s): signed for another rater's key", (long long)r->id, who);
+	bad = column_mismatch(r, c->b);
+	if (bad)
+		failf(c->sb, "ballot %lld (%s): stored column '%s' differs from the signed ballot",
+		      (long long)r->id, who, bad);
+	snprintf(key, sizeof key, "%lld:%u", (long long)r->rater_row, c->b->task_position);
+	check_task(c, r, who, key);
+	check_answer(c, r, a->in.raters[ri].role, who);
+	check_chain(c, r, ri, who, key);
+	return 0;
+}
+
+static void step_ballots(struct audit *a)
+{
+	struct step sb, sc;
+	struct ballot_ctx c = { a, &sb, &sc, json_object(), json_object(), malloc(sizeof(struct ballot)) };
+	const char *key;
+	json_t *v;
+
+	step_begin(&sb, "ballots", "every ballot's signature, canonical bytes, stored columns, "
+		   "round, manifest, rater, assigned task and the outputs shown");
+	step_begin(&sc, "chains", "every rater's chain: sequence, links from the genesis value, "
+		   "supersession, one counted ballot per task");
+	if (!c.b || !c.seen || !c.counted || store_each_ballot(a->st, check_ballot, &c, a->err) < 0)
+		failf(&sb, "%s", c.b ? a->err->msg : "out of memory");
+	if (a->oom)
+		failf(&sb, "out of memory");
+	json_object_foreach(c.counted, key, v)
+		if (json_integer_value(v) != 1)
+			failf(&sc, "task %s has %lld counted ballots", key,
+			      (long long)json_integer_value(v));
+	step_end(a, &sb);
+	step_end(a, &sc);
+	json_decref(c.seen);
+	json_decref(c.counted);
+	free(c.b);
+}
+
+/* ---- closed rounds ---- */
+
+struct head_ctx {
+	struct audit *a;
+	struct step *s;
+	uint32_t *count;
+	unsigned char (*head)[32];
+	bool *present;
+};
+
+static int take_head(void *ctx, int64_t rater, uint32_t count, const unsigned char *head)
+{
+	struct head_ctx *h = ctx;
+	long i = rater_index(h->a, rater);
+
+	if (i < 0) {
+		failf(h->s, "a sealed chain head names no enrolled rater");
+		return 0;
+	}
+	h->count[i] = count;
+	memcpy(h->head[i], head, 32);
+	h->present[i] = true;
+	return 0;
+}
+
+static void step_seal(struct audit *a)
+{
+	struct step s;
+	struct buf msg = { 0 };
+	struct chain_head *ch = calloc(a->in.n_raters + 1, sizeof *ch);
+	struct head_ctx hc = { a, &s, calloc(a->in.n_raters + 1, sizeof(uint32_t)),
+			       calloc(a->in.n_raters + 1, 32), calloc(a->in.n_raters + 1, 1) };
+	unsigned char root[32];
+
+	step_begin(&s, "seal", "the organizer's signature on the seal, and the Merkle root and "
+		   "every chain head against the ballots");
+	s.items = 1;
+	if (!ch || !hc.count || !hc.head || !hc.present ||
+	    store_each_head(a->st, take_head, &hc, a->err) < 0) {
+		failf(&s, "cannot read the seal");
+		goto out;
+	}
+	for (size_t r = 0; r < a->in.n_raters; r++) {
+		if (!hc.present[r])
+			failf(&s, "rater '%s' has no sealed chain head", a->in.raters[r].name);
+		ch[r] = (struct chain_head){ a->in.raters[r].public_key, hc.count[r], hc.head[r] };
+	}
+	statement_seal(&msg, a->in.info.round_id, a->op.manifest_hash, a->cl.seed, a->cl.salt,
+		       a->cl.ballot_count, a->cl.merkle_root, ch, a->in.n_raters, a->cl.closed_at);
+	if (msg.oom || crypto_sign_verify_detached(a->cl.signature, msg.p, msg.n,
+						   a->in.organizer_pk) != 0)
+		failf(&s, "the seal's signature does not verify under the organizer's key");
+	merkle_root((const unsigned char (*)[32])a->leaves, a->n_leaves, root);
+	if (a->n_leaves != a->cl.ballot_count)
+		failf(&s, "the round has %zu ballots, the seal counts %u (ballots added or removed "
+		      "after close)", a->n_leaves, a->cl.ballot_count);
+	if (memcmp(root, a->cl.merkle_root, 32) != 0)
+		failf(&s, "the Merkle root of the ballots is not the sealed root");
+	for (size_t r = 0; r < a->in.n_raters; r++)
+		if (hc.present[r] && (hc.count[r] != a->head_count[r] ||
+				      memcmp(hc.head[r], a->head[r], 32) != 0))
+			failf(&s, "rater '%s': the chain ends at ballot %u, the seal says %u",
+			      a->in.raters[r].name, a->head_count[r], hc.count[r]);
+out:
+	buf_release(&msg);
+	free(ch);
+	free(hc.count);
+	free(hc.head);
+	free(hc.present);
+	step_end(a, &s);
+}
+
+static long entrant_index(const struct audit *a, int64_t row)
+{
+	for (size_t i = 0; i < a->in.n_entrants; i++)
+		if (a->in.entrants[i].row == row)
+			return (long)i;
+	return -1;
+}
+
+static long prompt_index(const struct audit *a, int64_t row)
+{
+	for (size_t i = 0; i < a->in.n_prompts; i++)
+		if (a->in.prompts[i].row == row)
+			return (long)i;
+	return -1;
+}
+
+/* The revealed owners of every blinded output, for the manifest. */
+static int owners_of(struct audit *a, struct step *s, struct owner **out, size_t *n)
+{
+	const char *id;
+	json_t *v;
+	size_t i = 0;
+	struct owner *o = calloc(json_object_size(a->blind) + 1, sizeof *o);
+
+	if (!o)
+		return -1;
+	json_object_foreach(a->blind, id, v) {
+		json_t *e = json_object_get(a->owner, id);
+		long ei = e ? entrant_index(a, json_integer_value(e)) : -1;
+		long pi = prompt_index(a, json_integer_value(json_array_get(v, 1)));
+
+		if (ei < 0 || pi < 0) {
+			failf(s, "output %s: no revealed entrant", id);
+			continue;
+		}
+		snprintf(o[i].id, sizeof o[i].id, "%s", id);
+		o[i].prompt = (uint32_t)pi;
+		o[i].entrant = (uint32_t)ei;
+		sodium_hex2bin(o[i].hash, 32, json_string_value(json_array_get(v, 0)), 64, NULL, NULL,
+			       NULL);
+		i++;
+	}
+	*out = o;
+	*n = i;
+	return 0;
+}
+
+static void step_seed_and_manifest(struct audit *a)
+{
+	struct step s1, s2;
+	unsigned char commit[32], mh[32];
+	struct owner *o = NULL;
+	size_t n = 0;
+
+	step_begin(&s1, "seed", "the revealed seed against the commitment made at open");
+	step_begin(&s2, "manifest", "the manifest hash recomputed from the revealed inputs");
+	s1.items = s2.items = 1;
+	seed_commitment(a->cl.seed, a->in.info.round_id, a->op.manifest_hash, commit);
+	if (memcmp(commit, a->op.seed_commitment, 32) != 0)
+		failf(&s1, "the revealed seed does not match its commitment");
+	if (owners_of(a, &s2, &o, &n) < 0 || inputs_attach_owners(&a->in, o, n, a->err) < 0) {
+		failf(&s2, "%s", a->err->msg);
+	} else {
+		manifest_hash(&a->in, a->cl.salt, mh);
+		if (memcmp(mh, a->op.manifest_hash, 32) != 0)
+			failf(&s2, "the inputs (rubrics, entrants, prompts, outputs, raters) do not "
+			      "hash to the manifest signed at open");
+	}
+	free(o);
+	step_end(a, &s1);
+	step_end(a, &s2);
+}
+
+static void step_assignment(struct audit *a)
+{
+	struct step s;
+	struct assign_result ar = { 0 };
+	struct simsa_err err;
+	unsigned char h[32];
+
+	step_begin(&s, "assignment", "every task against the assignment replayed from the "
+		   "revealed seed and the manifest");
+	if (opening_replay(a->st, a->cl.seed, a->op.manifest_hash, &ar, &err) < 0) {
+		failf(&s, "the assignment cannot be replayed: %s", err.msg);
+		step_end(a, &s);
+		return;
+	}
+	s.items = (long)ar.n_tasks;
+	assign_hash(&ar, h);
+	if (memcmp(h, a->op.assignment_hash, 32) != 0)
+		failf(&s, "the replayed assignment's hash is not the one signed at open");
+	if (json_object_size(a->tasks) != ar.n_tasks)
+		failf(&s, "the round stores %zu tasks, the replay gives %zu",
+		      json_object_size(a->tasks), ar.n_tasks);
+	for (size_t i = 0; i < ar.n_tasks; i++) {
+		const struct assign_task *t = &ar.tasks[i];
+		const struct in_rater *r = &a->in.raters[t->rater];
+		char key[48];
+		json_t *st;
+
+		snprintf(key, sizeof key, "%lld:%u", (long long)r->row, t->position);
+		st = json_object_get(a->tasks, key);
+		if (!st) {
+			failf(&s, "rater '%s': task %u is missing", r->name, t->position + 1);
+			continue;
+		}
+		json_t *l = json_object_get(a->owner, json_string_value(json_array_get(st, 0)));
+		json_t *rr = json_object_get(a->owner, json_string_value(json_array_get(st, 1)));
+
+		if (json_integer_value(json_array_get(st, 2)) != a->in.prompts[t->prompt].row ||
+		    !l || !rr || json_integer_value(l) != a->in.entrants[t->left].row ||
+		    json_integer_value(rr) != a->in.entrants[t->right].row)
+			failf(&s, "rater '%s': task %u is not the one the seed assigns (prompt or "
+			      "order of outputs differs)", r->name, t->position + 1);
+	}
+	assign_result_release(&ar);
+	step_end(a, &s);
+}
+
+int audit_run(struct store *st, json_t **report, struct simsa_err *err)
+{
+	struct audit a = { .st = st, .err = err };
+	bool ok = true;
+	size_t i;
+	json_t *v;
+	int rc = -1;
+
+	a.steps = json_array();
+	if (!a.steps || load(&a) < 0)
+		goto out;
+	step_opening(&a);
+	step_enrolments(&a);
+	step_outputs(&a);
+	step_ballots(&a);
+	if (a.closed) {
+		step_seal(&a);
+		step_seed_and_manifest(&a);
+		step_assignment(&a);
+	}
+	json_array_foreach(a.steps, i, v)
+		ok = ok && json_is_true(json_object_get(v, "passed"));
+	*report = json_pack("{s:s, s:s, s:b, s:b, s:O}", "round_id", a.in.info.round_id, "state",
+			    a.in.info.state == ROUND_CLOSED ? "closed"
+			    : a.in.info.state == ROUND_OPEN ? "open" : "draft",
+			    "complete", a.closed, "ok", ok, "steps", a.steps);
+	rc = *report ? 0 : err_set(err, "out of memory");
+out:
+	json_decref(a.steps);
+	json_decref(a.tasks);
+	json_decref(a.blind);
+	json_decref(a.owner);
+	free(a.leaves);
+	free(a.head_count);
+	free(a.head);
+	rubric_free(&a.expert);
+	rubric_free(&a.user);
+	round_inputs_release(&a.in);
+	return rc;
+}

@@ -1,0 +1,395 @@
+/* Unit tests: closing and verify — a closed, valid round passes every step,
+ * and each alteration of a copy of it is caught with a message naming the
+ * ballot or the step (the tamper suite). */
+#include "testutil.h"
+
+#include "fixture.h"
+#include "simsa/audit.h"
+#include "simsa/ballot.h"
+#include "simsa/closing.h"
+#include "simsa/session.h"
+
+static struct round_fx F;   /* one closed round, built once */
+static char *copy_dir;
+
+/* Casts every task of every rater, and changes one answer. */
+static void cast_all(struct round_fx *f, const char *prefix, int n, bool expert)
+{
+	for (int i = 0; i < n; i++) {
+		char name[16], code[BALLOT_RECEIPT_LEN + 1];
+		struct session *s = NULL;
+		struct simsa_err err;
+		struct answer a;
+
+		snprintf(name, sizeof name, "%s%d", prefix, i);
+		if (session_start(f->db, name, fx_unlock(f, name), &s, &err) < 0)
+			fail_msg("%s", err.msg);
+		for (size_t t = 0; t < session_task_count(s); t++) {
+			answer_init(&a);
+			if (expert) {
+				for (size_t c = 0; c < session_rubric(s)->n_criteria; c++) {
+					a.scores[0][c] = 1 + (uint32_t)((t + c) % 5);
+					a.scores[1][c] = 1 + (uint32_t)((t * 3 + c) % 5);
+				}
+			} else {
+				a.preference = (int)((t + (size_t)i) % PREF_COUNT);
+			}
+			a.active_seconds = 30;
+			if (session_submit(s, t, &a, code, &err) < 0)
+				fail_msg("%s", err.msg);
+		}
+		if (!expert) {
+			answer_init(&a);
+			a.preference = PREF_TIE;
+			if (session_submit(s, 0, &a, code, &err) < 0)
+				fail_msg("%s", err.msg);
+		}
+		session_end(&s);
+	}
+}
+
+static int group_setup(void **state)
+{
+	struct store *st = NULL;
+	struct close_result res;
+	struct simsa_err err;
+
+	fx_open_round(&F, 3, 4, 6, 3);
+	cast_all(&F, "user", 6, false);
+	cast_all(&F, "expert", 3, true);
+	if (store_open(F.db, &st, &err) < 0 || round_close(st, F.org, false, &res, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.ballots, 6 * 4 + 6 + 12); /* 4 tasks per user, one change each */
+	store_close(&st);
+	copy_dir = tmpdir_make();
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	fx_release(&F);
+	tmpdir_remove(&copy_dir);
+	return 0;
+}
+
+static json_t *verify(const char *db)
+{
+	struct store *st = NULL;
+	struct simsa_err err;
+	json_t *rep = NULL;
+
+	if (store_open(db, &st, &err) < 0 || audit_run(st, &rep, &err) < 0)
+		fail_msg("%s", err.msg);
+	store_close(&st);
+	return rep;
+}
+
+/* A fresh copy of the closed round, its guards removed as an attacker
+ * with write access would. */
+static char *tamper_copy(void)
+{
+	static char path[600];
+	char cmd[1400];
+
+	snprintf(path, sizeof path, "%s/tamper.db", copy_dir);
+	unlink(path);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", F.db, path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(sql_exec(path,
+		"DROP TRIGGER ballot_keep_u; DROP TRIGGER ballot_keep_d; DROP TRIGGER ballot_open;"
+		"DROP TRIGGER blind_keep_u; DROP TRIGGER closing_keep_u; DROP TRIGGER reveal_keep_u;"
+		"DROP TRIGGER rater_keep_u; DROP TRIGGER task_keep_u;"), SQLITE_OK);
+	return path;
+}
+
+/* Verify fails, in step, with a failure containing frag. */
+static void caught(const char *db, const char *step, const char *frag)
+{
+	json_t *rep = verify(db), *s, *f;
+	size_t i, j;
+	bool found = false;
+
+	assert_false(json_is_true(json_object_get(rep, "ok")));
+	json_array_foreach(json_object_get(rep, "steps"), i, s) {
+		if (strcmp(json_string_value(json_object_get(s, "step")), step) != 0)
+			continue;
+		assert_false(json_is_true(json_object_get(s, "passed")));
+		json_array_foreach(json_object_get(s, "failures"), j, f)
+			found = found || strstr(json_string_value(f), frag);
+	}
+	if (!found) {
+		char *dump = json_dumps(rep, JSON_INDENT(1));
+
+		fail_msg("step %s lacks \"%s\":\n%s", step, frag, dump);
+	}
+	json_decref(rep);
+}
+
+static void test_valid_round_passes(void **state)
+{
+	json_t *rep = verify(F.db), *s;
+	size_t i;
+
+	assert_true(json_is_true(json_object_get(rep, "ok")));
+	assert_true(json_is_true(json_object_get(rep, "complete")));
+	assert_string_equal(json_string_value(json_object_get(rep, "state")), "closed");
+	json_array_foreach(json_object_get(rep, "steps"), i, s)
+		assert_true(json_is_true(json_object_get(s, "passed")));
+	assert_int_equal(json_array_size(json_object_get(rep, "steps")), 9);
+	json_decref(rep);
+	/* nothing can be cast once closed */
+	assert_int_equal(sql_int(F.db, "SELECT count(*) FROM closing"), 1);
+	assert_int_not_equal(sql_exec(F.db, "INSERT INTO ballot SELECT * FROM ballot LIMIT 0"), 1);
+	struct session *s2 = NULL;
+	struct simsa_err err;
+	assert_int_equal(session_start(F.db, "user0", fx_unlock(&F, "user0"), &s2, &err), -1);
+	assert_non_null(strstr(err.msg, "closed"));
+}
+
+static void test_changed_score_column(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE ballot SET preference = (preference + 1) % 6 "
+				  "WHERE id = 5"), SQLITE_OK);
+	caught(db, "ballots", "ballot 5 (user0): stored column 'preference'");
+}
+
+static void test_changed_expert_score_column(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE ballot SET scores = replace(scores, '[1', '[5') "
+				  "WHERE kind = 'expert'"), SQLITE_OK);
+	caught(db, "ballots", "stored column 'scores'");
+}
+
+static void test_changed_signed_byte(void **state)
+{
+	char *db = tamper_copy();
+
+	/* flip the preference byte inside the signed bytes */
+	assert_int_equal(sql_exec(db, "UPDATE ballot SET bytes = substr(bytes, 1, 200) || "
+				  "x'07' || substr(bytes, 202) WHERE id = 3"), SQLITE_OK);
+	caught(db, "ballots", "ballot 3 (user0): signature does not verify");
+}
+
+static void test_deleted_in_middle_of_chain(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "DELETE FROM ballot WHERE id = 2"), SQLITE_OK);
+	caught(db, "chains", "rater 'user0': ballot 3 has sequence 3 after 1");
+	caught(db, "seal", "the seal counts");
+}
+
+static void test_deleted_at_end_of_chain(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "DELETE FROM ballot WHERE id = (SELECT max(id) FROM ballot)"),
+			 SQLITE_OK);
+	caught(db, "seal", "the chain ends at ballot 3, the seal says 4");
+}
+
+static void test_two_ballots_swapped(void **state)
+{
+	char *db = tamper_copy();
+
+	/* exchange the cast order of a user0 and a user1 ballot */
+	assert_int_equal(sql_exec(db, "UPDATE ballot SET id = -1 WHERE id = 1;"
+				  "UPDATE ballot SET id = 1 WHERE id = 6;"
+				  "UPDATE ballot SET id = 6 WHERE id = -1;"), SQLITE_OK);
+	caught(db, "seal", "Merkle root of the ballots is not the sealed root");
+}
+
+static void test_replayed_into_another_task(void **state)
+{
+	char *db = tamper_copy();
+
+	/* the same signed bytes, filed under another task */
+	assert_int_equal(sql_exec(db, "UPDATE ballot SET task_position = task_position + 1 "
+				  "WHERE id = 2"), SQLITE_OK);
+	caught(db, "ballots", "ballot 2 (user0): stored column 'seq or task'");
+}
+
+static void test_replayed_into_another_rater(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE ballot SET rater_id = rater_id + 1, seq = seq + 100 WHERE id = 2"),
+			 SQLITE_OK);
+	caught(db, "ballots", "ballot 2 (user1): signature does not verify");
+}
+
+/* A ballot from another round, signed by a key enrolled there, inserted
+ * under a rater of this round. */
+static void test_replayed_from_another_round(void **state)
+{
+	struct round_fx other;
+	char *db, q[1200];
+
+	fx_open_round(&other, 3, 4, 6, 3);
+	cast_all(&other, "user", 1, false);
+	db = tamper_copy();
+	snprintf(q, sizeof q, "ATTACH '%s' AS o; INSERT INTO ballot (hash, rater_id, seq, "
+		 "task_position, supersedes, bytes, signature, kind, left_hash, right_hash, "
+		 "preference, satisfaction, scores, flags_left, flags_right, comment_left, "
+		 "comment_right, reason, active_seconds, cast_at) SELECT hash, "
+		 "(SELECT id FROM main.rater WHERE name = 'user0'), seq + 100, task_position, "
+		 "supersedes, bytes, signature, kind, left_hash, right_hash, preference, "
+		 "satisfaction, scores, flags_left, flags_right, comment_left, comment_right, reason, "
+		 "active_seconds, cast_at FROM o.ballot WHERE id = 1;", other.db);
+	assert_int_equal(sql_exec(db, q), SQLITE_OK);
+	caught(db, "ballots", "signature does not verify under the rater's key");
+	fx_release(&other);
+}
+
+/* Signs bytes as a ballot of user0 for task `position` with a given key,
+ * continuing user0's chain, and inserts it. */
+static void insert_forged(const char *db, const unsigned char *pk, const unsigned char *sk,
+			  uint32_t position)
+{
+	struct ballot *b = malloc(sizeof *b);
+	unsigned char *bytes, sig[64], h[32];
+	size_t n;
+	struct simsa_err err;
+	sqlite3 *h2;
+	sqlite3_stmt *q;
+
+	/* start from user0's last ballot and extend the chain */
+	assert_int_equal(sqlite3_open(db, &h2), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h2, "SELECT bytes, hash, rater_id FROM ballot WHERE "
+					    "rater_id = (SELECT id FROM rater WHERE name = 'user0') "
+					    "ORDER BY seq DESC LIMIT 1", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(ballot_decode(sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0),
+				       b, &err), 0);
+	memcpy(b->prev_hash, sqlite3_column_blob(q, 1), 32);
+	long long rater = sqlite3_column_int64(q, 2);
+	sqlite3_finalize(q);
+	b->seq++;
+	b->task_position = position;
+	b->has_supersedes = false;
+	memcpy(b->rater_pk, pk, 32);
+	assert_int_equal(ballot_encode(b, &bytes, &n, &err), 0);
+	crypto_sign_detached(sig, NULL, bytes, n, sk);
+	ballot_hash(bytes, n, h);
+	assert_int_equal(sqlite3_prepare_v2(h2, "INSERT INTO ballot (hash, rater_id, seq, "
+					    "task_position, bytes, signature, kind, left_hash, "
+					    "right_hash, preference, active_seconds, cast_at) VALUES "
+					    "(?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?)", -1, &q, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_blob(q, 1, h, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, rater);
+	sqlite3_bind_int64(q, 3, b->seq);
+	sqlite3_bind_int64(q, 4, b->task_position);
+	sqlite3_bind_blob(q, 5, bytes, (int)n, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 6, sig, 64, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 7, b->output_hash[0], 32, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 8, b->output_hash[1], 32, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 9, b->preference);
+	sqlite3_bind_int64(q, 10, b->active_seconds);
+	sqlite3_bind_text(q, 11, b->cast_at, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+	sqlite3_close(h2);
+	free(bytes);
+	free(b);
+}
+
+static void test_signature_from_unenrolled_key(void **state)
+{
+	char *db = tamper_copy();
+	unsigned char pk[32], sk[64];
+
+	crypto_sign_keypair(pk, sk);
+	insert_forged(db, pk, sk, 1);
+	caught(db, "ballots", "signature does not verify under the rater's key");
+}
+
+/* A ballot with a valid signature, continuing a real chain, for a task the
+ * rater was never given: the key is swapped in the roster (which breaks the
+ * organizer's enrolment signature) so that the forged signature verifies. */
+static void test_extra_ballot_outside_assignment(void **state)
+{
+	char *db = tamper_copy();
+	unsigned char pk[32], rsk[64];
+	char q[512], hexpk[65];
+
+	crypto_sign_keypair(pk, rsk);
+	sodium_bin2hex(hexpk, sizeof hexpk, pk, 32);
+	snprintf(q, sizeof q, "UPDATE rater SET public_key = x'%s' WHERE name = 'user0'", hexpk);
+	assert_int_equal(sql_exec(db, q), SQLITE_OK);
+	insert_forged(db, pk, rsk, 999);
+	caught(db, "enrolments", "rater 'user0': enrolment signature does not verify");
+	caught(db, "ballots", "task 1000 was never assigned to this rater");
+}
+
+static void test_altered_output_text(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE blind_output SET text = text || ' (수정)' WHERE "
+				  "id = (SELECT min(id) FROM blind_output)"), SQLITE_OK);
+	caught(db, "outputs", "its text does not match its hash");
+}
+
+static void test_changed_seed(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE closing SET seed = zeroblob(32)"), SQLITE_OK);
+	caught(db, "seed", "does not match its commitment");
+	caught(db, "seal", "seal's signature does not verify");
+	caught(db, "assignment", "hash is not the one signed at open");
+}
+
+static void test_changed_seal(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE closing SET ballot_count = ballot_count - 1, "
+				  "merkle_root = zeroblob(32)"), SQLITE_OK);
+	caught(db, "seal", "seal's signature does not verify");
+}
+
+static void test_swapped_identities(void **state)
+{
+	char *db = tamper_copy();
+
+	/* claim that two outputs of one prompt were written by each other's entrant */
+	assert_int_equal(sql_exec(db,
+		"UPDATE reveal SET entrant_id = -entrant_id WHERE output_id IN (SELECT id FROM "
+		"blind_output WHERE prompt_id = (SELECT min(id) FROM prompt) ORDER BY id LIMIT 2);"
+		"UPDATE reveal SET entrant_id = (SELECT max(-entrant_id) FROM reveal WHERE "
+		"entrant_id < 0) + (SELECT min(-entrant_id) FROM reveal WHERE entrant_id < 0) + "
+		"entrant_id WHERE entrant_id < 0;"), SQLITE_OK);
+	caught(db, "manifest", "do not hash to the manifest signed at open");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_round_passes),
+		cmocka_unit_test(test_changed_score_column),
+		cmocka_unit_test(test_changed_expert_score_column),
+		cmocka_unit_test(test_changed_signed_byte),
+		cmocka_unit_test(test_deleted_in_middle_of_chain),
+		cmocka_unit_test(test_deleted_at_end_of_chain),
+		cmocka_unit_test(test_two_ballots_swapped),
+		cmocka_unit_test(test_replayed_into_another_task),
+		cmocka_unit_test(test_replayed_into_another_rater),
+		cmocka_unit_test(test_replayed_from_another_round),
+		cmocka_unit_test(test_signature_from_unenrolled_key),
+		cmocka_unit_test(test_extra_ballot_outside_assignment),
+		cmocka_unit_test(test_altered_output_text),
+		cmocka_unit_test(test_changed_seed),
+		cmocka_unit_test(test_changed_seal),
+		cmocka_unit_test(test_swapped_identities),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
