@@ -215,10 +215,13 @@ static int add_entrant(void *ctx, const char *name, long outputs)
 	return 0;
 }
 
-static int add_rater(void *ctx, const char *name, const char *role, bool late, long tasks)
+static int add_rater(void *ctx, const struct rater_progress *p)
 {
-	json_array_append_new(ctx, json_pack("{s:s, s:s, s:b, s:I}", "name", name, "role", role,
-					     "late", late, "tasks", (json_int_t)tasks));
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I}", "name", p->name,
+					     "role", p->role, "late", p->late, "tasks",
+					     (json_int_t)p->tasks, "done", (json_int_t)p->done,
+					     "ballots", (json_int_t)p->ballots, "drafts",
+					     (json_int_t)p->drafts));
 	return 0;
 }
 
@@ -347,11 +350,15 @@ static void print_status_text(json_t *j)
 		       json_integer_value(json_object_get(v, "outputs")));
 	printf("prompts   %lld\n", I("prompts"));
 	printf("raters    %zu\n", json_array_size(json_object_get(j, "raters")));
-	json_array_foreach(json_object_get(j, "raters"), i, v)
-		printf("  %-24s %-8s %lld tasks%s\n", json_string_value(json_object_get(v, "name")),
+	json_array_foreach(json_object_get(j, "raters"), i, v) {
+		printf("  %-24s %-8s %lld of %lld tasks done", json_string_value(json_object_get(v, "name")),
 		       json_string_value(json_object_get(v, "role")),
-		       json_integer_value(json_object_get(v, "tasks")),
-		       json_is_true(json_object_get(v, "late")) ? " (enrolled after open)" : "");
+		       json_integer_value(json_object_get(v, "done")),
+		       json_integer_value(json_object_get(v, "tasks")));
+		if (json_integer_value(json_object_get(v, "drafts")))
+			printf(", %lld drafts", json_integer_value(json_object_get(v, "drafts")));
+		printf("%s\n", json_is_true(json_object_get(v, "late")) ? " (enrolled after open)" : "");
+	}
 	printf("outputs   %lld of %lld\n", I("outputs"), I("outputs_expected"));
 	json_array_foreach(miss, i, v) {
 		if (i == 10) {

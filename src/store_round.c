@@ -443,23 +443,30 @@ fail:
 	return -1;
 }
 
-int store_each_rater(struct store *st,
-		     int (*fn)(void *ctx, const char *name, const char *role, bool late,
-			       long tasks),
+int store_each_rater(struct store *st, int (*fn)(void *ctx, const struct rater_progress *p),
 		     void *ctx, struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
 	if (sq_prepare(st, "SELECT r.name, r.role, r.late, "
-		       "(SELECT count(*) FROM task t WHERE t.rater_id = r.id) FROM rater r ORDER BY r.id",
-		       &stmt, err) < 0)
+		       "(SELECT count(*) FROM task t WHERE t.rater_id = r.id), "
+		       "(SELECT count(DISTINCT b.task_position) FROM ballot b WHERE b.rater_id = r.id), "
+		       "(SELECT count(*) FROM ballot b WHERE b.rater_id = r.id), "
+		       "(SELECT count(*) FROM draft d WHERE d.rater_id = r.id) "
+		       "FROM rater r ORDER BY r.id", &stmt, err) < 0)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0),
-		       (const char *)sqlite3_column_text(stmt, 1), sqlite3_column_int(stmt, 2) != 0,
-		       (long)sqlite3_column_int64(stmt, 3)))
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct rater_progress p = {
+			(const char *)sqlite3_column_text(stmt, 0),
+			(const char *)sqlite3_column_text(stmt, 1), sqlite3_column_int(stmt, 2) != 0,
+			(long)sqlite3_column_int64(stmt, 3), (long)sqlite3_column_int64(stmt, 4),
+			(long)sqlite3_column_int64(stmt, 5), (long)sqlite3_column_int64(stmt, 6),
+		};
+
+		if (fn(ctx, &p))
 			break;
+	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sq_db_err(st, err, "list raters");

@@ -295,10 +295,15 @@ int store_open_round(struct store *st, const struct blind_rec *blind, size_t n_b
 /* 1 and the opening record (sealed left NULL) if the round is open, 0 if not. */
 int store_get_opening(struct store *st, struct opening_rec *op, struct simsa_err *err);
 
-/* Tasks per rater (enrolment order) for status. */
-int store_each_rater(struct store *st,
-		     int (*fn)(void *ctx, const char *name, const char *role, bool late,
-			       long tasks),
+/* Per rater (enrolment order), for status: tasks, tasks with a counted
+ * ballot, ballots cast (superseded ones included), and open drafts. */
+struct rater_progress {
+	const char *name, *role;
+	bool late;
+	long tasks, done, ballots, drafts;
+};
+
+int store_each_rater(struct store *st, int (*fn)(void *ctx, const struct rater_progress *p),
 		     void *ctx, struct simsa_err *err);
 
 /* ---- a rater's session: tasks, drafts, ballots (schema 3) ---- */
