@@ -71,6 +71,15 @@ const struct command simsa_commands[] = {
 	  "check every signature, chain, assignment and the seal; exit 0 only if all pass",
 	  "  a step report: what was checked, how many items, and each failure\n"
 	  "  --format json   the same report for programs\n" },
+	{ "export", cmd_export, "ROUND.db --format jsonl|csv|bundle [--out PATH]",
+	  "export the round for auditors and analysts",
+	  "  jsonl    one record per line with a \"kind\" (round, rubric, entrant, prompt,\n"
+	  "           rater, output, task, opening, ballot, seal); entrants of outputs\n"
+	  "           appear once the round is closed\n"
+	  "  csv      one row per ballot, for R or pandas\n"
+	  "  bundle   a copy of the round file without drafts; simsa verify, receipt\n"
+	  "           and status read it like a round (needs --out)\n"
+	  "  --out PATH   write there (never overwritten) instead of standard output\n" },
 	{ "receipt", cmd_receipt, "ROUND.db|BUNDLE CODE",
 	  "say whether the ballot with this receipt code is in the round and counted",
 	  "  exits 0 when the ballot is present and counted, 1 otherwise\n" },

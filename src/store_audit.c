@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store_internal.h"
 
@@ -278,5 +279,35 @@ int store_each_head(struct store *st,
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sq_db_err(st, err, "cannot read the chain heads");
+	return 0;
+}
+
+int store_export_bundle(struct store *st, const char *path, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	sqlite3 *copy = NULL;
+	char *msg = NULL;
+	int rc;
+
+	if (sq_prepare(st, "VACUUM INTO ?", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, path, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return sq_db_err(st, err, "cannot write the bundle");
+	/* private working state out of the copy; secure_delete and VACUUM
+	 * leave no trace of it */
+	if (sqlite3_open_v2(path, &copy, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(copy, "PRAGMA secure_delete = ON; DELETE FROM draft; "
+			 "DELETE FROM screen_decision; VACUUM;", NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(err, "%s: cannot finish the bundle: %s", path,
+			msg ? msg : copy ? sqlite3_errmsg(copy) : "out of memory");
+		sqlite3_free(msg);
+		sqlite3_close(copy);
+		unlink(path);
+		return -1;
+	}
+	sqlite3_close(copy);
 	return 0;
 }

@@ -63,6 +63,7 @@ int cmd_init(int argc, char **argv);
 int cmd_close(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_receipt(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_rater_add(int argc, char **argv);
 int cmd_open(int argc, char **argv);
 int cmd_outputs_screen(int argc, char **argv);

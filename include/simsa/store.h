@@ -428,6 +428,11 @@ int store_close_round(struct store *st, const struct closing_rec *c,
 		      const struct head_rec *heads, size_t n_heads, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
+/* Writes a copy of the round to path (which must not exist) without the
+ * drafts and screening notes: what an auditor needs, nothing private. */
+int store_export_bundle(struct store *st, const char *path, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
 /* 1 and the seal if the round is closed, 0 if not. */
 int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err *err);
 /* Each revealed (output id, entrant row). */
