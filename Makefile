@@ -8,14 +8,14 @@ BIN     ?= simsa
 CC      ?= cc
 OPT     ?= -O2 -g
 SAN     ?=
-WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 \
+WARN     = -pthread -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 \
            -Wno-unused-parameter
 DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 # `=` (not `:=`): pkg-config runs only after the deps target has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
 CFLAGS_ALL = $(WARN) $(DEFS) $(OPT) $(SAN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS)
-LDFLAGS_ALL = $(SAN) $(LDFLAGS)
+LDFLAGS_ALL = -pthread $(SAN) $(LDFLAGS)
 
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard tui/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/assets.o

@@ -20,35 +20,9 @@
 #include "simsa/statement.h"
 #include "simsa/util.h"
 
-#define MAX_LISTED 50 /* failures listed per step; all are counted */
+#include "audit_internal.h"
 
-struct step {
-	const char *name, *checked;
-	long items, failed;
-	json_t *failures;
-};
-
-struct audit {
-	struct store *st;
-	struct round_inputs in;
-	struct rubric *expert, *user;
-	bool opened, closed;
-	struct opening_rec op;
-	struct closing_rec cl;
-	json_t *tasks;   /* "rater:position" -> [left id, right id, prompt row] */
-	json_t *blind;   /* id -> [hash hex, prompt row] */
-	json_t *owner;   /* id -> entrant row (closed rounds) */
-	json_t *steps;
-	/* from the ballots, for the seal */
-	unsigned char (*leaves)[32];
-	size_t n_leaves;
-	uint32_t *head_count;   /* per rater (enrolment order) */
-	unsigned char (*head)[32];
-	struct simsa_err *err;
-	bool oom;
-};
-
-static void step_begin(struct step *s, const char *name, const char *checked)
+void step_begin(struct step *s, const char *name, const char *checked)
 {
 	memset(s, 0, sizeof *s);
 	s->name = name;
@@ -56,8 +30,7 @@ static void step_begin(struct step *s, const char *name, const char *checked)
 	s->failures = json_array();
 }
 
-static void failf(struct step *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void failf(struct step *s, const char *fmt, ...)
+void failf(struct step *s, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -71,7 +44,7 @@ static void failf(struct step *s, const char *fmt, ...)
 	json_array_append_new(s->failures, json_string(msg));
 }
 
-static void step_end(struct audit *a, struct step *s)
+void step_end(struct audit *a, struct step *s)
 {
 	if (s->failed > MAX_LISTED)
 		json_array_append_new(s->failures, json_sprintf("... and %ld more", s->failed - MAX_LISTED));
@@ -81,12 +54,12 @@ static void step_end(struct audit *a, struct step *s)
 						  (json_int_t)s->failed, "failures", s->failures));
 }
 
-static void hex(const unsigned char *p, size_t n, char *out)
+void hex(const unsigned char *p, size_t n, char *out)
 {
 	hex_encode(p, n, out);
 }
 
-static long rater_index(const struct audit *a, int64_t row)
+long rater_index(const struct audit *a, int64_t row)
 {
 	size_t lo = 0, hi = a->in.n_raters;
 
@@ -101,7 +74,7 @@ static long rater_index(const struct audit *a, int64_t row)
 	return lo < a->in.n_raters && a->in.raters[lo].row == row ? (long)lo : -1;
 }
 
-static const char *rater_name(const struct audit *a, int64_t row)
+const char *rater_name(const struct audit *a, int64_t row)
 {
 	long i = rater_index(a, row);
 
@@ -249,264 +222,6 @@ static void step_outputs(struct audit *a)
 	if (store_each_blind(a->st, check_output, &c, a->err) < 0)
 		failf(&s, "%s", a->err->msg);
 	step_end(a, &s);
-}
-
-/* ---- ballots and chains ---- */
-
-struct ballot_ctx {
-	struct audit *a;
-	struct step *sb, *sc;
-	json_t *seen;     /* ballot hash hex -> "rater:position" */
-	json_t *counted;  /* "rater:position" -> number of counted ballots */
-	struct ballot *b;
-};
-
-static bool col_eq_str(const char *col, const char *v)
-{
-	return strcmp(col ? col : "", v) == 0;
-}
-
-static bool scores_match(const char *json, const struct ballot *b)
-{
-	json_t *j = json_loads(json ? json : "", 0, NULL);
-	bool ok = json_is_array(j) && json_array_size(j) == 2;
-
-	for (int side = 0; ok && side < 2; side++) {
-		json_t *row = json_array_get(j, (size_t)side);
-
-		ok = json_array_size(row) == b->n_criteria;
-		for (uint32_t c = 0; ok && c < b->n_criteria; c++) {
-			json_t *v = json_array_get(row, c);
-
-			ok = b->scores[side][c] == BALLOT_SCORE_NA
-			     ? json_is_null(v)
-			     : json_is_integer(v) && json_integer_value(v) == b->scores[side][c];
-		}
-	}
-	json_decref(j);
-	return ok;
-}
-
-/* The stored columns against the signed bytes: an edited column is caught
- * even though the bytes still verify. */
-static const char *column_mismatch(const struct ballot_row *r, const struct ballot *b)
-{
-	bool expert = b->kind == BALLOT_EXPERT;
-
-	if (r->seq != b->seq || r->task_position != b->task_position)
-		return "seq or task";
-	if ((r->supersedes != NULL) != b->has_supersedes ||
-	    (r->supersedes && memcmp(r->supersedes, b->supersedes, 32) != 0))
-		return "supersedes";
-	if (!col_eq_str(r->kind, expert ? "expert" : "user"))
-		return "kind";
-	if (!r->left_hash || !r->right_hash || memcmp(r->left_hash, b->output_hash[0], 32) != 0 ||
-	    memcmp(r->right_hash, b->output_hash[1], 32) != 0)
-		return "output hashes";
-	if (r->active_seconds != b->active_seconds || !col_eq_str(r->cast_at, b->cast_at))
-		return "time";
-	if (expert) {
-		if (!scores_match(r->scores, b))
-			return "scores";
-		if (r->flags_left != b->flags[0] || r->flags_right != b->flags[1])
-			return "flags";
-		if (!col_eq_str(r->comment_left, b->comment[0]) ||
-		    !col_eq_str(r->comment_right, b->comment[1]))
-			return "comments";
-	} else {
-		if (r->preference != b->preference)
-			return "preference";
-		if (r->satisfaction != (b->satisfaction == BALLOT_SCORE_UNSET ? -1
-					: (int64_t)b->satisfaction))
-			return "satisfaction";
-		if (!col_eq_str(r->reason, b->reason))
-			return "reason";
-	}
-	return NULL;
-}
-
-static void check_answer(struct ballot_ctx *c, const struct ballot_row *r, enum rater_role role,
-			 const char *who)
-{
-	const struct ballot *b = c->b;
-	const struct rubric *ru = b->kind == BALLOT_EXPERT ? c->a->expert : c->a->user;
-
-	if ((role == ROLE_EXPERT) != (b->kind == BALLOT_EXPERT) || !ru) {
-		failf(c->sb, "ballot %lld (%s): a %s ballot from a rater of another role",
-		      (long long)r->id, who, b->kind == BALLOT_EXPERT ? "expert" : "user");
-		return;
-	}
-	if (b->kind == BALLOT_EXPERT) {
-		if (b->n_criteria != ru->n_criteria) {
-			failf(c->sb, "ballot %lld (%s): %u criteria, the rubric has %zu",
-			      (long long)r->id, who, b->n_criteria, ru->n_criteria);
-			return;
-		}
-		for (uint32_t k = 0; k < b->n_criteria; k++) {
-			const struct rubric_criterion *cr = &ru->criteria[k];
-
-			if (strcmp(b->criterion_id[k], cr->id) != 0)
-				failf(c->sb, "ballot %lld (%s): criterion %u is '%s', not '%s'",
-				      (long long)r->id, who, k + 1, b->criterion_id[k], cr->id);
-			for (int side = 0; side < 2; side++) {
-				uint32_t v = b->scores[side][k];
-				bool ok = v == BALLOT_SCORE_NA ? !cr->required
-					  : v >= (uint32_t)cr->scale_min && v <= (uint32_t)cr->scale_max;
-
-				if (!ok)
-					failf(c->sb, "ballot %lld (%s): score of '%s' for %c is out "
-					      "of its scale", (long long)r->id, who, cr->id,
-					      side ? 'B' : 'A');
-			}
-		}
-	} else if (b->satisfaction != BALLOT_SCORE_UNSET &&
-		   (!ru->has_satisfaction || b->satisfaction < (uint32_t)ru->satisfaction.scale_min ||
-		    b->satisfaction > (uint32_t)ru->satisfaction.scale_max)) {
-		failf(c->sb, "ballot %lld (%s): satisfaction out of its scale", (long long)r->id, who);
-	}
-}
-
-static void check_task(struct ballot_ctx *c, const struct ballot_row *r, const char *who,
-		       const char *key)
-{
-	json_t *t = json_object_get(c->a->tasks, key);
-
-	if (!t) {
-		failf(c->sb, "ballot %lld (%s): task %u was never assigned to this rater",
-		      (long long)r->id, who, c->b->task_position + 1);
-		return;
-	}
-	for (int side = 0; side < 2; side++) {
-		json_t *o = json_object_get(c->a->blind, json_string_value(json_array_get(t, (size_t)side)));
-		char h[65];
-
-		hex(c->b->output_hash[side], 32, h);
-		if (!o || strcmp(json_string_value(json_array_get(o, 0)), h) != 0)
-			failf(c->sb, "ballot %lld (%s): output %c is not the one task %u showed",
-			      (long long)r->id, who, side ? 'B' : 'A', c->b->task_position + 1);
-	}
-}
-
-static void check_chain(struct ballot_ctx *c, const struct ballot_row *r, long ri,
-			const char *who, const char *key)
-{
-	struct audit *a = c->a;
-	const struct ballot *b = c->b;
-	char h[65];
-
-	c->sc->items++;
-	if (b->seq != a->head_count[ri] + 1)
-		failf(c->sc, "rater '%s': ballot %lld has sequence %u after %u (a ballot is missing "
-		      "or repeated)", who, (long long)r->id, b->seq, a->head_count[ri]);
-	if (memcmp(b->prev_hash, a->head[ri], 32) != 0)
-		failf(c->sc, "rater '%s': ballot %lld does not link to the previous ballot of the "
-		      "chain", who, (long long)r->id);
-	if (b->has_supersedes) {
-		char sh[65];
-		json_t *prev;
-
-		hex(b->supersedes, 32, sh);
-		prev = json_object_get(c->seen, sh);
-		if (!prev || strcmp(json_string_value(prev), key) != 0)
-			failf(c->sc, "rater '%s': ballot %lld supersedes a ballot that is not an "
-			      "earlier one of the same task", who, (long long)r->id);
-		else
-			json_object_set_new(c->counted, key, json_integer(
-				json_integer_value(json_object_get(c->counted, key)) - 1));
-	}
-	json_object_set_new(c->counted, key,
-			    json_integer(json_integer_value(json_object_get(c->counted, key)) + 1));
-	hex(r->hash, 32, h);
-	json_object_set_new(c->seen, h, json_string(key));
-	a->head_count[ri] = b->seq;
-	memcpy(a->head[ri], r->hash, 32);
-}
-
-static int check_ballot(void *ctx, const struct ballot_row *r)
-{
-	struct ballot_ctx *c = ctx;
-	struct audit *a = c->a;
-	struct simsa_err derr;
-	unsigned char h[32];
-	char key[48];
-	const char *who = rater_name(a, r->rater_row), *bad;
-	long ri = rater_index(a, r->rater_row);
-
-	c->sb->items++;
-	if (a->n_leaves % 1024 == 0) {
-		void *p = realloc(a->leaves, (a->n_leaves + 1024) * sizeof *a->leaves);
-
-		if (!p) {
-			a->oom = true;
-			return 1;
-		}
-		a->leaves = p;
-	}
-	if (r->signature)
-		merkle_leaf(r->bytes, r->len, r->signature, a->leaves[a->n_leaves]);
-	else
-		memset(a->leaves[a->n_leaves], 0, 32);
-	a->n_leaves++;
-	if (ri < 0) {
-		failf(c->sb, "ballot %lld: cast by no enrolled rater", (long long)r->id);
-		return 0;
-	}
-	if (!r->signature || crypto_sign_verify_detached(r->signature, r->bytes, r->len,
-							 a->in.raters[ri].public_key) != 0) {
-		failf(c->sb, "ballot %lld (%s): signature does not verify under the rater's key",
-		      (long long)r->id, who);
-		return 0;
-	}
-	if (ballot_decode(r->bytes, r->len, c->b, &derr) < 0) {
-		failf(c->sb, "ballot %lld (%s): %s", (long long)r->id, who, derr.msg);
-		return 0;
-	}
-	ballot_hash(r->bytes, r->len, h);
-	if (memcmp(h, r->hash, 32) != 0)
-		failf(c->sb, "ballot %lld (%s): stored hash is not the hash of its bytes",
-		      (long long)r->id, who);
-	if (strcmp(c->b->round_id, a->in.info.round_id) != 0)
-		failf(c->sb, "ballot %lld (%s): cast in another round (%s)", (long long)r->id, who,
-		      c->b->round_id);
-	if (!a->opened || memcmp(c->b->manifest_hash, a->op.manifest_hash, 32) != 0)
-		failf(c->sb, "ballot %lld (%s): names another manifest", (long long)r->id, who);
-	if (memcmp(c->b->rater_pk, a->in.raters[ri].public_key, 32) != 0)
-		failf(c->sb, "ballot %lld (%s): signed for another rater's key", (long long)r->id, who);
-	bad = column_mismatch(r, c->b);
-	if (bad)
-		failf(c->sb, "ballot %lld (%s): stored column '%s' differs from the signed ballot",
-		      (long long)r->id, who, bad);
-	snprintf(key, sizeof key, "%lld:%u", (long long)r->rater_row, c->b->task_position);
-	check_task(c, r, who, key);
-	check_answer(c, r, a->in.raters[ri].role, who);
-	check_chain(c, r, ri, who, key);
-	return 0;
-}
-
-static void step_ballots(struct audit *a)
-{
-	struct step sb, sc;
-	struct ballot_ctx c = { a, &sb, &sc, json_object(), json_object(), malloc(sizeof(struct ballot)) };
-	const char *key;
-	json_t *v;
-
-	step_begin(&sb, "ballots", "every ballot's signature, canonical bytes, stored columns, "
-		   "round, manifest, rater, assigned task and the outputs shown");
-	step_begin(&sc, "chains", "every rater's chain: sequence, links from the genesis value, "
-		   "supersession, one counted ballot per task");
-	if (!c.b || !c.seen || !c.counted || store_each_ballot(a->st, check_ballot, &c, a->err) < 0)
-		failf(&sb, "%s", c.b ? a->err->msg : "out of memory");
-	if (a->oom)
-		failf(&sb, "out of memory");
-	json_object_foreach(c.counted, key, v)
-		if (json_integer_value(v) != 1)
-			failf(&sc, "task %s has %lld counted ballots", key,
-			      (long long)json_integer_value(v));
-	step_end(a, &sb);
-	step_end(a, &sc);
-	json_decref(c.seen);
-	json_decref(c.counted);
-	free(c.b);
 }
 
 /* ---- closed rounds ---- */

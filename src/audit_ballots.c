@@ -1,0 +1,469 @@
+/* audit_ballots — the ballots and chains steps of verify, on every core.
+ *
+ * Ballots are read in cast order. The main thread decodes and checks each
+ * one (columns, round, task, answer) and computes the Merkle leaves, while
+ * worker threads verify the Ed25519 signatures of the previous batch. A
+ * batch's findings are reported in cast order once its signatures are known:
+ * a ballot whose signature fails gets that one message, and only ballots
+ * with a valid signature advance their rater's chain. */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "audit_internal.h"
+#include "simsa/ballot.h"
+#include "simsa/merkle.h"
+#include "simsa/util.h"
+
+#define BATCH 4096
+#define MAX_THREADS 64
+
+struct note {            /* a finding kept until the signature is known */
+	struct step *step;
+	char *msg;
+};
+
+struct entry {
+	int64_t id;
+	long ri;                 /* rater index, -1 if none */
+	unsigned char *bytes;    /* copy */
+	size_t len;
+	unsigned char sig[64];
+	bool has_sig, sig_ok, decoded;
+	/* what the chain check needs */
+	uint32_t seq;
+	unsigned char hash[32], prev_hash[32], sup[32];
+	bool has_sup;
+	char key[48];
+	size_t first_note, n_notes;
+};
+
+struct batch {
+	struct entry *e;
+	size_t n;
+	struct note *notes;
+	size_t n_notes, cap_notes;
+	pthread_t threads[MAX_THREADS];
+	int n_threads;
+	bool running;
+	const struct audit *a;
+};
+
+struct ballot_ctx {
+	struct audit *a;
+	struct step *sb, *sc;
+	json_t *seen;     /* ballot hash hex -> "rater:position" */
+	json_t *counted;  /* "rater:position" -> number of counted ballots */
+	struct ballot *b;
+	struct batch batches[2];
+	struct batch *cur, *prev;
+	int n_threads;
+};
+
+static void bfail(struct ballot_ctx *c, struct step *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void bfail(struct ballot_ctx *c, struct step *s, const char *fmt, ...)
+{
+	struct batch *b = c->cur;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (b->n_notes == b->cap_notes) {
+		size_t cap = b->cap_notes ? b->cap_notes * 2 : 64;
+		struct note *n = realloc(b->notes, cap * sizeof *n);
+
+		if (!n) {
+			failf(s, "%s", msg); /* out of memory: report it unordered */
+			return;
+		}
+		b->notes = n;
+		b->cap_notes = cap;
+	}
+	b->notes[b->n_notes].step = s;
+	b->notes[b->n_notes].msg = strdup(msg);
+	b->n_notes++;
+	b->e[b->n - 1].n_notes++;
+}
+
+static bool col_eq_str(const char *col, const char *v)
+{
+	return strcmp(col ? col : "", v) == 0;
+}
+
+static bool scores_match(const char *json, const struct ballot *b)
+{
+	json_t *j = json_loads(json ? json : "", 0, NULL);
+	bool ok = json_is_array(j) && json_array_size(j) == 2;
+
+	for (int side = 0; ok && side < 2; side++) {
+		json_t *row = json_array_get(j, (size_t)side);
+
+		ok = json_array_size(row) == b->n_criteria;
+		for (uint32_t c = 0; ok && c < b->n_criteria; c++) {
+			json_t *v = json_array_get(row, c);
+
+			ok = b->scores[side][c] == BALLOT_SCORE_NA
+			     ? json_is_null(v)
+			     : json_is_integer(v) && json_integer_value(v) == b->scores[side][c];
+		}
+	}
+	json_decref(j);
+	return ok;
+}
+
+/* The stored columns against the signed bytes: an edited column is caught
+ * even though the bytes still verify. */
+static const char *column_mismatch(const struct ballot_row *r, const struct ballot *b)
+{
+	bool expert = b->kind == BALLOT_EXPERT;
+
+	if (r->seq != b->seq || r->task_position != b->task_position)
+		return "seq or task";
+	if ((r->supersedes != NULL) != b->has_supersedes ||
+	    (r->supersedes && memcmp(r->supersedes, b->supersedes, 32) != 0))
+		return "supersedes";
+	if (!col_eq_str(r->kind, expert ? "expert" : "user"))
+		return "kind";
+	if (!r->left_hash || !r->right_hash || memcmp(r->left_hash, b->output_hash[0], 32) != 0 ||
+	    memcmp(r->right_hash, b->output_hash[1], 32) != 0)
+		return "output hashes";
+	if (r->active_seconds != b->active_seconds || !col_eq_str(r->cast_at, b->cast_at))
+		return "time";
+	if (expert) {
+		if (!scores_match(r->scores, b))
+			return "scores";
+		if (r->flags_left != b->flags[0] || r->flags_right != b->flags[1])
+			return "flags";
+		if (!col_eq_str(r->comment_left, b->comment[0]) ||
+		    !col_eq_str(r->comment_right, b->comment[1]))
+			return "comments";
+	} else {
+		if (r->preference != b->preference)
+			return "preference";
+		if (r->satisfaction != (b->satisfaction == BALLOT_SCORE_UNSET ? -1
+					: (int64_t)b->satisfaction))
+			return "satisfaction";
+		if (!col_eq_str(r->reason, b->reason))
+			return "reason";
+	}
+	return NULL;
+}
+
+static void check_answer(struct ballot_ctx *c, const struct ballot_row *r, enum rater_role role,
+			 const char *who)
+{
+	const struct ballot *b = c->b;
+	const struct rubric *ru = b->kind == BALLOT_EXPERT ? c->a->expert : c->a->user;
+
+	if ((role == ROLE_EXPERT) != (b->kind == BALLOT_EXPERT) || !ru) {
+		bfail(c, c->sb, "ballot %lld (%s): a %s ballot from a rater of another role",
+		      (long long)r->id, who, b->kind == BALLOT_EXPERT ? "expert" : "user");
+		return;
+	}
+	if (b->kind == BALLOT_EXPERT) {
+		if (b->n_criteria != ru->n_criteria) {
+			bfail(c, c->sb, "ballot %lld (%s): %u criteria, the rubric has %zu",
+			      (long long)r->id, who, b->n_criteria, ru->n_criteria);
+			return;
+		}
+		for (uint32_t k = 0; k < b->n_criteria; k++) {
+			const struct rubric_criterion *cr = &ru->criteria[k];
+
+			if (strcmp(b->criterion_id[k], cr->id) != 0)
+				bfail(c, c->sb, "ballot %lld (%s): criterion %u is '%s', not '%s'",
+				      (long long)r->id, who, k + 1, b->criterion_id[k], cr->id);
+			for (int side = 0; side < 2; side++) {
+				uint32_t v = b->scores[side][k];
+				bool ok = v == BALLOT_SCORE_NA ? !cr->required
+					  : v >= (uint32_t)cr->scale_min && v <= (uint32_t)cr->scale_max;
+
+				if (!ok)
+					bfail(c, c->sb, "ballot %lld (%s): score of '%s' for %c is out "
+					      "of its scale", (long long)r->id, who, cr->id,
+					      side ? 'B' : 'A');
+			}
+		}
+	} else if (b->satisfaction != BALLOT_SCORE_UNSET &&
+		   (!ru->has_satisfaction || b->satisfaction < (uint32_t)ru->satisfaction.scale_min ||
+		    b->satisfaction > (uint32_t)ru->satisfaction.scale_max)) {
+		bfail(c, c->sb, "ballot %lld (%s): satisfaction out of its scale", (long long)r->id, who);
+	}
+}
+
+static void check_task(struct ballot_ctx *c, const struct ballot_row *r, const char *who,
+		       const char *key)
+{
+	json_t *t = json_object_get(c->a->tasks, key);
+
+	if (!t) {
+		bfail(c, c->sb, "ballot %lld (%s): task %u was never assigned to this rater",
+		      (long long)r->id, who, c->b->task_position + 1);
+		return;
+	}
+	for (int side = 0; side < 2; side++) {
+		json_t *o = json_object_get(c->a->blind, json_string_value(json_array_get(t, (size_t)side)));
+		char h[65];
+
+		hex(c->b->output_hash[side], 32, h);
+		if (!o || strcmp(json_string_value(json_array_get(o, 0)), h) != 0)
+			bfail(c, c->sb, "ballot %lld (%s): output %c is not the one task %u showed",
+			      (long long)r->id, who, side ? 'B' : 'A', c->b->task_position + 1);
+	}
+}
+
+
+struct worker {
+	struct batch *b;
+	int t, n;
+};
+
+static void *verify_share(void *arg)
+{
+	struct worker *w = arg;
+	struct batch *b = w->b;
+
+	for (size_t i = (size_t)w->t; i < b->n; i += (size_t)w->n) {
+		struct entry *e = &b->e[i];
+
+		e->sig_ok = e->ri >= 0 && e->has_sig &&
+			    crypto_sign_verify_detached(e->sig, e->bytes, e->len,
+							b->a->in.raters[e->ri].public_key) == 0;
+	}
+	free(w);
+	return NULL;
+}
+
+static void batch_start(struct ballot_ctx *c, struct batch *b)
+{
+	b->n_threads = 0;
+	for (int t = 0; t < c->n_threads; t++) {
+		struct worker *w = malloc(sizeof *w);
+
+		if (!w)
+			break;
+		*w = (struct worker){ b, t, c->n_threads };
+		if (pthread_create(&b->threads[t], NULL, verify_share, w) != 0) {
+			free(w);
+			break;
+		}
+		b->n_threads++;
+	}
+	if (b->n_threads < c->n_threads) { /* could not start them all: finish here */
+		for (int t = b->n_threads; t < c->n_threads; t++) {
+			struct worker *w = malloc(sizeof *w);
+
+			if (w) {
+				*w = (struct worker){ b, t, c->n_threads };
+				verify_share(w);
+			}
+		}
+	}
+	b->running = true;
+}
+
+static void check_chain(struct ballot_ctx *c, const struct entry *e)
+{
+	struct audit *a = c->a;
+	const char *who = a->in.raters[e->ri].name;
+	char h[65];
+
+	c->sc->items++;
+	if (e->seq != a->head_count[e->ri] + 1)
+		failf(c->sc, "rater '%s': ballot %lld has sequence %u after %u (a ballot is missing "
+		      "or repeated)", who, (long long)e->id, e->seq, a->head_count[e->ri]);
+	if (memcmp(e->prev_hash, a->head[e->ri], 32) != 0)
+		failf(c->sc, "rater '%s': ballot %lld does not link to the previous ballot of the "
+		      "chain", who, (long long)e->id);
+	if (e->has_sup) {
+		char sh[65];
+		json_t *prev;
+
+		hex(e->sup, 32, sh);
+		prev = json_object_get(c->seen, sh);
+		if (!prev || strcmp(json_string_value(prev), e->key) != 0)
+			failf(c->sc, "rater '%s': ballot %lld supersedes a ballot that is not an "
+			      "earlier one of the same task", who, (long long)e->id);
+		else
+			json_object_set_new(c->counted, e->key, json_integer(
+				json_integer_value(json_object_get(c->counted, e->key)) - 1));
+	}
+	json_object_set_new(c->counted, e->key,
+			    json_integer(json_integer_value(json_object_get(c->counted, e->key)) + 1));
+	hex(e->hash, 32, h);
+	json_object_set_new(c->seen, h, json_string(e->key));
+	a->head_count[e->ri] = e->seq;
+	memcpy(a->head[e->ri], e->hash, 32);
+}
+
+/* Waits for the batch's signatures, then reports it in cast order. */
+static void batch_finish(struct ballot_ctx *c, struct batch *b)
+{
+	for (int t = 0; t < b->n_threads; t++)
+		pthread_join(b->threads[t], NULL);
+	for (size_t i = 0; i < b->n; i++) {
+		struct entry *e = &b->e[i];
+
+		if (e->ri >= 0 && !e->sig_ok) {
+			failf(c->sb, "ballot %lld (%s): signature does not verify under the rater's key",
+			      (long long)e->id, c->a->in.raters[e->ri].name);
+		} else {
+			for (size_t k = 0; k < e->n_notes; k++)
+				failf(b->notes[e->first_note + k].step, "%s",
+				      b->notes[e->first_note + k].msg);
+			if (e->decoded)
+				check_chain(c, e);
+		}
+		free(e->bytes);
+	}
+	for (size_t k = 0; k < b->n_notes; k++)
+		free(b->notes[k].msg);
+	b->n = b->n_notes = 0;
+	b->running = false;
+}
+
+static void check_decoded(struct ballot_ctx *c, const struct ballot_row *r, struct entry *e,
+			  const char *who)
+{
+	struct audit *a = c->a;
+	const char *bad;
+	unsigned char h[32];
+
+	ballot_hash(r->bytes, r->len, h);
+	if (memcmp(h, r->hash, 32) != 0)
+		bfail(c, c->sb, "ballot %lld (%s): stored hash is not the hash of its bytes",
+		      (long long)r->id, who);
+	if (strcmp(c->b->round_id, a->in.info.round_id) != 0)
+		bfail(c, c->sb, "ballot %lld (%s): cast in another round (%s)", (long long)r->id, who,
+		      c->b->round_id);
+	if (!a->opened || memcmp(c->b->manifest_hash, a->op.manifest_hash, 32) != 0)
+		bfail(c, c->sb, "ballot %lld (%s): names another manifest", (long long)r->id, who);
+	if (memcmp(c->b->rater_pk, a->in.raters[e->ri].public_key, 32) != 0)
+		bfail(c, c->sb, "ballot %lld (%s): signed for another rater's key", (long long)r->id,
+		      who);
+	bad = column_mismatch(r, c->b);
+	if (bad)
+		bfail(c, c->sb, "ballot %lld (%s): stored column '%s' differs from the signed ballot",
+		      (long long)r->id, who, bad);
+	snprintf(e->key, sizeof e->key, "%lld:%u", (long long)r->rater_row, c->b->task_position);
+	check_task(c, r, who, e->key);
+	check_answer(c, r, a->in.raters[e->ri].role, who);
+	e->decoded = true;
+	e->seq = c->b->seq;
+	memcpy(e->hash, r->hash, 32);
+	memcpy(e->prev_hash, c->b->prev_hash, 32);
+	e->has_sup = c->b->has_supersedes;
+	memcpy(e->sup, c->b->supersedes, 32);
+}
+
+static int check_ballot(void *ctx, const struct ballot_row *r)
+{
+	struct ballot_ctx *c = ctx;
+	struct audit *a = c->a;
+	struct batch *b = c->cur;
+	struct simsa_err derr;
+	struct entry *e;
+	const char *who = rater_name(a, r->rater_row);
+
+	c->sb->items++;
+	if (a->n_leaves % 1024 == 0) {
+		void *p = realloc(a->leaves, (a->n_leaves + 1024) * sizeof *a->leaves);
+
+		if (!p) {
+			a->oom = true;
+			return 1;
+		}
+		a->leaves = p;
+	}
+	if (r->signature)
+		merkle_leaf(r->bytes, r->len, r->signature, a->leaves[a->n_leaves]);
+	else
+		memset(a->leaves[a->n_leaves], 0, 32);
+	a->n_leaves++;
+
+	e = &b->e[b->n++];
+	memset(e, 0, sizeof *e);
+	e->id = r->id;
+	e->ri = rater_index(a, r->rater_row);
+	e->first_note = b->n_notes;
+	e->has_sig = r->signature != NULL;
+	if (r->signature)
+		memcpy(e->sig, r->signature, 64);
+	e->bytes = malloc(r->len + 1);
+	if (!e->bytes) {
+		e->has_sig = false;
+		a->oom = true;
+		return 1;
+	}
+	memcpy(e->bytes, r->bytes, r->len);
+	e->len = r->len;
+	if (e->ri < 0)
+		bfail(c, c->sb, "ballot %lld: cast by no enrolled rater", (long long)r->id);
+	else if (ballot_decode(r->bytes, r->len, c->b, &derr) < 0)
+		bfail(c, c->sb, "ballot %lld (%s): %s", (long long)r->id, who, derr.msg);
+	else
+		check_decoded(c, r, e, who);
+	if (b->n == BATCH) {
+		if (c->prev->running)
+			batch_finish(c, c->prev);
+		c->prev = b;
+		batch_start(c, b);
+		c->cur = c->prev == &c->batches[0] ? &c->batches[1] : &c->batches[0];
+	}
+	return 0;
+}
+
+void step_ballots(struct audit *a)
+{
+	struct step sb, sc;
+	struct ballot_ctx c = { a, &sb, &sc, json_object(), json_object(),
+				malloc(sizeof(struct ballot)), { { 0 } }, NULL, NULL, 0 };
+	const char *key;
+	json_t *v;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	c.n_threads = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
+	c.batches[0].a = c.batches[1].a = a;
+	c.batches[0].e = calloc(BATCH, sizeof(struct entry));
+	c.batches[1].e = calloc(BATCH, sizeof(struct entry));
+	c.cur = &c.batches[0];
+	c.prev = &c.batches[1];
+	step_begin(&sb, "ballots", "every ballot's signature, canonical bytes, stored columns, "
+		   "round, manifest, rater, assigned task and the outputs shown");
+	step_begin(&sc, "chains", "every rater's chain: sequence, links from the genesis value, "
+		   "supersession, one counted ballot per task");
+	if (!c.b || !c.seen || !c.counted || !c.batches[0].e || !c.batches[1].e) {
+		failf(&sb, "out of memory");
+	} else {
+		if (store_each_ballot(a->st, check_ballot, &c, a->err) < 0)
+			failf(&sb, "%s", a->err->msg);
+		if (c.prev->running)
+			batch_finish(&c, c.prev);
+		if (c.cur->n > 0) {
+			batch_start(&c, c.cur);
+			batch_finish(&c, c.cur);
+		}
+	}
+	if (a->oom)
+		failf(&sb, "out of memory");
+	json_object_foreach(c.counted, key, v)
+		if (json_integer_value(v) != 1)
+			failf(&sc, "task %s has %lld counted ballots", key,
+			      (long long)json_integer_value(v));
+	step_end(a, &sb);
+	step_end(a, &sc);
+	for (int i = 0; i < 2; i++) {
+		free(c.batches[i].e);
+		free(c.batches[i].notes);
+	}
+	json_decref(c.seen);
+	json_decref(c.counted);
+	free(c.b);
+}
