@@ -68,11 +68,11 @@ static int check_sizes(const struct assign_input *in, struct simsa_err *err)
 			       in->n_raters);
 	if ((in->n_raters && !in->raters) || (in->n_gold && !in->gold))
 		return err_set(err, "raters or gold items counted but not given");
-	if (in->user_raters_per_slot < 1 || in->user_raters_per_slot > ASSIGN_MAX_REPLICAS)
+	/* 0 means the round has no such component (no rubric for it) */
+	if (in->user_raters_per_slot > ASSIGN_MAX_REPLICAS)
 		return err_set(err, "the user rubric's raters per slot must be 1 to %d, not %u",
 			       ASSIGN_MAX_REPLICAS, in->user_raters_per_slot);
-	if (in->expert_ratings_per_output < 1 ||
-	    in->expert_ratings_per_output > ASSIGN_MAX_REPLICAS)
+	if (in->expert_ratings_per_output > ASSIGN_MAX_REPLICAS)
 		return err_set(err, "the expert rubric's ratings per output must be 1 to %d, not %u",
 			       ASSIGN_MAX_REPLICAS, in->expert_ratings_per_output);
 	return 0;
@@ -187,13 +187,13 @@ static int plan_feasible(const struct plan *pl, struct simsa_err *err)
 {
 	uint64_t users = assign_users_needed(pl->E, pl->k);
 
-	if (pl->U < users)
+	if (pl->k > 0 && pl->U < users)
 		return err_set(err, "the user rubric asks for %u raters per slot: %u entrants make "
 			       "%u pairs, so at least %llu users are needed; the round has %u",
 			       pl->k, pl->E, pl->P, (unsigned long long)users, pl->U);
 	if ((uint64_t)pl->U * pl->P > (1u << 26))
 		return err_set(err, "%u users × %u pairs is too large to balance", pl->U, pl->P);
-	for (uint32_t q = 0; q < pl->N; q++) {
+	for (uint32_t q = 0; pl->m > 0 && q < pl->N; q++) {
 		uint32_t c = category(pl, q), n = pl->elig_first[c + 1] - pl->elig_first[c];
 		uint32_t need = experts_enough(pl);
 
@@ -690,8 +690,8 @@ int assign_run(const struct assign_input *in, struct assign_result *out, struct 
 		err_set(err, "out of memory");
 		goto done;
 	}
-	if (users_pass(&pl, normal, err) < 0 ||
-	    experts_pass(&pl, normal + pl.user_tasks, err) < 0 ||
+	if ((pl.k > 0 && users_pass(&pl, normal, err) < 0) ||
+	    (pl.m > 0 && experts_pass(&pl, normal + pl.user_tasks, err) < 0) ||
 	    layout(&pl, normal, count, out, err) < 0 || finish(&pl, normal, count, out, err) < 0)
 		goto done;
 	rc = 0;

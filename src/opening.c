@@ -143,8 +143,8 @@ static void plan_input(const struct plan *p, struct assign_input *a)
 	a->prompt_category = p->prompt_category;
 	a->n_raters = (uint32_t)p->in.n_raters;
 	a->raters = p->raters;
-	a->user_raters_per_slot = p->user ? (uint32_t)p->user->raters_per_slot : 1;
-	a->expert_ratings_per_output = p->expert ? (uint32_t)p->expert->ratings_per_output : 1;
+	a->user_raters_per_slot = p->user ? (uint32_t)p->user->raters_per_slot : 0;
+	a->expert_ratings_per_output = p->expert ? (uint32_t)p->expert->ratings_per_output : 0;
 }
 
 static size_t count_role(const struct plan *p, enum rater_role role)

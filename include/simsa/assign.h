@@ -81,8 +81,8 @@ struct assign_input {
 	const uint32_t *prompt_category;            /* n_prompts entries, or NULL: all 0 */
 	uint32_t n_raters;
 	const struct assign_rater *raters;
-	uint32_t user_raters_per_slot;              /* k >= 1, from the user rubric */
-	uint32_t expert_ratings_per_output;         /* m >= 1, from the expert rubric */
+	uint32_t user_raters_per_slot;              /* k, from the user rubric; 0: no users */
+	uint32_t expert_ratings_per_output;         /* m, from the expert rubric; 0: no experts */
 	uint32_t n_gold;
 	const struct assign_gold *gold;
 	/* Normal tasks per late rater; 0 means the regular average for their

@@ -410,6 +410,44 @@ static void test_manifest_covers_inputs(void **state)
 	round_inputs_release(&in);
 }
 
+/* A round with only the user rubric needs no experts. */
+static void test_users_only_round(void **state)
+{
+	char dir_db[600], key[600];
+	struct secret_key *org = NULL;
+	struct store *st = NULL;
+	struct open_result res;
+	struct simsa_err err;
+	unsigned char pk[32];
+	char *rubric[1] = { "rubrics/user.rubric" };
+	struct fx *f = *state;
+
+	snprintf(dir_db, sizeof dir_db, "%s/users.db", f->dir);
+	snprintf(key, sizeof key, "%s/org2.key", f->dir);
+	if (keyfile_create(key, "o", 1, &fast, pk, &err) < 0 ||
+	    keyfile_unlock(key, "o", 1, &org, &err) < 0 ||
+	    round_init(dir_db, "사용자 평가만", rubric, 1, pk, &err) < 0 ||
+	    store_open(dir_db, &st, &err) < 0)
+		fail_msg("%s", err.msg);
+	store_close(&f->st);
+	f->st = st;
+	import_text(f, IMPORT_ENTRANTS, ENTRANTS);
+	import_text(f, IMPORT_PROMPTS, PROMPTS);
+	import_outputs(f, NULL);
+	secret_key_free(&f->org);
+	f->org = org;
+	for (int i = 1; i <= 6; i++) {
+		char name[16];
+
+		snprintf(name, sizeof name, "user%d", i);
+		enrol(f, name, ROLE_USER);
+	}
+	if (round_open(f->st, f->org, &res, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.n_tasks, 4 * 3 * 2); /* user tasks only */
+	assert_int_equal(sql_int(dir_db, "SELECT count(*) FROM rubric"), 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -421,6 +459,7 @@ int main(void)
 		T(test_tasks_replay_from_seed),
 		T(test_frozen_after_open),
 		T(test_manifest_covers_inputs),
+		T(test_users_only_round),
 	};
 
 	if (sodium_init() < 0)
