@@ -384,7 +384,21 @@ static void step_assignment(struct audit *a)
 		return;
 	}
 	s.items = (long)ar.n_tasks;
-	assign_hash(&ar, h);
+	/* the opening signed the tasks of the raters enrolled before it: the
+	 * first ones in enrolment order (late raters come after them) */
+	size_t n_open = 0;
+	unsigned char *enc = NULL;
+	size_t enc_len = 0;
+
+	while (n_open < a->in.n_raters && !a->in.raters[n_open].late)
+		n_open++;
+	if (assign_encode(&ar, 0, ar.first[n_open], &enc, &enc_len, &err) < 0) {
+		failf(&s, "%s", err.msg);
+		memset(h, 0, sizeof h);
+	} else {
+		crypto_generichash(h, 32, enc, enc_len, NULL, 0);
+	}
+	free(enc);
 	if (memcmp(h, a->op.assignment_hash, 32) != 0)
 		failf(&s, "the replayed assignment's hash is not the one signed at open");
 	if (json_object_size(a->tasks) != ar.n_tasks)

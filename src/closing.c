@@ -47,11 +47,6 @@ int inputs_attach_owners(struct round_inputs *in, const struct owner *owners, si
 
 /* ---- the sealed secrets ---- */
 
-struct secrets {
-	unsigned char seed[32], salt[32];
-	struct owner *owners;
-	size_t n;
-};
 
 struct hash_ctx {
 	struct owner *owners;
@@ -107,7 +102,7 @@ static int parse_secrets(const unsigned char *m, size_t len, struct secrets *s,
 	return 0;
 }
 
-static int unseal(struct store *st, const struct secret_key *org, struct secrets *s,
+int round_unseal(struct store *st, const struct secret_key *org, struct secrets *s,
 		  struct simsa_err *err)
 {
 	unsigned char *blob = NULL, *m = NULL;
@@ -134,6 +129,15 @@ out:
 	sodium_free(m);
 	free(blob);
 	return rc;
+}
+
+void secrets_release(struct secrets *s)
+{
+	sodium_memzero(s->seed, sizeof s->seed);
+	sodium_memzero(s->salt, sizeof s->salt);
+	free(s->owners);
+	s->owners = NULL;
+	s->n = 0;
 }
 
 /* ---- ballots: Merkle leaves and chain heads ---- */
@@ -222,7 +226,7 @@ int round_close(struct store *st, const struct secret_key *organizer, bool force
 		goto out;
 	}
 	res->drafts_dropped = drafts;
-	if (store_get_opening(st, &op, err) != 1 || unseal(st, organizer, &sec, err) < 0)
+	if (store_get_opening(st, &op, err) != 1 || round_unseal(st, organizer, &sec, err) < 0)
 		goto out;
 	{
 		struct hash_ctx hc = { sec.owners, sec.n };
@@ -279,9 +283,7 @@ int round_close(struct store *st, const struct secret_key *organizer, bool force
 	memcpy(res->closed_at, c.closed_at, sizeof res->closed_at);
 	rc = 0;
 out:
-	sodium_memzero(&sec.seed, sizeof sec.seed);
-	sodium_memzero(&sec.salt, sizeof sec.salt);
-	free(sec.owners);
+	secrets_release(&sec);
 	free(t.leaves);
 	free(t.heads);
 	free(ch);

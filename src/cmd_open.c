@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "simsa/cli.h"
+#include "simsa/late.h"
 #include "simsa/enc.h"
 #include "simsa/jsonl.h"
 #include "simsa/keyfile.h"
@@ -97,9 +98,8 @@ int rater_enrol(struct store *st, const struct secret_key *organizer, const char
 		return -1;
 	if (store_round_info(st, &ri, err) < 0)
 		goto out;
-	if (ri.state != ROUND_DRAFT) {
-		err_set(err, "the round is %s: enrolling raters after open is not supported yet",
-			ri.state == ROUND_OPEN ? "open" : "closed");
+	if (ri.state == ROUND_CLOSED) {
+		err_set(err, "the round is closed: no more raters can join");
 		goto out;
 	}
 	found = store_get_organizer(st, opk, err);
@@ -116,7 +116,8 @@ int rater_enrol(struct store *st, const struct secret_key *organizer, const char
 		goto out;
 	}
 	time_now_utc(now);
-	e = (struct enrolment){ ri.round_id, name, rater_role_name(role), pk, categories, false, now };
+	e = (struct enrolment){ ri.round_id, name, rater_role_name(role), pk, categories,
+				ri.state == ROUND_OPEN, now };
 	statement_enrolment(&msg, &e);
 	if (msg.oom) {
 		err_set(err, "out of memory");
@@ -127,11 +128,15 @@ int rater_enrol(struct store *st, const struct secret_key *organizer, const char
 	memcpy(r.public_key, pk, 32);
 	r.categories_json = categories;
 	r.enrolled_at = now;
+	r.late = ri.state == ROUND_OPEN;
 	if (secret_key_sign(organizer, msg.p, msg.n, r.signature) < 0) {
 		err_set(err, "cannot use the organizer key");
 		goto out;
 	}
 	if (store_add_rater(st, &r, err) < 0)
+		goto out;
+	/* after open: the new rater's tasks, from a stream of their own */
+	if (r.late && late_tasks(st, organizer, err) < 0)
 		goto out;
 	rc = store_commit(st, err);
 out:
@@ -190,7 +195,7 @@ int cmd_rater_add(int argc, char **argv)
 		return cli_usage_error("rater add", "--categories: only for experts");
 	if (cats && categories_json(cats, &cats_json, &err) < 0)
 		return cli_fail(&err);
-	if (store_open(argv[optind], &st, &err) < 0 || store_require_draft(st, &err) < 0)
+	if (store_open(argv[optind], &st, &err) < 0)
 		goto out;
 	c = store_find_rater(st, name, NULL, &err);
 	if (c != 0) {
@@ -211,6 +216,13 @@ int cmd_rater_add(int argc, char **argv)
 		goto out;
 	}
 	printf("enrolled %s (%s), key %s\n", name, rater_role_name(role), key);
+	{
+		struct round_info ri;
+
+		if (store_round_info(st, &ri, &err) == 0 && ri.state == ROUND_OPEN)
+			printf("the round is open: %s joined late and has tasks of their own; "
+			       "nobody else's changed\n", name);
+	}
 	rc = EXIT_OK;
 out:
 	if (rc != EXIT_OK)

@@ -365,7 +365,7 @@ static int insert_blind(struct store *st, const struct blind_rec *blind, size_t 
 	return 0;
 }
 
-static int insert_tasks(struct store *st, const struct task_rec *t, size_t n,
+int store_add_tasks(struct store *st, const struct task_rec *t, size_t n,
 			struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
@@ -419,7 +419,7 @@ int store_open_round(struct store *st, const struct blind_rec *blind, size_t n_b
 		return -1;
 	if (store_require_draft(st, err) < 0 ||
 	    insert_blind(st, blind, n_blind, err) < 0 ||
-	    insert_tasks(st, tasks, n_tasks, err) < 0 ||
+	    store_add_tasks(st, tasks, n_tasks, err) < 0 ||
 	    insert_opening(st, op, err) < 0)
 		goto fail;
 	left = sq_pragma_int(st, "SELECT count(*) FROM output") - (long)n_blind;

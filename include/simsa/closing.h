@@ -25,6 +25,19 @@ struct owner {
 int inputs_attach_owners(struct round_inputs *in, const struct owner *owners, size_t n,
 			 struct simsa_err *err) __attribute__((warn_unused_result));
 
+/* What the organizer sealed at open. */
+struct secrets {
+	unsigned char seed[32], salt[32];
+	struct owner *owners;          /* hash filled by round_close, not by round_unseal */
+	size_t n;
+};
+
+/* Opens the sealed secrets of an open round with the organizer's key. */
+int round_unseal(struct store *st, const struct secret_key *org, struct secrets *s,
+		 struct simsa_err *err) __attribute__((warn_unused_result));
+/* Wipes and frees. */
+void secrets_release(struct secrets *s);
+
 struct close_result {
 	uint32_t ballots;
 	unsigned char merkle_root[32];

@@ -292,6 +292,10 @@ int store_open_round(struct store *st, const struct blind_rec *blind, size_t n_b
 		     const struct opening_rec *op, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
+/* Stores tasks (of a rater who joined an open round); caller's transaction. */
+int store_add_tasks(struct store *st, const struct task_rec *t, size_t n, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
 /* 1 and the opening record (sealed left NULL) if the round is open, 0 if not. */
 int store_get_opening(struct store *st, struct opening_rec *op, struct simsa_err *err);
 

@@ -13,6 +13,15 @@ if grep -q "^  ok    opening" "$T/out" && grep -q "once the round is closed" "$T
 else
 	not_ok "verify reports each step" "$(cat "$T/out")"
 fi
+# a rater joins the open round: tasks of their own, nobody else's changed
+sqlite3 "$db" "SELECT rater_id, position, prompt_id, left_output, right_output FROM task ORDER BY 1, 2" >"$T/tasks.before"
+expect_ok "a rater joins after open" rater add "$db" --name latecomer --role user \
+	--organizer-passphrase-file "$T/demo.pass"
+if grep -q "joined late and has tasks of their own" "$T/out"; then ok "rater add says the rater joined late"; else not_ok "rater add says the rater joined late" "$(cat "$T/out")"; fi
+sqlite3 "$db" "SELECT rater_id, position, prompt_id, left_output, right_output FROM task WHERE rater_id <> (SELECT id FROM rater WHERE name = 'latecomer') ORDER BY 1, 2" >"$T/tasks.after"
+if cmp -s "$T/tasks.before" "$T/tasks.after"; then ok "the late rater changed nobody else's tasks"; else not_ok "the late rater changed nobody else's tasks"; fi
+late=$(sqlite3 "$db" "SELECT count(*), count(DISTINCT prompt_id), (SELECT late FROM rater WHERE name = 'latecomer') FROM task WHERE rater_id = (SELECT id FROM rater WHERE name = 'latecomer')")
+if [ "$late" = "10|10|1" ]; then ok "the late user got one task per prompt (the users' average)"; else not_ok "the late user's tasks" "$late"; fi
 expect_fail "a receipt code that is not in the round" 1 "" receipt "$db" "0000-0000-0000-0000"
 if grep -q "no ballot with receipt 0000-0000-0000-0000 is in this round" "$T/out"; then ok "receipt says the ballot is not there"; else not_ok "receipt says the ballot is not there" "$(cat "$T/out")"; fi
 expect_fail "a malformed receipt code is a usage error" 2 "not a receipt code" receipt "$db" "hello"
@@ -28,8 +37,8 @@ if [ "$(json_get "$T/verify.json" "d['ok'], d['complete'], [s['step'] for s in d
 else
 	not_ok "verify --format json" "$(cat "$T/verify.json")"
 fi
-if [ "$(json_get "$T/verify.json" "[s['items'] for s in d['steps'] if s['step'] in ('outputs', 'assignment')]")" = "[40, 160]" ]; then
-	ok "verify checked 40 outputs and replayed 160 tasks"
+if [ "$(json_get "$T/verify.json" "[s['items'] for s in d['steps'] if s['step'] in ('outputs', 'assignment')]")" = "[40, 170]" ]; then
+	ok "verify checked 40 outputs and replayed 170 tasks (the late rater's included)"
 else
 	not_ok "verify item counts" "$(cat "$T/verify.json")"
 fi
@@ -42,7 +51,7 @@ kinds=$(python3 -c "
 import json,sys,collections
 c=collections.Counter(json.loads(l)['kind'] for l in open(sys.argv[1]))
 print(' '.join('%s=%d' % (k, c[k]) for k in sorted(c)))" "$T/round.jsonl")
-if [ "$kinds" = "entrant=4 opening=1 output=40 prompt=10 rater=17 round=1 rubric=2 seal=1 task=160" ]; then
+if [ "$kinds" = "entrant=4 opening=1 output=40 prompt=10 rater=18 round=1 rubric=2 seal=1 task=170" ]; then
 	ok "export jsonl: one record per item, with kinds"
 else
 	not_ok "export jsonl kinds" "$kinds"

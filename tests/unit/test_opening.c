@@ -360,7 +360,11 @@ static void test_frozen_after_open(void **state)
 	if (round_open(f->st, f->org, &res, NULL, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(round_open(f->st, f->org, &res, NULL, &err), -1);
-	assert_int_equal(rater_enrol(f->st, f->org, "late", ROLE_USER, pk, NULL, &err), -1);
+	/* a rater enrolled now joins late, with tasks of their own */
+	assert_int_equal(rater_enrol(f->st, f->org, "late", ROLE_USER, pk, NULL, &err), 0);
+	assert_int_equal(sql_int(f->db, "SELECT late FROM rater WHERE name = 'late'"), 1);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM task t JOIN rater r ON r.id = "
+				 "t.rater_id WHERE r.name = 'late'"), 4);
 	/* the file refuses edits of what raters are judged on */
 	assert_int_not_equal(sql_exec(f->db, "UPDATE blind_output SET text = 'x'"), SQLITE_OK);
 	assert_int_not_equal(sql_exec(f->db, "DELETE FROM task"), SQLITE_OK);
