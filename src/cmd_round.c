@@ -225,6 +225,17 @@ static int add_rater(void *ctx, const struct rater_progress *p)
 	return 0;
 }
 
+static json_t *slots_json(struct store *st, enum rater_role role, struct simsa_err *err)
+{
+	struct slot_progress p;
+
+	if (store_slot_progress(st, role, &p, err) < 0)
+		return NULL;
+	return json_pack("{s:I, s:I, s:I, s:I}", "total", (json_int_t)p.total, "complete",
+			 (json_int_t)p.complete, "partial", (json_int_t)p.partial, "untouched",
+			 (json_int_t)(p.total - p.complete - p.partial));
+}
+
 static json_t *opening_json(struct store *st, struct simsa_err *err)
 {
 	struct opening_rec op;
@@ -273,7 +284,7 @@ static json_t *status_json(struct store *st, struct simsa_err *err)
 	struct store_counts c;
 	struct missing_ctx m = { 0 };
 	json_t *j = NULL, *entrants = NULL, *raters = NULL, *problems = NULL, *exp = NULL,
-	       *usr = NULL, *opening = NULL;
+	       *usr = NULL, *opening = NULL, *slots_u = NULL, *slots_x = NULL;
 
 	if (store_round_info(st, &ri, err) < 0 || store_counts(st, &c, err) < 0)
 		return NULL;
@@ -285,7 +296,9 @@ static json_t *status_json(struct store *st, struct simsa_err *err)
 	exp = rubric_json(st, "expert", err);
 	usr = exp ? rubric_json(st, "user", err) : NULL;
 	opening = usr ? opening_json(st, err) : NULL;
-	if (!opening)
+	slots_u = opening ? slots_json(st, ROLE_USER, err) : NULL;
+	slots_x = slots_u ? slots_json(st, ROLE_EXPERT, err) : NULL;
+	if (!slots_x)
 		goto fail;
 	/* who wrote how many outputs is not shown once outputs are blind */
 	if ((ri.state == ROUND_DRAFT && store_each_entrant(st, add_entrant, entrants, err) < 0) ||
@@ -294,7 +307,7 @@ static json_t *status_json(struct store *st, struct simsa_err *err)
 	    (ri.state == ROUND_DRAFT && opening_problems(st, problems, err) < 0))
 		goto fail;
 	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:{s:o, s:o}, s:I, s:I, s:I, s:I, s:o, s:o, "
-		      "s:o, s:o, s:o}",
+		      "s:o, s:o, s:o, s:{s:o, s:o}}",
 		      "round_id", ri.round_id, "title", ri.title, "created_at", ri.created_at,
 		      "state", state_name(ri.state), "schema_version", ri.schema_version,
 		      "rubrics", "expert", exp, "user", usr,
@@ -302,7 +315,8 @@ static json_t *status_json(struct store *st, struct simsa_err *err)
 		      "outputs", (json_int_t)c.outputs,
 		      "outputs_expected", (json_int_t)c.outputs_expected,
 		      "per_entrant", entrants, "missing_outputs", m.list, "raters", raters,
-		      "opening", opening, "problems", problems);
+		      "opening", opening, "problems", problems, "slots", "user", slots_u,
+		      "expert_outputs", slots_x);
 	if (!j)
 		err_set(err, "out of memory");
 	return j;
@@ -314,6 +328,8 @@ fail:
 	json_decref(exp);
 	json_decref(usr);
 	json_decref(opening);
+	json_decref(slots_u);
+	json_decref(slots_x);
 	return NULL;
 }
 
@@ -328,6 +344,18 @@ static void print_rubric(const char *component, json_t *r)
 	else
 		printf("  %-7s %lld points, pairwise preference\n", component,
 		       json_integer_value(json_object_get(r, "points")));
+}
+
+static void print_slots(const char *what, json_t *s)
+{
+	long long total = json_integer_value(json_object_get(s, "total"));
+
+	if (total == 0)
+		return;
+	printf("%-15s %lld of %lld complete, %lld in progress, %lld not started\n", what,
+	       json_integer_value(json_object_get(s, "complete")), total,
+	       json_integer_value(json_object_get(s, "partial")),
+	       json_integer_value(json_object_get(s, "untouched")));
 }
 
 static void print_status_text(json_t *j)
@@ -377,6 +405,9 @@ static void print_status_text(json_t *j)
 		printf("opened    %s\n", json_string_value(json_object_get(o, "opened_at")));
 		printf("  manifest hash    %s\n", json_string_value(json_object_get(o, "manifest_hash")));
 		printf("  seed commitment  %s\n", json_string_value(json_object_get(o, "seed_commitment")));
+		print_slots("user slots", json_object_get(json_object_get(j, "slots"), "user"));
+		print_slots("expert outputs",
+			    json_object_get(json_object_get(j, "slots"), "expert_outputs"));
 	} else if (json_array_size(json_object_get(j, "problems")) == 0) {
 		printf("ready     all inputs present: simsa open can run\n");
 	} else {

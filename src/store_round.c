@@ -635,3 +635,41 @@ int store_get_opening(struct store *st, struct opening_rec *op, struct simsa_err
 		return 0;
 	return sq_db_err(st, err, "cannot read the opening");
 }
+
+/* A task is done when its rater has a ballot for it. */
+#define TASK_DONE "EXISTS (SELECT 1 FROM ballot b WHERE b.rater_id = t.rater_id AND " \
+		  "b.task_position = t.position)"
+
+int store_slot_progress(struct store *st, enum rater_role role, struct slot_progress *p,
+			struct simsa_err *err)
+{
+	/* users: a slot is (prompt, pair of outputs); experts: one output */
+	static const char *const sql[2] = {
+		"SELECT count(*), sum(done = n), sum(done > 0 AND done < n) FROM ("
+		" SELECT count(*) n, sum(" TASK_DONE ") done FROM task t JOIN rater r ON "
+		" r.id = t.rater_id WHERE r.role = 'user' GROUP BY t.prompt_id, "
+		" min(t.left_output, t.right_output), max(t.left_output, t.right_output))",
+		"SELECT count(*), sum(done = n), sum(done > 0 AND done < n) FROM ("
+		" SELECT count(*) n, sum(done) done FROM ("
+		"  SELECT t.left_output o, " TASK_DONE " done FROM task t JOIN rater r ON "
+		"  r.id = t.rater_id WHERE r.role = 'expert' UNION ALL "
+		"  SELECT t.right_output o, " TASK_DONE " done FROM task t JOIN rater r ON "
+		"  r.id = t.rater_id WHERE r.role = 'expert') GROUP BY o)",
+	};
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	if (sq_prepare(st, sql[role == ROLE_EXPERT], &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		p->total = (long)sqlite3_column_int64(stmt, 0);
+		p->complete = (long)sqlite3_column_int64(stmt, 1);
+		p->partial = (long)sqlite3_column_int64(stmt, 2);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return sq_db_err(st, err, "cannot count progress");
+	return 0;
+}

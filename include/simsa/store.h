@@ -296,6 +296,16 @@ int store_open_round(struct store *st, const struct blind_rec *blind, size_t n_b
 int store_add_tasks(struct store *st, const struct task_rec *t, size_t n, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
+/* Progress of the round's slots: for users a (prompt, pair of outputs), all
+ * replicas; for experts one output, all its scorings. A slot is complete
+ * when every task in it has a ballot. */
+struct slot_progress {
+	long total, complete, partial;
+};
+
+int store_slot_progress(struct store *st, enum rater_role role, struct slot_progress *p,
+			struct simsa_err *err);
+
 /* 1 and the opening record (sealed left NULL) if the round is open, 0 if not. */
 int store_get_opening(struct store *st, struct opening_rec *op, struct simsa_err *err);
 

@@ -139,6 +139,20 @@ static void test_submit_signs_and_chains(void **state)
 	session_end(&s);
 	/* the draft went with the submit */
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM draft"), 0);
+	/* slots: 6 prompts x 3 pairs, 2 users each; two tasks done, each in
+	 * its own slot, whose other replica is still open */
+	struct store *pst;
+	struct slot_progress sp;
+
+	assert_int_equal(store_open(f->db, &pst, &err), 0);
+	assert_int_equal(store_slot_progress(pst, ROLE_USER, &sp, &err), 0);
+	assert_int_equal(sp.total, 18);
+	assert_int_equal(sp.complete, 0);
+	assert_int_equal(sp.partial, 2);
+	assert_int_equal(store_slot_progress(pst, ROLE_EXPERT, &sp, &err), 0);
+	assert_int_equal(sp.total, 18); /* every output */
+	assert_int_equal(sp.partial + sp.complete, 0);
+	store_close(&pst);
 
 	/* each stored ballot: signature valid under the rater's key, bytes
 	 * decode, chain from the genesis value, receipt from its hash */
