@@ -306,6 +306,9 @@ int main(int argc, char **argv)
 		die(&err);
 	raw_one = raw_rate(&raw, 1);
 	raw_all = raw_rate(&raw, cores);
+	for (size_t i = 0; i < raw.n; i++)
+		free(raw.s[i].bytes);
+	free(raw.s);
 
 	t0 = now();
 	if (audit_run(st, &rep, &err) < 0)
@@ -323,9 +326,6 @@ int main(int argc, char **argv)
 	       (double)raw.n / verify_s / raw_one);
 	printf("verify: peak RSS %.0f MB (ballots held in memory for the raw run included)\n",
 	       ru.ru_maxrss / 1024.0);
-	for (size_t i = 0; i < raw.n; i++)
-		free(raw.s[i].bytes);
-	free(raw.s);
 	json_decref(rep);
 	round_inputs_release(&in);
 	store_close(&st);

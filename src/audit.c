@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -22,9 +23,18 @@
 
 #include "audit_internal.h"
 
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void step_begin(struct step *s, const char *name, const char *checked)
 {
 	memset(s, 0, sizeof *s);
+	s->started = mono();
 	s->name = name;
 	s->checked = checked;
 	s->failures = json_array();
@@ -48,10 +58,11 @@ void step_end(struct audit *a, struct step *s)
 {
 	if (s->failed > MAX_LISTED)
 		json_array_append_new(s->failures, json_sprintf("... and %ld more", s->failed - MAX_LISTED));
-	json_array_append_new(a->steps, json_pack("{s:s, s:s, s:I, s:b, s:I, s:o}", "step", s->name,
-						  "checked", s->checked, "items", (json_int_t)s->items,
-						  "passed", s->failed == 0, "failed",
-						  (json_int_t)s->failed, "failures", s->failures));
+	json_array_append_new(a->steps, json_pack("{s:s, s:s, s:I, s:b, s:I, s:o, s:f}", "step",
+						  s->name, "checked", s->checked, "items",
+						  (json_int_t)s->items, "passed", s->failed == 0,
+						  "failed", (json_int_t)s->failed, "failures",
+						  s->failures, "seconds", mono() - s->started));
 }
 
 void hex(const unsigned char *p, size_t n, char *out)
@@ -437,9 +448,12 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 	json_t *v;
 	int rc = -1;
 
+	double t0 = mono();
+
 	a.steps = json_array();
 	if (!a.steps || load(&a) < 0)
 		goto out;
+	double t_load = mono() - t0;
 	step_opening(&a);
 	step_enrolments(&a);
 	step_outputs(&a);
@@ -451,10 +465,11 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 	}
 	json_array_foreach(a.steps, i, v)
 		ok = ok && json_is_true(json_object_get(v, "passed"));
-	*report = json_pack("{s:s, s:s, s:b, s:b, s:O}", "round_id", a.in.info.round_id, "state",
-			    a.in.info.state == ROUND_CLOSED ? "closed"
+	*report = json_pack("{s:s, s:s, s:b, s:b, s:O, s:f, s:f}", "round_id", a.in.info.round_id,
+			    "state", a.in.info.state == ROUND_CLOSED ? "closed"
 			    : a.in.info.state == ROUND_OPEN ? "open" : "draft",
-			    "complete", a.closed, "ok", ok, "steps", a.steps);
+			    "complete", a.closed, "ok", ok, "steps", a.steps, "load_seconds", t_load,
+			    "seconds", mono() - t0);
 	rc = *report ? 0 : err_set(err, "out of memory");
 out:
 	json_decref(a.steps);

@@ -411,11 +411,13 @@ static int check_ballot(void *ctx, const struct ballot_row *r)
 	else
 		check_decoded(c, r, e, who);
 	if (b->n == BATCH) {
+		/* start this batch's signatures before reporting the previous
+		 * one, so the cores never wait for the reporting */
+		batch_start(c, b);
 		if (c->prev->running)
 			batch_finish(c, c->prev);
+		c->cur = c->prev;
 		c->prev = b;
-		batch_start(c, b);
-		c->cur = c->prev == &c->batches[0] ? &c->batches[1] : &c->batches[0];
 	}
 	return 0;
 }

@@ -19,6 +19,7 @@ struct step {
 	const char *name, *checked;
 	long items, failed;
 	json_t *failures;
+	double started;
 };
 
 struct audit {
