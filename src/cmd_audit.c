@@ -28,7 +28,7 @@ int cmd_close(int argc, char **argv)
 	struct close_result res;
 	struct simsa_err err;
 	bool force = false;
-	char root[65], path[4096];
+	char root[65];
 	int c, rc = EXIT_FAIL;
 
 	optind = 0;
@@ -43,12 +43,8 @@ int cmd_close(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("close", "expected one ROUND.db");
-	if (okey)
-		snprintf(path, sizeof path, "%s", okey);
-	else if (cli_key_path(argv[optind], "organizer", false, path, sizeof path, &err) < 0)
-		return cli_fail(&err);
 	if (store_open(argv[optind], &st, &err) < 0 ||
-	    cli_unlock(path, cli_organizer_pass_file(opass), "the organizer", &org, &err) < 0 ||
+	    cli_unlock_organizer(argv[optind], okey, opass, &org, &err) < 0 ||
 	    round_close(st, org, force, &res, &err) < 0)
 		goto out;
 	hex_encode(res.merkle_root, 32, root);

@@ -29,9 +29,8 @@ const char *cli_organizer_pass_file(const char *opt)
 	return opt ? opt : env && *env ? env : NULL;
 }
 
-/* Opens the round's organizer key (path given or the default). */
-static int unlock_organizer(const char *round, const char *key_opt, const char *pass_opt,
-			    struct secret_key **sk, struct simsa_err *err)
+int cli_unlock_organizer(const char *round, const char *key_opt, const char *pass_opt,
+			 struct secret_key **sk, struct simsa_err *err)
 {
 	char path[4096];
 
@@ -203,7 +202,7 @@ int cmd_rater_add(int argc, char **argv)
 			err_set(&err, "a rater named '%s' is already enrolled", name);
 		goto out;
 	}
-	if (unlock_organizer(argv[optind], okey, opass, &org, &err) < 0)
+	if (cli_unlock_organizer(argv[optind], okey, opass, &org, &err) < 0)
 		goto out;
 	if (key_opt)
 		snprintf(key, sizeof key, "%s", key_opt);
@@ -283,7 +282,7 @@ int cmd_open(int argc, char **argv)
 			return EXIT_FAIL;
 		}
 	}
-	if (unlock_organizer(argv[optind], okey, opass, &org, &err) < 0 ||
+	if (cli_unlock_organizer(argv[optind], okey, opass, &org, &err) < 0 ||
 	    round_open(st, org, &res, NULL, &err) < 0)
 		goto out;
 	printf("opened %s at %s\n", argv[optind], res.opened_at);

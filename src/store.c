@@ -389,9 +389,8 @@ int store_add_entrant(struct store *st, const struct entrant_rec *e, struct sims
 	return sq_step_done(st, stmt, "cannot add the entrant", err);
 }
 
-/* Looks up one integer id by one text key. 1 found, 0 not, -1 error. */
-static int find_row(struct store *st, const char *sql, const char *key, int64_t *row,
-		    struct simsa_err *err)
+int sq_find_row(struct store *st, const char *sql, const char *key, int64_t *row,
+		struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
@@ -412,7 +411,7 @@ static int find_row(struct store *st, const char *sql, const char *key, int64_t 
 
 int store_find_entrant(struct store *st, const char *name, int64_t *row, struct simsa_err *err)
 {
-	return find_row(st, "SELECT id FROM entrant WHERE name = ?", name, row, err);
+	return sq_find_row(st, "SELECT id FROM entrant WHERE name = ?", name, row, err);
 }
 
 int store_add_prompt(struct store *st, const struct prompt_rec *p, struct simsa_err *err)
@@ -432,7 +431,7 @@ int store_add_prompt(struct store *st, const struct prompt_rec *p, struct simsa_
 
 int store_find_prompt(struct store *st, const char *id, int64_t *row, struct simsa_err *err)
 {
-	return find_row(st, "SELECT id FROM prompt WHERE ext_id = ?", id, row, err);
+	return sq_find_row(st, "SELECT id FROM prompt WHERE ext_id = ?", id, row, err);
 }
 
 int store_add_output(struct store *st, const struct output_rec *o, struct simsa_err *err)

@@ -81,21 +81,7 @@ int store_add_rater(struct store *st, const struct rater_rec *r, struct simsa_er
 
 int store_find_rater(struct store *st, const char *name, int64_t *row, struct simsa_err *err)
 {
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (sq_prepare(st, "SELECT id FROM rater WHERE name = ?", &stmt, err) < 0)
-		return -1;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW && row)
-		*row = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return sq_db_err(st, err, "lookup");
+	return sq_find_row(st, "SELECT id FROM rater WHERE name = ?", name, row, err);
 }
 
 /* ---- loading the inputs ---- */

@@ -58,6 +58,11 @@ int rater_enrol(struct store *st, const struct secret_key *organizer, const char
 /* The organizer's passphrase file: opt, else SIMSA_ORGANIZER_PASSPHRASE_FILE,
  * else NULL (then passphrase_get tries SIMSA_PASSPHRASE_FILE, the terminal). */
 const char *cli_organizer_pass_file(const char *opt);
+/* Unlocks the round's organizer key: key_opt or ROUND.keys/organizer.key,
+ * with the organizer's passphrase (pass_opt, then the environment). */
+int cli_unlock_organizer(const char *round, const char *key_opt, const char *pass_opt,
+			 struct secret_key **sk, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 int cmd_init(int argc, char **argv);
 int cmd_close(int argc, char **argv);
