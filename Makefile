@@ -13,7 +13,7 @@ WARN     = -pthread -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat
 DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 # `=` (not `:=`): pkg-config runs only after the deps target has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lm
 CFLAGS_ALL = $(WARN) $(DEFS) $(OPT) $(SAN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = -pthread $(SAN) $(LDFLAGS)
 
@@ -26,7 +26,7 @@ TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps test sanitize bench demo clean
+.PHONY: all deps test sanitize bench demo fuzz clean
 .SUFFIXES:
 
 all: $(BIN)
@@ -73,8 +73,23 @@ sanitize: deps
 bench: $(BIN) $(BENCH_BIN)
 	@sh bench/run.sh $(BUILD) ./$(BIN)
 
+# libFuzzer on the ballot decoder (needs clang: apt-get install clang).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SAN="-fsanitize=address,undefined" \
+	    build-fuzz/libsimsa.a
+	@mkdir -p build-fuzz/corpus
+	clang $(WARN) $(DEFS) -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude \
+	    $(PKG_CFLAGS) -o build-fuzz/fuzz_ballot tests/fuzz/fuzz_ballot.c \
+	    build-fuzz/libsimsa.a -pthread $(PKG_LIBS)
+	clang $(WARN) $(DEFS) -O1 -g -fsanitize=address,undefined -Iinclude $(PKG_CFLAGS) \
+	    -o build-fuzz/seed tests/fuzz/seed.c build-fuzz/libsimsa.a -pthread $(PKG_LIBS)
+	build-fuzz/seed build-fuzz/corpus
+	build-fuzz/fuzz_ballot -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus
+
 demo: $(BIN)
 	./$(BIN) demo
 
 clean:
-	rm -rf build build-san $(BIN)
+	rm -rf build build-san build-fuzz $(BIN)
