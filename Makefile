@@ -77,7 +77,7 @@ bench: $(BIN) $(BENCH_BIN)
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
-	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SAN="-fsanitize=address,undefined" \
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SAN="-fsanitize=address,undefined,fuzzer-no-link" \
 	    build-fuzz/libsimsa.a
 	@mkdir -p build-fuzz/corpus
 	clang $(WARN) $(DEFS) -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude \
