@@ -304,16 +304,23 @@ int main(int argc, char **argv)
 	if (store_open(db, &st, &err) < 0 || store_load_inputs(st, &in, &err) < 0 ||
 	    store_each_ballot(st, load_sig, &lc, &err) < 0)
 		die(&err);
+	/* raw rate before and after verify; the higher one is the baseline, so
+	 * a machine busy during one of them cannot flatter the ratio */
 	raw_one = raw_rate(&raw, 1);
 	raw_all = raw_rate(&raw, cores);
-	for (size_t i = 0; i < raw.n; i++)
-		free(raw.s[i].bytes);
-	free(raw.s);
-
 	t0 = now();
 	if (audit_run(st, &rep, &err) < 0)
 		die(&err);
 	verify_s = now() - t0;
+	double again = raw_rate(&raw, cores);
+
+	printf("verify: raw rate on %d cores before verify %.0f/s, after %.0f/s\n", cores, raw_all,
+	       again);
+	if (again > raw_all)
+		raw_all = again;
+	for (size_t i = 0; i < raw.n; i++)
+		free(raw.s[i].bytes);
+	free(raw.s);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("verify: %zu ballots in %.2f s = %.0f ballots/s (%s)\n", raw.n, verify_s,
 	       (double)raw.n / verify_s, json_is_true(json_object_get(rep, "ok")) ? "all steps passed"
