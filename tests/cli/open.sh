@@ -25,6 +25,7 @@ check "the secret key is not in the round file" sh -c "! sqlite3 '$db' .dump | g
 expect_ok "entrants import" entrants import "$db" "$T/entrants.jsonl"
 expect_ok "prompts import" prompts import "$db" "$T/prompts.jsonl"
 expect_ok "outputs import" outputs import "$db" "$T/outputs.jsonl"
+if grep -q "warning: 2 outputs may reveal their entrant" "$T/err"; then ok "import warns about self-identifying outputs"; else not_ok "import warns about self-identifying outputs" "$(cat "$T/err")"; fi
 
 expect_fail "open refuses an incomplete round and says what is missing" 1 \
 	"1 prompts lack an output from every entrant" open "$db"
