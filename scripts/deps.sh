@@ -18,6 +18,8 @@ make:make
 pkg-config:pkg-config
 sqlite3:sqlite3
 python3:python3"
+# header -> Debian package (libraries without a pkg-config module)
+HEADERS="csv.h:libcsv-dev"
 
 missing=""
 for pair in $TOOLS; do
@@ -32,6 +34,11 @@ if command -v pkg-config >/dev/null 2>&1; then
 else
 	for pair in $LIBS; do missing="$missing ${pair#*:}"; done
 fi
+
+for pair in $HEADERS; do
+	h=${pair%%:*}; pkg=${pair#*:}
+	[ -f "/usr/include/$h" ] || missing="$missing $pkg"
+done
 
 [ -z "$missing" ] && exit 0
 

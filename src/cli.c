@@ -86,6 +86,32 @@ const struct command simsa_commands[] = {
 	{ "status", cmd_status, "ROUND.db [--format text|json]",
 	  "what the round holds and what is missing",
 	  "  --format json   machine-readable output\n" },
+	/* statistics on exported data (src/cmd_stats.c) */
+	{ "agreement", cmd_agreement,
+	  "FILE.csv --level nominal|ordinal|interval|ratio [--method alpha|fleiss|cohen]",
+	  "inter-rater agreement of ratings in a CSV file (unit,rater,value)",
+	  "  FILE.csv: header unit,rater,value; one row per rating, missing ratings\n"
+	  "  absent; values are labels (nominal) or numbers (other levels)\n"
+	  "  --level L       nominal, ordinal, interval or ratio (required for alpha;\n"
+	  "                  default nominal for the kappas)\n"
+	  "  --method M      alpha (Krippendorff, default), fleiss, cohen (two raters)\n"
+	  "  --weights W     cohen only: unweighted (default), linear, quadratic\n"
+	  "  --bootstrap N   resamples of units for a 95% interval (default 1000; 0: none)\n"
+	  "  --seed S        bootstrap seed (default 1); same seed, same interval anywhere\n"
+	  "  --format F      text, json (key alpha or kappa) or csv\n"
+	  "  formulas and worked examples: docs/scoring.md\n" },
+	{ "rank", cmd_rank, "FILE.csv [--both-bad tie|exclude] [--much-better-weight W]",
+	  "Bradley-Terry ranking of entrants from pairwise votes in a CSV file",
+	  "  FILE.csv: header left,right,outcome with outcome left, right, tie or bothbad;\n"
+	  "  optional columns: much (1 = much better), rater and prompt (the clusters\n"
+	  "  the bootstrap resamples; without them it resamples single votes)\n"
+	  "  --both-bad tie|exclude     \"both bad\" as a tie (default) or left out\n"
+	  "  --much-better-weight W     wins one much-better vote counts as (default 2)\n"
+	  "  --bootstrap N              resamples for 95% intervals (default 1000; 0: none)\n"
+	  "  --seed S                   bootstrap seed (default 1)\n"
+	  "  --format text|json|csv     json: entrants with name, rating (Elo scale),\n"
+	  "                             ci_low, ci_high, rank, win_rate, ...\n"
+	  "  rank = 1 + entrants whose interval lies wholly above; formulas: docs/scoring.md\n" },
 	{ 0, 0, 0, 0, 0 },
 };
 

@@ -79,6 +79,8 @@ int cmd_import_prompts(int argc, char **argv);
 int cmd_import_outputs(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_agreement(int argc, char **argv); /* src/cmd_stats.c */
+int cmd_rank(int argc, char **argv);
 
 /* Creates a round at path (which must not exist) with the given rubric
  * files, or the built-in defaults when n_rubrics is 0, and the organizer's

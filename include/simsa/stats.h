@@ -1,0 +1,87 @@
+/* stats — the standalone statistics behind `simsa agreement` and
+ * `simsa rank`: reading their CSV files and ranking entrants from pairwise
+ * votes with Bradley–Terry strengths and cluster-bootstrap intervals.
+ * The formulas: docs/scoring.md. The pieces: agreement.h, btl.h,
+ * bootstrap.h. */
+#ifndef SIMSA_STATS_H
+#define SIMSA_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simsa/agreement.h"
+#include "simsa/err.h"
+
+enum vote_outcome { VOTE_LEFT, VOTE_RIGHT, VOTE_TIE, VOTE_BOTHBAD };
+
+struct vote {
+	uint32_t left, right;   /* entrant indices */
+	uint32_t rater, prompt; /* cluster indices (0 when the column is absent) */
+	uint8_t outcome;        /* enum vote_outcome */
+	uint8_t much;           /* 1: "much better" (left/right only) */
+};
+
+struct vote_set {
+	size_t n_votes;
+	struct vote *v;
+	size_t n_entrants;
+	char **entrant;         /* sorted by bytes */
+	size_t n_raters;        /* 0 when the file has no rater column */
+	char **rater;
+	size_t n_prompts;       /* 0 when the file has no prompt column */
+	char **prompt;
+};
+
+struct rank_opts {
+	bool both_bad_tie;      /* true: "both bad" is a tie; false: left out */
+	int much_weight;        /* wins one "much better" vote counts as (>= 1) */
+	uint32_t resamples;     /* 0: no bootstrap */
+	uint64_t seed;
+};
+
+struct rank_entry {
+	double strength;        /* Bradley–Terry, geometric mean 1 */
+	double expected;        /* expected win probability against the field */
+	double points;          /* 25 * expected */
+	double win_rate;        /* (wins + ties / 2) / votes, each vote once */
+	double votes;           /* votes counted for this entrant */
+	double rating;          /* Elo scale, mean 1000 */
+	double ci_low, ci_high; /* 95% interval of rating (NAN without bootstrap) */
+	double points_low, points_high; /* 95% interval of points */
+	int rank;               /* 1 + entrants surely better (see boot_rank) */
+};
+
+struct rank_result {
+	size_t n;               /* = vote_set.n_entrants */
+	struct rank_entry *e;
+	size_t self_dropped;    /* votes with left == right */
+	size_t both_bad_dropped;/* "both bad" votes left out (--both-bad exclude) */
+	const char *cluster;    /* what the bootstrap resampled: "votes", "raters",
+				 * "prompts" or "raters and prompts" */
+};
+
+/* Reads `left,right,outcome` (+ optional `much`, `rater`, `prompt`). */
+int votes_load_csv(const char *path, struct vote_set *vs, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+void vote_set_release(struct vote_set *vs);
+
+/* Fits, derives and bootstraps; r->e has vs->n_entrants entries, in the
+ * order of vs->entrant. */
+int rank_compute(const struct vote_set *vs, const struct rank_opts *o, struct rank_result *r,
+		 struct simsa_err *err) __attribute__((warn_unused_result));
+void rank_result_release(struct rank_result *r);
+
+/* Reads `unit,rater,value`: values are labels at the nominal level and
+ * numbers otherwise; one rating per unit and rater. */
+int agree_load_csv(const char *path, enum agree_level level, struct agree_data *d,
+		   struct simsa_err *err) __attribute__((warn_unused_result));
+
+/* The statistic and, when resamples > 0, its 95% interval from resampling
+ * units (lo, hi are NAN otherwise). */
+int agree_with_interval(const struct agree_data *d, enum agree_method m, enum agree_level level,
+			enum agree_weights w, uint32_t resamples, uint64_t seed, double *value,
+			double *lo, double *hi, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
+#endif
