@@ -8,6 +8,7 @@ data=${SIMSA_BENCH_DATA:-../shared/data/ko-arena-hard}
 "$build/bench/bench_assign" 5
 "$build/bench/bench_verify" "$build/bench"  # builds its ~1M-ballot round once (a few minutes)
 "$build/bench/bench_stats" 3
+"$build/bench/bench_generate" tests/tools/stub_server.py
 if [ ! -f "$data/outputs.jsonl" ]; then
 	echo "bench: no data at $data (set SIMSA_BENCH_DATA to a ko-arena-hard copy); skipped"
 	exit 0

@@ -30,6 +30,35 @@ const struct command simsa_commands[] = {
 	  "add model outputs (JSON Lines) to a draft round, all or nothing",
 	  "  each line: {\"prompt_id\", \"entrant\", \"output\"}; one output per prompt\n"
 	  "  and entrant, at most 1 MiB of UTF-8 each, stored exactly as given\n" },
+	{ "outputs generate", cmd_outputs_generate,
+	  "ROUND.db [--entrant NAME] [--concurrency N] [--retry-failed]",
+	  "ask each entrant's OpenAI-compatible endpoint for the outputs still missing",
+	  "  one POST {endpoint}/chat/completions per (prompt, entrant) without an output;\n"
+	  "  each answer is stored as it arrives, so a rerun asks only for what is missing\n"
+	  "  --entrant NAME          only this entrant\n"
+	  "  --concurrency N         requests at once, overall (default 16)\n"
+	  "  --per-entrant N         requests at once per entrant (default min(N, 8))\n"
+	  "  --retry-failed          ask again for pairs whose last request failed\n"
+	  "  --max-attempts N        per pair, retries included (default 4); retried:\n"
+	  "                          connection errors, timeouts, 408, 429, 5xx\n"
+	  "  --backoff MS            first retry delay, doubled each time (default 500)\n"
+	  "  --max-retry-after S     cap on a server's Retry-After (default 120)\n"
+	  "  --connect-timeout S     (default 10)   --timeout S   whole request (default 600)\n"
+	  "  --low-speed-time S      abort after S seconds below 1 byte/s (default 300)\n"
+	  "  --max-response BYTES    abort a larger response (default 8 MiB)\n"
+	  "  --cacert FILE           trust the CA certificates in FILE too (PEM)\n"
+	  "  --progress auto|live|lines|none   live line on a terminal, else lines\n"
+	  "  --progress-every S      seconds between progress lines (default 10)\n"
+	  "  --format text|json      the summary (json: progress goes to stderr)\n"
+	  "  API keys come only from the variable named by the entrant's api_key_env.\n"
+	  "  Exits 1 if any request failed, failed pairs were skipped, or it was\n"
+	  "  interrupted (Ctrl-C); what arrived is kept.\n" },
+	{ "gold import", cmd_import_gold, "ROUND.db FILE.jsonl",
+	  "add control tasks, committed in the manifest at open",
+	  "  each line: {\"kind\": \"repeat\", \"role\": \"user\"} (each rater of the role\n"
+	  "  gets one of their own tasks again, sides swapped), or {\"kind\": \"known\",\n"
+	  "  \"role\": \"user\", \"prompt_id\", \"better\", \"worse\"} (a pair with a known\n"
+	  "  better answer, sides drawn per rater)\n" },
 	{ "outputs screen", cmd_outputs_screen, "ROUND.db [--words FILE] [--format text|json]",
 	  "list outputs that may reveal their entrant, and their decisions",
 	  "  --words FILE    add the words of FILE (one per line) to the round's list\n"

@@ -75,6 +75,11 @@ int cmd_import_prompts(int argc, char **argv)
 	return run_import(IMPORT_PROMPTS, argc, argv);
 }
 
+int cmd_import_gold(int argc, char **argv)
+{
+	return run_import(IMPORT_GOLD, argc, argv);
+}
+
 int cmd_import_outputs(int argc, char **argv)
 {
 	return run_import(IMPORT_OUTPUTS, argc, argv);

@@ -206,6 +206,49 @@ static int one_output(struct store *st, struct jsonl_reader *r, json_t *obj,
 	return store_add_output(st, &o, err);
 }
 
+/* Gold items: control tasks committed in the manifest (docs/input-formats.md). */
+static const char *const gold_keys[] = { "kind", "role", "prompt_id", "better", "worse", NULL };
+
+static int one_gold(struct store *st, struct jsonl_reader *r, json_t *obj, struct seen *seen,
+		    struct simsa_err *err)
+{
+	struct gold_rec g = { 0 };
+	const char *kind, *role, *pid, *better, *worse;
+
+	if (jsonl_check_keys(r, obj, gold_keys, err) < 0 ||
+	    jsonl_get_text(r, obj, "kind", true, TEXT_LINE, &kind, NULL, err) < 0 ||
+	    jsonl_get_text(r, obj, "role", true, TEXT_LINE, &role, NULL, err) < 0 ||
+	    jsonl_get_text(r, obj, "prompt_id", false, TEXT_LINE, &pid, NULL, err) < 0 ||
+	    jsonl_get_text(r, obj, "better", false, TEXT_LINE, &better, NULL, err) < 0 ||
+	    jsonl_get_text(r, obj, "worse", false, TEXT_LINE, &worse, NULL, err) < 0)
+		return -1;
+	g.role = rater_role_parse(role);
+	if (g.role != ROLE_USER && g.role != ROLE_EXPERT)
+		return jsonl_field_err(r, "role", err, "expected user or expert");
+	if (strcmp(kind, "repeat") == 0) {
+		if (pid || better || worse)
+			return jsonl_field_err(r, pid ? "prompt_id" : better ? "better" : "worse", err,
+					       "a repeat item names no prompt or entrants");
+	} else if (strcmp(kind, "known") == 0) {
+		g.known = true;
+		if (!pid || !better || !worse)
+			return jsonl_field_err(r, !pid ? "prompt_id" : !better ? "better" : "worse",
+					       err, "missing (a known pair needs prompt_id, better "
+					       "and worse)");
+		if (store_find_prompt(st, pid, &g.prompt_row, err) != 1)
+			return jsonl_field_err(r, "prompt_id", err, "unknown prompt '%s'", pid);
+		if (store_find_entrant(st, better, &g.better_row, err) != 1)
+			return jsonl_field_err(r, "better", err, "unknown entrant '%s'", better);
+		if (store_find_entrant(st, worse, &g.worse_row, err) != 1)
+			return jsonl_field_err(r, "worse", err, "unknown entrant '%s'", worse);
+		if (g.better_row == g.worse_row)
+			return jsonl_field_err(r, "worse", err, "the same entrant as better");
+	} else {
+		return jsonl_field_err(r, "kind", err, "expected repeat or known");
+	}
+	return store_add_gold(st, &g, err);
+}
+
 typedef int (*one_fn)(struct store *, struct jsonl_reader *, json_t *, struct seen *,
 		      struct simsa_err *);
 
@@ -216,6 +259,7 @@ static const struct {
 	[IMPORT_ENTRANTS] = { "entrants", one_entrant },
 	[IMPORT_PROMPTS] = { "prompts", one_prompt },
 	[IMPORT_OUTPUTS] = { "outputs", one_output },
+	[IMPORT_GOLD] = { "gold", one_gold },
 };
 
 const char *import_kind_name(enum import_kind kind)

@@ -60,6 +60,14 @@ void manifest_encode(const struct round_inputs *in, const unsigned char salt[MAN
 		enc_raw(&o, in->raters[i].public_key, STORE_PK_LEN);
 		enc_opt(&o, in->raters[i].categories_json);
 	}
+	enc_u32(&o, (uint32_t)in->n_gold);
+	for (size_t i = 0; i < in->n_gold; i++) {
+		enc_u8(&o, in->gold[i].known);
+		enc_str(&o, rater_role_name(in->gold[i].role));
+		enc_u32(&o, in->gold[i].known ? in->gold[i].prompt : 0);
+		enc_u32(&o, in->gold[i].known ? in->gold[i].better : 0);
+		enc_u32(&o, in->gold[i].known ? in->gold[i].worse : 0);
+	}
 }
 
 static void hash_sink(void *ctx, const void *data, size_t len)

@@ -23,6 +23,7 @@ struct plan {
 	uint32_t *prompt_category;  /* per prompt: index into categories */
 	struct assign_rater *raters;
 	uint32_t **rater_categories;
+	struct assign_gold *gold;
 };
 
 static void plan_release(struct plan *p)
@@ -35,6 +36,7 @@ static void plan_release(struct plan *p)
 		free(p->rater_categories[i]);
 	free(p->rater_categories);
 	free(p->raters);
+	free(p->gold);
 	round_inputs_release(&p->in);
 	memset(p, 0, sizeof *p);
 }
@@ -129,6 +131,19 @@ static int plan_load(struct store *st, struct plan *p, json_t *problems, struct 
 	}
 	if (plan_categories(p, err) < 0 || plan_raters(p, problems, err) < 0)
 		goto fail;
+	p->gold = calloc(p->in.n_gold + 1, sizeof *p->gold);
+	if (!p->gold) {
+		err_set(err, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < p->in.n_gold; i++) {
+		const struct in_gold *g = &p->in.gold[i];
+
+		p->gold[i] = (struct assign_gold){
+			g->known ? ASSIGN_GOLD_KNOWN : ASSIGN_GOLD_REPEAT, assign_role_of(g->role),
+			g->prompt, g->better, g->worse,
+		};
+	}
 	return 0;
 fail:
 	plan_release(p);
@@ -145,6 +160,8 @@ static void plan_input(const struct plan *p, struct assign_input *a)
 	a->raters = p->raters;
 	a->user_raters_per_slot = p->user ? (uint32_t)p->user->raters_per_slot : 0;
 	a->expert_ratings_per_output = p->expert ? (uint32_t)p->expert->ratings_per_output : 0;
+	a->n_gold = (uint32_t)p->in.n_gold;
+	a->gold = p->gold;
 }
 
 static size_t count_role(const struct plan *p, enum rater_role role)

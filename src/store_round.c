@@ -214,6 +214,25 @@ static int rows_to_indices(struct round_inputs *in, struct simsa_err *err)
 	return 0;
 }
 
+static int row_gold(sqlite3_stmt *stmt, void *dst, void *ctx)
+{
+	struct in_gold *g = dst;
+	const struct round_inputs *in = ctx;
+	long p = index_of(in->prompts, in->n_prompts, sizeof *in->prompts,
+			  sqlite3_column_int64(stmt, 2));
+	long b = index_of(in->entrants, in->n_entrants, sizeof *in->entrants,
+			  sqlite3_column_int64(stmt, 3));
+	long w = index_of(in->entrants, in->n_entrants, sizeof *in->entrants,
+			  sqlite3_column_int64(stmt, 4));
+
+	g->known = strcmp((const char *)sqlite3_column_text(stmt, 0), "known") == 0;
+	g->role = rater_role_parse((const char *)sqlite3_column_text(stmt, 1));
+	g->prompt = p < 0 ? 0 : (uint32_t)p;
+	g->better = b < 0 ? 0 : (uint32_t)b;
+	g->worse = w < 0 ? 0 : (uint32_t)w;
+	return 0;
+}
+
 static int row_rater(sqlite3_stmt *stmt, void *dst, void *ctx)
 {
 	struct in_rater *r = dst;
@@ -268,6 +287,10 @@ int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_er
 		      &in->n_raters, row_rater, NULL, err) < 0)
 		goto fail;
 	in->raters = arr;
+	if (load_rows(st, "SELECT kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id",
+		      sizeof *in->gold, &arr, &in->n_gold, row_gold, in, err) < 0)
+		goto fail;
+	in->gold = arr;
 	return 0;
 fail:
 	round_inputs_release(in);
@@ -303,6 +326,7 @@ void round_inputs_release(struct round_inputs *in)
 	free(in->prompts);
 	free(in->outputs);
 	free(in->raters);
+	free(in->gold);
 	memset(in, 0, sizeof *in);
 }
 
@@ -658,4 +682,21 @@ int store_slot_progress(struct store *st, enum rater_role role, struct slot_prog
 	if (rc != SQLITE_ROW)
 		return sq_db_err(st, err, "cannot count progress");
 	return 0;
+}
+
+int store_add_gold(struct store *st, const struct gold_rec *g, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (sq_prepare(st, "INSERT INTO gold (kind, role, prompt_id, better_id, worse_id) "
+		       "VALUES (?, ?, ?, ?, ?)", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, g->known ? "known" : "repeat", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, rater_role_name(g->role), -1, SQLITE_STATIC);
+	if (g->known) {
+		sqlite3_bind_int64(stmt, 3, g->prompt_row);
+		sqlite3_bind_int64(stmt, 4, g->better_row);
+		sqlite3_bind_int64(stmt, 5, g->worse_row);
+	}
+	return sq_step_done(st, stmt, "cannot add the gold item", err);
 }

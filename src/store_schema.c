@@ -214,6 +214,44 @@ const char *const store_migrations[] = {
 	"CREATE TRIGGER reveal_keep_d BEFORE DELETE ON reveal BEGIN SELECT RAISE(ABORT, 'the seal cannot be changed'); END;"
 	"CREATE TRIGGER head_keep_u BEFORE UPDATE ON chain_head BEGIN SELECT RAISE(ABORT, 'the seal cannot be changed'); END;"
 	"CREATE TRIGGER head_keep_d BEFORE DELETE ON chain_head BEGIN SELECT RAISE(ABORT, 'the seal cannot be changed'); END;",
+
+	/* 4 -> 5: generated outputs (simsa outputs generate): what came back
+	 * with each output, and a log of failed requests. The log pairs
+	 * entrants with prompts like the draft outputs do, so it goes with
+	 * them when the round opens. */
+	"ALTER TABLE output ADD COLUMN finish_reason TEXT;"
+	"ALTER TABLE output ADD COLUMN usage TEXT;"
+	"ALTER TABLE output ADD COLUMN latency_ms INTEGER;"
+	"ALTER TABLE output ADD COLUMN params TEXT;"
+	"ALTER TABLE output ADD COLUMN generated_at TEXT;"
+	"CREATE TABLE generation ("
+	"  id INTEGER PRIMARY KEY,"
+	"  prompt_id INTEGER NOT NULL REFERENCES prompt(id),"
+	"  entrant_id INTEGER NOT NULL REFERENCES entrant(id),"
+	"  status TEXT NOT NULL CHECK (status IN ('ok','failed')),"
+	"  reason TEXT, detail TEXT, http_status INTEGER,"
+	"  attempts INTEGER NOT NULL, latency_ms INTEGER, at TEXT NOT NULL);"
+	"CREATE INDEX generation_pair ON generation(entrant_id, prompt_id);"
+	"CREATE TRIGGER generation_draft BEFORE INSERT ON generation WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER generation_forget AFTER UPDATE OF state ON round"
+	"  WHEN OLD.state = 'draft' AND NEW.state = 'open' BEGIN DELETE FROM generation; END;",
+
+	/* 5 -> 6: gold items, committed in the manifest at open. */
+	"CREATE TABLE gold ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('repeat','known')),"
+	"  role TEXT NOT NULL CHECK (role IN ('user','expert')),"
+	"  prompt_id INTEGER REFERENCES prompt(id),"
+	"  better_id INTEGER REFERENCES entrant(id),"
+	"  worse_id INTEGER REFERENCES entrant(id),"
+	"  CHECK ((kind = 'repeat') = (prompt_id IS NULL)));"
+	"CREATE TRIGGER freeze_gold_i BEFORE INSERT ON gold WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_gold_u BEFORE UPDATE ON gold WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_gold_d BEFORE DELETE ON gold WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;",
 };
 
 const size_t store_n_migrations = sizeof store_migrations / sizeof store_migrations[0];

@@ -71,12 +71,14 @@ int cmd_receipt(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_rater_add(int argc, char **argv);
 int cmd_open(int argc, char **argv);
+int cmd_outputs_generate(int argc, char **argv);
 int cmd_outputs_screen(int argc, char **argv);
 int cmd_outputs_accept(int argc, char **argv);
 int cmd_outputs_redact(int argc, char **argv);
 int cmd_import_entrants(int argc, char **argv);
 int cmd_import_prompts(int argc, char **argv);
 int cmd_import_outputs(int argc, char **argv);
+int cmd_import_gold(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_agreement(int argc, char **argv); /* src/cmd_stats.c */

@@ -12,7 +12,7 @@
 #include "simsa/store.h"
 #include "simsa/util.h"
 
-enum import_kind { IMPORT_ENTRANTS, IMPORT_PROMPTS, IMPORT_OUTPUTS };
+enum import_kind { IMPORT_ENTRANTS, IMPORT_PROMPTS, IMPORT_OUTPUTS, IMPORT_GOLD };
 
 struct import_result {
 	long records;

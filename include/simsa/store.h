@@ -21,7 +21,7 @@
 
 #include "simsa/err.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 6
 #define STORE_HASH_LEN 32 /* BLAKE2b-256 */
 
 struct store;
@@ -201,6 +201,14 @@ struct in_rater {
 	unsigned char signature[STORE_SIG_LEN];
 };
 
+/* A control task the organizer committed before open (gold import). */
+struct in_gold {
+	bool known;           /* a pair with a known better answer; else a repeat */
+	enum rater_role role; /* who gets it */
+	uint32_t prompt;      /* known: indices into prompts, entrants */
+	uint32_t better, worse;
+};
+
 /* Rows in canonical order: rubrics by component, the rest by import or
  * enrolment order; outputs by (prompt, entrant). */
 struct round_inputs {
@@ -217,11 +225,21 @@ struct round_inputs {
 	size_t n_outputs;
 	struct in_rater *raters;
 	size_t n_raters;
+	struct in_gold *gold;
+	size_t n_gold;
 };
 
 int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 void round_inputs_release(struct round_inputs *in);
+
+struct gold_rec {
+	bool known;
+	enum rater_role role;
+	int64_t prompt_row, better_row, worse_row; /* known only */
+};
+
+int store_add_gold(struct store *st, const struct gold_rec *g, struct simsa_err *err);
 
 /* Calls fn for every output of a draft round with its text (for identity
  * screening). Stops early if fn returns non-zero. */
@@ -456,5 +474,66 @@ int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int
 int store_each_head(struct store *st,
 		    int (*fn)(void *ctx, int64_t rater, uint32_t count, const unsigned char *head),
 		    void *ctx, struct simsa_err *err);
+
+/* ---- generation (schema 5) ---- */
+
+/* An entrant as `outputs generate` needs it (all malloc'd; NULL when absent). */
+struct gen_entrant_rec {
+	int64_t row;
+	char *name, *model, *endpoint, *api_key_env, *params_json, *system;
+};
+
+/* Entrants in import order: every one, or only the one named (found or not:
+ * *n is then 0). Release with store_gen_entrants_release. */
+int store_gen_entrants(struct store *st, const char *only, struct gen_entrant_rec **list,
+		       size_t *n, struct simsa_err *err) __attribute__((warn_unused_result));
+void store_gen_entrants_release(struct gen_entrant_rec *list, size_t n);
+
+/* For one entrant: prompts without an output (*missing), and how many of
+ * those failed at their last request (*failed). */
+int store_gen_count(struct store *st, int64_t entrant_row, long *missing, long *failed,
+		    struct simsa_err *err);
+
+/* Up to max prompt rows after after_prompt (import order) still lacking an
+ * output of the entrant; those whose last request failed only when
+ * retry_failed. *n is the number found (0: no more). */
+int store_gen_pending(struct store *st, int64_t entrant_row, int64_t after_prompt,
+		      bool retry_failed, int64_t *rows, size_t max, size_t *n,
+		      struct simsa_err *err);
+
+/* A prompt's file id, text and system text (malloc'd; *system NULL if none). */
+int store_gen_prompt(struct store *st, int64_t prompt_row, char **ext_id, char **prompt,
+		     size_t *prompt_len, char **system, struct simsa_err *err);
+
+/* What came back with a generated output. */
+struct gen_meta {
+	const char *finish_reason;  /* NULL when not reported */
+	const char *usage_json;     /* compact JSON object, or NULL */
+	const char *params_json;    /* the request without its messages */
+	long latency_ms;            /* of the successful attempt */
+	long http_status;
+	int attempts;
+};
+
+/* Inside the caller's transaction (store_begin; check store_require_draft):
+ * the output (store_add_output, origin "generate") with its metadata, and
+ * an "ok" entry in the generation log. Returns 1 if stored, 0 if the pair
+ * got an output meanwhile (another process): nothing written. */
+int store_gen_put_output(struct store *st, const struct output_rec *o,
+			 const struct gen_meta *m, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
+/* Inside the caller's transaction: a failed request for (prompt, entrant). */
+struct gen_failure_rec {
+	int64_t prompt_row, entrant_row;
+	const char *reason;         /* the group: "HTTP 500", "timeout", ... */
+	const char *detail;         /* a short text with more, or NULL */
+	long http_status;           /* 0 when none */
+	int attempts;
+	long latency_ms;
+};
+
+int store_gen_put_failure(struct store *st, const struct gen_failure_rec *f,
+			  struct simsa_err *err) __attribute__((warn_unused_result));
 
 #endif

@@ -5,6 +5,8 @@
 #include <sodium.h>
 
 #include "simsa/assign.h"
+#include "simsa/audit.h"
+#include "simsa/closing.h"
 #include "simsa/cli.h"
 #include "simsa/enc.h"
 #include "simsa/import.h"
@@ -452,6 +454,51 @@ static void test_users_only_round(void **state)
 	assert_int_equal(sql_int(dir_db, "SELECT count(*) FROM rubric"), 1);
 }
 
+/* Gold items are committed in the manifest and reach every rater of their
+ * role; bad items are refused with line and field. */
+static void test_gold_items(void **state)
+{
+	struct fx *f = *state;
+	struct open_result res;
+	struct simsa_err err;
+	struct import_result ir;
+	char *bad;
+
+	import_outputs(f, NULL);
+	enrol_panel(f);
+	bad = write_file(f->dir, "bad.jsonl", "{\"kind\": \"known\", \"role\": \"user\", "
+			 "\"prompt_id\": \"p1\", \"better\": \"alpha\", \"worse\": \"alpha\"}\n");
+	assert_int_equal(import_file(f->st, IMPORT_GOLD, bad, &ir, &err), -1);
+	assert_non_null(strstr(err.msg, "bad.jsonl:1: field 'worse': the same entrant as better"));
+	free(bad);
+	bad = write_file(f->dir, "bad.jsonl", "{\"kind\": \"repeat\", \"role\": \"auditor\"}\n");
+	assert_int_equal(import_file(f->st, IMPORT_GOLD, bad, &ir, &err), -1);
+	assert_non_null(strstr(err.msg, "field 'role': expected user or expert"));
+	free(bad);
+	import_text(f, IMPORT_GOLD,
+		    "{\"kind\": \"repeat\", \"role\": \"user\"}\n"
+		    "{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"p2\", "
+		    "\"better\": \"beta\", \"worse\": \"gamma\"}\n");
+	if (round_open(f->st, f->org, &res, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	/* each of the 6 users: 4 normal tasks, one repeat, one known pair */
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM task WHERE kind = 'gold_repeat'"), 6);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM task WHERE kind = 'gold_known'"), 6);
+	assert_int_equal(sql_int(f->db, "SELECT count(DISTINCT rater_id) FROM task WHERE kind = "
+				 "'gold_known'"), 6);
+	assert_int_equal(res.n_tasks, 24 + 12 + 12);
+	/* frozen with the rest */
+	assert_int_not_equal(sql_exec(f->db, "DELETE FROM gold"), SQLITE_OK);
+	/* after close, verify replays the assignment, gold included */
+	struct close_result cr;
+	json_t *rep = NULL;
+
+	if (round_close(f->st, f->org, false, &cr, &err) < 0 || audit_run(f->st, &rep, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_true(json_is_true(json_object_get(rep, "ok")));
+	json_decref(rep);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -464,6 +511,7 @@ int main(void)
 		T(test_frozen_after_open),
 		T(test_manifest_covers_inputs),
 		T(test_users_only_round),
+		T(test_gold_items),
 	};
 
 	if (sodium_init() < 0)
