@@ -1,5 +1,6 @@
 /* cli — the command table and what the commands share (include/simsa/cli.h). */
 #include "simsa/cli.h"
+#include "simsa/screening.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -182,6 +183,25 @@ int cli_usage_error(const char *name, const char *fmt, ...)
 	if (c)
 		fprintf(stderr, "usage: simsa %s %s\n", c->name, c->usage);
 	return EXIT_USAGE;
+}
+
+/* Screening at import: outputs that may name their entrant (new outputs, or
+ * new names and aliases) are pointed out at once; open refuses them later. */
+void cli_warn_identities(struct store *st)
+{
+	struct round_inputs in;
+	struct simsa_err err;
+	long pending;
+
+	if (store_load_inputs(st, &in, &err) < 0)
+		return;
+	pending = screening_pending(st, &in, &err);
+	round_inputs_release(&in);
+	if (pending > 0)
+		fprintf(stderr, "simsa: warning: %ld output%s may reveal %s entrant; "
+			"`simsa outputs screen` lists them, and open waits until each is "
+			"accepted or redacted\n", pending, pending == 1 ? "" : "s",
+			pending == 1 ? "its" : "their");
 }
 
 bool cli_parse_format(const char *s, enum out_format *fmt)

@@ -221,25 +221,6 @@ static void print_json(FILE *f, const struct gen_summary *s)
 	json_decref(doc);
 }
 
-/* As after an import: generated outputs that may name their entrant are
- * pointed out at once (open refuses them until decided). */
-static void warn_identities(struct store *st)
-{
-	struct round_inputs in;
-	struct simsa_err err;
-	long pending;
-
-	if (store_load_inputs(st, &in, &err) < 0)
-		return;
-	pending = screening_pending(st, &in, &err);
-	round_inputs_release(&in);
-	if (pending > 0)
-		fprintf(stderr, "simsa: warning: %ld output%s may reveal %s entrant; "
-			"`simsa outputs screen` lists them, and open waits until each is "
-			"accepted or redacted\n", pending, pending == 1 ? "" : "s",
-			pending == 1 ? "its" : "their");
-}
-
 static bool num(const char *arg, long min, long max, long *out)
 {
 	return parse_long(arg, min, max, out);
@@ -334,7 +315,7 @@ int cmd_outputs_generate(int argc, char **argv)
 	if (v.drawn)
 		fprintf(v.f, "\n");
 	if (s.totals.done > 0)
-		warn_identities(st);
+		cli_warn_identities(st);
 	store_close(&st);
 	if (rc < 0) {
 		fprintf(stderr, "simsa: %s\n", err.msg);

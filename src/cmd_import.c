@@ -4,27 +4,7 @@
 
 #include "simsa/cli.h"
 #include "simsa/import.h"
-#include "simsa/screening.h"
 #include "simsa/store.h"
-
-/* Screening at import: outputs that may name their entrant (new outputs, or
- * new names and aliases) are pointed out at once; open refuses them later. */
-static void warn_identities(struct store *st)
-{
-	struct round_inputs in;
-	struct simsa_err err;
-	long pending;
-
-	if (store_load_inputs(st, &in, &err) < 0)
-		return;
-	pending = screening_pending(st, &in, &err);
-	round_inputs_release(&in);
-	if (pending > 0)
-		fprintf(stderr, "simsa: warning: %ld output%s may reveal %s entrant; "
-			"`simsa outputs screen` lists them, and open waits until each is "
-			"accepted or redacted\n", pending, pending == 1 ? "" : "s",
-			pending == 1 ? "its" : "their");
-}
 
 static int run_import(enum import_kind kind, int argc, char **argv)
 {
@@ -60,7 +40,7 @@ static int run_import(enum import_kind kind, int argc, char **argv)
 	}
 	printf("imported %ld %s from %s\n", res.records, import_kind_name(kind),
 	       argv[optind + 1]);
-	warn_identities(st);
+	cli_warn_identities(st);
 	store_close(&st);
 	return EXIT_OK;
 }

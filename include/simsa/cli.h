@@ -34,6 +34,9 @@ int cli_usage_error(const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Prints the usage and help text of the named command to f. */
 void cli_help(const char *name, FILE *f);
+/* After new outputs or names: warns on stderr when outputs may reveal
+ * their entrant (open refuses them until each is decided). */
+void cli_warn_identities(struct store *st);
 /* Parses "text"/"json" (and "csv" where allowed); false when unknown. */
 bool cli_parse_format(const char *s, enum out_format *fmt);
 
