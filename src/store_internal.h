@@ -33,6 +33,12 @@ long sq_pragma_int(struct store *st, const char *sql);
  * *row (row may be NULL) when found, 0 when not, -1 on error. */
 int sq_find_row(struct store *st, const char *sql, const char *key, int64_t *row,
 		struct simsa_err *err);
+/* Runs sql and calls row() for each result row, filling a growing array of
+ * elements of size elem (*arr, *n; the caller frees *arr). row returns -1
+ * when out of memory. */
+int sq_load_rows(struct store *st, const char *sql, size_t elem, void **arr, size_t *n,
+		 int (*row)(sqlite3_stmt *stmt, void *dst, void *ctx), void *ctx,
+		 struct simsa_err *err);
 /* A malloc'd copy of a text column, or NULL for SQL NULL; *oom set on failure. */
 char *sq_dup_col(sqlite3_stmt *stmt, int i, bool *oom);
 

@@ -88,7 +88,7 @@ int store_find_rater(struct store *st, const char *name, int64_t *row, struct si
 
 /* Runs sql and calls row() for each result row into a growing array of
  * elements of size elem. */
-static int load_rows(struct store *st, const char *sql, size_t elem, void **arr, size_t *n,
+int sq_load_rows(struct store *st, const char *sql, size_t elem, void **arr, size_t *n,
 		     int (*row)(sqlite3_stmt *stmt, void *dst, void *ctx), void *ctx,
 		     struct simsa_err *err)
 {
@@ -262,32 +262,32 @@ int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_er
 	if (found < 0)
 		return -1;
 	in->has_organizer = found == 1;
-	if (load_rows(st, "SELECT component, text, hash FROM rubric ORDER BY component",
+	if (sq_load_rows(st, "SELECT component, text, hash FROM rubric ORDER BY component",
 		      sizeof *in->rubrics, &arr, &in->n_rubrics, row_rubric, NULL, err) < 0)
 		goto fail;
 	in->rubrics = arr;
-	if (load_rows(st, "SELECT id, name, team, model, aliases FROM entrant ORDER BY id",
+	if (sq_load_rows(st, "SELECT id, name, team, model, aliases FROM entrant ORDER BY id",
 		      sizeof *in->entrants, &arr, &in->n_entrants, row_entrant, NULL, err) < 0)
 		goto fail;
 	in->entrants = arr;
-	if (load_rows(st, "SELECT id, ext_id, category, prompt, system, reference FROM prompt "
+	if (sq_load_rows(st, "SELECT id, ext_id, category, prompt, system, reference FROM prompt "
 		      "ORDER BY id", sizeof *in->prompts, &arr, &in->n_prompts, row_prompt,
 		      NULL, err) < 0)
 		goto fail;
 	in->prompts = arr;
-	if (load_rows(st, "SELECT id, prompt_id, entrant_id, hash FROM output "
+	if (sq_load_rows(st, "SELECT id, prompt_id, entrant_id, hash FROM output "
 		      "ORDER BY prompt_id, entrant_id",
 		      sizeof *in->outputs, &arr, &in->n_outputs, row_output, NULL, err) < 0)
 		goto fail;
 	in->outputs = arr;
 	if (rows_to_indices(in, err) < 0)
 		goto fail;
-	if (load_rows(st, "SELECT id, name, role, public_key, categories, late, enrolled_at, "
+	if (sq_load_rows(st, "SELECT id, name, role, public_key, categories, late, enrolled_at, "
 		      "signature FROM rater ORDER BY id", sizeof *in->raters, &arr,
 		      &in->n_raters, row_rater, NULL, err) < 0)
 		goto fail;
 	in->raters = arr;
-	if (load_rows(st, "SELECT kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id",
+	if (sq_load_rows(st, "SELECT kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id",
 		      sizeof *in->gold, &arr, &in->n_gold, row_gold, in, err) < 0)
 		goto fail;
 	in->gold = arr;
@@ -481,142 +481,6 @@ int store_each_rater(struct store *st, int (*fn)(void *ctx, const struct rater_p
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sq_db_err(st, err, "list raters");
 	return 0;
-}
-
-/* ---- identity screening ---- */
-
-int store_add_screen_word(struct store *st, const char *word, struct simsa_err *err)
-{
-	sqlite3_stmt *stmt;
-
-	if (sq_prepare(st, "INSERT OR IGNORE INTO screen_word (word) VALUES (?)", &stmt, err) < 0)
-		return -1;
-	sqlite3_bind_text(stmt, 1, word, -1, SQLITE_TRANSIENT);
-	return sq_step_done(st, stmt, "cannot add the word", err);
-}
-
-static int row_word(sqlite3_stmt *stmt, void *dst, void *ctx)
-{
-	bool oom = false;
-
-	*(char **)dst = sq_dup_col(stmt, 0, &oom);
-	return oom ? -1 : 0;
-}
-
-int store_screen_words(struct store *st, char ***words, size_t *n, struct simsa_err *err)
-{
-	void *arr;
-
-	if (load_rows(st, "SELECT word FROM screen_word ORDER BY word", sizeof(char *), &arr, n,
-		      row_word, NULL, err) < 0)
-		return -1;
-	*words = arr;
-	return 0;
-}
-
-int store_set_screen_decision(struct store *st, int64_t output_row, const char *term,
-			      enum screen_decision d, struct simsa_err *err)
-{
-	sqlite3_stmt *stmt;
-	char now[32];
-
-	time_now_utc(now);
-	if (sq_prepare(st, "INSERT OR REPLACE INTO screen_decision (output_id, term, decision, at) "
-		       "VALUES (?, ?, ?, ?)", &stmt, err) < 0)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, output_row);
-	sqlite3_bind_text(stmt, 2, term, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 3, d == SCREEN_REDACTED ? "redacted" : "accepted", -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, now, -1, SQLITE_TRANSIENT);
-	return sq_step_done(st, stmt, "cannot record the decision", err);
-}
-
-int store_screen_decision(struct store *st, int64_t output_row, const char *term,
-			  struct simsa_err *err)
-{
-	sqlite3_stmt *stmt;
-	int rc, d = SCREEN_PENDING;
-
-	if (sq_prepare(st, "SELECT decision FROM screen_decision WHERE output_id = ? AND term = ?",
-		       &stmt, err) < 0)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, output_row);
-	sqlite3_bind_text(stmt, 2, term, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		d = strcmp((const char *)sqlite3_column_text(stmt, 0), "redacted") == 0
-			    ? SCREEN_REDACTED : SCREEN_ACCEPTED;
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sq_db_err(st, err, "lookup");
-	return d;
-}
-
-int store_replace_output(struct store *st, int64_t output_row, const char *text, size_t len,
-			 const unsigned char hash[STORE_HASH_LEN], struct simsa_err *err)
-{
-	sqlite3_stmt *stmt;
-
-	if (sq_prepare(st, "UPDATE output SET text = ?, hash = ? WHERE id = ?", &stmt, err) < 0)
-		return -1;
-	sqlite3_bind_text(stmt, 1, text, (int)len, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(stmt, 2, hash, STORE_HASH_LEN, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 3, output_row);
-	return sq_step_done(st, stmt, "cannot replace the output", err);
-}
-
-int store_find_output(struct store *st, int64_t prompt_row, int64_t entrant_row, int64_t *row,
-		      struct simsa_err *err)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (sq_prepare(st, "SELECT id FROM output WHERE prompt_id = ? AND entrant_id = ?",
-		       &stmt, err) < 0)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, prompt_row);
-	sqlite3_bind_int64(stmt, 2, entrant_row);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW && row)
-		*row = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return sq_db_err(st, err, "lookup");
-}
-
-int store_output_text(struct store *st, int64_t output_row, char **text, size_t *len,
-		      struct simsa_err *err)
-{
-	sqlite3_stmt *stmt;
-	bool oom = false;
-	int rc;
-
-	if (sq_prepare(st, "SELECT text FROM output WHERE id = ?", &stmt, err) < 0)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, output_row);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*text = sq_dup_col(stmt, 0, &oom);
-		*len = (size_t)sqlite3_column_bytes(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? err_set(err, "no output %lld", (long long)output_row)
-					 : sq_db_err(st, err, "cannot read the output");
-	return oom || !*text ? err_set(err, "out of memory") : 0;
-}
-
-int store_clear_screen_decisions(struct store *st, int64_t output_row, struct simsa_err *err)
-{
-	sqlite3_stmt *stmt;
-
-	if (sq_prepare(st, "DELETE FROM screen_decision WHERE output_id = ?", &stmt, err) < 0)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, output_row);
-	return sq_step_done(st, stmt, "cannot clear decisions", err);
 }
 
 int store_get_opening(struct store *st, struct opening_rec *op, struct simsa_err *err)
