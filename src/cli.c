@@ -116,6 +116,16 @@ const struct command simsa_commands[] = {
 	{ "status", cmd_status, "ROUND.db [--format text|json]",
 	  "what the round holds and what is missing",
 	  "  --format json   machine-readable output\n" },
+	{ "score", cmd_score, "ROUND.db|BUNDLE [--benchmark FILE.csv] [--format text|json|csv]",
+	  "the points of a closed round: expert /35, user /25, benchmark /40, total",
+	  "  counted ballots only; gold tasks and expert ballots flagged \"identity\n"
+	  "  revealed\" are left out; 95% intervals by a seeded bootstrap of experts,\n"
+	  "  users and prompts (the expert rubric's [scoring] seed and resamples)\n"
+	  "  --benchmark FILE.csv   CSV entrant,points (0..40, every entrant once):\n"
+	  "                         adds the benchmark component for a total out of 100\n"
+	  "  --format F             text (a table), json or csv\n"
+	  "  rank = 1 + entrants whose total's interval lies wholly above; formulas:\n"
+	  "  docs/scoring.md\n" },
 	/* statistics on exported data (src/cmd_stats.c) */
 	{ "agreement", cmd_agreement,
 	  "FILE.csv --level nominal|ordinal|interval|ratio [--method alpha|fleiss|cohen]",

@@ -10,6 +10,23 @@
 #include "simsa/bootstrap.h"
 #include "simsa/btl.h"
 
+void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned outcome,
+	       bool much, double w, unsigned much_weight, bool both_bad_tie)
+{
+	double win;
+
+	if (w == 0 || left == right || (outcome == VOTE_BOTHBAD && !both_bad_tie))
+		return;
+	win = much ? (double)much_weight : 1.0;
+	switch (outcome) {
+	case VOTE_LEFT: wins[left * n + right] += w * win; break;
+	case VOTE_RIGHT: wins[right * n + left] += w * win; break;
+	default:
+		wins[left * n + right] += w * 0.5;
+		wins[right * n + left] += w * 0.5;
+	}
+}
+
 /* The weighted wins matrix of the votes; weight(v) = cluster multiplicity
  * product (NULL multiplicities count 1). */
 static void tally(const struct vote_set *vs, const struct rank_opts *o, const uint32_t *vote_m,
@@ -20,26 +37,16 @@ static void tally(const struct vote_set *vs, const struct rank_opts *o, const ui
 	memset(wins, 0, n * n * sizeof *wins);
 	for (size_t k = 0; k < vs->n_votes; k++) {
 		const struct vote *v = &vs->v[k];
-		double w = 1.0, win;
+		double w = 1.0;
 
-		if (v->left == v->right || (v->outcome == VOTE_BOTHBAD && !o->both_bad_tie))
-			continue;
 		if (vote_m)
 			w *= vote_m[k];
 		if (rater_m)
 			w *= rater_m[v->rater];
 		if (prompt_m)
 			w *= prompt_m[v->prompt];
-		if (w == 0)
-			continue;
-		win = v->much ? (double)o->much_weight : 1.0;
-		switch (v->outcome) {
-		case VOTE_LEFT: wins[v->left * n + v->right] += w * win; break;
-		case VOTE_RIGHT: wins[v->right * n + v->left] += w * win; break;
-		default:
-			wins[v->left * n + v->right] += w * 0.5;
-			wins[v->right * n + v->left] += w * 0.5;
-		}
+		votes_add(wins, n, v->left, v->right, v->outcome, v->much, w, o->much_weight,
+			  o->both_bad_tie);
 	}
 }
 

@@ -86,6 +86,7 @@ int cmd_status(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_agreement(int argc, char **argv); /* src/cmd_stats.c */
 int cmd_rank(int argc, char **argv);
+int cmd_score(int argc, char **argv); /* src/cmd_score.c */
 
 /* Creates a round at path (which must not exist) with the given rubric
  * files, or the built-in defaults when n_rubrics is 0, and the organizer's

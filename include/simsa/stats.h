@@ -22,6 +22,13 @@ struct vote {
 	uint8_t much;           /* 1: "much better" (left/right only) */
 };
 
+/* Adds one vote of weight w to the n x n wins matrix (wins[i*n+j]: wins of
+ * i over j) by the rules of docs/scoring.md: a tie is half a win each way,
+ * "much better" counts much_weight wins, "both bad" a tie or nothing,
+ * self-comparisons nothing. */
+void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned outcome,
+	       bool much, double w, unsigned much_weight, bool both_bad_tie);
+
 struct vote_set {
 	size_t n_votes;
 	struct vote *v;

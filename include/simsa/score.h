@@ -1,0 +1,133 @@
+/* score — the points of a closed round: the 35-point expert component, the
+ * 25-point user component, the optional 40-point benchmark component, the
+ * 100-point total, their 95% bootstrap intervals and ranks with statistical
+ * ties. Everything is computed from the signed ballot bytes, the tasks and
+ * the identities revealed at close, so an exported bundle gives the same
+ * figures to the last digit. Formulas, exclusions and a worked example:
+ * docs/scoring.md ("Points of a round").
+ *
+ * The user component reuses rank_compute() (stats.h) for its point
+ * estimates, exactly as `simsa rank` computes them; the intervals come from
+ * one joint cluster bootstrap (experts, users, prompts) over all
+ * components (bootstrap.h, btl.h). */
+#ifndef SIMSA_SCORE_H
+#define SIMSA_SCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simsa/err.h"
+#include "simsa/rubric.h"
+#include "simsa/store.h"
+
+#define SCORE_EXPERT_POINTS 35.0
+#define SCORE_USER_POINTS 25.0
+#define SCORE_BENCH_POINTS 40.0
+
+struct score_criterion_stat {
+	double mean;       /* mean raw score on the criterion's scale (NAN: none) */
+	double sd;         /* sample standard deviation (NAN: fewer than 2) */
+	long n;            /* scorings with a score (NA left out) */
+};
+
+struct score_entrant {
+	char *name;
+	/* expert component */
+	double expert_mean;            /* 0..1: mean over outputs of the mean scoring */
+	double expert, expert_low, expert_high;  /* points out of 35 */
+	long expert_outputs, expert_scorings;
+	struct score_criterion_stat crit[RUBRIC_MAX_CRITERIA];
+	/* user component (rank_compute's figures) */
+	double strength, expected;
+	double user, user_low, user_high;        /* points out of 25 */
+	double rating, rating_low, rating_high;  /* Elo scale, mean 1000 */
+	double win_rate, votes;
+	/* benchmark and total */
+	double benchmark;                        /* NAN without --benchmark */
+	double total, total_low, total_high;     /* out of 100 (60 without benchmark) */
+	int rank;                                /* on the total's interval */
+};
+
+struct score_counts {
+	long expert_ballots;     /* counted expert ballots in the points */
+	long user_ballots;       /* counted user ballots in the points */
+	long superseded;         /* ballots replaced by a later one: not counted */
+	long gold;               /* counted ballots of gold tasks: not in the points */
+	long identity_excluded;  /* counted expert ballots flagged "identity revealed" */
+	long self_dropped, both_bad_dropped; /* user votes left out by rank_compute */
+	long experts, users, prompts;        /* clusters the bootstrap resamples */
+	long discarded;          /* bootstrap resamples redrawn: no estimate in them */
+};
+
+struct score_gold {
+	long user_known, user_correct;       /* users: chose the known-better side */
+	long expert_known, expert_correct;   /* experts: scored it strictly higher */
+	long user_repeat, expert_repeat;     /* repeat items answered (not scored) */
+};
+
+struct score_result {
+	char round_id[33];
+	char *title;
+	char closed_at[32];
+	size_t n;                       /* entrants, import order */
+	struct score_entrant *e;
+	size_t n_criteria;
+	char *crit_id[RUBRIC_MAX_CRITERIA];
+	int crit_weight[RUBRIC_MAX_CRITERIA];
+	int crit_min[RUBRIC_MAX_CRITERIA], crit_max[RUBRIC_MAX_CRITERIA];
+	int much_better_weight;
+	bool both_bad_as_tie;
+	uint32_t resamples;             /* of the joint bootstrap (0: none) */
+	uint64_t seed;
+	bool seeds_differ;              /* the two rubrics state different settings */
+	bool has_benchmark;
+	double total_max;               /* 100 with a benchmark, else 60 */
+	struct score_counts counts;
+	struct score_gold gold;
+};
+
+/* Scores a closed round (or bundle). benchmark_csv (may be NULL) is a CSV
+ * `entrant,points`, every entrant once, points 0..40. Refuses a round that
+ * is not closed. */
+int score_round(struct store *st, const char *benchmark_csv, struct score_result *r,
+		struct simsa_err *err) __attribute__((warn_unused_result));
+void score_result_release(struct score_result *r);
+
+/* Reads the benchmark CSV into points[i] for names[i] (n of them). */
+int score_load_benchmark(const char *path, char *const *names, size_t n, double *points,
+			 struct simsa_err *err) __attribute__((warn_unused_result));
+
+/* ---- internal to src/score*.c ---- */
+
+/* One counted, included scoring or vote, as the bootstrap needs it. */
+struct score_item {
+	uint32_t rater;          /* cluster index among experts or users */
+	uint32_t prompt;         /* cluster index among prompts */
+	uint32_t left, right;    /* entrant indices */
+	double value[2];         /* experts: normalized weighted score per side (NAN: none) */
+	uint8_t outcome, much;   /* users: enum vote_outcome, much better */
+};
+
+struct score_data {
+	size_t n_entrants, n_prompts;
+	size_t n_expert_raters, n_user_raters;
+	struct score_item *ex;   /* expert ballots */
+	size_t n_ex;
+	struct score_item *us;   /* user votes */
+	size_t n_us;
+};
+
+/* Expert means per entrant under cluster multiplicities (NULL: all 1):
+ * mean[e] over outputs (prompt, e) weighted by prompt multiplicity of the
+ * output's mean scoring weighted by expert multiplicity; NAN when e has
+ * no weight left. outputs/scorings (may be NULL) count what was used. */
+int score_expert_means(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
+		       double *mean, long *outputs, long *scorings, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
+/* The joint bootstrap: fills the _low/_high fields of r->e. */
+int score_bootstrap(const struct score_data *d, struct score_result *r, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
+#endif

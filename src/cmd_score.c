@@ -1,0 +1,288 @@
+/* cmd_score — `simsa score ROUND.db|BUNDLE [--benchmark FILE.csv]`: the
+ * points of a closed round as a table, JSON or CSV (include/simsa/score.h,
+ * docs/scoring.md). */
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simsa/cli.h"
+#include "simsa/score.h"
+
+enum score_format { SCF_TEXT, SCF_JSON, SCF_CSV };
+
+static json_t *num(double x)
+{
+	return isnan(x) ? json_null() : json_real(x);
+}
+
+static json_t *to_json(const struct score_result *r)
+{
+	json_t *root = json_object(), *recipe = json_object(), *crit = json_array();
+	json_t *counts = json_object(), *gold = json_object(), *ents = json_array();
+
+	json_object_set_new(root, "round_id", json_string(r->round_id));
+	json_object_set_new(root, "title", json_string(r->title));
+	json_object_set_new(root, "closed_at", json_string(r->closed_at));
+	for (size_t c = 0; c < r->n_criteria; c++)
+		json_array_append_new(crit, json_pack("{s:s, s:i, s:i, s:i}", "id", r->crit_id[c],
+						      "weight", r->crit_weight[c], "scale_min",
+						      r->crit_min[c], "scale_max", r->crit_max[c]));
+	json_object_set_new(recipe, "expert_points", json_real(SCORE_EXPERT_POINTS));
+	json_object_set_new(recipe, "user_points", json_real(SCORE_USER_POINTS));
+	json_object_set_new(recipe, "benchmark_points",
+			    r->has_benchmark ? json_real(SCORE_BENCH_POINTS) : json_null());
+	json_object_set_new(recipe, "total_max", json_real(r->total_max));
+	json_object_set_new(recipe, "criteria", crit);
+	json_object_set_new(recipe, "much_better_weight", json_integer(r->much_better_weight));
+	json_object_set_new(recipe, "both_bad", json_string(r->both_bad_as_tie ? "tie" : "exclude"));
+	json_object_set_new(recipe, "bootstrap_resamples", json_integer(r->resamples));
+	/* as a string: a JSON number cannot hold every 64-bit seed exactly */
+	char seed[24];
+	snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->seed);
+	json_object_set_new(recipe, "bootstrap_seed", json_string(seed));
+	json_object_set_new(recipe, "bootstrap_clusters", json_string("experts, users and prompts"));
+	json_object_set_new(root, "recipe", recipe);
+	json_object_set_new(counts, "expert_ballots", json_integer(r->counts.expert_ballots));
+	json_object_set_new(counts, "user_ballots", json_integer(r->counts.user_ballots));
+	json_object_set_new(counts, "superseded", json_integer(r->counts.superseded));
+	json_object_set_new(counts, "gold", json_integer(r->counts.gold));
+	json_object_set_new(counts, "identity_excluded", json_integer(r->counts.identity_excluded));
+	json_object_set_new(counts, "self_dropped", json_integer(r->counts.self_dropped));
+	json_object_set_new(counts, "both_bad_dropped", json_integer(r->counts.both_bad_dropped));
+	json_object_set_new(counts, "experts", json_integer(r->counts.experts));
+	json_object_set_new(counts, "users", json_integer(r->counts.users));
+	json_object_set_new(counts, "prompts", json_integer(r->counts.prompts));
+	json_object_set_new(counts, "resamples_discarded", json_integer(r->counts.discarded));
+	json_object_set_new(root, "counts", counts);
+	json_object_set_new(gold, "user_known", json_integer(r->gold.user_known));
+	json_object_set_new(gold, "user_correct", json_integer(r->gold.user_correct));
+	json_object_set_new(gold, "expert_known", json_integer(r->gold.expert_known));
+	json_object_set_new(gold, "expert_correct", json_integer(r->gold.expert_correct));
+	json_object_set_new(gold, "user_repeat", json_integer(r->gold.user_repeat));
+	json_object_set_new(gold, "expert_repeat", json_integer(r->gold.expert_repeat));
+	json_object_set_new(root, "gold", gold);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct score_entrant *e = &r->e[i];
+		json_t *o = json_object(), *ex = json_object(), *us = json_object(), *cm = json_object();
+
+		for (size_t c = 0; c < r->n_criteria; c++)
+			json_object_set_new(cm, r->crit_id[c],
+					    json_pack("{s:o, s:o, s:I}", "mean", num(e->crit[c].mean),
+						      "sd", num(e->crit[c].sd), "n",
+						      (json_int_t)e->crit[c].n));
+		json_object_set_new(ex, "points", num(e->expert));
+		json_object_set_new(ex, "low", num(e->expert_low));
+		json_object_set_new(ex, "high", num(e->expert_high));
+		json_object_set_new(ex, "mean", num(e->expert_mean));
+		json_object_set_new(ex, "outputs", json_integer(e->expert_outputs));
+		json_object_set_new(ex, "scorings", json_integer(e->expert_scorings));
+		json_object_set_new(ex, "criteria", cm);
+		json_object_set_new(us, "points", num(e->user));
+		json_object_set_new(us, "low", num(e->user_low));
+		json_object_set_new(us, "high", num(e->user_high));
+		json_object_set_new(us, "strength", num(e->strength));
+		json_object_set_new(us, "expected", num(e->expected));
+		json_object_set_new(us, "rating", num(e->rating));
+		json_object_set_new(us, "rating_low", num(e->rating_low));
+		json_object_set_new(us, "rating_high", num(e->rating_high));
+		json_object_set_new(us, "win_rate", num(e->win_rate));
+		json_object_set_new(us, "votes", num(e->votes));
+		json_object_set_new(o, "name", json_string(e->name));
+		json_object_set_new(o, "expert", ex);
+		json_object_set_new(o, "user", us);
+		json_object_set_new(o, "benchmark", num(e->benchmark));
+		json_object_set_new(o, "total", num(e->total));
+		json_object_set_new(o, "total_low", num(e->total_low));
+		json_object_set_new(o, "total_high", num(e->total_high));
+		json_object_set_new(o, "rank", json_integer(e->rank));
+		json_array_append_new(ents, o);
+	}
+	json_object_set_new(root, "entrants", ents);
+	return root;
+}
+
+static void csv_num(double x, const char *sep)
+{
+	if (isnan(x))
+		printf("%s", sep);
+	else
+		printf("%.17g%s", x, sep);
+}
+
+static void csv_text(const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		printf("%s,", s);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	printf("\",");
+}
+
+static void print_csv(const struct score_result *r)
+{
+	printf("entrant,expert,expert_low,expert_high,user,user_low,user_high,rating,rating_low,"
+	       "rating_high,win_rate,votes,benchmark,total,total_low,total_high,rank\n");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct score_entrant *e = &r->e[i];
+		const double v[] = { e->expert, e->expert_low, e->expert_high, e->user,
+				     e->user_low, e->user_high, e->rating, e->rating_low,
+				     e->rating_high, e->win_rate, e->votes, e->benchmark,
+				     e->total, e->total_low, e->total_high };
+
+		csv_text(e->name);
+		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
+			csv_num(v[k], ",");
+		printf("%d\n", e->rank);
+	}
+}
+
+/* Entrant indices by rank, then total (descending), then import order. */
+static int cmp_order(const void *a, const void *b, const struct score_result *r)
+{
+	const struct score_entrant *x = &r->e[*(const size_t *)a], *y = &r->e[*(const size_t *)b];
+
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	if (x->total != y->total)
+		return x->total > y->total ? -1 : 1;
+	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+static void print_text(const char *path, const struct score_result *r)
+{
+	enum { BAR = 30 };
+	size_t *ord = malloc((r->n ? r->n : 1) * sizeof *ord);
+	int w = 7;
+
+	if (!ord)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		ord[i] = i;
+		if ((int)strlen(r->e[i].name) > w)
+			w = (int)strlen(r->e[i].name);
+	}
+	for (size_t i = 1; i < r->n; i++) /* insertion sort: a handful of entrants */
+		for (size_t j = i; j > 0 && cmp_order(&ord[j - 1], &ord[j], r) > 0; j--) {
+			size_t t = ord[j];
+
+			ord[j] = ord[j - 1];
+			ord[j - 1] = t;
+		}
+	printf("score %s: %s (round %s, closed %s)\n", path, r->title, r->round_id, r->closed_at);
+	printf("%-*s  %9s  %8s  %9s  %9s  %-19s  %4s\n", w, "entrant", "expert/35", "user/25",
+	       "bench/40", r->has_benchmark ? "total/100" : "total/60", "95% interval", "rank");
+	for (size_t k = 0; k < r->n; k++) {
+		const struct score_entrant *e = &r->e[ord[k]];
+		char bench[16] = "-", iv[40] = "-", bar[BAR + 1];
+		int fill = (int)lround(BAR * e->total / r->total_max);
+
+		if (r->has_benchmark)
+			snprintf(bench, sizeof bench, "%.4f", e->benchmark);
+		if (!isnan(e->total_low))
+			snprintf(iv, sizeof iv, "[%.2f, %.2f]", e->total_low, e->total_high);
+		fill = fill < 0 ? 0 : fill > BAR ? BAR : fill;
+		memset(bar, '#', (size_t)fill);
+		memset(bar + fill, '.', (size_t)(BAR - fill));
+		bar[BAR] = 0;
+		printf("%-*s  %9.4f  %8.4f  %9s  %9.4f  %-19s  %4d  |%s|\n", w, e->name, e->expert,
+		       e->user, bench, e->total, iv, e->rank, bar);
+	}
+	printf("\nuser component (Bradley-Terry):\n%-*s  %8s  %8s  %7s  %-17s\n", w, "entrant",
+	       "win rate", "votes", "Elo", "Elo 95% interval");
+	for (size_t k = 0; k < r->n; k++) {
+		const struct score_entrant *e = &r->e[ord[k]];
+		char iv[40] = "-";
+
+		if (!isnan(e->rating_low))
+			snprintf(iv, sizeof iv, "[%.1f, %.1f]", e->rating_low, e->rating_high);
+		printf("%-*s  %8.4f  %8.0f  %7.1f  %s\n", w, e->name, e->win_rate, e->votes,
+		       e->rating, iv);
+	}
+	printf("\ncounted: %ld expert ballots, %ld user ballots; left out: %ld superseded, %ld gold, "
+	       "%ld expert ballots flagged identity revealed",
+	       r->counts.expert_ballots, r->counts.user_ballots, r->counts.superseded,
+	       r->counts.gold, r->counts.identity_excluded);
+	if (r->counts.both_bad_dropped)
+		printf(", %ld both-bad votes", r->counts.both_bad_dropped);
+	printf("\n");
+	if (r->gold.user_known || r->gold.expert_known)
+		printf("gold items with a known better answer: users %ld of %ld right, experts %ld "
+		       "of %ld right\n", r->gold.user_correct, r->gold.user_known,
+		       r->gold.expert_correct, r->gold.expert_known);
+	if (r->resamples)
+		printf("intervals: %u bootstrap resamples of experts, users and prompts, seed %llu; "
+		       "rank = 1 + entrants whose interval lies wholly above\n", r->resamples,
+		       (unsigned long long)r->seed);
+	if (r->counts.discarded)
+		printf("(%ld resamples without an estimate were redrawn)\n", r->counts.discarded);
+	if (r->seeds_differ)
+		printf("note: the user rubric states other bootstrap settings; the expert "
+		       "rubric's are used for the joint bootstrap\n");
+	free(ord);
+}
+
+int cmd_score(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "benchmark", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	enum score_format fmt = SCF_TEXT;
+	const char *bench = NULL;
+	struct store *st = NULL;
+	struct score_result r;
+	struct simsa_err err;
+	int c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': bench = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				fmt = SCF_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				fmt = SCF_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				fmt = SCF_CSV;
+			else
+				return cli_usage_error("score", "--format: text, json or csv");
+			break;
+		case 'h': cli_help("score", stdout); return EXIT_OK;
+		default: return cli_usage_error("score", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("score", "expected one ROUND.db or bundle");
+	if (store_open(argv[optind], &st, &err) < 0)
+		return cli_fail(&err);
+	rc = score_round(st, bench, &r, &err);
+	store_close(&st);
+	if (rc < 0)
+		return cli_fail(&err);
+	if (fmt == SCF_JSON) {
+		json_t *j = to_json(&r);
+		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(j);
+	} else if (fmt == SCF_CSV) {
+		print_csv(&r);
+	} else {
+		print_text(argv[optind], &r);
+	}
+	score_result_release(&r);
+	return EXIT_OK;
+}

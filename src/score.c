@@ -1,0 +1,609 @@
+/* score — the points of a closed round from its signed ballots
+ * (include/simsa/score.h, docs/scoring.md "Points of a round"). */
+#include "simsa/score.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simsa/ballot.h"
+#include "simsa/bootstrap.h"
+#include "simsa/stats.h"
+
+struct task_ent {
+	int64_t rater_row;
+	uint32_t position;
+	int64_t prompt_row;
+	char left[33], right[33];
+	int gold; /* 0 normal, 1 gold_known, 2 gold_repeat */
+};
+
+struct reveal_ent {
+	char id[33];
+	int64_t entrant_row;
+};
+
+struct ballot_ent {
+	int64_t rater_row;
+	uint32_t position;
+	unsigned char hash[32];
+	enum ballot_kind kind;
+	uint32_t preference;
+	uint32_t n_criteria;
+	uint32_t scores[2][BALLOT_MAX_CRITERIA];
+	uint32_t flags[2];
+};
+
+struct loader {
+	struct task_ent *tasks;
+	size_t n_tasks, cap_tasks;
+	struct reveal_ent *rev;
+	size_t n_rev, cap_rev;
+	struct ballot_ent *bal;
+	size_t n_bal, cap_bal;
+	unsigned char (*sup)[32];      /* hashes some ballot supersedes */
+	size_t n_sup, cap_sup;
+	const struct rubric *expert;
+	struct simsa_err *err;
+	int failed;
+};
+
+static int grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	*cap = *cap ? *cap * 2 : 64;
+	q = realloc(*p, *cap * size);
+	if (!q)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+static int on_task(void *ctx, const struct task_row *t)
+{
+	struct loader *l = ctx;
+	struct task_ent *e;
+
+	if (grow((void **)&l->tasks, &l->cap_tasks, l->n_tasks, sizeof *l->tasks) < 0) {
+		l->failed = err_set(l->err, "out of memory");
+		return 1;
+	}
+	e = &l->tasks[l->n_tasks++];
+	e->rater_row = t->rater_row;
+	e->position = t->position;
+	e->prompt_row = t->prompt_row;
+	snprintf(e->left, sizeof e->left, "%s", t->left ? t->left : "");
+	snprintf(e->right, sizeof e->right, "%s", t->right ? t->right : "");
+	e->gold = !t->kind || strcmp(t->kind, "normal") == 0 ? 0
+		  : strcmp(t->kind, "gold_known") == 0	     ? 1
+							     : 2;
+	return 0;
+}
+
+static int on_reveal(void *ctx, const char *id, int64_t entrant)
+{
+	struct loader *l = ctx;
+
+	if (grow((void **)&l->rev, &l->cap_rev, l->n_rev, sizeof *l->rev) < 0) {
+		l->failed = err_set(l->err, "out of memory");
+		return 1;
+	}
+	snprintf(l->rev[l->n_rev].id, 33, "%s", id ? id : "");
+	l->rev[l->n_rev++].entrant_row = entrant;
+	return 0;
+}
+
+static int on_ballot(void *ctx, const struct ballot_row *row)
+{
+	struct loader *l = ctx;
+	struct ballot *b = malloc(sizeof *b);
+	struct ballot_ent *e;
+
+	if (!b || grow((void **)&l->bal, &l->cap_bal, l->n_bal, sizeof *l->bal) < 0 ||
+	    grow((void **)&l->sup, &l->cap_sup, l->n_sup, sizeof *l->sup) < 0) {
+		free(b);
+		l->failed = err_set(l->err, "out of memory");
+		return 1;
+	}
+	/* the signed bytes are the truth; the stored columns are only an index */
+	if (ballot_decode(row->bytes, row->len, b, l->err) < 0) {
+		err_prefix(l->err, "ballot %lld (run simsa verify)", (long long)row->id);
+		free(b);
+		l->failed = -1;
+		return 1;
+	}
+	e = &l->bal[l->n_bal++];
+	e->rater_row = row->rater_row;
+	e->position = b->task_position;
+	ballot_hash(row->bytes, row->len, e->hash);
+	e->kind = b->kind;
+	e->preference = b->preference;
+	e->n_criteria = b->n_criteria;
+	memcpy(e->scores, b->scores, sizeof e->scores);
+	memcpy(e->flags, b->flags, sizeof e->flags);
+	if (b->has_supersedes)
+		memcpy(l->sup[l->n_sup++], b->supersedes, 32);
+	if (b->kind == BALLOT_EXPERT) {
+		bool ok = b->n_criteria == l->expert->n_criteria;
+
+		for (uint32_t c = 0; ok && c < b->n_criteria; c++)
+			ok = strcmp(b->criterion_id[c], l->expert->criteria[c].id) == 0;
+		if (!ok) {
+			l->failed = err_set(l->err, "ballot %lld: its criteria are not the expert "
+					    "rubric's", (long long)row->id);
+			free(b);
+			return 1;
+		}
+	}
+	free(b);
+	return 0;
+}
+
+static int cmp_hash(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+static int cmp_task(const void *a, const void *b)
+{
+	const struct task_ent *x = a, *y = b;
+
+	if (x->rater_row != y->rater_row)
+		return x->rater_row < y->rater_row ? -1 : 1;
+	return (x->position > y->position) - (x->position < y->position);
+}
+
+static int cmp_reveal(const void *a, const void *b)
+{
+	return strcmp(((const struct reveal_ent *)a)->id, ((const struct reveal_ent *)b)->id);
+}
+
+static long index_of_row(const int64_t *rows, size_t n, int64_t row)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rows[i] == row)
+			return (long)i;
+	return -1;
+}
+
+static long entrant_of(const struct loader *l, const int64_t *erows, size_t ne, const char *id)
+{
+	struct reveal_ent key, *r;
+
+	snprintf(key.id, sizeof key.id, "%s", id);
+	r = bsearch(&key, l->rev, l->n_rev, sizeof *l->rev, cmp_reveal);
+	return r ? index_of_row(erows, ne, r->entrant_row) : -1;
+}
+
+/* The weighted mean of one side's normalized criterion scores; NA criteria
+ * are left out and the remaining weights renormalized. NAN if all NA. */
+static double side_value(const struct rubric *rb, const uint32_t *s)
+{
+	double num = 0, den = 0;
+
+	for (size_t c = 0; c < rb->n_criteria; c++) {
+		const struct rubric_criterion *cr = &rb->criteria[c];
+
+		if (s[c] == BALLOT_SCORE_NA || s[c] == BALLOT_SCORE_UNSET)
+			continue;
+		num += cr->weight * ((double)s[c] - cr->scale_min) / (cr->scale_max - cr->scale_min);
+		den += cr->weight;
+	}
+	return den > 0 ? num / den : NAN;
+}
+
+static void loader_free(struct loader *l)
+{
+	free(l->tasks);
+	free(l->rev);
+	free(l->bal);
+	free(l->sup);
+}
+
+void score_result_release(struct score_result *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->e[i].name);
+	free(r->e);
+	free(r->title);
+	for (size_t c = 0; c < r->n_criteria; c++)
+		free(r->crit_id[c]);
+	memset(r, 0, sizeof *r);
+}
+
+static int parse_rubric(const struct round_inputs *in, const char *comp, struct rubric **out,
+			struct simsa_err *err)
+{
+	char src[64];
+
+	*out = NULL;
+	snprintf(src, sizeof src, "the round's %s rubric", comp);
+	for (size_t i = 0; i < in->n_rubrics; i++)
+		if (strcmp(in->rubrics[i].component, comp) == 0)
+			return rubric_parse(in->rubrics[i].text, in->rubrics[i].len, src, out, err);
+	return err_set(err, "the round has no %s rubric", comp);
+}
+
+/* Cluster numbering: raters (of a role) and prompts with at least one
+ * included ballot, in enrolment / import order. */
+static void number_clusters(long *idx, size_t n, long *count)
+{
+	*count = 0;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = idx[i] ? (*count)++ : -1;
+}
+
+struct build {
+	struct round_inputs in;
+	struct rubric *rx, *ru;
+	struct loader l;
+	int64_t *erows, *prows, *rrows;
+	long *xidx, *uidx, *pidx; /* cluster numbers, -1 if none */
+	struct score_data d;
+	struct vote *votes;
+};
+
+static void tally_gold(struct build *B, struct score_result *r, const struct ballot_ent *b,
+		       const struct task_ent *t, long le, long re, long p)
+{
+	bool expert = b->kind == BALLOT_EXPERT;
+
+	if (t->gold == 2) {
+		if (expert)
+			r->gold.expert_repeat++;
+		else
+			r->gold.user_repeat++;
+		return;
+	}
+	for (size_t g = 0; g < B->in.n_gold; g++) {
+		const struct in_gold *gd = &B->in.gold[g];
+		bool left_better;
+
+		if (!gd->known || gd->role != (expert ? ROLE_EXPERT : ROLE_USER) ||
+		    (long)gd->prompt != p)
+			continue;
+		if ((long)gd->better == le && (long)gd->worse == re)
+			left_better = true;
+		else if ((long)gd->better == re && (long)gd->worse == le)
+			left_better = false;
+		else
+			continue;
+		if (expert) {
+			double a = side_value(B->rx, b->scores[0]), c = side_value(B->rx, b->scores[1]);
+
+			r->gold.expert_known++;
+			r->gold.expert_correct += left_better ? a > c : c > a;
+		} else {
+			uint32_t pr = b->preference;
+
+			r->gold.user_known++;
+			r->gold.user_correct += left_better ? (pr == PREF_A_MUCH || pr == PREF_A)
+							    : (pr == PREF_B_MUCH || pr == PREF_B);
+		}
+		return;
+	}
+}
+
+/* Sorts every counted ballot into gold, excluded and included; numbers
+ * the clusters; fills B->d and B->votes. */
+static int classify(struct build *B, struct score_result *r, struct simsa_err *err)
+{
+	size_t ne = B->in.n_entrants, np = B->in.n_prompts, nr = B->in.n_raters;
+	struct loader *l = &B->l;
+	long cx, cu, cp;
+	int pass;
+
+	qsort(l->sup, l->n_sup, 32, cmp_hash);
+	qsort(l->tasks, l->n_tasks, sizeof *l->tasks, cmp_task);
+	qsort(l->rev, l->n_rev, sizeof *l->rev, cmp_reveal);
+	B->d.ex = calloc(l->n_bal + 1, sizeof *B->d.ex);
+	B->d.us = calloc(l->n_bal + 1, sizeof *B->d.us);
+	B->votes = calloc(l->n_bal + 1, sizeof *B->votes);
+	if (!B->d.ex || !B->d.us || !B->votes)
+		return err_set(err, "out of memory");
+	/* pass 0 marks the clusters in use, pass 1 records the items */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			number_clusters(B->xidx, nr, &cx);
+			number_clusters(B->uidx, nr, &cu);
+			number_clusters(B->pidx, np, &cp);
+			r->counts.experts = cx;
+			r->counts.users = cu;
+			r->counts.prompts = cp;
+			B->d.n_expert_raters = (size_t)cx;
+			B->d.n_user_raters = (size_t)cu;
+			B->d.n_prompts = (size_t)cp;
+			B->d.n_entrants = ne;
+		}
+		for (size_t k = 0; k < l->n_bal; k++) {
+			const struct ballot_ent *b = &l->bal[k];
+			struct task_ent key = { .rater_row = b->rater_row, .position = b->position }, *t;
+			long rr, le, re, p;
+			bool expert = b->kind == BALLOT_EXPERT;
+
+			if (bsearch(b->hash, l->sup, l->n_sup, 32, cmp_hash)) {
+				r->counts.superseded += pass == 0;
+				continue;
+			}
+			t = bsearch(&key, l->tasks, l->n_tasks, sizeof *l->tasks, cmp_task);
+			rr = index_of_row(B->rrows, nr, b->rater_row);
+			p = t ? index_of_row(B->prows, np, t->prompt_row) : -1;
+			le = t ? entrant_of(l, B->erows, ne, t->left) : -1;
+			re = t ? entrant_of(l, B->erows, ne, t->right) : -1;
+			if (!t || rr < 0 || p < 0 || le < 0 || re < 0)
+				return err_set(err, "a ballot of rater row %lld, task %u, has no task, "
+					       "prompt or revealed outputs (run simsa verify)",
+					       (long long)b->rater_row, b->position + 1);
+			if (t->gold) {
+				if (pass == 0) {
+					r->counts.gold++;
+					tally_gold(B, r, b, t, le, re, p);
+				}
+				continue;
+			}
+			if (expert && ((b->flags[0] | b->flags[1]) & BALLOT_FLAG_IDENTITY)) {
+				r->counts.identity_excluded += pass == 0;
+				continue;
+			}
+			if (pass == 0) {
+				(expert ? B->xidx : B->uidx)[rr] = 1;
+				B->pidx[p] = 1;
+				continue;
+			}
+			if (expert) {
+				struct score_item *it = &B->d.ex[B->d.n_ex++];
+
+				it->rater = (uint32_t)B->xidx[rr];
+				it->prompt = (uint32_t)B->pidx[p];
+				it->left = (uint32_t)le;
+				it->right = (uint32_t)re;
+				for (int s = 0; s < 2; s++)
+					it->value[s] = side_value(B->rx, b->scores[s]);
+				for (int s = 0; s < 2; s++)
+					for (size_t c = 0; c < B->rx->n_criteria; c++) {
+						struct score_criterion_stat *cs =
+							&r->e[s ? re : le].crit[c];
+						uint32_t v = b->scores[s][c];
+
+						if (v == BALLOT_SCORE_NA || v == BALLOT_SCORE_UNSET)
+							continue;
+						/* mean and sd: sums first, finished below */
+						cs->n++;
+						cs->mean += v;
+						cs->sd += (double)v * v;
+					}
+			} else {
+				struct score_item *it = &B->d.us[B->d.n_us];
+				struct vote *v = &B->votes[B->d.n_us++];
+				uint32_t pr = b->preference;
+
+				it->rater = (uint32_t)B->uidx[rr];
+				it->prompt = (uint32_t)B->pidx[p];
+				it->left = (uint32_t)le;
+				it->right = (uint32_t)re;
+				it->outcome = pr == PREF_A_MUCH || pr == PREF_A ? VOTE_LEFT
+					      : pr == PREF_B_MUCH || pr == PREF_B ? VOTE_RIGHT
+					      : pr == PREF_TIE			  ? VOTE_TIE
+										  : VOTE_BOTHBAD;
+				it->much = pr == PREF_A_MUCH || pr == PREF_B_MUCH;
+				*v = (struct vote){ it->left, it->right, it->rater, it->prompt,
+						    it->outcome, it->much };
+			}
+		}
+	}
+	r->counts.expert_ballots = (long)B->d.n_ex;
+	r->counts.user_ballots = (long)B->d.n_us;
+	for (size_t i = 0; i < ne; i++)
+		for (size_t c = 0; c < B->rx->n_criteria; c++) {
+			struct score_criterion_stat *cs = &r->e[i].crit[c];
+			double n = (double)cs->n, sum = cs->mean, sq = cs->sd;
+
+			cs->mean = cs->n ? sum / n : NAN;
+			cs->sd = cs->n > 1 ? sqrt(fmax(0, (sq - sum * sum / n) / (n - 1))) : NAN;
+		}
+	return 0;
+}
+
+static int compute(struct build *B, struct score_result *r, const char *bench,
+		   struct simsa_err *err)
+{
+	size_t ne = B->in.n_entrants;
+	struct vote_set vs = { 0 };
+	struct rank_opts ro = { 0 };
+	struct rank_result rr = { 0 };
+	double *tmp = calloc(ne + 1, sizeof *tmp), *lo = calloc(2 * ne + 1, sizeof *lo);
+	long *outs = calloc(ne + 1, sizeof *outs), *scs = calloc(ne + 1, sizeof *scs);
+	int *rank = calloc(ne + 1, sizeof *rank), rc = -1;
+	char **names = calloc(ne + 1, sizeof *names);
+
+	if (!tmp || !lo || !outs || !scs || !rank || !names) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < ne; i++)
+		names[i] = r->e[i].name;
+	if (B->d.n_ex == 0) {
+		err_set(err, "no counted expert ballots: the expert component cannot be scored");
+		goto out;
+	}
+	if (score_expert_means(&B->d, NULL, NULL, tmp, outs, scs, err) < 0)
+		goto out;
+	for (size_t i = 0; i < ne; i++) {
+		if (isnan(tmp[i])) {
+			err_set(err, "entrant '%s' has no counted expert scores: the expert component "
+				"cannot be scored", names[i]);
+			goto out;
+		}
+		r->e[i].expert_mean = tmp[i];
+		r->e[i].expert = SCORE_EXPERT_POINTS * tmp[i];
+		r->e[i].expert_outputs = outs[i];
+		r->e[i].expert_scorings = scs[i];
+	}
+	vs.n_votes = B->d.n_us;
+	vs.v = B->votes;
+	vs.n_entrants = ne;
+	vs.entrant = names;
+	vs.n_raters = B->d.n_user_raters;
+	vs.n_prompts = B->d.n_prompts;
+	ro.both_bad_tie = r->both_bad_as_tie;
+	ro.much_weight = r->much_better_weight;
+	ro.resamples = 0; /* the intervals come from the joint bootstrap */
+	ro.seed = r->seed;
+	if (rank_compute(&vs, &ro, &rr, err) < 0) {
+		err_prefix(err, "user component");
+		goto out;
+	}
+	r->counts.self_dropped = (long)rr.self_dropped;
+	r->counts.both_bad_dropped = (long)rr.both_bad_dropped;
+	for (size_t i = 0; i < ne; i++) {
+		struct score_entrant *e = &r->e[i];
+
+		e->strength = rr.e[i].strength;
+		e->expected = rr.e[i].expected;
+		e->user = rr.e[i].points;
+		e->rating = rr.e[i].rating;
+		e->win_rate = rr.e[i].win_rate;
+		e->votes = rr.e[i].votes;
+		e->benchmark = NAN;
+	}
+	if (bench) {
+		if (score_load_benchmark(bench, names, ne, tmp, err) < 0)
+			goto out;
+		r->has_benchmark = true;
+		for (size_t i = 0; i < ne; i++)
+			r->e[i].benchmark = tmp[i];
+	}
+	r->total_max = SCORE_EXPERT_POINTS + SCORE_USER_POINTS + (bench ? SCORE_BENCH_POINTS : 0);
+	for (size_t i = 0; i < ne; i++) {
+		struct score_entrant *e = &r->e[i];
+
+		e->total = (bench ? e->benchmark : 0) + e->expert + e->user;
+		e->expert_low = e->expert_high = e->user_low = e->user_high = NAN;
+		e->rating_low = e->rating_high = e->total_low = e->total_high = NAN;
+	}
+	if (r->resamples > 0 && score_bootstrap(&B->d, r, err) < 0)
+		goto out;
+	for (size_t i = 0; i < ne; i++) {
+		lo[i] = r->resamples > 0 ? r->e[i].total_low : r->e[i].total;
+		lo[ne + i] = r->resamples > 0 ? r->e[i].total_high : r->e[i].total;
+	}
+	boot_rank(ne, lo, lo + ne, rank);
+	for (size_t i = 0; i < ne; i++)
+		r->e[i].rank = rank[i];
+	rc = 0;
+out:
+	rank_result_release(&rr);
+	free(tmp);
+	free(lo);
+	free(outs);
+	free(scs);
+	free(rank);
+	free(names);
+	return rc;
+}
+
+static int load_all(struct store *st, struct build *B, struct score_result *r,
+		    struct simsa_err *err)
+{
+	struct round_info ri;
+	struct closing_rec c;
+	size_t ne, np, nr;
+	int rc;
+
+	if (store_round_info(st, &ri, err) < 0)
+		return -1;
+	if (ri.state != ROUND_CLOSED)
+		return err_set(err, "the round is %s: scores are computed only after `simsa close`, "
+			       "when the entrants' names are revealed",
+			       ri.state == ROUND_OPEN ? "still open" : "a draft");
+	if ((rc = store_get_closing(st, &c, err)) < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(err, "the round is marked closed but has no seal (run simsa verify)");
+	memcpy(r->round_id, ri.round_id, sizeof r->round_id);
+	memcpy(r->closed_at, c.closed_at, sizeof r->closed_at);
+	r->title = strdup(ri.title);
+	if (!r->title)
+		return err_set(err, "out of memory");
+	if (store_load_inputs(st, &B->in, err) < 0 ||
+	    parse_rubric(&B->in, "expert", &B->rx, err) < 0 ||
+	    parse_rubric(&B->in, "user", &B->ru, err) < 0)
+		return -1;
+	ne = B->in.n_entrants;
+	np = B->in.n_prompts;
+	nr = B->in.n_raters;
+	if (ne < 2)
+		return err_set(err, "the round has %zu entrants: scoring needs at least 2", ne);
+	B->erows = calloc(ne + np + nr + 1, sizeof *B->erows);
+	B->xidx = calloc(2 * nr + np + 1, sizeof *B->xidx);
+	r->e = calloc(ne, sizeof *r->e);
+	if (!B->erows || !B->xidx || !r->e)
+		return err_set(err, "out of memory");
+	r->n = ne;
+	B->prows = B->erows + ne;
+	B->rrows = B->prows + np;
+	B->uidx = B->xidx + nr;
+	B->pidx = B->uidx + nr;
+	for (size_t i = 0; i < ne; i++) {
+		B->erows[i] = B->in.entrants[i].row;
+		if (!(r->e[i].name = strdup(B->in.entrants[i].name)))
+			return err_set(err, "out of memory");
+	}
+	for (size_t i = 0; i < np; i++)
+		B->prows[i] = B->in.prompts[i].row;
+	for (size_t i = 0; i < nr; i++)
+		B->rrows[i] = B->in.raters[i].row;
+	r->n_criteria = B->rx->n_criteria;
+	for (size_t k = 0; k < B->rx->n_criteria; k++) {
+		const struct rubric_criterion *cr = &B->rx->criteria[k];
+
+		if (!(r->crit_id[k] = strdup(cr->id)))
+			return err_set(err, "out of memory");
+		r->crit_weight[k] = cr->weight;
+		r->crit_min[k] = cr->scale_min;
+		r->crit_max[k] = cr->scale_max;
+	}
+	r->much_better_weight = B->ru->much_better_weight;
+	r->both_bad_as_tie = B->ru->both_bad_as_tie;
+	/* one joint bootstrap: the expert rubric's settings (docs/scoring.md) */
+	r->resamples = (uint32_t)B->rx->bootstrap_resamples;
+	r->seed = B->rx->bootstrap_seed;
+	r->seeds_differ = B->rx->bootstrap_resamples != B->ru->bootstrap_resamples ||
+			  B->rx->bootstrap_seed != B->ru->bootstrap_seed;
+	B->l.expert = B->rx;
+	B->l.err = err;
+	if (store_each_task(st, on_task, &B->l, err) < 0 || B->l.failed ||
+	    store_each_reveal(st, on_reveal, &B->l, err) < 0 || B->l.failed ||
+	    store_each_ballot(st, on_ballot, &B->l, err) < 0 || B->l.failed)
+		return -1;
+	return 0;
+}
+
+int score_round(struct store *st, const char *benchmark_csv, struct score_result *r,
+		struct simsa_err *err)
+{
+	struct build B;
+	int rc = -1;
+
+	memset(&B, 0, sizeof B);
+	memset(r, 0, sizeof *r);
+	if (load_all(st, &B, r, err) == 0 && classify(&B, r, err) == 0 &&
+	    compute(&B, r, benchmark_csv, err) == 0)
+		rc = 0;
+	if (rc < 0)
+		score_result_release(r);
+	round_inputs_release(&B.in);
+	rubric_free(&B.rx);
+	rubric_free(&B.ru);
+	loader_free(&B.l);
+	free(B.erows);
+	free(B.xidx);
+	free(B.d.ex);
+	free(B.d.us);
+	free(B.votes);
+	return rc;
+}

@@ -1,0 +1,50 @@
+# Command-level tests: simsa score on a closed round with ballots (built by
+# the unit test binary: test_score --make-round PATH; points checked by hand
+# in tests/unit/test_score.c) and on its exported bundle.
+. "$(dirname "$0")/../cli_lib.sh"
+
+top=$(dirname "$SIMSA")
+maker=""
+for m in "$top/build/tests/test_score" "$top/tests/test_score"; do
+	[ -x "$m" ] && { maker=$m; break; }
+done
+db=$T/round.db
+if [ -n "$maker" ] && "$maker" --make-round "$db" >/dev/null 2>&1; then ok "a closed round with ballots"; else not_ok "a closed round with ballots" "no test_score helper next to $SIMSA"; fi
+
+expect_ok "score a closed round" score "$db"
+if grep -q "^entrant .*expert/35 .*user/25 .*bench/40 .*total/60" "$T/out" &&
+	grep -q "^team0 .* 35.0000 .* 20.8333 .* - .* 55.8333 .* 1 .*|#" "$T/out"; then
+	ok "the table: team0 35 + 20.8333 (by hand in test_score.c)"
+else
+	not_ok "the table" "$(cat "$T/out")"
+fi
+cp "$T/out" "$T/round.txt"
+printf 'entrant,points\nteam0,30\nteam1,40\nteam2,20.5\n' >"$T/bench.csv"
+expect_ok "score --format json --benchmark" score "$db" --format json --benchmark "$T/bench.csv"
+cp "$T/out" "$T/round.json"
+if [ "$(json_get "$T/round.json" "sorted(d.keys()), sorted(d['entrants'][0].keys()), sorted(d['entrants'][0]['user'].keys())")" = "['closed_at', 'counts', 'entrants', 'gold', 'recipe', 'round_id', 'title'] ['benchmark', 'expert', 'name', 'rank', 'total', 'total_high', 'total_low', 'user'] ['expected', 'high', 'low', 'points', 'rating', 'rating_high', 'rating_low', 'strength', 'votes', 'win_rate']" ]; then
+	ok "json keys"
+else
+	not_ok "json keys" "$(head -c 2000 "$T/round.json")"
+fi
+if [ "$(json_get "$T/round.json" "[(e['name'], round(e['total'], 9), e['rank']) for e in d['entrants']], d['counts']['gold'], d['counts']['identity_excluded'], d['recipe']['bootstrap_seed']")" = "[('team0', 85.833333333, 1), ('team1', 65.833333333, 2), ('team2', 52.895833333, 3)] 12 1 20261129" ]; then
+	ok "json totals out of 100, ranks, exclusions, seed"
+else
+	not_ok "json totals" "$(json_get "$T/round.json" "[(e['name'], e['total'], e['rank']) for e in d['entrants']], d['counts']")"
+fi
+expect_ok "score --format csv" score "$db" --format csv --benchmark "$T/bench.csv"
+if head -1 "$T/out" | grep -q "^entrant,expert,expert_low,expert_high,user," && [ "$(wc -l <"$T/out")" -eq 4 ]; then ok "csv: header and one row per entrant"; else not_ok "csv" "$(cat "$T/out")"; fi
+
+expect_ok "export a bundle" export "$db" --format bundle --out "$T/bundle.db"
+expect_ok "score the bundle" score "$T/bundle.db" --format json --benchmark "$T/bench.csv"
+if cmp -s "$T/out" "$T/round.json"; then ok "bundle and round give the same points to the last digit"; else not_ok "bundle = round" "$(diff "$T/out" "$T/round.json" | head)"; fi
+
+printf 'entrant,points\nteam0,30\nteam1,40.5\nteam2,1\n' >"$T/bad.csv"
+expect_fail "a benchmark out of range" 1 "bad.csv:3:2: field 'points': 40.5 is outside 0..40" score "$db" --benchmark "$T/bad.csv"
+printf 'entrant,points\nteam0,30\nteam1,4\n' >"$T/short.csv"
+expect_fail "a benchmark lacking an entrant" 1 "entrant 'team2' has no row" score "$db" --benchmark "$T/short.csv"
+expect_fail "a bad --format" 2 "--format" score "$db" --format xml
+
+expect_ok "demo round" demo --db "$T/demo.db"
+expect_fail "an open round is refused" 1 "the round is still open: scores are computed only after \`simsa close\`" score "$T/demo.db"
+finish

@@ -1,0 +1,477 @@
+/* Unit tests: `simsa score` — the points of a closed round, checked against
+ * values computed by hand (below), and the exclusions (superseded ballots,
+ * gold tasks, expert ballots flagged "identity revealed"), the refusal of an
+ * open round, benchmark CSV errors, and bundle = round.
+ *
+ * The round: 3 entrants (team0..2), 8 prompts, 6 users, 6 experts, the
+ * default rubrics (2 users per slot, 2 experts per output, much better = 2
+ * wins, both bad = tie), plus two gold items: users, q000, team2 known
+ * better than team0; experts, q001, team0 known better than team1.
+ * Raters answer by who wrote each side (the output text names its model):
+ *
+ * Users, every (prompt, pair) slot is rated twice, once each way round:
+ *   team0 vs team1 or team2: on even prompts, team0 on the left -> team0
+ *     much better, on the right -> tie; on odd prompts the other way round
+ *   team1 vs team2: tie
+ * Per pair (0,x): 8 slots, each one much-better vote for team0 (2 wins)
+ * and one tie (1/2 each way): W0x = 8*2 + 8/2 = 20, Wx0 = 4, n0x = 24.
+ * Pair (1,2): 16 ties, W12 = W21 = 8. By symmetry s1 = s2 = s, s0 = r s;
+ * team0's likelihood equation sum_j n0j p0j = sum_j W0j: 48 r/(1+r) = 40,
+ * r = 5. Geometric mean 1: s0 = 5^(2/3), s1 = s2 = 5^(-1/3).
+ *   expected0 = 5/6                        user points 25*5/6 = 20.833333...
+ *   expected1 = (1/6 + 1/2)/2 = 1/3        user points 8.333333...
+ *   Elo0 = 1000 + 400*(2/3)*log10 5 = 1186.39200...
+ *   Elo1 = 1000 - 400*(1/3)*log10 5 =  906.80400...
+ *   win rate0 = (16 + 16/2)/32 = 0.75 ("much" not weighted); win rate1 =
+ *   (8/2 + 16/2)/32 = 0.375
+ * (with plain wins instead, r would be 3: the weight matters.)
+ *
+ * Experts, every criterion (scale 1-5, normalized (s-1)/4):
+ *   team0 all 5 -> 1                       expert points 35
+ *   team1 all 3 -> 0.5                     17.5
+ *   team2 accuracy 1, reasoning NA, the rest 5: the weights without
+ *   reasoning (25+15+20+10+10 = 80) renormalized: (25*0 + 55*1)/80 = 0.6875
+ *                                          24.0625
+ * Benchmark team0 30, team1 40, team2 20.5: totals 85.833333...,
+ * 65.833333..., 52.895833...
+ *
+ * Noise that must not count: each user first answers their first task
+ * "B much better" and then changes it (superseded); gold answers follow the
+ * same rules (users pick team0 on q000 or tie: 0 right; experts score team0
+ * above team1: all right); expert0's first regular task is cast with every
+ * score 1 and flagged "identity revealed" on side A (left out). */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "fixture.h"
+#include "simsa/closing.h"
+#include "simsa/score.h"
+#include "simsa/session.h"
+
+#define E 3
+#define P 8
+#define U 6
+#define X 6
+
+static struct round_fx F;
+
+static int who(const char *text)
+{
+	const char *m = strstr(text, "모델 ");
+
+	assert_non_null(m);
+	return atoi(m + strlen("모델 "));
+}
+
+static void expert_scores(const struct rubric *rb, int team, uint32_t *s)
+{
+	for (size_t c = 0; c < rb->n_criteria; c++) {
+		const char *id = rb->criteria[c].id;
+
+		s[c] = team == 0 ? 5 : team == 1 ? 3 : 5;
+		if (team == 2 && strcmp(id, "accuracy") == 0)
+			s[c] = 1;
+		if (team == 2 && strcmp(id, "reasoning") == 0)
+			s[c] = BALLOT_SCORE_NA;
+	}
+}
+
+static void cast(struct round_fx *f, const char *name, bool expert)
+{
+	struct session *s = NULL;
+	struct simsa_err err;
+	char code[BALLOT_RECEIPT_LEN + 1];
+	bool flagged = false;
+
+	if (session_start(f->db, name, fx_unlock(f, name), &s, &err) < 0)
+		fail_msg("%s", err.msg);
+	for (size_t t = 0; t < session_task_count(s); t++) {
+		struct task_view v;
+		struct answer a;
+		int l, r;
+
+		if (session_task(s, t, &v, &err) < 0)
+			fail_msg("%s", err.msg);
+		l = who(v.text[0]);
+		r = who(v.text[1]);
+		answer_init(&a);
+		a.active_seconds = 20;
+		if (expert) {
+			expert_scores(session_rubric(s), l, a.scores[0]);
+			expert_scores(session_rubric(s), r, a.scores[1]);
+			/* an identity-flagged ballot, on a regular task (not q001, the gold) */
+			if (strcmp(name, "expert0") == 0 && !flagged && strcmp(v.prompt_id, "q001")) {
+				struct answer bad = a;
+
+				for (size_t c = 0; c < session_rubric(s)->n_criteria; c++)
+					bad.scores[0][c] = bad.scores[1][c] = 1;
+				bad.flags[0] = BALLOT_FLAG_IDENTITY;
+				flagged = true;
+				if (session_submit(s, t, &bad, code, &err) < 0)
+					fail_msg("%s", err.msg);
+				continue;
+			}
+		} else {
+			if (t == 0) { /* a first answer, changed below */
+				a.preference = PREF_B_MUCH;
+				if (session_submit(s, t, &a, code, &err) < 0)
+					fail_msg("%s", err.msg);
+				answer_init(&a);
+			}
+			/* the two replicas of a slot have opposite sides: one much-better
+			 * vote for team0 and one tie, which of them by prompt parity
+			 * too, so every user casts some ties (a bootstrap resample of
+			 * users must still have team0 tying somewhere) */
+			if (l != 0 && r != 0)
+				a.preference = PREF_TIE;
+			else if ((l == 0) != (atoi(v.prompt_id + 1) % 2 == 1))
+				a.preference = l == 0 ? PREF_A_MUCH : PREF_B_MUCH;
+			else
+				a.preference = PREF_TIE;
+		}
+		if (session_submit(s, t, &a, code, &err) < 0)
+			fail_msg("%s", err.msg);
+	}
+	session_end(&s);
+}
+
+/* fx_open_round with gold items imported before open. */
+static void open_round(struct round_fx *f)
+{
+	struct store *st = NULL;
+	struct simsa_err err;
+	char path[600], *text = NULL;
+	size_t n = 0;
+
+	memset(f, 0, sizeof *f);
+	f->dir = tmpdir_make();
+	snprintf(f->db, sizeof f->db, "%s/round.db", f->dir);
+	fx_key_path(f, "organizer", path, sizeof path);
+	if (keyfile_create(path, "pw", 2, &fx_fast_kdf, f->org_pk, &err) < 0 ||
+	    keyfile_unlock(path, "pw", 2, &f->org, &err) < 0 ||
+	    round_init(f->db, "채점 시험", NULL, 0, f->org_pk, &err) < 0 ||
+	    store_open(f->db, &st, &err) < 0)
+		fail_msg("%s", err.msg);
+	for (int e = 0; e < E; e++)
+		fx_cat(&text, &n, "{\"name\": \"team%d\"}\n", e);
+	fx_import(st, f->dir, IMPORT_ENTRANTS, text);
+	n = 0;
+	for (int p = 0; p < P; p++)
+		fx_cat(&text, &n, "{\"id\": \"q%03d\", \"category\": \"c\", \"prompt\": \"질문 %d\"}\n",
+		       p, p);
+	fx_import(st, f->dir, IMPORT_PROMPTS, text);
+	n = 0;
+	for (int p = 0; p < P; p++)
+		for (int e = 0; e < E; e++)
+			fx_cat(&text, &n, "{\"prompt_id\": \"q%03d\", \"entrant\": \"team%d\", "
+			       "\"output\": \"답변 %d번, 모델 %d의 글\"}\n", p, e, p, e);
+	fx_import(st, f->dir, IMPORT_OUTPUTS, text);
+	n = 0;
+	fx_cat(&text, &n, "{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q000\", "
+	       "\"better\": \"team2\", \"worse\": \"team0\"}\n"
+	       "{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+	       "\"better\": \"team0\", \"worse\": \"team1\"}\n");
+	fx_import(st, f->dir, IMPORT_GOLD, text);
+	free(text);
+	for (int i = 0; i < U + X; i++) {
+		char name[32];
+		unsigned char pk[32];
+
+		snprintf(name, sizeof name, i < U ? "user%d" : "expert%d", i < U ? i : i - U);
+		fx_key_path(f, name, path, sizeof path);
+		if (keyfile_create(path, "pw", 2, &fx_fast_kdf, pk, &err) < 0 ||
+		    rater_enrol(st, f->org, name, i < U ? ROLE_USER : ROLE_EXPERT, pk, NULL,
+				&err) < 0)
+			fail_msg("%s", err.msg);
+	}
+	if (round_open(st, f->org, &f->opened, f->seed, &err) < 0)
+		fail_msg("%s", err.msg);
+	store_close(&st);
+}
+
+static void make_closed_round(struct round_fx *f)
+{
+	struct store *st = NULL;
+	struct close_result res;
+	struct simsa_err err;
+
+	open_round(f);
+	for (int i = 0; i < U; i++) {
+		char name[32];
+
+		snprintf(name, sizeof name, "user%d", i);
+		cast(f, name, false);
+	}
+	for (int i = 0; i < X; i++) {
+		char name[32];
+
+		snprintf(name, sizeof name, "expert%d", i);
+		cast(f, name, true);
+	}
+	if (store_open(f->db, &st, &err) < 0 || round_close(st, f->org, false, &res, &err) < 0)
+		fail_msg("%s", err.msg);
+	store_close(&st);
+}
+
+static int group_setup(void **state)
+{
+	make_closed_round(&F);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	fx_release(&F);
+	return 0;
+}
+
+static void score(const char *db, const char *bench, struct score_result *r)
+{
+	struct store *st = NULL;
+	struct simsa_err err;
+
+	if (store_open(db, &st, &err) < 0 || score_round(st, bench, r, &err) < 0)
+		fail_msg("%s", err.msg);
+	store_close(&st);
+}
+
+#define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-9)
+
+static void test_points_by_hand(void **state)
+{
+	struct score_result r;
+	double l5 = log10(5.0);
+
+	score(F.db, NULL, &r);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.e[0].name, "team0");
+	NEAR(r.e[0].expert, 35.0);
+	NEAR(r.e[1].expert, 17.5);
+	NEAR(r.e[2].expert, 24.0625);
+	NEAR(r.e[2].expert_mean, 0.6875);
+	NEAR(r.e[0].user, 25.0 * 5 / 6);
+	NEAR(r.e[1].user, 25.0 / 3);
+	NEAR(r.e[2].user, 25.0 / 3);
+	NEAR(r.e[0].strength, pow(5.0, 2.0 / 3));
+	NEAR(r.e[1].strength, pow(5.0, -1.0 / 3));
+	NEAR(r.e[0].rating, 1000 + 400 * 2.0 / 3 * l5);
+	NEAR(r.e[1].rating, 1000 - 400 * 1.0 / 3 * l5);
+	NEAR(r.e[0].rating, 1186.3920011562718);
+	NEAR(r.e[0].win_rate, 0.75);
+	NEAR(r.e[1].win_rate, 0.375);
+	NEAR(r.e[0].votes, 32);
+	/* 60-point total without a benchmark */
+	NEAR(r.total_max, 60);
+	NEAR(r.e[0].total, 35 + 25.0 * 5 / 6);
+	assert_true(isnan(r.e[0].benchmark));
+	/* every output scored twice, over 8 prompts; team2's reasoning is NA */
+	assert_int_equal(r.e[0].expert_outputs, 8);
+	NEAR(r.e[2].crit[0].mean, 1.0);
+	NEAR(r.e[2].crit[0].sd, 0.0);
+	assert_int_equal(r.e[2].crit[1].n, 0);
+	assert_true(isnan(r.e[2].crit[1].mean));
+	NEAR(r.e[1].crit[3].mean, 3.0);
+	/* the recipe came from the rubrics */
+	assert_int_equal(r.much_better_weight, 2);
+	assert_true(r.both_bad_as_tie);
+	assert_int_equal(r.resamples, 1000);
+	assert_int_equal(r.seed, 20261129);
+	assert_int_equal(r.n_criteria, 6);
+	/* intervals hold the estimates; expert scores are constant per entrant */
+	for (size_t i = 0; i < 3; i++) {
+		assert_true(r.e[i].user_low <= r.e[i].user + 1e-9);
+		assert_true(r.e[i].user_high >= r.e[i].user - 1e-9);
+		NEAR(r.e[i].expert_low, r.e[i].expert);
+		NEAR(r.e[i].expert_high, r.e[i].expert);
+	}
+	assert_int_equal(r.e[0].rank, 1);
+	score_result_release(&r);
+}
+
+static void test_exclusions_counted(void **state)
+{
+	struct score_result r;
+
+	score(F.db, NULL, &r);
+	/* 48 regular user tasks + 6 gold; each user changed one answer */
+	assert_int_equal(r.counts.superseded, U);
+	assert_int_equal(r.counts.user_ballots, 48);
+	/* 24 regular expert tasks, one flagged; 3 expert gold */
+	assert_int_equal(r.counts.identity_excluded, 1);
+	assert_int_equal(r.counts.expert_ballots, 23);
+	assert_int_equal(r.counts.gold, U + X);
+	assert_int_equal(r.gold.user_known, U);
+	assert_int_equal(r.gold.user_correct, 0);
+	assert_int_equal(r.gold.expert_known, X);
+	assert_int_equal(r.gold.expert_correct, X);
+	assert_int_equal(r.counts.users, U);
+	assert_int_equal(r.counts.experts, X);
+	assert_int_equal(r.counts.prompts, P);
+	/* team0 lost one scoring pair side to the flagged ballot at most: 16 or 15 */
+	assert_true(r.e[0].expert_scorings + r.e[1].expert_scorings + r.e[2].expert_scorings ==
+		    46);
+	score_result_release(&r);
+}
+
+static void test_benchmark_total(void **state)
+{
+	char *dir = tmpdir_make();
+	char *path = write_file(dir, "bench.csv", "entrant,points\nteam1,40\nteam0,30\n"
+				"\"team2\",20.5\n");
+	struct score_result r;
+
+	score(F.db, path, &r);
+	NEAR(r.total_max, 100);
+	NEAR(r.e[0].total, 30 + 35 + 25.0 * 5 / 6);   /* 85.8333... */
+	NEAR(r.e[1].total, 40 + 17.5 + 25.0 / 3);     /* 65.8333... */
+	NEAR(r.e[2].total, 20.5 + 24.0625 + 25.0 / 3); /* 52.8958... */
+	NEAR(r.e[2].benchmark, 20.5);
+	assert_true(r.e[0].total_low <= r.e[0].total && r.e[0].total <= r.e[0].total_high);
+	assert_int_equal(r.e[0].rank, 1);
+	assert_int_equal(r.e[1].rank, 2);
+	assert_int_equal(r.e[2].rank, 3);
+	score_result_release(&r);
+	free(path);
+	tmpdir_remove(&dir);
+}
+
+static void bench_error(const char *text, const char *frag)
+{
+	char *dir = tmpdir_make();
+	char *path = write_file(dir, "b.csv", text);
+	struct score_result r;
+	struct store *st = NULL;
+	struct simsa_err err;
+
+	if (store_open(F.db, &st, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(score_round(st, path, &r, &err), -1);
+	store_close(&st);
+	if (!strstr(err.msg, frag))
+		fail_msg("'%s' lacks '%s'", err.msg, frag);
+	assert_non_null(strstr(err.msg, "b.csv"));
+	free(path);
+	tmpdir_remove(&dir);
+}
+
+static void test_benchmark_errors(void **state)
+{
+	bench_error("entrant,points\nteam0,30\nteam1,41\nteam2,1\n",
+		    "b.csv:3:2: field 'points': 41 is outside 0..40");
+	bench_error("entrant,points\nteam0,30\nteam1,-1\nteam2,1\n", ":3:2: field 'points'");
+	bench_error("entrant,points\nteam0,abc\n", "b.csv:2:2: field 'points': not a number");
+	bench_error("entrant,points\nteam0,1\nteam9,2\n",
+		    "b.csv:3:1: field 'entrant': no entrant 'team9' in this round");
+	bench_error("entrant,points\nteam0,1\nteam1,2\nteam0,3\n",
+		    "b.csv:4:1: field 'entrant': entrant 'team0' given twice (first at line 2)");
+	bench_error("entrant,points\nteam0,1\nteam1,2\n", "entrant 'team2' has no row");
+	bench_error("entrant,score\nteam0,1\n", "unknown column 'score'");
+	bench_error("entrant,points\nteam0,nan\nteam1,2\nteam2,3\n", "not a number");
+}
+
+static void test_open_round_refused(void **state)
+{
+	struct round_fx f;
+	struct score_result r;
+	struct store *st = NULL;
+	struct simsa_err err;
+
+	fx_open_round(&f, 2, 1, 2, 2);
+	if (store_open(f.db, &st, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(score_round(st, NULL, &r, &err), -1);
+	assert_non_null(strstr(err.msg, "still open"));
+	assert_non_null(strstr(err.msg, "simsa close"));
+	store_close(&st);
+	fx_release(&f);
+}
+
+static void test_bundle_equals_round(void **state)
+{
+	char *dir = tmpdir_make(), bundle[600];
+	struct score_result a, b;
+	struct store *st = NULL;
+	struct simsa_err err;
+
+	snprintf(bundle, sizeof bundle, "%s/bundle.db", dir);
+	if (store_open(F.db, &st, &err) < 0 || store_export_bundle(st, bundle, &err) < 0)
+		fail_msg("%s", err.msg);
+	store_close(&st);
+	score(F.db, NULL, &a);
+	score(bundle, NULL, &b);
+	assert_int_equal(a.n, b.n);
+	for (size_t i = 0; i < a.n; i++) {
+		/* bit for bit, intervals included */
+		const struct score_entrant *x = &a.e[i], *y = &b.e[i];
+		const double vx[] = { x->expert, x->expert_low, x->expert_high, x->user, x->user_low,
+				      x->user_high, x->rating, x->rating_low, x->rating_high,
+				      x->total, x->total_low, x->total_high, x->win_rate };
+		const double vy[] = { y->expert, y->expert_low, y->expert_high, y->user, y->user_low,
+				      y->user_high, y->rating, y->rating_low, y->rating_high,
+				      y->total, y->total_low, y->total_high, y->win_rate };
+
+		assert_memory_equal(vx, vy, sizeof vx);
+		assert_int_equal(x->rank, y->rank);
+	}
+	score_result_release(&a);
+	score_result_release(&b);
+	tmpdir_remove(&dir);
+}
+
+/* Expert means under cluster multiplicities: a hand example. Two prompts,
+ * two entrants; prompt 0: entrant 0 scored 1.0 by expert 0 and 0.5 by
+ * expert 1; prompt 1: entrant 0 scored 0.0 by expert 1. Expert 0 drawn
+ * twice, expert 1 once, prompt 0 once, prompt 1 twice:
+ * output (0,0) = (2*1.0 + 1*0.5)/3 = 5/6, output (1,0) = 0.0,
+ * entrant 0 = (1*5/6 + 2*0)/3 = 5/18. */
+static void test_expert_means_weighted(void **state)
+{
+	struct score_item it[3] = {
+		{ .rater = 0, .prompt = 0, .left = 0, .right = 1, .value = { 1.0, 0.25 } },
+		{ .rater = 1, .prompt = 0, .left = 1, .right = 0, .value = { 0.25, 0.5 } },
+		{ .rater = 1, .prompt = 1, .left = 0, .right = 1, .value = { 0.0, NAN } },
+	};
+	struct score_data d = { .n_entrants = 2, .n_prompts = 2, .n_expert_raters = 2,
+				.ex = it, .n_ex = 3 };
+	uint32_t xm[2] = { 2, 1 }, pm[2] = { 1, 2 };
+	double mean[2];
+	struct simsa_err err;
+
+	assert_int_equal(score_expert_means(&d, xm, pm, mean, NULL, NULL, &err), 0);
+	NEAR(mean[0], 5.0 / 18);
+	NEAR(mean[1], 0.25); /* only prompt 0, scored 0.25 by both */
+	xm[0] = 0;          /* without expert 0: (0.5 + 2*0)/3 */
+	assert_int_equal(score_expert_means(&d, xm, pm, mean, NULL, NULL, &err), 0);
+	NEAR(mean[0], 0.5 / 3);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_points_by_hand),
+		cmocka_unit_test(test_exclusions_counted),
+		cmocka_unit_test(test_benchmark_total),
+		cmocka_unit_test(test_benchmark_errors),
+		cmocka_unit_test(test_open_round_refused),
+		cmocka_unit_test(test_bundle_equals_round),
+		cmocka_unit_test(test_expert_means_weighted),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	/* tests/cli/score.sh: `test_score --make-round PATH` leaves a closed
+	 * round (the one above) at PATH */
+	if (argc == 3 && strcmp(argv[1], "--make-round") == 0) {
+		struct round_fx f;
+		char cmd[1400];
+
+		make_closed_round(&f);
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f.db, argv[2]);
+		if (system(cmd) != 0)
+			return 1;
+		fx_release(&f);
+		return 0;
+	}
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
