@@ -94,15 +94,52 @@ const char *rater_name(const struct audit *a, int64_t row)
 
 /* ---- loading ---- */
 
+struct atask *audit_task(const struct audit *a, long ri, uint32_t position)
+{
+	if (ri < 0 || (size_t)ri >= a->in.n_raters || position >= a->tasks[ri].n ||
+	    !a->tasks[ri].t[position].present)
+		return NULL;
+	return &a->tasks[ri].t[position];
+}
+
 static int take_task(void *ctx, const struct task_row *t)
 {
 	struct audit *a = ctx;
-	char key[48];
+	long ri = rater_index(a, t->rater_row);
+	struct rtasks *rt;
+	struct atask *at;
 
-	snprintf(key, sizeof key, "%lld:%u", (long long)t->rater_row, t->position);
-	json_object_set_new(a->tasks, key, json_pack("[s, s, I]", t->left ? t->left : "",
-						     t->right ? t->right : "",
-						     (json_int_t)t->prompt_row));
+	if (ri < 0 || t->position > (1u << 28))
+		return 0; /* a task of no rater: the ballots naming it fail their check */
+	rt = &a->tasks[ri];
+	if (t->position >= rt->n) {
+		uint32_t n = rt->n ? rt->n : 64;
+		struct atask *p;
+
+		while (n <= t->position)
+			n *= 2;
+		p = realloc(rt->t, n * sizeof *p);
+		if (!p) {
+			a->oom = true;
+			return 1;
+		}
+		memset(p + rt->n, 0, (n - rt->n) * sizeof *p);
+		rt->t = p;
+		rt->n = n;
+	}
+	at = &rt->t[t->position];
+	at->present = true;
+	at->prompt_row = t->prompt_row;
+	for (int side = 0; side < 2; side++) {
+		const char *id = side ? t->right : t->left;
+		json_t *o = json_object_get(a->blind, id ? id : "");
+
+		snprintf(at->id[side], sizeof at->id[side], "%s", id ? id : "");
+		if (o)
+			sodium_hex2bin(at->hash[side], 32, json_string_value(json_array_get(o, 0)), 64,
+				       NULL, NULL, NULL);
+	}
+	a->n_tasks++;
 	return 0;
 }
 
@@ -147,7 +184,7 @@ static int load(struct audit *a)
 	if (found < 0)
 		return -1;
 	a->closed = found == 1;
-	a->tasks = json_object();
+	a->tasks = calloc(a->in.n_raters + 1, sizeof *a->tasks);
 	a->blind = json_object();
 	a->owner = json_object();
 	a->head_count = calloc(a->in.n_raters + 1, sizeof *a->head_count);
@@ -156,10 +193,13 @@ static int load(struct audit *a)
 		return err_set(err, "out of memory");
 	for (size_t r = 0; r < a->in.n_raters; r++)
 		ballot_genesis(a->in.info.round_id, a->in.raters[r].public_key, a->head[r]);
-	if (store_each_task(a->st, take_task, a, err) < 0 ||
-	    store_each_blind(a->st, take_blind, a, err) < 0 ||
+	/* outputs first: a task takes its outputs' hashes from them */
+	if (store_each_blind(a->st, take_blind, a, err) < 0 ||
+	    store_each_task(a->st, take_task, a, err) < 0 ||
 	    store_each_reveal(a->st, take_owner, a, err) < 0)
 		return -1;
+	if (a->oom)
+		return err_set(err, "out of memory");
 	return 0;
 }
 
@@ -412,25 +452,21 @@ static void step_assignment(struct audit *a)
 	free(enc);
 	if (memcmp(h, a->op.assignment_hash, 32) != 0)
 		failf(&s, "the replayed assignment's hash is not the one signed at open");
-	if (json_object_size(a->tasks) != ar.n_tasks)
-		failf(&s, "the round stores %zu tasks, the replay gives %zu",
-		      json_object_size(a->tasks), ar.n_tasks);
+	if (a->n_tasks != ar.n_tasks)
+		failf(&s, "the round stores %zu tasks, the replay gives %zu", a->n_tasks, ar.n_tasks);
 	for (size_t i = 0; i < ar.n_tasks; i++) {
 		const struct assign_task *t = &ar.tasks[i];
 		const struct in_rater *r = &a->in.raters[t->rater];
-		char key[48];
-		json_t *st;
+		const struct atask *st = audit_task(a, (long)t->rater, t->position);
 
-		snprintf(key, sizeof key, "%lld:%u", (long long)r->row, t->position);
-		st = json_object_get(a->tasks, key);
 		if (!st) {
 			failf(&s, "rater '%s': task %u is missing", r->name, t->position + 1);
 			continue;
 		}
-		json_t *l = json_object_get(a->owner, json_string_value(json_array_get(st, 0)));
-		json_t *rr = json_object_get(a->owner, json_string_value(json_array_get(st, 1)));
+		json_t *l = json_object_get(a->owner, st->id[0]);
+		json_t *rr = json_object_get(a->owner, st->id[1]);
 
-		if (json_integer_value(json_array_get(st, 2)) != a->in.prompts[t->prompt].row ||
+		if (st->prompt_row != a->in.prompts[t->prompt].row ||
 		    !l || !rr || json_integer_value(l) != a->in.entrants[t->left].row ||
 		    json_integer_value(rr) != a->in.entrants[t->right].row)
 			failf(&s, "rater '%s': task %u is not the one the seed assigns (prompt or "
@@ -473,7 +509,9 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 	rc = *report ? 0 : err_set(err, "out of memory");
 out:
 	json_decref(a.steps);
-	json_decref(a.tasks);
+	for (size_t r = 0; a.tasks && r < a.in.n_raters; r++)
+		free(a.tasks[r].t);
+	free(a.tasks);
 	json_decref(a.blind);
 	json_decref(a.owner);
 	free(a.leaves);

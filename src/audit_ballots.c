@@ -39,7 +39,7 @@ struct entry {
 	uint32_t seq;
 	unsigned char hash[32], prev_hash[32], sup[32];
 	bool has_sup;
-	char key[48];
+	uint32_t task;
 	size_t first_note, n_notes;
 };
 
@@ -57,8 +57,6 @@ struct batch {
 struct ballot_ctx {
 	struct audit *a;
 	struct step *sb, *sc;
-	json_t *seen;     /* ballot hash hex -> "rater:position" */
-	json_t *counted;  /* "rater:position" -> number of counted ballots */
 	struct ballot *b;
 	struct batch batches[2];
 	struct batch *cur, *prev;
@@ -198,27 +196,21 @@ static void check_answer(struct ballot_ctx *c, const struct ballot_row *r, enum 
 	}
 }
 
-static void check_task(struct ballot_ctx *c, const struct ballot_row *r, const char *who,
-		       const char *key)
+static void check_task(struct ballot_ctx *c, const struct ballot_row *r, long ri,
+		       const char *who)
 {
-	json_t *t = json_object_get(c->a->tasks, key);
+	const struct atask *t = audit_task(c->a, ri, c->b->task_position);
 
 	if (!t) {
 		bfail(c, c->sb, "ballot %lld (%s): task %u was never assigned to this rater",
 		      (long long)r->id, who, c->b->task_position + 1);
 		return;
 	}
-	for (int side = 0; side < 2; side++) {
-		json_t *o = json_object_get(c->a->blind, json_string_value(json_array_get(t, (size_t)side)));
-		char h[65];
-
-		hex(c->b->output_hash[side], 32, h);
-		if (!o || strcmp(json_string_value(json_array_get(o, 0)), h) != 0)
+	for (int side = 0; side < 2; side++)
+		if (memcmp(t->hash[side], c->b->output_hash[side], 32) != 0)
 			bfail(c, c->sb, "ballot %lld (%s): output %c is not the one task %u showed",
 			      (long long)r->id, who, side ? 'B' : 'A', c->b->task_position + 1);
-	}
 }
-
 
 struct worker {
 	struct batch *b;
@@ -273,7 +265,7 @@ static void check_chain(struct ballot_ctx *c, const struct entry *e)
 {
 	struct audit *a = c->a;
 	const char *who = a->in.raters[e->ri].name;
-	char h[65];
+	struct atask *t = audit_task(a, e->ri, e->task);
 
 	c->sc->items++;
 	if (e->seq != a->head_count[e->ri] + 1)
@@ -282,23 +274,16 @@ static void check_chain(struct ballot_ctx *c, const struct entry *e)
 	if (memcmp(e->prev_hash, a->head[e->ri], 32) != 0)
 		failf(c->sc, "rater '%s': ballot %lld does not link to the previous ballot of the "
 		      "chain", who, (long long)e->id);
-	if (e->has_sup) {
-		char sh[65];
-		json_t *prev;
-
-		hex(e->sup, 32, sh);
-		prev = json_object_get(c->seen, sh);
-		if (!prev || strcmp(json_string_value(prev), e->key) != 0)
-			failf(c->sc, "rater '%s': ballot %lld supersedes a ballot that is not an "
-			      "earlier one of the same task", who, (long long)e->id);
-		else
-			json_object_set_new(c->counted, e->key, json_integer(
-				json_integer_value(json_object_get(c->counted, e->key)) - 1));
+	if (t) {
+		/* a superseding ballot names the task's counted ballot; any other
+		 * ballot of an answered task would make two counted ones */
+		if (e->has_sup && (t->counted == 0 || memcmp(e->sup, t->current, 32) != 0))
+			failf(c->sc, "rater '%s': ballot %lld supersedes a ballot that is not the "
+			      "counted one of the same task", who, (long long)e->id);
+		else if (!e->has_sup)
+			t->counted++;
+		memcpy(t->current, e->hash, 32);
 	}
-	json_object_set_new(c->counted, e->key,
-			    json_integer(json_integer_value(json_object_get(c->counted, e->key)) + 1));
-	hex(e->hash, 32, h);
-	json_object_set_new(c->seen, h, json_string(e->key));
 	a->head_count[e->ri] = e->seq;
 	memcpy(a->head[e->ri], e->hash, 32);
 }
@@ -352,8 +337,8 @@ static void check_decoded(struct ballot_ctx *c, const struct ballot_row *r, stru
 	if (bad)
 		bfail(c, c->sb, "ballot %lld (%s): stored column '%s' differs from the signed ballot",
 		      (long long)r->id, who, bad);
-	snprintf(e->key, sizeof e->key, "%lld:%u", (long long)r->rater_row, c->b->task_position);
-	check_task(c, r, who, e->key);
+	e->task = c->b->task_position;
+	check_task(c, r, e->ri, who);
 	check_answer(c, r, a->in.raters[e->ri].role, who);
 	e->decoded = true;
 	e->seq = c->b->seq;
@@ -425,10 +410,7 @@ static int check_ballot(void *ctx, const struct ballot_row *r)
 void step_ballots(struct audit *a)
 {
 	struct step sb, sc;
-	struct ballot_ctx c = { a, &sb, &sc, json_object(), json_object(),
-				malloc(sizeof(struct ballot)), { { 0 } }, NULL, NULL, 0 };
-	const char *key;
-	json_t *v;
+	struct ballot_ctx c = { a, &sb, &sc, malloc(sizeof(struct ballot)), { { 0 } }, NULL, NULL, 0 };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	c.n_threads = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
@@ -441,7 +423,7 @@ void step_ballots(struct audit *a)
 		   "round, manifest, rater, assigned task and the outputs shown");
 	step_begin(&sc, "chains", "every rater's chain: sequence, links from the genesis value, "
 		   "supersession, one counted ballot per task");
-	if (!c.b || !c.seen || !c.counted || !c.batches[0].e || !c.batches[1].e) {
+	if (!c.b || !c.batches[0].e || !c.batches[1].e) {
 		failf(&sb, "out of memory");
 	} else {
 		if (store_each_ballot(a->st, check_ballot, &c, a->err) < 0)
@@ -455,17 +437,16 @@ void step_ballots(struct audit *a)
 	}
 	if (a->oom)
 		failf(&sb, "out of memory");
-	json_object_foreach(c.counted, key, v)
-		if (json_integer_value(v) != 1)
-			failf(&sc, "task %s has %lld counted ballots", key,
-			      (long long)json_integer_value(v));
+	for (size_t r = 0; r < a->in.n_raters; r++)
+		for (uint32_t p = 0; p < a->tasks[r].n; p++)
+			if (a->tasks[r].t[p].counted > 1)
+				failf(&sc, "rater '%s': task %u has %u counted ballots",
+				      a->in.raters[r].name, p + 1, a->tasks[r].t[p].counted);
 	step_end(a, &sb);
 	step_end(a, &sc);
 	for (int i = 0; i < 2; i++) {
 		free(c.batches[i].e);
 		free(c.batches[i].notes);
 	}
-	json_decref(c.seen);
-	json_decref(c.counted);
 	free(c.b);
 }

@@ -22,6 +22,22 @@ struct step {
 	double started;
 };
 
+/* One stored task, and what the ballots have done with it so far. */
+struct atask {
+	bool present;
+	int64_t prompt_row;
+	char id[2][33];              /* blind output ids, left and right */
+	unsigned char hash[2][32];   /* their text hashes */
+	unsigned char current[32];   /* the counted ballot so far */
+	uint32_t counted;            /* ballots cast for it, minus those superseded */
+};
+
+/* A rater's tasks by position. */
+struct rtasks {
+	struct atask *t;
+	uint32_t n;
+};
+
 struct audit {
 	struct store *st;
 	struct round_inputs in;
@@ -29,7 +45,8 @@ struct audit {
 	bool opened, closed;
 	struct opening_rec op;
 	struct closing_rec cl;
-	json_t *tasks;   /* "rater:position" -> [left id, right id, prompt row] */
+	struct rtasks *tasks;  /* per rater, enrolment order */
+	size_t n_tasks;
 	json_t *blind;   /* id -> [hash hex, prompt row] */
 	json_t *owner;   /* id -> entrant row (closed rounds) */
 	json_t *steps;
@@ -41,6 +58,9 @@ struct audit {
 	struct simsa_err *err;
 	bool oom;
 };
+
+/* The stored task of rater index ri at position, or NULL. */
+struct atask *audit_task(const struct audit *a, long ri, uint32_t position);
 
 void step_begin(struct step *s, const char *name, const char *checked);
 void failf(struct step *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
