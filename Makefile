@@ -41,7 +41,7 @@ $(BUILD)/libsimsa.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c $(wildcard include/simsa/*.h) | deps
+$(BUILD)/%.o: %.c $(wildcard include/simsa/*.h) $(wildcard tui/*.h) tui/strings.def | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 

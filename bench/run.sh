@@ -9,9 +9,11 @@ data=${SIMSA_BENCH_DATA:-../shared/data/ko-arena-hard}
 "$build/bench/bench_verify" "$build/bench"  # builds its ~1M-ballot round once (a few minutes)
 "$build/bench/bench_stats" 3
 "$build/bench/bench_generate" tests/tools/stub_server.py
+"$build/bench/bench_console" - 20
 if [ ! -f "$data/outputs.jsonl" ]; then
 	echo "bench: no data at $data (set SIMSA_BENCH_DATA to a ko-arena-hard copy); skipped"
 	exit 0
 fi
 "$build/bench/bench_import" "$data" 3
 "$build/bench/bench_text" "$data/outputs.jsonl" 50
+"$build/bench/bench_console" "$data/outputs.jsonl" 20

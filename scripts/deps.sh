@@ -17,7 +17,8 @@ TOOLS="cc:gcc
 make:make
 pkg-config:pkg-config
 sqlite3:sqlite3
-python3:python3"
+python3:python3
+tmux:tmux"
 # header -> Debian package (libraries without a pkg-config module)
 HEADERS="csv.h:libcsv-dev"
 

@@ -1,15 +1,19 @@
 /* cli — the command table and what the commands share (include/simsa/cli.h). */
 #include "simsa/cli.h"
+#include "simsa/console.h"
 #include "simsa/screening.h"
 
 #include <stdarg.h>
 #include <string.h>
 
 const struct command simsa_commands[] = {
-	{ "demo", cmd_demo, "[--db PATH]",
-	  "make a demo round with Korean prompts and four entrants",
-	  "  --db PATH   create the round at PATH (must not exist); default: a new\n"
-	  "              file in a temporary directory\n" },
+	{ "demo", cmd_demo, "[--db PATH] [--as RATER] [--lang ko|en]",
+	  "make an open demo round (Korean prompts, four entrants) and rate it",
+	  "  --db PATH     create the round at PATH (must not exist); default: a new\n"
+	  "                file in a temporary directory\n"
+	  "  --as RATER    on a terminal, open the console as RATER (default user01;\n"
+	  "                experts: expert1..expert4); passphrase \"demo\"\n"
+	  "  --lang ko|en  the console's language\n" },
 	{ "init", cmd_init, "ROUND.db --title T [--rubric FILE]... [--key-file PATH]",
 	  "create a round file and the organizer's key",
 	  "  --title T               the round's title (required)\n"
@@ -91,6 +95,14 @@ const struct command simsa_commands[] = {
 	  "  --organizer-key PATH     default: ROUND.keys/organizer.key\n"
 	  "  --passphrase-file FILE   the organizer's passphrase; also\n"
 	  "                           SIMSA_ORGANIZER_PASSPHRASE_FILE, SIMSA_PASSPHRASE_FILE\n" },
+	{ "rate", cmd_rate,
+	  "ROUND.db --rater NAME [--key-file PATH] [--passphrase-file FILE] [--lang ko|en]",
+	  "the rating console: blind side-by-side rating for experts and users",
+	  "  --rater NAME            the enrolled rater (expert or user)\n"
+	  "  --key-file PATH         default: ROUND.keys/NAME.key\n"
+	  "  --passphrase-file FILE  the key's passphrase (first line); also\n"
+	  "                          SIMSA_PASSPHRASE_FILE; otherwise asked (three tries)\n"
+	  "  --lang ko|en            interface language (default: from the locale)\n" },
 	{ "close", cmd_close, "ROUND.db [--force] [--organizer-key PATH] [--passphrase-file FILE]",
 	  "reveal the seed and identities, and seal the round with the organizer's key",
 	  "  refuses while raters have unsubmitted drafts, unless --force (they are dropped)\n"

@@ -4,10 +4,12 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "simsa/assets.h"
 #include "simsa/cli.h"
+#include "simsa/console.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"
@@ -119,10 +121,12 @@ int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "lang", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *db = NULL, *tmpbase = getenv("TMPDIR");
+	const char *db = NULL, *tmpbase = getenv("TMPDIR"), *as = "user01", *lang = NULL;
 	char dir[2048], dbpath[4096], keys[4096];
 	struct open_result res;
 	struct simsa_err err;
@@ -132,6 +136,8 @@ int cmd_demo(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
+		case 'a': as = optarg; break;
+		case 'l': lang = optarg; break;
 		case 'h': cli_help("demo", stdout); return EXIT_OK;
 		default: return cli_usage_error("demo", "bad option");
 		}
@@ -166,6 +172,23 @@ int cmd_demo(int argc, char **argv)
 	fflush(stdout);
 	char *args[] = { "status", (char *)db, NULL };
 	rc = cmd_status(2, args);
-	printf("\nthe rating console (simsa rate) is not built yet; its issue is next on the road\n");
-	return rc;
+	if (rc != EXIT_OK || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		printf("\nrate: simsa rate %s --rater user01   (passphrase \"%s\"; experts: expert1..)\n",
+		       db, DEMO_PASSPHRASE);
+		return rc;
+	}
+	/* on a terminal the demo ends in the console, as the first user */
+	char pass[4096];
+	FILE *pf;
+
+	snprintf(pass, sizeof pass, "%s/demo.pass", keys);
+	pf = fopen(pass, "w");
+	if (!pf || fprintf(pf, "%s\n", DEMO_PASSPHRASE) < 0 || fclose(pf) != 0 ||
+	    chmod(pass, 0600) != 0) {
+		fprintf(stderr, "simsa: %s: cannot write the demo passphrase\n", pass);
+		return EXIT_FAIL;
+	}
+	printf("\nopening the rating console as %s (q leaves; ? shows the keys)...\n", as);
+	fflush(stdout);
+	return console_rate(db, as, NULL, pass, &(struct console_opts){ lang });
 }

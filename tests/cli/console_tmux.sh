@@ -1,0 +1,75 @@
+# End-to-end test of the rating console in a real terminal: tmux runs
+# `simsa rate` on the demo round, keys go in with send-keys and the screen
+# comes back with capture-pane. Skips cleanly without tmux, or while
+# `simsa rate` is not wired into the command table.
+. "$(dirname "$0")/../cli_lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	ok "# SKIP tmux is not installed"
+	finish
+	exit 0
+fi
+if ! "$SIMSA" rate --help >/dev/null 2>&1; then
+	ok "# SKIP simsa rate is not in the command table yet"
+	finish
+	exit 0
+fi
+
+sock="simsa-test-$$"
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+db=$T/demo.db
+"$SIMSA" demo --db "$db" >/dev/null 2>&1
+printf 'demo\n' >"$T/demo.pass"
+chmod 600 "$T/demo.pass"
+
+# wait_for TEXT: until the pane shows TEXT (10 s at most)
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		tm capture-pane -p -t rate >"$T/screen" 2>/dev/null
+		grep -qF -- "$1" "$T/screen" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+expect_screen() { # DESC TEXT
+	if wait_for "$2"; then ok "$1"; else not_ok "$1" "screen lacks: $2" "$(cat "$T/screen")"; fi
+}
+
+tm new-session -d -s rate -x 100 -y 30 \
+	"env LANG=C.UTF-8 LC_ALL= TERM=xterm-256color NO_COLOR=1 '$SIMSA' rate '$db' --rater user01 \
+	 --passphrase-file '$T/demo.pass' --lang ko; echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
+expect_screen "the console starts on the first task in Korean" "어느 쪽이 나은가요?"
+expect_screen "side by side at 100 columns: A and B panes" ">A<"
+tm send-keys -t rate 2 j 4 c
+tm send-keys -t rate -l "훨씬 자세함"
+tm send-keys -t rate Enter
+expect_screen "the reason typed in Hangul is shown" "훨씬 자세함"
+cnt=$(sqlite3 "$db" "SELECT count(*) FROM draft")
+if [ "$cnt" = "1" ]; then ok "the draft is in the round file before submitting"; else not_ok "draft saved" "drafts: $cnt"; fi
+tm resize-window -t rate -x 70 -y 24
+expect_screen "narrower than 100 columns one answer is shown, and it says which" "A 표시 중"
+tm resize-window -t rate -x 40 -y 10
+expect_screen "a tiny terminal asks to be enlarged" "늘려 주세요"
+tm resize-window -t rate -x 100 -y 30
+expect_screen "back to the rating screen after enlarging" "어느 쪽이 나은가요?"
+tm send-keys -t rate s
+expect_screen "submit asks first and shows what will be signed" "이 평가를 제출할까요?"
+tm send-keys -t rate y
+expect_screen "a receipt code is shown" "영수증 코드:"
+code=$(grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$T/screen" | head -1)
+cnt=$(sqlite3 "$db" "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id WHERE r.name = 'user01' AND b.reason = '훨씬 자세함'")
+if [ "$cnt" = "1" ] && [ -n "$code" ]; then ok "the ballot is stored"; else not_ok "the ballot is stored" "ballots: $cnt code: $code"; fi
+expect_ok "the receipt code on screen is found by simsa receipt" receipt "$db" "$code"
+tm send-keys -t rate Enter
+expect_screen "Enter goes on to the next task" "과제 2/10"
+tm send-keys -t rate C-c
+expect_screen "Ctrl-C asks before leaving" "평가를 끝낼까요?"
+tm send-keys -t rate y
+i=0
+while [ ! -s "$T/exit" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if grep -q '^EXIT=0$' "$T/exit" 2>/dev/null; then ok "the console leaves with status 0"; else not_ok "exit status" "$(cat "$T/exit" 2>/dev/null)"; fi
+expect_screen "after leaving it says how far the rater got" "1 of 10 tasks done"
+finish

@@ -1,0 +1,388 @@
+/* Unit tests: the rating console run headless on the demo round — key
+ * scripts in, screen text and semantic state out (docs/console.md): a full
+ * expert and a full user session ending in stored ballots, re-answering
+ * (a superseding ballot), the hostile demo output at 80x24, 100x30 and
+ * 200x50, resize in the middle of a comment, please-enlarge, Ctrl-C,
+ * SIGHUP and kill -9 with the draft restored, Korean, and the refusal of
+ * a non-UTF-8 locale. */
+#include "testutil.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <sodium.h>
+
+#include "simsa/cli.h"
+#include "simsa/console.h"
+
+struct fx {
+	char *dir;
+	char db[512];
+	char pass[512];
+	char script[512];
+	char dump[512];
+};
+
+static char *g_section; /* the last dump section asked for */
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	char *argv[] = { "demo", "--db", f->db, NULL };
+	char *p;
+	int saved = dup(STDOUT_FILENO);
+	FILE *null = fopen("/dev/null", "w");
+
+	f->dir = tmpdir_make();
+	snprintf(f->db, sizeof f->db, "%s/demo.db", f->dir);
+	fflush(stdout);
+	dup2(fileno(null), STDOUT_FILENO); /* demo's own report is not TAP */
+	assert_int_equal(cmd_demo(3, argv), 0);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	fclose(null);
+	p = write_file(f->dir, "pass", "demo\n");
+	assert_int_equal(chmod(p, 0600), 0);
+	snprintf(f->pass, sizeof f->pass, "%s", p);
+	free(p);
+	snprintf(f->script, sizeof f->script, "%s/script", f->dir);
+	snprintf(f->dump, sizeof f->dump, "%s/dump", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	tmpdir_remove(&f->dir);
+	free(f);
+	free(g_section);
+	g_section = NULL;
+	return 0;
+}
+
+/* Runs the console for rater with the script, at size, in lang; returns its
+ * exit status. The dump file starts empty. */
+static int run(struct fx *f, const char *rater, const char *size, const char *lang,
+	       const char *script)
+{
+	struct console_opts o = { lang };
+	char *p = write_file(f->dir, "script", script);
+
+	free(p);
+	unlink(f->dump);
+	setenv("SIMSA_CONSOLE_SCRIPT", f->script, 1);
+	setenv("SIMSA_CONSOLE_SIZE", size, 1);
+	setenv("SIMSA_CONSOLE_DUMP", f->dump, 1);
+	return console_rate(f->db, rater, NULL, f->pass, &o);
+}
+
+static char *dump_text(struct fx *f)
+{
+	FILE *fp = fopen(f->dump, "rb");
+	char *s;
+	long n;
+
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	s = malloc((size_t)n + 1);
+	assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
+	s[n] = '\0';
+	fclose(fp);
+	return s;
+}
+
+/* The dump section with this label (from "--- screen ... LABEL" to "--- end"). */
+static char *section(char *all, const char *label)
+{
+	char head[128], *s, *e;
+
+	snprintf(head, sizeof head, " %s\n", label);
+	for (s = strstr(all, "--- screen "); s; s = strstr(s + 1, "--- screen ")) {
+		char *nl = strchr(s, '\n');
+
+		if (nl && (size_t)(nl + 1 - s) >= strlen(head) &&
+		    strncmp(nl + 1 - strlen(head), head, strlen(head)) == 0)
+			break;
+	}
+	if (!s)
+		fail_msg("no dump labelled %s", label);
+	e = strstr(s, "--- end");
+	assert_non_null(e);
+	free(g_section);
+	g_section = strndup(s, (size_t)(e - s));
+	return g_section;
+}
+
+static void has(const char *sec, const char *needle)
+{
+	if (!strstr(sec, needle))
+		fail_msg("missing '%s' in:\n%s", needle, sec);
+}
+
+static long long count(struct fx *f, const char *rater, const char *where)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id "
+		 "WHERE r.name = '%s' %s", rater, where);
+	return sql_int(f->db, sql);
+}
+
+static void test_expert_full_session(void **state)
+{
+	struct fx *f = *state;
+	char *script = NULL, *all, *sec;
+	size_t n = 0;
+	FILE *m = open_memstream(&script, &n);
+
+	fprintf(m, "dump first\n");
+	for (int t = 0; t < 10; t++) {
+		fprintf(m, "keys 4 4 3 4 5 3\n");              /* A: six criteria */
+		fprintf(m, "keys <Tab> k k k k k k 3 0 4 4 4 -\n"); /* B, N/A twice */
+		fprintf(m, "keys 2 c\ntype 설명이 장황함 %d\nkeys <Enter>\n", t + 1);
+		if (t == 0)
+			fprintf(m, "keys s\ndump confirm\nkeys y\ndump receipt\nkeys <Enter>\n");
+		else
+			fprintf(m, "keys s y <Enter>\n");
+	}
+	fprintf(m, "dump end\n");
+	fclose(m);
+	assert_int_equal(run(f, "expert1", "100x30", "ko", script), 0);
+	free(script);
+	all = dump_text(f);
+	sec = section(all, "first");
+	has(sec, "screen=rate\n");
+	has(sec, "task=1/10\n");
+	has(sec, "layout=side-by-side\n");
+	has(sec, "평가 기준");
+	has(sec, "unsafe_rows=0\n");
+	sec = section(all, "confirm");
+	has(sec, "screen=confirm\n");
+	has(sec, "이 평가를 제출할까요?");
+	has(sec, "A: 4       B: 3");
+	has(sec, "설명이 장황함 1");
+	sec = section(all, "receipt");
+	has(sec, "screen=receipt\n");
+	has(sec, "영수증 코드: ");
+	sec = section(all, "end");
+	has(sec, "screen=review\n");
+	has(sec, "done=10\n");
+	has(sec, "과제 10개를 모두 마쳤습니다");
+	free(all);
+	assert_int_equal(count(f, "expert1", ""), 10);
+	assert_int_equal(count(f, "expert1", "AND b.comment_right LIKE '설명이 장황함 %'"), 10);
+	assert_int_equal(count(f, "expert1", "AND b.flags_right = 2 AND b.flags_left = 0"), 10);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM draft d JOIN rater r ON "
+					"r.id = d.rater_id WHERE r.name = 'expert1'"), 0);
+}
+
+static void test_user_full_session_and_supersede(void **state)
+{
+	struct fx *f = *state;
+	char *script = NULL, *all, *sec;
+	size_t n = 0;
+	FILE *m = open_memstream(&script, &n);
+
+	for (int t = 0; t < 10; t++)
+		fprintf(m, "keys %d j 4 c\ntype 이유 %d\nkeys <Enter> s y <Enter>\n", t % 6 + 1,
+			t + 1);
+	fprintf(m, "dump end\n");
+	fclose(m);
+	assert_int_equal(run(f, "user01", "80x24", "en", script), 0);
+	free(script);
+	all = dump_text(f);
+	sec = section(all, "end");
+	has(sec, "screen=review\n");
+	has(sec, "done=10\n");
+	has(sec, "All 10 tasks are done");
+	free(all);
+	assert_int_equal(count(f, "user01", ""), 10);
+	assert_int_equal(count(f, "user01", "AND b.preference = 5"), 1); /* both bad once */
+	assert_int_equal(count(f, "user01", "AND b.satisfaction = 4"), 10);
+	/* start again: everything is done, so the list comes up; re-open task 1
+	 * and change the answer: a new ballot supersedes the first */
+	assert_int_equal(run(f, "user01", "80x24", "en",
+			     "dump list\nkeys g <Enter>\ndump reopened\nkeys 5 s\ndump confirm\n"
+			     "keys y\ndump receipt\n"), 0);
+	all = dump_text(f);
+	has(section(all, "list"), "screen=review\n");
+	sec = section(all, "reopened");
+	has(sec, "task_done=1\n");
+	has(sec, "submitting again supersedes it");
+	has(section(all, "confirm"), "This replaces your earlier ballot");
+	has(section(all, "receipt"), "Receipt code: ");
+	free(all);
+	assert_int_equal(count(f, "user01", ""), 11);
+	assert_int_equal(count(f, "user01", "AND b.supersedes IS NOT NULL"), 1);
+}
+
+static void test_hostile_output(void **state)
+{
+	struct fx *f = *state;
+	static const char *const labels[] = { "w80", "w100", "w200", "w80b" };
+	char *all;
+
+	char script[512], moves[64] = "", sql[512], who[16] = "";
+	long long pos, right;
+
+	/* a user who was given yunseul's write-002 answer (ESC, OSC 52, bidi
+	 * overrides, zero-width characters; the demo's assignment is random):
+	 * go to that task and that side */
+	for (int u = 4; u <= 12 && !who[0]; u++) {
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM task t JOIN rater r ON r.id = "
+			 "t.rater_id JOIN blind_output b ON b.id IN (t.left_output, t.right_output) "
+			 "WHERE r.name = 'user%02d' AND instr(b.text, char(27)) > 0", u);
+		if (sql_int(f->db, sql) == 1)
+			snprintf(who, sizeof who, "user%02d", u);
+	}
+	if (!who[0])
+		skip();
+	snprintf(sql, sizeof sql, "SELECT t.position FROM task t JOIN rater r ON r.id = t.rater_id "
+		 "JOIN blind_output b ON b.id IN (t.left_output, t.right_output) "
+		 "WHERE r.name = '%s' AND instr(b.text, char(27)) > 0", who);
+	pos = sql_int(f->db, sql);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM task t JOIN rater r ON r.id = t.rater_id "
+		 "JOIN blind_output b ON b.id = t.right_output "
+		 "WHERE r.name = '%s' AND instr(b.text, char(27)) > 0", who);
+	right = sql_int(f->db, sql);
+	for (long long i = 0; i < pos; i++)
+		strcat(moves, " n");
+	snprintf(script, sizeof script,
+		 "keys%s%s\ndump w80\nresize 100x30\ndump w100\nresize 200x50\ndump w200\n"
+		 "resize 80x24\nkeys J J J\ndump w80b\n", moves, right ? " <Tab>" : "");
+	assert_int_equal(run(f, who, "80x24", "en", script), 0);
+	all = dump_text(f);
+	for (const unsigned char *p = (const unsigned char *)all; *p; p++) {
+		assert_false(*p < 0x20 && *p != '\n');
+		assert_false(*p == 0x7f);
+		assert_false(p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f);
+		assert_false(p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae);
+	}
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		char *sec = section(all, labels[i]);
+
+		has(sec, "unsafe_rows=0\n");
+		has(sec, "prompt_id=write-002\n");
+		has(sec, right ? "side=B\n" : "side=A\n");
+		has(sec, "\xe2\x90\x9b"); /* ␛ shown instead of ESC */
+		if (i != 3)
+			has(sec, "⟨RLO⟩");
+		if (i == 0)
+			has(sec, right ? "showing B" : "showing A");
+	}
+	free(all);
+}
+
+static void test_resize_mid_comment(void **state)
+{
+	struct fx *f = *state;
+	char *all, *sec;
+
+	assert_int_equal(run(f, "expert3", "120x40", "ko",
+			     "keys c\ntype 한글 의견\nresize 70x24\ndump narrow\nresize 40x12\n"
+			     "dump tiny\nresize 200x50\ntype  추가\ndump wide\n"), 0);
+	all = dump_text(f);
+	sec = section(all, "narrow");
+	has(sec, "editing=1\n");
+	has(sec, "edit.text=한글 의견\n");
+	has(sec, "layout=single\n");
+	has(section(all, "tiny"), "screen=too-small\n");
+	sec = section(all, "wide");
+	has(sec, "editing=1\n");
+	has(sec, "edit.text=한글 의견 추가\n");
+	has(sec, "edit.col=14\n");
+	has(sec, "layout=side-by-side\n");
+	free(all);
+	/* every keystroke went into the draft */
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM draft d JOIN rater r ON "
+					"r.id = d.rater_id WHERE r.name = 'expert3' AND "
+					"d.data LIKE '%한글 의견 추가%'"), 1);
+}
+
+static void test_kill9_and_hup_keep_the_draft(void **state)
+{
+	struct fx *f = *state;
+	char *all, *sec;
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		run(f, "expert2", "100x30", "en", "keys 4 4 3\nsignal KILL\nkeys 5 5 5\n");
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	assert_int_equal(run(f, "expert2", "100x30", "en", "dump resumed\nkeys 5\nsignal HUP\n"
+							    "keys 1\n"), 128 + SIGHUP);
+	all = dump_text(f);
+	sec = section(all, "resumed");
+	has(sec, "task=1/10\n");
+	has(sec, "score.A.accuracy=4\n");
+	has(sec, "score.A.reasoning=4\n");
+	has(sec, "score.A.korean=3\n");
+	has(sec, "score.A.usefulness=-\n");
+	has(sec, "Draft restored.");
+	free(all);
+	assert_int_equal(run(f, "expert2", "100x30", "en", "dump again\n"), 0);
+	all = dump_text(f);
+	has(section(all, "again"), "score.A.usefulness=5\n"); /* kept through SIGHUP */
+	free(all);
+}
+
+static void test_ctrl_c_asks_and_required(void **state)
+{
+	struct fx *f = *state;
+	char *all;
+
+	assert_int_equal(run(f, "expert4", "80x24", "en",
+			     "keys <C-c>\ndump ask\nkeys n\ndump back\nkeys s\ndump incomplete\n"
+			     "keys 0\ndump na-required\nkeys ?\ndump help\nkeys <Esc> a\n"
+			     "dump anchors\nkeys 2\ndump chosen\nkeys q y\n"), 0);
+	all = dump_text(f);
+	has(section(all, "ask"), "screen=quit\n");
+	has(section(all, "back"), "screen=rate\n");
+	has(section(all, "incomplete"), "every required criterion needs a score");
+	has(section(all, "na-required"), "N/A is not allowed");
+	has(section(all, "help"), "screen=help\n");
+	has(section(all, "anchors"), "Levels of Factual accuracy");
+	has(section(all, "chosen"), "score.A.accuracy=2\n");
+	free(all);
+}
+
+static void test_refuses_non_utf8_locale(void **state)
+{
+	struct fx *f = *state;
+
+	assert_non_null(setlocale(LC_ALL, "C"));
+	assert_int_equal(run(f, "user03", "80x24", NULL, "dump x\n"), 1);
+	assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+	assert_int_equal(run(f, "user03", "80x24", "xx", "dump x\n"), 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_expert_full_session),
+		cmocka_unit_test(test_user_full_session_and_supersede),
+		cmocka_unit_test(test_hostile_output),
+		cmocka_unit_test(test_resize_mid_comment),
+		cmocka_unit_test(test_kill9_and_hup_keep_the_draft),
+		cmocka_unit_test(test_ctrl_c_asks_and_required),
+		cmocka_unit_test(test_refuses_non_utf8_locale),
+	};
+
+	if (!setlocale(LC_ALL, "C.UTF-8") || sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

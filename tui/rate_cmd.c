@@ -1,0 +1,172 @@
+/* rate_cmd — `simsa rate`: the command line, the UTF-8 check, unlocking the
+ * rater's key before the screen starts (three tries at a terminal), the
+ * session, and the choice of front end (terminal, or the headless script
+ * when SIMSA_CONSOLE_SCRIPT is set). Only here is anything printed. */
+#include <getopt.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "console_int.h"
+#include "simsa/cli.h"
+#include "simsa/console.h"
+#include "simsa/keyfile.h"
+#include "simsa/passphrase.h"
+
+#define UNLOCK_TRIES 3
+
+static int fail(const struct simsa_err *err)
+{
+	fprintf(stderr, "simsa rate: %s\n", err->msg);
+	return 1;
+}
+
+static bool utf8_locale(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+static int unlock(const char *key_path, const char *pass_file, const char *rater,
+		  struct secret_key **sk, struct simsa_err *err)
+{
+	const char *env = getenv("SIMSA_PASSPHRASE_FILE");
+	bool asks = !pass_file && !(env && *env) && isatty(STDIN_FILENO);
+	int tries = asks ? UNLOCK_TRIES : 1;
+	char prompt[4700];
+
+	snprintf(prompt, sizeof prompt, "Passphrase for %s (%s): ", rater, key_path);
+	for (int t = 1; t <= tries; t++) {
+		char *pass = NULL;
+		size_t len = 0;
+		int rc;
+
+		if (passphrase_get(prompt, pass_file, false, &pass, &len, err) < 0)
+			return -1;
+		rc = keyfile_unlock(key_path, pass, len, sk, err);
+		passphrase_free(&pass, len);
+		if (rc == 0)
+			return 0;
+		if (t < tries)
+			fprintf(stderr, "simsa rate: %s; try again (%d left)\n", err->msg, tries - t);
+	}
+	return -1;
+}
+
+static int run_headless(struct session *s, const char *script, struct simsa_err *err)
+{
+	const char *size = getenv("SIMSA_CONSOLE_SIZE");
+	struct headless *hl = NULL;
+	int w = 80, h = 24, rc;
+
+	if (size && *size) {
+		char *end;
+		long a = strtol(size, &end, 10), b = 0;
+
+		if (*end == 'x')
+			b = strtol(end + 1, &end, 10);
+		if (*end || a < 1 || b < 1 || a > 4096 || b > 4096)
+			return err_set(err, "SIMSA_CONSOLE_SIZE must be WxH, like 80x24");
+		w = (int)a;
+		h = (int)b;
+	}
+	if (headless_open(script, getenv("SIMSA_CONSOLE_DUMP"), &hl, err) < 0)
+		return -1;
+	console_signals();
+	rc = console_run(s, &headless_frontend, hl, w, h, err);
+	headless_free(&hl);
+	return rc;
+}
+
+static int run_terminal(struct session *s, struct simsa_err *err)
+{
+	int w, h, rc;
+
+	console_signals();
+	if (term_open(&w, &h, err) < 0)
+		return -1;
+	rc = console_run(s, &term_frontend, NULL, w, h, err);
+	term_close();
+	return rc;
+}
+
+int console_rate(const char *round_path, const char *rater, const char *key_file,
+		 const char *pass_file, const struct console_opts *opts)
+{
+	const char *script = getenv("SIMSA_CONSOLE_SCRIPT");
+	struct secret_key *sk = NULL;
+	struct session *s = NULL;
+	struct simsa_err err;
+	char key_path[4096];
+	int rc;
+
+	if (!utf8_locale()) {
+		const char *l = getenv("LC_ALL");
+
+		if (!l || !*l)
+			l = getenv("LANG");
+		fprintf(stderr, "simsa rate: the console needs a UTF-8 locale to draw Korean text, "
+				"but the locale (%s) uses %s.\n"
+				"simsa rate: set one, for example LANG=C.UTF-8 or LANG=ko_KR.UTF-8, "
+				"and start again.\n",
+			l && *l ? l : "C", nl_langinfo(CODESET));
+		return 1;
+	}
+	if (i18n_set(opts ? opts->lang : NULL) < 0) {
+		fprintf(stderr, "simsa rate: --lang must be ko or en\n");
+		return 2;
+	}
+	if (key_file)
+		snprintf(key_path, sizeof key_path, "%s", key_file);
+	else if (cli_key_path(round_path, rater, false, key_path, sizeof key_path, &err) < 0)
+		return fail(&err);
+	if (unlock(key_path, pass_file, rater, &sk, &err) < 0)
+		return fail(&err);
+	if (session_start(round_path, rater, sk, &s, &err) < 0)
+		return fail(&err); /* the session freed the key */
+	rc = script && *script ? run_headless(s, script, &err) : run_terminal(s, &err);
+	if (rc >= 0 && !(script && *script))
+		printf("simsa rate: %zu of %zu tasks done; drafts are kept in %s\n",
+		       session_done_count(s), session_task_count(s), round_path);
+	session_end(&s);
+	if (rc < 0)
+		return fail(&err);
+	return rc;
+}
+
+int cmd_rate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "rater", required_argument, NULL, 'r' },
+		{ "key-file", required_argument, NULL, 'k' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *rater = NULL, *key = NULL, *pass = NULL;
+	struct console_opts co = { NULL };
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': rater = optarg; break;
+		case 'k': key = optarg; break;
+		case 'P': pass = optarg; break;
+		case 'l': co.lang = optarg; break;
+		case 'h': cli_help("rate", stdout); return EXIT_OK;
+		default: return cli_usage_error("rate", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("rate", "expected one ROUND.db");
+	if (!rater)
+		return cli_usage_error("rate", "--rater NAME is required");
+	if (co.lang && strcmp(co.lang, "ko") != 0 && strcmp(co.lang, "en") != 0)
+		return cli_usage_error("rate", "--lang must be ko or en");
+	return console_rate(argv[optind], rater, key, pass, &co);
+}

@@ -1,0 +1,244 @@
+/* term — the ncursesw front end: the canvas goes to the screen (ncurses
+ * sends only what changed), keys come from get_wch, and signals only set
+ * flags that the loop reads (neomutt's way): SIGWINCH re-lays out,
+ * SIGHUP/SIGTERM leave with the draft saved, SIGINT asks. Colour is used
+ * only as an extra (never the only sign of anything) and not at all under
+ * NO_COLOR or on a monochrome terminal. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "console_int.h"
+
+static SCREEN *g_screen;
+static bool g_colour;
+static bool g_have_ahead;
+static struct event g_ahead;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGWINCH)
+		console_sig_winch = 1;
+	else if (sig == SIGINT)
+		console_sig_int = 1;
+	else
+		console_sig_quit = sig;
+}
+
+void console_signals(void)
+{
+	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGWINCH };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: a waiting get_wch returns */
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int term_open(int *w, int *h, struct simsa_err *err)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return err_set(err, "the console needs a terminal (for scripts and tests, see "
+				    "SIMSA_CONSOLE_SCRIPT in docs/console.md)");
+	g_screen = newterm(NULL, stdout, stdin);
+	if (!g_screen)
+		return err_set(err, "cannot start the terminal (TERM=%s)",
+			       getenv("TERM") ? getenv("TERM") : "");
+	set_term(g_screen);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	g_colour = has_colors() && !(nc && *nc);
+	if (g_colour && start_color() == OK) {
+		use_default_colors();
+		init_pair(1, COLOR_WHITE, COLOR_BLUE);
+		init_pair(2, COLOR_MAGENTA, -1);
+		init_pair(3, COLOR_CYAN, -1);
+	} else {
+		g_colour = false;
+	}
+	*w = COLS;
+	*h = LINES;
+	return 0;
+}
+
+void term_close(void)
+{
+	if (!g_screen)
+		return;
+	endwin();
+	delscreen(g_screen);
+	g_screen = NULL;
+}
+
+static attr_t to_curses(unsigned a, short *pair)
+{
+	attr_t r = 0;
+
+	*pair = 0;
+	if (a & AT_BOLD)
+		r |= A_BOLD;
+	if (a & AT_REVERSE)
+		r |= A_REVERSE;
+	if (a & AT_UNDERLINE)
+		r |= A_UNDERLINE;
+	if (a & AT_DIM)
+		r |= A_DIM;
+	if (a & AT_BAR) {
+		if (g_colour)
+			*pair = 1;
+		else
+			r |= A_REVERSE;
+	} else if (g_colour && (a & AT_DIM)) {
+		*pair = 2;
+	} else if (g_colour && (a & AT_CODE)) {
+		*pair = 3;
+	}
+	return r;
+}
+
+static void term_present(struct console *c)
+{
+	const struct canvas *cv = &c->cv;
+
+	for (int y = 0; y < cv->h && y < LINES; y++) {
+		for (int x = 0; x < cv->w && x < COLS;) {
+			const struct cell *cl = &cv->cells[(size_t)y * (size_t)cv->w + (size_t)x];
+			short pair;
+			attr_t a = to_curses(cl->attr, &pair);
+
+			if (cl->cols == 0) { /* a continuation whose lead was cut: blank */
+				attr_set(a, pair, NULL);
+				mvaddch(y, x, ' ');
+				x++;
+				continue;
+			}
+			attr_set(a, pair, NULL);
+			if (cl->len)
+				mvaddnstr(y, x, cv->arena + cl->off, cl->len);
+			else
+				mvaddch(y, x, ' ');
+			x += cl->cols;
+		}
+	}
+	attr_set(A_NORMAL, 0, NULL);
+	if (c->cur_y >= 0 && c->cur_x >= 0 && c->cur_y < LINES && c->cur_x < COLS) {
+		curs_set(1);
+		move(c->cur_y, c->cur_x);
+	} else {
+		curs_set(0);
+	}
+	refresh();
+}
+
+static int map_key(int r, wint_t ch)
+{
+	if (r == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_UP: return K_UP;
+		case KEY_DOWN: return K_DOWN;
+		case KEY_LEFT: return K_LEFT;
+		case KEY_RIGHT: return K_RIGHT;
+		case KEY_PPAGE: return K_PGUP;
+		case KEY_NPAGE: return K_PGDN;
+		case KEY_HOME: return K_HOME;
+		case KEY_END: return K_END;
+		case KEY_BACKSPACE: return K_BS;
+		case KEY_DC: return K_DEL;
+		case KEY_ENTER: return K_ENTER;
+		case KEY_BTAB: return K_BTAB;
+		case KEY_F(1): return K_F1;
+		default: return 0;
+		}
+	}
+	switch (ch) {
+	case '\r': case '\n': return K_ENTER;
+	case '\t': return K_TAB;
+	case 27: return K_ESC;
+	case 127: case 8: return K_BS;
+	default: return (int)ch;
+	}
+}
+
+static bool resize_event(struct event *ev)
+{
+	struct winsize ws;
+
+	if (!console_sig_winch)
+		return false;
+	console_sig_winch = 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	*ev = (struct event){ .type = EV_RESIZE, .w = COLS, .h = LINES, .last = true };
+	return true;
+}
+
+/* One read: a key, a resize, or a tick (timeout or interrupted wait). */
+static void read_one(struct event *ev, int wait_ms)
+{
+	wint_t ch = 0;
+	int r;
+
+	if (resize_event(ev))
+		return;
+	timeout(wait_ms);
+	r = get_wch(&ch);
+	if (r == ERR) {
+		if (!resize_event(ev))
+			*ev = (struct event){ .type = EV_TICK, .last = true };
+		return;
+	}
+	if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
+		*ev = (struct event){ .type = EV_RESIZE, .w = COLS, .h = LINES, .last = true };
+		return;
+	}
+	*ev = (struct event){ .type = EV_KEY, .key = map_key(r, ch) };
+	if (ev->key == 0)
+		ev->type = EV_TICK;
+}
+
+static int term_next(struct console *c, struct event *ev)
+{
+	(void)c;
+	if (g_have_ahead) {
+		*ev = g_ahead;
+		g_have_ahead = false;
+		return 0;
+	}
+	read_one(ev, 1000);
+	return 0;
+}
+
+static bool term_pending(struct console *c)
+{
+	(void)c;
+	if (g_have_ahead)
+		return true;
+	read_one(&g_ahead, 0);
+	if (g_ahead.type == EV_TICK)
+		return false;
+	g_have_ahead = true;
+	return true;
+}
+
+static void term_flush(struct console *c)
+{
+	(void)c;
+	flushinp();
+	g_have_ahead = false;
+}
+
+const struct frontend term_frontend = { term_next, term_pending, term_present, term_flush };
