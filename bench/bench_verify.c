@@ -26,124 +26,29 @@
 #include "simsa/store.h"
 #include "simsa/util.h"
 
+#include "bench_round.h"
+
 #define ENTRANTS 6
 #define PROMPTS 5000
 #define USERS 200
 #define PER_SLOT 13
 
-static const struct keyfile_kdf fast = { KEYFILE_OPSLIMIT_MIN, KEYFILE_MEMLIMIT_MIN };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const struct simsa_err *err)
-{
-	fprintf(stderr, "bench_verify: %s\n", err->msg);
-	exit(1);
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-		perror(path);
-		exit(1);
-	}
-}
-
-static char *user_rubric(void)
-{
-	const char *name = "rubrics/user.rubric";
-	char *text = NULL, *out;
-	size_t len;
-	struct simsa_err err;
-
-	if (read_file(name, 1 << 20, &text, &len, &err) < 0)
-		die(&err);
-	out = malloc(len + 64);
-	/* the same rubric with 13 users per slot */
-	char *at = strstr(text, "raters_per_slot = 2");
-
-	if (!at) {
-		fprintf(stderr, "bench_verify: %s has no raters_per_slot = 2\n", name);
-		exit(1);
-	}
-	snprintf(out, len + 64, "%.*sraters_per_slot = %d%s", (int)(at - text), text, PER_SLOT,
-		 at + strlen("raters_per_slot = 2"));
-	free(text);
-	return out;
-}
-
-static void import_text(struct store *st, const char *dir, enum import_kind kind, const char *text)
-{
-	char path[4096];
-	struct import_result res;
-	struct simsa_err err;
-
-	snprintf(path, sizeof path, "%s/in.jsonl", dir);
-	write_text(path, text);
-	if (import_file(st, kind, path, &res, &err) < 0)
-		die(&err);
-	unlink(path);
-}
 
 static void build(const char *db, const char *dir)
 {
-	struct secret_key *org = NULL, **users = calloc(USERS, sizeof *users);
+	struct secret_key **users = calloc(USERS, sizeof *users);
 	struct store *st = NULL;
 	struct simsa_err err;
 	struct open_result res;
-	unsigned char pk[32];
-	char path[4096], *rub = user_rubric(), *rubrics[1] = { path };
-	size_t cap = 8 << 20, n = 0;
-	char *text = malloc(cap);
+	char path[4096];
 	double t0 = now();
 
-	snprintf(path, sizeof path, "%s/user.rubric", dir);
-	write_text(path, rub);
-	free(rub);
-	snprintf(path, sizeof path, "%s/organizer.key", dir);
-	unlink(path);
-	if (keyfile_create(path, "pw", 2, &fast, pk, &err) < 0 ||
-	    keyfile_unlock(path, "pw", 2, &org, &err) < 0)
-		die(&err);
-	snprintf(path, sizeof path, "%s/user.rubric", dir);
-	if (round_init(db, "verify bench", rubrics, 1, pk, &err) < 0 || store_open(db, &st, &err) < 0)
-		die(&err);
-	for (int e = 0; e < ENTRANTS; e++)
-		n += (size_t)snprintf(text + n, cap - n, "{\"name\": \"m%d\"}\n", e);
-	import_text(st, dir, IMPORT_ENTRANTS, text);
-	n = 0;
-	for (int p = 0; p < PROMPTS; p++)
-		n += (size_t)snprintf(text + n, cap - n, "{\"id\": \"p%d\", \"category\": \"c\", "
-				      "\"prompt\": \"질문 %d\"}\n", p, p);
-	import_text(st, dir, IMPORT_PROMPTS, text);
-	n = 0;
-	for (int p = 0; p < PROMPTS; p++)
-		for (int e = 0; e < ENTRANTS; e++)
-			n += (size_t)snprintf(text + n, cap - n, "{\"prompt_id\": \"p%d\", \"entrant\": "
-					      "\"m%d\", \"output\": \"답 %d %d\"}\n", p, e, p, e);
-	import_text(st, dir, IMPORT_OUTPUTS, text);
-	free(text);
+	bench_round_open(db, dir, ENTRANTS, PROMPTS, USERS, PER_SLOT, &st, &res);
 	for (int u = 0; u < USERS; u++) {
-		char name[16];
-
-		snprintf(name, sizeof name, "u%d", u);
-		snprintf(path, sizeof path, "%s/%s.key", dir, name);
-		unlink(path);
-		if (keyfile_create(path, "pw", 2, &fast, pk, &err) < 0 ||
-		    keyfile_unlock(path, "pw", 2, &users[u], &err) < 0 ||
-		    rater_enrol(st, org, name, ROLE_USER, pk, NULL, &err) < 0)
+		snprintf(path, sizeof path, "%s/u%d.key", dir, u);
+		if (keyfile_unlock(path, "pw", 2, &users[u], &err) < 0)
 			die(&err);
 	}
-	if (round_open(st, org, &res, NULL, &err) < 0)
-		die(&err);
 	fprintf(stderr, "bench_verify: round opened with %zu tasks; signing ballots...\n", res.n_tasks);
 
 	struct opening_rec op;
@@ -200,7 +105,6 @@ static void build(const char *db, const char *dir)
 	}
 	free(b);
 	free(users);
-	secret_key_free(&org);
 	store_close(&st);
 	fprintf(stderr, "bench_verify: built %s in %.0f s\n", db, now() - t0);
 }

@@ -10,6 +10,7 @@ data=${SIMSA_BENCH_DATA:-../shared/data/ko-arena-hard}
 "$build/bench/bench_stats" 3
 "$build/bench/bench_generate" tests/tools/stub_server.py
 "$build/bench/bench_console" - 20
+"$build/bench/bench_console_start" "$build/bench"
 if [ ! -f "$data/outputs.jsonl" ]; then
 	echo "bench: no data at $data (set SIMSA_BENCH_DATA to a ko-arena-hard copy); skipped"
 	exit 0
