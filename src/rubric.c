@@ -7,6 +7,7 @@
  * neither line numbers in the handler nor a "new section" callback. That is
  * how messages name lines, and how a repeated or empty section is caught. */
 #include "simsa/rubric.h"
+#include "rubric_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -18,25 +19,14 @@
 #include <ini.h>
 #include <utf8proc.h>
 
-#define SECTION_MAX 50 /* inih's MAX_SECTION: it keeps 49 bytes of a name */
-#define ID_MAX 32
-#define LEVEL_MAX 100  /* scale values run from 0 to 100 */
-#define MAX_SECTIONS (RUBRIC_MAX_CRITERIA + 4)
-#define ANCHOR_SLOT 64 /* key slots >= this are anchors: 64 + 2 * level + lang */
 
-enum kind { SEC_NONE, SEC_RUBRIC, SEC_CRITERION, SEC_SATISFACTION,
-	    SEC_PREFERENCE, SEC_SCORING, SEC_ASSIGNMENT };
 
-enum { R_COMPONENT, R_POINTS, R_VERSION, R_TITLE_KO, R_TITLE_EN };
 static const char *const rubric_keys[] = {
 	"component", "points", "version", "title_ko", "title_en", NULL };
-enum { C_NAME_KO, C_NAME_EN, C_WEIGHT, C_SCALE, C_REQUIRED };
 static const char *const criterion_keys[] = {
 	"name_ko", "name_en", "weight", "scale", "required", NULL };
-enum { S_RESAMPLES, S_SEED, S_MUCH_BETTER, S_BOTH_BAD };
 static const char *const scoring_keys[] = {
 	"bootstrap_resamples", "bootstrap_seed", "much_better_weight", "both_bad", NULL };
-enum { A_RATERS_PER_SLOT, A_RATINGS_PER_OUTPUT, A_BY_CATEGORY };
 static const char *const assignment_keys[] = {
 	"raters_per_slot", "ratings_per_output", "by_category", NULL };
 static const char *const pref_names[PREF_COUNT] = {
@@ -56,201 +46,6 @@ static const struct {
 	{ "assignment", SEC_ASSIGNMENT, 0 },
 };
 
-struct pstate {
-	const char *text, *source;
-	size_t len, pos;
-	bool line_start, failed;
-	int lineno;
-	int hdr_line, hdr_keys;        /* last "[...]" line read, keys after it */
-	char hdr_name[SECTION_MAX];
-	struct simsa_err *err;
-	struct rubric *r;
-	enum kind kind;                /* the open section */
-	char sec[SECTION_MAX];
-	int sec_line;
-	struct rubric_criterion *cur;
-	int key_line[16];
-	char *anchor[LEVEL_MAX + 1][2];
-	int anchor_line[LEVEL_MAX + 1][2];
-	struct { char name[SECTION_MAX]; int line; } seen[MAX_SECTIONS];
-	size_t n_seen;
-	int rubric_line, weight_sum, weight_line;
-	bool has_pref;
-};
-
-__attribute__((format(printf, 3, 4)))
-static int fail(struct pstate *st, int line, const char *fmt, ...)
-{
-	char msg[800];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	st->failed = true;
-	return err_set(st->err, "%s:%d: %s", st->source, line, msg);
-}
-
-/* "SOURCE:LINE: [section] key: ..." for the line being parsed. */
-__attribute__((format(printf, 3, 4)))
-static int key_fail(struct pstate *st, const char *key, const char *fmt, ...)
-{
-	char msg[700];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	return fail(st, st->lineno, "[%s] %s: %s", st->sec, key, msg);
-}
-
-/* NULL if v may be a value, else what is wrong with it (in why). */
-static const char *value_problem(const char *v, char *why, size_t n)
-{
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)v;
-	utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(v), i = 0;
-
-	if (len == 0)
-		return "empty value";
-	while (i < len) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate(p + i, len - i, &cp);
-
-		if (k < 0) {
-			snprintf(why, n, "not valid UTF-8 (byte %ld of the value)", (long)i + 1);
-			return why;
-		}
-		if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CC) {
-			snprintf(why, n, "control character U+%04X in the value", (unsigned)cp);
-			return why;
-		}
-		i += k;
-	}
-	return NULL;
-}
-
-/* s in double quotes for a message: shortened on a character boundary,
- * or <unprintable> if it is not clean UTF-8. */
-static const char *quoted(const char *s, char *buf, size_t n)
-{
-	char why[64];
-	size_t len = strlen(s), cut = len;
-
-	if (value_problem(s, why, sizeof why) && *s)
-		return "<unprintable>";
-	if (cut > 60) {
-		cut = 60;
-		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-			cut--;
-	}
-	snprintf(buf, n, "\"%.*s%s\"", (int)cut, s, cut < len ? "..." : "");
-	return buf;
-}
-
-/* s itself for a message if it is clean and short (a section name), else "?". */
-static const char *shown(const char *s)
-{
-	char why[64];
-
-	return strlen(s) <= 64 && !value_problem(s, why, sizeof why) ? s : "?";
-}
-
-/* A whole decimal integer: optional '-', digits, nothing else. */
-static bool parse_int(const char *s, long long *out)
-{
-	const char *p = *s == '-' ? s + 1 : s;
-	char *end;
-	long long v;
-
-	if (!isdigit((unsigned char)*p))
-		return false;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
-}
-
-static int int_key(struct pstate *st, const char *key, const char *v,
-		   long long min, long long max, int *out)
-{
-	char q[80];
-	long long x;
-
-	if (!parse_int(v, &x))
-		return key_fail(st, key, "not an integer: %s", quoted(v, q, sizeof q));
-	if (x < min || x > max)
-		return key_fail(st, key, "must be between %lld and %lld, not %lld", min, max, x);
-	*out = (int)x;
-	return 0;
-}
-
-static int seed_key(struct pstate *st, const char *key, const char *v,
-		    unsigned long long *out)
-{
-	char q[80], *end;
-	unsigned long long x;
-
-	errno = 0;
-	x = strtoull(v, &end, 10);
-	if (!isdigit((unsigned char)*v) || errno || *end)
-		return key_fail(st, key, "not an integer from 0 to %llu: %s",
-				(unsigned long long)-1, quoted(v, q, sizeof q));
-	*out = x;
-	return 0;
-}
-
-/* "MIN-MAX", both in 0..LEVEL_MAX, MIN < MAX, at most RUBRIC_MAX_LEVELS levels. */
-static int scale_key(struct pstate *st, const char *key, const char *v,
-		     struct rubric_criterion *c)
-{
-	const char *dash = strchr(v, '-');
-	char lo_s[24], q[80];
-	long long lo, hi;
-	size_t n = dash ? (size_t)(dash - v) : 0;
-
-	if (n == 0 || n >= sizeof lo_s || !isdigit((unsigned char)dash[1]))
-		goto bad;
-	memcpy(lo_s, v, n);
-	lo_s[n] = '\0';
-	if (!parse_int(lo_s, &lo) || !parse_int(dash + 1, &hi))
-		goto bad;
-	if (lo > LEVEL_MAX || hi > LEVEL_MAX)
-		return key_fail(st, key, "levels must be between 0 and %d", LEVEL_MAX);
-	if (lo >= hi)
-		return key_fail(st, key, "the lowest level %lld is not below the highest %lld", lo, hi);
-	if (hi - lo + 1 > RUBRIC_MAX_LEVELS)
-		return key_fail(st, key, "%lld-%lld has %lld levels; at most %d are allowed",
-				lo, hi, hi - lo + 1, RUBRIC_MAX_LEVELS);
-	c->scale_min = (int)lo;
-	c->scale_max = (int)hi;
-	return 0;
-bad:
-	return key_fail(st, key, "expected LOW-HIGH such as 1-5, not %s", quoted(v, q, sizeof q));
-}
-
-static int str_key(struct pstate *st, char **dst, const char *v)
-{
-	free(*dst);
-	*dst = strdup(v);
-	if (!*dst)
-		return fail(st, st->lineno, "out of memory");
-	return 0;
-}
-
-/* v is either word: *out = (v is the first). */
-static int choice_key(struct pstate *st, const char *key, const char *v,
-		      const char *first, const char *second, bool *out)
-{
-	char q[80];
-
-	if (strcmp(v, first) != 0 && strcmp(v, second) != 0)
-		return key_fail(st, key, "expected %s or %s, not %s", first, second,
-				quoted(v, q, sizeof q));
-	*out = strcmp(v, first) == 0;
-	return 0;
-}
 
 /* ---- the reader: lines from memory, counted; "[...]" lines noted ---- */
 
@@ -263,10 +58,10 @@ static int line_begins(struct pstate *st)
 
 	st->lineno++;
 	if (n > RUBRIC_MAX_LINE)
-		return fail(st, st->lineno, "line is %zu bytes long; at most %d are allowed",
+		return rb_fail(st, st->lineno, "line is %zu bytes long; at most %d are allowed",
 			    n, RUBRIC_MAX_LINE);
 	if (memchr(p, '\0', n))
-		return fail(st, st->lineno, "NUL byte in the line");
+		return rb_fail(st, st->lineno, "NUL byte in the line");
 	if (st->lineno == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		i = 3; /* inih skips a UTF-8 byte order mark */
 	while (i < n && isspace((unsigned char)p[i]))
@@ -275,7 +70,7 @@ static int line_begins(struct pstate *st)
 		return 0;
 	/* inih's rule: a line whose first non-space character is '[' */
 	if (st->hdr_line && st->hdr_keys == 0)
-		return fail(st, st->hdr_line, "section [%s] has no keys", shown(st->hdr_name));
+		return rb_fail(st, st->hdr_line, "section [%s] has no keys", rb_shown(st->hdr_name));
 	for (j = i + 1; j < n && p[j] != ']' && j - i < sizeof st->hdr_name; j++)
 		;
 	memcpy(st->hdr_name, p + i + 1, j - i - 1);
@@ -322,13 +117,13 @@ static int close_levels(struct pstate *st)
 	for (lv = 0; lv <= LEVEL_MAX; lv++)
 		for (l = 0; l < 2; l++)
 			if (st->anchor_line[lv][l] && (lv < c->scale_min || lv > c->scale_max))
-				return fail(st, st->anchor_line[lv][l],
+				return rb_fail(st, st->anchor_line[lv][l],
 					    "[%s] anchor%d_%s: level %d is outside the scale %d-%d",
 					    st->sec, lv, langs[l], lv, c->scale_min, c->scale_max);
 	for (lv = c->scale_min; lv <= c->scale_max; lv++)
 		for (l = 0; l < 2; l++)
 			if (!st->anchor_line[lv][l])
-				return fail(st, st->sec_line,
+				return rb_fail(st, st->sec_line,
 					    "[%s]: missing anchor%d_%s (the scale %d-%d needs "
 					    "anchorN_ko and anchorN_en for every level N)",
 					    st->sec, lv, langs[l], c->scale_min, c->scale_max);
@@ -342,7 +137,7 @@ static int close_levels(struct pstate *st)
 
 static int missing(struct pstate *st, const char *key)
 {
-	return fail(st, st->sec_line, "[%s]: missing key \"%s\"", st->sec, key);
+	return rb_fail(st, st->sec_line, "[%s]: missing key \"%s\"", st->sec, key);
 }
 
 static int close_section(struct pstate *st)
@@ -359,7 +154,7 @@ static int close_section(struct pstate *st)
 				return missing(st, rubric_keys[i]);
 		want = r->component == RUBRIC_EXPERT ? 35 : 25;
 		if (r->points != want)
-			return fail(st, st->key_line[R_POINTS],
+			return rb_fail(st, st->key_line[R_POINTS],
 				    "[rubric] points: %s rubric is worth %d points, not %d",
 				    r->component == RUBRIC_EXPERT ? "an expert" : "a user",
 				    want, r->points);
@@ -399,13 +194,13 @@ static int open_criterion(struct pstate *st, const char *id)
 		ok = islower((unsigned char)id[i]) || isdigit((unsigned char)id[i]) ||
 		     id[i] == '_' || id[i] == '-';
 	if (!ok)
-		return fail(st, st->sec_line, "[%s]: a criterion id is 1 to %d of a-z, 0-9, "
-			    "'_' or '-', starting with a letter", shown(st->sec), ID_MAX);
+		return rb_fail(st, st->sec_line, "[%s]: a criterion id is 1 to %d of a-z, 0-9, "
+			    "'_' or '-', starting with a letter", rb_shown(st->sec), ID_MAX);
 	if (r->n_criteria == RUBRIC_MAX_CRITERIA)
-		return fail(st, st->sec_line, "[%s]: more than %d criteria",
+		return rb_fail(st, st->sec_line, "[%s]: more than %d criteria",
 			    st->sec, RUBRIC_MAX_CRITERIA);
 	st->cur = &r->criteria[r->n_criteria++];
-	return str_key(st, &st->cur->id, id);
+	return rb_str_key(st, &st->cur->id, id);
 }
 
 static int open_section(struct pstate *st, const char *name)
@@ -417,16 +212,16 @@ static int open_section(struct pstate *st, const char *name)
 		return -1;
 	st->sec_line = st->hdr_line;
 	if (!st->hdr_line)
-		return fail(st, st->lineno, "a key before the first [section]");
+		return rb_fail(st, st->lineno, "a key before the first [section]");
 	if (n == 0 || n >= SECTION_MAX - 1)
-		return fail(st, st->sec_line, "a section name must be 1 to %d bytes long",
+		return rb_fail(st, st->sec_line, "a section name must be 1 to %d bytes long",
 			    SECTION_MAX - 2);
 	for (i = 0; i < st->n_seen; i++)
 		if (strcmp(st->seen[i].name, name) == 0)
-			return fail(st, st->sec_line, "[%s] appears twice (first at line %d)",
-				    shown(name), st->seen[i].line);
+			return rb_fail(st, st->sec_line, "[%s] appears twice (first at line %d)",
+				    rb_shown(name), st->seen[i].line);
 	if (st->n_seen == MAX_SECTIONS)
-		return fail(st, st->sec_line, "too many sections");
+		return rb_fail(st, st->sec_line, "too many sections");
 	memcpy(st->seen[st->n_seen].name, name, n + 1);
 	st->seen[st->n_seen++].line = st->sec_line;
 	memcpy(st->sec, name, n + 1);
@@ -439,8 +234,8 @@ static int open_section(struct pstate *st, const char *name)
 		return 0;
 	}
 	if (st->n_seen == 1)
-		return fail(st, st->sec_line, "the first section must be [rubric], not [%s]",
-			    shown(name));
+		return rb_fail(st, st->sec_line, "the first section must be [rubric], not [%s]",
+			    rb_shown(name));
 	for (i = 0; i < sizeof sections / sizeof sections[0]; i++) {
 		size_t k = strlen(sections[i].name);
 		bool crit = sections[i].kind == SEC_CRITERION;
@@ -448,7 +243,7 @@ static int open_section(struct pstate *st, const char *name)
 		if (strncmp(name, sections[i].name, k) != 0 || name[k] != (crit ? ' ' : '\0'))
 			continue;
 		if (sections[i].only && sections[i].only != comp)
-			return fail(st, st->sec_line, "[%s] is not allowed in %s rubric",
+			return rb_fail(st, st->sec_line, "[%s] is not allowed in %s rubric",
 				    name, comp == RUBRIC_EXPERT ? "an expert" : "a user");
 		st->kind = sections[i].kind;
 		if (crit)
@@ -457,10 +252,10 @@ static int open_section(struct pstate *st, const char *name)
 			return 0;
 		st->cur = &st->r->satisfaction;
 		st->r->has_satisfaction = true;
-		return str_key(st, &st->cur->id, "satisfaction");
+		return rb_str_key(st, &st->cur->id, "satisfaction");
 	}
-	return fail(st, st->sec_line, "unknown section [%s] (expected [criterion ID], "
-		    "[preference], [satisfaction], [scoring] or [assignment])", shown(name));
+	return rb_fail(st, st->sec_line, "unknown section [%s] (expected [criterion ID], "
+		    "[preference], [satisfaction], [scoring] or [assignment])", rb_shown(name));
 }
 
 /* ---- keys ---- */
@@ -532,45 +327,45 @@ static int set_key(struct pstate *st, int slot, const char *key, const char *v)
 	char q[80];
 
 	if (slot >= ANCHOR_SLOT)
-		return str_key(st, &st->anchor[(slot - ANCHOR_SLOT) / 2][slot % 2], v);
+		return rb_str_key(st, &st->anchor[(slot - ANCHOR_SLOT) / 2][slot % 2], v);
 	switch (st->kind) {
 	case SEC_RUBRIC:
 		switch (slot) {
 		case R_COMPONENT:
 			r->component = rubric_component_parse(v);
 			if (!r->component)
-				return key_fail(st, key, "expected expert or user, not %s",
-						quoted(v, q, sizeof q));
+				return rb_key_fail(st, key, "expected expert or user, not %s",
+						rb_quoted(v, q, sizeof q));
 			return 0;
-		case R_POINTS: return int_key(st, key, v, 1, 100, &r->points);
-		case R_VERSION: return int_key(st, key, v, 1, 1000000, &r->version);
-		case R_TITLE_KO: return str_key(st, &r->title_ko, v);
-		default: return str_key(st, &r->title_en, v);
+		case R_POINTS: return rb_int_key(st, key, v, 1, 100, &r->points);
+		case R_VERSION: return rb_int_key(st, key, v, 1, 1000000, &r->version);
+		case R_TITLE_KO: return rb_str_key(st, &r->title_ko, v);
+		default: return rb_str_key(st, &r->title_en, v);
 		}
 	case SEC_CRITERION:
 	case SEC_SATISFACTION:
 		switch (slot) {
-		case C_NAME_KO: return str_key(st, &c->name_ko, v);
-		case C_NAME_EN: return str_key(st, &c->name_en, v);
-		case C_WEIGHT: return int_key(st, key, v, 1, 100, &c->weight);
-		case C_SCALE: return scale_key(st, key, v, c);
-		default: return choice_key(st, key, v, "yes", "no", &c->required);
+		case C_NAME_KO: return rb_str_key(st, &c->name_ko, v);
+		case C_NAME_EN: return rb_str_key(st, &c->name_en, v);
+		case C_WEIGHT: return rb_int_key(st, key, v, 1, 100, &c->weight);
+		case C_SCALE: return rb_scale_key(st, key, v, c);
+		default: return rb_choice_key(st, key, v, "yes", "no", &c->required);
 		}
 	case SEC_PREFERENCE:
-		return str_key(st, slot % 2 ? &r->pref_label_en[slot / 2]
+		return rb_str_key(st, slot % 2 ? &r->pref_label_en[slot / 2]
 				   : &r->pref_label_ko[slot / 2], v);
 	case SEC_ASSIGNMENT:
 		switch (slot) {
-		case A_RATERS_PER_SLOT: return int_key(st, key, v, 1, 100, &r->raters_per_slot);
-		case A_RATINGS_PER_OUTPUT: return int_key(st, key, v, 1, 100, &r->ratings_per_output);
-		default: return choice_key(st, key, v, "yes", "no", &r->by_category);
+		case A_RATERS_PER_SLOT: return rb_int_key(st, key, v, 1, 100, &r->raters_per_slot);
+		case A_RATINGS_PER_OUTPUT: return rb_int_key(st, key, v, 1, 100, &r->ratings_per_output);
+		default: return rb_choice_key(st, key, v, "yes", "no", &r->by_category);
 		}
 	default: /* SEC_SCORING */
 		switch (slot) {
-		case S_RESAMPLES: return int_key(st, key, v, 100, 100000, &r->bootstrap_resamples);
-		case S_SEED: return seed_key(st, key, v, &r->bootstrap_seed);
-		case S_MUCH_BETTER: return int_key(st, key, v, 1, 100, &r->much_better_weight);
-		default: return choice_key(st, key, v, "tie", "exclude", &r->both_bad_as_tie);
+		case S_RESAMPLES: return rb_int_key(st, key, v, 100, 100000, &r->bootstrap_resamples);
+		case S_SEED: return rb_seed_key(st, key, v, &r->bootstrap_seed);
+		case S_MUCH_BETTER: return rb_int_key(st, key, v, 1, 100, &r->much_better_weight);
+		default: return rb_choice_key(st, key, v, "tie", "exclude", &r->both_bad_as_tie);
 		}
 	}
 }
@@ -586,23 +381,23 @@ static int take_key(struct pstate *st, const char *section, const char *name,
 		return -1;
 	slot = slot_of(st, name);
 	if (slot < 0)
-		return fail(st, st->lineno, "[%s] unknown key %s", st->sec,
-			    quoted(name, q, sizeof q));
+		return rb_fail(st, st->lineno, "[%s] unknown key %s", st->sec,
+			    rb_quoted(name, q, sizeof q));
 	if (st->kind == SEC_SCORING && st->r->component != RUBRIC_USER &&
 	    (slot == S_MUCH_BETTER || slot == S_BOTH_BAD))
-		return key_fail(st, name, "only for user rubrics");
+		return rb_key_fail(st, name, "only for user rubrics");
 	if (st->kind == SEC_ASSIGNMENT &&
 	    ((slot == A_RATERS_PER_SLOT) != (st->r->component == RUBRIC_USER)))
-		return key_fail(st, name, "only for %s rubrics",
+		return rb_key_fail(st, name, "only for %s rubrics",
 				slot == A_RATERS_PER_SLOT ? "user" : "expert");
 	line = slot >= ANCHOR_SLOT ? &st->anchor_line[(slot - ANCHOR_SLOT) / 2][slot % 2]
 				   : &st->key_line[slot];
 	if (*line)
-		return key_fail(st, name, "given twice (first at line %d)", *line);
+		return rb_key_fail(st, name, "given twice (first at line %d)", *line);
 	*line = st->lineno;
-	problem = value_problem(value, why, sizeof why);
+	problem = rb_value_problem(value, why, sizeof why);
 	if (problem)
-		return key_fail(st, name, "%s", problem);
+		return rb_key_fail(st, name, "%s", problem);
 	return set_key(st, slot, name, value);
 }
 
@@ -620,19 +415,19 @@ static int finish(struct pstate *st)
 	struct rubric *r = st->r;
 
 	if (st->hdr_line && st->hdr_keys == 0)
-		return fail(st, st->hdr_line, "section [%s] has no keys", shown(st->hdr_name));
+		return rb_fail(st, st->hdr_line, "section [%s] has no keys", rb_shown(st->hdr_name));
 	if (st->kind != SEC_NONE && close_section(st) < 0)
 		return -1;
 	if (!st->rubric_line)
-		return fail(st, st->lineno ? st->lineno : 1, "no [rubric] section");
+		return rb_fail(st, st->lineno ? st->lineno : 1, "no [rubric] section");
 	if (r->component == RUBRIC_EXPERT && r->n_criteria == 0)
-		return fail(st, st->rubric_line, "an expert rubric needs at least one "
+		return rb_fail(st, st->rubric_line, "an expert rubric needs at least one "
 			    "[criterion ID] section");
 	if (r->component == RUBRIC_EXPERT && st->weight_sum != 100)
-		return fail(st, st->weight_line, "weights of the %zu criteria add up to %d, not 100",
+		return rb_fail(st, st->weight_line, "weights of the %zu criteria add up to %d, not 100",
 			    r->n_criteria, st->weight_sum);
 	if (r->component == RUBRIC_USER && !st->has_pref)
-		return fail(st, st->rubric_line, "a user rubric needs a [preference] section");
+		return rb_fail(st, st->rubric_line, "a user rubric needs a [preference] section");
 	return 0;
 }
 
@@ -704,7 +499,7 @@ int rubric_parse(const char *text, size_t len, const char *source,
 		goto done;
 	}
 	if (irc != 0) {
-		fail(st, irc, "expected a [section] line, a \"key = value\" line or a comment");
+		rb_fail(st, irc, "expected a [section] line, a \"key = value\" line or a comment");
 		goto done;
 	}
 	if (finish(st) < 0)
