@@ -71,7 +71,9 @@ static inline struct secret_key *fx_unlock(const struct round_fx *f, const char 
 	return sk;
 }
 
-static inline void fx_open_round(struct round_fx *f, int E, int P, int U, int X)
+/* fx_open_round, with gold items (JSON Lines, or NULL) imported before open. */
+static inline void fx_open_round_gold(struct round_fx *f, int E, int P, int U, int X,
+				      const char *gold)
 {
 	struct store *st = NULL;
 	struct simsa_err err;
@@ -102,6 +104,8 @@ static inline void fx_open_round(struct round_fx *f, int E, int P, int U, int X)
 			       "\"output\": \"답변 %d번, 모델 %d의 **굵은** 글\"}\n", p, e, p, e);
 	fx_import(st, f->dir, IMPORT_OUTPUTS, text);
 	free(text);
+	if (gold)
+		fx_import(st, f->dir, IMPORT_GOLD, gold);
 	for (int i = 0; i < U + X; i++) {
 		char name[32];
 		unsigned char pk[32];
@@ -116,6 +120,11 @@ static inline void fx_open_round(struct round_fx *f, int E, int P, int U, int X)
 	if (round_open(st, f->org, &f->opened, f->seed, &err) < 0)
 		fail_msg("%s", err.msg);
 	store_close(&st);
+}
+
+static inline void fx_open_round(struct round_fx *f, int E, int P, int U, int X)
+{
+	fx_open_round_gold(f, E, P, U, X, NULL);
 }
 
 static inline void fx_release(struct round_fx *f)

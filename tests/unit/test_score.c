@@ -136,58 +136,14 @@ static void cast(struct round_fx *f, const char *name, bool expert)
 	session_end(&s);
 }
 
-/* fx_open_round with gold items imported before open. */
+/* The fixture's round, with two gold items imported before open. */
 static void open_round(struct round_fx *f)
 {
-	struct store *st = NULL;
-	struct simsa_err err;
-	char path[600], *text = NULL;
-	size_t n = 0;
-
-	memset(f, 0, sizeof *f);
-	f->dir = tmpdir_make();
-	snprintf(f->db, sizeof f->db, "%s/round.db", f->dir);
-	fx_key_path(f, "organizer", path, sizeof path);
-	if (keyfile_create(path, "pw", 2, &fx_fast_kdf, f->org_pk, &err) < 0 ||
-	    keyfile_unlock(path, "pw", 2, &f->org, &err) < 0 ||
-	    round_init(f->db, "채점 시험", NULL, 0, f->org_pk, &err) < 0 ||
-	    store_open(f->db, &st, &err) < 0)
-		fail_msg("%s", err.msg);
-	for (int e = 0; e < E; e++)
-		fx_cat(&text, &n, "{\"name\": \"team%d\"}\n", e);
-	fx_import(st, f->dir, IMPORT_ENTRANTS, text);
-	n = 0;
-	for (int p = 0; p < P; p++)
-		fx_cat(&text, &n, "{\"id\": \"q%03d\", \"category\": \"c\", \"prompt\": \"질문 %d\"}\n",
-		       p, p);
-	fx_import(st, f->dir, IMPORT_PROMPTS, text);
-	n = 0;
-	for (int p = 0; p < P; p++)
-		for (int e = 0; e < E; e++)
-			fx_cat(&text, &n, "{\"prompt_id\": \"q%03d\", \"entrant\": \"team%d\", "
-			       "\"output\": \"답변 %d번, 모델 %d의 글\"}\n", p, e, p, e);
-	fx_import(st, f->dir, IMPORT_OUTPUTS, text);
-	n = 0;
-	fx_cat(&text, &n, "{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q000\", "
-	       "\"better\": \"team2\", \"worse\": \"team0\"}\n"
-	       "{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
-	       "\"better\": \"team0\", \"worse\": \"team1\"}\n");
-	fx_import(st, f->dir, IMPORT_GOLD, text);
-	free(text);
-	for (int i = 0; i < U + X; i++) {
-		char name[32];
-		unsigned char pk[32];
-
-		snprintf(name, sizeof name, i < U ? "user%d" : "expert%d", i < U ? i : i - U);
-		fx_key_path(f, name, path, sizeof path);
-		if (keyfile_create(path, "pw", 2, &fx_fast_kdf, pk, &err) < 0 ||
-		    rater_enrol(st, f->org, name, i < U ? ROLE_USER : ROLE_EXPERT, pk, NULL,
-				&err) < 0)
-			fail_msg("%s", err.msg);
-	}
-	if (round_open(st, f->org, &f->opened, f->seed, &err) < 0)
-		fail_msg("%s", err.msg);
-	store_close(&st);
+	fx_open_round_gold(f, E, P, U, X,
+			   "{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q000\", "
+			   "\"better\": \"team2\", \"worse\": \"team0\"}\n"
+			   "{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+			   "\"better\": \"team0\", \"worse\": \"team1\"}\n");
 }
 
 static void make_closed_round(struct round_fx *f)
