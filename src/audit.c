@@ -72,17 +72,7 @@ void hex(const unsigned char *p, size_t n, char *out)
 
 long rater_index(const struct audit *a, int64_t row)
 {
-	size_t lo = 0, hi = a->in.n_raters;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (a->in.raters[mid].row < row)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < a->in.n_raters && a->in.raters[lo].row == row ? (long)lo : -1;
+	return inputs_rater(&a->in, row);
 }
 
 const char *rater_name(const struct audit *a, int64_t row)
@@ -347,22 +337,6 @@ out:
 	step_end(a, &s);
 }
 
-static long entrant_index(const struct audit *a, int64_t row)
-{
-	for (size_t i = 0; i < a->in.n_entrants; i++)
-		if (a->in.entrants[i].row == row)
-			return (long)i;
-	return -1;
-}
-
-static long prompt_index(const struct audit *a, int64_t row)
-{
-	for (size_t i = 0; i < a->in.n_prompts; i++)
-		if (a->in.prompts[i].row == row)
-			return (long)i;
-	return -1;
-}
-
 /* The revealed owners of every blinded output, for the manifest. */
 static int owners_of(struct audit *a, struct step *s, struct owner **out, size_t *n)
 {
@@ -375,8 +349,8 @@ static int owners_of(struct audit *a, struct step *s, struct owner **out, size_t
 		return -1;
 	json_object_foreach(a->blind, id, v) {
 		json_t *e = json_object_get(a->owner, id);
-		long ei = e ? entrant_index(a, json_integer_value(e)) : -1;
-		long pi = prompt_index(a, json_integer_value(json_array_get(v, 1)));
+		long ei = e ? inputs_entrant(&a->in, json_integer_value(e)) : -1;
+		long pi = inputs_prompt(&a->in, json_integer_value(json_array_get(v, 1)));
 
 		if (ei < 0 || pi < 0) {
 			failf(s, "output %s: no revealed entrant", id);

@@ -170,21 +170,11 @@ static int take_ballot(void *ctx, const struct ballot_row *b)
 	else
 		memset(t->leaves[t->n], 0, 32);
 	t->n++;
-	/* raters are in row order: find this one by bisection */
-	size_t lo = 0, hi = t->in->n_raters;
+	long ri = inputs_rater(t->in, b->rater_row);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->in->raters[mid].row < b->rater_row)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < t->in->n_raters && t->in->raters[lo].row == b->rater_row &&
-	    b->seq > t->heads[lo].count) {
-		t->heads[lo].count = b->seq;
-		memcpy(t->heads[lo].head, b->hash, 32);
+	if (ri >= 0 && b->seq > t->heads[ri].count) {
+		t->heads[ri].count = b->seq;
+		memcpy(t->heads[ri].head, b->hash, 32);
 	}
 	return 0;
 }

@@ -57,35 +57,32 @@ static void emit(struct ex *x, json_t *rec)
 
 static const char *rater_name(const struct ex *x, int64_t row)
 {
-	for (size_t i = 0; i < x->in.n_raters; i++)
-		if (x->in.raters[i].row == row)
-			return x->in.raters[i].name;
-	return "?";
+	long i = inputs_rater(&x->in, row);
+
+	return i >= 0 ? x->in.raters[i].name : "?";
 }
 
 static const char *rater_role(const struct ex *x, int64_t row)
 {
-	for (size_t i = 0; i < x->in.n_raters; i++)
-		if (x->in.raters[i].row == row)
-			return rater_role_name(x->in.raters[i].role);
-	return "?";
+	long i = inputs_rater(&x->in, row);
+
+	return i >= 0 ? rater_role_name(x->in.raters[i].role) : "?";
 }
 
 static const char *prompt_id(const struct ex *x, int64_t row)
 {
-	for (size_t i = 0; i < x->in.n_prompts; i++)
-		if (x->in.prompts[i].row == row)
-			return x->in.prompts[i].id;
-	return "?";
+	long i = inputs_prompt(&x->in, row);
+
+	return i >= 0 ? x->in.prompts[i].id : "?";
 }
 
 static int take_owner(void *ctx, const char *id, int64_t entrant)
 {
 	struct ex *x = ctx;
+	long i = inputs_entrant(&x->in, entrant);
 
-	for (size_t i = 0; i < x->in.n_entrants; i++)
-		if (x->in.entrants[i].row == entrant)
-			json_object_set_new(x->owner, id, json_string(x->in.entrants[i].name));
+	if (i >= 0)
+		json_object_set_new(x->owner, id, json_string(x->in.entrants[i].name));
 	return 0;
 }
 

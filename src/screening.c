@@ -17,14 +17,6 @@ struct run {
 	bool failed;
 };
 
-static long find_row(const void *arr, size_t n, size_t elem, int64_t row)
-{
-	for (size_t i = 0; i < n; i++)
-		if (*(const int64_t *)((const char *)arr + i * elem) == row)
-			return (long)i;
-	return -1;
-}
-
 static void on_term(void *ctx, const char *term, int entrant)
 {
 	struct run *r = ctx;
@@ -47,8 +39,8 @@ static int on_output(void *ctx, int64_t row, int64_t prompt_row, int64_t entrant
 		     const char *text, size_t len)
 {
 	struct run *r = ctx;
-	long p = find_row(r->in->prompts, r->in->n_prompts, sizeof *r->in->prompts, prompt_row);
-	long e = find_row(r->in->entrants, r->in->n_entrants, sizeof *r->in->entrants, entrant_row);
+	long p = inputs_prompt(r->in, prompt_row);
+	long e = inputs_entrant(r->in, entrant_row);
 
 	r->cur.output_row = row;
 	r->cur.prompt_id = p >= 0 ? r->in->prompts[p].id : "?";

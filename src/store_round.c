@@ -197,6 +197,21 @@ static long index_of(const void *arr, size_t n, size_t elem, int64_t row)
 	return -1;
 }
 
+long inputs_entrant(const struct round_inputs *in, int64_t row)
+{
+	return index_of(in->entrants, in->n_entrants, sizeof *in->entrants, row);
+}
+
+long inputs_prompt(const struct round_inputs *in, int64_t row)
+{
+	return index_of(in->prompts, in->n_prompts, sizeof *in->prompts, row);
+}
+
+long inputs_rater(const struct round_inputs *in, int64_t row)
+{
+	return index_of(in->raters, in->n_raters, sizeof *in->raters, row);
+}
+
 static int rows_to_indices(struct round_inputs *in, struct simsa_err *err)
 {
 	for (size_t i = 0; i < in->n_outputs; i++) {

@@ -229,6 +229,12 @@ struct round_inputs {
 	size_t n_gold;
 };
 
+/* The index of the entrant, prompt or rater with that row id (the arrays
+ * are in row order, so this bisects), or -1. */
+long inputs_entrant(const struct round_inputs *in, int64_t row);
+long inputs_prompt(const struct round_inputs *in, int64_t row);
+long inputs_rater(const struct round_inputs *in, int64_t row);
+
 int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 void round_inputs_release(struct round_inputs *in);
