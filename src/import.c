@@ -196,7 +196,7 @@ static int one_output(struct store *st, struct jsonl_reader *r, json_t *obj,
 	free(pair);
 	if (rc < 0)
 		return -1;
-	found = store_has_output(st, o.prompt_row, o.entrant_row, err);
+	found = store_find_output(st, o.prompt_row, o.entrant_row, NULL, err);
 	if (found < 0)
 		return -1;
 	if (found)

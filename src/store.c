@@ -452,26 +452,6 @@ int store_add_output(struct store *st, const struct output_rec *o, struct simsa_
 	return sq_step_done(st, stmt, "cannot add the output", err);
 }
 
-int store_has_output(struct store *st, int64_t prompt_row, int64_t entrant_row,
-		     struct simsa_err *err)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (sq_prepare(st, "SELECT 1 FROM output WHERE prompt_id = ? AND entrant_id = ?",
-		    &stmt, err) < 0)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, prompt_row);
-	sqlite3_bind_int64(stmt, 2, entrant_row);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return sq_db_err(st, err, "lookup");
-}
-
 int store_log_import(struct store *st, const char *kind, const char *path,
 		     const unsigned char hash[STORE_HASH_LEN], long records,
 		     struct simsa_err *err)

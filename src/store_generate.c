@@ -207,7 +207,7 @@ static int set_meta(struct store *st, const struct output_rec *o, const struct g
 int store_gen_put_output(struct store *st, const struct output_rec *o,
 			 const struct gen_meta *m, struct simsa_err *err)
 {
-	int have = store_has_output(st, o->prompt_row, o->entrant_row, err);
+	int have = store_find_output(st, o->prompt_row, o->entrant_row, NULL, err);
 
 	if (have != 0)
 		return have < 0 ? -1 : 0;

@@ -110,10 +110,6 @@ int store_add_prompt(struct store *st, const struct prompt_rec *p, struct simsa_
 int store_find_prompt(struct store *st, const char *id, int64_t *row, struct simsa_err *err);
 
 int store_add_output(struct store *st, const struct output_rec *o, struct simsa_err *err);
-/* Returns 1 if that (prompt, entrant) already has an output, 0 if not. */
-int store_has_output(struct store *st, int64_t prompt_row, int64_t entrant_row,
-		     struct simsa_err *err);
-
 /* Records an import: kind ("entrants", ...), the file's path, BLAKE2b of its
  * bytes and the number of records. */
 int store_log_import(struct store *st, const char *kind, const char *path,
@@ -274,7 +270,7 @@ int store_replace_output(struct store *st, int64_t output_row, const char *text,
 int store_output_text(struct store *st, int64_t output_row, char **text, size_t *len,
 		      struct simsa_err *err);
 int store_clear_screen_decisions(struct store *st, int64_t output_row, struct simsa_err *err);
-/* 1 and the row of the output of (prompt, entrant), 0 if none. */
+/* 1 and the row (row may be NULL) of the output of (prompt, entrant), 0 if none. */
 int store_find_output(struct store *st, int64_t prompt_row, int64_t entrant_row, int64_t *row,
 		      struct simsa_err *err);
 
