@@ -51,23 +51,33 @@ static int load_rubric(struct session *s, struct simsa_err *err)
 	return rc;
 }
 
+static void mark_done(void *ctx, uint32_t position, const unsigned char hash[32])
+{
+	struct session *s = ctx;
+	size_t lo = 0, hi = s->n_tasks;
+
+	while (lo < hi) { /* tasks are in position order */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->tasks[mid].position < position)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->n_tasks && s->tasks[lo].position == position) {
+		s->done[lo] = true;
+		ballot_receipt(hash, s->receipt[lo]);
+	}
+}
+
+/* Which tasks already have a counted ballot: one query, not one per task. */
 static int load_done(struct session *s, struct simsa_err *err)
 {
 	s->done = calloc(s->n_tasks + 1, sizeof *s->done);
 	s->receipt = calloc(s->n_tasks + 1, sizeof *s->receipt);
 	if (!s->done || !s->receipt)
 		return err_set(err, "out of memory");
-	for (size_t i = 0; i < s->n_tasks; i++) {
-		unsigned char h[32];
-		int found = store_task_ballot(s->st, s->rater_row, s->tasks[i].position, h, err);
-
-		if (found < 0)
-			return -1;
-		s->done[i] = found == 1;
-		if (found)
-			ballot_receipt(h, s->receipt[i]);
-	}
-	return 0;
+	return store_each_counted(s->st, s->rater_row, mark_done, s, err);
 }
 
 int session_start(const char *path, const char *rater, struct secret_key *sk,

@@ -238,6 +238,30 @@ int store_task_ballot(struct store *st, int64_t rater_row, uint32_t position,
 	return sq_db_err(st, err, "cannot read the task's ballot");
 }
 
+int store_each_counted(struct store *st, int64_t rater_row,
+		       void (*fn)(void *ctx, uint32_t position, const unsigned char hash[32]),
+		       void *ctx, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sq_prepare(st, "SELECT b.task_position, b.hash FROM ballot b WHERE b.rater_id = ? "
+		       "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
+		       "ORDER BY b.seq", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rater_row);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		unsigned char h[STORE_HASH_LEN];
+
+		copy_hash(stmt, 1, h);
+		fn(ctx, (uint32_t)sqlite3_column_int64(stmt, 0), h);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return sq_db_err(st, err, "cannot read the rater's ballots");
+	return 0;
+}
+
 static char *scores_json(const struct ballot *b)
 {
 	json_t *all = json_array();

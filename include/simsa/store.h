@@ -379,6 +379,12 @@ int store_task_ballot(struct store *st, int64_t rater_row, uint32_t position,
 
 struct ballot;
 
+/* Calls fn for each task of the rater that has a counted ballot (one not
+ * superseded), with the task's position and that ballot's hash. */
+int store_each_counted(struct store *st, int64_t rater_row,
+		       void (*fn)(void *ctx, uint32_t position, const unsigned char hash[32]),
+		       void *ctx, struct simsa_err *err);
+
 struct ballot_rec {
 	int64_t rater_row;
 	const unsigned char *bytes;

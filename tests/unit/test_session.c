@@ -137,6 +137,19 @@ static void test_submit_signs_and_chains(void **state)
 	assert_int_equal(session_done_count(s), 2);
 	assert_int_equal(session_first_open(s), 2);
 	session_end(&s);
+	/* a new session knows what is done, and each done task's receipt */
+	struct task_view tv;
+
+	s = start(f, "user2");
+	assert_int_equal(session_done_count(s), 2);
+	assert_int_equal(session_first_open(s), 2);
+	assert_int_equal(session_task(s, 0, &tv, &err), 0);
+	assert_string_equal(tv.receipt, r1);
+	assert_int_equal(session_task(s, 1, &tv, &err), 0);
+	assert_string_equal(tv.receipt, r2);
+	assert_int_equal(session_task(s, 2, &tv, &err), 0);
+	assert_false(tv.done);
+	session_end(&s);
 	/* the draft went with the submit */
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM draft"), 0);
 	/* slots: 6 prompts x 3 pairs, 2 users each; two tasks done, each in
