@@ -71,6 +71,7 @@ sanitize: deps
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
 bench: $(BIN) $(BENCH_BIN)
+	@sh scripts/deps.sh bench
 	@sh bench/run.sh $(BUILD) ./$(BIN)
 
 # libFuzzer on the ballot decoder (needs clang: apt-get install clang).

@@ -8,6 +8,7 @@ data=${SIMSA_BENCH_DATA:-../shared/data/ko-arena-hard}
 "$build/bench/bench_assign" 5
 "$build/bench/bench_verify" "$build/bench"  # builds its ~1M-ballot round once (a few minutes)
 "$build/bench/bench_stats" 3
+"$build/bench/bench_bt" /usr/bin/python3 bench/bt_reference.py  # issue 6: < 10 s, >= 20x numpy/scipy
 "$build/bench/bench_generate" tests/tools/stub_server.py
 "$build/bench/bench_console" - 20
 "$build/bench/bench_console_start" "$build/bench"

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install the Debian packages simsa needs to build and test, when missing.
 # Called by the Makefile before every build; does nothing when all are there.
+# `deps.sh bench` also installs what `make bench` compares against (the
+# Python reference of the Bradley–Terry bootstrap: numpy and scipy).
 set -eu
 
 # pkg-config module -> Debian package
@@ -40,6 +42,14 @@ for pair in $HEADERS; do
 	h=${pair%%:*}; pkg=${pair#*:}
 	[ -f "/usr/include/$h" ] || missing="$missing $pkg"
 done
+
+if [ "${1:-}" = bench ]; then
+	# Debian's own interpreter: the one its python3-* packages install into
+	[ -x /usr/bin/python3 ] || missing="$missing python3"
+	for pair in numpy:python3-numpy scipy:python3-scipy; do
+		/usr/bin/python3 -c "import ${pair%%:*}" 2>/dev/null || missing="$missing ${pair#*:}"
+	done
+fi
 
 [ -z "$missing" ] && exit 0
 

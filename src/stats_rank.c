@@ -4,8 +4,10 @@
 #include "simsa/stats.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "simsa/bootstrap.h"
 #include "simsa/btl.h"
@@ -27,29 +29,6 @@ void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned o
 	}
 }
 
-/* The weighted wins matrix of the votes; weight(v) = cluster multiplicity
- * product (NULL multiplicities count 1). */
-static void tally(const struct vote_set *vs, const struct rank_opts *o, const uint32_t *vote_m,
-		  const uint32_t *rater_m, const uint32_t *prompt_m, double *wins)
-{
-	size_t n = vs->n_entrants;
-
-	memset(wins, 0, n * n * sizeof *wins);
-	for (size_t k = 0; k < vs->n_votes; k++) {
-		const struct vote *v = &vs->v[k];
-		double w = 1.0;
-
-		if (vote_m)
-			w *= vote_m[k];
-		if (rater_m)
-			w *= rater_m[v->rater];
-		if (prompt_m)
-			w *= prompt_m[v->prompt];
-		votes_add(wins, n, v->left, v->right, v->outcome, v->much, w, o->much_weight,
-			  o->both_bad_tie);
-	}
-}
-
 static void derive(size_t n, const double *strength, double *expected, double *rating)
 {
 	bt_expected(n, strength, expected);
@@ -63,52 +42,156 @@ void rank_result_release(struct rank_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struct rank_result *r,
-		     struct simsa_err *err)
-{
-	size_t n = vs->n_entrants, B = o->resamples;
-	size_t nv = vs->n_votes, nr = vs->n_raters, np = vs->n_prompts;
-	uint32_t *vm = NULL, *rm = NULL, *pm = NULL;
-	double *wins = NULL, *s, *ex, *ra, *rep_r = NULL, *rep_p = NULL;
-	struct drbg d;
-	int rc = -1;
+/* The bootstrap runs its resamples on every core. The multiplicities are
+ * drawn first, in order, from the one stream (a chunk of resamples at a
+ * time, to bound memory); then the threads refit the resamples of the
+ * chunk, each its share, into fixed slots. So the figures do not depend on
+ * the number of threads, and the first resample without an MLE is the one
+ * reported, as if they had run one after the other. */
+#define BOOT_MAX_THREADS 8
+#define BOOT_CHUNK_BYTES ((size_t)64 << 20)
 
-	wins = malloc((n * n + 3 * n) * sizeof *wins);
-	rep_r = malloc(B * n * sizeof *rep_r);
-	rep_p = malloc(B * n * sizeof *rep_p);
-	if (nr == 0 && np == 0)
-		vm = malloc(nv * sizeof *vm);
-	if (nr)
-		rm = malloc(nr * sizeof *rm);
-	if (np)
-		pm = malloc(np * sizeof *pm);
-	if (!wins || !rep_r || !rep_p || (nr == 0 && np == 0 && !vm) || (nr && !rm) ||
-	    (np && !pm)) {
-		err_set(err, "out of memory");
-		goto out;
+struct boot_share {
+	const struct vote_tally *t;
+	const char *const *names;
+	const uint32_t *gm, *sm;   /* the chunk's multiplicities: groups, second (or NULL) */
+	size_t ng, ns;
+	size_t first, count, B;    /* resamples [first, first + count) of B */
+	int thread, n_threads;
+	double *rep_r, *rep_p;     /* n x B replicates: ratings, points */
+	size_t failed;             /* first resample without an estimate, or SIZE_MAX */
+	struct simsa_err err;
+};
+
+static void *boot_work(void *arg)
+{
+	struct boot_share *w = arg;
+	size_t n = w->t->n;
+	double *acc = malloc((n * n * 5 + n * n + 3 * n + w->ns + 1) * sizeof *acc);
+	double *wins, *s, *ex, *ra, *sm;
+
+	w->failed = SIZE_MAX;
+	if (!acc) {
+		w->failed = w->first;
+		err_set(&w->err, "out of memory");
+		return NULL;
 	}
+	wins = acc + n * n * 5;
 	s = wins + n * n;
 	ex = s + n;
 	ra = ex + n;
-	boot_stream(&d, o->seed, "rank");
-	for (size_t b = 0; b < B; b++) {
-		/* Raters first, then prompts; votes only without either column. */
-		if (vm)
-			boot_draw(&d, (uint32_t)nv, vm);
-		if (rm)
-			boot_draw(&d, (uint32_t)nr, rm);
-		if (pm)
-			boot_draw(&d, (uint32_t)np, pm);
-		tally(vs, o, vm, rm, pm, wins);
-		if (bt_fit(n, wins, (const char *const *)vs->entrant, s, err) < 0) {
-			err_prefix(err, "bootstrap resample %zu of %zu", b + 1, B);
-			goto out;
+	sm = ra + n;
+	for (size_t c = (size_t)w->thread; c < w->count; c += (size_t)w->n_threads) {
+		size_t b = w->first + c;
+
+		for (size_t k = 0; w->sm && k < w->ns; k++)
+			sm[k] = w->sm[c * w->ns + k];
+		vote_tally_wins(w->t, w->gm + c * w->ng, w->sm ? sm : NULL, acc, wins);
+		if (bt_fit(n, wins, w->names, s, &w->err) < 0) {
+			err_prefix(&w->err, "bootstrap resample %zu of %zu", b + 1, w->B);
+			w->failed = b;
+			break;
 		}
 		derive(n, s, ex, ra);
 		for (size_t i = 0; i < n; i++) {
-			rep_r[i * B + b] = ra[i];
-			rep_p[i * B + b] = 25.0 * ex[i];
+			w->rep_r[i * w->B + b] = ra[i];
+			w->rep_p[i * w->B + b] = 25.0 * ex[i];
 		}
+	}
+	free(acc);
+	return NULL;
+}
+
+/* Runs the shares of one chunk on up to n_threads threads (this one too). */
+static int boot_chunk(struct boot_share *sh, int n_threads, struct simsa_err *err)
+{
+	pthread_t th[BOOT_MAX_THREADS];
+	bool started[BOOT_MAX_THREADS] = { false };
+	size_t failed = SIZE_MAX;
+	int worst = -1;
+
+	for (int k = 1; k < n_threads; k++)
+		started[k] = pthread_create(&th[k], NULL, boot_work, &sh[k]) == 0;
+	boot_work(&sh[0]);
+	for (int k = 1; k < n_threads; k++) {
+		if (started[k])
+			pthread_join(th[k], NULL);
+		else
+			boot_work(&sh[k]); /* could not start it: do its share here */
+	}
+	for (int k = 0; k < n_threads; k++)
+		if (sh[k].failed < failed) {
+			failed = sh[k].failed;
+			worst = k;
+		}
+	if (worst >= 0) {
+		*err = sh[worst].err;
+		return -1;
+	}
+	return 0;
+}
+
+static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struct rank_result *r,
+		     struct simsa_err *err)
+{
+	size_t n = vs->n_entrants, B = o->resamples, nv = vs->n_votes;
+	size_t nr = vs->n_raters, np = vs->n_prompts, ng, ns, chunk;
+	uint32_t *group = malloc((nv ? nv : 1) * sizeof *group), *second = NULL, *gm = NULL,
+		 *sm = NULL;
+	double *rep_r = malloc(B * n * sizeof *rep_r), *rep_p = malloc(B * n * sizeof *rep_p);
+	struct boot_share sh[BOOT_MAX_THREADS];
+	struct vote_tally t = { 0 };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int n_threads, rc = -1;
+	struct drbg d;
+
+	boot_stream(&d, o->seed, "rank");
+	if (!group || !rep_r || !rep_p) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	/* The primary cluster is the rater, else the prompt, else the vote; the
+	 * prompt is second when there are both. Draw order: primary, second. */
+	ng = nr ? nr : np ? np : nv;
+	ns = nr && np ? np : 0;
+	if (ns && !(second = malloc((nv ? nv : 1) * sizeof *second))) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < nv; k++) {
+		group[k] = nr ? vs->v[k].rater : np ? vs->v[k].prompt : (uint32_t)k;
+		if (second)
+			second[k] = vs->v[k].prompt;
+	}
+	if (vote_tally_init(&t, n, vs->v, nv, group, ng, second, o->much_weight, o->both_bad_tie,
+			    err) < 0)
+		goto out;
+	chunk = BOOT_CHUNK_BYTES / ((ng + ns + 1) * sizeof(uint32_t));
+	chunk = chunk < 1 ? 1 : chunk > B ? B : chunk;
+	gm = malloc(chunk * ng * sizeof *gm);
+	if (ns)
+		sm = malloc(chunk * ns * sizeof *sm);
+	if (!gm || (ns && !sm)) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	n_threads = cores < 1 ? 1 : cores > BOOT_MAX_THREADS ? BOOT_MAX_THREADS : (int)cores;
+	if ((size_t)n_threads > chunk)
+		n_threads = (int)chunk;
+	for (size_t first = 0; first < B; first += chunk) {
+		size_t count = B - first < chunk ? B - first : chunk;
+
+		for (size_t c = 0; c < count; c++) {
+			boot_draw(&d, (uint32_t)ng, gm + c * ng);
+			if (ns)
+				boot_draw(&d, (uint32_t)ns, sm + c * ns);
+		}
+		for (int k = 0; k < n_threads; k++)
+			sh[k] = (struct boot_share){ &t, (const char *const *)vs->entrant, gm, sm, ng,
+						     ns, first, count, B, k, n_threads, rep_r, rep_p,
+						     SIZE_MAX, { { 0 } } };
+		if (boot_chunk(sh, n_threads, err) < 0)
+			goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct rank_entry *e = &r->e[i];
@@ -119,12 +202,13 @@ static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struc
 	rc = 0;
 out:
 	drbg_wipe(&d);
-	free(wins);
+	vote_tally_release(&t);
+	free(group);
+	free(second);
+	free(gm);
+	free(sm);
 	free(rep_r);
 	free(rep_p);
-	free(vm);
-	free(rm);
-	free(pm);
 	return rc;
 }
 
@@ -175,7 +259,14 @@ int rank_compute(const struct vote_set *vs, const struct rank_opts *o, struct ra
 			r->e[v->right].win_rate += 0.5;
 		}
 	}
-	tally(vs, o, NULL, NULL, NULL, wins);
+	for (size_t i = 0; i < n * n; i++)
+		wins[i] = 0;
+	for (size_t k = 0; k < vs->n_votes; k++) {
+		const struct vote *v = &vs->v[k];
+
+		votes_add(wins, n, v->left, v->right, v->outcome, v->much, 1.0,
+			  (unsigned)o->much_weight, o->both_bad_tie);
+	}
 	if (bt_fit(n, wins, (const char *const *)vs->entrant, s, err) < 0)
 		goto out;
 	derive(n, s, ex, ra);

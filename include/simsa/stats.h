@@ -29,6 +29,35 @@ struct vote {
 void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned outcome,
 	       bool much, double w, unsigned much_weight, bool both_bad_tie);
 
+/* Votes compiled once for many weighted tallies (src/vote_tally.c): each
+ * counting vote reduced to a code (unordered pair, outcome class) and
+ * sorted by a primary cluster ("group"), with an optional secondary
+ * cluster per vote. The bootstrap's inner loop. */
+struct vote_tally {
+	size_t n;               /* entrants */
+	size_t n_groups;
+	size_t *start;          /* n_groups + 1: group g's votes are [start[g], start[g+1]) */
+	uint32_t *code;         /* low code_bits: the code; when packed, the second
+				 * cluster in the bits above */
+	unsigned code_bits;
+	bool packed;
+	uint32_t *second;       /* secondary cluster of each vote when not packed */
+	double much_weight;
+};
+
+/* group[k] (< n_groups) and second[k] (may be NULL) are vote k's clusters.
+ * Self-comparisons and, unless both_bad_tie, "both bad" votes are left out. */
+int vote_tally_init(struct vote_tally *t, size_t n, const struct vote *v, size_t nv,
+		    const uint32_t *group, size_t n_groups, const uint32_t *second,
+		    int much_weight, bool both_bad_tie, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+/* The wins matrix (n x n, as votes_add builds it) with vote weight
+ * gm[group] * sm[second] (NULL: 1). acc is scratch of n * n * 5 doubles.
+ * Exactly the matrix votes_add gives: integer weights, half wins. */
+void vote_tally_wins(const struct vote_tally *t, const uint32_t *gm, const double *sm, double *acc,
+		     double *wins);
+void vote_tally_release(struct vote_tally *t);
+
 struct vote_set {
 	size_t n_votes;
 	struct vote *v;

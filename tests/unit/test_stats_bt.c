@@ -243,6 +243,156 @@ static void test_cluster_bootstrap_deterministic(void **state)
 	drbg_wipe(&d);
 }
 
+/* Random votes among n entrants from nr raters on np prompts. */
+static void random_votes(struct vote_set *vs, size_t nv, uint32_t n, uint32_t nr, uint32_t np,
+			 uint64_t seed)
+{
+	struct drbg d;
+
+	memset(vs, 0, sizeof *vs);
+	vs->v = calloc(nv, sizeof *vs->v);
+	assert_non_null(vs->v);
+	vs->n_votes = nv;
+	vs->n_entrants = n;
+	boot_stream(&d, seed, "test-votes");
+	for (size_t k = 0; k < nv; k++) {
+		struct vote *v = &vs->v[k];
+
+		v->left = drbg_uniform(&d, n);
+		v->right = drbg_uniform(&d, n); /* sometimes equal: dropped */
+		v->rater = drbg_uniform(&d, nr);
+		v->prompt = drbg_uniform(&d, np);
+		v->outcome = (uint8_t)drbg_uniform(&d, 4);
+		v->much = v->outcome <= VOTE_RIGHT && drbg_uniform(&d, 3) == 0;
+	}
+	drbg_wipe(&d);
+}
+
+/* The compiled tally (src/vote_tally.c) gives exactly the matrix votes_add
+ * builds vote by vote, with the second cluster packed into the code's
+ * spare bits (few entrants) and in its own array (many). */
+static void test_tally_equals_votes_add(void **state)
+{
+	static const struct { uint32_t n, np; bool packed; } cases[] = {
+		{ 5, 40, true }, { 100, 70000, false },
+	};
+
+	(void)state;
+	for (size_t c = 0; c < 2; c++) {
+		uint32_t n = cases[c].n, nr = 30, np = cases[c].np;
+		struct vote_set vs;
+		struct vote_tally t;
+		struct simsa_err err;
+		uint32_t *group = malloc(3000 * sizeof *group), *second = malloc(3000 * sizeof *second);
+		uint32_t *gm = malloc(nr * sizeof *gm);
+		double *sm = malloc(np * sizeof *sm), *acc = malloc(n * n * 5 * sizeof *acc);
+		double *w1 = calloc(n * n, sizeof *w1), *w2 = malloc(n * n * sizeof *w2);
+		struct drbg d;
+
+		random_votes(&vs, 3000, n, nr, np, c);
+		for (size_t k = 0; k < 3000; k++) {
+			group[k] = vs.v[k].rater;
+			second[k] = vs.v[k].prompt;
+		}
+		second[7] = np - 1; /* the largest value decides the packing */
+		vs.v[7].prompt = np - 1;
+		for (int bb = 0; bb < 2; bb++) {
+			bool both_bad_tie = bb == 0;
+
+			assert_int_equal(vote_tally_init(&t, n, vs.v, 3000, group, nr, second, 3,
+							 both_bad_tie, &err), 0);
+			assert_true(t.packed == cases[c].packed);
+			boot_stream(&d, 5, "test-mult");
+			boot_draw(&d, nr, gm);
+			for (uint32_t p = 0; p < np; p++)
+				sm[p] = drbg_uniform(&d, 3);
+			memset(w1, 0, n * n * sizeof *w1);
+			for (size_t k = 0; k < 3000; k++) {
+				const struct vote *v = &vs.v[k];
+
+				votes_add(w1, n, v->left, v->right, v->outcome, v->much,
+					  (double)gm[v->rater] * sm[v->prompt], 3, both_bad_tie);
+			}
+			vote_tally_wins(&t, gm, sm, acc, w2);
+			assert_memory_equal(w1, w2, n * n * sizeof *w1);
+			vote_tally_release(&t);
+			drbg_wipe(&d);
+		}
+		free(vs.v);
+		free(group);
+		free(second);
+		free(gm);
+		free(sm);
+		free(acc);
+		free(w1);
+		free(w2);
+	}
+}
+
+/* rank_compute's bootstrap (chunks of resamples refitted on all cores)
+ * gives exactly the intervals of the plain sequential procedure of
+ * docs/scoring.md, written out here: for each resample, draw the clusters
+ * in order from the "rank" stream, weight every vote by the product of its
+ * clusters' multiplicities, refit, and take type-7 percentiles. For each
+ * way of clustering: raters and prompts, raters, prompts, single votes. */
+static void test_bootstrap_equals_sequential(void **state)
+{
+	enum { N = 4, NV = 900, NR = 25, NP = 12, B = 120 };
+	const char *names[N] = { "a", "b", "c", "d" };
+	struct rank_opts o = { true, 2, B, 77 };
+
+	(void)state;
+	for (int mode = 0; mode < 4; mode++) {
+		bool raters = mode <= 1, prompts = mode == 0 || mode == 2;
+		struct vote_set vs;
+		struct rank_result r;
+		struct simsa_err err;
+		uint32_t vm[NV], rm[NR], pm[NP];
+		double *rep = malloc(N * B * sizeof *rep), wins[N * N], s[N];
+		struct drbg d;
+
+		random_votes(&vs, NV, N, NR, NP, 40 + (uint64_t)mode);
+		for (size_t k = 0; k < NV; k++)
+			if (vs.v[k].left == vs.v[k].right) /* no self votes: keep it simple */
+				vs.v[k].right = (vs.v[k].left + 1) % N;
+		vs.entrant = (char **)names;
+		vs.n_raters = raters ? NR : 0;
+		vs.n_prompts = prompts ? NP : 0;
+		assert_int_equal(rank_compute(&vs, &o, &r, &err), 0);
+		boot_stream(&d, o.seed, "rank");
+		for (size_t b = 0; b < B; b++) {
+			if (!raters && !prompts)
+				boot_draw(&d, NV, vm);
+			if (raters)
+				boot_draw(&d, NR, rm);
+			if (prompts)
+				boot_draw(&d, NP, pm);
+			memset(wins, 0, sizeof wins);
+			for (size_t k = 0; k < NV; k++) {
+				const struct vote *v = &vs.v[k];
+				double w = (!raters && !prompts ? vm[k] : 1.0) *
+					   (raters ? rm[v->rater] : 1.0) * (prompts ? pm[v->prompt] : 1.0);
+
+				votes_add(wins, N, v->left, v->right, v->outcome, v->much, w, 2, true);
+			}
+			assert_int_equal(bt_fit(N, wins, names, s, &err), 0);
+			for (size_t i = 0; i < N; i++)
+				rep[i * B + b] = bt_elo(s[i]);
+		}
+		for (size_t i = 0; i < N; i++) {
+			double lo, hi;
+
+			boot_interval95(rep + i * B, B, &lo, &hi);
+			assert_true(lo == r.e[i].ci_low);
+			assert_true(hi == r.e[i].ci_high);
+		}
+		rank_result_release(&r);
+		free(vs.v);
+		free(rep);
+		drbg_wipe(&d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +402,8 @@ int main(void)
 		cmocka_unit_test(test_votes_small),
 		cmocka_unit_test(test_cluster_bootstrap_deterministic),
 		cmocka_unit_test(test_coverage),
+		cmocka_unit_test(test_tally_equals_votes_add),
+		cmocka_unit_test(test_bootstrap_equals_sequential),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
