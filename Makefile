@@ -90,7 +90,7 @@ fuzz: deps
 	build-fuzz/fuzz_ballot -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus
 
 demo: $(BIN)
-	./$(BIN) demo
+	@sh scripts/demo.sh ./$(BIN)
 
 clean:
 	rm -rf build build-san build-fuzz $(BIN)

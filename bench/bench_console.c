@@ -51,7 +51,7 @@ static const struct frontend null_fe = { null_next, null_pending, null_present, 
 static struct session *demo_session(char *dir, size_t cap)
 {
 	char db[600], key[700];
-	char *argv[] = { "demo", "--db", db, NULL };
+	char *argv[] = { "demo", "--db", db, "--no-panel", NULL };
 	struct secret_key *sk = NULL;
 	struct session *s = NULL;
 	struct simsa_err err;
@@ -64,7 +64,7 @@ static struct session *demo_session(char *dir, size_t cap)
 	snprintf(db, sizeof db, "%s/demo.db", dir);
 	fflush(stdout);
 	dup2(fileno(null), STDOUT_FILENO);
-	if (cmd_demo(3, argv) != 0)
+	if (cmd_demo(4, argv) != 0)
 		die("demo round", NULL);
 	fflush(stdout);
 	dup2(saved, STDOUT_FILENO);

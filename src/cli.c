@@ -7,13 +7,16 @@
 #include <string.h>
 
 const struct command simsa_commands[] = {
-	{ "demo", cmd_demo, "[--db PATH] [--as RATER] [--lang ko|en]",
+	{ "demo", cmd_demo, "[--db PATH] [--as RATER] [--lang ko|en] [--no-panel]",
 	  "make an open demo round (Korean prompts, four entrants) and rate it",
 	  "  --db PATH     create the round at PATH (must not exist); default: a new\n"
 	  "                file in a temporary directory\n"
 	  "  --as RATER    on a terminal, open the console as RATER (default user01;\n"
 	  "                experts: expert1..expert4); passphrase \"demo\"\n"
-	  "  --lang ko|en  the console's language\n" },
+	  "  --lang ko|en  the console's language\n"
+	  "  --no-panel    do not cast the simulated panel's ballots (by default every\n"
+	  "                expert and user but RATER has rated, so that close, score\n"
+	  "                and verify have something to show)\n" },
 	{ "init", cmd_init, "ROUND.db --title T [--rubric FILE]... [--key-file PATH]",
 	  "create a round file and the organizer's key",
 	  "  --title T               the round's title (required)\n"

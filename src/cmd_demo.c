@@ -10,15 +10,13 @@
 #include "simsa/assets.h"
 #include "simsa/cli.h"
 #include "simsa/console.h"
+#include "simsa/demo.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"
 #include "simsa/store.h"
 
 #define DEMO_TITLE "simsa 데모 라운드 (demo round)"
-#define DEMO_PASSPHRASE "demo"
-#define DEMO_EXPERTS 4   /* 4 entrants, 2 scores each: 4 tasks per prompt, one per expert */
-#define DEMO_USERS 12   /* 4 entrants make 6 pairs; the user rubric asks 2 per slot */
 
 /* Demo keys use the cheapest KDF: a demo is not a real round. */
 static const struct keyfile_kdf demo_kdf = { KEYFILE_OPSLIMIT_MIN, KEYFILE_MEMLIMIT_MIN };
@@ -123,6 +121,7 @@ int cmd_demo(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "as", required_argument, NULL, 'a' },
 		{ "lang", required_argument, NULL, 'l' },
+		{ "no-panel", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -130,6 +129,8 @@ int cmd_demo(int argc, char **argv)
 	char dir[2048], dbpath[4096], keys[4096];
 	struct open_result res;
 	struct simsa_err err;
+	bool panel = true;
+	size_t ballots = 0;
 	int c, rc;
 
 	optind = 0;
@@ -138,6 +139,7 @@ int cmd_demo(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'a': as = optarg; break;
 		case 'l': lang = optarg; break;
+		case 'n': panel = false; break;
 		case 'h': cli_help("demo", stdout); return EXIT_OK;
 		default: return cli_usage_error("demo", "bad option");
 		}
@@ -160,6 +162,8 @@ int cmd_demo(int argc, char **argv)
 	rc = build(db, dir, &res, &err);
 	if (db != dbpath)
 		rmdir(dir);
+	if (rc == 0 && panel)
+		rc = demo_panel(db, as, &ballots, &err);
 	if (rc < 0)
 		return cli_fail(&err);
 	if (cli_key_path(db, "", false, keys, sizeof keys, &err) < 0)
@@ -168,7 +172,12 @@ int cmd_demo(int argc, char **argv)
 	printf("demo round created: %s\n", db);
 	printf("keys: %s/ (organizer, expert1-%d, user01-%02d, auditor; passphrase \"%s\")\n",
 	       keys, DEMO_EXPERTS, DEMO_USERS, DEMO_PASSPHRASE);
-	printf("opened: %zu outputs blinded, %zu tasks assigned\n\n", res.n_outputs, res.n_tasks);
+	printf("opened: %zu outputs blinded, %zu tasks assigned\n", res.n_outputs, res.n_tasks);
+	if (panel)
+		printf("simulated panel: %zu signed ballots cast for every expert and user but %s\n"
+		       "  (demo only: these raters know which entrant wrote what)\n",
+		       ballots, as);
+	printf("\n");
 	fflush(stdout);
 	char *args[] = { "status", (char *)db, NULL };
 	rc = cmd_status(2, args);

@@ -2,7 +2,7 @@
 . "$(dirname "$0")/../cli_lib.sh"
 
 db=$T/demo.db
-expect_ok "demo round" demo --db "$db"
+expect_ok "demo round" demo --db "$db" --no-panel
 printf 'demo\n' >"$T/demo.pass"
 chmod 600 "$T/demo.pass"
 
@@ -56,10 +56,10 @@ if [ "$kinds" = "entrant=4 opening=1 output=40 prompt=10 rater=18 round=1 rubric
 else
 	not_ok "export jsonl kinds" "$kinds"
 fi
-n=$(python3 -c "
+named=$(python3 -c "
 import json,sys
 print(sum(1 for l in open(sys.argv[1]) if json.loads(l)['kind'] == 'output' and json.loads(l).get('entrant')))" "$T/round.jsonl")
-if [ "$n" = "40" ]; then ok "after close, every output names its entrant"; else not_ok "outputs name their entrant" "$n"; fi
+if [ "$named" = "40" ]; then ok "after close, every output names its entrant"; else not_ok "outputs name their entrant" "$named"; fi
 expect_ok "export csv" export "$db" --format csv
 if [ "$(head -1 "$T/out")" = "ballot,rater,role,task,prompt,left_output,right_output,left_entrant,right_entrant,kind,preference,satisfaction,scores,flags_left,flags_right,active_seconds,cast_at,counted,hash" ]; then
 	ok "export csv has its header"

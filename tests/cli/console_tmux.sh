@@ -19,7 +19,7 @@ sock="simsa-test-$$"
 tm() { tmux -L "$sock" -f /dev/null "$@"; }
 trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
 db=$T/demo.db
-"$SIMSA" demo --db "$db" >/dev/null 2>&1
+"$SIMSA" demo --db "$db" --no-panel >/dev/null 2>&1
 printf 'demo\n' >"$T/demo.pass"
 chmod 600 "$T/demo.pass"
 

@@ -4,6 +4,7 @@
 
 db=$T/demo.db
 expect_ok "demo --db creates the demo round" demo --db "$db"
+cp "$T/out" "$T/out.demo"
 if grep -q "demo round created: $db" "$T/out"; then ok "demo says where the round is"; else not_ok "demo says where the round is" "$(cat "$T/out")"; fi
 run status "$db" --format json
 cp "$T/out" "$T/status.json"
@@ -20,9 +21,40 @@ fi
 cats=$(sqlite3 "$db" "SELECT group_concat(DISTINCT category) FROM (SELECT category FROM prompt ORDER BY category)")
 if [ "$cats" = "coding,korean-culture,reasoning,safety,writing" ]; then ok "demo prompts span the five categories"; else not_ok "demo prompts span the five categories" "$cats"; fi
 # the hostile output is stored byte for byte: ESC, bidi override and C1 intact
-n=$(sqlite3 "$db" "SELECT count(*) FROM blind_output WHERE instr(text, char(27)) > 0 AND instr(text, char(8238)) > 0 AND instr(text, char(155)) > 0")
-if [ "$n" = "1" ]; then ok "the hostile demo output is stored exactly"; else not_ok "the hostile demo output is stored exactly" "found $n"; fi
+found=$(sqlite3 "$db" "SELECT count(*) FROM blind_output WHERE instr(text, char(27)) > 0 AND instr(text, char(8238)) > 0 AND instr(text, char(155)) > 0")
+if [ "$found" = "1" ]; then ok "the hostile demo output is stored exactly"; else not_ok "the hostile demo output is stored exactly" "found $found"; fi
+# the simulated panel: every expert and user but user01 has cast signed ballots
+if [ "$(sqlite3 "$db" "SELECT count(*) FROM ballot")" = "150" ] && grep -q "simulated panel: 150 signed ballots" "$T/out.demo" &&
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id WHERE r.name = 'user01'")" = "0" ]; then
+	ok "the simulated panel cast 150 ballots, none for user01"
+else
+	not_ok "the simulated panel" "$(sqlite3 "$db" "SELECT count(*) FROM ballot")"
+fi
 expect_fail "demo never overwrites an existing file" 1 "already exists" demo --db "$db"
 check "no demo files are left in the temporary directory" sh -c "! ls '${TMPDIR:-/tmp}'/simsa-demo-*/*.jsonl 2>/dev/null | grep -q ."
+
+# The whole road on the demo round: close, verify, score, export a bundle,
+# verify and score the bundle: the same points to the last digit.
+printf 'demo\n' >"$T/demo.pass"
+chmod 600 "$T/demo.pass"
+expect_ok "close the demo round" close "$db" --force --passphrase-file "$T/demo.pass"
+expect_ok "verify the closed demo round" verify "$db"
+expect_ok "score the closed demo round" score "$db" --format json
+cp "$T/out" "$T/round.json"
+expect_ok "score it as a table" score "$db"
+tail -n +2 "$T/out" >"$T/round.txt"
+expect_ok "export the demo round as a bundle" export "$db" --format bundle --out "$T/bundle.db"
+expect_ok "verify the bundle" verify "$T/bundle.db"
+expect_ok "score the bundle" score "$T/bundle.db" --format json
+if cmp -s "$T/out" "$T/round.json"; then ok "demo round and bundle: the same points to the last digit (json)"; else not_ok "demo round = bundle" "$(diff "$T/out" "$T/round.json" | head)"; fi
+expect_ok "score the bundle as a table" score "$T/bundle.db"
+if tail -n +2 "$T/out" | cmp -s - "$T/round.txt"; then ok "demo round and bundle: the same table"; else not_ok "demo table = bundle table" "$(tail -n +2 "$T/out" | diff - "$T/round.txt" | head)"; fi
+# the panel judged dasol best and yunseul worst: the points must say so
+if [ "$(json_get "$T/round.json" "[e['name'] for e in sorted(d['entrants'], key=lambda e: -e['total'])]")" = "['dasol', 'mirinae', 'ondam', 'yunseul']" ] &&
+	[ "$(json_get "$T/round.json" "d['counts']['expert_ballots'], d['counts']['user_ballots']")" = "40 110" ]; then
+	ok "the demo's scores follow the panel: dasol first, yunseul last, 40 + 110 ballots"
+else
+	not_ok "demo scores" "$(head -c 1500 "$T/round.json")"
+fi
 
 finish

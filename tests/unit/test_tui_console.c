@@ -30,7 +30,7 @@ static char *g_section; /* the last dump section asked for */
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	char *argv[] = { "demo", "--db", f->db, NULL };
+	char *argv[] = { "demo", "--db", f->db, "--no-panel", NULL };
 	char *p;
 	int saved = dup(STDOUT_FILENO);
 	FILE *null = fopen("/dev/null", "w");
@@ -39,7 +39,7 @@ static int setup(void **state)
 	snprintf(f->db, sizeof f->db, "%s/demo.db", f->dir);
 	fflush(stdout);
 	dup2(fileno(null), STDOUT_FILENO); /* demo's own report is not TAP */
-	assert_int_equal(cmd_demo(3, argv), 0);
+	assert_int_equal(cmd_demo(4, argv), 0);
 	fflush(stdout);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);

@@ -1,0 +1,32 @@
+#!/bin/sh
+# make demo: the whole road on the demo round. `simsa demo` builds and opens
+# it and a simulated panel rates it; on a terminal you then rate as user01
+# in the console (q leaves). Then, as the organizer and an auditor would:
+# close, verify, score, export a bundle, verify and score the bundle.
+# usage: scripts/demo.sh SIMSA_BINARY [DIR]   (DIR default build/demo, remade)
+set -eu
+simsa=$1
+dir=${2:-build/demo}
+rm -rf "$dir"
+mkdir -p "$dir"
+db=$dir/round.db
+step() { printf '\n$ simsa %s\n' "$*"; "$simsa" "$@"; }
+
+step demo --db "$db"
+printf 'demo\n' >"$dir/organizer.pass"
+chmod 600 "$dir/organizer.pass"
+# --force: the round closes even if you left some of user01's tasks undone
+step close "$db" --force --passphrase-file "$dir/organizer.pass"
+step verify "$db"
+step score "$db"
+step export "$db" --format bundle --out "$dir/bundle.db"
+step verify "$dir/bundle.db"
+"$simsa" score "$db" --format json >"$dir/round.json"
+"$simsa" score "$dir/bundle.db" --format json >"$dir/bundle.json"
+if cmp -s "$dir/round.json" "$dir/bundle.json"; then
+	printf '\nthe bundle gives the same points as the round, to the last digit (%s, %s)\n' \
+		"$dir/round.json" "$dir/bundle.json"
+else
+	echo "demo: the bundle's points differ from the round's" >&2
+	exit 1
+fi
