@@ -24,7 +24,8 @@
 #define MIN_H 10
 #define NAME_MAX_W 24   /* wider names are cut, with "~" */
 #define NAME_MIN_W 8
-#define CHART_MIN_W 20
+#define CHART_MIN_W 20   /* below this the chart waits for the other columns */
+#define CHART_LEAST_W 8
 #define CHART_MAX_W 100
 #define X0 2            /* column 0: the `>` of the selected row */
 
@@ -228,6 +229,10 @@ static unsigned plan_columns(const struct score_result *r, int avail, int wid[CO
 
 		if (k == COL_BENCH && !r->has_benchmark)
 			continue;
+		if (k == COL_CHART && used + need > avail && avail - used - 1 >= CHART_LEAST_W) {
+			w = avail - used - 1; /* very narrow: a short chart beats none */
+			need = w + 1;
+		}
 		if (used + need > avail)
 			continue;
 		shown |= 1u << k;
@@ -320,13 +325,12 @@ static void recipe_text(const struct score_result *r, char *buf, size_t cap)
 
 static void title_rows(struct console *c, const struct score_result *r, const char *title)
 {
-	char buf[1024], n[24];
+	char buf[1024];
 
 	canvas_hline(&c->cv, 0, 0, c->w, " ", AT_BAR);
 	canvas_text(&c->cv, 0, 1, c->w - 2, title, AT_BAR | AT_BOLD);
-	snprintf(n, sizeof n, "%zu", r->n);
 	canvas_text(&c->cv, 1, 1, c->w - 2,
-		    i18n_fill(buf, sizeof buf, S_RES_ROUND, r->round_id, r->closed_at, n), 0);
+		    i18n_fill(buf, sizeof buf, S_RES_ROUND, r->round_id, r->closed_at, NULL), 0);
 }
 
 static void table_draw(struct console *c)
@@ -335,9 +339,10 @@ static void table_draw(struct console *c)
 	const struct score_result *r = v->r;
 	char buf[1024], counts[1024], recipe[512], legend[512], m[16];
 	int wid[COL_N] = { 0 }, xs[COL_N] = { 0 }, fw = c->w - 2, foot, y;
-	int n_counts, n_recipe, n_legend;
+	int n_counts, n_recipe, n_legend, want;
 
-	title_rows(c, r, i18n_fill(buf, sizeof buf, S_RES_TITLE, r->title, NULL, NULL));
+	snprintf(m, sizeof m, "%zu", r->n);
+	title_rows(c, r, i18n_fill(buf, sizeof buf, S_RES_TITLE, r->title, m, NULL));
 	v->cols = plan_columns(r, c->w - X0, wid, xs);
 	v->chart_x = v->cols & (1u << COL_CHART) ? xs[COL_CHART] : 0;
 	v->chart_w = v->cols & (1u << COL_CHART) ? wid[COL_CHART] : 0;
@@ -350,14 +355,21 @@ static void table_draw(struct console *c)
 	/* rows: title, round, header, entrants, footer, keys; the legend and
 	 * then the recipe give way before the entrants go below three */
 	v->table_y = 3;
+	want = r->n < 3 ? (int)r->n : 3;
+	want = want < 1 ? 1 : want;
 	foot = n_counts + n_recipe + n_legend;
-	if (c->h - 1 - foot - v->table_y < 3 && (size_t)(c->h - 1 - foot - v->table_y) < r->n) {
+	if (c->h - 1 - foot - v->table_y < want) {
 		foot -= n_legend;
 		n_legend = 0;
 	}
-	if (c->h - 1 - foot - v->table_y < 3 && (size_t)(c->h - 1 - foot - v->table_y) < r->n) {
+	if (c->h - 1 - foot - v->table_y < want) {
 		foot -= n_recipe;
 		n_recipe = 0;
+	}
+	if (c->h - 1 - foot - v->table_y < want) { /* the counts are cut last */
+		n_counts = c->h - 1 - v->table_y - want;
+		n_counts = n_counts < 1 ? 1 : n_counts;
+		foot = n_counts;
 	}
 	v->rows = c->h - 1 - foot - v->table_y;
 	if (v->rows < 1)
@@ -400,7 +412,7 @@ static void table_draw(struct console *c)
 		}
 	}
 	y = v->table_y + v->rows;
-	y = draw_wrapped(c, y, 1, fw, c->h - 1, counts, 0);
+	y = draw_wrapped(c, y, 1, fw, y + n_counts < c->h - 1 ? y + n_counts : c->h - 1, counts, 0);
 	if (n_recipe)
 		y = draw_wrapped(c, y, 1, fw, c->h - 1, recipe, 0);
 	if (n_legend)
