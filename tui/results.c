@@ -123,14 +123,14 @@ static const char *max_text(const struct score_result *r, char buf[16])
 static void draw_chart(struct console *c, int y, int x, int w, const struct score_entrant *e,
 		       double max, unsigned attr)
 {
-	int n = results_cells(e->total, max, w);
+	int n = results_cells(e->total, max, w), a, b;
 
 	for (int k = 0; k < w; k++)
 		canvas_put(&c->cv, y, x + k, k < n ? "#" : ".", 1, 1, k < n ? attr : attr | AT_DIM);
 	if (isnan(e->total_low) || isnan(e->total_high))
 		return;
-	int a = results_cells(e->total_low, max, w), b = results_cells(e->total_high, max, w);
-
+	a = results_cells(e->total_low, max, w);
+	b = results_cells(e->total_high, max, w);
 	a = a < 1 ? 1 : a;
 	b = b < 1 ? 1 : b;
 	if (a > b) {
