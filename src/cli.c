@@ -141,6 +141,16 @@ const struct command simsa_commands[] = {
 	  "  --format F             text (a table), json or csv\n"
 	  "  rank = 1 + entrants whose total's interval lies wholly above; formulas:\n"
 	  "  docs/scoring.md\n" },
+	{ "results", cmd_results, "ROUND.db|BUNDLE [--benchmark FILE.csv] [--lang ko|en]",
+	  "the points of a closed round on a full screen, for the organizer",
+	  "  the figures of `simsa score`: entrants by rank with expert /35, user /25,\n"
+	  "  benchmark /40 and total, a bar of each total with a whisker for its 95%\n"
+	  "  interval on one axis, Elo and win rate; Enter: an entrant's details (per\n"
+	  "  criterion means and sd, outputs, scorings, votes); counts and the recipe\n"
+	  "  below. Keys: j/k or arrows move, Enter details, Esc back, ? help, q quit\n"
+	  "  --benchmark FILE.csv   CSV entrant,points (0..40, every entrant once)\n"
+	  "  --lang ko|en           interface language (default: from the locale)\n"
+	  "  for tests: SIMSA_CONSOLE_SCRIPT, as for `simsa rate` (docs/console.md)\n" },
 	/* statistics on exported data (src/cmd_stats.c) */
 	{ "agreement", cmd_agreement,
 	  "FILE.csv --level nominal|ordinal|interval|ratio [--method alpha|fleiss|cohen]",

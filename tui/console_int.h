@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "canvas.h"
 #include "i18n.h"
@@ -21,7 +22,10 @@
 #include "pane.h"
 #include "simsa/session.h"
 
-enum scr_id { SCR_RATE, SCR_CONFIRM, SCR_RECEIPT, SCR_REVIEW, SCR_HELP, SCR_ANCHORS, SCR_QUIT };
+enum scr_id {
+	SCR_RATE, SCR_CONFIRM, SCR_RECEIPT, SCR_REVIEW, SCR_HELP, SCR_ANCHORS, SCR_QUIT,
+	SCR_RESULTS, SCR_DETAIL, /* simsa results (results.c) */
+};
 
 enum outcome {
 	OUT_NONE = 0,
@@ -58,6 +62,7 @@ struct event {
 };
 
 struct console;
+struct results;
 
 struct frontend {
 	/* Waits for the next event. */
@@ -72,8 +77,12 @@ struct frontend {
 
 enum review_state { RV_OPEN = 0, RV_DRAFT, RV_DONE };
 
+/* The rating console's state; `simsa results` uses the same struct with
+ * res set and no session (s NULL): the loop, canvas, front ends and help
+ * are shared, the rating fields stay unused. */
 struct console {
 	struct session *s;
+	struct results *res;        /* simsa results: its view, else NULL */
 	const struct rubric *rub;
 	enum rater_role role;
 	const struct frontend *fe;
@@ -144,6 +153,15 @@ unsigned quit_key(struct console *c, int key);
 void anchors_draw(struct console *c);
 unsigned anchors_key(struct console *c, int key);
 void small_draw(struct console *c);
+/* Draws s wrapped at word boundaries in w columns from row y, up to row
+ * ymax; returns the next free row. Any bytes: it goes through text.h. */
+int draw_wrapped(struct console *c, int y, int x, int w, int ymax, const char *s,
+		 unsigned attr);
+/* results.c: the results table and an entrant's details (simsa results) */
+void results_layout(struct console *c);
+void results_draw(struct console *c);
+unsigned results_key(struct console *c, int key);
+void results_dump_state(struct console *c, FILE *f);
 /* loop.c: runs the console on a started session until the rater leaves;
  * returns the exit status (0, or 128 + signal), or -1 with err set. */
 int console_run(struct session *s, const struct frontend *fe, void *fe_data, int w, int h,
@@ -153,6 +171,14 @@ int console_run(struct session *s, const struct frontend *fe, void *fe_data, int
 int console_open(struct session *s, const struct frontend *fe, void *fe_data, int w, int h,
 		 struct console **out, struct simsa_err *err) __attribute__((warn_unused_result));
 void console_free(struct console **c);
+/* The loop of console_run on an opened console (also simsa results):
+ * returns the exit status, or -1 with err set. */
+int console_loop(struct console *c, struct simsa_err *err);
+/* A console without a session, for a view such as simsa results: front
+ * end, size and the first screen; console_free frees it (not res). */
+int console_open_view(const struct frontend *fe, void *fe_data, int w, int h,
+		      struct results *res, enum scr_id scr, struct console **out,
+		      struct simsa_err *err) __attribute__((warn_unused_result));
 extern volatile sig_atomic_t console_sig_quit, console_sig_int, console_sig_winch;
 /* headless.c: SIMSA_CONSOLE_SCRIPT's front end */
 struct headless;
@@ -161,6 +187,11 @@ int headless_open(const char *script_path, const char *dump_path, struct headles
 		  struct simsa_err *err) __attribute__((warn_unused_result));
 void headless_free(struct headless **hl);
 int headless_dump(struct console *c, const char *label);
+/* SIMSA_CONSOLE_SIZE as w, h (80x24 when unset); -1 if malformed. */
+int console_script_size(int *w, int *h, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+/* The locale's codeset is UTF-8 (the console draws Korean). */
+bool console_utf8_locale(void);
 /* term.c: the ncursesw front end */
 extern const struct frontend term_frontend;
 int term_open(int *w, int *h, struct simsa_err *err) __attribute__((warn_unused_result));

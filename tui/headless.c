@@ -264,7 +264,7 @@ const struct frontend headless_frontend = { hl_next, hl_pending, hl_present, hl_
 const char *screen_name(enum scr_id s)
 {
 	static const char *const names[] = { "rate", "confirm", "receipt", "review", "help",
-					     "anchors", "quit" };
+					     "anchors", "quit", "results", "detail" };
 
 	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
@@ -309,8 +309,16 @@ static void dump_state(struct console *c, FILE *f)
 	static const char *const modes[] = { "side-by-side", "stacked", "single" };
 	static const char *const kinds[] = { "criterion", "flags", "comment", "preference",
 					     "satisfaction", "reason" };
-	enum row_kind k = rate_row_kind(c, c->row);
+	enum row_kind k;
 
+	if (c->res) {
+		fprintf(f, "screen=%s\n", c->lay.too_small ? "too-small" : screen_name(c->scr));
+		fprintf(f, "size=%dx%d\n", c->w, c->h);
+		fprintf(f, "lang=%s\n", i18n_lang() == LANG_KO ? "ko" : "en");
+		results_dump_state(c, f);
+		return;
+	}
+	k = rate_row_kind(c, c->row);
 	fprintf(f, "screen=%s\n", c->lay.too_small && c->scr != SCR_QUIT ? "too-small"
 		: screen_name(c->scr));
 	fprintf(f, "size=%dx%d\nlayout=%s\n", c->w, c->h, modes[c->lay.mode]);

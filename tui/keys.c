@@ -47,6 +47,21 @@ const struct action_def key_actions[] = {
 	{ ACT_ED_KILL, CTX_EDIT, { K_CTRL('u') }, S_H_ED_KILL, NOF },
 	{ ACT_OPEN, CTX_REVIEW, { K_ENTER, 'o' }, S_H_OPEN, NOF },
 	{ ACT_BACK, CTX_REVIEW | CTX_HELP, { K_ESC, 'r' }, S_H_BACK, NOF },
+	/* simsa results: its own entries, so its help speaks of entrants */
+	{ ACT_HELP, CTX_RESULTS, { '?', K_F1 }, S_H_HELP, NOF },
+	{ ACT_QUIT, CTX_RESULTS, { 'q', K_CTRL('c') }, S_H_RES_QUIT, NOF },
+	{ ACT_DOWN, CTX_RESULTS, { 'j', K_DOWN }, S_H_RES_DOWN, S_F_MOVE },
+	{ ACT_UP, CTX_RESULTS, { 'k', K_UP }, S_H_RES_UP, NOF },
+	{ ACT_PAGE_DOWN, CTX_RESULTS | CTX_DETAIL, { ' ', K_PGDN, 'f' }, S_H_RES_PAGE_DOWN, NOF },
+	{ ACT_PAGE_UP, CTX_RESULTS | CTX_DETAIL, { 'b', K_PGUP }, S_H_RES_PAGE_UP, NOF },
+	{ ACT_TOP, CTX_RESULTS | CTX_DETAIL, { 'g', K_HOME }, S_H_RES_TOP, NOF },
+	{ ACT_BOTTOM, CTX_RESULTS | CTX_DETAIL, { 'G', K_END }, S_H_RES_BOTTOM, NOF },
+	{ ACT_OPEN, CTX_RESULTS, { K_ENTER, 'o', 'l', K_RIGHT }, S_H_RES_OPEN, S_F_DETAILS },
+	{ ACT_LINE_DOWN, CTX_DETAIL, { 'j', K_DOWN }, S_H_RES_LINE_DOWN, S_F_SCROLL },
+	{ ACT_LINE_UP, CTX_DETAIL, { 'k', K_UP }, S_H_RES_LINE_UP, NOF },
+	{ ACT_NEXT, CTX_DETAIL, { 'n', '>' }, S_H_RES_NEXT, NOF },
+	{ ACT_PREV, CTX_DETAIL, { 'N', '<' }, S_H_RES_PREV, NOF },
+	{ ACT_BACK, CTX_DETAIL, { K_ESC, K_ENTER, 'h', K_LEFT, K_BS }, S_H_RES_BACK, S_F_BACK },
 	{ ACT_NONE, 0, { 0 }, NOF, NOF },
 };
 

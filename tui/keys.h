@@ -25,6 +25,8 @@ enum ctx {
 	CTX_REVIEW = 1 << 2,
 	CTX_HELP = 1 << 3,
 	CTX_GLOBAL = 1 << 4, /* every screen except the line editor */
+	CTX_RESULTS = 1 << 5, /* the results table (simsa results) */
+	CTX_DETAIL = 1 << 6,  /* one entrant's details */
 };
 
 enum action {

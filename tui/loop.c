@@ -177,6 +177,7 @@ void console_draw(struct console *c)
 		return;
 	}
 	switch (c->scr) {
+	case SCR_RESULTS: case SCR_DETAIL: results_draw(c); break;
 	case SCR_RATE: rate_draw(c); break;
 	case SCR_CONFIRM: confirm_draw(c); break;
 	case SCR_RECEIPT: receipt_draw(c); break;
@@ -195,15 +196,18 @@ void console_draw(struct console *c)
 unsigned console_key(struct console *c, int key)
 {
 	if (c->lay.too_small && c->scr != SCR_QUIT) {
-		enum action a = keys_lookup(CTX_RATE, key, NULL);
+		enum action a = keys_lookup(c->res ? CTX_RESULTS : CTX_RATE, key, NULL);
 
 		if (a != ACT_QUIT)
 			return OUT_NONE;
+		if (c->res)
+			return OUT_QUIT; /* nothing to lose: no need to ask */
 		c->back = c->scr;
 		c->scr = SCR_QUIT;
 		return OUT_DRAW;
 	}
 	switch (c->scr) {
+	case SCR_RESULTS: case SCR_DETAIL: return results_key(c, key);
 	case SCR_RATE: return rate_key(c, key);
 	case SCR_CONFIRM: return confirm_key(c, key);
 	case SCR_RECEIPT: return receipt_key(c, key);
@@ -325,15 +329,35 @@ void console_free(struct console **cp)
 	*cp = NULL;
 }
 
-int console_run(struct session *s, const struct frontend *fe, void *fe_data, int w, int h,
-		struct simsa_err *err)
+int console_open_view(const struct frontend *fe, void *fe_data, int w, int h,
+		      struct results *res, enum scr_id scr, struct console **out,
+		      struct simsa_err *err)
 {
-	struct console *c = NULL;
-	bool quit = false, draw = true;
-	int rc = -1;
+	struct console *c = calloc(1, sizeof *c);
 
-	if (console_open(s, fe, fe_data, w, h, &c, err) < 0)
+	*out = NULL;
+	if (!c)
+		return err_set(err, "out of memory");
+	console_sig_quit = console_sig_int = console_sig_winch = 0;
+	c->res = res;
+	c->scr = c->back = scr;
+	c->fe = fe;
+	c->fe_data = fe_data;
+	c->last_event = console_now();
+	answer_init(&c->ans);
+	if (set_size(c, w, h, err) < 0) {
+		console_free(&c);
 		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+int console_loop(struct console *c, struct simsa_err *err)
+{
+	const struct frontend *fe = c->fe;
+	bool quit = false, draw = true;
+
 	while (!quit) {
 		struct event ev;
 
@@ -345,7 +369,7 @@ int console_run(struct session *s, const struct frontend *fe, void *fe_data, int
 			/* an interrupt from outside is Ctrl-C: ask */
 			console_sig_int = 0;
 			if (carry_out(c, console_key(c, K_CTRL('c')), &quit, err) < 0)
-				goto out;
+				return -1;
 			draw = true;
 			continue;
 		}
@@ -357,7 +381,7 @@ int console_run(struct session *s, const struct frontend *fe, void *fe_data, int
 		if (!fe->pending(c) && save_draft(c, err) < 0)
 			draw = true; /* the message says so; keep going */
 		if (fe->next(c, &ev) < 0)
-			goto out;
+			return -1;
 		switch (ev.type) {
 		case EV_KEY: {
 			unsigned o;
@@ -365,23 +389,21 @@ int console_run(struct session *s, const struct frontend *fe, void *fe_data, int
 			note_activity(c);
 			o = console_key(c, ev.key);
 			if (carry_out(c, o, &quit, err) < 0)
-				goto out;
+				return -1;
 			draw = draw || (o != OUT_NONE);
 			break;
 		}
 		case EV_RESIZE:
 			if (set_size(c, ev.w, ev.h, err) < 0)
-				goto out;
+				return -1;
 			draw = true;
 			break;
 		case EV_TICK:
 			draw = true;
 			break;
 		case EV_DUMP:
-			if (headless_dump(c, ev.label) < 0) {
-				err_set(err, "cannot write the dump");
-				goto out;
-			}
+			if (headless_dump(c, ev.label) < 0)
+				return err_set(err, "cannot write the dump");
 			break;
 		case EV_SIGNAL:
 			raise(ev.sig);
@@ -389,14 +411,24 @@ int console_run(struct session *s, const struct frontend *fe, void *fe_data, int
 		case EV_END:
 			quit = true;
 			if (save_draft(c, err) < 0)
-				goto out;
+				return -1;
 			break;
 		}
 	}
 	if (save_draft(c, err) < 0)
-		goto out;
-	rc = c->exit_status;
-out:
+		return -1;
+	return c->exit_status;
+}
+
+int console_run(struct session *s, const struct frontend *fe, void *fe_data, int w, int h,
+		struct simsa_err *err)
+{
+	struct console *c = NULL;
+	int rc;
+
+	if (console_open(s, fe, fe_data, w, h, &c, err) < 0)
+		return -1;
+	rc = console_loop(c, err);
 	console_free(&c);
 	return rc;
 }

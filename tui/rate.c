@@ -59,10 +59,14 @@ const char *score_text(uint32_t v, char buf[12])
 void console_layout(struct console *c)
 {
 	struct layout *l = &c->lay;
-	int ctrl = rate_rows(c) + 2; /* heading row, rows, description row */
-	int avail, ph, body;
+	int ctrl, avail, ph, body;
 	size_t plines;
 
+	if (c->res) {
+		results_layout(c);
+		return;
+	}
+	ctrl = rate_rows(c) + 2; /* heading row, rows, description row */
 	memset(l, 0, sizeof *l);
 	l->min_w = MIN_W;
 	l->min_h = 1 + 2 + 1 + MIN_PANE_ROWS + ctrl + 2;
@@ -164,7 +168,7 @@ void draw_footer(struct console *c, unsigned ctx)
 			continue;
 		if (a->act == ACT_VALUE)
 			k = c->role == ROLE_EXPERT ? "1-5" : "1-6";
-		else if (a->act == ACT_DOWN)
+		else if (a->act == ACT_DOWN || a->act == ACT_LINE_DOWN)
 			k = "j/k";
 		else
 			k = keys_name(a->keys[0], kb);

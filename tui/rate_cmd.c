@@ -23,7 +23,7 @@ static int fail(const struct simsa_err *err)
 	return 1;
 }
 
-static bool utf8_locale(void)
+bool console_utf8_locale(void)
 {
 	const char *cs = nl_langinfo(CODESET);
 
@@ -56,12 +56,12 @@ static int unlock(const char *key_path, const char *pass_file, const char *rater
 	return -1;
 }
 
-static int run_headless(struct session *s, const char *script, struct simsa_err *err)
+int console_script_size(int *w, int *h, struct simsa_err *err)
 {
 	const char *size = getenv("SIMSA_CONSOLE_SIZE");
-	struct headless *hl = NULL;
-	int w = 80, h = 24, rc;
 
+	*w = 80;
+	*h = 24;
 	if (size && *size) {
 		char *end;
 		long a = strtol(size, &end, 10), b = 0;
@@ -70,9 +70,19 @@ static int run_headless(struct session *s, const char *script, struct simsa_err 
 			b = strtol(end + 1, &end, 10);
 		if (*end || a < 1 || b < 1 || a > 4096 || b > 4096)
 			return err_set(err, "SIMSA_CONSOLE_SIZE must be WxH, like 80x24");
-		w = (int)a;
-		h = (int)b;
+		*w = (int)a;
+		*h = (int)b;
 	}
+	return 0;
+}
+
+static int run_headless(struct session *s, const char *script, struct simsa_err *err)
+{
+	struct headless *hl = NULL;
+	int w, h, rc;
+
+	if (console_script_size(&w, &h, err) < 0)
+		return -1;
 	if (headless_open(script, getenv("SIMSA_CONSOLE_DUMP"), &hl, err) < 0)
 		return -1;
 	console_signals();
@@ -103,7 +113,7 @@ int console_rate(const char *round_path, const char *rater, const char *key_file
 	char key_path[4096];
 	int rc;
 
-	if (!utf8_locale()) {
+	if (!console_utf8_locale()) {
 		const char *l = getenv("LC_ALL");
 
 		if (!l || !*l)

@@ -19,9 +19,8 @@ static void bottom_bar(struct console *c, const char *keys)
 	canvas_text(&c->cv, c->h - 1, 1, c->w - 2, keys, AT_BAR);
 }
 
-/* Draws s wrapped at word boundaries in w columns from row y; returns the
- * next free row. Untrusted or not, it goes through text.h. */
-static int draw_wrapped(struct console *c, int y, int x, int w, int ymax, const char *s,
+/* Untrusted or not, the text goes through text.h (console_int.h). */
+int draw_wrapped(struct console *c, int y, int x, int w, int ymax, const char *s,
 			unsigned attr)
 {
 	struct text_doc *d = text_doc_new(s, strlen(s), NULL);
@@ -45,25 +44,33 @@ static int draw_wrapped(struct console *c, int y, int x, int w, int ymax, const 
 
 /* ---- help ---- */
 
-static const struct {
+struct help_section {
 	unsigned ctx;
 	enum str_id title;
-} help_sections[] = {
+};
+
+static const struct help_section rate_help[] = {
 	{ CTX_RATE, S_CTX_RATE }, { CTX_EDIT, S_CTX_EDIT },
-	{ CTX_REVIEW, S_CTX_REVIEW }, { CTX_GLOBAL, S_CTX_GLOBAL },
+	{ CTX_REVIEW, S_CTX_REVIEW }, { CTX_GLOBAL, S_CTX_GLOBAL }, { 0, S_COUNT },
+};
+
+/* simsa results lists its own entries only: the global ones speak of drafts */
+static const struct help_section results_help[] = {
+	{ CTX_RESULTS, S_CTX_RESULTS }, { CTX_DETAIL, S_CTX_DETAIL }, { 0, S_COUNT },
 };
 
 void help_draw(struct console *c)
 {
 	int line = 0, y = 1, rows = c->h - 2;
 	char buf[512], kb[16];
+	const struct help_section *sec = c->res ? results_help : rate_help;
 
 	title_bar(c, S(S_HELP_TITLE));
-	for (size_t s = 0; s < sizeof help_sections / sizeof help_sections[0]; s++) {
-		unsigned ctx = help_sections[s].ctx;
+	for (size_t s = 0; sec[s].ctx; s++) {
+		unsigned ctx = sec[s].ctx;
 
 		if (line >= (int)c->help_top && y < 1 + rows)
-			canvas_text(&c->cv, y++, 1, c->w - 2, S(help_sections[s].title), AT_BOLD);
+			canvas_text(&c->cv, y++, 1, c->w - 2, S(sec[s].title), AT_BOLD);
 		line++;
 		for (const struct action_def *a = key_actions; a->act != ACT_NONE; a++) {
 			size_t n = 0;

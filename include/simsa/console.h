@@ -1,6 +1,6 @@
-/* console — the rating console (`simsa rate`), the only part of simsa that
- * draws. Built in tui/ (docs/console.md): blind side-by-side rating for
- * experts (criterion scores, flags, comments) and users (five-way
+/* console — the rating console (`simsa rate`) and the results screen
+ * (`simsa results`), the only parts of simsa that draw. Built in tui/
+ * (docs/console.md): blind side-by-side rating for experts (criterion scores, flags, comments) and users (five-way
  * preference, both bad, reason), drafts saved on every change, signed
  * ballots with receipt codes, a review list, Korean and English.
  *
@@ -29,5 +29,19 @@ int console_rate(const char *round_path, const char *rater, const char *key_file
 /* `simsa rate ROUND.db --rater NAME [--key-file PATH] [--passphrase-file F]
  * [--lang ko|en]`: parses the command line and calls console_rate. */
 int cmd_rate(int argc, char **argv);
+
+/* Scores a closed round or bundle (score_round(), benchmark_csv may be
+ * NULL) and shows the points full-screen until the organizer leaves (`q`):
+ * the table by rank with bars and interval whiskers, an entrant's details,
+ * the counts and the recipe (docs/console.md, "Results screen"). An open
+ * round is refused before anything is drawn, in the words of `simsa
+ * score`. Prints its own messages; returns 0, 1 (could not score or
+ * start), 2 (bad --lang) or 128 + N after signal N. Needs
+ * setlocale(LC_ALL, "") done and a UTF-8 locale. */
+int console_results(const char *round_path, const char *benchmark_csv,
+		    const struct console_opts *opts);
+
+/* `simsa results ROUND.db|BUNDLE [--benchmark FILE.csv] [--lang ko|en]`. */
+int cmd_results(int argc, char **argv);
 
 #endif

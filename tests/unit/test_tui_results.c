@@ -1,0 +1,604 @@
+/* Unit tests: `simsa results` run headless (docs/console.md, "Results
+ * screen") on the closed round of tests/unit/test_score.c (made by the
+ * built `test_score --make-round PATH` next to this binary) — rows sorted
+ * by rank, the figures those of score_round(), bars and whiskers where the
+ * documented mapping puts them (computed here from the numbers), the
+ * details, Korean labels, nothing wider than 80 columns at 80x24 — and on
+ * a hand-made score_result with hostile names, a long Korean name and
+ * thirty entrants (sanitized, cut with "~", scrolling). */
+#include "testutil.h"
+
+#include <libgen.h>
+#include <locale.h>
+#include <math.h>
+
+#include <sodium.h>
+#include <utf8proc.h>
+
+#include "../../tui/console_int.h"
+#include "../../tui/results.h"
+#include "simsa/console.h"
+#include "simsa/score.h"
+
+static char g_maker[1024]; /* test_score, next to this binary */
+
+struct fx {
+	char *dir;
+	char db[512];
+	char bench[512];
+	char script[512];
+	char dump[512];
+	struct score_result r, rb; /* without and with the benchmark */
+	char *all;                 /* the last run's dump */
+};
+
+static void score(const char *db, const char *bench, struct score_result *r)
+{
+	struct store *st = NULL;
+	struct simsa_err err;
+
+	if (store_open(db, &st, &err) < 0 || score_round(st, bench, r, &err) < 0)
+		fail_msg("%s", err.msg);
+	store_close(&st);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	char cmd[2200], *p;
+
+	assert_non_null(f);
+	f->dir = tmpdir_make();
+	snprintf(f->db, sizeof f->db, "%s/round.db", f->dir);
+	snprintf(cmd, sizeof cmd, "'%s' --make-round '%s' >/dev/null 2>&1", g_maker, f->db);
+	if (system(cmd) != 0)
+		fail_msg("could not make the round with %s", g_maker);
+	p = write_file(f->dir, "bench.csv", "entrant,points\nteam0,30\nteam1,40\nteam2,20.5\n");
+	snprintf(f->bench, sizeof f->bench, "%s", p);
+	free(p);
+	snprintf(f->script, sizeof f->script, "%s/script", f->dir);
+	snprintf(f->dump, sizeof f->dump, "%s/dump", f->dir);
+	score(f->db, NULL, &f->r);
+	score(f->db, f->bench, &f->rb);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	score_result_release(&f->r);
+	score_result_release(&f->rb);
+	free(f->all);
+	tmpdir_remove(&f->dir);
+	free(f);
+	return 0;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *s;
+	long n;
+
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	s = malloc((size_t)n + 1);
+	assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
+	s[n] = '\0';
+	fclose(fp);
+	return s;
+}
+
+/* Runs `simsa results` on the round with the script; f->all holds the dump. */
+static int run(struct fx *f, const char *size, const char *lang, const char *bench,
+	       const char *script)
+{
+	struct console_opts o = { lang };
+	char *p = write_file(f->dir, "script", script);
+	int rc;
+
+	free(p);
+	unlink(f->dump);
+	setenv("SIMSA_CONSOLE_SCRIPT", f->script, 1);
+	setenv("SIMSA_CONSOLE_SIZE", size, 1);
+	setenv("SIMSA_CONSOLE_DUMP", f->dump, 1);
+	rc = console_results(f->db, bench, &o);
+	free(f->all);
+	f->all = access(f->dump, R_OK) == 0 ? slurp(f->dump) : strdup("");
+	return rc;
+}
+
+/* The dump labelled label, from "--- screen" to "--- end" (caller frees). */
+static char *section(const char *all, const char *label)
+{
+	char head[128];
+	const char *s, *e;
+
+	snprintf(head, sizeof head, " %s\n", label);
+	for (s = strstr(all, "--- screen "); s; s = strstr(s + 1, "--- screen ")) {
+		const char *nl = strchr(s, '\n');
+
+		if (nl && (size_t)(nl + 1 - s) >= strlen(head) &&
+		    strncmp(nl + 1 - strlen(head), head, strlen(head)) == 0)
+			break;
+	}
+	if (!s)
+		fail_msg("no dump labelled %s in:\n%s", label, all);
+	e = strstr(s, "--- end");
+	assert_non_null(e);
+	return strndup(s, (size_t)(e - s));
+}
+
+static void has(const char *sec, const char *needle)
+{
+	if (!strstr(sec, needle))
+		fail_msg("missing '%s' in:\n%s", needle, sec);
+}
+
+/* Screen row y of a section (caller frees). */
+static char *row(const char *sec, int y)
+{
+	const char *p = strchr(sec, '\n');
+
+	assert_non_null(p);
+	p++;
+	for (int i = 0; i < y; i++) {
+		p = strchr(p, '\n');
+		assert_non_null(p);
+		p++;
+	}
+	return strndup(p, strcspn(p, "\n"));
+}
+
+/* A state value of a section (static buffer). */
+static const char *state(const char *sec, const char *key)
+{
+	static char val[2048];
+	char k[128];
+	const char *p;
+
+	snprintf(k, sizeof k, "\n%s=", key);
+	p = strstr(strstr(sec, "--- state"), k);
+	if (!p)
+		fail_msg("no state %s in:\n%s", key, sec);
+	p += strlen(k);
+	snprintf(val, sizeof val, "%.*s", (int)strcspn(p, "\n"), p);
+	return val;
+}
+
+static int state_int(const char *sec, const char *key)
+{
+	return atoi(state(sec, key));
+}
+
+/* Columns of a line as a terminal draws it: utf8proc's widths, wide = 2. */
+static int line_width(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
+	int w = 0;
+
+	while (left > 0) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+
+		assert_true(n > 0);
+		w += utf8proc_charwidth(cp) > 0 ? utf8proc_charwidth(cp) : 0;
+		p += n;
+		left -= n;
+	}
+	return w;
+}
+
+/* Every screen line of every dump in all fits in w columns. */
+static void all_fit(const char *all, int w)
+{
+	const char *s = all;
+	int checked = 0;
+
+	while ((s = strstr(s, "--- screen ")) != NULL) {
+		const char *end = strstr(s, "--- state");
+		const char *p = strchr(s, '\n') + 1;
+
+		while (p < end) {
+			char *l = strndup(p, strcspn(p, "\n"));
+
+			if (line_width(l) > w)
+				fail_msg("a line of %d columns: '%s'", line_width(l), l);
+			free(l);
+			p = strchr(p, '\n') + 1;
+			checked++;
+		}
+		s = end;
+	}
+	assert_true(checked > 0);
+}
+
+/* Entrant indices in the order the screen must show: rank, then total. */
+static void by_rank(const struct score_result *r, size_t *ord)
+{
+	for (size_t i = 0; i < r->n; i++)
+		ord[i] = i;
+	for (size_t i = 1; i < r->n; i++)
+		for (size_t j = i; j > 0; j--) {
+			const struct score_entrant *a = &r->e[ord[j - 1]], *b = &r->e[ord[j]];
+
+			if (a->rank < b->rank || (a->rank == b->rank && a->total >= b->total))
+				break;
+			size_t t = ord[j];
+			ord[j] = ord[j - 1];
+			ord[j - 1] = t;
+		}
+}
+
+/* The chart of docs/console.md, from the numbers: w cells for 0..max;
+ * n(v) = round(w v / max); `#` on cells 1..n(total), `|` on cells
+ * max(1, n(low)) and max(1, n(high)), `-` between them beyond the bar,
+ * `.` elsewhere. */
+static void expected_chart(const struct score_entrant *e, double max, int w, char *out)
+{
+	int n = (int)round(w * e->total / max);
+	int lo = (int)round(w * e->total_low / max), hi = (int)round(w * e->total_high / max);
+
+	lo = lo < 1 ? 1 : lo;
+	hi = hi < 1 ? 1 : hi;
+	for (int cell = 1; cell <= w; cell++)
+		out[cell - 1] = cell == lo || cell == hi ? '|'
+				: cell <= n ? '#' : cell > lo && cell < hi ? '-' : '.';
+	out[w] = '\0';
+}
+
+static void fmt2(char *buf, size_t cap, double x)
+{
+	snprintf(buf, cap, " %.2f", x);
+}
+
+/* The column is on the screen (state "columns"). */
+static bool shown(const char *sec, const char *col)
+{
+	char list[512], want[64];
+
+	snprintf(list, sizeof list, ",%s,", state(sec, "columns"));
+	snprintf(want, sizeof want, ",%s,", col);
+	return strstr(list, want) != NULL;
+}
+
+/* Rows sorted by rank, each with the figures of its columns and its chart. */
+static void check_table(const char *sec, const struct score_result *r)
+{
+	size_t ord[16];
+	int y0 = state_int(sec, "table_y");
+	int cx, cw;
+	char names[512] = "", ranks[128] = "", num[64], chart[512];
+
+	assert_true(r->n <= 16);
+	by_rank(r, ord);
+	assert_int_equal(sscanf(state(sec, "chart"), "%d,%d", &cx, &cw), 2);
+	assert_true(cw >= 8);
+	assert_int_equal(state_int(sec, "top"), 0);
+	for (size_t k = 0; k < r->n; k++) {
+		const struct score_entrant *e = &r->e[ord[k]];
+		char *line;
+
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? "," : "",
+			 e->name);
+		snprintf(ranks + strlen(ranks), sizeof ranks - strlen(ranks), "%s%d", k ? "," : "",
+			 e->rank);
+		if (k)
+			assert_true(e->rank >= r->e[ord[k - 1]].rank);
+		if ((int)k >= state_int(sec, "rows"))
+			continue; /* below the fold (a small terminal) */
+		line = row(sec, y0 + (int)k);
+		snprintf(num, sizeof num, "%d %s ", e->rank, e->name);
+		has(line, num);
+		if (shown(sec, "expert")) {
+			fmt2(num, sizeof num, e->expert);
+			has(line, num);
+		}
+		if (shown(sec, "user")) {
+			fmt2(num, sizeof num, e->user);
+			has(line, num);
+		}
+		fmt2(num, sizeof num, e->total);
+		has(line, num);
+		if (shown(sec, "elo")) {
+			snprintf(num, sizeof num, " %.1f", e->rating);
+			has(line, num);
+		}
+		if (shown(sec, "win")) {
+			snprintf(num, sizeof num, " %.3f", e->win_rate);
+			has(line, num);
+		}
+		if (shown(sec, "bench")) {
+			fmt2(num, sizeof num, e->benchmark);
+			has(line, num);
+		}
+		expected_chart(e, r->total_max, cw, chart);
+		assert_true((int)strlen(line) == cx + cw);
+		if (strcmp(line + cx, chart) != 0)
+			fail_msg("chart of %s: '%s', expected '%s' (total %g [%g, %g] of %g, %d cells)",
+				 e->name, line + cx, chart, e->total, e->total_low, e->total_high,
+				 r->total_max, cw);
+		free(line);
+	}
+	if (strcmp(state(sec, "order"), names) != 0)
+		fail_msg("order %s, expected %s", state(sec, "order"), names);
+	assert_string_equal(state(sec, "ranks"), ranks);
+}
+
+static void test_table_by_rank(void **state_)
+{
+	struct fx *f = *state_;
+	char *sec;
+
+	assert_int_equal(run(f, "80x24", "en", NULL, "dump t80\nresize 160x40\ndump t160\n"), 0);
+	sec = section(f->all, "t80");
+	has(sec, "screen=results\n");
+	has(sec, "Results: ");
+	has(sec, f->r.round_id);
+	has(sec, f->r.closed_at);
+	has(sec, "total/60");
+	has(sec, "unsafe_rows=0\n");
+	has(sec, "columns=rank,name,expert,user,total,elo,win,chart\n"); /* 80: Elo's interval in details */
+	check_table(sec, &f->r);
+	/* the counts and the recipe */
+	{
+		char want[256];
+
+		snprintf(want, sizeof want, "Counted: %ld expert and %ld user ballots.",
+			 f->r.counts.expert_ballots, f->r.counts.user_ballots);
+		has(sec, want);
+		snprintf(want, sizeof want, "Left out: %ld superseded, %ld gold, %ld",
+			 f->r.counts.superseded, f->r.counts.gold, f->r.counts.identity_excluded);
+		has(sec, want);
+		snprintf(want, sizeof want, "%u resamples of experts, users and prompts, seed %llu",
+			 (unsigned)f->r.resamples, (unsigned long long)f->r.seed);
+		has(sec, want);
+	}
+	free(sec);
+	sec = section(f->all, "t160");
+	check_table(sec, &f->r);
+	has(sec, "columns=rank,name,expert,user,total,interval,elo,elo_interval,win,chart\n");
+	free(sec);
+}
+
+static void test_benchmark_and_detail(void **state_)
+{
+	struct fx *f = *state_;
+	size_t ord[16];
+	const struct score_entrant *e;
+	char *sec, want[256];
+
+	by_rank(&f->rb, ord);
+	e = &f->rb.e[ord[1]];
+	assert_int_equal(run(f, "100x30", "en", f->bench,
+			     "dump t\nkeys j <Enter>\ndump d\nkeys n\ndump d3\nkeys N <Esc>\n"
+			     "dump back\nkeys ?\ndump help\nkeys q q\n"), 0);
+	sec = section(f->all, "t");
+	has(sec, "total/100");
+	check_table(sec, &f->rb);
+	free(sec);
+	sec = section(f->all, "d");
+	has(sec, "screen=detail\n");
+	snprintf(want, sizeof want, "entrant=%s\n", e->name);
+	has(sec, want);
+	snprintf(want, sizeof want, "%.4f of 100", e->total);
+	has(sec, want);
+	snprintf(want, sizeof want, "95%% [%.4f, %.4f]", e->total_low, e->total_high);
+	has(sec, want);
+	snprintf(want, sizeof want, "%.4f of 35", e->expert);
+	has(sec, want);
+	snprintf(want, sizeof want, "%ld outputs, %ld scorings", e->expert_outputs,
+		 e->expert_scorings);
+	has(sec, want);
+	snprintf(want, sizeof want, "%.4f of 25", e->user);
+	has(sec, want);
+	snprintf(want, sizeof want, "strength %.4f, expected win share %.4f", e->strength,
+		 e->expected);
+	has(sec, want);
+	snprintf(want, sizeof want, "%.1f   95%% [%.1f, %.1f]", e->rating, e->rating_low,
+		 e->rating_high);
+	has(sec, want);
+	snprintf(want, sizeof want, "win rate %.3f of %.0f votes", e->win_rate, e->votes);
+	has(sec, want);
+	snprintf(want, sizeof want, "%.4f of 40", e->benchmark);
+	has(sec, want);
+	for (size_t k = 0; k < f->rb.n_criteria; k++) {
+		char m[32];
+
+		if (isnan(e->crit[k].mean))
+			snprintf(m, sizeof m, "-");
+		else
+			snprintf(m, sizeof m, "%.3f", e->crit[k].mean);
+		snprintf(want, sizeof want, "%s", f->rb.crit_id[k]);
+		has(sec, want);
+		has(sec, m);
+	}
+	free(sec);
+	sec = section(f->all, "d3");
+	snprintf(want, sizeof want, "entrant=%s\n", f->rb.e[ord[2]].name);
+	has(sec, want);
+	free(sec);
+	sec = section(f->all, "back");
+	has(sec, "screen=results\nsize=100x30\n");
+	has(sec, "selected=2\n");
+	free(sec);
+	sec = section(f->all, "help");
+	has(sec, "screen=help\n");
+	has(sec, "details of the selected entrant");
+	free(sec);
+}
+
+static void test_korean_80x24(void **state_)
+{
+	struct fx *f = *state_;
+	char *sec;
+
+	assert_int_equal(run(f, "80x24", "ko", f->bench,
+			     "dump t\nkeys <Enter>\ndump d\nkeys ?\ndump h\nkeys <Esc> <Esc> G\n"
+			     "dump g\n"), 0);
+	sec = section(f->all, "t");
+	has(sec, "lang=ko\n");
+	has(sec, "columns=rank,name,expert,user,bench,total,elo,chart\n");
+	has(sec, "결과: ");
+	has(sec, "순위");
+	has(sec, "참가자");
+	has(sec, "전문가/35");
+	has(sec, "총점/100");
+	has(sec, "집계: 전문가 표");
+	has(sec, "부트스트랩");
+	check_table(sec, &f->rb);
+	free(sec);
+	sec = section(f->all, "d");
+	has(sec, "평가 기준");
+	has(sec, "Elo 점수");
+	free(sec);
+	all_fit(f->all, 80);
+	assert_int_equal(run(f, "80x24", "en", f->bench, "dump t\nkeys <Enter>\ndump d\n"), 0);
+	all_fit(f->all, 80);
+	/* the environment decides without --lang */
+	setenv("LANG", "ko_KR.UTF-8", 1);
+	unsetenv("LC_ALL");
+	unsetenv("LC_MESSAGES");
+	assert_int_equal(run(f, "80x24", NULL, NULL, "dump t\n"), 0);
+	has(f->all, "lang=ko\n");
+	setenv("LANG", "C.UTF-8", 1);
+}
+
+static void test_resize_and_small(void **state_)
+{
+	struct fx *f = *state_;
+	char *sec;
+
+	assert_int_equal(run(f, "80x24", "en", NULL,
+			     "resize 30x8\ndump small\nresize 40x10\ndump min\nresize 250x60\n"
+			     "dump wide\nkeys q\n"), 0);
+	sec = section(f->all, "small");
+	has(sec, "screen=too-small\n");
+	has(sec, "at least 40x10");
+	free(sec);
+	sec = section(f->all, "min");
+	has(sec, "screen=results\n");
+	check_table(sec, &f->r);
+	free(sec);
+	all_fit(f->all, 250);
+	sec = section(f->all, "wide");
+	check_table(sec, &f->r);
+	free(sec);
+	assert_int_equal(run(f, "80x24", "xx", NULL, "dump t\n"), 2);
+}
+
+/* ---- a hand-made result: hostile names, a long Korean name, 30 rows ---- */
+
+static void test_hostile_names_and_scrolling(void **state_)
+{
+	struct fx *f = *state_;
+	struct score_result r;
+	struct results v;
+	struct headless *hl = NULL;
+	struct console *c = NULL;
+	struct simsa_err err;
+	char *p, *sec, *line;
+	enum { N = 30 };
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.round_id, sizeof r.round_id, "%s", "0123456789abcdef0123456789abcdef");
+	snprintf(r.closed_at, sizeof r.closed_at, "%s", "2026-11-29T00:00:00Z");
+	r.title = strdup("evil \x1b[2J\x1b]0;pwned\x07 title \xe2\x80\xae");
+	r.n = N;
+	r.e = calloc(N, sizeof *r.e);
+	r.total_max = 60;
+	r.resamples = 100;
+	for (int i = 0; i < N; i++) {
+		struct score_entrant *e = &r.e[i];
+		char name[256];
+
+		if (i == 0)
+			snprintf(name, sizeof name, "bad\x1b[31mred\x9b" "1m\r\nname");
+		else if (i == 1)
+			snprintf(name, sizeof name, "%s", "아주아주아주긴한국어이름의모델입니다정말로길어요");
+		else
+			snprintf(name, sizeof name, "m%02d", i);
+		e->name = strdup(name);
+		e->total = 60.0 * (N - i) / N;
+		e->total_low = e->total - 3 < 0 ? 0 : e->total - 3;
+		e->total_high = e->total + 2 > 60 ? 60 : e->total + 2;
+		e->expert = e->total * 35 / 60;
+		e->user = e->total * 25 / 60;
+		e->benchmark = NAN;
+		e->rating = 1000 + i;
+		e->rating_low = e->rating_high = NAN;
+		e->win_rate = 0.5;
+		e->rank = i + 1;
+	}
+	p = write_file(f->dir, "script",
+		       "dump top\nkeys G\ndump bottom\nkeys g <Enter>\ndump detail\n");
+	free(p);
+	unlink(f->dump);
+	i18n_force(LANG_EN);
+	assert_int_equal(results_init(&v, &r, &err), 0);
+	assert_int_equal(headless_open(f->script, f->dump, &hl, &err), 0);
+	assert_int_equal(console_open_view(&headless_frontend, hl, 80, 24, &v, SCR_RESULTS, &c,
+					   &err), 0);
+	assert_int_equal(console_loop(c, &err), 0);
+	console_free(&c);
+	headless_free(&hl);
+	results_release(&v);
+	free(f->all);
+	f->all = slurp(f->dump);
+	all_fit(f->all, 80);
+	assert_null(strstr(f->all, "\x1b"));
+	assert_null(strstr(f->all, "\x07"));
+	assert_null(strstr(f->all, "\xc2\x9b"));
+	assert_null(strstr(f->all, "\xe2\x80\xae"));
+	sec = section(f->all, "top");
+	has(sec, "unsafe_rows=0\n");
+	has(sec, "selected=1\n");
+	has(sec, "top=0\n");
+	line = row(sec, state_int(sec, "table_y") + 1);
+	has(line, "~"); /* the long name, cut */
+	assert_true(line_width(line) <= 80);
+	free(line);
+	free(sec);
+	sec = section(f->all, "bottom");
+	has(sec, "selected=30\n");
+	has(sec, "entrant=m29\n");
+	assert_int_equal(state_int(sec, "top") + state_int(sec, "rows"), N);
+	line = row(sec, state_int(sec, "table_y") + state_int(sec, "rows") - 1);
+	has(line, ">");
+	has(line, "m29");
+	free(line);
+	free(sec);
+	sec = section(f->all, "detail");
+	has(sec, "screen=detail\n");
+	has(sec, "unsafe_rows=0\n");
+	free(sec);
+	for (int i = 0; i < N; i++)
+		free(r.e[i].name);
+	free(r.e);
+	free(r.title);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_by_rank),
+		cmocka_unit_test(test_benchmark_and_detail),
+		cmocka_unit_test(test_korean_80x24),
+		cmocka_unit_test(test_resize_and_small),
+		cmocka_unit_test(test_hostile_names_and_scrolling),
+	};
+	char self[1024];
+
+	(void)argc;
+	snprintf(self, sizeof self, "%s", argv[0]);
+	snprintf(g_maker, sizeof g_maker, "%s/test_score", dirname(self));
+	if (!setlocale(LC_ALL, "C.UTF-8") || sodium_init() < 0)
+		return 1;
+	setenv("LANG", "C.UTF-8", 1);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
