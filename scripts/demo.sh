@@ -2,7 +2,8 @@
 # make demo: the whole road on the demo round. `simsa demo` builds and opens
 # it and a simulated panel rates it; on a terminal you then rate as user01
 # in the console (q leaves). Then, as the organizer and an auditor would:
-# close, verify, score, export a bundle, verify and score the bundle.
+# close, verify, score, export a bundle, verify and score the bundle; on a
+# terminal the results screen ends it (q leaves).
 # usage: scripts/demo.sh SIMSA_BINARY [DIR]   (DIR default build/demo, remade)
 set -eu
 simsa=$1
@@ -29,4 +30,9 @@ if cmp -s "$dir/round.json" "$dir/bundle.json"; then
 else
 	echo "demo: the bundle's points differ from the round's" >&2
 	exit 1
+fi
+if [ -t 0 ] && [ -t 1 ]; then
+	printf '\nopening the results screen (j/k move, Enter details, q leaves)...\n'
+	sleep 2
+	step results "$db"
 fi
