@@ -9,7 +9,8 @@ resamples, and compares both the time and the intervals.
 It is written the way a careful statistician would write it in numpy: votes
 reduced once to (pair, outcome) codes, each resample a weighted np.bincount
 over the votes, and the same Newton iteration as the C code (exact gradient
-and Hessian, Cholesky solve with scipy.linalg, step halving, theta_0 = 0).
+and Hessian, Cholesky solve with scipy.linalg, step halving, theta_0 = 0),
+each resample started from the point estimate as simsa does.
 
 usage: bt_reference.py VOTES MULTS OUT N_ENTRANTS N_RATERS N_PROMPTS RESAMPLES MUCH_WEIGHT
   VOTES  int32 records (left, right, outcome, much, rater, prompt);
@@ -32,12 +33,13 @@ def loglik(w, theta):
     return -np.sum(w * np.logaddexp(0.0, -d))
 
 
-def fit(w):
-    """Bradley–Terry MLE strengths (geometric mean 1) from a wins matrix."""
+def fit(w, start=None):
+    """Bradley–Terry MLE strengths (geometric mean 1) from a wins matrix,
+    Newton's method from the strengths start (default all equal)."""
     n = w.shape[0]
     nij = w + w.T
     wins = w.sum(axis=1)
-    theta = np.zeros(n)
+    theta = np.zeros(n) if start is None else np.log(start) - np.log(start[0])
     for _ in range(200):
         l0 = loglik(w, theta)
         p = 1.0 / (1.0 + np.exp(theta[None, :] - theta[:, None]))
@@ -84,14 +86,15 @@ def main():
                 np.bincount(rl, weights=m * rw, minlength=n * n)).reshape(n, n)
 
     ones_r, ones_p = np.ones(n_raters), np.ones(n_prompts)
-    point = 1000.0 + 400.0 * np.log10(fit(wins_matrix(ones_r, ones_p)))
+    strength = fit(wins_matrix(ones_r, ones_p))
+    point = 1000.0 + 400.0 * np.log10(strength)
 
     start = time.perf_counter()
     reps = np.empty((resamples, n))
     for b in range(resamples):
         rm = mults[b, :n_raters].astype(np.float64)
         pm = mults[b, n_raters:].astype(np.float64)
-        reps[b] = 1000.0 + 400.0 * np.log10(fit(wins_matrix(rm, pm)))
+        reps[b] = 1000.0 + 400.0 * np.log10(fit(wins_matrix(rm, pm), strength))
     low, high = np.percentile(reps, [2.5, 97.5], axis=0)  # type 7, as simsa
     seconds = time.perf_counter() - start
 

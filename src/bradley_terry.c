@@ -155,11 +155,11 @@ static int cholesky_solve(size_t m, double *A, double *b)
 	return 0;
 }
 
-int bt_fit(size_t n, const double *wins, const char *const *names, double *strength,
-	   struct simsa_err *err)
+int bt_fit_from(size_t n, const double *wins, const char *const *names, const double *start,
+		double *strength, struct simsa_err *err)
 {
 	size_t m = n - 1;
-	double *theta = NULL, *step, *trial, *A = NULL, mean = 0;
+	double *theta = NULL, *step, *trial, *A = NULL, mean = 0, l0;
 	int rc = -1, iter;
 
 	if (bt_check(n, wins, names, err) < 0)
@@ -173,8 +173,11 @@ int bt_fit(size_t n, const double *wins, const char *const *names, double *stren
 	step = theta + n;
 	trial = step + n;
 	/* theta[0] stays 0; unknowns are theta[1..n-1]. */
+	for (size_t i = 0; start && i < n; i++)
+		theta[i] = log(start[i]) - log(start[0]);
+	l0 = loglik(n, wins, theta);
 	for (iter = 0; iter < MAX_ITER; iter++) {
-		double l0 = loglik(n, wins, theta), big = 0, t = 1;
+		double big = 0, t = 1, lt = l0;
 
 		memset(A, 0, m * m * sizeof *A);
 		memset(step, 0, n * sizeof *step);
@@ -208,10 +211,11 @@ int bt_fit(size_t n, const double *wins, const char *const *names, double *stren
 		for (int h = 0; h < 60; h++, t /= 2) {
 			for (size_t i = 0; i < n; i++)
 				trial[i] = theta[i] + t * step[i];
-			if (loglik(n, wins, trial) >= l0 - 1e-12 * fabs(l0))
+			if ((lt = loglik(n, wins, trial)) >= l0 - 1e-12 * fabs(l0))
 				break;
 		}
 		memcpy(theta, trial, n * sizeof *theta);
+		l0 = lt;
 		/* Converged: a negligible step, or a tiny one that rounding
 		 * noise in the likelihood would not let through whole. */
 		if (big * t < TOL || (big < 1e-8 && t < 1))
@@ -231,6 +235,12 @@ out:
 	free(theta);
 	free(A);
 	return rc;
+}
+
+int bt_fit(size_t n, const double *wins, const char *const *names, double *strength,
+	   struct simsa_err *err)
+{
+	return bt_fit_from(n, wins, names, NULL, strength, err);
 }
 
 void bt_expected(size_t n, const double *strength, double *expected)

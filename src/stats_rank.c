@@ -54,6 +54,7 @@ void rank_result_release(struct rank_result *r)
 struct boot_share {
 	const struct vote_tally *t;
 	const char *const *names;
+	const double *start;       /* the point estimate: each refit starts there */
 	const uint32_t *gm, *sm;   /* the chunk's multiplicities: groups, second (or NULL) */
 	size_t ng, ns;
 	size_t first, count, B;    /* resamples [first, first + count) of B */
@@ -87,7 +88,7 @@ static void *boot_work(void *arg)
 		for (size_t k = 0; w->sm && k < w->ns; k++)
 			sm[k] = w->sm[c * w->ns + k];
 		vote_tally_wins(w->t, w->gm + c * w->ng, w->sm ? sm : NULL, acc, wins);
-		if (bt_fit(n, wins, w->names, s, &w->err) < 0) {
+		if (bt_fit_from(n, wins, w->names, w->start, s, &w->err) < 0) {
 			err_prefix(&w->err, "bootstrap resample %zu of %zu", b + 1, w->B);
 			w->failed = b;
 			break;
@@ -141,15 +142,18 @@ static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struc
 	double *rep_r = malloc(B * n * sizeof *rep_r), *rep_p = malloc(B * n * sizeof *rep_p);
 	struct boot_share sh[BOOT_MAX_THREADS];
 	struct vote_tally t = { 0 };
+	double *start = malloc((n ? n : 1) * sizeof *start);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int n_threads, rc = -1;
 	struct drbg d;
 
 	boot_stream(&d, o->seed, "rank");
-	if (!group || !rep_r || !rep_p) {
+	if (!group || !rep_r || !rep_p || !start) {
 		err_set(err, "out of memory");
 		goto out;
 	}
+	for (size_t i = 0; i < n; i++)
+		start[i] = r->e[i].strength;
 	/* The primary cluster is the rater, else the prompt, else the vote; the
 	 * prompt is second when there are both. Draw order: primary, second. */
 	ng = nr ? nr : np ? np : nv;
@@ -187,7 +191,7 @@ static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struc
 				boot_draw(&d, (uint32_t)ns, sm + c * ns);
 		}
 		for (int k = 0; k < n_threads; k++)
-			sh[k] = (struct boot_share){ &t, (const char *const *)vs->entrant, gm, sm, ng,
+			sh[k] = (struct boot_share){ &t, (const char *const *)vs->entrant, start, gm, sm, ng,
 						     ns, first, count, B, k, n_threads, rep_r, rep_p,
 						     SIZE_MAX, { { 0 } } };
 		if (boot_chunk(sh, n_threads, err) < 0)
@@ -209,6 +213,7 @@ out:
 	free(sm);
 	free(rep_r);
 	free(rep_p);
+	free(start);
 	return rc;
 }
 

@@ -28,6 +28,13 @@ int bt_check(size_t n, const double *wins, const char *const *names, struct sims
 int bt_fit(size_t n, const double *wins, const char *const *names, double *strength,
 	   struct simsa_err *err) __attribute__((warn_unused_result));
 
+/* The same, with Newton's method started from the strengths start[] (all
+ * > 0; NULL: all equal) instead of all equal: a bootstrap resample starts
+ * from the point estimate and needs fewer steps. The maximum is the same;
+ * the last digits may differ by the convergence tolerance (1e-13). */
+int bt_fit_from(size_t n, const double *wins, const char *const *names, const double *start,
+		double *strength, struct simsa_err *err) __attribute__((warn_unused_result));
+
 /* expected[i] = mean over j != i of s_i / (s_i + s_j): i's chance against
  * an entrant drawn at random from the field. */
 void bt_expected(size_t n, const double *strength, double *expected);

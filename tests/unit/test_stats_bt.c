@@ -333,7 +333,8 @@ static void test_tally_equals_votes_add(void **state)
  * gives exactly the intervals of the plain sequential procedure of
  * docs/scoring.md, written out here: for each resample, draw the clusters
  * in order from the "rank" stream, weight every vote by the product of its
- * clusters' multiplicities, refit, and take type-7 percentiles. For each
+ * clusters' multiplicities, refit starting from the point estimate, and
+ * take type-7 percentiles. For each
  * way of clustering: raters and prompts, raters, prompts, single votes. */
 static void test_bootstrap_equals_sequential(void **state)
 {
@@ -348,7 +349,7 @@ static void test_bootstrap_equals_sequential(void **state)
 		struct rank_result r;
 		struct simsa_err err;
 		uint32_t vm[NV], rm[NR], pm[NP];
-		double *rep = malloc(N * B * sizeof *rep), wins[N * N], s[N];
+		double *rep = malloc(N * B * sizeof *rep), wins[N * N], s[N], s0[N];
 		struct drbg d;
 
 		random_votes(&vs, NV, N, NR, NP, 40 + (uint64_t)mode);
@@ -375,7 +376,9 @@ static void test_bootstrap_equals_sequential(void **state)
 
 				votes_add(wins, N, v->left, v->right, v->outcome, v->much, w, 2, true);
 			}
-			assert_int_equal(bt_fit(N, wins, names, s, &err), 0);
+			for (size_t i = 0; i < N; i++)
+				s0[i] = r.e[i].strength;
+			assert_int_equal(bt_fit_from(N, wins, names, s0, s, &err), 0);
 			for (size_t i = 0; i < N; i++)
 				rep[i * B + b] = bt_elo(s[i]);
 		}
