@@ -53,6 +53,21 @@ check() {
 dump() { sqlite3 "$1" .dump; }
 
 # json_get FILE EXPR: a value from a JSON document (python3 standard library)
+# scored_round PATH: the closed round with ballots of the score worked
+# example (tests/unit/test_score.c, built next to $SIMSA), as one check.
+scored_round() {
+	top=$(dirname "$SIMSA")
+	maker=""
+	for m in "$top/build/tests/test_score" "$top/tests/test_score"; do
+		[ -x "$m" ] && { maker=$m; break; }
+	done
+	if [ -n "$maker" ] && "$maker" --make-round "$1" >/dev/null 2>&1; then
+		ok "a closed round with ballots"
+	else
+		not_ok "a closed round with ballots" "no test_score helper next to $SIMSA"
+	fi
+}
+
 json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 finish() {

@@ -5,13 +5,8 @@
 # bad --lang and a locale that is not UTF-8.
 . "$(dirname "$0")/../cli_lib.sh"
 
-top=$(dirname "$SIMSA")
-maker=""
-for m in "$top/build/tests/test_score" "$top/tests/test_score"; do
-	[ -x "$m" ] && { maker=$m; break; }
-done
 db=$T/round.db
-if [ -n "$maker" ] && "$maker" --make-round "$db" >/dev/null 2>&1; then ok "a closed round with ballots"; else not_ok "a closed round with ballots" "no test_score helper next to $SIMSA"; fi
+scored_round "$db"
 export LANG=C.UTF-8
 unset LC_ALL LC_MESSAGES
 

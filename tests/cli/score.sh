@@ -3,13 +3,8 @@
 # in tests/unit/test_score.c) and on its exported bundle.
 . "$(dirname "$0")/../cli_lib.sh"
 
-top=$(dirname "$SIMSA")
-maker=""
-for m in "$top/build/tests/test_score" "$top/tests/test_score"; do
-	[ -x "$m" ] && { maker=$m; break; }
-done
 db=$T/round.db
-if [ -n "$maker" ] && "$maker" --make-round "$db" >/dev/null 2>&1; then ok "a closed round with ballots"; else not_ok "a closed round with ballots" "no test_score helper next to $SIMSA"; fi
+scored_round "$db"
 
 expect_ok "score a closed round" score "$db"
 if grep -q "^entrant .*expert/35 .*user/25 .*bench/40 .*total/60" "$T/out" &&

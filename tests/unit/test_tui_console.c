@@ -83,19 +83,7 @@ static int run(struct fx *f, const char *rater, const char *size, const char *la
 
 static char *dump_text(struct fx *f)
 {
-	FILE *fp = fopen(f->dump, "rb");
-	char *s;
-	long n;
-
-	assert_non_null(fp);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	s = malloc((size_t)n + 1);
-	assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
-	s[n] = '\0';
-	fclose(fp);
-	return s;
+	return file_text(f->dump);
 }
 
 /* The dump section with this label (from "--- screen ... LABEL" to "--- end"). */

@@ -76,23 +76,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char *s;
-	long n;
-
-	assert_non_null(fp);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	s = malloc((size_t)n + 1);
-	assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
-	s[n] = '\0';
-	fclose(fp);
-	return s;
-}
-
 /* Runs `simsa results` on the round with the script; f->all holds the dump. */
 static int run(struct fx *f, const char *size, const char *lang, const char *bench,
 	       const char *script)
@@ -108,7 +91,7 @@ static int run(struct fx *f, const char *size, const char *lang, const char *ben
 	setenv("SIMSA_CONSOLE_DUMP", f->dump, 1);
 	rc = console_results(f->db, bench, &o);
 	free(f->all);
-	f->all = access(f->dump, R_OK) == 0 ? slurp(f->dump) : strdup("");
+	f->all = access(f->dump, R_OK) == 0 ? file_text(f->dump) : strdup("");
 	return rc;
 }
 
@@ -549,7 +532,7 @@ static void test_hostile_names_and_scrolling(void **state_)
 	headless_free(&hl);
 	results_release(&v);
 	free(f->all);
-	f->all = slurp(f->dump);
+	f->all = file_text(f->dump);
 	all_fit(f->all, 80);
 	assert_null(strstr(f->all, "\x1b"));
 	assert_null(strstr(f->all, "\x07"));

@@ -53,6 +53,25 @@ static inline char *write_file(const char *dir, const char *name, const char *te
 	return path;
 }
 
+/* The whole file at path, NUL-terminated (caller frees). */
+static inline char *file_text(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *s;
+	long n;
+
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	s = malloc((size_t)n + 1);
+	assert_non_null(s);
+	assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
+	s[n] = '\0';
+	fclose(fp);
+	return s;
+}
+
 /* Runs SQL on a round file behind simsa's back (to inspect or tamper). */
 static inline int sql_exec(const char *db, const char *sql)
 {
