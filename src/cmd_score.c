@@ -75,6 +75,9 @@ static json_t *to_json(const struct score_result *r)
 		json_object_set_new(ex, "points", num(e->expert));
 		json_object_set_new(ex, "low", num(e->expert_low));
 		json_object_set_new(ex, "high", num(e->expert_high));
+		json_object_set_new(ex, "corrected", num(e->expert_corrected));
+		json_object_set_new(ex, "corrected_low", num(e->expert_corrected_low));
+		json_object_set_new(ex, "corrected_high", num(e->expert_corrected_high));
 		json_object_set_new(ex, "mean", num(e->expert_mean));
 		json_object_set_new(ex, "outputs", json_integer(e->expert_outputs));
 		json_object_set_new(ex, "scorings", json_integer(e->expert_scorings));
@@ -129,7 +132,8 @@ static void csv_text(const char *s)
 static void print_csv(const struct score_result *r)
 {
 	printf("entrant,expert,expert_low,expert_high,user,user_low,user_high,rating,rating_low,"
-	       "rating_high,win_rate,votes,benchmark,total,total_low,total_high,rank\n");
+	       "rating_high,win_rate,votes,benchmark,total,total_low,total_high,rank,"
+	       "expert_corrected,expert_corrected_low,expert_corrected_high\n");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct score_entrant *e = &r->e[i];
 		const double v[] = { e->expert, e->expert_low, e->expert_high, e->user,
@@ -140,7 +144,11 @@ static void print_csv(const struct score_result *r)
 		csv_text(e->name);
 		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
 			csv_num(v[k], ",");
-		printf("%d\n", e->rank);
+		printf("%d,", e->rank);
+		/* new columns go last: readers of the old ones by position keep working */
+		csv_num(e->expert_corrected, ",");
+		csv_num(e->expert_corrected_low, ",");
+		csv_num(e->expert_corrected_high, "\n");
 	}
 }
 
@@ -194,6 +202,21 @@ static void print_text(const char *path, const struct score_result *r)
 		bar[BAR] = 0;
 		printf("%-*s  %9.4f  %8.4f  %9s  %9.4f  %-19s  %4d  |%s|\n", w, e->name, e->expert,
 		       e->user, bench, e->total, iv, e->rank, bar);
+	}
+	printf("\nexpert component, and corrected for rater severity (reported, not the "
+	       "points):\n%-*s  %9s  %-17s  %9s  %-17s\n", w, "entrant", "expert/35",
+	       "95% interval", "corrected", "95% interval");
+	for (size_t k = 0; k < r->n; k++) {
+		const struct score_entrant *e = &r->e[ord[k]];
+		char iv[40] = "-", cv[40] = "-";
+
+		if (!isnan(e->expert_low))
+			snprintf(iv, sizeof iv, "[%.2f, %.2f]", e->expert_low, e->expert_high);
+		if (!isnan(e->expert_corrected_low))
+			snprintf(cv, sizeof cv, "[%.2f, %.2f]", e->expert_corrected_low,
+				 e->expert_corrected_high);
+		printf("%-*s  %9.4f  %-17s  %9.4f  %s\n", w, e->name, e->expert, iv,
+		       e->expert_corrected, cv);
 	}
 	printf("\nuser component (Bradley-Terry):\n%-*s  %8s  %8s  %7s  %-17s\n", w, "entrant",
 	       "win rate", "votes", "Elo", "Elo 95% interval");

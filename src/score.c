@@ -443,6 +443,10 @@ static int compute(struct build *B, struct score_result *r, const char *bench,
 		r->e[i].expert_outputs = outs[i];
 		r->e[i].expert_scorings = scs[i];
 	}
+	if (score_corrected_means(&B->d, NULL, NULL, tmp, err) < 0)
+		goto out;
+	for (size_t i = 0; i < ne; i++)
+		r->e[i].expert_corrected = SCORE_EXPERT_POINTS * tmp[i];
 	vs.n_votes = B->d.n_us;
 	vs.v = B->votes;
 	vs.n_entrants = ne;
@@ -483,6 +487,7 @@ static int compute(struct build *B, struct score_result *r, const char *bench,
 
 		e->total = (bench ? e->benchmark : 0) + e->expert + e->user;
 		e->expert_low = e->expert_high = e->user_low = e->user_high = NAN;
+		e->expert_corrected_low = e->expert_corrected_high = NAN;
 		e->rating_low = e->rating_high = e->total_low = e->total_high = NAN;
 	}
 	if (r->resamples > 0 && score_bootstrap(&B->d, r, err) < 0)

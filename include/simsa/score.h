@@ -24,6 +24,8 @@
 #define SCORE_EXPERT_POINTS 35.0
 #define SCORE_USER_POINTS 25.0
 #define SCORE_BENCH_POINTS 40.0
+/* an expert's values with a smaller sd (on 0..1) are taken as all equal */
+#define SCORE_SD_ZERO 1e-12
 
 struct score_criterion_stat {
 	double mean;       /* mean raw score on the criterion's scale (NAN: none) */
@@ -36,6 +38,8 @@ struct score_entrant {
 	/* expert component */
 	double expert_mean;            /* 0..1: mean over outputs of the mean scoring */
 	double expert, expert_low, expert_high;  /* points out of 35 */
+	/* the same after the rater-severity correction: reported, not official */
+	double expert_corrected, expert_corrected_low, expert_corrected_high;
 	long expert_outputs, expert_scorings;
 	struct score_criterion_stat crit[RUBRIC_MAX_CRITERIA];
 	/* user component (rank_compute's figures) */
@@ -125,6 +129,19 @@ struct score_data {
 int score_expert_means(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
 		       double *mean, long *outputs, long *scorings, struct simsa_err *err)
 	__attribute__((warn_unused_result));
+
+/* The rater-severity correction (docs/scoring.md): out[2k + s] is
+ * d->ex[k].value[s] standardized within its expert and mapped back with the
+ * pooled mean and sd; an expert with fewer than 2 scorings or sd 0 keeps
+ * their values (sd below SCORE_SD_ZERO counts as 0). Every sum counts a scoring (xm[rater] * pm[prompt]) times
+ * (NULL: 1), as if the drawn clusters were copied. out has 2 * d->n_ex
+ * entries (NAN where value is NAN). */
+int score_severity(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
+		   double *out, struct simsa_err *err) __attribute__((warn_unused_result));
+
+/* score_expert_means() of the severity-corrected values. */
+int score_corrected_means(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
+			  double *mean, struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* The joint bootstrap: fills the _low/_high fields of r->e. */
 int score_bootstrap(const struct score_data *d, struct score_result *r, struct simsa_err *err)

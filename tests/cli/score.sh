@@ -32,8 +32,13 @@ if [ "$(json_get "$T/round.json" "[(e['name'], round(e['total'], 9), e['rank']) 
 else
 	not_ok "json totals" "$(json_get "$T/round.json" "[(e['name'], e['total'], e['rank']) for e in d['entrants']], d['counts']")"
 fi
+if [ "$(json_get "$T/round.json" "all(e['expert']['corrected_low'] <= e['expert']['corrected'] <= e['expert']['corrected_high'] for e in d['entrants']), [k for k in d['entrants'][0]['expert'] if k.startswith('corrected')]")" = "True ['corrected', 'corrected_low', 'corrected_high']" ]; then
+	ok "json: the severity-corrected expert figure inside its interval"
+else
+	not_ok "json: corrected" "$(json_get "$T/round.json" "[e['expert'] for e in d['entrants']]")"
+fi
 expect_ok "score --format csv" score "$db" --format csv --benchmark "$T/bench.csv"
-if head -1 "$T/out" | grep -q "^entrant,expert,expert_low,expert_high,user," && [ "$(wc -l <"$T/out")" -eq 4 ]; then ok "csv: header and one row per entrant"; else not_ok "csv" "$(cat "$T/out")"; fi
+if head -1 "$T/out" | grep -q "^entrant,expert,expert_low,expert_high,user,.*,rank,expert_corrected,expert_corrected_low,expert_corrected_high$" && [ "$(wc -l <"$T/out")" -eq 4 ]; then ok "csv: header and one row per entrant"; else not_ok "csv" "$(cat "$T/out")"; fi
 
 expect_ok "export a bundle" export "$db" --format bundle --out "$T/bundle.db"
 expect_ok "score the bundle" score "$T/bundle.db" --format json --benchmark "$T/bench.csv"

@@ -240,7 +240,13 @@ static void test_points_by_hand(void **state)
 		assert_true(r.e[i].user_high >= r.e[i].user - 1e-9);
 		NEAR(r.e[i].expert_low, r.e[i].expert);
 		NEAR(r.e[i].expert_high, r.e[i].expert);
+		/* the corrected figure is another estimate with its own interval */
+		assert_true(r.e[i].expert_corrected_low <= r.e[i].expert_corrected + 1e-9);
+		assert_true(r.e[i].expert_corrected_high >= r.e[i].expert_corrected - 1e-9);
 	}
+	/* severity is taken out, the order of the entrants stays */
+	assert_true(r.e[0].expert_corrected > r.e[2].expert_corrected);
+	assert_true(r.e[2].expert_corrected > r.e[1].expert_corrected);
 	assert_int_equal(r.e[0].rank, 1);
 	score_result_release(&r);
 }
@@ -362,10 +368,14 @@ static void test_bundle_equals_round(void **state)
 		const struct score_entrant *x = &a.e[i], *y = &b.e[i];
 		const double vx[] = { x->expert, x->expert_low, x->expert_high, x->user, x->user_low,
 				      x->user_high, x->rating, x->rating_low, x->rating_high,
-				      x->total, x->total_low, x->total_high, x->win_rate };
+				      x->total, x->total_low, x->total_high, x->win_rate,
+				      x->expert_corrected, x->expert_corrected_low,
+				      x->expert_corrected_high };
 		const double vy[] = { y->expert, y->expert_low, y->expert_high, y->user, y->user_low,
 				      y->user_high, y->rating, y->rating_low, y->rating_high,
-				      y->total, y->total_low, y->total_high, y->win_rate };
+				      y->total, y->total_low, y->total_high, y->win_rate,
+				      y->expert_corrected, y->expert_corrected_low,
+				      y->expert_corrected_high };
 
 		assert_memory_equal(vx, vy, sizeof vx);
 		assert_int_equal(x->rank, y->rank);
@@ -402,6 +412,70 @@ static void test_expert_means_weighted(void **state)
 	NEAR(mean[0], 0.5 / 3);
 }
 
+/* The rater-severity correction by hand. Two entrants, two prompts; the
+ * scorings (expert, prompt, entrant: v):
+ *   expert 0 (harsh):   (p0 e0: 0)   (p0 e1: 1/2) (p1 e1: 1/4) (p1 e0: 1/4)
+ *   expert 1 (lenient): (p0 e1: 1)   (p0 e0: 1/2) (p1 e0: 1)   (p1 e1: 1)
+ *   expert 2: one scoring (p1 e0: 3/4)             -> left as it is
+ *   expert 3: (p0 e0: 1/2) (p0 e1: 1/2), sd 0       -> left as it is
+ * Pooled over all 11: mean 25/44; sum of squares 75/16, so the squared
+ * deviations sum to 75/16 - 11 (25/44)^2 = 25/22 and sd c = sqrt(5/44).
+ * Expert 0: mean 1/4, sd sqrt((1/16 + 1/16)/3) = sqrt(1/24); z = -sqrt6/2,
+ * +sqrt6/2, 0, 0. Expert 1: mean 7/8, sd sqrt((3/64 + 9/64)/3) = 1/4; z =
+ * 1/2, -3/2, 1/2, 1/2. v' = 25/44 + c z. Output means, then prompt means:
+ *   e0: p0 (m - c sqrt6/2 + m - 3c/2 + 1/2)/3, p1 (m + m + c/2 + 3/4)/3
+ *   e1: p0 (m + c sqrt6/2 + m + c/2 + 1/2)/3,  p1 (m + m + c/2)/2
+ * 35 x the mean of the two: e0 16.174467922510722, e1 24.355014931747515
+ * (also from Python's statistics.mean/stdev applied to the rule as
+ * written, independently of this code). Uncorrected for comparison: e0
+ * 35 (1/3 + 2/3)/2 = 17.5 and e1 35 (2/3 + 5/8)/2 = 22.604166... */
+static void test_severity_by_hand(void **state)
+{
+	struct score_item it[6] = {
+		{ .rater = 0, .prompt = 0, .left = 0, .right = 1, .value = { 0.0, 0.5 } },
+		{ .rater = 0, .prompt = 1, .left = 1, .right = 0, .value = { 0.25, 0.25 } },
+		{ .rater = 1, .prompt = 0, .left = 1, .right = 0, .value = { 1.0, 0.5 } },
+		{ .rater = 1, .prompt = 1, .left = 0, .right = 1, .value = { 1.0, 1.0 } },
+		{ .rater = 2, .prompt = 1, .left = 0, .right = 1, .value = { 0.75, NAN } },
+		{ .rater = 3, .prompt = 0, .left = 0, .right = 1, .value = { 0.5, 0.5 } },
+	};
+	struct score_data d = { .n_entrants = 2, .n_prompts = 2, .n_expert_raters = 4,
+				.ex = it, .n_ex = 6 };
+	double m = 25.0 / 44, c = sqrt(5.0 / 44), r6 = sqrt(6.0) / 2, v[12], mean[2], plain[2];
+	double e0 = ((m - c * r6 + m - 1.5 * c + 0.5) / 3 + (2 * m + 0.5 * c + 0.75) / 3) / 2;
+	double e1 = ((m + c * r6 + m + 0.5 * c + 0.5) / 3 + (2 * m + 0.5 * c) / 2) / 2;
+	struct simsa_err err;
+	uint32_t ones[4] = { 1, 1, 1, 1 }, twice[4] = { 2, 2, 2, 2 }, pm[2] = { 1, 1 };
+
+	assert_int_equal(score_severity(&d, NULL, NULL, v, &err), 0);
+	NEAR(v[0], m - c * r6);
+	NEAR(v[1], m + c * r6);
+	NEAR(v[2], m);
+	NEAR(v[5], m - 1.5 * c);
+	NEAR(v[8], 0.75);          /* one scoring: as given */
+	assert_true(isnan(v[9]));
+	NEAR(v[10], 0.5);          /* sd 0: as given */
+	NEAR(v[11], 0.5);
+	assert_int_equal(score_corrected_means(&d, NULL, NULL, mean, &err), 0);
+	NEAR(mean[0], e0);
+	NEAR(mean[1], e1);
+	NEAR(35 * mean[0], 16.174467922510722);
+	NEAR(35 * mean[1], 24.355014931747515);
+	assert_int_equal(score_expert_means(&d, NULL, NULL, plain, NULL, NULL, &err), 0);
+	NEAR(35 * plain[0], 17.5);
+	NEAR(35 * plain[1], 35 * (2.0 / 3 + 5.0 / 8) / 2);
+	/* multiplicities of 1 are no multiplicities; every expert drawn twice
+	 * copies every scoring: each sample sd changes by sqrt((2n-2)/(2n-1)),
+	 * the pooled one too, so the figures move; expert 2 has two scorings
+	 * now but still sd 0) */
+	assert_int_equal(score_corrected_means(&d, ones, pm, plain, &err), 0);
+	NEAR(plain[0], e0);
+	assert_int_equal(score_corrected_means(&d, twice, pm, plain, &err), 0);
+	assert_true(fabs(plain[0] - e0) > 1e-6);
+	assert_int_equal(score_severity(&d, twice, pm, v, &err), 0);
+	NEAR(v[8], 0.75);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +486,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_open_round_refused),
 		cmocka_unit_test(test_bundle_equals_round),
 		cmocka_unit_test(test_expert_means_weighted),
+		cmocka_unit_test(test_severity_by_hand),
 	};
 
 	if (sodium_init() < 0)
