@@ -48,6 +48,7 @@
 #include "simsa/closing.h"
 #include "simsa/score.h"
 #include "simsa/session.h"
+#include "simsa/stats.h"
 
 #define E 3
 #define P 8
@@ -476,6 +477,176 @@ static void test_severity_by_hand(void **state)
 	NEAR(v[8], 0.75);
 }
 
+static struct score_rater rater(bool expert, long shared, double disagreement, double match,
+				long gold_known, long gold_correct, long repeats, long reversed)
+{
+	return (struct score_rater){ .expert = expert, .shared = shared,
+				     .disagreement = disagreement, .match_rate = match,
+				     .gold_known = gold_known, .gold_correct = gold_correct,
+				     .repeats = repeats, .repeats_reversed = reversed };
+}
+
+/* The flagging rule (docs/scoring.md "Flagged raters") on figures chosen
+ * by hand. Users' badness 1 - match rate: 0.2 0.3 0.25 0.2 0.8 -> median
+ * 0.25, absolute deviations 0.05 0.05 0 0.05 0.55 -> MAD 0.05, scale
+ * 1.4826 * 0.05; u4: z = 0.55 / 0.07413 = 7.42 and 0.55 >= 0.2: flagged.
+ * Experts' disagreement 0.05 0.06 0.04 0.30 -> median 0.055, deviations
+ * 0.005 0.005 0.015 0.245 -> MAD 0.01; e3: z = 0.245 / 0.014826 = 16.5. */
+static void test_flag_rule(void **state)
+{
+	struct score_rater rt[] = {
+		rater(false, 10, NAN, 0.8, 0, 0, 0, 0),  /* u0 */
+		rater(false, 10, NAN, 0.7, 0, 0, 0, 0),  /* u1 */
+		rater(false, 10, NAN, 0.75, 1, 0, 0, 0), /* u2: one gold wrong is too few */
+		rater(false, 10, NAN, 0.8, 2, 0, 0, 0),  /* u3: so are two */
+		rater(false, 10, NAN, 0.2, 0, 0, 0, 0),  /* u4: against the panel */
+		rater(false, 2, NAN, 0.0, 4, 1, 0, 0),   /* u5: gold 1 of 4; too few shared */
+		rater(false, 2, NAN, 0.0, 4, 2, 0, 0),   /* u6: gold 2 of 4 is not below 1/2 */
+		rater(true, 5, 0.05, NAN, 3, 3, 0, 0),   /* e0 */
+		rater(true, 5, 0.06, NAN, 0, 0, 3, 1),   /* e1 */
+		rater(true, 5, 0.04, NAN, 0, 0, 4, 2),   /* e2: half reversed is not more */
+		rater(true, 5, 0.30, NAN, 0, 0, 0, 0),   /* e3: against the panel */
+		rater(true, 2, 0.90, NAN, 0, 0, 3, 2),   /* e4: repeats 2 of 3 reversed */
+	};
+	const bool want[] = { 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1 };
+	/* MAD 0: 1.2533 x the mean absolute deviation. 0 0 0 0.2: median 0,
+	 * mean deviation 0.05, z = 0.2 / 0.062665 = 3.19; with three raters
+	 * 0 0 0.2: 0.2 / (1.2533 * 0.2/3) = 2.39, not flagged; 0.01 0.01 0.01
+	 * 0.05 has z 3.19 too but is only 0.04 from the median */
+	struct score_rater m4[] = { rater(true, 3, 0, NAN, 0, 0, 0, 0),
+				    rater(true, 3, 0, NAN, 0, 0, 0, 0),
+				    rater(true, 3, 0, NAN, 0, 0, 0, 0),
+				    rater(true, 3, 0.2, NAN, 0, 0, 0, 0) };
+
+	score_flag_raters(rt, sizeof rt / sizeof *rt);
+	for (size_t i = 0; i < sizeof rt / sizeof *rt; i++)
+		if (rt[i].flagged != want[i])
+			fail_msg("rater %zu: flagged %d (%s)", i, rt[i].flagged, rt[i].reason);
+	NEAR(rt[4].panel_z, 0.55 / (1.4826 * 0.05));
+	NEAR(rt[1].panel_z, 0.05 / (1.4826 * 0.05));
+	NEAR(rt[10].panel_z, 0.245 / (1.4826 * 0.01));
+	assert_true(isnan(rt[5].panel_z)); /* too few shared to be judged */
+	assert_string_equal(rt[5].reason, "gold: 1 of 4 right");
+	assert_string_equal(rt[11].reason, "repeats: 2 of 3 reversed");
+	assert_non_null(strstr(rt[4].reason, "panel: with the majority 0.200 against a median "
+					     "0.750 (robust z 7.4)"));
+	assert_non_null(strstr(rt[10].reason, "panel: disagreement 0.300 against a median 0.055"));
+	score_flag_raters(m4, 4);
+	assert_true(m4[3].flagged);
+	NEAR(m4[3].panel_z, 0.2 / (1.2533 * 0.05));
+	assert_false(m4[0].flagged);
+	score_flag_raters(m4 + 1, 3);
+	assert_false(m4[3].flagged);
+	for (int i = 0; i < 3; i++)
+		m4[i].disagreement = 0.01;
+	m4[3].disagreement = 0.05;
+	score_flag_raters(m4, 4);
+	assert_false(m4[3].flagged);
+	NEAR(m4[3].panel_z, 0.04 / (1.2533 * 0.01));
+}
+
+/* Agreement and the panel on a small round by hand. One criterion (scale
+ * 1-5, v = (s - 1)/4); experts x0..x2, two entrants, two prompts:
+ *   output (p0, e0): 5 5 4    (p0, e1): 3 4 2    (p1, e0): 2 3    (p1, e1): 1
+ * The last has one rating and drops out: 3 units, n = 8 values, two each of
+ * 2..5. Interval: the ordered pairs give sum o_ck (c - k)^2 = 2 + 6 + 2 =
+ * 10, sum n_c n_k (c - k)^2 = 4 * 2 * 20 = 160, alpha = 1 - 7 * 10/160 =
+ * 9/16. Ordinal: with equal n_c, d2 is 4x the interval one: also 9/16.
+ * Users u0..u2 (entrants e0, e1, e2), values with the lower entrant first:
+ *   (p0, e0-e1): u0 +2 (e0 much better), u1 +1, u2 0 (tie)
+ *   (p1, e0-e1): u0 -2, u1 -1, u2 both bad (left out)
+ *   (p0, e1-e2): u1 -1, u2 +1
+ * alpha ordinal = 3/7 (both by an independent exact-fraction Python
+ * implementation of Krippendorff 2011, written for this test); Fleiss: the
+ * slots have 3, 2, 2 votes: not applicable.
+ * Disagreement, |v - mean of the others|: x0 (1/8 + 0 + 1/4)/3 = 1/8, x1
+ * (1/8 + 3/8 + 1/4)/3 = 1/4, x2 (1/4 + 3/8)/2 = 5/16 (x0's p1 e1 is NA).
+ * Majority of the others: slot 1: u0 and u1 face a 1-1 split (not
+ * compared), u2's tie against +,+: no; slot 2: u0, u1 agree; slot 3: both
+ * against the other: u0 1 of 1, u1 1 of 2, u2 0 of 2. */
+static void test_agreement_by_hand(void **state)
+{
+	struct score_item ex[5] = {
+		{ .rater = 0, .prompt = 0, .left = 0, .right = 1, .raw = { { 5 }, { 3 } } },
+		{ .rater = 1, .prompt = 0, .left = 1, .right = 0, .raw = { { 4 }, { 5 } } },
+		{ .rater = 2, .prompt = 0, .left = 0, .right = 1, .raw = { { 4 }, { 2 } } },
+		{ .rater = 0, .prompt = 1, .left = 0, .right = 1,
+		  .raw = { { 2 }, { BALLOT_SCORE_NA } } },
+		{ .rater = 1, .prompt = 1, .left = 1, .right = 0, .raw = { { 1 }, { 3 } } },
+	};
+	struct score_item us[8] = {
+		{ .rater = 0, .prompt = 0, .left = 0, .right = 1, .outcome = VOTE_LEFT, .much = 1 },
+		{ .rater = 1, .prompt = 0, .left = 1, .right = 0, .outcome = VOTE_RIGHT },
+		{ .rater = 2, .prompt = 0, .left = 0, .right = 1, .outcome = VOTE_TIE },
+		{ .rater = 0, .prompt = 1, .left = 1, .right = 0, .outcome = VOTE_LEFT, .much = 1 },
+		{ .rater = 1, .prompt = 1, .left = 0, .right = 1, .outcome = VOTE_RIGHT },
+		{ .rater = 2, .prompt = 1, .left = 0, .right = 1, .outcome = VOTE_BOTHBAD },
+		{ .rater = 1, .prompt = 0, .left = 2, .right = 1, .outcome = VOTE_LEFT },
+		{ .rater = 2, .prompt = 0, .left = 1, .right = 2, .outcome = VOTE_LEFT },
+	};
+	struct score_data d = { .n_entrants = 3, .n_prompts = 2, .n_expert_raters = 3,
+				.n_user_raters = 3, .ex = ex, .n_ex = 5, .us = us, .n_us = 8 };
+	struct score_result r = { .n_criteria = 1, .resamples = 0, .seed = 7 };
+	struct simsa_err err;
+
+	for (size_t k = 0; k < 5; k++)
+		for (int s = 0; s < 2; s++) {
+			for (int c = 1; c < RUBRIC_MAX_CRITERIA; c++)
+				ex[k].raw[s][c] = BALLOT_SCORE_NA;
+			ex[k].value[s] = ex[k].raw[s][0] == BALLOT_SCORE_NA
+						 ? NAN
+						 : (ex[k].raw[s][0] - 1) / 4.0;
+		}
+	r.crit_id[0] = strdup("c0");
+	r.raters = calloc(6, sizeof *r.raters);
+	assert_non_null(r.raters);
+	r.n_raters = 6;
+	for (int i = 0; i < 6; i++) {
+		r.raters[i].expert = i < 3;
+		r.raters[i].cluster = i % 3;
+		r.raters[i].name = strdup(i < 3 ? "x" : "u");
+	}
+	assert_int_equal(score_agreement(&d, &r, &err), 0);
+	assert_int_equal(r.n_agree, 4);
+	assert_string_equal(r.agree[0].what, "c0");
+	assert_int_equal(r.agree[0].level, AGREE_ORDINAL);
+	NEAR(r.agree[0].value, 9.0 / 16);
+	assert_int_equal(r.agree[1].level, AGREE_INTERVAL);
+	NEAR(r.agree[1].value, 9.0 / 16);
+	assert_int_equal(r.agree[0].units, 3);
+	assert_true(isnan(r.agree[0].low)); /* no resamples */
+	assert_string_equal(r.agree[2].what, "preference");
+	NEAR(r.agree[2].value, 3.0 / 7);
+	assert_int_equal(r.agree[2].units, 3);
+	assert_int_equal(r.agree[3].method, AGREE_FLEISS);
+	assert_true(isnan(r.agree[3].value));
+	assert_non_null(strstr(r.agree[3].note, "not applicable"));
+	NEAR(r.raters[0].disagreement, 1.0 / 8);
+	NEAR(r.raters[1].disagreement, 1.0 / 4);
+	NEAR(r.raters[2].disagreement, 5.0 / 16);
+	assert_int_equal(r.raters[0].shared, 3);
+	assert_int_equal(r.raters[2].shared, 2);
+	NEAR(r.raters[3].match_rate, 1.0);
+	assert_int_equal(r.raters[3].shared, 1);
+	NEAR(r.raters[4].match_rate, 0.5);
+	NEAR(r.raters[5].match_rate, 0.0);
+	assert_int_equal(r.raters[5].shared, 2);
+	/* too few shared items for anyone to be judged against the panel */
+	for (int i = 0; i < 6; i++)
+		assert_false(r.raters[i].flagged);
+	free(r.agree);
+	r.agree = NULL;
+	/* with resamples: the same point values, intervals around them or a note */
+	r.resamples = 200;
+	assert_int_equal(score_agreement(&d, &r, &err), 0);
+	NEAR(r.agree[2].value, 3.0 / 7);
+	for (size_t k = 0; k < 3; k++)
+		assert_true((r.agree[k].low <= r.agree[k].value + 1e-12 &&
+			     r.agree[k].value <= r.agree[k].high + 1e-12) ||
+			    strstr(r.agree[k].note, "no interval"));
+	score_result_release(&r);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +658,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bundle_equals_round),
 		cmocka_unit_test(test_expert_means_weighted),
 		cmocka_unit_test(test_severity_by_hand),
+		cmocka_unit_test(test_flag_rule),
+		cmocka_unit_test(test_agreement_by_hand),
 	};
 
 	if (sodium_init() < 0)
