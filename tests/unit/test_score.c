@@ -137,23 +137,20 @@ static void cast(struct round_fx *f, const char *name, bool expert)
 	session_end(&s);
 }
 
-/* The fixture's round, with two gold items imported before open. */
-static void open_round(struct round_fx *f)
-{
-	fx_open_round_gold(f, E, P, U, X,
-			   "{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q000\", "
-			   "\"better\": \"team2\", \"worse\": \"team0\"}\n"
-			   "{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
-			   "\"better\": \"team0\", \"worse\": \"team1\"}\n");
-}
+/* The fixture's two gold items, imported before open. */
+static const char gold_two[] =
+	"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q000\", "
+	"\"better\": \"team2\", \"worse\": \"team0\"}\n"
+	"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+	"\"better\": \"team0\", \"worse\": \"team1\"}\n";
 
-static void make_closed_round(struct round_fx *f)
+static void make_closed_round_gold(struct round_fx *f, const char *gold)
 {
 	struct store *st = NULL;
 	struct close_result res;
 	struct simsa_err err;
 
-	open_round(f);
+	fx_open_round_gold(f, E, P, U, X, gold);
 	for (int i = 0; i < U; i++) {
 		char name[32];
 
@@ -169,6 +166,11 @@ static void make_closed_round(struct round_fx *f)
 	if (store_open(f->db, &st, &err) < 0 || round_close(st, f->org, false, &res, &err) < 0)
 		fail_msg("%s", err.msg);
 	store_close(&st);
+}
+
+static void make_closed_round(struct round_fx *f)
+{
+	make_closed_round_gold(f, gold_two);
 }
 
 static int group_setup(void **state)
@@ -647,6 +649,57 @@ static void test_agreement_by_hand(void **state)
 	score_result_release(&r);
 }
 
+/* The flags in a whole round: the same raters with three known gold items
+ * per role and repeats. Users answer a known pair by who wrote it (team0 or
+ * a tie against team2, known better): 0 of 3 right, so every user is
+ * flagged for gold; experts get all 3 right (all on q001, which expert0's
+ * identity-flagged ballot of every score 1 avoids). A repeat shows the rater's own
+ * task with the sides swapped; users then answer "much better" where they
+ * said "tie" or the other way round (by side and prompt parity), experts
+ * score the same outputs the same: nothing is reversed. The panel: users
+ * match 0 or 1/3 (see test_points_by_hand's round), experts all agree. */
+static void test_flags_in_a_round(void **state)
+{
+	static const char gold[] =
+		"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q000\", "
+		"\"better\": \"team2\", \"worse\": \"team0\"}\n"
+		"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q002\", "
+		"\"better\": \"team2\", \"worse\": \"team0\"}\n"
+		"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q004\", "
+		"\"better\": \"team1\", \"worse\": \"team0\"}\n"
+		"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+		"\"better\": \"team0\", \"worse\": \"team1\"}\n"
+		"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+		"\"better\": \"team0\", \"worse\": \"team2\"}\n"
+		"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+		"\"better\": \"team2\", \"worse\": \"team1\"}\n"
+		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
+		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
+		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
+		"{\"kind\": \"repeat\", \"role\": \"expert\"}\n";
+	struct round_fx f;
+	struct score_result r;
+
+	make_closed_round_gold(&f, gold);
+	score(f.db, NULL, &r);
+	assert_int_equal(r.n_raters, U + X);
+	for (size_t i = 0; i < r.n_raters; i++) {
+		const struct score_rater *x = &r.raters[i];
+
+		assert_int_equal(x->gold_known, 3);
+		assert_int_equal(x->gold_correct, x->expert ? 3 : 0);
+		assert_int_equal(x->repeats, x->expert ? 1 : 3);
+		assert_int_equal(x->repeats_reversed, 0);
+		if (x->flagged != !x->expert)
+			fail_msg("%s: flagged %d (%s)", x->name, x->flagged, x->reason);
+		if (!x->expert)
+			assert_string_equal(x->reason, "gold: 0 of 3 right");
+	}
+	assert_int_equal(r.gold.user_repeat, 3 * U);
+	score_result_release(&r);
+	fx_release(&f);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -660,6 +713,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_severity_by_hand),
 		cmocka_unit_test(test_flag_rule),
 		cmocka_unit_test(test_agreement_by_hand),
+		cmocka_unit_test(test_flags_in_a_round),
 	};
 
 	if (sodium_init() < 0)
