@@ -17,6 +17,54 @@ static json_t *num(double x)
 	return isnan(x) ? json_null() : json_real(x);
 }
 
+/* {"accuracy": [{"statistic", "level", "value", "low", "high", "units",
+ * "note"}, ...], ..., "preference": [...]} */
+static json_t *agreement_json(const struct score_result *r)
+{
+	json_t *o = json_object();
+
+	for (size_t k = 0; k < r->n_agree; k++) {
+		const struct score_agree_stat *st = &r->agree[k];
+		json_t *list = json_object_get(o, st->what);
+
+		if (!list) {
+			list = json_array();
+			json_object_set_new(o, st->what, list);
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s, s:o, s:o, s:o, s:I, s:o}",
+			"statistic", st->method == AGREE_FLEISS ? "fleiss_kappa" : "alpha",
+			"level", agree_level_name(st->level), "value", num(st->value),
+			"low", num(st->low), "high", num(st->high), "units", (json_int_t)st->units,
+			"note", st->note[0] ? json_string(st->note) : json_null()));
+	}
+	return o;
+}
+
+static json_t *raters_json(const struct score_result *r)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < r->n_raters; i++) {
+		const struct score_rater *x = &r->raters[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", json_string(x->name));
+		json_object_set_new(o, "role", json_string(x->expert ? "expert" : "user"));
+		json_object_set_new(o, "shared", json_integer(x->shared));
+		json_object_set_new(o, x->expert ? "disagreement" : "match_rate",
+				    num(x->expert ? x->disagreement : x->match_rate));
+		json_object_set_new(o, "panel_z", num(x->panel_z));
+		json_object_set_new(o, "gold_known", json_integer(x->gold_known));
+		json_object_set_new(o, "gold_correct", json_integer(x->gold_correct));
+		json_object_set_new(o, "repeats", json_integer(x->repeats));
+		json_object_set_new(o, "repeats_reversed", json_integer(x->repeats_reversed));
+		json_object_set_new(o, "flagged", json_boolean(x->flagged));
+		json_object_set_new(o, "reason", x->flagged ? json_string(x->reason) : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *to_json(const struct score_result *r)
 {
 	json_t *root = json_object(), *recipe = json_object(), *crit = json_array();
@@ -63,6 +111,8 @@ static json_t *to_json(const struct score_result *r)
 	json_object_set_new(gold, "user_repeat", json_integer(r->gold.user_repeat));
 	json_object_set_new(gold, "expert_repeat", json_integer(r->gold.expert_repeat));
 	json_object_set_new(root, "gold", gold);
+	json_object_set_new(root, "agreement", agreement_json(r));
+	json_object_set_new(root, "raters", raters_json(r));
 	for (size_t i = 0; i < r->n; i++) {
 		const struct score_entrant *e = &r->e[i];
 		json_t *o = json_object(), *ex = json_object(), *us = json_object(), *cm = json_object();
@@ -75,6 +125,9 @@ static json_t *to_json(const struct score_result *r)
 		json_object_set_new(ex, "points", num(e->expert));
 		json_object_set_new(ex, "low", num(e->expert_low));
 		json_object_set_new(ex, "high", num(e->expert_high));
+		json_object_set_new(ex, "corrected", num(e->expert_corrected));
+		json_object_set_new(ex, "corrected_low", num(e->expert_corrected_low));
+		json_object_set_new(ex, "corrected_high", num(e->expert_corrected_high));
 		json_object_set_new(ex, "mean", num(e->expert_mean));
 		json_object_set_new(ex, "outputs", json_integer(e->expert_outputs));
 		json_object_set_new(ex, "scorings", json_integer(e->expert_scorings));
@@ -129,7 +182,8 @@ static void csv_text(const char *s)
 static void print_csv(const struct score_result *r)
 {
 	printf("entrant,expert,expert_low,expert_high,user,user_low,user_high,rating,rating_low,"
-	       "rating_high,win_rate,votes,benchmark,total,total_low,total_high,rank\n");
+	       "rating_high,win_rate,votes,benchmark,total,total_low,total_high,rank,"
+	       "expert_corrected,expert_corrected_low,expert_corrected_high\n");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct score_entrant *e = &r->e[i];
 		const double v[] = { e->expert, e->expert_low, e->expert_high, e->user,
@@ -140,7 +194,11 @@ static void print_csv(const struct score_result *r)
 		csv_text(e->name);
 		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
 			csv_num(v[k], ",");
-		printf("%d\n", e->rank);
+		printf("%d,", e->rank);
+		/* new columns go last: readers of the old ones by position keep working */
+		csv_num(e->expert_corrected, ",");
+		csv_num(e->expert_corrected_low, ",");
+		csv_num(e->expert_corrected_high, "\n");
 	}
 }
 
@@ -154,6 +212,40 @@ static int cmp_order(const void *a, const void *b, const struct score_result *r)
 	if (x->total != y->total)
 		return x->total > y->total ? -1 : 1;
 	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+/* A short section: agreement per criterion and of the preference, then the
+ * flagged raters (or that none is). */
+static void print_agreement(const struct score_result *r)
+{
+	long flagged = 0;
+
+	printf("\nagreement within the round (95%% intervals: units resampled):\n");
+	for (size_t k = 0; k < r->n_agree; k++) {
+		const struct score_agree_stat *st = &r->agree[k];
+		char what[64], iv[48] = "";
+
+		snprintf(what, sizeof what, "%s %s", st->what,
+			 st->method == AGREE_FLEISS ? "Fleiss kappa" : st->level == AGREE_ORDINAL
+									 ? "alpha ordinal"
+									 : "alpha interval");
+		if (!isnan(st->low))
+			snprintf(iv, sizeof iv, "  [%.3f, %.3f]", st->low, st->high);
+		if (isnan(st->value))
+			printf("  %-32s  -  (%s)\n", what, st->note);
+		else
+			printf("  %-32s  %6.3f%s  %ld units%s%s\n", what, st->value, iv, st->units,
+			       st->note[0] ? "; " : "", st->note);
+	}
+	for (size_t i = 0; i < r->n_raters; i++)
+		if (r->raters[i].flagged) {
+			if (!flagged++)
+				printf("flagged raters (reported only: their ballots still count):\n");
+			printf("  %s %s: %s\n", r->raters[i].expert ? "expert" : "user",
+			       r->raters[i].name, r->raters[i].reason);
+		}
+	if (!flagged)
+		printf("no rater is flagged (%zu raters checked)\n", r->n_raters);
 }
 
 static void print_text(const char *path, const struct score_result *r)
@@ -195,6 +287,21 @@ static void print_text(const char *path, const struct score_result *r)
 		printf("%-*s  %9.4f  %8.4f  %9s  %9.4f  %-19s  %4d  |%s|\n", w, e->name, e->expert,
 		       e->user, bench, e->total, iv, e->rank, bar);
 	}
+	printf("\nexpert component, and corrected for rater severity (reported, not the "
+	       "points):\n%-*s  %9s  %-17s  %9s  %-17s\n", w, "entrant", "expert/35",
+	       "95% interval", "corrected", "95% interval");
+	for (size_t k = 0; k < r->n; k++) {
+		const struct score_entrant *e = &r->e[ord[k]];
+		char iv[40] = "-", cv[40] = "-";
+
+		if (!isnan(e->expert_low))
+			snprintf(iv, sizeof iv, "[%.2f, %.2f]", e->expert_low, e->expert_high);
+		if (!isnan(e->expert_corrected_low))
+			snprintf(cv, sizeof cv, "[%.2f, %.2f]", e->expert_corrected_low,
+				 e->expert_corrected_high);
+		printf("%-*s  %9.4f  %-17s  %9.4f  %s\n", w, e->name, e->expert, iv,
+		       e->expert_corrected, cv);
+	}
 	printf("\nuser component (Bradley-Terry):\n%-*s  %8s  %8s  %7s  %-17s\n", w, "entrant",
 	       "win rate", "votes", "Elo", "Elo 95% interval");
 	for (size_t k = 0; k < r->n; k++) {
@@ -206,6 +313,7 @@ static void print_text(const char *path, const struct score_result *r)
 		printf("%-*s  %8.4f  %8.0f  %7.1f  %s\n", w, e->name, e->win_rate, e->votes,
 		       e->rating, iv);
 	}
+	print_agreement(r);
 	printf("\ncounted: %ld expert ballots, %ld user ballots; left out: %ld superseded, %ld gold, "
 	       "%ld expert ballots flagged identity revealed",
 	       r->counts.expert_ballots, r->counts.user_ballots, r->counts.superseded,

@@ -16,7 +16,9 @@ struct task_ent {
 	uint32_t position;
 	int64_t prompt_row;
 	char left[33], right[33];
+	uint32_t replica;
 	int gold; /* 0 normal, 1 gold_known, 2 gold_repeat */
+	long ballot; /* its counted ballot (index into loader.bal), -1 */
 };
 
 struct reveal_ent {
@@ -76,6 +78,8 @@ static int on_task(void *ctx, const struct task_row *t)
 	e->rater_row = t->rater_row;
 	e->position = t->position;
 	e->prompt_row = t->prompt_row;
+	e->replica = t->replica;
+	e->ballot = -1;
 	snprintf(e->left, sizeof e->left, "%s", t->left ? t->left : "");
 	snprintf(e->right, sizeof e->right, "%s", t->right ? t->right : "");
 	e->gold = !t->kind || strcmp(t->kind, "normal") == 0 ? 0
@@ -210,6 +214,10 @@ void score_result_release(struct score_result *r)
 		free(r->e[i].name);
 	free(r->e);
 	free(r->title);
+	for (size_t i = 0; i < r->n_raters; i++)
+		free(r->raters[i].name);
+	free(r->raters);
+	free(r->agree);
 	for (size_t c = 0; c < r->n_criteria; c++)
 		free(r->crit_id[c]);
 	memset(r, 0, sizeof *r);
@@ -245,10 +253,78 @@ struct build {
 	long *xidx, *uidx, *pidx; /* cluster numbers, -1 if none */
 	struct score_data d;
 	struct vote *votes;
+	bool *used;               /* per rater: a counted ballot */
 };
 
+/* A strict preference of one ballot between its two sides: +1 left, -1
+ * right, 0 none (tie, both bad, equal or missing values). */
+static int ballot_side(const struct build *B, const struct ballot_ent *b)
+{
+	double a, c;
+
+	if (b->kind != BALLOT_EXPERT)
+		return b->preference == PREF_A_MUCH || b->preference == PREF_A	 ? 1
+		       : b->preference == PREF_B_MUCH || b->preference == PREF_B ? -1
+										 : 0;
+	a = side_value(B->rx, b->scores[0]);
+	c = side_value(B->rx, b->scores[1]);
+	return a > c ? 1 : c > a ? -1 : 0;
+}
+
+/* Repeat items: the rater's own earlier task with the sides swapped. A
+ * repeat is reversed when both answers prefer a side strictly and it is
+ * the same side of the screen, i.e. the other output. */
+static void tally_repeats(struct build *B, struct score_result *r)
+{
+	const struct loader *l = &B->l;
+
+	for (size_t i = 0; i < l->n_tasks; i++) {
+		const struct task_ent *t = &l->tasks[i];
+		long rr;
+
+		if (t->gold != 2 || t->ballot < 0)
+			continue;
+		rr = index_of_row(B->rrows, B->in.n_raters, t->rater_row);
+		/* tasks are in (rater, position) order and a repeat comes after
+		 * its original: look back through the rater's earlier tasks */
+		for (size_t j = i; rr >= 0 && j-- > 0 && l->tasks[j].rater_row == t->rater_row;) {
+			const struct task_ent *o = &l->tasks[j];
+			int a, c;
+
+			if (o->gold || o->ballot < 0 ||
+			    o->prompt_row != t->prompt_row || o->replica != t->replica ||
+			    strcmp(o->left, t->right) || strcmp(o->right, t->left))
+				continue;
+			a = ballot_side(B, &l->bal[o->ballot]);
+			c = ballot_side(B, &l->bal[t->ballot]);
+			r->raters[rr].repeats++;
+			r->raters[rr].repeats_reversed += a != 0 && a == c;
+			break;
+		}
+	}
+}
+
+/* The rater list: experts and users with a counted ballot, enrolment
+ * order, each with their bootstrap cluster. */
+static void keep_raters(struct build *B, struct score_result *r)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < B->in.n_raters; i++) {
+		struct score_rater *x = &r->raters[i];
+
+		if (!B->used[i] || !x->name) {
+			free(x->name);
+			continue;
+		}
+		x->cluster = (x->expert ? B->xidx : B->uidx)[i];
+		r->raters[k++] = *x;
+	}
+	r->n_raters = k;
+}
+
 static void tally_gold(struct build *B, struct score_result *r, const struct ballot_ent *b,
-		       const struct task_ent *t, long le, long re, long p)
+		       const struct task_ent *t, long le, long re, long p, struct score_rater *x)
 {
 	bool expert = b->kind == BALLOT_EXPERT;
 
@@ -277,12 +353,18 @@ static void tally_gold(struct build *B, struct score_result *r, const struct bal
 
 			r->gold.expert_known++;
 			r->gold.expert_correct += left_better ? a > c : c > a;
+			x->gold_known++;
+			x->gold_correct += left_better ? a > c : c > a;
 		} else {
 			uint32_t pr = b->preference;
 
+			bool right = left_better ? (pr == PREF_A_MUCH || pr == PREF_A)
+						 : (pr == PREF_B_MUCH || pr == PREF_B);
+
 			r->gold.user_known++;
-			r->gold.user_correct += left_better ? (pr == PREF_A_MUCH || pr == PREF_A)
-							    : (pr == PREF_B_MUCH || pr == PREF_B);
+			r->gold.user_correct += right;
+			x->gold_known++;
+			x->gold_correct += right;
 		}
 		return;
 	}
@@ -303,8 +385,22 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 	B->d.ex = calloc(l->n_bal + 1, sizeof *B->d.ex);
 	B->d.us = calloc(l->n_bal + 1, sizeof *B->d.us);
 	B->votes = calloc(l->n_bal + 1, sizeof *B->votes);
-	if (!B->d.ex || !B->d.us || !B->votes)
+	B->used = calloc(nr + 1, sizeof *B->used);
+	r->raters = calloc(nr + 1, sizeof *r->raters);
+	if (!B->d.ex || !B->d.us || !B->votes || !B->used || !r->raters)
 		return err_set(err, "out of memory");
+	/* all of them for now (freed by score_result_release); keep_raters() below */
+	r->n_raters = nr;
+	for (size_t i = 0; i < nr; i++) {
+		const struct in_rater *ir = &B->in.raters[i];
+
+		r->raters[i].cluster = -1;
+		r->raters[i].expert = ir->role == ROLE_EXPERT;
+		if (ir->role != ROLE_EXPERT && ir->role != ROLE_USER)
+			continue;
+		if (!(r->raters[i].name = strdup(ir->name)))
+			return err_set(err, "out of memory");
+	}
 	/* pass 0 marks the clusters in use, pass 1 records the items */
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1) {
@@ -338,10 +434,14 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 				return err_set(err, "a ballot of rater row %lld, task %u, has no task, "
 					       "prompt or revealed outputs (run simsa verify)",
 					       (long long)b->rater_row, b->position + 1);
+			if (pass == 0) {
+				t->ballot = (long)k;
+				B->used[rr] = true;
+			}
 			if (t->gold) {
 				if (pass == 0) {
 					r->counts.gold++;
-					tally_gold(B, r, b, t, le, re, p);
+					tally_gold(B, r, b, t, le, re, p, &r->raters[rr]);
 				}
 				continue;
 			}
@@ -363,6 +463,7 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 				it->right = (uint32_t)re;
 				for (int s = 0; s < 2; s++)
 					it->value[s] = side_value(B->rx, b->scores[s]);
+				memcpy(it->raw, b->scores, sizeof it->raw);
 				for (int s = 0; s < 2; s++)
 					for (size_t c = 0; c < B->rx->n_criteria; c++) {
 						struct score_criterion_stat *cs =
@@ -395,6 +496,8 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 			}
 		}
 	}
+	tally_repeats(B, r);
+	keep_raters(B, r);
 	r->counts.expert_ballots = (long)B->d.n_ex;
 	r->counts.user_ballots = (long)B->d.n_us;
 	for (size_t i = 0; i < ne; i++)
@@ -443,6 +546,10 @@ static int compute(struct build *B, struct score_result *r, const char *bench,
 		r->e[i].expert_outputs = outs[i];
 		r->e[i].expert_scorings = scs[i];
 	}
+	if (score_corrected_means(&B->d, NULL, NULL, tmp, err) < 0)
+		goto out;
+	for (size_t i = 0; i < ne; i++)
+		r->e[i].expert_corrected = SCORE_EXPERT_POINTS * tmp[i];
 	vs.n_votes = B->d.n_us;
 	vs.v = B->votes;
 	vs.n_entrants = ne;
@@ -483,9 +590,12 @@ static int compute(struct build *B, struct score_result *r, const char *bench,
 
 		e->total = (bench ? e->benchmark : 0) + e->expert + e->user;
 		e->expert_low = e->expert_high = e->user_low = e->user_high = NAN;
+		e->expert_corrected_low = e->expert_corrected_high = NAN;
 		e->rating_low = e->rating_high = e->total_low = e->total_high = NAN;
 	}
 	if (r->resamples > 0 && score_bootstrap(&B->d, r, err) < 0)
+		goto out;
+	if (score_agreement(&B->d, r, err) < 0)
 		goto out;
 	for (size_t i = 0; i < ne; i++) {
 		lo[i] = r->resamples > 0 ? r->e[i].total_low : r->e[i].total;
@@ -605,5 +715,6 @@ int score_round(struct store *st, const char *benchmark_csv, struct score_result
 	free(B.d.ex);
 	free(B.d.us);
 	free(B.votes);
+	free(B.used);
 	return rc;
 }

@@ -12,8 +12,10 @@
 #include "simsa/csvin.h"
 #include "simsa/stats.h"
 
-int score_expert_means(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
-		       double *mean, long *outputs, long *scorings, struct simsa_err *err)
+/* score_expert_means() of the values val[2k + s] (NULL: the items' own). */
+static int means_of(const struct score_data *d, const double *val, const uint32_t *xm,
+		    const uint32_t *pm, double *mean, long *outputs, long *scorings,
+		    struct simsa_err *err)
 {
 	size_t ne = d->n_entrants, cells = d->n_prompts * ne;
 	double *sw = calloc(2 * (cells ? cells : 1), sizeof *sw), *sv;
@@ -40,11 +42,12 @@ int score_expert_means(const struct score_data *d, const uint32_t *xm, const uin
 			continue;
 		for (int s = 0; s < 2; s++) {
 			uint32_t e = s ? it->right : it->left;
+			double v = val ? val[2 * k + s] : it->value[s];
 
-			if (isnan(it->value[s]))
+			if (isnan(v))
 				continue;
 			sw[it->prompt * ne + e] += w;
-			sv[it->prompt * ne + e] += w * it->value[s];
+			sv[it->prompt * ne + e] += w * v;
 			if (scorings)
 				scorings[e]++;
 		}
@@ -70,6 +73,90 @@ int score_expert_means(const struct score_data *d, const uint32_t *xm, const uin
 	return 0;
 }
 
+int score_expert_means(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
+		       double *mean, long *outputs, long *scorings, struct simsa_err *err)
+{
+	return means_of(d, NULL, xm, pm, mean, outputs, scorings, err);
+}
+
+/* Weighted mean and sample sd of one expert's (or, x = nx, everyone's)
+ * values in two passes, so that equal values give sd exactly 0. */
+struct spread {
+	double n, mean, sd;
+};
+
+int score_severity(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
+		   double *out, struct simsa_err *err)
+{
+	size_t nx = d->n_expert_raters;
+	struct spread *sp = calloc(nx + 1, sizeof *sp), *pool;
+
+	if (!sp)
+		return err_set(err, "out of memory");
+	pool = &sp[nx];
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 0; k < d->n_ex; k++) {
+			const struct score_item *it = &d->ex[k];
+			double w = (xm ? xm[it->rater] : 1.0) * (pm ? pm[it->prompt] : 1.0);
+
+			for (int s = 0; s < 2; s++) {
+				double v = it->value[s];
+				struct spread *x = &sp[it->rater];
+
+				if (isnan(v) || w == 0)
+					continue;
+				if (pass == 0) {
+					x->n += w;
+					x->mean += w * v;
+					pool->n += w;
+					pool->mean += w * v;
+				} else {
+					x->sd += w * (v - x->mean) * (v - x->mean);
+					pool->sd += w * (v - pool->mean) * (v - pool->mean);
+				}
+			}
+		}
+		for (size_t x = 0; x <= nx; x++) {
+			if (pass == 0)
+				sp[x].mean = sp[x].n > 0 ? sp[x].mean / sp[x].n : NAN;
+			else
+				sp[x].sd = sp[x].n >= 2 ? sqrt(sp[x].sd / (sp[x].n - 1)) : NAN;
+		}
+	}
+	for (size_t k = 0; k < d->n_ex; k++) {
+		const struct score_item *it = &d->ex[k];
+		const struct spread *x = &sp[it->rater];
+
+		for (int s = 0; s < 2; s++) {
+			double v = it->value[s];
+
+			/* without a spread of their own an expert has no scale to take
+			 * out: their values stay as given (docs/scoring.md) */
+			if (isnan(v) || !(x->sd > SCORE_SD_ZERO) || isnan(pool->sd))
+				out[2 * k + s] = v;
+			else
+				out[2 * k + s] = pool->mean + pool->sd * (v - x->mean) / x->sd;
+		}
+	}
+	free(sp);
+	return 0;
+}
+
+int score_corrected_means(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
+			  double *mean, struct simsa_err *err)
+{
+	double *val = malloc((2 * d->n_ex + 1) * sizeof *val);
+	int rc;
+
+	if (!val)
+		return err_set(err, "out of memory");
+	rc = score_severity(d, xm, pm, val, err);
+	if (rc == 0)
+		rc = means_of(d, val, xm, pm, mean, NULL, NULL, err);
+	free(val);
+	return rc;
+}
+
 /* The wins matrix of the user votes under user and prompt multiplicities,
  * by the rules of `simsa rank` (docs/scoring.md "Bradley–Terry strengths"). */
 static void user_wins(const struct score_data *d, const struct score_result *r,
@@ -93,8 +180,8 @@ int score_bootstrap(const struct score_data *d, struct score_result *r, struct s
 	size_t nx = d->n_expert_raters, nu = d->n_user_raters, np = d->n_prompts;
 	uint32_t *xm = calloc(nx + 1, sizeof *xm), *um = calloc(nu + 1, sizeof *um);
 	uint32_t *pm = calloc(np + 1, sizeof *pm);
-	double *wins = malloc((n * n + 3 * n) * sizeof *wins), *s, *ex, *em;
-	double *rep = malloc(4 * B * n * sizeof *rep);
+	double *wins = malloc((n * n + 4 * n) * sizeof *wins), *s, *ex, *em, *cm;
+	double *rep = malloc(5 * B * n * sizeof *rep);
 	const char **names = calloc(n, sizeof *names);
 	struct drbg dr;
 	int rc = -1;
@@ -107,6 +194,7 @@ int score_bootstrap(const struct score_data *d, struct score_result *r, struct s
 	s = wins + n * n;
 	ex = s + n;
 	em = ex + n;
+	cm = em + n;
 	for (size_t i = 0; i < n; i++)
 		names[i] = r->e[i].name;
 	for (size_t b = 0; b < B;) {
@@ -125,6 +213,10 @@ int score_bootstrap(const struct score_data *d, struct score_result *r, struct s
 				err_set(&why, "entrant '%s' has no expert scores in it", names[i]);
 			}
 		if (!degenerate) {
+			/* the correction is redone in every resample: no draws, so the
+			 * stream and every other figure are as without it */
+			if (score_corrected_means(d, xm, pm, cm, err) < 0)
+				goto out;
 			user_wins(d, r, um, pm, wins);
 			degenerate = bt_check(n, wins, names, &why) < 0;
 		}
@@ -147,20 +239,23 @@ int score_bootstrap(const struct score_data *d, struct score_result *r, struct s
 			double e = SCORE_EXPERT_POINTS * em[i], u = SCORE_USER_POINTS * ex[i];
 			double bench = r->has_benchmark ? r->e[i].benchmark : 0.0;
 
-			rep[(4 * i + 0) * B + b] = e;
-			rep[(4 * i + 1) * B + b] = u;
-			rep[(4 * i + 2) * B + b] = bt_elo(s[i]);
-			rep[(4 * i + 3) * B + b] = bench + e + u;
+			rep[(5 * i + 0) * B + b] = e;
+			rep[(5 * i + 1) * B + b] = u;
+			rep[(5 * i + 2) * B + b] = bt_elo(s[i]);
+			rep[(5 * i + 3) * B + b] = bench + e + u;
+			rep[(5 * i + 4) * B + b] = SCORE_EXPERT_POINTS * cm[i];
 		}
 		b++;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct score_entrant *e = &r->e[i];
 
-		boot_interval95(rep + (4 * i + 0) * B, B, &e->expert_low, &e->expert_high);
-		boot_interval95(rep + (4 * i + 1) * B, B, &e->user_low, &e->user_high);
-		boot_interval95(rep + (4 * i + 2) * B, B, &e->rating_low, &e->rating_high);
-		boot_interval95(rep + (4 * i + 3) * B, B, &e->total_low, &e->total_high);
+		boot_interval95(rep + (5 * i + 0) * B, B, &e->expert_low, &e->expert_high);
+		boot_interval95(rep + (5 * i + 1) * B, B, &e->user_low, &e->user_high);
+		boot_interval95(rep + (5 * i + 2) * B, B, &e->rating_low, &e->rating_high);
+		boot_interval95(rep + (5 * i + 3) * B, B, &e->total_low, &e->total_high);
+		boot_interval95(rep + (5 * i + 4) * B, B, &e->expert_corrected_low,
+				&e->expert_corrected_high);
 	}
 	rc = 0;
 out:

@@ -9,7 +9,10 @@
  * The user component reuses rank_compute() (stats.h) for its point
  * estimates, exactly as `simsa rank` computes them; the intervals come from
  * one joint cluster bootstrap (experts, users, prompts) over all
- * components (bootstrap.h, btl.h). */
+ * components (bootstrap.h, btl.h). Reported beside the points, never
+ * changing them: the expert component corrected for rater severity, the
+ * agreement within the round and each rater against the panel, with
+ * flags (src/score_agree.c). */
 #ifndef SIMSA_SCORE_H
 #define SIMSA_SCORE_H
 
@@ -17,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "simsa/agreement.h"
 #include "simsa/err.h"
 #include "simsa/rubric.h"
 #include "simsa/store.h"
@@ -24,6 +28,8 @@
 #define SCORE_EXPERT_POINTS 35.0
 #define SCORE_USER_POINTS 25.0
 #define SCORE_BENCH_POINTS 40.0
+/* an expert's values with a smaller sd (on 0..1) are taken as all equal */
+#define SCORE_SD_ZERO 1e-12
 
 struct score_criterion_stat {
 	double mean;       /* mean raw score on the criterion's scale (NAN: none) */
@@ -36,6 +42,8 @@ struct score_entrant {
 	/* expert component */
 	double expert_mean;            /* 0..1: mean over outputs of the mean scoring */
 	double expert, expert_low, expert_high;  /* points out of 35 */
+	/* the same after the rater-severity correction: reported, not official */
+	double expert_corrected, expert_corrected_low, expert_corrected_high;
 	long expert_outputs, expert_scorings;
 	struct score_criterion_stat crit[RUBRIC_MAX_CRITERIA];
 	/* user component (rank_compute's figures) */
@@ -66,6 +74,42 @@ struct score_gold {
 	long user_repeat, expert_repeat;     /* repeat items answered (not scored) */
 };
 
+/* One agreement figure within the round (docs/scoring.md "Agreement
+ * within a round"). */
+struct score_agree_stat {
+	const char *what;        /* a criterion id (r->crit_id) or "preference" */
+	enum agree_method method;/* alpha, or Fleiss' kappa */
+	enum agree_level level;
+	double value, low, high; /* NAN: undefined or not applicable (note says why) */
+	long units;              /* units with at least two ratings */
+	char note[200];
+};
+
+/* Flagging thresholds (docs/scoring.md "Flagged raters"). */
+#define SCORE_FLAG_MIN_ITEMS 3       /* gold items, repeats, shared items */
+#define SCORE_FLAG_GOLD_ACCURACY 0.5 /* flagged below */
+#define SCORE_FLAG_Z 3.0             /* robust z beyond which a rater stands out */
+#define SCORE_FLAG_MIN_PANEL 3       /* raters of a role needed to judge a panel */
+#define SCORE_FLAG_EXPERT_GAP 0.1    /* and at least this far from the median */
+#define SCORE_FLAG_USER_GAP 0.2
+
+/* A rater against the rest of the panel. Reported, never applied. */
+struct score_rater {
+	char *name;
+	bool expert;
+	long cluster;             /* index among the bootstrap's experts or users, -1 */
+	long shared;              /* experts: outputs also scored by another expert;
+				   * users: votes on a slot where the other users
+				   * have a majority direction */
+	double disagreement;      /* experts: mean |v - mean of the others' v| (NAN: none) */
+	double match_rate;        /* users: share of those votes with the majority (NAN) */
+	double panel_z;           /* robust z, > 0 worse than the panel (NAN: not judged) */
+	long gold_known, gold_correct;
+	long repeats, repeats_reversed; /* repeat items with their original; reversed */
+	bool flagged;
+	char reason[240];
+};
+
 struct score_result {
 	char round_id[33];
 	char *title;
@@ -85,6 +129,10 @@ struct score_result {
 	double total_max;               /* 100 with a benchmark, else 60 */
 	struct score_counts counts;
 	struct score_gold gold;
+	struct score_agree_stat *agree; /* per criterion (ordinal, interval), preference */
+	size_t n_agree;
+	struct score_rater *raters;     /* experts and users with a counted ballot */
+	size_t n_raters;
 };
 
 /* Scores a closed round (or bundle). benchmark_csv (may be NULL) is a CSV
@@ -106,6 +154,7 @@ struct score_item {
 	uint32_t prompt;         /* cluster index among prompts */
 	uint32_t left, right;    /* entrant indices */
 	double value[2];         /* experts: normalized weighted score per side (NAN: none) */
+	uint32_t raw[2][RUBRIC_MAX_CRITERIA]; /* experts: the scores (BALLOT_SCORE_NA...) */
 	uint8_t outcome, much;   /* users: enum vote_outcome, much better */
 };
 
@@ -126,8 +175,31 @@ int score_expert_means(const struct score_data *d, const uint32_t *xm, const uin
 		       double *mean, long *outputs, long *scorings, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
+/* The rater-severity correction (docs/scoring.md): out[2k + s] is
+ * d->ex[k].value[s] standardized within its expert and mapped back with the
+ * pooled mean and sd; an expert with fewer than 2 scorings or sd 0 keeps
+ * their values (sd below SCORE_SD_ZERO counts as 0). Every sum counts a scoring (xm[rater] * pm[prompt]) times
+ * (NULL: 1), as if the drawn clusters were copied. out has 2 * d->n_ex
+ * entries (NAN where value is NAN). */
+int score_severity(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
+		   double *out, struct simsa_err *err) __attribute__((warn_unused_result));
+
+/* score_expert_means() of the severity-corrected values. */
+int score_corrected_means(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
+			  double *mean, struct simsa_err *err) __attribute__((warn_unused_result));
+
 /* The joint bootstrap: fills the _low/_high fields of r->e. */
 int score_bootstrap(const struct score_data *d, struct score_result *r, struct simsa_err *err)
 	__attribute__((warn_unused_result));
+
+/* Agreement within the round (src/score_agree.c): fills r->agree from the
+ * experts' raw scores and the user votes (intervals: agree_with_interval
+ * with r->seed and r->resamples), the panel figures of r->raters (matched
+ * by cluster), then score_flag_raters(). */
+int score_agreement(const struct score_data *d, struct score_result *r, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
+/* Sets panel_z, flagged and reason of every rater by the documented rule. */
+void score_flag_raters(struct score_rater *rt, size_t n);
 
 #endif

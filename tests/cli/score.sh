@@ -17,7 +17,7 @@ cp "$T/out" "$T/round.txt"
 printf 'entrant,points\nteam0,30\nteam1,40\nteam2,20.5\n' >"$T/bench.csv"
 expect_ok "score --format json --benchmark" score "$db" --format json --benchmark "$T/bench.csv"
 cp "$T/out" "$T/round.json"
-if [ "$(json_get "$T/round.json" "sorted(d.keys()), sorted(d['entrants'][0].keys()), sorted(d['entrants'][0]['user'].keys())")" = "['closed_at', 'counts', 'entrants', 'gold', 'recipe', 'round_id', 'title'] ['benchmark', 'expert', 'name', 'rank', 'total', 'total_high', 'total_low', 'user'] ['expected', 'high', 'low', 'points', 'rating', 'rating_high', 'rating_low', 'strength', 'votes', 'win_rate']" ]; then
+if [ "$(json_get "$T/round.json" "sorted(d.keys()), sorted(d['entrants'][0].keys()), sorted(d['entrants'][0]['user'].keys())")" = "['agreement', 'closed_at', 'counts', 'entrants', 'gold', 'raters', 'recipe', 'round_id', 'title'] ['benchmark', 'expert', 'name', 'rank', 'total', 'total_high', 'total_low', 'user'] ['expected', 'high', 'low', 'points', 'rating', 'rating_high', 'rating_low', 'strength', 'votes', 'win_rate']" ]; then
 	ok "json keys"
 else
 	not_ok "json keys" "$(head -c 2000 "$T/round.json")"
@@ -27,8 +27,33 @@ if [ "$(json_get "$T/round.json" "[(e['name'], round(e['total'], 9), e['rank']) 
 else
 	not_ok "json totals" "$(json_get "$T/round.json" "[(e['name'], e['total'], e['rank']) for e in d['entrants']], d['counts']")"
 fi
+if [ "$(json_get "$T/round.json" "all(e['expert']['corrected_low'] <= e['expert']['corrected'] <= e['expert']['corrected_high'] for e in d['entrants']), [k for k in d['entrants'][0]['expert'] if k.startswith('corrected')]")" = "True ['corrected', 'corrected_low', 'corrected_high']" ]; then
+	ok "json: the severity-corrected expert figure inside its interval"
+else
+	not_ok "json: corrected" "$(json_get "$T/round.json" "[e['expert'] for e in d['entrants']]")"
+fi
+# agreement by hand (test_score.c): preference slots, team0 first: 16 slots
+# {+2, 0}, 8 slots {0, 0}; alpha = 1 - 47*32/1024 = -15/32, Fleiss
+# (1/3 - 5/9)/(1 - 5/9) = -1/2; experts score alike: alpha 1
+if [ "$(json_get "$T/round.json" "[(s['statistic'], s['level'], round(s['value'], 12), s['units']) for s in d['agreement']['preference']], sorted(set(round(s['value'], 12) for k, v in d['agreement'].items() if k != 'preference' for s in v))")" = "[('alpha', 'ordinal', -0.46875, 24), ('fleiss_kappa', 'nominal', -0.5, 24)] [1.0]" ]; then
+	ok "json: agreement of the preference and of the criteria"
+else
+	not_ok "json: agreement" "$(json_get "$T/round.json" "d['agreement']")"
+fi
+# users: only the 8 team1-team2 slots agree (both ties): 16 of 48 votes;
+# experts: 24 outputs by 2, one ballot left out: 22 shared outputs x 2
+if [ "$(json_get "$T/round.json" "sum(round(x['match_rate'] * x['shared']) for x in d['raters'] if x['role'] == 'user'), sum(x['shared'] for x in d['raters'] if x['role'] == 'user'), sum(x['shared'] for x in d['raters'] if x['role'] == 'expert'), [x['name'] for x in d['raters'] if x['flagged']]")" = "16 48 44 []" ]; then
+	ok "json: raters against the panel, none flagged"
+else
+	not_ok "json: raters" "$(json_get "$T/round.json" "d['raters']")"
+fi
+if grep -q "^  preference alpha ordinal  *-0.469 " "$T/round.txt" && grep -q "^no rater is flagged (12 raters checked)" "$T/round.txt"; then
+	ok "text: the agreement section"
+else
+	not_ok "text: agreement" "$(cat "$T/round.txt")"
+fi
 expect_ok "score --format csv" score "$db" --format csv --benchmark "$T/bench.csv"
-if head -1 "$T/out" | grep -q "^entrant,expert,expert_low,expert_high,user," && [ "$(wc -l <"$T/out")" -eq 4 ]; then ok "csv: header and one row per entrant"; else not_ok "csv" "$(cat "$T/out")"; fi
+if head -1 "$T/out" | grep -q "^entrant,expert,expert_low,expert_high,user,.*,rank,expert_corrected,expert_corrected_low,expert_corrected_high$" && [ "$(wc -l <"$T/out")" -eq 4 ]; then ok "csv: header and one row per entrant"; else not_ok "csv" "$(cat "$T/out")"; fi
 
 expect_ok "export a bundle" export "$db" --format bundle --out "$T/bundle.db"
 expect_ok "score the bundle" score "$T/bundle.db" --format json --benchmark "$T/bench.csv"

@@ -48,6 +48,7 @@
 #include "simsa/closing.h"
 #include "simsa/score.h"
 #include "simsa/session.h"
+#include "simsa/stats.h"
 
 #define E 3
 #define P 8
@@ -136,23 +137,20 @@ static void cast(struct round_fx *f, const char *name, bool expert)
 	session_end(&s);
 }
 
-/* The fixture's round, with two gold items imported before open. */
-static void open_round(struct round_fx *f)
-{
-	fx_open_round_gold(f, E, P, U, X,
-			   "{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q000\", "
-			   "\"better\": \"team2\", \"worse\": \"team0\"}\n"
-			   "{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
-			   "\"better\": \"team0\", \"worse\": \"team1\"}\n");
-}
+/* The fixture's two gold items, imported before open. */
+static const char gold_two[] =
+	"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q000\", "
+	"\"better\": \"team2\", \"worse\": \"team0\"}\n"
+	"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+	"\"better\": \"team0\", \"worse\": \"team1\"}\n";
 
-static void make_closed_round(struct round_fx *f)
+static void make_closed_round_gold(struct round_fx *f, const char *gold)
 {
 	struct store *st = NULL;
 	struct close_result res;
 	struct simsa_err err;
 
-	open_round(f);
+	fx_open_round_gold(f, E, P, U, X, gold);
 	for (int i = 0; i < U; i++) {
 		char name[32];
 
@@ -168,6 +166,11 @@ static void make_closed_round(struct round_fx *f)
 	if (store_open(f->db, &st, &err) < 0 || round_close(st, f->org, false, &res, &err) < 0)
 		fail_msg("%s", err.msg);
 	store_close(&st);
+}
+
+static void make_closed_round(struct round_fx *f)
+{
+	make_closed_round_gold(f, gold_two);
 }
 
 static int group_setup(void **state)
@@ -240,7 +243,13 @@ static void test_points_by_hand(void **state)
 		assert_true(r.e[i].user_high >= r.e[i].user - 1e-9);
 		NEAR(r.e[i].expert_low, r.e[i].expert);
 		NEAR(r.e[i].expert_high, r.e[i].expert);
+		/* the corrected figure is another estimate with its own interval */
+		assert_true(r.e[i].expert_corrected_low <= r.e[i].expert_corrected + 1e-9);
+		assert_true(r.e[i].expert_corrected_high >= r.e[i].expert_corrected - 1e-9);
 	}
+	/* severity is taken out, the order of the entrants stays */
+	assert_true(r.e[0].expert_corrected > r.e[2].expert_corrected);
+	assert_true(r.e[2].expert_corrected > r.e[1].expert_corrected);
 	assert_int_equal(r.e[0].rank, 1);
 	score_result_release(&r);
 }
@@ -362,10 +371,14 @@ static void test_bundle_equals_round(void **state)
 		const struct score_entrant *x = &a.e[i], *y = &b.e[i];
 		const double vx[] = { x->expert, x->expert_low, x->expert_high, x->user, x->user_low,
 				      x->user_high, x->rating, x->rating_low, x->rating_high,
-				      x->total, x->total_low, x->total_high, x->win_rate };
+				      x->total, x->total_low, x->total_high, x->win_rate,
+				      x->expert_corrected, x->expert_corrected_low,
+				      x->expert_corrected_high };
 		const double vy[] = { y->expert, y->expert_low, y->expert_high, y->user, y->user_low,
 				      y->user_high, y->rating, y->rating_low, y->rating_high,
-				      y->total, y->total_low, y->total_high, y->win_rate };
+				      y->total, y->total_low, y->total_high, y->win_rate,
+				      y->expert_corrected, y->expert_corrected_low,
+				      y->expert_corrected_high };
 
 		assert_memory_equal(vx, vy, sizeof vx);
 		assert_int_equal(x->rank, y->rank);
@@ -402,6 +415,291 @@ static void test_expert_means_weighted(void **state)
 	NEAR(mean[0], 0.5 / 3);
 }
 
+/* The rater-severity correction by hand. Two entrants, two prompts; the
+ * scorings (expert, prompt, entrant: v):
+ *   expert 0 (harsh):   (p0 e0: 0)   (p0 e1: 1/2) (p1 e1: 1/4) (p1 e0: 1/4)
+ *   expert 1 (lenient): (p0 e1: 1)   (p0 e0: 1/2) (p1 e0: 1)   (p1 e1: 1)
+ *   expert 2: one scoring (p1 e0: 3/4)             -> left as it is
+ *   expert 3: (p0 e0: 1/2) (p0 e1: 1/2), sd 0       -> left as it is
+ * Pooled over all 11: mean 25/44; sum of squares 75/16, so the squared
+ * deviations sum to 75/16 - 11 (25/44)^2 = 25/22 and sd c = sqrt(5/44).
+ * Expert 0: mean 1/4, sd sqrt((1/16 + 1/16)/3) = sqrt(1/24); z = -sqrt6/2,
+ * +sqrt6/2, 0, 0. Expert 1: mean 7/8, sd sqrt((3/64 + 9/64)/3) = 1/4; z =
+ * 1/2, -3/2, 1/2, 1/2. v' = 25/44 + c z. Output means, then prompt means:
+ *   e0: p0 (m - c sqrt6/2 + m - 3c/2 + 1/2)/3, p1 (m + m + c/2 + 3/4)/3
+ *   e1: p0 (m + c sqrt6/2 + m + c/2 + 1/2)/3,  p1 (m + m + c/2)/2
+ * 35 x the mean of the two: e0 16.174467922510722, e1 24.355014931747515
+ * (also from Python's statistics.mean/stdev applied to the rule as
+ * written, independently of this code). Uncorrected for comparison: e0
+ * 35 (1/3 + 2/3)/2 = 17.5 and e1 35 (2/3 + 5/8)/2 = 22.604166... */
+static void test_severity_by_hand(void **state)
+{
+	struct score_item it[6] = {
+		{ .rater = 0, .prompt = 0, .left = 0, .right = 1, .value = { 0.0, 0.5 } },
+		{ .rater = 0, .prompt = 1, .left = 1, .right = 0, .value = { 0.25, 0.25 } },
+		{ .rater = 1, .prompt = 0, .left = 1, .right = 0, .value = { 1.0, 0.5 } },
+		{ .rater = 1, .prompt = 1, .left = 0, .right = 1, .value = { 1.0, 1.0 } },
+		{ .rater = 2, .prompt = 1, .left = 0, .right = 1, .value = { 0.75, NAN } },
+		{ .rater = 3, .prompt = 0, .left = 0, .right = 1, .value = { 0.5, 0.5 } },
+	};
+	struct score_data d = { .n_entrants = 2, .n_prompts = 2, .n_expert_raters = 4,
+				.ex = it, .n_ex = 6 };
+	double m = 25.0 / 44, c = sqrt(5.0 / 44), r6 = sqrt(6.0) / 2, v[12], mean[2], plain[2];
+	double e0 = ((m - c * r6 + m - 1.5 * c + 0.5) / 3 + (2 * m + 0.5 * c + 0.75) / 3) / 2;
+	double e1 = ((m + c * r6 + m + 0.5 * c + 0.5) / 3 + (2 * m + 0.5 * c) / 2) / 2;
+	struct simsa_err err;
+	uint32_t ones[4] = { 1, 1, 1, 1 }, twice[4] = { 2, 2, 2, 2 }, pm[2] = { 1, 1 };
+
+	assert_int_equal(score_severity(&d, NULL, NULL, v, &err), 0);
+	NEAR(v[0], m - c * r6);
+	NEAR(v[1], m + c * r6);
+	NEAR(v[2], m);
+	NEAR(v[5], m - 1.5 * c);
+	NEAR(v[8], 0.75);          /* one scoring: as given */
+	assert_true(isnan(v[9]));
+	NEAR(v[10], 0.5);          /* sd 0: as given */
+	NEAR(v[11], 0.5);
+	assert_int_equal(score_corrected_means(&d, NULL, NULL, mean, &err), 0);
+	NEAR(mean[0], e0);
+	NEAR(mean[1], e1);
+	NEAR(35 * mean[0], 16.174467922510722);
+	NEAR(35 * mean[1], 24.355014931747515);
+	assert_int_equal(score_expert_means(&d, NULL, NULL, plain, NULL, NULL, &err), 0);
+	NEAR(35 * plain[0], 17.5);
+	NEAR(35 * plain[1], 35 * (2.0 / 3 + 5.0 / 8) / 2);
+	/* multiplicities of 1 are no multiplicities; every expert drawn twice
+	 * copies every scoring: each sample sd changes by sqrt((2n-2)/(2n-1)),
+	 * the pooled one too, so the figures move; expert 2 has two scorings
+	 * now but still sd 0) */
+	assert_int_equal(score_corrected_means(&d, ones, pm, plain, &err), 0);
+	NEAR(plain[0], e0);
+	assert_int_equal(score_corrected_means(&d, twice, pm, plain, &err), 0);
+	assert_true(fabs(plain[0] - e0) > 1e-6);
+	assert_int_equal(score_severity(&d, twice, pm, v, &err), 0);
+	NEAR(v[8], 0.75);
+}
+
+static struct score_rater rater(bool expert, long shared, double disagreement, double match,
+				long gold_known, long gold_correct, long repeats, long reversed)
+{
+	return (struct score_rater){ .expert = expert, .shared = shared,
+				     .disagreement = disagreement, .match_rate = match,
+				     .gold_known = gold_known, .gold_correct = gold_correct,
+				     .repeats = repeats, .repeats_reversed = reversed };
+}
+
+/* The flagging rule (docs/scoring.md "Flagged raters") on figures chosen
+ * by hand. Users' badness 1 - match rate: 0.2 0.3 0.25 0.2 0.8 -> median
+ * 0.25, absolute deviations 0.05 0.05 0 0.05 0.55 -> MAD 0.05, scale
+ * 1.4826 * 0.05; u4: z = 0.55 / 0.07413 = 7.42 and 0.55 >= 0.2: flagged.
+ * Experts' disagreement 0.05 0.06 0.04 0.30 -> median 0.055, deviations
+ * 0.005 0.005 0.015 0.245 -> MAD 0.01; e3: z = 0.245 / 0.014826 = 16.5. */
+static void test_flag_rule(void **state)
+{
+	struct score_rater rt[] = {
+		rater(false, 10, NAN, 0.8, 0, 0, 0, 0),  /* u0 */
+		rater(false, 10, NAN, 0.7, 0, 0, 0, 0),  /* u1 */
+		rater(false, 10, NAN, 0.75, 1, 0, 0, 0), /* u2: one gold wrong is too few */
+		rater(false, 10, NAN, 0.8, 2, 0, 0, 0),  /* u3: so are two */
+		rater(false, 10, NAN, 0.2, 0, 0, 0, 0),  /* u4: against the panel */
+		rater(false, 2, NAN, 0.0, 4, 1, 0, 0),   /* u5: gold 1 of 4; too few shared */
+		rater(false, 2, NAN, 0.0, 4, 2, 0, 0),   /* u6: gold 2 of 4 is not below 1/2 */
+		rater(true, 5, 0.05, NAN, 3, 3, 0, 0),   /* e0 */
+		rater(true, 5, 0.06, NAN, 0, 0, 3, 1),   /* e1 */
+		rater(true, 5, 0.04, NAN, 0, 0, 4, 2),   /* e2: half reversed is not more */
+		rater(true, 5, 0.30, NAN, 0, 0, 0, 0),   /* e3: against the panel */
+		rater(true, 2, 0.90, NAN, 0, 0, 3, 2),   /* e4: repeats 2 of 3 reversed */
+	};
+	const bool want[] = { 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1 };
+	/* MAD 0: 1.2533 x the mean absolute deviation. 0 0 0 0.2: median 0,
+	 * mean deviation 0.05, z = 0.2 / 0.062665 = 3.19; with three raters
+	 * 0 0 0.2: 0.2 / (1.2533 * 0.2/3) = 2.39, not flagged; 0.01 0.01 0.01
+	 * 0.05 has z 3.19 too but is only 0.04 from the median */
+	struct score_rater m4[] = { rater(true, 3, 0, NAN, 0, 0, 0, 0),
+				    rater(true, 3, 0, NAN, 0, 0, 0, 0),
+				    rater(true, 3, 0, NAN, 0, 0, 0, 0),
+				    rater(true, 3, 0.2, NAN, 0, 0, 0, 0) };
+
+	score_flag_raters(rt, sizeof rt / sizeof *rt);
+	for (size_t i = 0; i < sizeof rt / sizeof *rt; i++)
+		if (rt[i].flagged != want[i])
+			fail_msg("rater %zu: flagged %d (%s)", i, rt[i].flagged, rt[i].reason);
+	NEAR(rt[4].panel_z, 0.55 / (1.4826 * 0.05));
+	NEAR(rt[1].panel_z, 0.05 / (1.4826 * 0.05));
+	NEAR(rt[10].panel_z, 0.245 / (1.4826 * 0.01));
+	assert_true(isnan(rt[5].panel_z)); /* too few shared to be judged */
+	assert_string_equal(rt[5].reason, "gold: 1 of 4 right");
+	assert_string_equal(rt[11].reason, "repeats: 2 of 3 reversed");
+	assert_non_null(strstr(rt[4].reason, "panel: with the majority 0.200 against a median "
+					     "0.750 (robust z 7.4)"));
+	assert_non_null(strstr(rt[10].reason, "panel: disagreement 0.300 against a median 0.055"));
+	score_flag_raters(m4, 4);
+	assert_true(m4[3].flagged);
+	NEAR(m4[3].panel_z, 0.2 / (1.2533 * 0.05));
+	assert_false(m4[0].flagged);
+	score_flag_raters(m4 + 1, 3);
+	assert_false(m4[3].flagged);
+	for (int i = 0; i < 3; i++)
+		m4[i].disagreement = 0.01;
+	m4[3].disagreement = 0.05;
+	score_flag_raters(m4, 4);
+	assert_false(m4[3].flagged);
+	NEAR(m4[3].panel_z, 0.04 / (1.2533 * 0.01));
+}
+
+/* Agreement and the panel on a small round by hand. One criterion (scale
+ * 1-5, v = (s - 1)/4); experts x0..x2, two entrants, two prompts:
+ *   output (p0, e0): 5 5 4    (p0, e1): 3 4 2    (p1, e0): 2 3    (p1, e1): 1
+ * The last has one rating and drops out: 3 units, n = 8 values, two each of
+ * 2..5. Interval: the ordered pairs give sum o_ck (c - k)^2 = 2 + 6 + 2 =
+ * 10, sum n_c n_k (c - k)^2 = 4 * 2 * 20 = 160, alpha = 1 - 7 * 10/160 =
+ * 9/16. Ordinal: with equal n_c, d2 is 4x the interval one: also 9/16.
+ * Users u0..u2 (entrants e0, e1, e2), values with the lower entrant first:
+ *   (p0, e0-e1): u0 +2 (e0 much better), u1 +1, u2 0 (tie)
+ *   (p1, e0-e1): u0 -2, u1 -1, u2 both bad (left out)
+ *   (p0, e1-e2): u1 -1, u2 +1
+ * alpha ordinal = 3/7 (both by an independent exact-fraction Python
+ * implementation of Krippendorff 2011, written for this test); Fleiss: the
+ * slots have 3, 2, 2 votes: not applicable.
+ * Disagreement, |v - mean of the others|: x0 (1/8 + 0 + 1/4)/3 = 1/8, x1
+ * (1/8 + 3/8 + 1/4)/3 = 1/4, x2 (1/4 + 3/8)/2 = 5/16 (x0's p1 e1 is NA).
+ * Majority of the others: slot 1: u0 and u1 face a 1-1 split (not
+ * compared), u2's tie against +,+: no; slot 2: u0, u1 agree; slot 3: both
+ * against the other: u0 1 of 1, u1 1 of 2, u2 0 of 2. */
+static void test_agreement_by_hand(void **state)
+{
+	struct score_item ex[5] = {
+		{ .rater = 0, .prompt = 0, .left = 0, .right = 1, .raw = { { 5 }, { 3 } } },
+		{ .rater = 1, .prompt = 0, .left = 1, .right = 0, .raw = { { 4 }, { 5 } } },
+		{ .rater = 2, .prompt = 0, .left = 0, .right = 1, .raw = { { 4 }, { 2 } } },
+		{ .rater = 0, .prompt = 1, .left = 0, .right = 1,
+		  .raw = { { 2 }, { BALLOT_SCORE_NA } } },
+		{ .rater = 1, .prompt = 1, .left = 1, .right = 0, .raw = { { 1 }, { 3 } } },
+	};
+	struct score_item us[8] = {
+		{ .rater = 0, .prompt = 0, .left = 0, .right = 1, .outcome = VOTE_LEFT, .much = 1 },
+		{ .rater = 1, .prompt = 0, .left = 1, .right = 0, .outcome = VOTE_RIGHT },
+		{ .rater = 2, .prompt = 0, .left = 0, .right = 1, .outcome = VOTE_TIE },
+		{ .rater = 0, .prompt = 1, .left = 1, .right = 0, .outcome = VOTE_LEFT, .much = 1 },
+		{ .rater = 1, .prompt = 1, .left = 0, .right = 1, .outcome = VOTE_RIGHT },
+		{ .rater = 2, .prompt = 1, .left = 0, .right = 1, .outcome = VOTE_BOTHBAD },
+		{ .rater = 1, .prompt = 0, .left = 2, .right = 1, .outcome = VOTE_LEFT },
+		{ .rater = 2, .prompt = 0, .left = 1, .right = 2, .outcome = VOTE_LEFT },
+	};
+	struct score_data d = { .n_entrants = 3, .n_prompts = 2, .n_expert_raters = 3,
+				.n_user_raters = 3, .ex = ex, .n_ex = 5, .us = us, .n_us = 8 };
+	struct score_result r = { .n_criteria = 1, .resamples = 0, .seed = 7 };
+	struct simsa_err err;
+
+	for (size_t k = 0; k < 5; k++)
+		for (int s = 0; s < 2; s++) {
+			for (int c = 1; c < RUBRIC_MAX_CRITERIA; c++)
+				ex[k].raw[s][c] = BALLOT_SCORE_NA;
+			ex[k].value[s] = ex[k].raw[s][0] == BALLOT_SCORE_NA
+						 ? NAN
+						 : (ex[k].raw[s][0] - 1) / 4.0;
+		}
+	r.crit_id[0] = strdup("c0");
+	r.raters = calloc(6, sizeof *r.raters);
+	assert_non_null(r.raters);
+	r.n_raters = 6;
+	for (int i = 0; i < 6; i++) {
+		r.raters[i].expert = i < 3;
+		r.raters[i].cluster = i % 3;
+		r.raters[i].name = strdup(i < 3 ? "x" : "u");
+	}
+	assert_int_equal(score_agreement(&d, &r, &err), 0);
+	assert_int_equal(r.n_agree, 4);
+	assert_string_equal(r.agree[0].what, "c0");
+	assert_int_equal(r.agree[0].level, AGREE_ORDINAL);
+	NEAR(r.agree[0].value, 9.0 / 16);
+	assert_int_equal(r.agree[1].level, AGREE_INTERVAL);
+	NEAR(r.agree[1].value, 9.0 / 16);
+	assert_int_equal(r.agree[0].units, 3);
+	assert_true(isnan(r.agree[0].low)); /* no resamples */
+	assert_string_equal(r.agree[2].what, "preference");
+	NEAR(r.agree[2].value, 3.0 / 7);
+	assert_int_equal(r.agree[2].units, 3);
+	assert_int_equal(r.agree[3].method, AGREE_FLEISS);
+	assert_true(isnan(r.agree[3].value));
+	assert_non_null(strstr(r.agree[3].note, "not applicable"));
+	NEAR(r.raters[0].disagreement, 1.0 / 8);
+	NEAR(r.raters[1].disagreement, 1.0 / 4);
+	NEAR(r.raters[2].disagreement, 5.0 / 16);
+	assert_int_equal(r.raters[0].shared, 3);
+	assert_int_equal(r.raters[2].shared, 2);
+	NEAR(r.raters[3].match_rate, 1.0);
+	assert_int_equal(r.raters[3].shared, 1);
+	NEAR(r.raters[4].match_rate, 0.5);
+	NEAR(r.raters[5].match_rate, 0.0);
+	assert_int_equal(r.raters[5].shared, 2);
+	/* too few shared items for anyone to be judged against the panel */
+	for (int i = 0; i < 6; i++)
+		assert_false(r.raters[i].flagged);
+	free(r.agree);
+	r.agree = NULL;
+	/* with resamples: the same point values, intervals around them or a note */
+	r.resamples = 200;
+	assert_int_equal(score_agreement(&d, &r, &err), 0);
+	NEAR(r.agree[2].value, 3.0 / 7);
+	for (size_t k = 0; k < 3; k++)
+		assert_true((r.agree[k].low <= r.agree[k].value + 1e-12 &&
+			     r.agree[k].value <= r.agree[k].high + 1e-12) ||
+			    strstr(r.agree[k].note, "no interval"));
+	score_result_release(&r);
+}
+
+/* The flags in a whole round: the same raters with three known gold items
+ * per role and repeats. Users answer a known pair by who wrote it (team0 or
+ * a tie against team2, known better): 0 of 3 right, so every user is
+ * flagged for gold; experts get all 3 right (all on q001, which expert0's
+ * identity-flagged ballot of every score 1 avoids). A repeat shows the rater's own
+ * task with the sides swapped; users then answer "much better" where they
+ * said "tie" or the other way round (by side and prompt parity), experts
+ * score the same outputs the same: nothing is reversed. The panel: users
+ * match 0 or 1/3 (see test_points_by_hand's round), experts all agree. */
+static void test_flags_in_a_round(void **state)
+{
+	static const char gold[] =
+		"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q000\", "
+		"\"better\": \"team2\", \"worse\": \"team0\"}\n"
+		"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q002\", "
+		"\"better\": \"team2\", \"worse\": \"team0\"}\n"
+		"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q004\", "
+		"\"better\": \"team1\", \"worse\": \"team0\"}\n"
+		"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+		"\"better\": \"team0\", \"worse\": \"team1\"}\n"
+		"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+		"\"better\": \"team0\", \"worse\": \"team2\"}\n"
+		"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+		"\"better\": \"team2\", \"worse\": \"team1\"}\n"
+		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
+		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
+		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
+		"{\"kind\": \"repeat\", \"role\": \"expert\"}\n";
+	struct round_fx f;
+	struct score_result r;
+
+	make_closed_round_gold(&f, gold);
+	score(f.db, NULL, &r);
+	assert_int_equal(r.n_raters, U + X);
+	for (size_t i = 0; i < r.n_raters; i++) {
+		const struct score_rater *x = &r.raters[i];
+
+		assert_int_equal(x->gold_known, 3);
+		assert_int_equal(x->gold_correct, x->expert ? 3 : 0);
+		assert_int_equal(x->repeats, x->expert ? 1 : 3);
+		assert_int_equal(x->repeats_reversed, 0);
+		if (x->flagged != !x->expert)
+			fail_msg("%s: flagged %d (%s)", x->name, x->flagged, x->reason);
+		if (!x->expert)
+			assert_string_equal(x->reason, "gold: 0 of 3 right");
+	}
+	assert_int_equal(r.gold.user_repeat, 3 * U);
+	score_result_release(&r);
+	fx_release(&f);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +710,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_open_round_refused),
 		cmocka_unit_test(test_bundle_equals_round),
 		cmocka_unit_test(test_expert_means_weighted),
+		cmocka_unit_test(test_severity_by_hand),
+		cmocka_unit_test(test_flag_rule),
+		cmocka_unit_test(test_agreement_by_hand),
+		cmocka_unit_test(test_flags_in_a_round),
 	};
 
 	if (sodium_init() < 0)
