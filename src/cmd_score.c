@@ -274,17 +274,13 @@ static void print_text(const char *path, const struct score_result *r)
 	for (size_t k = 0; k < r->n; k++) {
 		const struct score_entrant *e = &r->e[ord[k]];
 		char bench[16] = "-", iv[40] = "-", bar[BAR + 1];
-		int fill = (int)lround(BAR * e->total / r->total_max);
 
 		if (r->has_benchmark)
 			snprintf(bench, sizeof bench, "%.4f", e->benchmark);
 		if (!isnan(e->total_low))
 			snprintf(iv, sizeof iv, "[%.2f, %.2f]", e->total_low, e->total_high);
-		fill = fill < 0 ? 0 : fill > BAR ? BAR : fill;
-		memset(bar, '#', (size_t)fill);
-		memset(bar + fill, '.', (size_t)(BAR - fill));
-		bar[BAR] = 0;
-		printf("%-*s  %9.4f  %8.4f  %9s  %9.4f  %-19s  %4d  |%s|\n", w, e->name, e->expert,
+		score_chart(bar, BAR, e->total, e->total_low, e->total_high, r->total_max);
+		printf("%-*s  %9.4f  %8.4f  %9s  %9.4f  %-19s  %4d  [%s]\n", w, e->name, e->expert,
 		       e->user, bench, e->total, iv, e->rank, bar);
 	}
 	printf("\nexpert component, and corrected for rater severity (reported, not the "
@@ -329,8 +325,10 @@ static void print_text(const char *path, const struct score_result *r)
 		printf("intervals: %u bootstrap resamples of experts, users and prompts, seed %llu; "
 		       "rank = 1 + entrants whose interval lies wholly above\n", r->resamples,
 		       (unsigned long long)r->seed);
+	printf("chart: # the total, |--| its 95%% interval, on the axis 0 to %g\n", r->total_max);
 	if (r->counts.discarded)
-		printf("(%ld resamples without an estimate were redrawn)\n", r->counts.discarded);
+		printf("(%ld resample%s without an estimate %s redrawn)\n", r->counts.discarded,
+		       r->counts.discarded == 1 ? "" : "s", r->counts.discarded == 1 ? "was" : "were");
 	if (r->seeds_differ)
 		printf("note: the user rubric states other bootstrap settings; the expert "
 		       "rubric's are used for the joint bootstrap\n");

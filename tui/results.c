@@ -79,16 +79,6 @@ void results_release(struct results *v)
 	memset(v, 0, sizeof *v);
 }
 
-int results_cells(double v, double max, int w)
-{
-	double n;
-
-	if (isnan(v) || !(max > 0) || w < 1)
-		return 0;
-	n = round(w * v / max);
-	return n < 0 ? 0 : n > w ? w : (int)n;
-}
-
 /* x with d decimals, or "-" for none (NAN) */
 static const char *fmt(char *buf, size_t cap, int d, double x)
 {
@@ -116,34 +106,18 @@ static const char *max_text(const struct score_result *r, char buf[16])
 
 /* ---- the chart ---- */
 
-/* The bar and whisker of one entrant in w cells from x: `#` on cells
- * 1..n(total), `|` on cells max(1, n(low)) and max(1, n(high)), `-` on the
- * cells between them that the bar does not cover, `.` elsewhere, where
- * n(v) = results_cells(v, total_max, w). */
+/* The bar and whisker of one entrant in w cells from x (score_chart):
+ * the bar normal, the rest of the axis dim, the interval's ends bold. */
 static void draw_chart(struct console *c, int y, int x, int w, const struct score_entrant *e,
 		       double max, unsigned attr)
 {
-	int n = results_cells(e->total, max, w), a, b;
+	char cells[512];
 
+	w = w > (int)sizeof cells - 1 ? (int)sizeof cells - 1 : w;
+	score_chart(cells, w, e->total, e->total_low, e->total_high, max);
 	for (int k = 0; k < w; k++)
-		canvas_put(&c->cv, y, x + k, k < n ? "#" : ".", 1, 1, k < n ? attr : attr | AT_DIM);
-	if (isnan(e->total_low) || isnan(e->total_high))
-		return;
-	a = results_cells(e->total_low, max, w);
-	b = results_cells(e->total_high, max, w);
-	a = a < 1 ? 1 : a;
-	b = b < 1 ? 1 : b;
-	if (a > b) {
-		int t = a;
-
-		a = b;
-		b = t;
-	}
-	for (int k = a; k < b - 1; k++) /* cells a+1 .. b-1, 0-based k */
-		if (k >= n)
-			canvas_put(&c->cv, y, x + k, "-", 1, 1, attr);
-	canvas_put(&c->cv, y, x + a - 1, "|", 1, 1, attr | AT_BOLD);
-	canvas_put(&c->cv, y, x + b - 1, "|", 1, 1, attr | AT_BOLD);
+		canvas_put(&c->cv, y, x + k, &cells[k], 1, 1,
+			   cells[k] == '.' ? attr | AT_DIM : cells[k] == '|' ? attr | AT_BOLD : attr);
 }
 
 /* The axis above a chart: 0 at its left, total_max at its right, the

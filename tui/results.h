@@ -27,8 +27,4 @@ int results_init(struct results *v, const struct score_result *r, struct simsa_e
 	__attribute__((warn_unused_result));
 void results_release(struct results *v);
 
-/* Chart cells (of w) that a value v of the axis 0..max covers:
- * round(w * v / max), kept within 0..w (docs/console.md, "Results screen"). */
-int results_cells(double v, double max, int w);
-
 #endif

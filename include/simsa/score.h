@@ -146,6 +146,16 @@ void score_result_release(struct score_result *r);
 int score_load_benchmark(const char *path, char *const *names, size_t n, double *points,
 			 struct simsa_err *err) __attribute__((warn_unused_result));
 
+/* Chart cells (of w) that a value v on the axis 0..max covers:
+ * round(w * v / max), kept within 0..w. */
+int score_chart_cells(double v, double max, int w);
+/* The bar and whisker of a total in w cells (out: w + 1 bytes): `#` on
+ * cells 1..n(total), `|` on cells max(1, n(low)) and max(1, n(high)), `-`
+ * on the cells between them that the bar does not cover, `.` elsewhere,
+ * with n(v) = score_chart_cells(v, max, w). No whisker when low or high is
+ * NAN. */
+void score_chart(char *out, int w, double total, double low, double high, double max);
+
 /* ---- internal to src/score*.c ---- */
 
 /* One counted, included scoring or vote, as the bootstrap needs it. */

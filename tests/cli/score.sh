@@ -8,7 +8,7 @@ scored_round "$db"
 
 expect_ok "score a closed round" score "$db"
 if grep -q "^entrant .*expert/35 .*user/25 .*bench/40 .*total/60" "$T/out" &&
-	grep -q "^team0 .* 35.0000 .* 20.8333 .* - .* 55.8333 .* 1 .*|#" "$T/out"; then
+	grep -q "^team0 .* 35.0000 .* 20.8333 .* - .* 55.8333 .* 1 .*\[#" "$T/out"; then
 	ok "the table: team0 35 + 20.8333 (by hand in test_score.c)"
 else
 	not_ok "the table" "$(cat "$T/out")"

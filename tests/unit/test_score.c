@@ -700,9 +700,40 @@ static void test_flags_in_a_round(void **state)
 	fx_release(&f);
 }
 
+/* The chart of `simsa score` and the results screen (src/score_chart.c),
+ * cell by cell from the rule in score.h: n(v) = round(w v / max). */
+static void test_chart(void **state)
+{
+	char out[64];
+
+	(void)state;
+	/* w 30, axis 0..60: n(49.4463) = round(24.72) = 25, n(42.49) = round(21.245)
+	 * = 21, n(54.07) = round(27.035) = 27: bars on 1..25, ends on 21 and 27,
+	 * `-` on 26 (22..25 are under the bar), dots on 28..30 */
+	score_chart(out, 30, 49.4463, 42.49, 54.07, 60);
+	assert_string_equal(out, "####################|####-|...");
+	/* an interval wholly beyond the bar: n(12) = 2, ends n(24) = 4 and
+	 * n(42) = 7; and rounding half away from zero: n(27) = round(4.5) = 5 */
+	score_chart(out, 10, 12, 24, 42, 60);
+	assert_string_equal(out, "##.|--|...");
+	score_chart(out, 10, 12, 27, 42, 60);
+	assert_string_equal(out, "##..|-|...");
+	/* no interval (no bootstrap): the bar alone; 0 and the axis' ends */
+	score_chart(out, 10, 30, NAN, NAN, 60);
+	assert_string_equal(out, "#####.....");
+	/* a low end at 0 is drawn on cell 1; a total at the maximum fills all */
+	score_chart(out, 5, 60, 0, 60, 60);
+	assert_string_equal(out, "|###|");
+	score_chart(out, 4, 0, 0, 0, 60);
+	assert_string_equal(out, "|...");
+	assert_int_equal(score_chart_cells(-3, 60, 10), 0);
+	assert_int_equal(score_chart_cells(75, 60, 10), 10);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chart),
 		cmocka_unit_test(test_points_by_hand),
 		cmocka_unit_test(test_exclusions_counted),
 		cmocka_unit_test(test_benchmark_total),
