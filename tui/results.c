@@ -270,7 +270,8 @@ static int wrapped_rows(const char *s, int w)
 
 static void counts_text(const struct score_result *r, char *buf, size_t cap)
 {
-	char a[24], b[24], cc[24], p1[256], p2[256], p3[128];
+	char a[24], b[24], cc[24], p1[256], p2[256], p3[128], p4[128];
+	size_t flagged = 0;
 
 	snprintf(a, sizeof a, "%ld", r->counts.expert_ballots);
 	snprintf(b, sizeof b, "%ld", r->counts.user_ballots);
@@ -281,7 +282,11 @@ static void counts_text(const struct score_result *r, char *buf, size_t cap)
 	i18n_fill(p2, sizeof p2, S_RES_LEFT_OUT, a, b, cc);
 	snprintf(a, sizeof a, "%ld", r->counts.discarded);
 	i18n_fill(p3, sizeof p3, S_RES_DISCARDED, a, NULL, NULL);
-	snprintf(buf, cap, "%s %s %s", p1, p2, p3);
+	for (size_t i = 0; i < r->n_raters; i++)
+		flagged += r->raters[i].flagged;
+	snprintf(a, sizeof a, "%zu", flagged);
+	i18n_fill(p4, sizeof p4, S_RES_FLAGGED, a, NULL, NULL);
+	snprintf(buf, cap, "%s %s %s %s", p1, p2, p3, p4);
 }
 
 static void recipe_text(const struct score_result *r, char *buf, size_t cap)
@@ -459,6 +464,10 @@ static int detail_lines(const struct score_result *r, const struct score_entrant
 	snprintf(cc, sizeof cc, "%ld", e->expert_scorings);
 	i18n_fill(l->value, sizeof l->value, S_RES_MEAN_N, fmt(a, sizeof a, 4, e->expert_mean),
 		  b, cc);
+	l = dl_add(d, &n, DL_KV, "");
+	points_iv(t2, sizeof t2, e->expert_corrected, SCORE_EXPERT_POINTS, e->expert_corrected_low,
+		  e->expert_corrected_high);
+	i18n_fill(l->value, sizeof l->value, S_RES_CORRECTED, t2, NULL, NULL);
 	if (r->n_criteria)
 		dl_add(d, &n, DL_HEAD, S(S_RES_CRIT_HEAD));
 	for (size_t k = 0; k < r->n_criteria && k < RUBRIC_MAX_CRITERIA; k++) {

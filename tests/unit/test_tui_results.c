@@ -378,6 +378,9 @@ static void test_benchmark_and_detail(void **state_)
 	snprintf(want, sizeof want, "%ld outputs, %ld scorings", e->expert_outputs,
 		 e->expert_scorings);
 	has(sec, want);
+	snprintf(want, sizeof want, "corrected for rater severity %.4f of 35   95%% [%.4f, %.4f]",
+		 e->expert_corrected, e->expert_corrected_low, e->expert_corrected_high);
+	has(sec, want);
 	snprintf(want, sizeof want, "%.4f of 25", e->user);
 	has(sec, want);
 	snprintf(want, sizeof want, "strength %.4f, expected win share %.4f", e->strength,
