@@ -85,6 +85,14 @@ static json_t *to_json(const struct score_result *r)
 	json_object_set_new(recipe, "criteria", crit);
 	json_object_set_new(recipe, "much_better_weight", json_integer(r->much_better_weight));
 	json_object_set_new(recipe, "both_bad", json_string(r->both_bad_as_tie ? "tie" : "exclude"));
+	json_object_set_new(recipe, "identity_revealed",
+			    json_string(r->identity_excluded ? "exclude" : "count"));
+	for (int k = 0; k < 2; k++)
+		json_object_set_new(recipe, k ? "failed_gold_user" : "failed_gold_expert",
+				    json_pack("{s:s, s:i, s:i}", "rule",
+					      r->failed_gold_excluded[k] ? "exclude" : "count",
+					      "min_items", r->gold_min_items[k], "pass_percent",
+					      r->gold_pass_percent[k]));
 	json_object_set_new(recipe, "bootstrap_resamples", json_integer(r->resamples));
 	/* as a string: a JSON number cannot hold every 64-bit seed exactly */
 	char seed[24];
@@ -97,6 +105,9 @@ static json_t *to_json(const struct score_result *r)
 	json_object_set_new(counts, "superseded", json_integer(r->counts.superseded));
 	json_object_set_new(counts, "gold", json_integer(r->counts.gold));
 	json_object_set_new(counts, "identity_excluded", json_integer(r->counts.identity_excluded));
+	json_object_set_new(counts, "failed_gold_raters", json_integer(r->counts.failed_gold_raters));
+	json_object_set_new(counts, "failed_gold_excluded",
+			    json_integer(r->counts.failed_gold_excluded));
 	json_object_set_new(counts, "self_dropped", json_integer(r->counts.self_dropped));
 	json_object_set_new(counts, "both_bad_dropped", json_integer(r->counts.both_bad_dropped));
 	json_object_set_new(counts, "experts", json_integer(r->counts.experts));
@@ -316,6 +327,9 @@ static void print_text(const char *path, const struct score_result *r)
 	       r->counts.gold, r->counts.identity_excluded);
 	if (r->counts.both_bad_dropped)
 		printf(", %ld both-bad votes", r->counts.both_bad_dropped);
+	if (r->counts.failed_gold_raters)
+		printf(", %ld ballots of %ld raters who failed the gold items",
+		       r->counts.failed_gold_excluded, r->counts.failed_gold_raters);
 	printf("\n");
 	if (r->gold.user_known || r->gold.expert_known)
 		printf("gold items with a known better answer: users %ld of %ld right, experts %ld "

@@ -26,7 +26,8 @@ static const char *const rubric_keys[] = {
 static const char *const criterion_keys[] = {
 	"name_ko", "name_en", "weight", "scale", "required", NULL };
 static const char *const scoring_keys[] = {
-	"bootstrap_resamples", "bootstrap_seed", "much_better_weight", "both_bad", NULL };
+	"bootstrap_resamples", "bootstrap_seed", "much_better_weight", "both_bad",
+	"identity_revealed", "failed_gold", "gold_min_items", "gold_pass_percent", NULL };
 static const char *const assignment_keys[] = {
 	"raters_per_slot", "ratings_per_output", "by_category", NULL };
 static const char *const pref_names[PREF_COUNT] = {
@@ -365,7 +366,13 @@ static int set_key(struct pstate *st, int slot, const char *key, const char *v)
 		case S_RESAMPLES: return rb_int_key(st, key, v, 100, 100000, &r->bootstrap_resamples);
 		case S_SEED: return rb_seed_key(st, key, v, &r->bootstrap_seed);
 		case S_MUCH_BETTER: return rb_int_key(st, key, v, 1, 100, &r->much_better_weight);
-		default: return rb_choice_key(st, key, v, "tie", "exclude", &r->both_bad_as_tie);
+		case S_BOTH_BAD: return rb_choice_key(st, key, v, "tie", "exclude", &r->both_bad_as_tie);
+		case S_IDENTITY:
+			return rb_choice_key(st, key, v, "exclude", "count", &r->identity_excluded);
+		case S_FAILED_GOLD:
+			return rb_choice_key(st, key, v, "exclude", "count", &r->failed_gold_excluded);
+		case S_GOLD_MIN: return rb_int_key(st, key, v, 1, 1000, &r->gold_min_items);
+		default: return rb_int_key(st, key, v, 0, 100, &r->gold_pass_percent);
 		}
 	}
 }
@@ -386,6 +393,8 @@ static int take_key(struct pstate *st, const char *section, const char *name,
 	if (st->kind == SEC_SCORING && st->r->component != RUBRIC_USER &&
 	    (slot == S_MUCH_BETTER || slot == S_BOTH_BAD))
 		return rb_key_fail(st, name, "only for user rubrics");
+	if (st->kind == SEC_SCORING && st->r->component != RUBRIC_EXPERT && slot == S_IDENTITY)
+		return rb_key_fail(st, name, "only for expert rubrics (user ballots carry no flags)");
 	if (st->kind == SEC_ASSIGNMENT &&
 	    ((slot == A_RATERS_PER_SLOT) != (st->r->component == RUBRIC_USER)))
 		return rb_key_fail(st, name, "only for %s rubrics",
@@ -487,6 +496,10 @@ int rubric_parse(const char *text, size_t len, const char *source,
 	r->both_bad_as_tie = true;
 	r->bootstrap_resamples = 1000;
 	r->bootstrap_seed = 1;
+	r->identity_excluded = true;
+	r->failed_gold_excluded = true;
+	r->gold_min_items = 3;
+	r->gold_pass_percent = 50;
 	r->raters_per_slot = 2;
 	r->ratings_per_output = 2;
 	ini_options_swap(&opt);

@@ -370,6 +370,22 @@ static void tally_gold(struct build *B, struct score_result *r, const struct bal
 	}
 }
 
+/* A rater failed the gold items when they answered at least the rubric's
+ * gold_min_items known items and got fewer than gold_pass_percent right;
+ * under failed_gold = exclude none of their ballots count. */
+static void mark_failed_gold(struct build *B, struct score_result *r)
+{
+	for (size_t i = 0; i < r->n_raters; i++) {
+		struct score_rater *x = &r->raters[i];
+		const struct rubric *rb = x->expert ? B->rx : B->ru;
+
+		x->gold_failed = x->gold_known >= rb->gold_min_items &&
+				 100 * x->gold_correct < (long)rb->gold_pass_percent * x->gold_known;
+		x->gold_excluded = x->gold_failed && rb->failed_gold_excluded;
+		r->counts.failed_gold_raters += x->gold_excluded;
+	}
+}
+
 /* Sorts every counted ballot into gold, excluded and included; numbers
  * the clusters; fills B->d and B->votes. */
 static int classify(struct build *B, struct score_result *r, struct simsa_err *err)
@@ -401,9 +417,12 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 		if (!(r->raters[i].name = strdup(ir->name)))
 			return err_set(err, "out of memory");
 	}
-	/* pass 0 marks the clusters in use, pass 1 records the items */
-	for (pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
+	/* pass 0 tallies the gold items (a rater who failed them may be left
+	 * out), pass 1 marks the clusters in use, pass 2 records the items */
+	for (pass = 0; pass < 3; pass++) {
+		if (pass == 1)
+			mark_failed_gold(B, r);
+		if (pass == 2) {
 			number_clusters(B->xidx, nr, &cx);
 			number_clusters(B->uidx, nr, &cu);
 			number_clusters(B->pidx, np, &cp);
@@ -437,19 +456,24 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 			if (pass == 0) {
 				t->ballot = (long)k;
 				B->used[rr] = true;
-			}
-			if (t->gold) {
-				if (pass == 0) {
+				if (t->gold) {
 					r->counts.gold++;
 					tally_gold(B, r, b, t, le, re, p, &r->raters[rr]);
 				}
 				continue;
 			}
-			if (expert && ((b->flags[0] | b->flags[1]) & BALLOT_FLAG_IDENTITY)) {
-				r->counts.identity_excluded += pass == 0;
+			if (t->gold)
+				continue;
+			if (r->raters[rr].gold_excluded) {
+				r->counts.failed_gold_excluded += pass == 1;
 				continue;
 			}
-			if (pass == 0) {
+			if (expert && B->rx->identity_excluded &&
+			    ((b->flags[0] | b->flags[1]) & BALLOT_FLAG_IDENTITY)) {
+				r->counts.identity_excluded += pass == 1;
+				continue;
+			}
+			if (pass == 1) {
 				(expert ? B->xidx : B->uidx)[rr] = 1;
 				B->pidx[p] = 1;
 				continue;
@@ -529,8 +553,16 @@ static int compute(struct build *B, struct score_result *r, const char *bench,
 	}
 	for (size_t i = 0; i < ne; i++)
 		names[i] = r->e[i].name;
-	if (B->d.n_ex == 0) {
-		err_set(err, "no counted expert ballots: the expert component cannot be scored");
+	if (B->d.n_ex == 0 || B->d.n_us == 0) {
+		bool ex = B->d.n_ex == 0;
+		long left_out = 0;
+
+		for (size_t i = 0; i < r->n_raters; i++)
+			left_out += r->raters[i].gold_excluded && r->raters[i].expert == ex;
+		err_set(err, "no counted %s ballots: the %s component cannot be scored%s",
+			ex ? "expert" : "user", ex ? "expert" : "user",
+			left_out ? " (every one who rated failed the gold items and was left out, "
+				   "as the rubric's failed_gold = exclude says)" : "");
 		goto out;
 	}
 	if (score_expert_means(&B->d, NULL, NULL, tmp, outs, scs, err) < 0)
@@ -679,6 +711,14 @@ static int load_all(struct store *st, struct build *B, struct score_result *r,
 	}
 	r->much_better_weight = B->ru->much_better_weight;
 	r->both_bad_as_tie = B->ru->both_bad_as_tie;
+	r->identity_excluded = B->rx->identity_excluded;
+	for (int k = 0; k < 2; k++) {
+		const struct rubric *rb = k ? B->ru : B->rx;
+
+		r->failed_gold_excluded[k] = rb->failed_gold_excluded;
+		r->gold_min_items[k] = rb->gold_min_items;
+		r->gold_pass_percent[k] = rb->gold_pass_percent;
+	}
 	/* one joint bootstrap: the expert rubric's settings (docs/scoring.md) */
 	r->resamples = (uint32_t)B->rx->bootstrap_resamples;
 	r->seed = B->rx->bootstrap_seed;

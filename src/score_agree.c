@@ -450,9 +450,9 @@ void score_flag_raters(struct score_rater *rt, size_t n)
 		struct score_rater *x = &rt[i];
 		double b = badness(x), gap = x->expert ? SCORE_FLAG_EXPERT_GAP : SCORE_FLAG_USER_GAP;
 
-		if (x->gold_known >= SCORE_FLAG_MIN_ITEMS &&
-		    (double)x->gold_correct < SCORE_FLAG_GOLD_ACCURACY * (double)x->gold_known)
-			add_reason(x, "gold: %ld of %ld right", x->gold_correct, x->gold_known);
+		if (x->gold_failed)
+			add_reason(x, "gold: %ld of %ld right%s", x->gold_correct, x->gold_known,
+				   x->gold_excluded ? ", left out of the points" : "");
 		if (x->repeats >= SCORE_FLAG_MIN_ITEMS && 2 * x->repeats_reversed > x->repeats)
 			add_reason(x, "repeats: %ld of %ld reversed", x->repeats_reversed, x->repeats);
 		if (isnan(x->panel_z) || !(x->panel_z > SCORE_FLAG_Z) || b - med[x->expert] < gap)

@@ -65,11 +65,19 @@ struct rubric {
 	bool has_satisfaction;    /* optional satisfaction scale, as a criterion */
 	struct rubric_criterion satisfaction;
 	/* scoring recipe (used by the score module); [scoring] may leave any key
-	 * out: much_better_weight 2, both_bad tie, resamples 1000, seed 1 */
+	 * out: much_better_weight 2, both_bad tie, resamples 1000, seed 1,
+	 * identity_revealed exclude, failed_gold exclude, gold_min_items 3,
+	 * gold_pass_percent 50 */
 	int much_better_weight;   /* user: a "much better" vote counts this many wins */
 	bool both_bad_as_tie;     /* user: "both bad" counts as a tie (else left out) */
 	int bootstrap_resamples;
 	unsigned long long bootstrap_seed;
+	bool identity_excluded;   /* expert: a ballot flagged "identity revealed" on
+				   * either side is left out (else counted) */
+	bool failed_gold_excluded;/* a rater who failed the gold items: all their
+				   * ballots are left out (else counted, flagged) */
+	int gold_min_items;       /* known gold items answered before a rater can fail */
+	int gold_pass_percent;    /* fails with fewer than this percent right */
 	/* task assignment (used at open), from [assignment] */
 	int raters_per_slot;      /* user: independent users per (prompt, pair); default 2 */
 	int ratings_per_output;   /* expert: experts scoring each output; default 2 */

@@ -63,6 +63,8 @@ struct score_counts {
 	long superseded;         /* ballots replaced by a later one: not counted */
 	long gold;               /* counted ballots of gold tasks: not in the points */
 	long identity_excluded;  /* counted expert ballots flagged "identity revealed" */
+	long failed_gold_raters; /* raters left out for failing the gold items */
+	long failed_gold_excluded; /* their counted (non-gold) ballots */
 	long self_dropped, both_bad_dropped; /* user votes left out by rank_compute */
 	long experts, users, prompts;        /* clusters the bootstrap resamples */
 	long discarded;          /* bootstrap resamples redrawn: no estimate in them */
@@ -86,8 +88,7 @@ struct score_agree_stat {
 };
 
 /* Flagging thresholds (docs/scoring.md "Flagged raters"). */
-#define SCORE_FLAG_MIN_ITEMS 3       /* gold items, repeats, shared items */
-#define SCORE_FLAG_GOLD_ACCURACY 0.5 /* flagged below */
+#define SCORE_FLAG_MIN_ITEMS 3       /* repeats, shared items (gold: the rubric's) */
 #define SCORE_FLAG_Z 3.0             /* robust z beyond which a rater stands out */
 #define SCORE_FLAG_MIN_PANEL 3       /* raters of a role needed to judge a panel */
 #define SCORE_FLAG_EXPERT_GAP 0.1    /* and at least this far from the median */
@@ -106,6 +107,8 @@ struct score_rater {
 	double panel_z;           /* robust z, > 0 worse than the panel (NAN: not judged) */
 	long gold_known, gold_correct;
 	long repeats, repeats_reversed; /* repeat items with their original; reversed */
+	bool gold_failed;         /* by the rubric's gold_min_items, gold_pass_percent */
+	bool gold_excluded;       /* and so left out of the points (failed_gold = exclude) */
 	bool flagged;
 	char reason[240];
 };
@@ -122,6 +125,10 @@ struct score_result {
 	int crit_min[RUBRIC_MAX_CRITERIA], crit_max[RUBRIC_MAX_CRITERIA];
 	int much_better_weight;
 	bool both_bad_as_tie;
+	bool identity_excluded;         /* expert rubric's identity_revealed = exclude */
+	/* the gold rule per role, [0] experts, [1] users (the rubrics' [scoring]) */
+	bool failed_gold_excluded[2];
+	int gold_min_items[2], gold_pass_percent[2];
 	uint32_t resamples;             /* of the joint bootstrap (0: none) */
 	uint64_t seed;
 	bool seeds_differ;              /* the two rubrics state different settings */

@@ -71,9 +71,10 @@ static inline struct secret_key *fx_unlock(const struct round_fx *f, const char 
 	return sk;
 }
 
-/* fx_open_round, with gold items (JSON Lines, or NULL) imported before open. */
-static inline void fx_open_round_gold(struct round_fx *f, int E, int P, int U, int X,
-				      const char *gold)
+/* fx_open_round, with gold items (JSON Lines, or NULL) imported before open
+ * and rubric files (n of them; none: the built-in defaults). */
+static inline void fx_open_round_rubrics(struct round_fx *f, int E, int P, int U, int X,
+					 const char *gold, char **rubrics, int n_rubrics)
 {
 	struct store *st = NULL;
 	struct simsa_err err;
@@ -86,7 +87,7 @@ static inline void fx_open_round_gold(struct round_fx *f, int E, int P, int U, i
 	fx_key_path(f, "organizer", path, sizeof path);
 	if (keyfile_create(path, "pw", 2, &fx_fast_kdf, f->org_pk, &err) < 0 ||
 	    keyfile_unlock(path, "pw", 2, &f->org, &err) < 0 ||
-	    round_init(f->db, "시험 라운드", NULL, 0, f->org_pk, &err) < 0 ||
+	    round_init(f->db, "시험 라운드", rubrics, n_rubrics, f->org_pk, &err) < 0 ||
 	    store_open(f->db, &st, &err) < 0)
 		fail_msg("%s", err.msg);
 	for (int e = 0; e < E; e++)
@@ -120,6 +121,13 @@ static inline void fx_open_round_gold(struct round_fx *f, int E, int P, int U, i
 	if (round_open(st, f->org, &f->opened, f->seed, &err) < 0)
 		fail_msg("%s", err.msg);
 	store_close(&st);
+}
+
+/* fx_open_round, with gold items (JSON Lines, or NULL) imported before open. */
+static inline void fx_open_round_gold(struct round_fx *f, int E, int P, int U, int X,
+				      const char *gold)
+{
+	fx_open_round_rubrics(f, E, P, U, X, gold, NULL, 0);
 }
 
 static inline void fx_open_round(struct round_fx *f, int E, int P, int U, int X)

@@ -173,6 +173,19 @@ static void test_minimal_expert_and_scoring_defaults(void **state)
 	assert_true(r->bootstrap_seed == 1);
 	assert_int_equal(r->much_better_weight, 2);
 	assert_true(r->both_bad_as_tie);
+	/* the exclusions: identity revealed and failed gold leave ballots out,
+	 * failing takes 3 known items and fewer than 50% right */
+	assert_true(r->identity_excluded);
+	assert_true(r->failed_gold_excluded);
+	assert_int_equal(r->gold_min_items, 3);
+	assert_int_equal(r->gold_pass_percent, 50);
+	rubric_free(&r);
+	r = parse_ok(EXPERT_HEAD CRIT("a", "100") "[scoring]\nidentity_revealed = count\n"
+		     "failed_gold = count\ngold_min_items = 5\ngold_pass_percent = 80\n");
+	assert_false(r->identity_excluded);
+	assert_false(r->failed_gold_excluded);
+	assert_int_equal(r->gold_min_items, 5);
+	assert_int_equal(r->gold_pass_percent, 80);
 	rubric_free(&r);
 }
 
@@ -514,6 +527,14 @@ static void test_scoring_values(void **state)
 		"[scoring] much_better_weight: must be between 1 and 100, not 0");
 	refused(USER_HEAD "[scoring]\nboth_bad = ignore\n", 21,
 		"[scoring] both_bad: expected tie or exclude, not \"ignore\"");
+	refused(USER_HEAD "[scoring]\nfailed_gold = flag\n", 21,
+		"[scoring] failed_gold: expected exclude or count, not \"flag\"");
+	refused(USER_HEAD "[scoring]\ngold_pass_percent = 101\n", 21,
+		"[scoring] gold_pass_percent: must be between 0 and 100, not 101");
+	refused(USER_HEAD "[scoring]\ngold_min_items = 0\n", 21,
+		"[scoring] gold_min_items: must be between 1 and 1000, not 0");
+	refused(USER_HEAD "[scoring]\nidentity_revealed = count\n", 21,
+		"[scoring] identity_revealed: only for expert rubrics");
 }
 
 static void test_user_keys_in_expert_scoring(void **state)

@@ -45,6 +45,7 @@
 #include <math.h>
 
 #include "fixture.h"
+#include "simsa/assets.h"
 #include "simsa/closing.h"
 #include "simsa/score.h"
 #include "simsa/session.h"
@@ -144,13 +145,28 @@ static const char gold_two[] =
 	"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
 	"\"better\": \"team0\", \"worse\": \"team1\"}\n";
 
-static void make_closed_round_gold(struct round_fx *f, const char *gold)
+/* The round with gold items and, when user_rubric is not NULL, that user
+ * rubric instead of the built-in one. */
+static void make_closed_round_rubric(struct round_fx *f, const char *gold,
+				     const char *user_rubric)
 {
 	struct store *st = NULL;
 	struct close_result res;
 	struct simsa_err err;
+	const struct asset *ex = asset_find("rubrics/expert.rubric");
+	char *dir = user_rubric ? tmpdir_make() : NULL, *paths[2] = { NULL, NULL }, *text;
 
-	fx_open_round_gold(f, E, P, U, X, gold);
+	if (user_rubric) { /* a round takes both rubrics or neither */
+		text = strndup((const char *)ex->data, ex->len);
+		paths[0] = write_file(dir, "expert.rubric", text);
+		paths[1] = write_file(dir, "user.rubric", user_rubric);
+		free(text);
+	}
+	fx_open_round_rubrics(f, E, P, U, X, gold, user_rubric ? paths : NULL, user_rubric ? 2 : 0);
+	free(paths[0]);
+	free(paths[1]);
+	if (dir)
+		tmpdir_remove(&dir);
 	for (int i = 0; i < U; i++) {
 		char name[32];
 
@@ -166,6 +182,11 @@ static void make_closed_round_gold(struct round_fx *f, const char *gold)
 	if (store_open(f->db, &st, &err) < 0 || round_close(st, f->org, false, &res, &err) < 0)
 		fail_msg("%s", err.msg);
 	store_close(&st);
+}
+
+static void make_closed_round_gold(struct round_fx *f, const char *gold)
+{
+	make_closed_round_rubric(f, gold, NULL);
 }
 
 static void make_closed_round(struct round_fx *f)
@@ -482,9 +503,12 @@ static void test_severity_by_hand(void **state)
 static struct score_rater rater(bool expert, long shared, double disagreement, double match,
 				long gold_known, long gold_correct, long repeats, long reversed)
 {
+	/* gold failed as the default rubrics say: at least 3 known items, fewer
+	 * than 50% right (score.c sets it from the rubric before flagging) */
 	return (struct score_rater){ .expert = expert, .shared = shared,
 				     .disagreement = disagreement, .match_rate = match,
 				     .gold_known = gold_known, .gold_correct = gold_correct,
+				     .gold_failed = gold_known >= 3 && 2 * gold_correct < gold_known,
 				     .repeats = repeats, .repeats_reversed = reversed };
 }
 
@@ -677,12 +701,36 @@ static void test_flags_in_a_round(void **state)
 		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
 		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
 		"{\"kind\": \"repeat\", \"role\": \"expert\"}\n";
+	const struct asset *a = asset_find("rubrics/user.rubric");
 	struct round_fx f;
 	struct score_result r;
+	struct store *st = NULL;
+	struct simsa_err err;
+	char *counted;
 
+	/* the rubrics' failed_gold = exclude (the default) leaves every user
+	 * out: no user component, and the message says why */
 	make_closed_round_gold(&f, gold);
+	assert_int_equal(store_open(f.db, &st, &err), 0);
+	assert_int_equal(score_round(st, NULL, &r, &err), -1);
+	assert_non_null(strstr(err.msg, "no counted user ballots: the user component cannot be "
+				   "scored (every one who rated failed the gold items"));
+	store_close(&st);
+	fx_release(&f);
+	/* failed_gold = count: they are flagged, and count */
+	assert_non_null(a);
+	counted = malloc(a->len + 1);
+	assert_non_null(counted);
+	memcpy(counted, a->data, a->len);
+	counted[a->len] = '\0';
+	assert_non_null(strstr(counted, "failed_gold = exclude\n"));
+	memcpy(strstr(counted, "failed_gold = exclude\n"), "failed_gold = count  \n", 22);
+	make_closed_round_rubric(&f, gold, counted);
+	free(counted);
 	score(f.db, NULL, &r);
 	assert_int_equal(r.n_raters, U + X);
+	assert_int_equal(r.counts.failed_gold_raters, 0);
+	assert_int_equal(r.counts.failed_gold_excluded, 0);
 	for (size_t i = 0; i < r.n_raters; i++) {
 		const struct score_rater *x = &r.raters[i];
 
@@ -692,10 +740,30 @@ static void test_flags_in_a_round(void **state)
 		assert_int_equal(x->repeats_reversed, 0);
 		if (x->flagged != !x->expert)
 			fail_msg("%s: flagged %d (%s)", x->name, x->flagged, x->reason);
+		assert_true(x->gold_failed == !x->expert);
+		assert_false(x->gold_excluded);
 		if (!x->expert)
 			assert_string_equal(x->reason, "gold: 0 of 3 right");
 	}
 	assert_int_equal(r.gold.user_repeat, 3 * U);
+	score_result_release(&r);
+	fx_release(&f);
+	/* gold_min_items = 4: three known items are too few to fail on, so
+	 * under failed_gold = exclude nobody is left out and nobody flagged */
+	counted = strndup((const char *)a->data, a->len);
+	assert_non_null(counted);
+	assert_non_null(strstr(counted, "gold_min_items = 3\n"));
+	strstr(counted, "gold_min_items = 3\n")[17] = '4';
+	make_closed_round_rubric(&f, gold, counted);
+	free(counted);
+	score(f.db, NULL, &r);
+	assert_int_equal(r.counts.failed_gold_raters, 0);
+	assert_int_equal(r.gold_min_items[1], 4);
+	assert_true(r.failed_gold_excluded[1]);
+	for (size_t i = 0; i < r.n_raters; i++) {
+		assert_false(r.raters[i].gold_failed);
+		assert_false(r.raters[i].flagged);
+	}
 	score_result_release(&r);
 	fx_release(&f);
 }
