@@ -387,7 +387,12 @@ int console_loop(struct console *c, struct simsa_err *err)
 			unsigned o;
 
 			note_activity(c);
-			o = console_key(c, ev.key);
+			o = paste_expire(c, c->last_event);
+			/* a paste is text: its keys never reach a screen */
+			if (paste_owns(c, ev.key))
+				o |= paste_key(c, ev.key, c->last_event);
+			else
+				o |= console_key(c, ev.key);
 			if (carry_out(c, o, &quit, err) < 0)
 				return -1;
 			draw = draw || (o != OUT_NONE);
@@ -399,6 +404,8 @@ int console_loop(struct console *c, struct simsa_err *err)
 			draw = true;
 			break;
 		case EV_TICK:
+			if (carry_out(c, paste_expire(c, console_now()), &quit, err) < 0)
+				return -1;
 			draw = true;
 			break;
 		case EV_DUMP:
