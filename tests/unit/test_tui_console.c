@@ -450,6 +450,32 @@ static void test_paste_cut_and_split_end(void **state)
 	free(all);
 }
 
+/* The task list (from session summaries, no texts read): done with its
+ * receipt, draft, to do, and each task's prompt id. */
+static void test_task_list_rows(void **state)
+{
+	struct fx *f = *state;
+	char *all, *sec, *p, row[128], receipt[32] = "";
+
+	assert_int_equal(run(f, "user02", "80x24", "en",
+			     "keys 2 j 4 s y\ndump receipt\nkeys <Enter> 3 n r\ndump list\n"), 0);
+	all = dump_text(f);
+	p = strstr(section(all, "receipt"), "last_receipt=");
+	assert_non_null(p);
+	sscanf(p, "last_receipt=%31s", receipt);
+	assert_int_equal(strlen(receipt), 19); /* ABCD-EFGH-JKMN-PQRS */
+	sec = section(all, "list");
+	has(sec, "Tasks (1 of 10 done)");
+	snprintf(row, sizeof row, "\n     1  done      %s  ", receipt);
+	has(sec, row);
+	has(sec, "\n     2  draft                          ");
+	has(sec, "\n >   3  to do                          ");
+	has(sec, "\n    10  to do                          ");
+	has(sec, "review.cursor=3\n");
+	free(all);
+	assert_int_equal(count(f, "user02", ""), 1);
+}
+
 static void test_refuses_non_utf8_locale(void **state)
 {
 	struct fx *f = *state;
@@ -472,6 +498,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_paste_is_never_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paste_into_comment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paste_cut_and_split_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_task_list_rows, setup, teardown),
 		cmocka_unit_test(test_refuses_non_utf8_locale),
 	};
 
