@@ -206,6 +206,34 @@ int session_task(struct session *s, size_t index, struct task_view *v, struct si
 	return 0;
 }
 
+int session_task_summary(struct session *s, size_t index, struct task_summary *out,
+			 struct simsa_err *err)
+{
+	const struct session_task_rec *t;
+	char *text = NULL;
+	json_t *j;
+	int found;
+
+	if (index >= s->n_tasks)
+		return err_set(err, "no task %zu (the rater has %zu)", index + 1, s->n_tasks);
+	t = &s->tasks[index];
+	found = store_get_draft(s->st, s->rater_row, t->position, &text, err);
+	if (found < 0)
+		return -1;
+	/* the same test as session_load_draft: an unreadable draft is none */
+	j = found ? json_loads(text, 0, NULL) : NULL;
+	free(text);
+	memset(out, 0, sizeof *out);
+	out->index = index;
+	out->prompt_id = t->prompt_id;
+	out->category = t->category;
+	out->done = s->done[index];
+	out->has_draft = j != NULL;
+	memcpy(out->receipt, s->receipt[index], sizeof out->receipt);
+	json_decref(j);
+	return 0;
+}
+
 static bool score_ok(const struct rubric_criterion *c, uint32_t v)
 {
 	return v == BALLOT_SCORE_UNSET || (v == BALLOT_SCORE_NA && !c->required) ||

@@ -77,6 +77,15 @@ struct frontend {
 
 enum review_state { RV_OPEN = 0, RV_DRAFT, RV_DONE };
 
+/* A bracketed paste in progress (paste.c). */
+struct paste_state {
+	bool on;        /* between the begin and the end mark */
+	bool cut;       /* the editor was full: the rest is dropped */
+	int esc;        /* 1: an ESC came alone; 2..5: and that much of "[201~" */
+	size_t bytes;   /* pasted so far */
+	double last;    /* monotonic seconds of the last pasted key */
+};
+
 /* The rating console's state; `simsa results` uses the same struct with
  * res set and no session (s NULL): the loop, canvas, front ends and help
  * are shared, the rating fields stay unused. */
@@ -103,6 +112,7 @@ struct console {
 	int row;                    /* row of the controls */
 	bool lock;                  /* scroll both answers together */
 	bool editing;
+	struct paste_state paste;
 	struct lineedit ed;
 	char ed_saved[LINEEDIT_MAX + 1];
 
@@ -137,8 +147,18 @@ void rate_draw(struct console *c);
 unsigned rate_key(struct console *c, int key);
 void draw_footer(struct console *c, unsigned ctx);
 void draw_header(struct console *c);
+/* Inserts a code point into the open editor (the answer follows);
+ * OUT_NONE if it does not fit. */
+unsigned rate_edit_insert(struct console *c, uint32_t cp);
 /* A score as shown: "4", "N/A", " " */
 const char *score_text(uint32_t v, char buf[12]);
+/* paste.c: bracketed paste. paste_owns: the key belongs to a paste (a
+ * mark, or anything while one is open) and goes to paste_key, never to a
+ * screen. paste_expire ends a paste whose end mark never came. now:
+ * console_now(). */
+bool paste_owns(const struct console *c, int key);
+unsigned paste_key(struct console *c, int key, double now);
+unsigned paste_expire(struct console *c, double now);
 /* screens.c */
 void help_draw(struct console *c);
 unsigned help_key(struct console *c, int key);

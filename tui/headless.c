@@ -4,6 +4,7 @@
  * Script lines (docs/console.md):
  *   keys j j 4 <Enter> <C-c>   key names, separated by blanks
  *   type 한국어 text           the rest of the line, one key per code point
+ *   paste 붙여넣은 글\n둘째 줄  the rest of the line as a bracketed paste
  *   resize 100x30 | dump [LABEL] | signal HUP|TERM|INT|KILL | # comment
  * One line is one burst of input: drafts are saved when a line is done. */
 #include <signal.h>
@@ -101,6 +102,39 @@ static int add_text(struct headless *hl, const char *arg, size_t lineno, struct 
 	return 0;
 }
 
+/* paste TEXT: the begin mark, the text (\n newline, \t tab, \\ a
+ * backslash; bytes that are not UTF-8 are dropped, as a terminal's are),
+ * the end mark: what a terminal in bracketed paste mode sends. */
+static int add_paste(struct headless *hl, const char *arg, struct simsa_err *err)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)arg;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(arg);
+
+	if (add(hl, (struct event){ .type = EV_KEY, .key = K_PASTE_BEGIN }) < 0)
+		return err_set(err, "out of memory");
+	while (left > 0) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+
+		if (n <= 0) {
+			p++;
+			left--;
+			continue;
+		}
+		if (cp == '\\' && n < left && (p[1] == 'n' || p[1] == 't' || p[1] == '\\')) {
+			cp = p[1] == 'n' ? K_ENTER : p[1] == 't' ? K_TAB : '\\';
+			n = 2;
+		}
+		if (add(hl, (struct event){ .type = EV_KEY, .key = cp }) < 0)
+			return err_set(err, "out of memory");
+		p += n;
+		left -= n;
+	}
+	if (add(hl, (struct event){ .type = EV_KEY, .key = K_PASTE_END }) < 0)
+		return err_set(err, "out of memory");
+	return 0;
+}
+
 static int add_signal(struct headless *hl, const char *arg, size_t lineno, struct simsa_err *err)
 {
 	static const struct {
@@ -154,6 +188,8 @@ static int parse_line(struct headless *hl, char *line, size_t lineno, struct sim
 		rc = add_keys(hl, arg, lineno, err);
 	} else if (strcmp(line, "type") == 0) {
 		rc = add_text(hl, arg, lineno, err);
+	} else if (strcmp(line, "paste") == 0) {
+		rc = add_paste(hl, arg, err);
 	} else if (strcmp(line, "resize") == 0) {
 		struct event ev = { .type = EV_RESIZE };
 

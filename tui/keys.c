@@ -90,6 +90,7 @@ static const struct {
 	{ K_PGUP, "PgUp" }, { K_PGDN, "PgDn" }, { K_HOME, "Home" }, { K_END, "End" },
 	{ K_BS, "BS" }, { K_DEL, "Del" }, { K_ENTER, "Enter" }, { K_ESC, "Esc" },
 	{ K_TAB, "Tab" }, { K_BTAB, "S-Tab" }, { K_F1, "F1" }, { ' ', "Space" },
+	{ K_PASTE_BEGIN, "PasteBegin" }, { K_PASTE_END, "PasteEnd" },
 };
 
 const char *keys_name(int key, char buf[16])

@@ -16,6 +16,7 @@
 enum {
 	K_UP = 0x200000, K_DOWN, K_LEFT, K_RIGHT, K_PGUP, K_PGDN, K_HOME, K_END,
 	K_BS, K_DEL, K_ENTER, K_ESC, K_TAB, K_BTAB, K_F1,
+	K_PASTE_BEGIN, K_PASTE_END, /* bracketed paste: ESC [ 200 ~, ESC [ 201 ~ */
 };
 #define K_CTRL(c) ((c) & 0x1f)
 

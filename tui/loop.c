@@ -125,30 +125,19 @@ static int load_task(struct console *c, size_t i, struct simsa_err *err)
 	return 0;
 }
 
+/* The task list's rows, from summaries: no output text is read. */
 static int refresh_review(struct console *c, struct simsa_err *err)
 {
-	struct answer *tmp = malloc(sizeof *tmp);
-	struct task_view v;
-	int rc = -1;
+	struct task_summary t;
 
-	if (!tmp)
-		return err_set(err, "out of memory");
 	for (size_t i = 0; i < c->n_tasks; i++) {
-		int found;
-
-		if (session_task(c->s, i, &v, err) < 0)
-			goto out;
-		c->rv_label[i] = v.prompt_id;
-		memcpy(c->rv_receipt[i], v.receipt, sizeof c->rv_receipt[i]);
-		found = session_load_draft(c->s, i, tmp, err);
-		if (found < 0)
-			goto out;
-		c->rv[i] = v.done ? RV_DONE : found ? RV_DRAFT : RV_OPEN;
+		if (session_task_summary(c->s, i, &t, err) < 0)
+			return -1;
+		c->rv_label[i] = t.prompt_id;
+		memcpy(c->rv_receipt[i], t.receipt, sizeof c->rv_receipt[i]);
+		c->rv[i] = t.done ? RV_DONE : t.has_draft ? RV_DRAFT : RV_OPEN;
 	}
-	rc = 0;
-out:
-	free(tmp);
-	return rc;
+	return 0;
 }
 
 static int submit(struct console *c, struct simsa_err *err)
@@ -387,7 +376,12 @@ int console_loop(struct console *c, struct simsa_err *err)
 			unsigned o;
 
 			note_activity(c);
-			o = console_key(c, ev.key);
+			o = paste_expire(c, c->last_event);
+			/* a paste is text: its keys never reach a screen */
+			if (paste_owns(c, ev.key))
+				o |= paste_key(c, ev.key, c->last_event);
+			else
+				o |= console_key(c, ev.key);
 			if (carry_out(c, o, &quit, err) < 0)
 				return -1;
 			draw = draw || (o != OUT_NONE);
@@ -399,6 +393,8 @@ int console_loop(struct console *c, struct simsa_err *err)
 			draw = true;
 			break;
 		case EV_TICK:
+			if (carry_out(c, paste_expire(c, console_now()), &quit, err) < 0)
+				return -1;
 			draw = true;
 			break;
 		case EV_DUMP:

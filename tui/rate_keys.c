@@ -32,16 +32,23 @@ static unsigned edit_changed(struct console *c)
 	return OUT_DRAW | OUT_CHANGED;
 }
 
+unsigned rate_edit_insert(struct console *c, uint32_t cp)
+{
+	return lineedit_insert(&c->ed, cp) ? edit_changed(c) : OUT_NONE;
+}
+
 static unsigned edit_key(struct console *c, int key)
 {
 	enum action a;
 
 	if (key >= 0x20 && key < 0x110000 && key != 0x7f) {
-		if (!lineedit_insert(&c->ed, (uint32_t)key)) {
+		unsigned o = rate_edit_insert(c, (uint32_t)key);
+
+		if (o == OUT_NONE) {
 			snprintf(c->msg, sizeof c->msg, "%s", S(S_EDIT_FULL));
 			return OUT_DRAW;
 		}
-		return edit_changed(c);
+		return o;
 	}
 	a = keys_lookup(CTX_EDIT, key, NULL);
 	switch (a) {

@@ -1,9 +1,16 @@
 /* term — the ncursesw front end: the canvas goes to the screen (ncurses
  * sends only what changed), keys come from get_wch, and signals only set
  * flags that the loop reads (neomutt's way): SIGWINCH re-lays out,
- * SIGHUP/SIGTERM leave with the draft saved, SIGINT asks. Colour is used
- * only as an extra (never the only sign of anything) and not at all under
- * NO_COLOR or on a monochrome terminal. */
+ * SIGHUP/SIGTERM leave with the draft saved, SIGINT asks, SIGTSTP
+ * suspends and SIGCONT restores the screen. Colour is used only as an
+ * extra (never the only sign of anything) and not at all under NO_COLOR
+ * or on a monochrome terminal.
+ *
+ * Bracketed paste (xterm mode 2004) is on while the screen is ours: set in
+ * term_open and after a resume, reset before every endwin (term_close,
+ * suspend). Its marks ESC [ 200 ~ and ESC [ 201 ~ are taught to ncurses
+ * with define_key, so its own escape parsing (and ESCDELAY) returns them
+ * as single keys, K_PASTE_BEGIN and K_PASTE_END. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +26,8 @@ static SCREEN *g_screen;
 static bool g_colour;
 static bool g_have_ahead;
 static struct event g_ahead;
+static int g_paste_code[2];         /* ncurses key codes of the two marks */
+static volatile sig_atomic_t g_sig_tstp, g_sig_cont;
 
 static void on_signal(int sig)
 {
@@ -26,13 +35,19 @@ static void on_signal(int sig)
 		console_sig_winch = 1;
 	else if (sig == SIGINT)
 		console_sig_int = 1;
+	else if (sig == SIGTSTP)
+		g_sig_tstp = 1;
+	else if (sig == SIGCONT)
+		g_sig_cont = 1;
 	else
 		console_sig_quit = sig;
 }
 
 void console_signals(void)
 {
-	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGWINCH };
+	/* SIGTSTP handled here, so ncurses does not install its own (which
+	 * would leave bracketed paste on for the shell) */
+	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGWINCH, SIGTSTP, SIGCONT };
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
@@ -41,6 +56,53 @@ void console_signals(void)
 	sa.sa_flags = 0; /* no SA_RESTART: a waiting get_wch returns */
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);
+}
+
+/* The terminfo string cap (BE, BD, PS, PE in ncurses' xterm entries), else
+ * xterm's: terminals that do not know mode 2004 ignore it. */
+static const char *cap(const char *name, const char *fallback)
+{
+	char *s = tigetstr(name);
+
+	return s && s != (char *)-1 && *s ? s : fallback;
+}
+
+static void paste_mode(bool on)
+{
+	putp(on ? cap("BE", "\033[?2004h") : cap("BD", "\033[?2004l"));
+	fflush(stdout); /* putp goes through stdio, ncurses' screen output does not */
+}
+
+/* A key code ncurses does not use yet, from `from` up. */
+static int unused_code(int from)
+{
+	for (int k = from; k < from + 4096; k++) {
+		char *s = keybound(k, 0);
+
+		if (!s)
+			return k;
+		free(s);
+	}
+	return -1;
+}
+
+static void define_paste_keys(void)
+{
+	const char *seq[2] = { cap("PS", "\033[200~"), cap("PE", "\033[201~") };
+	int next = KEY_MAX + 1;
+
+	for (int i = 0; i < 2; i++) {
+		int k = key_defined(seq[i]);
+
+		if (k <= 0) {
+			k = unused_code(next);
+			if (k > 0 && define_key(seq[i], k) != OK)
+				k = -1;
+		}
+		g_paste_code[i] = k;
+		if (k > 0)
+			next = k + 1;
+	}
 }
 
 int term_open(int *w, int *h, struct simsa_err *err)
@@ -60,6 +122,8 @@ int term_open(int *w, int *h, struct simsa_err *err)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
+	define_paste_keys();
+	paste_mode(true);
 	curs_set(0);
 	g_colour = has_colors() && !(nc && *nc);
 	if (g_colour && start_color() == OK) {
@@ -79,6 +143,7 @@ void term_close(void)
 {
 	if (!g_screen)
 		return;
+	paste_mode(false);
 	endwin();
 	delscreen(g_screen);
 	g_screen = NULL;
@@ -147,6 +212,10 @@ static void term_present(struct console *c)
 static int map_key(int r, wint_t ch)
 {
 	if (r == KEY_CODE_YES) {
+		if ((int)ch == g_paste_code[0])
+			return K_PASTE_BEGIN;
+		if ((int)ch == g_paste_code[1])
+			return K_PASTE_END;
 		switch (ch) {
 		case KEY_UP: return K_UP;
 		case KEY_DOWN: return K_DOWN;
@@ -186,17 +255,46 @@ static bool resize_event(struct event *ev)
 	return true;
 }
 
+/* After SIGTSTP: hand the terminal back as it was (paste mode off),
+ * stop, and on SIGCONT take it again; a SIGCONT alone (after SIGSTOP)
+ * only takes it again, as the shell may have changed its modes. Both end
+ * in a re-layout at the size the terminal has now. */
+static void suspend_resume(void)
+{
+	if (g_sig_tstp) {
+		struct sigaction dfl, old;
+
+		paste_mode(false);
+		endwin();
+		memset(&dfl, 0, sizeof dfl);
+		dfl.sa_handler = SIG_DFL;
+		sigemptyset(&dfl.sa_mask);
+		sigaction(SIGTSTP, &dfl, &old);
+		raise(SIGTSTP); /* stopped here until SIGCONT */
+		sigaction(SIGTSTP, &old, NULL);
+	}
+	g_sig_tstp = g_sig_cont = 0;
+	reset_prog_mode();
+	paste_mode(true);
+	clearok(curscr, TRUE);
+	console_sig_winch = 1;
+}
+
 /* One read: a key, a resize, or a tick (timeout or interrupted wait). */
 static void read_one(struct event *ev, int wait_ms)
 {
 	wint_t ch = 0;
 	int r;
 
+	if (g_sig_tstp || g_sig_cont)
+		suspend_resume();
 	if (resize_event(ev))
 		return;
 	timeout(wait_ms);
 	r = get_wch(&ch);
 	if (r == ERR) {
+		if (g_sig_tstp || g_sig_cont)
+			suspend_resume();
 		if (!resize_event(ev))
 			*ev = (struct event){ .type = EV_TICK, .last = true };
 		return;

@@ -66,6 +66,22 @@ struct task_view {
 int session_task(struct session *s, size_t index, struct task_view *v,
 		 struct simsa_err *err) __attribute__((warn_unused_result));
 
+/* A task as a list shows it, read without its texts: the outputs are not
+ * loaded and the draft is only checked for, so a list of hundreds of tasks
+ * stays quick. */
+struct task_summary {
+	size_t index;             /* 0-based in the rater's list */
+	const char *prompt_id;    /* valid until session_end */
+	const char *category;
+	bool done;                /* a counted ballot exists */
+	bool has_draft;           /* a readable draft is saved */
+	char receipt[BALLOT_RECEIPT_LEN + 1]; /* of that ballot, "" if none */
+};
+
+/* Fills *out for task index; leaves the texts of session_task alone. */
+int session_task_summary(struct session *s, size_t index, struct task_summary *out,
+			 struct simsa_err *err) __attribute__((warn_unused_result));
+
 /* The answer being built for a task; the same struct serves experts and
  * users (fields of the other role stay unset). */
 struct answer {

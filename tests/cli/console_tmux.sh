@@ -1,7 +1,8 @@
 # End-to-end test of the rating console in a real terminal: tmux runs
-# `simsa rate` on the demo round, keys go in with send-keys and the screen
-# comes back with capture-pane. Skips cleanly without tmux, or while
-# `simsa rate` is not wired into the command table.
+# `simsa rate` on the demo round, keys go in with send-keys (pastes with
+# paste-buffer -p, bracketed) and the screen comes back with capture-pane.
+# Skips cleanly without tmux, or while `simsa rate` is not wired into the
+# command table.
 . "$(dirname "$0")/../cli_lib.sh"
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -43,10 +44,24 @@ tm new-session -d -s rate -x 100 -y 30 \
 	 --passphrase-file '$T/demo.pass' --lang ko; echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
 expect_screen "the console starts on the first task in Korean" "어느 쪽이 나은가요?"
 expect_screen "side by side at 100 columns: A and B panes" ">A<"
+# a paste on the rating screen is text, never commands (the console asked
+# for bracketed paste, so paste-buffer -p sends the marks around it)
+tm set-buffer -b p1 "5 s y q"
+tm paste-buffer -p -b p1 -t rate
+expect_screen "a paste outside the editor is ignored and the message says so" "붙여넣기를 무시했습니다"
+cnt=$(sqlite3 "$db" "SELECT count(*) FROM draft")
+if [ "$cnt" = "0" ] && ! grep -qF "평가를 끝낼까요?" "$T/screen"; then
+	ok "the pasted digits and keys did nothing"
+else
+	not_ok "the pasted digits and keys did nothing" "drafts: $cnt" "$(cat "$T/screen")"
+fi
 tm send-keys -t rate 2 j 4 c
 tm send-keys -t rate -l "훨씬 자세함"
+tm set-buffer -b p2 " 붙여
+넣음"
+tm paste-buffer -p -b p2 -t rate
 tm send-keys -t rate Enter
-expect_screen "the reason typed in Hangul is shown" "훨씬 자세함"
+expect_screen "the reason typed in Hangul is shown, the paste inserted with a space" "훨씬 자세함 붙여 넣음"
 cnt=$(sqlite3 "$db" "SELECT count(*) FROM draft")
 if [ "$cnt" = "1" ]; then ok "the draft is in the round file before submitting"; else not_ok "draft saved" "drafts: $cnt"; fi
 tm resize-window -t rate -x 70 -y 24
@@ -60,11 +75,20 @@ expect_screen "submit asks first and shows what will be signed" "이 평가를 �
 tm send-keys -t rate y
 expect_screen "a receipt code is shown" "영수증 코드:"
 code=$(grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$T/screen" | head -1)
-cnt=$(sqlite3 "$db" "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id WHERE r.name = 'user01' AND b.reason = '훨씬 자세함'")
+cnt=$(sqlite3 "$db" "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id WHERE r.name = 'user01' AND b.reason = '훨씬 자세함 붙여 넣음'")
 if [ "$cnt" = "1" ] && [ -n "$code" ]; then ok "the ballot is stored"; else not_ok "the ballot is stored" "ballots: $cnt code: $code"; fi
 expect_ok "the receipt code on screen is found by simsa receipt" receipt "$db" "$code"
 tm send-keys -t rate Enter
 expect_screen "Enter goes on to the next task" "과제 2/10"
+# a paste whose end mark never comes: keys are text until 3 s pass
+tm send-keys -t rate -H 1b 5b 32 30 30 7e
+tm send-keys -t rate q
+expect_screen "a paste that never ends stops after a pause" "붙여넣기가 끝나지 않았습니다"
+if grep -qF "평가를 끝낼까요?" "$T/screen"; then
+	not_ok "q inside the unfinished paste was text" "$(cat "$T/screen")"
+else
+	ok "q inside the unfinished paste was text"
+fi
 tm send-keys -t rate C-c
 expect_screen "Ctrl-C asks before leaving" "평가를 끝낼까요?"
 tm send-keys -t rate y

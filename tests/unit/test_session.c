@@ -1,5 +1,6 @@
 /* Unit tests: a rater's session — tasks, drafts, casting, chains,
- * supersession, and many raters casting into one round at once. */
+ * supersession, many raters casting into one round at once, and the
+ * task summaries of the task list. */
 #include "testutil.h"
 
 #include <sys/wait.h>
@@ -336,6 +337,48 @@ static void test_concurrent_casting(void **state)
 				 "WHERE integrity_check = 'ok'"), 1);
 }
 
+/* The task list's summary says what session_task and session_load_draft
+ * say, without reading any output text. */
+static void test_summary_matches_the_full_view(void **state)
+{
+	struct round_fx *f = *state;
+	struct session *s = start(f, "user3");
+	struct answer a, b;
+	struct task_summary t;
+	struct task_view v;
+	struct simsa_err err;
+	char r[BALLOT_RECEIPT_LEN + 1];
+	static const bool want_draft[6] = { false, false, true, false, false, false };
+
+	user_answer(&a, PREF_B);
+	assert_int_equal(session_submit(s, 0, &a, r, &err), 0);
+	assert_int_equal(session_save_draft(s, 2, &a, &err), 0);
+	assert_int_equal(session_save_draft(s, 4, &a, &err), 0);
+	/* an unreadable draft is no draft, in both */
+	assert_int_equal(sql_int(f->db, "UPDATE draft SET data = '{broken' WHERE position = "
+				 "(SELECT max(position) FROM draft) RETURNING 1"), 1);
+	for (size_t i = 0; i < session_task_count(s); i++) {
+		int found;
+
+		assert_int_equal(session_task_summary(s, i, &t, &err), 0);
+		assert_int_equal(session_task(s, i, &v, &err), 0);
+		found = session_load_draft(s, i, &b, &err);
+		assert_true(found >= 0);
+		assert_int_equal(t.index, i);
+		assert_string_equal(t.prompt_id, v.prompt_id);
+		assert_string_equal(t.category, v.category);
+		assert_int_equal(t.done, v.done);
+		assert_string_equal(t.receipt, v.receipt);
+		assert_int_equal(t.has_draft, found == 1);
+		assert_int_equal(t.has_draft, want_draft[i]);
+		assert_int_equal(t.done, i == 0);
+	}
+	assert_int_equal(session_task_summary(s, 0, &t, &err), 0);
+	assert_string_equal(t.receipt, r);
+	assert_int_equal(session_task_summary(s, 6, &t, &err), -1);
+	session_end(&s);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -347,6 +390,7 @@ int main(void)
 		T(test_resubmit_supersedes),
 		T(test_expert_ballot),
 		T(test_concurrent_casting),
+		T(test_summary_matches_the_full_view),
 	};
 
 	if (sodium_init() < 0)

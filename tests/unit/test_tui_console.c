@@ -3,8 +3,9 @@
  * expert and a full user session ending in stored ballots, re-answering
  * (a superseding ballot), the hostile demo output at 80x24, 100x30 and
  * 200x50, resize in the middle of a comment, please-enlarge, Ctrl-C,
- * SIGHUP and kill -9 with the draft restored, Korean, and the refusal of
- * a non-UTF-8 locale. */
+ * SIGHUP and kill -9 with the draft restored, Korean, bracketed paste
+ * (never commands; into the comment at the cursor; cut at the limit; an
+ * end mark split by ESCDELAY), and the refusal of a non-UTF-8 locale. */
 #include "testutil.h"
 
 #include <locale.h>
@@ -348,6 +349,133 @@ static void test_ctrl_c_asks_and_required(void **state)
 	free(all);
 }
 
+/* The state part of a dump section without its message line: what a
+ * key could have changed. */
+static char *state_without_message(const char *sec)
+{
+	const char *st = strstr(sec, "--- state\n");
+	char *out, *m, *nl;
+
+	assert_non_null(st);
+	out = strdup(st);
+	m = strstr(out, "\nmessage=");
+	assert_non_null(m);
+	nl = strchr(m + 1, '\n');
+	memmove(m, nl, strlen(nl) + 1);
+	return out;
+}
+
+static void test_paste_is_never_commands(void **state)
+{
+	struct fx *f = *state;
+	char *all, *before, *after;
+
+	/* a complete answer, so that s and y would submit and cast */
+	assert_int_equal(run(f, "expert1", "100x30", "ko",
+			     "keys 4 4 3 4 5 3\nkeys <Tab> k k k k k k 3 0 4 4 4 -\ndump filled\n"
+			     "paste 1 2 3 s y\\n5 0 x s y q y <Enter> n r\ndump pasted\n"
+			     "keys s\ndump confirm\npaste y\ndump still\nkeys n\ndump back\n"), 0);
+	all = dump_text(f);
+	before = state_without_message(section(all, "filled"));
+	after = state_without_message(section(all, "pasted"));
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	has(section(all, "pasted"), "붙여넣기는 의견·이유 입력 중에만 됩니다 (c)");
+	has(section(all, "confirm"), "screen=confirm\n");
+	has(section(all, "still"), "screen=confirm\n");
+	has(section(all, "still"), "message=붙여넣기를 무시했습니다");
+	has(section(all, "back"), "screen=rate\n");
+	has(section(all, "back"), "done=0\n");
+	free(all);
+	assert_int_equal(count(f, "expert1", ""), 0);
+}
+
+static void test_paste_into_comment(void **state)
+{
+	struct fx *f = *state;
+	char *all, *sec;
+
+	/* at the cursor, the line break and the tab as spaces, a control byte
+	 * and a byte that is not UTF-8 dropped; Enter after the paste is a key */
+	assert_int_equal(run(f, "expert1", "100x30", "ko",
+			     "keys c\ntype 앞뒤\nkeys <Left>\n"
+			     "paste 한국어 첫 줄\\n둘째\\t셋\x01째\xff\ndump pasted\nkeys <Enter>\n"
+			     "dump done\n"), 0);
+	all = dump_text(f);
+	sec = section(all, "pasted");
+	has(sec, "editing=1\n");
+	has(sec, "edit.text=앞한국어 첫 줄 둘째 셋째뒤\n");
+	sec = section(all, "done");
+	has(sec, "editing=0\n");
+	has(sec, "comment.A=앞한국어 첫 줄 둘째 셋째뒤\n");
+	free(all);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM draft d JOIN rater r ON "
+					"r.id = d.rater_id WHERE r.name = 'expert1' AND "
+					"d.data LIKE '%앞한국어 첫 줄 둘째 셋째뒤%'"), 1);
+}
+
+static void test_paste_cut_and_split_end(void **state)
+{
+	struct fx *f = *state;
+	char *script = NULL, *all, *sec, want[4200] = "edit.text=";
+	size_t n = 0;
+	FILE *m = open_memstream(&script, &n);
+
+	/* 1,400 syllables of 3 bytes: 1,333 fit in 4,000 bytes; the ASCII
+	 * after the cut would fit but must not go in */
+	fprintf(m, "keys c\npaste ");
+	for (int i = 0; i < 1400; i++)
+		fputs("가", m);
+	fprintf(m, "xy\ndump cut\nkeys <C-u>\n");
+	/* an end mark whose ESC came alone (a slow link and ESCDELAY) */
+	fprintf(m, "keys <PasteBegin>\ntype ab\nkeys <Esc>\ntype [201~\nkeys <Enter>\ndump split\n");
+	/* a lone ESC followed by something else: the held keys are text */
+	fprintf(m, "keys c <PasteBegin>\ntype c\nkeys <Esc>\ntype [20x\nkeys <PasteEnd>\n"
+		   "dump held\n");
+	fclose(m);
+	assert_int_equal(run(f, "expert1", "100x30", "ko", script), 0);
+	free(script);
+	for (int i = 0; i < 1333; i++)
+		strcat(want, "가");
+	strcat(want, "\n");
+	all = dump_text(f);
+	sec = section(all, "cut");
+	has(sec, want);
+	has(sec, "붙여넣은 글이 잘렸습니다: 의견은 최대 4000바이트입니다.");
+	sec = section(all, "split");
+	has(sec, "editing=0\n");
+	has(sec, "comment.A=ab\n");
+	has(section(all, "held"), "edit.text=abc[20x\n");
+	free(all);
+}
+
+/* The task list (from session summaries, no texts read): done with its
+ * receipt, draft, to do, and each task's prompt id. */
+static void test_task_list_rows(void **state)
+{
+	struct fx *f = *state;
+	char *all, *sec, *p, row[128], receipt[32] = "";
+
+	assert_int_equal(run(f, "user02", "80x24", "en",
+			     "keys 2 j 4 s y\ndump receipt\nkeys <Enter> 3 n r\ndump list\n"), 0);
+	all = dump_text(f);
+	p = strstr(section(all, "receipt"), "last_receipt=");
+	assert_non_null(p);
+	sscanf(p, "last_receipt=%31s", receipt);
+	assert_int_equal(strlen(receipt), 19); /* ABCD-EFGH-JKMN-PQRS */
+	sec = section(all, "list");
+	has(sec, "Tasks (1 of 10 done)");
+	snprintf(row, sizeof row, "\n     1  done      %s  ", receipt);
+	has(sec, row);
+	has(sec, "\n     2  draft                          ");
+	has(sec, "\n >   3  to do                          ");
+	has(sec, "\n    10  to do                          ");
+	has(sec, "review.cursor=3\n");
+	free(all);
+	assert_int_equal(count(f, "user02", ""), 1);
+}
+
 static void test_refuses_non_utf8_locale(void **state)
 {
 	struct fx *f = *state;
@@ -367,6 +495,10 @@ int main(void)
 		cmocka_unit_test(test_resize_mid_comment),
 		cmocka_unit_test(test_kill9_and_hup_keep_the_draft),
 		cmocka_unit_test(test_ctrl_c_asks_and_required),
+		cmocka_unit_test_setup_teardown(test_paste_is_never_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paste_into_comment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paste_cut_and_split_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_task_list_rows, setup, teardown),
 		cmocka_unit_test(test_refuses_non_utf8_locale),
 	};
 
