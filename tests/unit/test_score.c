@@ -206,16 +206,6 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-static void score(const char *db, const char *bench, struct score_result *r)
-{
-	struct store *st = NULL;
-	struct simsa_err err;
-
-	if (store_open(db, &st, &err) < 0 || score_round(st, bench, r, &err) < 0)
-		fail_msg("%s", err.msg);
-	store_close(&st);
-}
-
 #define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-9)
 
 static void test_points_by_hand(void **state)
@@ -223,7 +213,7 @@ static void test_points_by_hand(void **state)
 	struct score_result r;
 	double l5 = log10(5.0);
 
-	score(F.db, NULL, &r);
+	score_file(F.db, NULL, &r);
 	assert_int_equal(r.n, 3);
 	assert_string_equal(r.e[0].name, "team0");
 	NEAR(r.e[0].expert, 35.0);
@@ -279,7 +269,7 @@ static void test_exclusions_counted(void **state)
 {
 	struct score_result r;
 
-	score(F.db, NULL, &r);
+	score_file(F.db, NULL, &r);
 	/* 48 regular user tasks + 6 gold; each user changed one answer */
 	assert_int_equal(r.counts.superseded, U);
 	assert_int_equal(r.counts.user_ballots, 48);
@@ -307,7 +297,7 @@ static void test_benchmark_total(void **state)
 				"\"team2\",20.5\n");
 	struct score_result r;
 
-	score(F.db, path, &r);
+	score_file(F.db, path, &r);
 	NEAR(r.total_max, 100);
 	NEAR(r.e[0].total, 30 + 35 + 25.0 * 5 / 6);   /* 85.8333... */
 	NEAR(r.e[1].total, 40 + 17.5 + 25.0 / 3);     /* 65.8333... */
@@ -384,8 +374,8 @@ static void test_bundle_equals_round(void **state)
 	if (store_open(F.db, &st, &err) < 0 || store_export_bundle(st, bundle, &err) < 0)
 		fail_msg("%s", err.msg);
 	store_close(&st);
-	score(F.db, NULL, &a);
-	score(bundle, NULL, &b);
+	score_file(F.db, NULL, &a);
+	score_file(bundle, NULL, &b);
 	assert_int_equal(a.n, b.n);
 	for (size_t i = 0; i < a.n; i++) {
 		/* bit for bit, intervals included */
@@ -727,7 +717,7 @@ static void test_flags_in_a_round(void **state)
 	memcpy(strstr(counted, "failed_gold = exclude\n"), "failed_gold = count  \n", 22);
 	make_closed_round_rubric(&f, gold, counted);
 	free(counted);
-	score(f.db, NULL, &r);
+	score_file(f.db, NULL, &r);
 	assert_int_equal(r.n_raters, U + X);
 	assert_int_equal(r.counts.failed_gold_raters, 0);
 	assert_int_equal(r.counts.failed_gold_excluded, 0);
@@ -756,7 +746,7 @@ static void test_flags_in_a_round(void **state)
 	strstr(counted, "gold_min_items = 3\n")[17] = '4';
 	make_closed_round_rubric(&f, gold, counted);
 	free(counted);
-	score(f.db, NULL, &r);
+	score_file(f.db, NULL, &r);
 	assert_int_equal(r.counts.failed_gold_raters, 0);
 	assert_int_equal(r.gold_min_items[1], 4);
 	assert_true(r.failed_gold_excluded[1]);

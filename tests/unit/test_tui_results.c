@@ -32,16 +32,6 @@ struct fx {
 	char *all;                 /* the last run's dump */
 };
 
-static void score(const char *db, const char *bench, struct score_result *r)
-{
-	struct store *st = NULL;
-	struct simsa_err err;
-
-	if (store_open(db, &st, &err) < 0 || score_round(st, bench, r, &err) < 0)
-		fail_msg("%s", err.msg);
-	store_close(&st);
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
@@ -58,8 +48,8 @@ static int setup(void **state)
 	free(p);
 	snprintf(f->script, sizeof f->script, "%s/script", f->dir);
 	snprintf(f->dump, sizeof f->dump, "%s/dump", f->dir);
-	score(f->db, NULL, &f->r);
-	score(f->db, f->bench, &f->rb);
+	score_file(f->db, NULL, &f->r);
+	score_file(f->db, f->bench, &f->rb);
 	*state = f;
 	return 0;
 }

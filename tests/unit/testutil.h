@@ -14,6 +14,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "simsa/score.h"
+#include "simsa/store.h"
+
 /* A fresh temporary directory for one test; removed by tmpdir_remove(). */
 static inline char *tmpdir_make(void)
 {
@@ -100,6 +103,17 @@ static inline long long sql_int(const char *db, const char *sql)
 	sqlite3_finalize(st);
 	sqlite3_close(h);
 	return v;
+}
+
+/* The points of the closed round (or bundle) at db, or the test fails. */
+static inline void score_file(const char *db, const char *bench, struct score_result *r)
+{
+	struct store *st = NULL;
+	struct simsa_err err;
+
+	if (store_open(db, &st, &err) < 0 || score_round(st, bench, r, &err) < 0)
+		fail_msg("%s", err.msg);
+	store_close(&st);
 }
 
 #endif
