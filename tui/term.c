@@ -121,7 +121,10 @@ int term_open(int *w, int *h, struct simsa_err *err)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
-	set_escdelay(25);
+	/* How long ncurses waits for the rest of an escape sequence: long
+	 * enough that a paste's begin mark (ESC [ 200 ~) split by a slow link
+	 * is still one key, as vim's ttimeoutlen; a lone Esc waits this long */
+	set_escdelay(100);
 	define_paste_keys();
 	paste_mode(true);
 	curs_set(0);
