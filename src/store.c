@@ -22,7 +22,28 @@
 
 int sq_db_err(struct store *st, struct simsa_err *err, const char *what)
 {
+	int code = sqlite3_extended_errcode(st->db) & 0xff;
+
+	/* a full disk (or a file that may not grow) must read as what it is */
+	if (code == SQLITE_FULL || code == SQLITE_IOERR)
+		return err_set(err, "%s: %s: %s (the disk is full or cannot be written: nothing of "
+			       "this step was saved; make room and try again)", st->path, what,
+			       sqlite3_errmsg(st->db));
 	return err_set(err, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+}
+
+/* SQLite's automatic checkpoint runs right after a commit, and its error
+ * (a full disk, say) would come back from that COMMIT although the
+ * transaction is durable in the WAL: the caller would report as lost a
+ * ballot that was cast. This hook checkpoints at the same size (1000
+ * pages) and keeps the checkpoint's failure to itself; the next commit
+ * tries again, and the WAL holds everything meanwhile. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	(void)arg;
+	if (pages >= 1000)
+		(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
 }
 
 int sq_exec(struct store *st, const char *sql, struct simsa_err *err)
@@ -98,6 +119,7 @@ static int connect(const char *path, int flags, struct store **out,
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	sqlite3_wal_hook(st->db, wal_hook, NULL);
 	*out = st;
 	return 0;
 }
