@@ -287,15 +287,21 @@ int store_export_bundle(struct store *st, const char *path, struct simsa_err *er
 	sqlite3_stmt *stmt;
 	sqlite3 *copy = NULL;
 	char *msg = NULL;
+	bool existed = access(path, F_OK) == 0; /* VACUUM INTO takes an empty file too */
 	int rc;
 
 	if (sq_prepare(st, "VACUUM INTO ?", &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, path, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		sq_db_err(st, err, "cannot write the bundle");
+		sqlite3_finalize(stmt);
+		if (!existed)
+			unlink(path); /* no half-written bundle (a full disk) is left */
+		return -1;
+	}
 	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return sq_db_err(st, err, "cannot write the bundle");
 	/* private working state out of the copy; secure_delete and VACUUM
 	 * leave no trace of it */
 	if (sqlite3_open_v2(path, &copy, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||

@@ -3,6 +3,10 @@
  * ballot or the step (the tamper suite). */
 #include "testutil.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include "fixture.h"
 #include "simsa/audit.h"
 #include "simsa/ballot.h"
@@ -368,6 +372,50 @@ static void test_swapped_identities(void **state)
 	caught(db, "manifest", "do not hash to the manifest signed at open");
 }
 
+/* A bundle that does not fit on the disk (the kernel refuses to grow a
+ * file past RLIMIT_FSIZE, as on a full disk) is refused with a message
+ * that says so, and no half-written bundle is left behind. */
+static void test_bundle_on_a_full_disk(void **state)
+{
+	char path[600];
+	int fds[2], status;
+	pid_t pid;
+
+	snprintf(path, sizeof path, "%s/full.bundle", F.dir);
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl = { 16 * 1024, 16 * 1024 };
+		struct store *st = NULL;
+		struct simsa_err err;
+
+		close(fds[0]);
+		signal(SIGXFSZ, SIG_IGN);
+		if (store_open(F.db, &st, &err) < 0 || setrlimit(RLIMIT_FSIZE, &rl) < 0)
+			_exit(20);
+		if (store_export_bundle(st, path, &err) == 0)
+			_exit(0);
+		if (write(fds[1], err.msg, strlen(err.msg)) < 0)
+			_exit(21);
+		_exit(1);
+	}
+	close(fds[1]);
+	{
+		char msg[2048];
+		ssize_t got = read(fds[0], msg, sizeof msg - 1);
+
+		msg[got > 0 ? got : 0] = '\0';
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 1);
+		assert_non_null(strstr(msg, "cannot write the bundle"));
+		assert_non_null(strstr(msg, "the disk is full or cannot be written"));
+	}
+	close(fds[0]);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_changed_seed),
 		cmocka_unit_test(test_changed_seal),
 		cmocka_unit_test(test_swapped_identities),
+		cmocka_unit_test(test_bundle_on_a_full_disk),
 	};
 
 	if (sodium_init() < 0)
