@@ -130,7 +130,14 @@ int round_init(const char *path, const char *title, char **rubric_paths, int n_r
 out:
 	store_close(&st);
 	if (tmp) {
+		char side[4096];
+
 		unlink(tmp);
+		/* after a failure (a full disk) SQLite may leave its side files */
+		snprintf(side, sizeof side, "%s-wal", tmp);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", tmp);
+		unlink(side);
 		free(tmp);
 	}
 	release_rubrics(lr, n);
