@@ -157,21 +157,37 @@ int score_corrected_means(const struct score_data *d, const uint32_t *xm, const 
 	return rc;
 }
 
-/* The wins matrix of the user votes under user and prompt multiplicities,
- * by the rules of `simsa rank` (docs/scoring.md "Bradley–Terry strengths"). */
-static void user_wins(const struct score_data *d, const struct score_result *r,
-		      const uint32_t *um, const uint32_t *pm, double *wins)
+/* The user votes compiled for the wins matrix under user and prompt
+ * multiplicities, by the rules of `simsa rank` (docs/scoring.md
+ * "Bradley–Terry strengths"; the same tally as its bootstrap). */
+static int user_tally(const struct score_data *d, const struct score_result *r,
+		      struct vote_tally *t, struct simsa_err *err)
 {
-	size_t n = d->n_entrants;
+	struct vote *v = malloc((d->n_us + 1) * sizeof *v);
+	uint32_t *group = malloc((d->n_us + 1) * sizeof *group);
+	uint32_t *second = malloc((d->n_us + 1) * sizeof *second);
+	int rc;
 
-	memset(wins, 0, n * n * sizeof *wins);
-	for (size_t k = 0; k < d->n_us; k++) {
-		const struct score_item *v = &d->us[k];
-
-		votes_add(wins, n, v->left, v->right, v->outcome, v->much,
-			  (double)um[v->rater] * pm[v->prompt], (unsigned)r->much_better_weight,
-			  r->both_bad_as_tie);
+	if (!v || !group || !second) {
+		free(v);
+		free(group);
+		free(second);
+		return err_set(err, "out of memory");
 	}
+	for (size_t k = 0; k < d->n_us; k++) {
+		const struct score_item *it = &d->us[k];
+
+		v[k] = (struct vote){ it->left, it->right, it->rater, it->prompt, it->outcome,
+				      it->much };
+		group[k] = it->rater;
+		second[k] = it->prompt;
+	}
+	rc = vote_tally_init(t, d->n_entrants, v, d->n_us, group, d->n_user_raters, second,
+			     r->much_better_weight, r->both_bad_as_tie, err);
+	free(v);
+	free(group);
+	free(second);
+	return rc;
 }
 
 int score_bootstrap(const struct score_data *d, struct score_result *r, struct simsa_err *err)
@@ -180,23 +196,31 @@ int score_bootstrap(const struct score_data *d, struct score_result *r, struct s
 	size_t nx = d->n_expert_raters, nu = d->n_user_raters, np = d->n_prompts;
 	uint32_t *xm = calloc(nx + 1, sizeof *xm), *um = calloc(nu + 1, sizeof *um);
 	uint32_t *pm = calloc(np + 1, sizeof *pm);
-	double *wins = malloc((n * n + 4 * n) * sizeof *wins), *s, *ex, *em, *cm;
+	double *wins = malloc((n * n + 6 * n) * sizeof *wins), *s, *ex, *em, *cm, *s0;
+	double *acc = malloc((n * n * 5 + np + 1) * sizeof *acc), *pmd;
+	struct vote_tally t = { 0 };
 	double *rep = malloc(5 * B * n * sizeof *rep);
 	const char **names = calloc(n, sizeof *names);
 	struct drbg dr;
 	int rc = -1;
 
 	boot_stream(&dr, r->seed, "score");
-	if (!xm || !um || !pm || !wins || !rep || !names) {
+	if (!xm || !um || !pm || !wins || !acc || !rep || !names) {
 		err_set(err, "out of memory");
 		goto out;
 	}
+	if (user_tally(d, r, &t, err) < 0)
+		goto out;
 	s = wins + n * n;
 	ex = s + n;
 	em = ex + n;
 	cm = em + n;
-	for (size_t i = 0; i < n; i++)
+	s0 = cm + n;
+	pmd = acc + n * n * 5;
+	for (size_t i = 0; i < n; i++) {
 		names[i] = r->e[i].name;
+		s0[i] = r->e[i].strength; /* each refit starts at the point estimate */
+	}
 	for (size_t b = 0; b < B;) {
 		struct simsa_err why;
 		bool degenerate = false;
@@ -217,7 +241,9 @@ int score_bootstrap(const struct score_data *d, struct score_result *r, struct s
 			 * stream and every other figure are as without it */
 			if (score_corrected_means(d, xm, pm, cm, err) < 0)
 				goto out;
-			user_wins(d, r, um, pm, wins);
+			for (size_t p = 0; p < np; p++)
+				pmd[p] = pm[p];
+			vote_tally_wins(&t, um, pmd, acc, wins);
 			degenerate = bt_check(n, wins, names, &why) < 0;
 		}
 		if (degenerate) {
@@ -230,7 +256,7 @@ int score_bootstrap(const struct score_data *d, struct score_result *r, struct s
 			}
 			continue;
 		}
-		if (bt_fit(n, wins, names, s, err) < 0) {
+		if (bt_fit_from(n, wins, names, s0, s, err) < 0) {
 			err_prefix(err, "bootstrap resample %zu of %zu", b + 1, B);
 			goto out;
 		}
@@ -264,6 +290,8 @@ out:
 	free(um);
 	free(pm);
 	free(wins);
+	free(acc);
+	vote_tally_release(&t);
 	free(rep);
 	free(names);
 	return rc;
