@@ -48,7 +48,7 @@ const struct command simsa_commands[] = {
 	  "  --per-entrant N         requests at once per entrant (default min(N, 8))\n"
 	  "  --retry-failed          ask again for pairs whose last request failed\n"
 	  "  --max-attempts N        per pair, retries included (default 4); retried:\n"
-	  "                          connection errors, timeouts, 408, 429, 5xx\n"
+	  "                          connection errors, TLS handshakes, timeouts, 408, 429, 5xx\n"
 	  "  --backoff MS            first retry delay, doubled each time (default 500)\n"
 	  "  --max-retry-after S     cap on a server's Retry-After (default 120)\n"
 	  "  --connect-timeout S     (default 10)   --timeout S   whole request (default 600)\n"

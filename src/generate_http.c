@@ -285,8 +285,12 @@ static void transport_outcome(struct gen_job *j, CURLcode res, const struct gen_
 	case CURLE_PARTIAL_FILE:
 		fail(out, true, "connection dropped");
 		break;
-	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CONNECT_ERROR:
+		/* a handshake cut off by a loaded server or a dropped link is worth
+		 * another try; a certificate that does not verify (below) is not */
+		fail(out, true, "TLS handshake");
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
 		fail(out, false, "TLS");

@@ -327,6 +327,15 @@ else
 	ok "TLS # SKIP no openssl"
 	ok "TLS --cacert # SKIP no openssl"
 fi
+# a failed handshake (here: https to the plain-HTTP stub) is retried, unlike
+# a certificate that does not verify
+new_round handshake "{\"name\": \"gaon\", \"model\": \"echo\", \"endpoint\": \"https://127.0.0.1:${base#http://127.0.0.1:}\"}"
+gen "$db" --max-attempts 2 --backoff 10
+if [ "$rc" -eq 1 ] && [ "$(q "SELECT count(*) FROM generation WHERE status = 'failed' AND attempts = 2 AND reason = 'TLS handshake'")" -eq 3 ]; then
+	ok "TLS: a failed handshake is retried (2 attempts), then reported"
+else
+	not_ok "TLS handshake retried" "$(q "SELECT status, attempts, reason FROM generation")" "$(cat "$T/out")"
+fi
 
 # ---- the key never leaks ----
 leaks=""
