@@ -68,6 +68,27 @@ scored_round() {
 	fi
 }
 
+# For the real-terminal tests: tmux_start runs tmux on a server of this
+# test's own (killed at exit); wait_for TEXT waits until pane $pane shows
+# TEXT (10 s at most), leaving the screen in $T/screen; expect_screen DESC
+# TEXT checks it as one test.
+tmux_start() {
+	sock="simsa-test-$$"
+	trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+}
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		tm capture-pane -p -t "$pane" >"$T/screen" 2>/dev/null
+		grep -qF -- "$1" "$T/screen" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+expect_screen() { if wait_for "$2"; then ok "$1"; else not_ok "$1" "screen lacks: $2" "$(cat "$T/screen")"; fi; }
+
 json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 finish() {

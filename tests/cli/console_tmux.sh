@@ -16,28 +16,13 @@ if ! "$SIMSA" rate --help >/dev/null 2>&1; then
 	exit 0
 fi
 
-sock="simsa-test-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+tmux_start
+pane=rate
 db=$T/demo.db
 "$SIMSA" demo --db "$db" --no-panel >/dev/null 2>&1
 printf 'demo\n' >"$T/demo.pass"
 chmod 600 "$T/demo.pass"
 
-# wait_for TEXT: until the pane shows TEXT (10 s at most)
-wait_for() {
-	i=0
-	while [ $i -lt 100 ]; do
-		tm capture-pane -p -t rate >"$T/screen" 2>/dev/null
-		grep -qF -- "$1" "$T/screen" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-expect_screen() { # DESC TEXT
-	if wait_for "$2"; then ok "$1"; else not_ok "$1" "screen lacks: $2" "$(cat "$T/screen")"; fi
-}
 
 tm new-session -d -s rate -x 100 -y 30 \
 	"env LANG=C.UTF-8 LC_ALL= TERM=xterm-256color NO_COLOR=1 '$SIMSA' rate '$db' --rater user01 \

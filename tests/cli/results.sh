@@ -66,20 +66,8 @@ if ! command -v tmux >/dev/null 2>&1; then
 	finish
 	exit $?
 fi
-sock="simsa-results-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
-wait_for() { # TEXT: until the pane shows it (10 s at most)
-	i=0
-	while [ $i -lt 100 ]; do
-		tm capture-pane -p -t res >"$T/screen" 2>/dev/null
-		grep -qF -- "$1" "$T/screen" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-expect_screen() { if wait_for "$2"; then ok "$1"; else not_ok "$1" "screen lacks: $2" "$(cat "$T/screen")"; fi; }
+tmux_start
+pane=res
 tm new-session -d -s res -x 80 -y 24 \
 	"env LANG=C.UTF-8 LC_ALL= TERM=xterm-256color NO_COLOR=1 '$SIMSA' results '$db' --lang ko; echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
 expect_screen "tmux: the table in Korean at 80x24" "순위 참가자"
