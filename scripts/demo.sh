@@ -2,7 +2,8 @@
 # make demo: the whole road on the demo round. `simsa demo` builds and opens
 # it and a simulated panel rates it; on a terminal you then rate as user01
 # in the console (q leaves). Then, as the organizer and an auditor would:
-# close, verify, score, export a bundle, verify and score the bundle; on a
+# close, verify, score (also with the demo's benchmark points for the total
+# out of 100), export a bundle, verify and score the bundle; on a
 # terminal the results screen ends it (q leaves).
 # usage: scripts/demo.sh SIMSA_BINARY [DIR]   (DIR default build/demo, remade)
 set -eu
@@ -20,10 +21,12 @@ chmod 600 "$dir/organizer.pass"
 step close "$db" --force --passphrase-file "$dir/organizer.pass"
 step verify "$db"
 step score "$db"
+# the programme's 100 points: + the benchmark component (demo/benchmark.csv)
+step score "$db" --benchmark demo/benchmark.csv
 step export "$db" --format bundle --out "$dir/bundle.db"
 step verify "$dir/bundle.db"
-"$simsa" score "$db" --format json >"$dir/round.json"
-"$simsa" score "$dir/bundle.db" --format json >"$dir/bundle.json"
+"$simsa" score "$db" --benchmark demo/benchmark.csv --format json >"$dir/round.json"
+"$simsa" score "$dir/bundle.db" --benchmark demo/benchmark.csv --format json >"$dir/bundle.json"
 if cmp -s "$dir/round.json" "$dir/bundle.json"; then
 	printf '\nthe bundle gives the same points as the round, to the last digit (%s, %s)\n' \
 		"$dir/round.json" "$dir/bundle.json"
@@ -34,5 +37,5 @@ fi
 if [ -t 0 ] && [ -t 1 ]; then
 	printf '\nopening the results screen (j/k move, Enter details, q leaves)...\n'
 	sleep 2
-	step results "$db"
+	step results "$db" --benchmark demo/benchmark.csv
 fi

@@ -47,6 +47,15 @@ expect_ok "export the demo round as a bundle" export "$db" --format bundle --out
 expect_ok "verify the bundle" verify "$T/bundle.db"
 expect_ok "score the bundle" score "$T/bundle.db" --format json
 if cmp -s "$T/out" "$T/round.json"; then ok "demo round and bundle: the same points to the last digit (json)"; else not_ok "demo round = bundle" "$(diff "$T/out" "$T/round.json" | head)"; fi
+bench=$(dirname "$0")/../../demo/benchmark.csv
+expect_ok "score the demo round with its benchmark points (total /100)" score "$db" --benchmark "$bench" --format json
+cp "$T/out" "$T/round100.json"
+expect_ok "and the bundle" score "$T/bundle.db" --benchmark "$bench" --format json
+if cmp -s "$T/out" "$T/round100.json" && [ "$(json_get "$T/out" "d['recipe']['total_max'], sorted(e['benchmark'] for e in d['entrants'])")" = "100.0 [22.4, 27.9, 31.2, 33.5]" ]; then
+	ok "the 100-point totals: round and bundle the same to the last digit"
+else
+	not_ok "100-point totals" "$(diff "$T/out" "$T/round100.json" | head -5)"
+fi
 expect_ok "score the bundle as a table" score "$T/bundle.db"
 if tail -n +2 "$T/out" | cmp -s - "$T/round.txt"; then ok "demo round and bundle: the same table"; else not_ok "demo table = bundle table" "$(tail -n +2 "$T/out" | diff - "$T/round.txt" | head)"; fi
 # the panel judged dasol best and yunseul worst: the points must say so
