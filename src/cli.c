@@ -116,7 +116,7 @@ const struct command simsa_commands[] = {
 	  "check every signature, chain, assignment and the seal; exit 0 only if all pass",
 	  "  a step report: what was checked, how many items, and each failure\n"
 	  "  --format json   the same report for programs\n" },
-	{ "export", cmd_export, "ROUND.db --format jsonl|csv|bundle [--out PATH]",
+	{ "export", cmd_export, "ROUND.db|BUNDLE --format jsonl|csv|bundle|votes [--out PATH]",
 	  "export the round for auditors and analysts",
 	  "  jsonl    one record per line with a \"kind\" (round, rubric, entrant, prompt,\n"
 	  "           rater, output, task, opening, ballot, seal); entrants of outputs\n"
@@ -124,6 +124,9 @@ const struct command simsa_commands[] = {
 	  "  csv      one row per ballot, for R or pandas\n"
 	  "  bundle   a copy of the round file without drafts; simsa verify, receipt\n"
 	  "           and status read it like a round (needs --out)\n"
+	  "  votes    a closed round's user votes that count in the points, after every\n"
+	  "           exclusion, as simsa rank reads them (rater,prompt,left,right,\n"
+	  "           outcome,much): simsa rank recomputes the user component from it\n"
 	  "  --out PATH   write there (never overwritten) instead of standard output\n" },
 	{ "receipt", cmd_receipt, "ROUND.db|BUNDLE CODE",
 	  "say whether the ballot with this receipt code is in the round and counted",

@@ -1,4 +1,4 @@
-/* cmd_export — `simsa export ROUND.db --format jsonl|csv|bundle [--out PATH]`.
+/* cmd_export — `simsa export ROUND.db --format jsonl|csv|bundle|votes [--out PATH]`.
  *
  * jsonl: one record per line with a "kind" (round, rubric, entrant, prompt,
  * rater, output, task, opening, ballot, seal), enough to replay the
@@ -17,10 +17,11 @@
 
 #include "simsa/ballot.h"
 #include "simsa/cli.h"
+#include "simsa/score.h"
 #include "simsa/store.h"
 #include "simsa/util.h"
 
-enum fmt { EX_JSONL, EX_CSV, EX_BUNDLE };
+enum fmt { EX_JSONL, EX_CSV, EX_BUNDLE, EX_VOTES };
 
 struct ex {
 	FILE *out;
@@ -305,9 +306,11 @@ int cmd_export(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("export", "expected one ROUND.db");
-	if (!fmt_s || (strcmp(fmt_s, "jsonl") && strcmp(fmt_s, "csv") && strcmp(fmt_s, "bundle")))
-		return cli_usage_error("export", "--format: jsonl, csv or bundle");
-	fmt = strcmp(fmt_s, "jsonl") == 0 ? EX_JSONL : strcmp(fmt_s, "csv") == 0 ? EX_CSV : EX_BUNDLE;
+	if (!fmt_s || (strcmp(fmt_s, "jsonl") && strcmp(fmt_s, "csv") && strcmp(fmt_s, "bundle") &&
+		       strcmp(fmt_s, "votes")))
+		return cli_usage_error("export", "--format: jsonl, csv, bundle or votes");
+	fmt = strcmp(fmt_s, "jsonl") == 0 ? EX_JSONL : strcmp(fmt_s, "csv") == 0 ? EX_CSV
+	      : strcmp(fmt_s, "votes") == 0 ? EX_VOTES : EX_BUNDLE;
 	if (fmt == EX_BUNDLE && !out)
 		return cli_usage_error("export", "--format bundle needs --out PATH");
 	if (out && access(out, F_OK) == 0) {
@@ -320,6 +323,21 @@ int cmd_export(int argc, char **argv)
 		if (store_export_bundle(st, out, &err) < 0)
 			goto out;
 		printf("bundle written to %s (verify it with: simsa verify %s)\n", out, out);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (fmt == EX_VOTES) {
+		x.out = out ? fopen(out, "wx") : stdout;
+		if (!x.out) {
+			err_set(&err, "%s: cannot create: %s", out, strerror(errno));
+			goto out;
+		}
+		if (score_export_votes(st, x.out, &err) < 0)
+			goto out;
+		if (fflush(x.out) != 0 || ferror(x.out)) {
+			err_set(&err, "%s: write error", out ? out : "standard output");
+			goto out;
+		}
 		rc = EXIT_OK;
 		goto out;
 	}

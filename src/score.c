@@ -733,8 +733,62 @@ static int load_all(struct store *st, struct build *B, struct score_result *r,
 	return 0;
 }
 
-int score_round(struct store *st, const char *benchmark_csv, struct score_result *r,
-		struct simsa_err *err)
+/* A CSV field: quoted when it needs to be (RFC 4180). */
+static void csv_field(FILE *f, const char *s, const char *end)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+	fputs(end, f);
+}
+
+/* The user votes that count, as `simsa rank` reads them. */
+static int write_votes(const struct build *B, const struct score_result *r, FILE *f,
+		       struct simsa_err *err)
+{
+	static const char *const outcome[] = { "left", "right", "tie", "bothbad" };
+	size_t nr = B->in.n_raters, np = B->in.n_prompts;
+	long *rater_of = malloc((nr + 1) * sizeof *rater_of);
+	long *prompt_of = malloc((np + 1) * sizeof *prompt_of);
+
+	if (!rater_of || !prompt_of) {
+		free(rater_of);
+		free(prompt_of);
+		return err_set(err, "out of memory");
+	}
+	/* cluster number -> rater / prompt index */
+	for (size_t i = 0; i < nr; i++)
+		if (B->uidx[i] >= 0)
+			rater_of[B->uidx[i]] = (long)i;
+	for (size_t p = 0; p < np; p++)
+		if (B->pidx[p] >= 0)
+			prompt_of[B->pidx[p]] = (long)p;
+	fputs("rater,prompt,left,right,outcome,much\n", f);
+	for (size_t k = 0; k < B->d.n_us; k++) {
+		const struct vote *v = &B->votes[k];
+
+		csv_field(f, B->in.raters[rater_of[v->rater]].name, ",");
+		csv_field(f, B->in.prompts[prompt_of[v->prompt]].id, ",");
+		csv_field(f, r->e[v->left].name, ",");
+		csv_field(f, r->e[v->right].name, ",");
+		fprintf(f, "%s,%d\n", outcome[v->outcome], v->much ? 1 : 0);
+	}
+	free(rater_of);
+	free(prompt_of);
+	return 0;
+}
+
+/* Scores (out != NULL: only classifies and writes the counted user votes). */
+static int score_or_votes(struct store *st, const char *benchmark_csv, struct score_result *r,
+			  FILE *out, struct simsa_err *err)
 {
 	struct build B;
 	int rc = -1;
@@ -742,9 +796,9 @@ int score_round(struct store *st, const char *benchmark_csv, struct score_result
 	memset(&B, 0, sizeof B);
 	memset(r, 0, sizeof *r);
 	if (load_all(st, &B, r, err) == 0 && classify(&B, r, err) == 0 &&
-	    compute(&B, r, benchmark_csv, err) == 0)
+	    (out ? write_votes(&B, r, out, err) : compute(&B, r, benchmark_csv, err)) == 0)
 		rc = 0;
-	if (rc < 0)
+	if (rc < 0 || out)
 		score_result_release(r);
 	round_inputs_release(&B.in);
 	rubric_free(&B.rx);
@@ -757,4 +811,17 @@ int score_round(struct store *st, const char *benchmark_csv, struct score_result
 	free(B.votes);
 	free(B.used);
 	return rc;
+}
+
+int score_round(struct store *st, const char *benchmark_csv, struct score_result *r,
+		struct simsa_err *err)
+{
+	return score_or_votes(st, benchmark_csv, r, NULL, err);
+}
+
+int score_export_votes(struct store *st, FILE *out, struct simsa_err *err)
+{
+	struct score_result r;
+
+	return score_or_votes(st, NULL, &r, out, err);
 }

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "simsa/agreement.h"
 #include "simsa/err.h"
@@ -148,6 +149,13 @@ struct score_result {
 int score_round(struct store *st, const char *benchmark_csv, struct score_result *r,
 		struct simsa_err *err) __attribute__((warn_unused_result));
 void score_result_release(struct score_result *r);
+
+/* Writes the user votes that count in the user component of a closed
+ * round, after every exclusion, as `simsa rank` reads them: CSV
+ * `rater,prompt,left,right,outcome,much` (entrant names; outcome left,
+ * right, tie or bothbad). `simsa export --format votes`. */
+int score_export_votes(struct store *st, FILE *out, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 /* Reads the benchmark CSV into points[i] for names[i] (n of them). */
 int score_load_benchmark(const char *path, char *const *names, size_t n, double *points,

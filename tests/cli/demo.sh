@@ -56,6 +56,22 @@ if cmp -s "$T/out" "$T/round100.json" && [ "$(json_get "$T/out" "d['recipe']['to
 else
 	not_ok "100-point totals" "$(diff "$T/out" "$T/round100.json" | head -5)"
 fi
+# an auditor's recomputation of the user component with simsa rank alone
+expect_ok "another demo round, left open" demo --db "$T/open.db" --no-panel
+expect_fail "votes of an open round are refused" 1 "scores are computed only after" export "$T/open.db" --format votes
+expect_ok "export the counted user votes from the bundle" export "$T/bundle.db" --format votes --out "$T/votes.csv"
+expect_ok "simsa rank on them" rank "$T/votes.csv" --format json
+if [ "$(python3 -c "
+import json, sys
+r = {e['name']: e for e in json.load(open(sys.argv[1]))['entrants']}
+s = {e['name']: e['user'] for e in json.load(open(sys.argv[2]))['entrants']}
+print(len(r) == len(s) == 4 and all(abs(r[n]['rating'] - s[n]['rating']) < 1e-9 and
+      abs(r[n]['points'] - s[n]['points']) < 1e-9 and r[n]['win_rate'] == s[n]['win_rate'] for n in s))
+" "$T/out" "$T/round.json")" = "True" ]; then
+	ok "simsa rank on the exported votes gives the user component's Elo, points and win rates"
+else
+	not_ok "rank on exported votes" "$(head -c 600 "$T/out")"
+fi
 expect_ok "score the bundle as a table" score "$T/bundle.db"
 if tail -n +2 "$T/out" | cmp -s - "$T/round.txt"; then ok "demo round and bundle: the same table"; else not_ok "demo table = bundle table" "$(tail -n +2 "$T/out" | diff - "$T/round.txt" | head)"; fi
 # the panel judged dasol best and yunseul worst: the points must say so

@@ -705,6 +705,17 @@ static void test_flags_in_a_round(void **state)
 	assert_int_equal(score_round(st, NULL, &r, &err), -1);
 	assert_non_null(strstr(err.msg, "no counted user ballots: the user component cannot be "
 				   "scored (every one who rated failed the gold items"));
+	{ /* and the exported votes leave them out as well: the header alone */
+		char *text = NULL;
+		size_t len = 0;
+		FILE *mf = open_memstream(&text, &len);
+
+		assert_non_null(mf);
+		assert_int_equal(score_export_votes(st, mf, &err), 0);
+		fclose(mf);
+		assert_string_equal(text, "rater,prompt,left,right,outcome,much\n");
+		free(text);
+	}
 	store_close(&st);
 	fx_release(&f);
 	/* failed_gold = count: they are flagged, and count */
@@ -788,11 +799,55 @@ static void test_chart(void **state)
 	assert_int_equal(score_chart_cells(75, 60, 10), 10);
 }
 
+/* The exported user votes (simsa export --format votes) are the votes of
+ * the user component: as many as it counted (no gold task, no superseded
+ * first answer), and simsa rank's reading of them gives its figures. */
+static void test_export_votes(void **state)
+{
+	struct store *st = NULL;
+	struct simsa_err err;
+	struct score_result r;
+	struct vote_set vs;
+	struct rank_opts o = { true, 2, 0, 1 };
+	struct rank_result rr;
+	char *dir = tmpdir_make(), *path = NULL, *text = NULL;
+	size_t len = 0, lines = 0;
+	FILE *mf = open_memstream(&text, &len);
+
+	(void)state;
+	score_file(F.db, NULL, &r);
+	assert_non_null(mf);
+	assert_int_equal(store_open(F.db, &st, &err), 0);
+	assert_int_equal(score_export_votes(st, mf, &err), 0);
+	store_close(&st);
+	fclose(mf);
+	for (char *p = text; *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines - 1, r.counts.user_ballots);
+	assert_true(r.counts.gold > 0 && r.counts.superseded > 0); /* both left out */
+	path = write_file(dir, "votes.csv", text);
+	assert_int_equal(votes_load_csv(path, &vs, &err), 0);
+	assert_int_equal(vs.n_raters, r.counts.users);
+	assert_int_equal(rank_compute(&vs, &o, &rr, &err), 0);
+	for (size_t i = 0; i < r.n; i++) { /* names sort as team0, team1, team2 */
+		assert_string_equal(vs.entrant[i], r.e[i].name);
+		assert_true(fabs(rr.e[i].rating - r.e[i].rating) < 1e-9);
+		assert_true(rr.e[i].win_rate == r.e[i].win_rate);
+	}
+	rank_result_release(&rr);
+	vote_set_release(&vs);
+	score_result_release(&r);
+	free(text);
+	free(path);
+	tmpdir_remove(&dir);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chart),
 		cmocka_unit_test(test_points_by_hand),
+		cmocka_unit_test(test_export_votes),
 		cmocka_unit_test(test_exclusions_counted),
 		cmocka_unit_test(test_benchmark_total),
 		cmocka_unit_test(test_benchmark_errors),
