@@ -116,7 +116,8 @@ const struct command simsa_commands[] = {
 	  "check every signature, chain, assignment and the seal; exit 0 only if all pass",
 	  "  a step report: what was checked, how many items, and each failure\n"
 	  "  --format json   the same report for programs\n" },
-	{ "export", cmd_export, "ROUND.db|BUNDLE --format jsonl|csv|bundle|votes [--out PATH]",
+	{ "export", cmd_export,
+	  "ROUND.db|BUNDLE --format jsonl|csv|bundle|votes|ratings [--criterion ID] [--out PATH]",
 	  "export the round for auditors and analysts",
 	  "  jsonl    one record per line with a \"kind\" (round, rubric, entrant, prompt,\n"
 	  "           rater, output, task, opening, ballot, seal); entrants of outputs\n"
@@ -127,6 +128,9 @@ const struct command simsa_commands[] = {
 	  "  votes    a closed round's user votes that count in the points, after every\n"
 	  "           exclusion, as simsa rank reads them (rater,prompt,left,right,\n"
 	  "           outcome,much): simsa rank recomputes the user component from it\n"
+	  "  ratings  with --criterion ID: the experts' scores on that criterion that\n"
+	  "           count, as simsa agreement reads them (unit,rater,value; a unit is\n"
+	  "           an output, PROMPT/ENTRANT): it recomputes score's agreement\n"
 	  "  --out PATH   write there (never overwritten) instead of standard output\n" },
 	{ "receipt", cmd_receipt, "ROUND.db|BUNDLE CODE",
 	  "say whether the ballot with this receipt code is in the round and counted",

@@ -1,4 +1,4 @@
-/* cmd_export — `simsa export ROUND.db --format jsonl|csv|bundle|votes [--out PATH]`.
+/* cmd_export — `simsa export ROUND.db --format jsonl|csv|bundle|votes|ratings [--out PATH]`.
  *
  * jsonl: one record per line with a "kind" (round, rubric, entrant, prompt,
  * rater, output, task, opening, ballot, seal), enough to replay the
@@ -21,7 +21,7 @@
 #include "simsa/store.h"
 #include "simsa/util.h"
 
-enum fmt { EX_JSONL, EX_CSV, EX_BUNDLE, EX_VOTES };
+enum fmt { EX_JSONL, EX_CSV, EX_BUNDLE, EX_VOTES, EX_RATINGS };
 
 struct ex {
 	FILE *out;
@@ -284,10 +284,11 @@ int cmd_export(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "criterion", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *out = NULL, *fmt_s = NULL;
+	const char *out = NULL, *fmt_s = NULL, *criterion = NULL;
 	struct ex x = { 0 };
 	struct store *st = NULL;
 	struct closing_rec cl;
@@ -300,6 +301,7 @@ int cmd_export(int argc, char **argv)
 		switch (c) {
 		case 'f': fmt_s = optarg; break;
 		case 'o': out = optarg; break;
+		case 'c': criterion = optarg; break;
 		case 'h': cli_help("export", stdout); return EXIT_OK;
 		default: return cli_usage_error("export", "bad option");
 		}
@@ -307,10 +309,14 @@ int cmd_export(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error("export", "expected one ROUND.db");
 	if (!fmt_s || (strcmp(fmt_s, "jsonl") && strcmp(fmt_s, "csv") && strcmp(fmt_s, "bundle") &&
-		       strcmp(fmt_s, "votes")))
-		return cli_usage_error("export", "--format: jsonl, csv, bundle or votes");
+		       strcmp(fmt_s, "votes") && strcmp(fmt_s, "ratings")))
+		return cli_usage_error("export", "--format: jsonl, csv, bundle, votes or ratings");
 	fmt = strcmp(fmt_s, "jsonl") == 0 ? EX_JSONL : strcmp(fmt_s, "csv") == 0 ? EX_CSV
-	      : strcmp(fmt_s, "votes") == 0 ? EX_VOTES : EX_BUNDLE;
+	      : strcmp(fmt_s, "votes") == 0 ? EX_VOTES : strcmp(fmt_s, "ratings") == 0 ? EX_RATINGS
+	      : EX_BUNDLE;
+	if ((fmt == EX_RATINGS) != (criterion != NULL))
+		return cli_usage_error("export", criterion ? "--criterion goes with --format ratings"
+						: "--format ratings needs --criterion ID");
 	if (fmt == EX_BUNDLE && !out)
 		return cli_usage_error("export", "--format bundle needs --out PATH");
 	if (out && access(out, F_OK) == 0) {
@@ -326,13 +332,14 @@ int cmd_export(int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (fmt == EX_VOTES) {
+	if (fmt == EX_VOTES || fmt == EX_RATINGS) {
 		x.out = out ? fopen(out, "wx") : stdout;
 		if (!x.out) {
 			err_set(&err, "%s: cannot create: %s", out, strerror(errno));
 			goto out;
 		}
-		if (score_export_votes(st, x.out, &err) < 0)
+		if ((fmt == EX_VOTES ? score_export_votes(st, x.out, &err)
+				     : score_export_ratings(st, criterion, x.out, &err)) < 0)
 			goto out;
 		if (fflush(x.out) != 0 || ferror(x.out)) {
 			err_set(&err, "%s: write error", out ? out : "standard output");

@@ -786,9 +786,85 @@ static int write_votes(const struct build *B, const struct score_result *r, FILE
 	return 0;
 }
 
-/* Scores (out != NULL: only classifies and writes the counted user votes). */
+struct rating_row {
+	uint32_t prompt, entrant, rater; /* clusters and entrant index */
+	size_t order;                    /* 2 * item + side: the first is kept */
+	uint32_t value;
+};
+
+static int cmp_rating_row(const void *a, const void *b)
+{
+	const struct rating_row *x = a, *y = b;
+
+	if (x->prompt != y->prompt)
+		return x->prompt < y->prompt ? -1 : 1;
+	if (x->entrant != y->entrant)
+		return x->entrant < y->entrant ? -1 : 1;
+	if (x->rater != y->rater)
+		return x->rater < y->rater ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The experts' raw scores on one criterion that its agreement in `simsa
+ * score` uses (docs/scoring.md): units are outputs, named PROMPT/ENTRANT;
+ * one rating per unit and expert, the first cast. */
+static int write_ratings(const struct build *B, const struct score_result *r, const char *crit,
+			 FILE *f, struct simsa_err *err)
+{
+	size_t nr = B->in.n_raters, np = B->in.n_prompts, n = 0, c;
+	long *rater_of = malloc((nr + 1) * sizeof *rater_of);
+	long *prompt_of = malloc((np + 1) * sizeof *prompt_of);
+	struct rating_row *rows = malloc((2 * B->d.n_ex + 1) * sizeof *rows);
+
+	for (c = 0; c < r->n_criteria && strcmp(r->crit_id[c], crit) != 0; c++)
+		;
+	if (!rater_of || !prompt_of || !rows || c == r->n_criteria) {
+		free(rater_of);
+		free(prompt_of);
+		free(rows);
+		return c == r->n_criteria ? err_set(err, "no criterion '%s' in the expert rubric", crit)
+					  : err_set(err, "out of memory");
+	}
+	for (size_t i = 0; i < nr; i++)
+		if (B->xidx[i] >= 0)
+			rater_of[B->xidx[i]] = (long)i;
+	for (size_t p = 0; p < np; p++)
+		if (B->pidx[p] >= 0)
+			prompt_of[B->pidx[p]] = (long)p;
+	for (size_t k = 0; k < B->d.n_ex; k++)
+		for (int s = 0; s < 2; s++) {
+			const struct score_item *it = &B->d.ex[k];
+			uint32_t v = it->raw[s][c];
+
+			if (v != BALLOT_SCORE_NA && v != BALLOT_SCORE_UNSET)
+				rows[n++] = (struct rating_row){ it->prompt, s ? it->right : it->left,
+								 it->rater, 2 * k + (size_t)s, v };
+		}
+	qsort(rows, n, sizeof *rows, cmp_rating_row);
+	fputs("unit,rater,value\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct rating_row *x = &rows[i];
+		char unit[512];
+
+		if (i > 0 && x->prompt == rows[i - 1].prompt && x->entrant == rows[i - 1].entrant &&
+		    x->rater == rows[i - 1].rater)
+			continue; /* the same expert on the same output again */
+		snprintf(unit, sizeof unit, "%s/%s", B->in.prompts[prompt_of[x->prompt]].id,
+			 r->e[x->entrant].name);
+		csv_field(f, unit, ",");
+		csv_field(f, B->in.raters[rater_of[x->rater]].name, ",");
+		fprintf(f, "%u\n", x->value);
+	}
+	free(rater_of);
+	free(prompt_of);
+	free(rows);
+	return 0;
+}
+
+/* Scores; with out, only classifies and writes the counted user votes, or
+ * with criterion the experts' ratings on it. */
 static int score_or_votes(struct store *st, const char *benchmark_csv, struct score_result *r,
-			  FILE *out, struct simsa_err *err)
+			  FILE *out, const char *criterion, struct simsa_err *err)
 {
 	struct build B;
 	int rc = -1;
@@ -796,7 +872,9 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 	memset(&B, 0, sizeof B);
 	memset(r, 0, sizeof *r);
 	if (load_all(st, &B, r, err) == 0 && classify(&B, r, err) == 0 &&
-	    (out ? write_votes(&B, r, out, err) : compute(&B, r, benchmark_csv, err)) == 0)
+	    (out && criterion ? write_ratings(&B, r, criterion, out, err)
+	     : out	      ? write_votes(&B, r, out, err)
+			      : compute(&B, r, benchmark_csv, err)) == 0)
 		rc = 0;
 	if (rc < 0 || out)
 		score_result_release(r);
@@ -816,12 +894,20 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 int score_round(struct store *st, const char *benchmark_csv, struct score_result *r,
 		struct simsa_err *err)
 {
-	return score_or_votes(st, benchmark_csv, r, NULL, err);
+	return score_or_votes(st, benchmark_csv, r, NULL, NULL, err);
 }
 
 int score_export_votes(struct store *st, FILE *out, struct simsa_err *err)
 {
 	struct score_result r;
 
-	return score_or_votes(st, NULL, &r, out, err);
+	return score_or_votes(st, NULL, &r, out, NULL, err);
+}
+
+int score_export_ratings(struct store *st, const char *criterion, FILE *out,
+			 struct simsa_err *err)
+{
+	struct score_result r;
+
+	return score_or_votes(st, NULL, &r, out, criterion, err);
 }

@@ -156,6 +156,12 @@ void score_result_release(struct score_result *r);
  * right, tie or bothbad). `simsa export --format votes`. */
 int score_export_votes(struct store *st, FILE *out, struct simsa_err *err)
 	__attribute__((warn_unused_result));
+/* Writes the experts' raw scores on one criterion of a closed round that
+ * count, as `simsa agreement` reads them: CSV `unit,rater,value`, a unit an
+ * output (PROMPT/ENTRANT), one rating per unit and expert (the first cast).
+ * `simsa export --format ratings --criterion ID`. */
+int score_export_ratings(struct store *st, const char *criterion, FILE *out,
+			 struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* Reads the benchmark CSV into points[i] for names[i] (n of them). */
 int score_load_benchmark(const char *path, char *const *names, size_t n, double *points,
