@@ -130,7 +130,8 @@ const struct command simsa_commands[] = {
 	  "           outcome,much): simsa rank recomputes the user component from it\n"
 	  "  ratings  with --criterion ID: the experts' scores on that criterion that\n"
 	  "           count, as simsa agreement reads them (unit,rater,value; a unit is\n"
-	  "           an output, PROMPT/ENTRANT): it recomputes score's agreement\n"
+	  "           an output, PROMPT/ENTRANT): it recomputes score's agreement;\n"
+	  "           --criterion preference: the user votes as +2..-2 per slot\n"
 	  "  --out PATH   write there (never overwritten) instead of standard output\n" },
 	{ "receipt", cmd_receipt, "ROUND.db|BUNDLE CODE",
 	  "say whether the ballot with this receipt code is in the round and counted",

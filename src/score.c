@@ -787,73 +787,92 @@ static int write_votes(const struct build *B, const struct score_result *r, FILE
 }
 
 struct rating_row {
-	uint32_t prompt, entrant, rater; /* clusters and entrant index */
-	size_t order;                    /* 2 * item + side: the first is kept */
-	uint32_t value;
+	uint64_t unit;     /* as in score_agree.c: (prompt, entrant) or (prompt, pair) */
+	uint32_t rater;    /* cluster */
+	size_t order;      /* position among the items: a rater's first is kept */
+	int value;
 };
 
 static int cmp_rating_row(const void *a, const void *b)
 {
 	const struct rating_row *x = a, *y = b;
 
-	if (x->prompt != y->prompt)
-		return x->prompt < y->prompt ? -1 : 1;
-	if (x->entrant != y->entrant)
-		return x->entrant < y->entrant ? -1 : 1;
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
 	if (x->rater != y->rater)
 		return x->rater < y->rater ? -1 : 1;
 	return (x->order > y->order) - (x->order < y->order);
 }
 
-/* The experts' raw scores on one criterion that its agreement in `simsa
- * score` uses (docs/scoring.md): units are outputs, named PROMPT/ENTRANT;
- * one rating per unit and expert, the first cast. */
+/* The ratings behind one agreement statistic of `simsa score`
+ * (docs/scoring.md), as `simsa agreement` reads them: an expert criterion
+ * (units are outputs, PROMPT/ENTRANT; raw scores) or "preference" (units
+ * are slots, PROMPT/FIRST|SECOND in import order; values +2 .. -2 for the
+ * first much better .. the second much better, "both bad" absent). One
+ * rating per unit and rater, the first cast. */
 static int write_ratings(const struct build *B, const struct score_result *r, const char *crit,
 			 FILE *f, struct simsa_err *err)
 {
-	size_t nr = B->in.n_raters, np = B->in.n_prompts, n = 0, c;
+	size_t nr = B->in.n_raters, np = B->in.n_prompts, ne = r->n, n = 0, c;
+	bool pref;
 	long *rater_of = malloc((nr + 1) * sizeof *rater_of);
 	long *prompt_of = malloc((np + 1) * sizeof *prompt_of);
-	struct rating_row *rows = malloc((2 * B->d.n_ex + 1) * sizeof *rows);
+	struct rating_row *rows = malloc((2 * B->d.n_ex + B->d.n_us + 1) * sizeof *rows);
 
 	for (c = 0; c < r->n_criteria && strcmp(r->crit_id[c], crit) != 0; c++)
 		;
-	if (!rater_of || !prompt_of || !rows || c == r->n_criteria) {
+	pref = c == r->n_criteria && strcmp(crit, "preference") == 0;
+	if (!rater_of || !prompt_of || !rows || (c == r->n_criteria && !pref)) {
+		bool oom = !rater_of || !prompt_of || !rows;
+
 		free(rater_of);
 		free(prompt_of);
 		free(rows);
-		return c == r->n_criteria ? err_set(err, "no criterion '%s' in the expert rubric", crit)
-					  : err_set(err, "out of memory");
+		return oom ? err_set(err, "out of memory")
+			   : err_set(err, "no criterion '%s' in the expert rubric (nor is it "
+				     "\"preference\")", crit);
 	}
 	for (size_t i = 0; i < nr; i++)
-		if (B->xidx[i] >= 0)
-			rater_of[B->xidx[i]] = (long)i;
+		if ((pref ? B->uidx : B->xidx)[i] >= 0)
+			rater_of[(pref ? B->uidx : B->xidx)[i]] = (long)i;
 	for (size_t p = 0; p < np; p++)
 		if (B->pidx[p] >= 0)
 			prompt_of[B->pidx[p]] = (long)p;
-	for (size_t k = 0; k < B->d.n_ex; k++)
+	for (size_t k = 0; pref && k < B->d.n_us; k++) {
+		uint64_t unit;
+		double v;
+
+		if (score_pref_value(&B->d.us[k], ne, &unit, &v))
+			rows[n++] = (struct rating_row){ unit, B->d.us[k].rater, k, (int)v };
+	}
+	for (size_t k = 0; !pref && k < B->d.n_ex; k++)
 		for (int s = 0; s < 2; s++) {
 			const struct score_item *it = &B->d.ex[k];
 			uint32_t v = it->raw[s][c];
 
 			if (v != BALLOT_SCORE_NA && v != BALLOT_SCORE_UNSET)
-				rows[n++] = (struct rating_row){ it->prompt, s ? it->right : it->left,
-								 it->rater, 2 * k + (size_t)s, v };
+				rows[n++] = (struct rating_row){
+					(uint64_t)it->prompt * ne + (s ? it->right : it->left), it->rater,
+					2 * k + (size_t)s, (int)v };
 		}
 	qsort(rows, n, sizeof *rows, cmp_rating_row);
 	fputs("unit,rater,value\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct rating_row *x = &rows[i];
+		uint64_t per = pref ? (uint64_t)ne * ne : ne;
+		const char *pid = B->in.prompts[prompt_of[x->unit / per]].id;
 		char unit[512];
 
-		if (i > 0 && x->prompt == rows[i - 1].prompt && x->entrant == rows[i - 1].entrant &&
-		    x->rater == rows[i - 1].rater)
-			continue; /* the same expert on the same output again */
-		snprintf(unit, sizeof unit, "%s/%s", B->in.prompts[prompt_of[x->prompt]].id,
-			 r->e[x->entrant].name);
+		if (i > 0 && x->unit == rows[i - 1].unit && x->rater == rows[i - 1].rater)
+			continue; /* the same rater on the same unit again */
+		if (pref)
+			snprintf(unit, sizeof unit, "%s/%s|%s", pid, r->e[x->unit / ne % ne].name,
+				 r->e[x->unit % ne].name);
+		else
+			snprintf(unit, sizeof unit, "%s/%s", pid, r->e[x->unit % ne].name);
 		csv_field(f, unit, ",");
 		csv_field(f, B->in.raters[rater_of[x->rater]].name, ",");
-		fprintf(f, "%u\n", x->value);
+		fprintf(f, "%d\n", x->value);
 	}
 	free(rater_of);
 	free(prompt_of);

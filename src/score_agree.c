@@ -120,7 +120,7 @@ static void one_stat(struct score_agree_stat *st, const struct agree_data *ad,
 /* A user vote as a value between the slot's entrants in index order: +2
  * the first much better ... -2 the second much better, 0 a tie. "Both
  * bad" says nothing about the order and is left out (false). */
-static bool pref_value(const struct score_item *v, size_t ne, uint64_t *unit, double *val)
+bool score_pref_value(const struct score_item *v, size_t ne, uint64_t *unit, double *val)
 {
 	uint32_t a = v->left < v->right ? v->left : v->right;
 	uint32_t b = v->left < v->right ? v->right : v->left;
@@ -194,7 +194,7 @@ static int preference_stats(const struct score_data *d, struct score_result *r, 
 		uint64_t unit;
 		double v;
 
-		if (pref_value(&d->us[k], d->n_entrants, &unit, &v))
+		if (score_pref_value(&d->us[k], d->n_entrants, &unit, &v))
 			rt[n++] = (struct rating){ unit, d->us[k].rater, (uint32_t)k, v };
 	}
 	if (to_agree_data(rt, n, d->n_user_raters, &ad, &units, &same_m, err) < 0) {
@@ -303,7 +303,7 @@ static int user_panel(const struct score_data *d, struct score_result *r, struct
 		uint64_t unit;
 		double v;
 
-		if (pref_value(&d->us[k], d->n_entrants, &unit, &v))
+		if (score_pref_value(&d->us[k], d->n_entrants, &unit, &v))
 			rt[n++] = (struct rating){ unit, d->us[k].rater, (uint32_t)k,
 						   v > 0 ? 0 : v < 0 ? 1 : 2 };
 	}

@@ -158,8 +158,9 @@ int score_export_votes(struct store *st, FILE *out, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 /* Writes the experts' raw scores on one criterion of a closed round that
  * count, as `simsa agreement` reads them: CSV `unit,rater,value`, a unit an
- * output (PROMPT/ENTRANT), one rating per unit and expert (the first cast).
- * `simsa export --format ratings --criterion ID`. */
+ * output (PROMPT/ENTRANT), one rating per unit and expert (the first cast);
+ * criterion "preference": the users' votes as +2..-2 per slot
+ * (PROMPT/FIRST|SECOND). `simsa export --format ratings --criterion ID`. */
 int score_export_ratings(struct store *st, const char *criterion, FILE *out,
 			 struct simsa_err *err) __attribute__((warn_unused_result));
 
@@ -229,6 +230,12 @@ int score_bootstrap(const struct score_data *d, struct score_result *r, struct s
  * by cluster), then score_flag_raters(). */
 int score_agreement(const struct score_data *d, struct score_result *r, struct simsa_err *err)
 	__attribute__((warn_unused_result));
+
+/* A user vote as a value for the preference's agreement: +2 .. -2 for the
+ * slot's entrants in index order (the first much better .. the second much
+ * better, 0 a tie); *unit = (prompt * ne + first) * ne + second. False for
+ * "both bad" (no order) and self-comparisons: left out. */
+bool score_pref_value(const struct score_item *v, size_t ne, uint64_t *unit, double *val);
 
 /* Sets panel_z, flagged and reason of every rater by the documented rule. */
 void score_flag_raters(struct score_rater *rt, size_t n);
