@@ -731,8 +731,34 @@ static void test_hostile_names_and_scrolling(void **state_)
 		e->win_rate = 0.5;
 		e->rank = i + 1;
 	}
+	/* the panel: a hostile criterion id, rater name and reason */
+	r.n_agree = 2;
+	r.agree = calloc(2, sizeof *r.agree);
+	r.agree[0] = (struct score_agree_stat){ "acc\x1b[2Juracy\xe2\x80\xae", AGREE_ALPHA,
+						AGREE_ORDINAL, 0.5, 0.25, 0.75, 10, "" };
+	r.agree[1] = (struct score_agree_stat){ "preference", AGREE_FLEISS, AGREE_NOMINAL, NAN,
+						NAN, NAN, 1, "" };
+	snprintf(r.agree[1].note, sizeof r.agree[1].note, "%s",
+		 "undefined: fewer than two votes \x1b]0;x\x07on a unit");
+	r.n_raters = 3;
+	r.raters = calloc(3, sizeof *r.raters);
+	for (int i = 0; i < 3; i++) {
+		r.raters[i].disagreement = r.raters[i].match_rate = r.raters[i].panel_z = NAN;
+		r.raters[i].expert = i != 1;
+	}
+	r.raters[0].name = strdup("alice");
+	r.raters[1].name = strdup("bob");
+	r.raters[1].gold_excluded = r.raters[1].gold_failed = true;
+	r.raters[1].gold_known = 4;
+	r.raters[2].name = strdup("zz\x1b[31mevil\xe2\x80\xae\xe2\x81\xa6name\x9b");
+	r.raters[2].flagged = true;
+	r.raters[2].panel_z = 4.25;
+	r.raters[2].disagreement = 0.75;
+	snprintf(r.raters[2].reason, sizeof r.raters[2].reason, "%s",
+		 "panel: \x1b[2Jdisagreement\x07 0.750 \xe2\x80\xae(robust z 4.2)");
 	p = write_file(f->dir, "script",
-		       "dump top\nkeys G\ndump bottom\nkeys g <Enter>\ndump detail\n");
+		       "dump top\nkeys G\ndump bottom\nkeys g <Enter>\ndump detail\n"
+		       "keys <Esc> p\ndump panel\n");
 	free(p);
 	unlink(f->dump);
 	i18n_force(LANG_EN);
@@ -751,6 +777,7 @@ static void test_hostile_names_and_scrolling(void **state_)
 	assert_null(strstr(f->all, "\x07"));
 	assert_null(strstr(f->all, "\xc2\x9b"));
 	assert_null(strstr(f->all, "\xe2\x80\xae"));
+	assert_null(strstr(f->all, "\xe2\x81\xa6"));
 	sec = section(f->all, "top");
 	has(sec, "unsafe_rows=0\n");
 	has(sec, "selected=1\n");
@@ -773,6 +800,37 @@ static void test_hostile_names_and_scrolling(void **state_)
 	has(sec, "screen=detail\n");
 	has(sec, "unsafe_rows=0\n");
 	free(sec);
+	sec = section(f->all, "panel");
+	has(sec, "screen=panel\n");
+	has(sec, "unsafe_rows=0\n");
+	has(sec, "rater_flags=!,-,-\n");
+	has(sec, "raters_flagged=1\n");
+	has(sec, "1 of 3 raters flagged; 1 left out for failing the gold items.");
+	has(sec, "left out for failing the gold items\n"); /* bob's line */
+	has(sec, "undefined: fewer than two votes");
+	has(sec, "disagreement");
+	{
+		const char *p1[] = { "uracy", "alpha", "ordinal", " 0.500", "[0.250, 0.750]",
+				     " 10" };
+		const char *p2[] = { "preference", "Fleiss kappa", "nominal", " -", " 1" };
+		const char *p3[] = { "!", "expert", "evil", " 0.750", " 4.25" };
+		char *scr = screen_of(sec), *first = NULL;
+
+		line_has_all(sec, p1, 6);
+		line_has_all(sec, p2, 5);
+		line_has_all(sec, p3, 5);
+		/* the flagged rater first, then experts, then users */
+		first = strstr(scr, "evil");
+		assert_non_null(first);
+		assert_true(first < strstr(scr, "alice"));
+		assert_true(strstr(scr, "alice") < strstr(scr, "bob"));
+		free(scr);
+	}
+	free(sec);
+	for (size_t i = 0; i < r.n_raters; i++)
+		free(r.raters[i].name);
+	free(r.raters);
+	free(r.agree);
 	for (int i = 0; i < N; i++)
 		free(r.e[i].name);
 	free(r.e);
