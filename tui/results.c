@@ -1,7 +1,9 @@
 /* results — `simsa results`: the points of a closed round (score.h) on one
  * screen for the organizer. A table of entrants by rank, each with a bar of
  * its total and a whisker of the total's 95% interval on one axis, the
- * counts and the bootstrap recipe; Enter opens an entrant's details. Drawn
+ * counts and the bootstrap recipe; Enter opens an entrant's details, p
+ * the panel of agreement within the round and the raters (flagged first,
+ * with their reasons), as `simsa score` prints them below its table. Drawn
  * into the console's canvas and run by its loop (console_int.h), so the
  * terminal, headless scripts, resizing and help are the rating console's.
  *
@@ -9,7 +11,8 @@
  * columns the intervals as text go first (the whisker still shows them);
  * everything is in the details. Only ASCII is drawn for the chart, and
  * nothing is told by colour: the selected row has `>` as well as reverse
- * video. Names and the title come from the round and reach the canvas only
+ * video. Names, the title, rater names and reasons come from the round and
+ * reach the canvas only
  * through canvas_text / text.h, like every other string. */
 #include <math.h>
 #include <stdio.h>
