@@ -12,8 +12,8 @@
  * everything is in the details. Only ASCII is drawn for the chart, and
  * nothing is told by colour: the selected row has `>` as well as reverse
  * video. Names, the title, rater names and reasons come from the round and
- * reach the canvas only
- * through canvas_text / text.h, like every other string. */
+ * reach the canvas only through canvas_text / text.h, like every other
+ * string. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
