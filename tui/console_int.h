@@ -24,7 +24,7 @@
 
 enum scr_id {
 	SCR_RATE, SCR_CONFIRM, SCR_RECEIPT, SCR_REVIEW, SCR_HELP, SCR_ANCHORS, SCR_QUIT,
-	SCR_RESULTS, SCR_DETAIL, /* simsa results (results.c) */
+	SCR_RESULTS, SCR_DETAIL, SCR_PANEL, /* simsa results (results.c) */
 };
 
 enum outcome {
@@ -177,7 +177,8 @@ void small_draw(struct console *c);
  * ymax; returns the next free row. Any bytes: it goes through text.h. */
 int draw_wrapped(struct console *c, int y, int x, int w, int ymax, const char *s,
 		 unsigned attr);
-/* results.c: the results table and an entrant's details (simsa results) */
+/* results.c: the results table, an entrant's details and the panel of
+ * agreement and raters (simsa results) */
 void results_layout(struct console *c);
 void results_draw(struct console *c);
 unsigned results_key(struct console *c, int key);

@@ -300,7 +300,8 @@ const struct frontend headless_frontend = { hl_next, hl_pending, hl_present, hl_
 const char *screen_name(enum scr_id s)
 {
 	static const char *const names[] = { "rate", "confirm", "receipt", "review", "help",
-					     "anchors", "quit", "results", "detail" };
+					     "anchors", "quit", "results", "detail",
+					     "panel" };
 
 	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }

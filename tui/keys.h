@@ -28,6 +28,7 @@ enum ctx {
 	CTX_GLOBAL = 1 << 4, /* every screen except the line editor */
 	CTX_RESULTS = 1 << 5, /* the results table (simsa results) */
 	CTX_DETAIL = 1 << 6,  /* one entrant's details */
+	CTX_PANEL = 1 << 7,   /* agreement within the round and the raters */
 };
 
 enum action {
@@ -38,7 +39,7 @@ enum action {
 	ACT_ANCHORS, ACT_EDIT, ACT_SUBMIT, ACT_REVIEW, ACT_NEXT, ACT_PREV,
 	ACT_ED_DONE, ACT_ED_CANCEL, ACT_ED_LEFT, ACT_ED_RIGHT, ACT_ED_HOME, ACT_ED_END,
 	ACT_ED_BS, ACT_ED_DEL, ACT_ED_KILL,
-	ACT_OPEN, ACT_BACK,
+	ACT_OPEN, ACT_BACK, ACT_PANEL,
 };
 
 #define KEYS_PER_ACTION 9

@@ -166,7 +166,7 @@ void console_draw(struct console *c)
 		return;
 	}
 	switch (c->scr) {
-	case SCR_RESULTS: case SCR_DETAIL: results_draw(c); break;
+	case SCR_RESULTS: case SCR_DETAIL: case SCR_PANEL: results_draw(c); break;
 	case SCR_RATE: rate_draw(c); break;
 	case SCR_CONFIRM: confirm_draw(c); break;
 	case SCR_RECEIPT: receipt_draw(c); break;
@@ -196,7 +196,7 @@ unsigned console_key(struct console *c, int key)
 		return OUT_DRAW;
 	}
 	switch (c->scr) {
-	case SCR_RESULTS: case SCR_DETAIL: return results_key(c, key);
+	case SCR_RESULTS: case SCR_DETAIL: case SCR_PANEL: return results_key(c, key);
 	case SCR_RATE: return rate_key(c, key);
 	case SCR_CONFIRM: return confirm_key(c, key);
 	case SCR_RECEIPT: return receipt_key(c, key);

@@ -1,7 +1,9 @@
 /* results — `simsa results`: the points of a closed round (score.h) on one
  * screen for the organizer. A table of entrants by rank, each with a bar of
  * its total and a whisker of the total's 95% interval on one axis, the
- * counts and the bootstrap recipe; Enter opens an entrant's details. Drawn
+ * counts and the bootstrap recipe; Enter opens an entrant's details, p
+ * the panel of agreement within the round and the raters (flagged first,
+ * with their reasons), as `simsa score` prints them below its table. Drawn
  * into the console's canvas and run by its loop (console_int.h), so the
  * terminal, headless scripts, resizing and help are the rating console's.
  *
@@ -9,8 +11,9 @@
  * columns the intervals as text go first (the whisker still shows them);
  * everything is in the details. Only ASCII is drawn for the chart, and
  * nothing is told by colour: the selected row has `>` as well as reverse
- * video. Names and the title come from the round and reach the canvas only
- * through canvas_text / text.h, like every other string. */
+ * video. Names, the title, rater names and reasons come from the round and
+ * reach the canvas only through canvas_text / text.h, like every other
+ * string. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,13 +57,54 @@ static int cmp_rank(const struct score_result *r, size_t a, size_t b)
 	return (a > b) - (a < b);
 }
 
+/* The panel's order: flagged raters first, then experts before users,
+ * then by name, then as score_round() listed them. */
+static int cmp_rater(const void *pa, const void *pb)
+{
+	const struct score_rater *a = *(const struct score_rater *const *)pa;
+	const struct score_rater *b = *(const struct score_rater *const *)pb;
+	int d;
+
+	if (a->flagged != b->flagged)
+		return a->flagged ? -1 : 1;
+	if (a->expert != b->expert)
+		return a->expert ? -1 : 1;
+	d = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+	if (d)
+		return d;
+	return (a > b) - (a < b);
+}
+
+static int order_raters(struct results *v, const struct score_result *r)
+{
+	const struct score_rater **p = malloc((r->n_raters ? r->n_raters : 1) * sizeof *p);
+
+	v->rord = malloc((r->n_raters ? r->n_raters : 1) * sizeof *v->rord);
+	if (!p || !v->rord) {
+		free(p);
+		return -1;
+	}
+	for (size_t i = 0; i < r->n_raters; i++)
+		p[i] = &r->raters[i];
+	if (r->n_raters)
+		qsort(p, r->n_raters, sizeof *p, cmp_rater);
+	for (size_t i = 0; i < r->n_raters; i++)
+		v->rord[i] = (size_t)(p[i] - r->raters);
+	free(p);
+	return 0;
+}
+
 int results_init(struct results *v, const struct score_result *r, struct simsa_err *err)
 {
 	memset(v, 0, sizeof *v);
 	v->r = r;
 	v->ord = malloc((r->n ? r->n : 1) * sizeof *v->ord);
-	if (!v->ord)
+	if (!v->ord || order_raters(v, r) < 0) {
+		free(v->ord);
+		free(v->rord);
+		memset(v, 0, sizeof *v);
 		return err_set(err, "out of memory");
+	}
 	for (size_t i = 0; i < r->n; i++)
 		v->ord[i] = i;
 	for (size_t i = 1; i < r->n; i++) /* insertion sort: a handful of entrants */
@@ -76,6 +120,7 @@ int results_init(struct results *v, const struct score_result *r, struct simsa_e
 void results_release(struct results *v)
 {
 	free(v->ord);
+	free(v->rord);
 	memset(v, 0, sizeof *v);
 }
 
@@ -235,23 +280,33 @@ static unsigned plan_columns(const struct score_result *r, int avail, int wid[CO
 	return shown;
 }
 
+/* Text left in w columns, cut with "~" when wider. */
+static void draw_cut(struct console *c, int y, int x, int w, const char *s, unsigned attr)
+{
+	if (canvas_text_width(s) <= w) {
+		canvas_text(&c->cv, y, x, w, s, attr);
+	} else {
+		int d = canvas_text(&c->cv, y, x, w - 1, s, attr);
+
+		canvas_text(&c->cv, y, x + d, 1, "~", attr | AT_DIM);
+	}
+}
+
+static void draw_right(struct console *c, int y, int x, int w, const char *s, unsigned attr)
+{
+	int tw = canvas_text_width(s);
+
+	canvas_text(&c->cv, y, tw < w ? x + w - tw : x, w, s, attr);
+}
+
 /* Text in a cell: numbers right-aligned, the name left and cut with "~". */
 static void draw_cell(struct console *c, int y, int x, int w, enum col k, const char *s,
 		      unsigned attr)
 {
-	int tw = canvas_text_width(s);
-
-	if (k == COL_NAME) {
-		if (tw <= w) {
-			canvas_text(&c->cv, y, x, w, s, attr);
-		} else {
-			int d = canvas_text(&c->cv, y, x, w - 1, s, attr);
-
-			canvas_text(&c->cv, y, x + d, 1, "~", attr | AT_DIM);
-		}
-		return;
-	}
-	canvas_text(&c->cv, y, tw < w ? x + w - tw : x, w, s, attr);
+	if (k == COL_NAME)
+		draw_cut(c, y, x, w, s, attr);
+	else
+		draw_right(c, y, x, w, s, attr);
 }
 
 /* Lines s takes wrapped in w columns. */
@@ -550,6 +605,356 @@ static void detail_draw(struct console *c)
 	draw_footer(c, CTX_DETAIL);
 }
 
+/* ---- the panel: agreement within the round and the raters ---- */
+
+enum acol { AC_WHAT, AC_STAT, AC_LEVEL, AC_VALUE, AC_IV, AC_UNITS, AC_N };
+enum rcol { RC_ROLE, RC_NAME, RC_SHARED, RC_DIS, RC_Z, RC_GOLD, RC_REP, RC_N };
+
+/* Which columns stay when the line is narrow: the first ones here. */
+static const int ac_priority[AC_N] = { AC_WHAT, AC_VALUE, AC_STAT, AC_IV, AC_LEVEL, AC_UNITS };
+static const int rc_priority[RC_N] = { RC_NAME, RC_ROLE, RC_DIS, RC_Z, RC_GOLD, RC_REP,
+				       RC_SHARED };
+static const unsigned ac_left = 1u << AC_WHAT | 1u << AC_STAT | 1u << AC_LEVEL;
+static const unsigned rc_left = 1u << RC_ROLE | 1u << RC_NAME;
+
+/* The panel's lines: wrapped text (heads, notes, reasons, the count) one
+ * line of it each, or a row of one of its two tables. */
+enum pl_kind { PL_BLANK, PL_WRAP, PL_AHEAD, PL_AGREE, PL_RHEAD, PL_RATER };
+enum pl_text { PT_AGREE_HEAD, PT_NO_AGREE, PT_NOTE, PT_COUNT, PT_RATERS_HEAD, PT_NO_RATERS,
+	       PT_REASON };
+
+struct pline {
+	enum pl_kind kind;
+	enum pl_text text;   /* PL_WRAP: which text */
+	size_t i;            /* the statistic, or the rater's place in rord */
+	int sub;             /* PL_WRAP: its line */
+};
+
+_Static_assert((int)RC_N >= (int)AC_N, "the panel's cell buffers hold either row");
+
+#define PL_INDENT 6      /* notes and reasons, below the row they belong to */
+
+static const char *agree_what(const struct score_agree_stat *st)
+{
+	return strcmp(st->what, "preference") == 0 ? S(S_PANEL_PREFERENCE) : st->what;
+}
+
+static const char *agree_cell(const struct score_agree_stat *st, int k, char *buf, size_t cap)
+{
+	static const enum str_id level[] = { S_AG_NOMINAL, S_AG_ORDINAL, S_AG_INTERVAL,
+					     S_AG_RATIO };
+
+	switch (k) {
+	case AC_WHAT: return agree_what(st);
+	case AC_STAT:
+		return S(st->method == AGREE_FLEISS ? S_AG_FLEISS
+			 : st->method == AGREE_COHEN ? S_AG_COHEN : S_AG_ALPHA);
+	case AC_LEVEL: return (unsigned)st->level < 4 ? S(level[st->level]) : "?";
+	case AC_VALUE: return fmt(buf, cap, 3, st->value);
+	case AC_IV: return fmt_iv(buf, cap, 3, st->low, st->high);
+	case AC_UNITS: snprintf(buf, cap, "%ld", st->units); return buf;
+	}
+	return "";
+}
+
+static const char *agree_head(int k)
+{
+	static const enum str_id h[AC_N] = { S_PANEL_H_WHAT, S_PANEL_H_STAT, S_PANEL_H_LEVEL,
+					     S_PANEL_H_VALUE, S_RES_H_INTERVAL, S_PANEL_H_UNITS };
+
+	return S(h[k]);
+}
+
+static const char *rater_cell(const struct score_rater *x, int k, char *buf, size_t cap)
+{
+	switch (k) {
+	case RC_ROLE: return S(x->expert ? S_ROLE_EXPERT : S_ROLE_USER);
+	case RC_NAME: return x->name ? x->name : "";
+	case RC_SHARED: snprintf(buf, cap, "%ld", x->shared); return buf;
+	case RC_DIS: return fmt(buf, cap, 3, x->expert ? x->disagreement : x->match_rate);
+	case RC_Z: return fmt(buf, cap, 2, x->panel_z);
+	case RC_GOLD: snprintf(buf, cap, "%ld/%ld", x->gold_correct, x->gold_known); return buf;
+	case RC_REP: snprintf(buf, cap, "%ld/%ld", x->repeats_reversed, x->repeats); return buf;
+	}
+	return "";
+}
+
+static const char *rater_head(int k)
+{
+	static const enum str_id h[RC_N] = { S_PANEL_H_ROLE, S_PANEL_H_RATER, S_PANEL_H_SHARED,
+					     S_PANEL_H_DIS, S_PANEL_H_Z, S_PANEL_H_GOLD,
+					     S_PANEL_H_REPEATS };
+
+	return S(h[k]);
+}
+
+/* Columns by priority for width avail from X0; grow is the name-like
+ * column: NAME_MIN_W first, then up to NAME_MAX_W when there is room. */
+static unsigned plan_cols(int n, const int *nat, const int *prio, int grow, int avail,
+			  int *wid, int *xs)
+{
+	int used = 0, x = X0, g;
+	unsigned shown = 0;
+
+	for (int p = 0; p < n; p++) {
+		int k = prio[p];
+		int w = k == grow && nat[k] > NAME_MIN_W ? NAME_MIN_W : nat[k];
+		int need = w + (used ? 1 : 0);
+
+		if (used + need > avail)
+			continue;
+		shown |= 1u << k;
+		wid[k] = w;
+		used += need;
+	}
+	if (shown & (1u << grow)) {
+		g = (nat[grow] > NAME_MAX_W ? NAME_MAX_W : nat[grow]) - wid[grow];
+		g = g > avail - used ? avail - used : g;
+		wid[grow] += g > 0 ? g : 0;
+	}
+	for (int k = 0; k < n; k++)
+		if (shown & (1u << k)) {
+			xs[k] = x;
+			x += wid[k] + 1;
+		}
+	return shown;
+}
+
+static void agree_plan(const struct score_result *r, int avail, int *wid, int *xs,
+		       unsigned *shown)
+{
+	int nat[AC_N];
+	char buf[64];
+
+	for (int k = 0; k < AC_N; k++) {
+		nat[k] = canvas_text_width(agree_head(k));
+		for (size_t i = 0; i < r->n_agree; i++) {
+			int cw = canvas_text_width(agree_cell(&r->agree[i], k, buf, sizeof buf));
+
+			nat[k] = cw > nat[k] ? cw : nat[k];
+		}
+	}
+	*shown = plan_cols(AC_N, nat, ac_priority, AC_WHAT, avail, wid, xs);
+}
+
+static void rater_plan(const struct score_result *r, int avail, int *wid, int *xs,
+		       unsigned *shown)
+{
+	int nat[RC_N];
+	char buf[64];
+
+	for (int k = 0; k < RC_N; k++) {
+		nat[k] = canvas_text_width(rater_head(k));
+		for (size_t i = 0; i < r->n_raters; i++) {
+			int cw = canvas_text_width(rater_cell(&r->raters[i], k, buf, sizeof buf));
+
+			nat[k] = cw > nat[k] ? cw : nat[k];
+		}
+	}
+	*shown = plan_cols(RC_N, nat, rc_priority, RC_NAME, avail, wid, xs);
+}
+
+static void count_text(const struct score_result *r, char *buf, size_t cap)
+{
+	char a[24], b[24], cc[24];
+	size_t flagged = 0, out = 0;
+
+	for (size_t i = 0; i < r->n_raters; i++) {
+		flagged += r->raters[i].flagged;
+		out += r->raters[i].gold_excluded;
+	}
+	snprintf(a, sizeof a, "%zu", flagged);
+	snprintf(b, sizeof b, "%zu", r->n_raters);
+	snprintf(cc, sizeof cc, "%zu", out);
+	i18n_fill(buf, cap, S_PANEL_COUNT, a, b, cc);
+}
+
+/* The text of a PL_WRAP line ("" when there is none). */
+static const char *pl_text(const struct results *v, enum pl_text t, size_t i, char *buf,
+			   size_t cap)
+{
+	const struct score_result *r = v->r;
+	const struct score_rater *x;
+
+	switch (t) {
+	case PT_AGREE_HEAD: return S(S_PANEL_AGREE_HEAD);
+	case PT_NO_AGREE: return S(S_PANEL_NO_AGREE);
+	case PT_NOTE: return r->agree[i].note;
+	case PT_COUNT: count_text(r, buf, cap); return buf;
+	case PT_RATERS_HEAD: return S(S_PANEL_RATERS_HEAD);
+	case PT_NO_RATERS: return S(S_PANEL_NO_RATERS);
+	case PT_REASON:
+		x = &r->raters[v->rord[i]];
+		snprintf(buf, cap, "%s%s%s", x->flagged ? x->reason : "",
+			 x->flagged && x->reason[0] && x->gold_excluded ? "; " : "",
+			 x->gold_excluded ? S(S_PANEL_GOLD_OUT) : "");
+		return buf;
+	}
+	return "";
+}
+
+static unsigned pl_attr(enum pl_text t)
+{
+	return t == PT_AGREE_HEAD || t == PT_RATERS_HEAD ? AT_UNDERLINE
+	       : t == PT_NOTE ? AT_DIM : 0;
+}
+
+static int pl_x(enum pl_text t)
+{
+	return t == PT_NOTE || t == PT_REASON ? PL_INDENT : 1;
+}
+
+/* Adds the wrapped lines of a text at width w (out may be NULL: counts). */
+static int pl_wrap(const struct results *v, struct pline *out, int n, int w, enum pl_text t,
+		   size_t i)
+{
+	char buf[1024];
+	const char *s = pl_text(v, t, i, buf, sizeof buf);
+	int k = s[0] ? wrapped_rows(s, w - pl_x(t) - 1) : 0;
+
+	for (int j = 0; j < k; j++, n++)
+		if (out)
+			out[n] = (struct pline){ PL_WRAP, t, i, j };
+	return n;
+}
+
+static int pl_add(struct pline *out, int n, enum pl_kind kind, size_t i)
+{
+	if (out)
+		out[n] = (struct pline){ kind, PT_COUNT, i, 0 };
+	return n + 1;
+}
+
+/* The panel's lines at width w into out (NULL: only counts them). */
+static int panel_lines(const struct results *v, int w, struct pline *out)
+{
+	const struct score_result *r = v->r;
+	int n = pl_wrap(v, out, 0, w, PT_AGREE_HEAD, 0);
+
+	if (r->n_agree)
+		n = pl_add(out, n, PL_AHEAD, 0);
+	else
+		n = pl_wrap(v, out, n, w, PT_NO_AGREE, 0);
+	for (size_t i = 0; i < r->n_agree; i++) {
+		n = pl_add(out, n, PL_AGREE, i);
+		n = pl_wrap(v, out, n, w, PT_NOTE, i);
+	}
+	n = pl_add(out, n, PL_BLANK, 0);
+	n = pl_wrap(v, out, n, w, PT_COUNT, 0);
+	n = pl_add(out, n, PL_BLANK, 0);
+	n = pl_wrap(v, out, n, w, PT_RATERS_HEAD, 0);
+	if (r->n_raters)
+		n = pl_add(out, n, PL_RHEAD, 0);
+	else
+		n = pl_wrap(v, out, n, w, PT_NO_RATERS, 0);
+	for (size_t i = 0; i < r->n_raters; i++) {
+		n = pl_add(out, n, PL_RATER, i);
+		n = pl_wrap(v, out, n, w, PT_REASON, i);
+	}
+	return n;
+}
+
+/* Line k of s wrapped in w columns, drawn from (y, x); through text.h. */
+static void draw_wrapped_line(struct console *c, int y, int x, int w, const char *s, int k,
+			      unsigned attr)
+{
+	struct text_doc *d = text_doc_new(s, strlen(s), NULL);
+	struct text_lines ls = TEXT_LINES_INIT;
+
+	if (d && text_wrap(d, w > 0 ? w : 1, &ls, NULL) == 0 && (size_t)k < ls.n) {
+		struct text_iter it;
+		struct text_cell cell;
+
+		text_iter_init(&it, d, &ls, (size_t)k);
+		while (text_iter_next(&it, &cell))
+			canvas_put(&c->cv, y, x + cell.col, cell.bytes, cell.len, cell.cols,
+				   attr | (cell.flags & TEXT_G_PLACEHOLDER ? AT_DIM : 0));
+	}
+	text_lines_release(&ls);
+	text_doc_free(&d);
+}
+
+/* One table row: the left-aligned columns (left) cut with "~". */
+static void draw_row(struct console *c, int y, int n, unsigned shown, unsigned left,
+		     const int *wid, const int *xs, const char *const *cells, unsigned attr)
+{
+	for (int k = 0; k < n; k++) {
+		if (!(shown & (1u << k)))
+			continue;
+		if (left & (1u << k))
+			draw_cut(c, y, xs[k], wid[k], cells[k], attr);
+		else
+			draw_right(c, y, xs[k], wid[k], cells[k], attr);
+	}
+}
+
+static void panel_draw(struct console *c)
+{
+	struct results *v = c->res;
+	const struct score_result *r = v->r;
+	int awid[AC_N] = { 0 }, axs[AC_N] = { 0 }, rwid[RC_N] = { 0 }, rxs[RC_N] = { 0 };
+	unsigned ashown, rshown;
+	struct pline *pl;
+	char buf[1024], cb[RC_N][64];   /* RC_N >= AC_N: both tables use them */
+	const char *cells[RC_N];
+	int n, y = 2;
+
+	title_rows(c, r, i18n_fill(buf, sizeof buf, S_PANEL_TITLE, r->title, NULL, NULL));
+	agree_plan(r, c->w - X0, awid, axs, &ashown);
+	rater_plan(r, c->w - X0, rwid, rxs, &rshown);
+	n = panel_lines(v, c->w, NULL);
+	pl = malloc((size_t)(n ? n : 1) * sizeof *pl);
+	if (!pl) {
+		draw_footer(c, CTX_PANEL);
+		return;
+	}
+	panel_lines(v, c->w, pl);
+	v->plines = n;
+	v->prows = c->h - 1 - y;
+	if (v->ptop + (size_t)v->prows > (size_t)n)
+		v->ptop = n > v->prows ? (size_t)(n - v->prows) : 0;
+	for (int i = (int)v->ptop; i < n && y < c->h - 1; i++, y++) {
+		const struct pline *l = &pl[i];
+		const struct score_rater *x;
+
+		switch (l->kind) {
+		case PL_BLANK:
+			break;
+		case PL_WRAP:
+			draw_wrapped_line(c, y, pl_x(l->text), c->w - pl_x(l->text) - 1,
+					  pl_text(v, l->text, l->i, buf, sizeof buf), l->sub,
+					  pl_attr(l->text));
+			break;
+		case PL_AHEAD:
+			for (int k = 0; k < AC_N; k++)
+				cells[k] = agree_head(k);
+			draw_row(c, y, AC_N, ashown, ac_left, awid, axs, cells, AT_BOLD);
+			break;
+		case PL_AGREE:
+			for (int k = 0; k < AC_N; k++)
+				cells[k] = agree_cell(&r->agree[l->i], k, cb[k], sizeof cb[k]);
+			draw_row(c, y, AC_N, ashown, ac_left, awid, axs, cells, 0);
+			break;
+		case PL_RHEAD:
+			for (int k = 0; k < RC_N; k++)
+				cells[k] = rater_head(k);
+			draw_row(c, y, RC_N, rshown, rc_left, rwid, rxs, cells, AT_BOLD);
+			break;
+		case PL_RATER:
+			x = &r->raters[v->rord[l->i]];
+			for (int k = 0; k < RC_N; k++)
+				cells[k] = rater_cell(x, k, cb[k], sizeof cb[k]);
+			if (x->flagged)
+				canvas_text(&c->cv, y, 0, 1, "!", AT_BOLD);
+			draw_row(c, y, RC_N, rshown, rc_left, rwid, rxs, cells,
+				 x->flagged ? AT_BOLD : 0);
+			break;
+		}
+	}
+	free(pl);
+	draw_footer(c, CTX_PANEL);
+}
+
 /* ---- the screen's contract (console_int.h) ---- */
 
 void results_layout(struct console *c)
@@ -566,6 +971,8 @@ void results_draw(struct console *c)
 {
 	if (c->scr == SCR_DETAIL && c->res->r->n)
 		detail_draw(c);
+	else if (c->scr == SCR_PANEL)
+		panel_draw(c);
 	else
 		table_draw(c);
 }
@@ -581,7 +988,10 @@ unsigned results_key(struct console *c, int key)
 	size_t n = v->r->n, page = v->rows > 1 ? (size_t)v->rows - 1 : 1;
 	size_t dpage = v->drows > 1 ? (size_t)v->drows - 1 : 1;
 	size_t dmax = v->dlines > v->drows ? (size_t)(v->dlines - v->drows) : 0;
-	enum action a = keys_lookup(c->scr == SCR_DETAIL ? CTX_DETAIL : CTX_RESULTS, key, NULL);
+	size_t ppage = v->prows > 1 ? (size_t)v->prows - 1 : 1;
+	size_t pmax = v->plines > v->prows ? (size_t)(v->plines - v->prows) : 0;
+	enum action a = keys_lookup(c->scr == SCR_DETAIL ? CTX_DETAIL
+				    : c->scr == SCR_PANEL ? CTX_PANEL : CTX_RESULTS, key, NULL);
 
 	if (a == ACT_QUIT)
 		return OUT_QUIT; /* nothing here to lose: no need to ask */
@@ -606,6 +1016,19 @@ unsigned results_key(struct console *c, int key)
 		}
 		return OUT_DRAW;
 	}
+	if (c->scr == SCR_PANEL) {
+		switch (a) {
+		case ACT_LINE_DOWN: if (v->ptop < pmax) v->ptop++; break;
+		case ACT_LINE_UP: if (v->ptop > 0) v->ptop--; break;
+		case ACT_PAGE_DOWN: v->ptop = v->ptop + ppage < pmax ? v->ptop + ppage : pmax; break;
+		case ACT_PAGE_UP: v->ptop = v->ptop > ppage ? v->ptop - ppage : 0; break;
+		case ACT_TOP: v->ptop = 0; break;
+		case ACT_BOTTOM: v->ptop = pmax; break;
+		case ACT_BACK: c->scr = SCR_RESULTS; break;
+		default: return OUT_NONE;
+		}
+		return OUT_DRAW;
+	}
 	switch (a) {
 	case ACT_DOWN: v->cur = step_down(v->cur, 1, n); break;
 	case ACT_UP: v->cur = v->cur > 0 ? v->cur - 1 : 0; break;
@@ -619,6 +1042,10 @@ unsigned results_key(struct console *c, int key)
 		c->scr = SCR_DETAIL;
 		v->dtop = 0;
 		break;
+	case ACT_PANEL:
+		c->scr = SCR_PANEL;
+		v->ptop = 0;
+		break;
 	default: return OUT_NONE;
 	}
 	return OUT_DRAW;
@@ -630,6 +1057,30 @@ static void put_line(FILE *f, const char *key, const char *value)
 
 	text_sanitize_line(value, strlen(value), buf, sizeof buf);
 	fprintf(f, "%s=%s\n", key, buf);
+}
+
+/* The panel: its scrolling, the statistics and the raters in its order. */
+static void dump_panel(const struct results *v, FILE *f)
+{
+	const struct score_result *r = v->r;
+	char names[1024];
+	size_t n = 0, flagged = 0;
+
+	fprintf(f, "panel.top=%zu\npanel.lines=%d\nagreement=%zu\n", v->ptop, v->plines,
+		r->n_agree);
+	names[0] = '\0';
+	for (size_t i = 0; i < r->n_raters && n < sizeof names; i++) {
+		const struct score_rater *x = &r->raters[v->rord[i]];
+
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? "," : "",
+				      x->name ? x->name : "");
+		flagged += x->flagged;
+	}
+	put_line(f, "raters", names);
+	fprintf(f, "raters_flagged=%zu\nrater_flags=", flagged);
+	for (size_t i = 0; i < r->n_raters; i++)
+		fprintf(f, "%s%c", i ? "," : "", r->raters[v->rord[i]].flagged ? '!' : '-');
+	fprintf(f, "\n");
 }
 
 void results_dump_state(struct console *c, FILE *f)
@@ -658,4 +1109,5 @@ void results_dump_state(struct console *c, FILE *f)
 		}
 	fprintf(f, "\nchart=%d,%d\n", v->chart_x, v->chart_w);
 	fprintf(f, "detail.top=%zu\ndetail.lines=%d\n", v->dtop, v->dlines);
+	dump_panel(v, f);
 }

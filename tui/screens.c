@@ -56,7 +56,8 @@ static const struct help_section rate_help[] = {
 
 /* simsa results lists its own entries only: the global ones speak of drafts */
 static const struct help_section results_help[] = {
-	{ CTX_RESULTS, S_CTX_RESULTS }, { CTX_DETAIL, S_CTX_DETAIL }, { 0, S_COUNT },
+	{ CTX_RESULTS, S_CTX_RESULTS }, { CTX_DETAIL, S_CTX_DETAIL },
+	{ CTX_PANEL, S_CTX_PANEL }, { 0, S_COUNT },
 };
 
 void help_draw(struct console *c)

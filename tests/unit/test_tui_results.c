@@ -468,6 +468,226 @@ static void test_resize_and_small(void **state_)
 	assert_int_equal(run(f, "80x24", "xx", NULL, "dump t\n"), 2);
 }
 
+/* ---- the panel: agreement within the round and the raters ---- */
+
+/* The screen lines of a section, with its state cut off (caller frees). */
+static char *screen_of(const char *sec)
+{
+	const char *e = strstr(sec, "--- state");
+
+	assert_non_null(e);
+	return strndup(sec, (size_t)(e - sec));
+}
+
+/* Some screen line of sec holds every one of the n pieces. */
+static void line_has_all(const char *sec, const char *const *piece, int n)
+{
+	char *scr = screen_of(sec);
+
+	for (char *l = strtok(scr, "\n"); l; l = strtok(NULL, "\n")) {
+		int k = 0;
+
+		while (k < n && strstr(l, piece[k]))
+			k++;
+		if (k == n) {
+			free(scr);
+			return;
+		}
+	}
+	free(scr);
+	fail_msg("no line with '%s' ... '%s' in:\n%s", piece[0], piece[n - 1], sec);
+}
+
+static int rater_before(const struct score_rater *a, const struct score_rater *b)
+{
+	if (a->flagged != b->flagged)
+		return a->flagged;
+	if (a->expert != b->expert)
+		return a->expert;
+	return strcmp(a->name, b->name) < 0;
+}
+
+/* The raters' names in the panel's order: flagged, experts, by name. */
+static void rater_order(const struct score_result *r, char *out, size_t cap, char *flags,
+			size_t fcap)
+{
+	size_t ord[64];
+
+	assert_true(r->n_raters <= 64);
+	for (size_t i = 0; i < r->n_raters; i++)
+		ord[i] = i;
+	for (size_t i = 1; i < r->n_raters; i++)
+		for (size_t j = i; j > 0 && rater_before(&r->raters[ord[j]], &r->raters[ord[j - 1]]);
+		     j--) {
+			size_t t = ord[j];
+
+			ord[j] = ord[j - 1];
+			ord[j - 1] = t;
+		}
+	out[0] = flags[0] = '\0';
+	for (size_t i = 0; i < r->n_raters; i++) {
+		snprintf(out + strlen(out), cap - strlen(out), "%s%s", i ? "," : "",
+			 r->raters[ord[i]].name);
+		snprintf(flags + strlen(flags), fcap - strlen(flags), "%s%c", i ? "," : "",
+			 r->raters[ord[i]].flagged ? '!' : '-');
+	}
+}
+
+/* Every statistic and rater of r on the panel sec, as score_round() has them. */
+static void check_panel(const char *sec, const struct score_result *r)
+{
+	char a[64], b[64], cc[64], d[64], e[64], names[2048], flags[256];
+	size_t flagged = 0, out = 0;
+
+	has(sec, "screen=panel\n");
+	has(sec, "unsafe_rows=0\n");
+	has(sec, "Agreement within the round");
+	for (size_t k = 0; k < r->n_agree; k++) {
+		const struct score_agree_stat *st = &r->agree[k];
+		const char *what = strcmp(st->what, "preference") == 0 ? "preference" : st->what;
+		const char *stat = st->method == AGREE_FLEISS ? "Fleiss kappa" : "alpha";
+		const char *level = st->level == AGREE_ORDINAL ? "ordinal"
+				    : st->level == AGREE_INTERVAL ? "interval" : "nominal";
+		const char *p[6] = { what, stat, level, a, b, cc };
+
+		if (isnan(st->value))
+			snprintf(a, sizeof a, " -");
+		else
+			snprintf(a, sizeof a, " %.3f", st->value);
+		if (isnan(st->low) || isnan(st->high))
+			snprintf(b, sizeof b, " -");
+		else
+			snprintf(b, sizeof b, "[%.3f, %.3f]", st->low, st->high);
+		snprintf(cc, sizeof cc, " %ld", st->units);
+		line_has_all(sec, p, 6);
+		if (st->note[0]) {
+			snprintf(d, sizeof d, "%.30s", st->note);
+			has(sec, d);
+		}
+	}
+	snprintf(a, sizeof a, "agreement=%zu\n", r->n_agree);
+	has(sec, a);
+	for (size_t i = 0; i < r->n_raters; i++) {
+		const struct score_rater *x = &r->raters[i];
+		const char *p[6] = { x->expert ? "expert " : "user ", x->name, a, b, cc, d };
+
+		flagged += x->flagged;
+		out += x->gold_excluded;
+		snprintf(a, sizeof a, " %ld ", x->shared);
+		snprintf(b, sizeof b, " %.3f ", x->expert ? x->disagreement : x->match_rate);
+		snprintf(cc, sizeof cc, " %ld/%ld ", x->gold_correct, x->gold_known);
+		snprintf(d, sizeof d, " %ld/%ld", x->repeats_reversed, x->repeats);
+		line_has_all(sec, p, 6);
+		if (!isnan(x->panel_z)) {
+			const char *q[2] = { x->name, e };
+
+			snprintf(e, sizeof e, " %.2f ", x->panel_z);
+			line_has_all(sec, q, 2);
+		}
+	}
+	snprintf(a, sizeof a, "%zu", flagged);
+	snprintf(b, sizeof b, "%zu", r->n_raters);
+	snprintf(cc, sizeof cc, "%zu", out);
+	snprintf(names, sizeof names, "%s of %s raters flagged; %s left out for failing the gold "
+		 "items.", a, b, cc);
+	has(sec, names);
+	rater_order(r, names, sizeof names, flags, sizeof flags);
+	assert_string_equal(state(sec, "raters"), names);
+	assert_string_equal(state(sec, "rater_flags"), flags);
+}
+
+static void test_panel(void **state_)
+{
+	struct fx *f = *state_;
+	char *sec;
+
+	assert_true(f->r.n_agree > 0);
+	assert_true(f->r.n_raters > 0);
+	assert_int_equal(run(f, "120x90", "en", NULL,
+			     "keys p\ndump all\nkeys <Esc>\ndump back\nkeys p p\ndump again\n"
+			     "keys ?\ndump help\n"), 0);
+	sec = section(f->all, "all");
+	check_panel(sec, &f->r);
+	assert_int_equal(state_int(sec, "panel.top"), 0);
+	assert_true(state_int(sec, "panel.lines") < 90 - 3); /* all of it on the screen */
+	has(sec, "Esc back");
+	free(sec);
+	sec = section(f->all, "back");
+	has(sec, "screen=results\n");
+	has(sec, "p raters");
+	free(sec);
+	sec = section(f->all, "again");
+	has(sec, "screen=results\n");
+	free(sec);
+	sec = section(f->all, "help");
+	has(sec, "agreement within the round and the raters");
+	has(sec, "Agreement and raters");
+	free(sec);
+}
+
+static void test_panel_80x24(void **state_)
+{
+	struct fx *f = *state_;
+	char *sec;
+	int lines, rows;
+
+	assert_int_equal(run(f, "80x24", "en", NULL,
+			     "keys p\ndump p\nkeys j\ndump j\nkeys <PgDn>\ndump pg\nkeys G\n"
+			     "dump end\nkeys g\ndump top\nkeys h\ndump back\n"), 0);
+	all_fit(f->all, 80);
+	sec = section(f->all, "p");
+	lines = state_int(sec, "panel.lines");
+	has(sec, "Esc back");
+	assert_true(lines > 24 - 3); /* it has to scroll */
+	free(sec);
+	sec = section(f->all, "j");
+	assert_int_equal(state_int(sec, "panel.top"), 1);
+	free(sec);
+	sec = section(f->all, "pg");
+	rows = 24 - 3;
+	assert_int_equal(state_int(sec, "panel.top"),
+			 1 + rows - 1 < lines - rows ? 1 + rows - 1 : lines - rows);
+	free(sec);
+	sec = section(f->all, "end");
+	assert_int_equal(state_int(sec, "panel.top"), lines - rows);
+	has(sec, "raters flagged;");
+	/* the last rater, on the last line above the footer */
+	{
+		char *last = row(sec, 24 - 2);
+		const char *names = state(sec, "raters");
+
+		has(last, strrchr(names, ',') + 1);
+		free(last);
+	}
+	free(sec);
+	sec = section(f->all, "top");
+	assert_int_equal(state_int(sec, "panel.top"), 0);
+	free(sec);
+	sec = section(f->all, "back");
+	has(sec, "screen=results\n");
+	free(sec);
+	/* Korean */
+	assert_int_equal(run(f, "80x24", "ko", f->bench, "keys p\ndump p\nkeys G\ndump end\n"),
+			 0);
+	all_fit(f->all, 80);
+	sec = section(f->all, "p");
+	has(sec, "lang=ko\n");
+	has(sec, "일치도와 평가자: ");
+	has(sec, "라운드 내 일치도");
+	has(sec, "기준");
+	has(sec, "통계량");
+	has(sec, "서열");
+	has(sec, "알파");
+	free(sec);
+	sec = section(f->all, "end");
+	has(sec, "역할");
+	has(sec, "평가자");
+	has(sec, "전문가");
+	has(sec, "사용자");
+	has(sec, "주의 표시");
+	free(sec);
+}
+
 /* ---- a hand-made result: hostile names, a long Korean name, 30 rows ---- */
 
 static void test_hostile_names_and_scrolling(void **state_)
@@ -511,8 +731,34 @@ static void test_hostile_names_and_scrolling(void **state_)
 		e->win_rate = 0.5;
 		e->rank = i + 1;
 	}
+	/* the panel: a hostile criterion id, rater name and reason */
+	r.n_agree = 2;
+	r.agree = calloc(2, sizeof *r.agree);
+	r.agree[0] = (struct score_agree_stat){ "acc\x1b[2Juracy\xe2\x80\xae", AGREE_ALPHA,
+						AGREE_ORDINAL, 0.5, 0.25, 0.75, 10, "" };
+	r.agree[1] = (struct score_agree_stat){ "preference", AGREE_FLEISS, AGREE_NOMINAL, NAN,
+						NAN, NAN, 1, "" };
+	snprintf(r.agree[1].note, sizeof r.agree[1].note, "%s",
+		 "undefined: fewer than two votes \x1b]0;x\x07on a unit");
+	r.n_raters = 3;
+	r.raters = calloc(3, sizeof *r.raters);
+	for (int i = 0; i < 3; i++) {
+		r.raters[i].disagreement = r.raters[i].match_rate = r.raters[i].panel_z = NAN;
+		r.raters[i].expert = i != 1;
+	}
+	r.raters[0].name = strdup("alice");
+	r.raters[1].name = strdup("bob");
+	r.raters[1].gold_excluded = r.raters[1].gold_failed = true;
+	r.raters[1].gold_known = 4;
+	r.raters[2].name = strdup("zz\x1b[31mevil\xe2\x80\xae\xe2\x81\xa6name\x9b");
+	r.raters[2].flagged = true;
+	r.raters[2].panel_z = 4.25;
+	r.raters[2].disagreement = 0.75;
+	snprintf(r.raters[2].reason, sizeof r.raters[2].reason, "%s",
+		 "panel: \x1b[2Jdisagreement\x07 0.750 \xe2\x80\xae(robust z 4.2)");
 	p = write_file(f->dir, "script",
-		       "dump top\nkeys G\ndump bottom\nkeys g <Enter>\ndump detail\n");
+		       "dump top\nkeys G\ndump bottom\nkeys g <Enter>\ndump detail\n"
+		       "keys <Esc> p\ndump panel\n");
 	free(p);
 	unlink(f->dump);
 	i18n_force(LANG_EN);
@@ -531,6 +777,7 @@ static void test_hostile_names_and_scrolling(void **state_)
 	assert_null(strstr(f->all, "\x07"));
 	assert_null(strstr(f->all, "\xc2\x9b"));
 	assert_null(strstr(f->all, "\xe2\x80\xae"));
+	assert_null(strstr(f->all, "\xe2\x81\xa6"));
 	sec = section(f->all, "top");
 	has(sec, "unsafe_rows=0\n");
 	has(sec, "selected=1\n");
@@ -553,6 +800,37 @@ static void test_hostile_names_and_scrolling(void **state_)
 	has(sec, "screen=detail\n");
 	has(sec, "unsafe_rows=0\n");
 	free(sec);
+	sec = section(f->all, "panel");
+	has(sec, "screen=panel\n");
+	has(sec, "unsafe_rows=0\n");
+	has(sec, "rater_flags=!,-,-\n");
+	has(sec, "raters_flagged=1\n");
+	has(sec, "1 of 3 raters flagged; 1 left out for failing the gold items.");
+	has(sec, "left out for failing the gold items\n"); /* bob's line */
+	has(sec, "undefined: fewer than two votes");
+	has(sec, "disagreement");
+	{
+		const char *p1[] = { "uracy", "alpha", "ordinal", " 0.500", "[0.250, 0.750]",
+				     " 10" };
+		const char *p2[] = { "preference", "Fleiss kappa", "nominal", " -", " 1" };
+		const char *p3[] = { "!", "expert", "evil", " 0.750", " 4.25" };
+		char *scr = screen_of(sec), *first = NULL;
+
+		line_has_all(sec, p1, 6);
+		line_has_all(sec, p2, 5);
+		line_has_all(sec, p3, 5);
+		/* the flagged rater first, then experts, then users */
+		first = strstr(scr, "evil");
+		assert_non_null(first);
+		assert_true(first < strstr(scr, "alice"));
+		assert_true(strstr(scr, "alice") < strstr(scr, "bob"));
+		free(scr);
+	}
+	free(sec);
+	for (size_t i = 0; i < r.n_raters; i++)
+		free(r.raters[i].name);
+	free(r.raters);
+	free(r.agree);
 	for (int i = 0; i < N; i++)
 		free(r.e[i].name);
 	free(r.e);
@@ -566,6 +844,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_benchmark_and_detail),
 		cmocka_unit_test(test_korean_80x24),
 		cmocka_unit_test(test_resize_and_small),
+		cmocka_unit_test(test_panel),
+		cmocka_unit_test(test_panel_80x24),
 		cmocka_unit_test(test_hostile_names_and_scrolling),
 	};
 	char self[1024];
