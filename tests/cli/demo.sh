@@ -60,7 +60,9 @@ fi
 expect_ok "another demo round, left open" demo --db "$T/open.db" --no-panel
 expect_fail "votes of an open round are refused" 1 "scores are computed only after" export "$T/open.db" --format votes
 expect_ok "export the counted user votes from the bundle" export "$T/bundle.db" --format votes --out "$T/votes.csv"
-expect_ok "simsa rank on them" rank "$T/votes.csv" --format json
+# point estimates only: with 110 votes some resample of rank's own bootstrap
+# can leave an entrant without a loss, which rank refuses (docs/scoring.md)
+expect_ok "simsa rank on them" rank "$T/votes.csv" --format json --bootstrap 0
 if [ "$(python3 -c "
 import json, sys
 r = {e['name']: e for e in json.load(open(sys.argv[1]))['entrants']}
@@ -77,7 +79,7 @@ same=yes
 for crit in accuracy reasoning korean usefulness safety culture; do
 	"$SIMSA" export "$T/bundle.db" --format ratings --criterion "$crit" --out "$T/r-$crit.csv" || same=no
 	for level in ordinal interval; do
-		"$SIMSA" agreement "$T/r-$crit.csv" --level "$level" --format json >"$T/a.json" 2>>"$T/err.agree" || same=no
+		"$SIMSA" agreement "$T/r-$crit.csv" --level "$level" --bootstrap 0 --format json >"$T/a.json" 2>>"$T/err.agree" || same=no
 		[ "$(python3 -c "
 import json, sys
 a = json.load(open(sys.argv[1]))['alpha']
@@ -86,7 +88,7 @@ print(abs(a - s) < 1e-12)" "$T/a.json" "$T/round.json" "$crit" "$level")" = "Tru
 	done
 done
 "$SIMSA" export "$T/bundle.db" --format ratings --criterion preference --out "$T/r-pref.csv" || same=no
-"$SIMSA" agreement "$T/r-pref.csv" --level ordinal --format json >"$T/a.json" 2>>"$T/err.agree" || same=no
+"$SIMSA" agreement "$T/r-pref.csv" --level ordinal --bootstrap 0 --format json >"$T/a.json" 2>>"$T/err.agree" || same=no
 [ "$(python3 -c "
 import json, sys
 a = json.load(open(sys.argv[1]))['alpha']
@@ -98,7 +100,8 @@ expect_fail "an unknown criterion" 1 "no criterion 'speed' in the expert rubric 
 expect_ok "score the bundle as a table" score "$T/bundle.db"
 if tail -n +2 "$T/out" | cmp -s - "$T/round.txt"; then ok "demo round and bundle: the same table"; else not_ok "demo table = bundle table" "$(tail -n +2 "$T/out" | diff - "$T/round.txt" | head)"; fi
 # the panel judged dasol best and yunseul worst: the points must say so
-if [ "$(json_get "$T/round.json" "[e['name'] for e in sorted(d['entrants'], key=lambda e: -e['total'])]")" = "['dasol', 'mirinae', 'ondam', 'yunseul']" ] &&
+# (the two in the middle are close enough for a random assignment to swap)
+if [ "$(json_get "$T/round.json" "[e['name'] for e in sorted(d['entrants'], key=lambda e: -e['total'])][::3]")" = "['dasol', 'yunseul']" ] &&
 	[ "$(json_get "$T/round.json" "d['counts']['expert_ballots'], d['counts']['user_ballots']")" = "40 110" ]; then
 	ok "the demo's scores follow the panel: dasol first, yunseul last, 40 + 110 ballots"
 else
