@@ -215,18 +215,7 @@ static int write_jsonl(struct store *st, struct ex *x, struct simsa_err *err)
 
 static void csv_field(FILE *f, const char *s, bool last)
 {
-	if (s && strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else if (s) {
-		fputs(s, f);
-	}
-	fputc(last ? '\n' : ',', f);
+	csv_put(f, s ? s : "", last ? "\n" : ",");
 }
 
 static void csv_int(FILE *f, int64_t v, bool present)

@@ -9,6 +9,7 @@
 
 #include "simsa/cli.h"
 #include "simsa/score.h"
+#include "simsa/util.h"
 
 enum score_format { SCF_TEXT, SCF_JSON, SCF_CSV };
 
@@ -175,21 +176,6 @@ static void csv_num(double x, const char *sep)
 		printf("%.17g%s", x, sep);
 }
 
-static void csv_text(const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		printf("%s,", s);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	printf("\",");
-}
-
 static void print_csv(const struct score_result *r)
 {
 	printf("entrant,expert,expert_low,expert_high,user,user_low,user_high,rating,rating_low,"
@@ -202,7 +188,7 @@ static void print_csv(const struct score_result *r)
 				     e->rating_high, e->win_rate, e->votes, e->benchmark,
 				     e->total, e->total_low, e->total_high };
 
-		csv_text(e->name);
+		csv_put(stdout, e->name, ",");
 		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
 			csv_num(v[k], ",");
 		printf("%d,", e->rank);

@@ -52,22 +52,6 @@ static void csv_num(double x, const char *sep)
 		printf("%.17g%s", x, sep);
 }
 
-static void csv_text(const char *s, const char *sep)
-{
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-
-	if (!quote) {
-		printf("%s%s", s, sep);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	printf("\"%s", sep);
-}
 
 static bool parse_count(const char *s, long max, long *out)
 {
@@ -262,7 +246,7 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 			const struct rank_entry *e = &r->e[order[k]];
 
 			printf("%d,", e->rank);
-			csv_text(vs->entrant[order[k]], ",");
+			csv_put(stdout, vs->entrant[order[k]], ",");
 			csv_num(e->rating, ",");
 			csv_num(e->ci_low, ",");
 			csv_num(e->ci_high, ",");

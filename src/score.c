@@ -10,6 +10,7 @@
 #include "simsa/ballot.h"
 #include "simsa/bootstrap.h"
 #include "simsa/stats.h"
+#include "simsa/util.h"
 
 struct task_ent {
 	int64_t rater_row;
@@ -733,23 +734,6 @@ static int load_all(struct store *st, struct build *B, struct score_result *r,
 	return 0;
 }
 
-/* A CSV field: quoted when it needs to be (RFC 4180). */
-static void csv_field(FILE *f, const char *s, const char *end)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-	fputs(end, f);
-}
-
 /* The user votes that count, as `simsa rank` reads them. */
 static int write_votes(const struct build *B, const struct score_result *r, FILE *f,
 		       struct simsa_err *err)
@@ -775,10 +759,10 @@ static int write_votes(const struct build *B, const struct score_result *r, FILE
 	for (size_t k = 0; k < B->d.n_us; k++) {
 		const struct vote *v = &B->votes[k];
 
-		csv_field(f, B->in.raters[rater_of[v->rater]].name, ",");
-		csv_field(f, B->in.prompts[prompt_of[v->prompt]].id, ",");
-		csv_field(f, r->e[v->left].name, ",");
-		csv_field(f, r->e[v->right].name, ",");
+		csv_put(f, B->in.raters[rater_of[v->rater]].name, ",");
+		csv_put(f, B->in.prompts[prompt_of[v->prompt]].id, ",");
+		csv_put(f, r->e[v->left].name, ",");
+		csv_put(f, r->e[v->right].name, ",");
 		fprintf(f, "%s,%d\n", outcome[v->outcome], v->much ? 1 : 0);
 	}
 	free(rater_of);
@@ -870,8 +854,8 @@ static int write_ratings(const struct build *B, const struct score_result *r, co
 				 r->e[x->unit % ne].name);
 		else
 			snprintf(unit, sizeof unit, "%s/%s", pid, r->e[x->unit % ne].name);
-		csv_field(f, unit, ",");
-		csv_field(f, B->in.raters[rater_of[x->rater]].name, ",");
+		csv_put(f, unit, ",");
+		csv_put(f, B->in.raters[rater_of[x->rater]].name, ",");
 		fprintf(f, "%d\n", x->value);
 	}
 	free(rater_of);

@@ -117,3 +117,19 @@ int read_file(const char *path, size_t max, char **out, size_t *len,
 	*len = n;
 	return 0;
 }
+
+void csv_put(FILE *f, const char *s, const char *sep)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+	fputs(sep, f);
+}

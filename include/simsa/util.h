@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "simsa/err.h"
 
@@ -30,5 +31,9 @@ bool utf8_valid(const char *s, size_t len, size_t *bad_at);
  * (*out, caller frees). */
 int read_file(const char *path, size_t max, char **out, size_t *len,
 	      struct simsa_err *err) __attribute__((warn_unused_result));
+
+/* Writes s as one CSV field (RFC 4180: quoted, with quotes doubled, when
+ * it holds a comma, a quote or a line break), then sep (may be ""). */
+void csv_put(FILE *f, const char *s, const char *sep);
 
 #endif

@@ -50,6 +50,7 @@
 #include "simsa/score.h"
 #include "simsa/session.h"
 #include "simsa/stats.h"
+#include "simsa/util.h"
 
 #define E 3
 #define P 8
@@ -842,10 +843,31 @@ static void test_export_votes(void **state)
 	tmpdir_remove(&dir);
 }
 
+/* One CSV field, as RFC 4180 wants it (util.c): quoted only when needed,
+ * quotes doubled. The score, rank and export CSVs all write through it. */
+static void test_csv_put(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(f);
+	csv_put(f, "team-0", ",");
+	csv_put(f, "a,b", ",");
+	csv_put(f, "say \"hi\"", ",");
+	csv_put(f, "two\nlines", "");
+	csv_put(f, "", "\n");
+	fclose(f);
+	assert_string_equal(text, "team-0,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\n");
+	free(text);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chart),
+		cmocka_unit_test(test_csv_put),
 		cmocka_unit_test(test_points_by_hand),
 		cmocka_unit_test(test_export_votes),
 		cmocka_unit_test(test_exclusions_counted),
