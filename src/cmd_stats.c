@@ -217,6 +217,7 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 		json_object_set_new(j, "self_comparisons_dropped",
 				    json_integer((json_int_t)r->self_dropped));
 		json_object_set_new(j, "both_bad_dropped", json_integer((json_int_t)r->both_bad_dropped));
+		json_object_set_new(j, "resamples_discarded", json_integer((json_int_t)r->discarded));
 		for (size_t k = 0; k < r->n; k++) {
 			const struct rank_entry *e = &r->e[order[k]];
 			json_t *x = json_object();
@@ -282,6 +283,9 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 		printf("intervals: %u bootstrap resamples of %s, seed %llu; rank = 1 + entrants "
 		       "whose interval lies wholly above\n", o->resamples, r->cluster,
 		       (unsigned long long)o->seed);
+	if (r->discarded)
+		printf("(%zu resample%s without maximum-likelihood strengths %s redrawn)\n",
+		       r->discarded, r->discarded == 1 ? "" : "s", r->discarded == 1 ? "was" : "were");
 }
 
 int cmd_rank(int argc, char **argv)

@@ -45,9 +45,12 @@ void rank_result_release(struct rank_result *r)
 /* The bootstrap runs its resamples on every core. The multiplicities are
  * drawn first, in order, from the one stream (a chunk of resamples at a
  * time, to bound memory); then the threads refit the resamples of the
- * chunk, each its share, into fixed slots. So the figures do not depend on
- * the number of threads, and the first resample without an MLE is the one
- * reported, as if they had run one after the other. */
+ * chunk, each its share, into fixed slots, and the slots are taken in
+ * order. So the figures do not depend on the number of threads: they are
+ * those of one resample after the other. A resample in which the MLE does
+ * not exist is redrawn (the next draws of the stream) and counted, as in
+ * `simsa score`; more than B/10 of them and there are too few votes for
+ * intervals. */
 #define BOOT_MAX_THREADS 8
 #define BOOT_CHUNK_BYTES ((size_t)64 << 20)
 
@@ -57,11 +60,14 @@ struct boot_share {
 	const double *start;       /* the point estimate: each refit starts there */
 	const uint32_t *gm, *sm;   /* the chunk's multiplicities: groups, second (or NULL) */
 	size_t ng, ns;
-	size_t first, count, B;    /* resamples [first, first + count) of B */
+	size_t first, count;       /* the chunk: drawn resamples [first, first + count) */
 	int thread, n_threads;
-	double *rep_r, *rep_p;     /* n x B replicates: ratings, points */
-	size_t failed;             /* first resample without an estimate, or SIZE_MAX */
+	double *crep;              /* per slot c: n ratings, then n points */
+	uint8_t *ok;               /* per slot: 1 an estimate, 0 no MLE (redrawn) */
+	size_t failed;             /* first slot whose fit failed otherwise, or SIZE_MAX */
 	struct simsa_err err;
+	size_t no_mle;             /* first slot without an MLE, or SIZE_MAX */
+	struct simsa_err why;      /* and why */
 };
 
 static void *boot_work(void *arg)
@@ -70,10 +76,11 @@ static void *boot_work(void *arg)
 	size_t n = w->t->n;
 	double *acc = malloc((n * n * 5 + n * n + 3 * n + w->ns + 1) * sizeof *acc);
 	double *wins, *s, *ex, *ra, *sm;
+	struct simsa_err scratch;
 
-	w->failed = SIZE_MAX;
+	w->failed = w->no_mle = SIZE_MAX;
 	if (!acc) {
-		w->failed = w->first;
+		w->failed = (size_t)w->thread;
 		err_set(&w->err, "out of memory");
 		return NULL;
 	}
@@ -88,23 +95,32 @@ static void *boot_work(void *arg)
 		for (size_t k = 0; w->sm && k < w->ns; k++)
 			sm[k] = w->sm[c * w->ns + k];
 		vote_tally_wins(w->t, w->gm + c * w->ng, w->sm ? sm : NULL, acc, wins);
+		w->ok[c] = 0;
+		if (bt_check(n, wins, w->names, w->no_mle == SIZE_MAX ? &w->why : &scratch) < 0) {
+			if (w->no_mle == SIZE_MAX)
+				w->no_mle = c;
+			continue;
+		}
 		if (bt_fit_from(n, wins, w->names, w->start, s, &w->err) < 0) {
-			err_prefix(&w->err, "bootstrap resample %zu of %zu", b + 1, w->B);
-			w->failed = b;
+			err_prefix(&w->err, "bootstrap resample %zu", b + 1);
+			w->failed = c;
 			break;
 		}
 		derive(n, s, ex, ra);
 		for (size_t i = 0; i < n; i++) {
-			w->rep_r[i * w->B + b] = ra[i];
-			w->rep_p[i * w->B + b] = 25.0 * ex[i];
+			w->crep[c * 2 * n + i] = ra[i];
+			w->crep[c * 2 * n + n + i] = 25.0 * ex[i];
 		}
+		w->ok[c] = 1;
 	}
 	free(acc);
 	return NULL;
 }
 
-/* Runs the shares of one chunk on up to n_threads threads (this one too). */
-static int boot_chunk(struct boot_share *sh, int n_threads, struct simsa_err *err)
+/* Runs the shares of one chunk on up to n_threads threads (this one too);
+ * returns the first slot whose fit failed (its message in *err), or
+ * SIZE_MAX. */
+static size_t boot_chunk(struct boot_share *sh, int n_threads, struct simsa_err *err)
 {
 	pthread_t th[BOOT_MAX_THREADS];
 	bool started[BOOT_MAX_THREADS] = { false };
@@ -125,11 +141,9 @@ static int boot_chunk(struct boot_share *sh, int n_threads, struct simsa_err *er
 			failed = sh[k].failed;
 			worst = k;
 		}
-	if (worst >= 0) {
+	if (worst >= 0)
 		*err = sh[worst].err;
-		return -1;
-	}
-	return 0;
+	return failed;
 }
 
 static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struct rank_result *r,
@@ -142,6 +156,8 @@ static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struc
 	double *rep_r = malloc(B * n * sizeof *rep_r), *rep_p = malloc(B * n * sizeof *rep_p);
 	struct boot_share sh[BOOT_MAX_THREADS];
 	struct vote_tally t = { 0 };
+	double *crep = NULL;
+	uint8_t *ok = NULL;
 	double *start = malloc((n ? n : 1) * sizeof *start);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int n_threads, rc = -1;
@@ -175,27 +191,54 @@ static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struc
 	gm = malloc(chunk * ng * sizeof *gm);
 	if (ns)
 		sm = malloc(chunk * ns * sizeof *sm);
-	if (!gm || (ns && !sm)) {
+	crep = malloc(chunk * 2 * n * sizeof *crep);
+	ok = malloc(chunk);
+	if (!gm || (ns && !sm) || !crep || !ok) {
 		err_set(err, "out of memory");
 		goto out;
 	}
 	n_threads = cores < 1 ? 1 : cores > BOOT_MAX_THREADS ? BOOT_MAX_THREADS : (int)cores;
 	if ((size_t)n_threads > chunk)
 		n_threads = (int)chunk;
-	for (size_t first = 0; first < B; first += chunk) {
-		size_t count = B - first < chunk ? B - first : chunk;
+	for (size_t accepted = 0, drawn = 0; accepted < B;) {
+		size_t count = B - accepted < chunk ? B - accepted : chunk, failed, no_mle = SIZE_MAX;
+		const struct simsa_err *why = NULL;
 
 		for (size_t c = 0; c < count; c++) {
 			boot_draw(&d, (uint32_t)ng, gm + c * ng);
 			if (ns)
 				boot_draw(&d, (uint32_t)ns, sm + c * ns);
 		}
+		for (int k = 0; k < n_threads; k++) {
+			sh[k] = (struct boot_share){ &t, (const char *const *)vs->entrant, start, gm, sm,
+						     ng, ns, drawn, count, k, n_threads, crep, ok,
+						     SIZE_MAX, { { 0 } }, SIZE_MAX, { { 0 } } };
+		}
+		failed = boot_chunk(sh, n_threads, err);
 		for (int k = 0; k < n_threads; k++)
-			sh[k] = (struct boot_share){ &t, (const char *const *)vs->entrant, start, gm, sm, ng,
-						     ns, first, count, B, k, n_threads, rep_r, rep_p,
-						     SIZE_MAX, { { 0 } } };
-		if (boot_chunk(sh, n_threads, err) < 0)
-			goto out;
+			if (sh[k].no_mle < no_mle) {
+				no_mle = sh[k].no_mle;
+				why = &sh[k].why;
+			}
+		/* the slots in drawing order, as one resample after the other */
+		for (size_t c = 0; c < count; c++) {
+			if (c == failed)
+				goto out;
+			if (ok[c]) {
+				for (size_t i = 0; i < n; i++) {
+					rep_r[i * B + accepted] = crep[c * 2 * n + i];
+					rep_p[i * B + accepted] = crep[c * 2 * n + n + i];
+				}
+				accepted++;
+			} else if (++r->discarded > B / 10) {
+				err_set(err, "bootstrap: %zu resamples had no maximum-likelihood strengths "
+					"(the first: %s): too few votes, raters or prompts for intervals "
+					"(--bootstrap 0 gives the figures without them)", r->discarded,
+					why ? why->msg : "?");
+				goto out;
+			}
+		}
+		drawn += count;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct rank_entry *e = &r->e[i];
@@ -213,6 +256,8 @@ out:
 	free(sm);
 	free(rep_r);
 	free(rep_p);
+	free(crep);
+	free(ok);
 	free(start);
 	return rc;
 }

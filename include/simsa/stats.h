@@ -93,6 +93,7 @@ struct rank_result {
 	struct rank_entry *e;
 	size_t self_dropped;    /* votes with left == right */
 	size_t both_bad_dropped;/* "both bad" votes left out (--both-bad exclude) */
+	size_t discarded;       /* bootstrap resamples without an MLE, redrawn */
 	const char *cluster;    /* what the bootstrap resampled: "votes", "raters",
 				 * "prompts" or "raters and prompts" */
 };

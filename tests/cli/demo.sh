@@ -60,8 +60,8 @@ fi
 expect_ok "another demo round, left open" demo --db "$T/open.db" --no-panel
 expect_fail "votes of an open round are refused" 1 "scores are computed only after" export "$T/open.db" --format votes
 expect_ok "export the counted user votes from the bundle" export "$T/bundle.db" --format votes --out "$T/votes.csv"
-# point estimates only: with 110 votes some resample of rank's own bootstrap
-# can leave an entrant without a loss, which rank refuses (docs/scoring.md)
+# point estimates only: rank's intervals come from its own bootstrap, not
+# score's joint one, and with 110 votes many of its resamples are redrawn
 expect_ok "simsa rank on them" rank "$T/votes.csv" --format json --bootstrap 0
 if [ "$(python3 -c "
 import json, sys

@@ -334,17 +334,19 @@ static void test_tally_equals_votes_add(void **state)
  * docs/scoring.md, written out here: for each resample, draw the clusters
  * in order from the "rank" stream, weight every vote by the product of its
  * clusters' multiplicities, refit starting from the point estimate, and
- * take type-7 percentiles. For each
- * way of clustering: raters and prompts, raters, prompts, single votes. */
+ * take type-7 percentiles, a resample without an MLE redrawn. For each
+ * way of clustering: raters and prompts, raters, prompts, single votes;
+ * and with few votes, where resamples are redrawn. */
 static void test_bootstrap_equals_sequential(void **state)
 {
-	enum { N = 4, NV = 900, NR = 25, NP = 12, B = 120 };
+	enum { N = 4, NV = 900, NR = 25, NP = 12, B = 120, SPARSE = 30 };
 	const char *names[N] = { "a", "b", "c", "d" };
 	struct rank_opts o = { true, 2, B, 77 };
 
 	(void)state;
-	for (int mode = 0; mode < 4; mode++) {
-		bool raters = mode <= 1, prompts = mode == 0 || mode == 2;
+	for (int mode = 0; mode < 5; mode++) {
+		bool raters = mode <= 1 || mode == 4, prompts = mode == 0 || mode == 2 || mode == 4;
+		size_t nv = mode == 4 ? SPARSE : NV, discarded = 0;
 		struct vote_set vs;
 		struct rank_result r;
 		struct simsa_err err;
@@ -352,8 +354,8 @@ static void test_bootstrap_equals_sequential(void **state)
 		double *rep = malloc(N * B * sizeof *rep), wins[N * N], s[N], s0[N];
 		struct drbg d;
 
-		random_votes(&vs, NV, N, NR, NP, 40 + (uint64_t)mode);
-		for (size_t k = 0; k < NV; k++)
+		random_votes(&vs, nv, N, NR, NP, 40 + (uint64_t)mode);
+		for (size_t k = 0; k < nv; k++)
 			if (vs.v[k].left == vs.v[k].right) /* no self votes: keep it simple */
 				vs.v[k].right = (vs.v[k].left + 1) % N;
 		vs.entrant = (char **)names;
@@ -361,7 +363,7 @@ static void test_bootstrap_equals_sequential(void **state)
 		vs.n_prompts = prompts ? NP : 0;
 		assert_int_equal(rank_compute(&vs, &o, &r, &err), 0);
 		boot_stream(&d, o.seed, "rank");
-		for (size_t b = 0; b < B; b++) {
+		for (size_t b = 0; b < B;) {
 			if (!raters && !prompts)
 				boot_draw(&d, NV, vm);
 			if (raters)
@@ -369,19 +371,28 @@ static void test_bootstrap_equals_sequential(void **state)
 			if (prompts)
 				boot_draw(&d, NP, pm);
 			memset(wins, 0, sizeof wins);
-			for (size_t k = 0; k < NV; k++) {
+			for (size_t k = 0; k < nv; k++) {
 				const struct vote *v = &vs.v[k];
 				double w = (!raters && !prompts ? vm[k] : 1.0) *
 					   (raters ? rm[v->rater] : 1.0) * (prompts ? pm[v->prompt] : 1.0);
 
 				votes_add(wins, N, v->left, v->right, v->outcome, v->much, w, 2, true);
 			}
+			if (bt_check(N, wins, names, &err) < 0) {
+				discarded++; /* no MLE: redrawn */
+				continue;
+			}
 			for (size_t i = 0; i < N; i++)
 				s0[i] = r.e[i].strength;
 			assert_int_equal(bt_fit_from(N, wins, names, s0, s, &err), 0);
 			for (size_t i = 0; i < N; i++)
 				rep[i * B + b] = bt_elo(s[i]);
+			b++;
 		}
+		print_message("mode %d: %zu resamples redrawn\n", mode, discarded);
+		assert_int_equal(r.discarded, discarded);
+		if (mode == 4)
+			assert_true(discarded > 0);
 		for (size_t i = 0; i < N; i++) {
 			double lo, hi;
 
@@ -393,6 +404,25 @@ static void test_bootstrap_equals_sequential(void **state)
 		free(vs.v);
 		free(rep);
 		drbg_wipe(&d);
+	}
+	{ /* fewer still: more than B/10 redrawn is refused, saying why */
+		struct vote_set vs;
+		struct rank_result r;
+		struct simsa_err err;
+
+		random_votes(&vs, 25, N, NR, NP, 44);
+		for (size_t k = 0; k < 25; k++)
+			if (vs.v[k].left == vs.v[k].right)
+				vs.v[k].right = (vs.v[k].left + 1) % N;
+		vs.entrant = (char **)names;
+		vs.n_raters = NR;
+		vs.n_prompts = NP;
+		assert_int_equal(rank_compute(&vs, &o, &r, &err), -1);
+		print_message("%s\n", err.msg);
+		assert_non_null(strstr(err.msg, "resamples had no maximum-likelihood strengths (the "
+					   "first: no maximum-likelihood strengths: '"));
+		assert_non_null(strstr(err.msg, "too few votes, raters or prompts for intervals"));
+		free(vs.v);
 	}
 }
 
