@@ -127,12 +127,12 @@ int main(int argc, char **argv)
 		t0 = now();
 		best[3] = t0 - t1 < best[3] ? t0 - t1 : best[3];
 		if (agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 0, 1, &v, &lo,
-					&hi, &err) < 0)
+					&hi, NULL, &err) < 0)
 			goto fail;
 		t1 = now();
 		best[4] = t1 - t0 < best[4] ? t1 - t0 : best[4];
 		if (agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 100, 1, &v,
-					&lo, &hi, &err) < 0)
+					&lo, &hi, NULL, &err) < 0)
 			goto fail;
 		best[5] = now() - t1 < best[5] ? now() - t1 : best[5];
 		agree_data_release(&d);

@@ -81,6 +81,7 @@ int cmd_agreement(int argc, char **argv)
 	struct agree_data d;
 	struct simsa_err err;
 	double v, lo, hi;
+	uint32_t redrawn = 0;
 	const char *key;
 	int c;
 
@@ -136,7 +137,7 @@ int cmd_agreement(int argc, char **argv)
 	if (agree_load_csv(argv[optind], level, &d, &err) < 0)
 		return cli_fail(&err);
 	if (agree_with_interval(&d, method, level, weights, (uint32_t)resamples, (uint64_t)seed,
-				&v, &lo, &hi, &err) < 0) {
+				&v, &lo, &hi, &redrawn, &err) < 0) {
 		agree_data_release(&d);
 		return cli_fail(&err);
 	}
@@ -153,6 +154,7 @@ int cmd_agreement(int argc, char **argv)
 		json_object_set_new(j, "ci_high", real_or_null(hi));
 		json_object_set_new(j, "resamples", json_integer(resamples));
 		json_object_set_new(j, "seed", json_integer(seed));
+		json_object_set_new(j, "resamples_discarded", json_integer(redrawn));
 		json_object_set_new(j, "units", json_integer((json_int_t)d.n_units));
 		json_object_set_new(j, "raters", json_integer((json_int_t)d.n_raters));
 		json_object_set_new(j, "ratings", json_integer((json_int_t)d.start[d.n_units]));
@@ -179,6 +181,9 @@ int cmd_agreement(int argc, char **argv)
 		if (resamples > 0)
 			printf("95%% interval: %.4f to %.4f (%ld resamples of units, seed %ld)\n", lo,
 			       hi, resamples, seed);
+		if (redrawn)
+			printf("(%u resample%s without a value %s redrawn)\n", redrawn,
+			       redrawn == 1 ? "" : "s", redrawn == 1 ? "was" : "were");
 		printf("%zu units, %zu raters, %zu ratings\n", d.n_units, d.n_raters,
 		       d.start[d.n_units]);
 	}

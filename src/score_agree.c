@@ -105,7 +105,7 @@ static void one_stat(struct score_agree_stat *st, const struct agree_data *ad,
 	struct simsa_err e;
 
 	if (agree_with_interval(ad, st->method, st->level, AGREE_UNWEIGHTED, r->resamples, r->seed,
-				&st->value, &st->low, &st->high, &e) == 0)
+				&st->value, &st->low, &st->high, NULL, &e) == 0)
 		return;
 	st->low = st->high = NAN;
 	if (agree_compute(ad, st->method, st->level, AGREE_UNWEIGHTED, NULL, &st->value, &e) == 0) {

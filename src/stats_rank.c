@@ -352,14 +352,18 @@ out:
 
 int agree_with_interval(const struct agree_data *d, enum agree_method m, enum agree_level level,
 			enum agree_weights w, uint32_t resamples, uint64_t seed, double *value,
-			double *lo, double *hi, struct simsa_err *err)
+			double *lo, double *hi, uint32_t *discarded, struct simsa_err *err)
 {
+	struct simsa_err why, first = { "" };
+	uint32_t redrawn = 0;
 	uint32_t *um = NULL;
 	double *rep = NULL;
 	struct drbg dr;
 	int rc = -1;
 
 	*lo = *hi = NAN;
+	if (discarded)
+		*discarded = 0;
 	if (agree_compute(d, m, level, w, NULL, value, err) < 0)
 		return -1;
 	if (resamples == 0)
@@ -372,14 +376,26 @@ int agree_with_interval(const struct agree_data *d, enum agree_method m, enum ag
 		return err_set(err, "out of memory");
 	}
 	boot_stream(&dr, seed, "agreement");
-	for (uint32_t b = 0; b < resamples; b++) {
+	for (uint32_t b = 0; b < resamples;) {
 		boot_draw(&dr, (uint32_t)d->n_units, um);
-		if (agree_compute(d, m, level, w, um, &rep[b], err) < 0) {
-			err_prefix(err, "bootstrap resample %u of %u", b + 1, resamples);
+		if (agree_compute(d, m, level, w, um, &rep[b], &why) == 0) {
+			b++;
+			continue;
+		}
+		/* undefined in this resample (no variation left): redrawn, as
+		 * `simsa rank` and `simsa score` redraw theirs */
+		if (redrawn == 0)
+			first = why;
+		if (++redrawn > resamples / 10) {
+			err_set(err, "bootstrap: %u resamples of units had no value (the first: %s): "
+				"too few units for an interval (--bootstrap 0 gives the value alone)",
+				redrawn, first.msg);
 			goto out;
 		}
 	}
 	boot_interval95(rep, resamples, lo, hi);
+	if (discarded)
+		*discarded = redrawn;
 	rc = 0;
 out:
 	drbg_wipe(&dr);

@@ -115,10 +115,12 @@ int agree_load_csv(const char *path, enum agree_level level, struct agree_data *
 		   struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* The statistic and, when resamples > 0, its 95% interval from resampling
- * units (lo, hi are NAN otherwise). */
+ * units (lo, hi are NAN otherwise). A resample in which the statistic is
+ * undefined (no variation left) is redrawn and counted in *discarded (may
+ * be NULL); more than resamples / 10 of them is an error (too few units). */
 int agree_with_interval(const struct agree_data *d, enum agree_method m, enum agree_level level,
 			enum agree_weights w, uint32_t resamples, uint64_t seed, double *value,
-			double *lo, double *hi, struct simsa_err *err)
+			double *lo, double *hi, uint32_t *discarded, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
 #endif

@@ -305,13 +305,13 @@ static void test_bootstrap_deterministic(void **state)
 	kripp_csv(&t);
 	load(t.buf, AGREE_ORDINAL, &d);
 	assert_int_equal(agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 500,
-					     7, &v1, &lo1, &hi1, &err), 0);
+					     7, &v1, &lo1, &hi1, NULL, &err), 0);
 	assert_int_equal(agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 500,
-					     7, &v2, &lo2, &hi2, &err), 0);
+					     7, &v2, &lo2, &hi2, NULL, &err), 0);
 	assert_true(v1 == v2 && lo1 == lo2 && hi1 == hi2);
 	assert_true(lo1 <= v1 && v1 <= hi1 && hi1 <= 1.0);
 	assert_int_equal(agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 500,
-					     8, &v2, &lo2, &hi2, &err), 0);
+					     8, &v2, &lo2, &hi2, NULL, &err), 0);
 	assert_true(lo1 != lo2 || hi1 != hi2);
 	agree_data_release(&d);
 }
@@ -336,6 +336,45 @@ static void test_quantile_type7(void **state)
 	assert_int_equal(rank[2], 1);
 }
 
+/* Units that all agree leave a resample drawn only from them without any
+ * variation: alpha is undefined there. Such resamples are redrawn and
+ * counted; more than a tenth of them is refused. 17 agreeing units and 3
+ * that do not: a resample of 20 misses all 3 with chance (17/20)^20 = 3.9%;
+ * 19 and 1: 35.8%. */
+static void test_bootstrap_redraws(void **state)
+{
+	char text[2048];
+	struct agree_data d;
+	struct simsa_err err;
+	double v, lo, hi;
+	uint32_t redrawn = 0;
+	size_t len;
+
+	(void)state;
+	for (int varied = 3; varied >= 1; varied -= 2) {
+		len = (size_t)snprintf(text, sizeof text, "unit,rater,value\n");
+		for (int u = 0; u < 20; u++)
+			len += (size_t)snprintf(text + len, sizeof text - len, "u%02d,r1,a\nu%02d,r2,%s\n",
+						u, u, u < varied ? "b" : "a");
+		load(text, AGREE_NOMINAL, &d);
+		if (varied == 3) {
+			assert_int_equal(agree_with_interval(&d, AGREE_ALPHA, AGREE_NOMINAL,
+							     AGREE_UNWEIGHTED, 500, 3, &v, &lo, &hi,
+							     &redrawn, &err), 0);
+			print_message("%u of 500 resamples redrawn\n", redrawn);
+			assert_true(redrawn > 0 && redrawn <= 50);
+			assert_true(lo <= v && v <= hi);
+		} else {
+			assert_int_equal(agree_with_interval(&d, AGREE_ALPHA, AGREE_NOMINAL,
+							     AGREE_UNWEIGHTED, 500, 3, &v, &lo, &hi,
+							     &redrawn, &err), -1);
+			assert_non_null(strstr(err.msg, "resamples of units had no value"));
+			assert_non_null(strstr(err.msg, "too few units for an interval"));
+		}
+		agree_data_release(&d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_multiplicity_equals_copies),
 		cmocka_unit_test(test_undefined_and_errors),
 		cmocka_unit_test(test_bootstrap_deterministic),
+		cmocka_unit_test(test_bootstrap_redraws),
 		cmocka_unit_test(test_quantile_type7),
 	};
 
