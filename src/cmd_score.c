@@ -168,14 +168,6 @@ static json_t *to_json(const struct score_result *r)
 	return root;
 }
 
-static void csv_num(double x, const char *sep)
-{
-	if (isnan(x))
-		printf("%s", sep);
-	else
-		printf("%.17g%s", x, sep);
-}
-
 static void print_csv(const struct score_result *r)
 {
 	printf("entrant,expert,expert_low,expert_high,user,user_low,user_high,rating,rating_low,"
@@ -190,12 +182,12 @@ static void print_csv(const struct score_result *r)
 
 		csv_put(stdout, e->name, ",");
 		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
-			csv_num(v[k], ",");
+			csv_num(stdout, v[k], ",");
 		printf("%d,", e->rank);
 		/* new columns go last: readers of the old ones by position keep working */
-		csv_num(e->expert_corrected, ",");
-		csv_num(e->expert_corrected_low, ",");
-		csv_num(e->expert_corrected_high, "\n");
+		csv_num(stdout, e->expert_corrected, ",");
+		csv_num(stdout, e->expert_corrected_low, ",");
+		csv_num(stdout, e->expert_corrected_high, "\n");
 	}
 }
 

@@ -43,15 +43,6 @@ static void print_json(json_t *j)
 	json_decref(j);
 }
 
-/* A number for CSV: all 17 significant digits, empty when absent. */
-static void csv_num(double x, const char *sep)
-{
-	if (isnan(x))
-		printf("%s", sep);
-	else
-		printf("%.17g%s", x, sep);
-}
-
 
 static bool parse_count(const char *s, long max, long *out)
 {
@@ -163,9 +154,9 @@ int cmd_agreement(int argc, char **argv)
 		printf("method,level,weights,value,ci_low,ci_high,resamples,seed,units,raters,ratings\n");
 		printf("%s,%s,%s,", agree_method_name(method), agree_level_name(level),
 		       method == AGREE_COHEN ? agree_weights_name(weights) : "");
-		csv_num(v, ",");
-		csv_num(lo, ",");
-		csv_num(hi, ",");
+		csv_num(stdout, v, ",");
+		csv_num(stdout, lo, ",");
+		csv_num(stdout, hi, ",");
 		printf("%ld,%ld,%zu,%zu,%zu\n", resamples, seed, d.n_units, d.n_raters,
 		       d.start[d.n_units]);
 	} else {
@@ -253,15 +244,15 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 
 			printf("%d,", e->rank);
 			csv_put(stdout, vs->entrant[order[k]], ",");
-			csv_num(e->rating, ",");
-			csv_num(e->ci_low, ",");
-			csv_num(e->ci_high, ",");
-			csv_num(e->win_rate, ",");
-			csv_num(e->strength, ",");
-			csv_num(e->expected, ",");
-			csv_num(e->points, ",");
-			csv_num(e->points_low, ",");
-			csv_num(e->points_high, ",");
+			csv_num(stdout, e->rating, ",");
+			csv_num(stdout, e->ci_low, ",");
+			csv_num(stdout, e->ci_high, ",");
+			csv_num(stdout, e->win_rate, ",");
+			csv_num(stdout, e->strength, ",");
+			csv_num(stdout, e->expected, ",");
+			csv_num(stdout, e->points, ",");
+			csv_num(stdout, e->points_low, ",");
+			csv_num(stdout, e->points_high, ",");
 			printf("%.0f\n", e->votes);
 		}
 		return;

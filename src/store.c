@@ -411,16 +411,10 @@ int store_add_entrant(struct store *st, const struct entrant_rec *e, struct sims
 	return sq_step_done(st, stmt, "cannot add the entrant", err);
 }
 
-int sq_find_row(struct store *st, const char *sql, const char *key, int64_t *row,
-		struct simsa_err *err)
+int sq_step_row(struct store *st, sqlite3_stmt *stmt, int64_t *row, struct simsa_err *err)
 {
-	sqlite3_stmt *stmt;
-	int rc;
+	int rc = sqlite3_step(stmt);
 
-	if (sq_prepare(st, sql, &stmt, err) < 0)
-		return -1;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW && row)
 		*row = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
@@ -429,6 +423,17 @@ int sq_find_row(struct store *st, const char *sql, const char *key, int64_t *row
 	if (rc == SQLITE_DONE)
 		return 0;
 	return sq_db_err(st, err, "lookup");
+}
+
+int sq_find_row(struct store *st, const char *sql, const char *key, int64_t *row,
+		struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (sq_prepare(st, sql, &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	return sq_step_row(st, stmt, row, err);
 }
 
 int store_find_entrant(struct store *st, const char *name, int64_t *row, struct simsa_err *err)

@@ -29,6 +29,9 @@ int sq_step_done(struct store *st, sqlite3_stmt *stmt, const char *what, struct 
 void sq_bind_opt(sqlite3_stmt *stmt, int i, const char *s);
 /* The first column of a one-row query, or -1. */
 long sq_pragma_int(struct store *st, const char *sql);
+/* Steps a bound one-row query and finalizes it: 1 and *row (its first
+ * column; row may be NULL) when there is a row, 0 when none, -1 on error. */
+int sq_step_row(struct store *st, sqlite3_stmt *stmt, int64_t *row, struct simsa_err *err);
 /* Looks up one integer id by one text key (sql has one parameter). 1 and
  * *row (row may be NULL) when found, 0 when not, -1 on error. */
 int sq_find_row(struct store *st, const char *sql, const char *key, int64_t *row,

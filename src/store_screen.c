@@ -91,22 +91,13 @@ int store_find_output(struct store *st, int64_t prompt_row, int64_t entrant_row,
 		      struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
-	int rc;
 
 	if (sq_prepare(st, "SELECT id FROM output WHERE prompt_id = ? AND entrant_id = ?",
 		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, prompt_row);
 	sqlite3_bind_int64(stmt, 2, entrant_row);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW && row)
-		*row = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return sq_db_err(st, err, "lookup");
+	return sq_step_row(st, stmt, row, err);
 }
 
 int store_output_text(struct store *st, int64_t output_row, char **text, size_t *len,

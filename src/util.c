@@ -2,6 +2,7 @@
 #include "simsa/util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -131,5 +132,12 @@ void csv_put(FILE *f, const char *s, const char *sep)
 	} else {
 		fputs(s, f);
 	}
+	fputs(sep, f);
+}
+
+void csv_num(FILE *f, double x, const char *sep)
+{
+	if (!isnan(x))
+		fprintf(f, "%.17g", x);
 	fputs(sep, f);
 }

@@ -35,5 +35,8 @@ int read_file(const char *path, size_t max, char **out, size_t *len,
 /* Writes s as one CSV field (RFC 4180: quoted, with quotes doubled, when
  * it holds a comma, a quote or a line break), then sep (may be ""). */
 void csv_put(FILE *f, const char *s, const char *sep);
+/* Writes x as a CSV number with all 17 significant digits (nothing when x
+ * is NAN: an empty field), then sep. */
+void csv_num(FILE *f, double x, const char *sep);
 
 #endif
