@@ -11,6 +11,7 @@
 #include "simsa/bootstrap.h"
 #include "simsa/stats.h"
 #include "simsa/util.h"
+#include "score_internal.h"
 
 struct task_ent {
 	int64_t rater_row;
@@ -734,136 +735,6 @@ static int load_all(struct store *st, struct build *B, struct score_result *r,
 	return 0;
 }
 
-/* The user votes that count, as `simsa rank` reads them. */
-static int write_votes(const struct build *B, const struct score_result *r, FILE *f,
-		       struct simsa_err *err)
-{
-	static const char *const outcome[] = { "left", "right", "tie", "bothbad" };
-	size_t nr = B->in.n_raters, np = B->in.n_prompts;
-	long *rater_of = malloc((nr + 1) * sizeof *rater_of);
-	long *prompt_of = malloc((np + 1) * sizeof *prompt_of);
-
-	if (!rater_of || !prompt_of) {
-		free(rater_of);
-		free(prompt_of);
-		return err_set(err, "out of memory");
-	}
-	/* cluster number -> rater / prompt index */
-	for (size_t i = 0; i < nr; i++)
-		if (B->uidx[i] >= 0)
-			rater_of[B->uidx[i]] = (long)i;
-	for (size_t p = 0; p < np; p++)
-		if (B->pidx[p] >= 0)
-			prompt_of[B->pidx[p]] = (long)p;
-	fputs("rater,prompt,left,right,outcome,much\n", f);
-	for (size_t k = 0; k < B->d.n_us; k++) {
-		const struct vote *v = &B->votes[k];
-
-		csv_put(f, B->in.raters[rater_of[v->rater]].name, ",");
-		csv_put(f, B->in.prompts[prompt_of[v->prompt]].id, ",");
-		csv_put(f, r->e[v->left].name, ",");
-		csv_put(f, r->e[v->right].name, ",");
-		fprintf(f, "%s,%d\n", outcome[v->outcome], v->much ? 1 : 0);
-	}
-	free(rater_of);
-	free(prompt_of);
-	return 0;
-}
-
-struct rating_row {
-	uint64_t unit;     /* as in score_agree.c: (prompt, entrant) or (prompt, pair) */
-	uint32_t rater;    /* cluster */
-	size_t order;      /* position among the items: a rater's first is kept */
-	int value;
-};
-
-static int cmp_rating_row(const void *a, const void *b)
-{
-	const struct rating_row *x = a, *y = b;
-
-	if (x->unit != y->unit)
-		return x->unit < y->unit ? -1 : 1;
-	if (x->rater != y->rater)
-		return x->rater < y->rater ? -1 : 1;
-	return (x->order > y->order) - (x->order < y->order);
-}
-
-/* The ratings behind one agreement statistic of `simsa score`
- * (docs/scoring.md), as `simsa agreement` reads them: an expert criterion
- * (units are outputs, PROMPT/ENTRANT; raw scores) or "preference" (units
- * are slots, PROMPT/FIRST|SECOND in import order; values +2 .. -2 for the
- * first much better .. the second much better, "both bad" absent). One
- * rating per unit and rater, the first cast. */
-static int write_ratings(const struct build *B, const struct score_result *r, const char *crit,
-			 FILE *f, struct simsa_err *err)
-{
-	size_t nr = B->in.n_raters, np = B->in.n_prompts, ne = r->n, n = 0, c;
-	bool pref;
-	long *rater_of = malloc((nr + 1) * sizeof *rater_of);
-	long *prompt_of = malloc((np + 1) * sizeof *prompt_of);
-	struct rating_row *rows = malloc((2 * B->d.n_ex + B->d.n_us + 1) * sizeof *rows);
-
-	for (c = 0; c < r->n_criteria && strcmp(r->crit_id[c], crit) != 0; c++)
-		;
-	pref = c == r->n_criteria && strcmp(crit, "preference") == 0;
-	if (!rater_of || !prompt_of || !rows || (c == r->n_criteria && !pref)) {
-		bool oom = !rater_of || !prompt_of || !rows;
-
-		free(rater_of);
-		free(prompt_of);
-		free(rows);
-		return oom ? err_set(err, "out of memory")
-			   : err_set(err, "no criterion '%s' in the expert rubric (nor is it "
-				     "\"preference\")", crit);
-	}
-	for (size_t i = 0; i < nr; i++)
-		if ((pref ? B->uidx : B->xidx)[i] >= 0)
-			rater_of[(pref ? B->uidx : B->xidx)[i]] = (long)i;
-	for (size_t p = 0; p < np; p++)
-		if (B->pidx[p] >= 0)
-			prompt_of[B->pidx[p]] = (long)p;
-	for (size_t k = 0; pref && k < B->d.n_us; k++) {
-		uint64_t unit;
-		double v;
-
-		if (score_pref_value(&B->d.us[k], ne, &unit, &v))
-			rows[n++] = (struct rating_row){ unit, B->d.us[k].rater, k, (int)v };
-	}
-	for (size_t k = 0; !pref && k < B->d.n_ex; k++)
-		for (int s = 0; s < 2; s++) {
-			const struct score_item *it = &B->d.ex[k];
-			uint32_t v = it->raw[s][c];
-
-			if (v != BALLOT_SCORE_NA && v != BALLOT_SCORE_UNSET)
-				rows[n++] = (struct rating_row){
-					(uint64_t)it->prompt * ne + (s ? it->right : it->left), it->rater,
-					2 * k + (size_t)s, (int)v };
-		}
-	qsort(rows, n, sizeof *rows, cmp_rating_row);
-	fputs("unit,rater,value\n", f);
-	for (size_t i = 0; i < n; i++) {
-		const struct rating_row *x = &rows[i];
-		uint64_t per = pref ? (uint64_t)ne * ne : ne;
-		const char *pid = B->in.prompts[prompt_of[x->unit / per]].id;
-		char unit[512];
-
-		if (i > 0 && x->unit == rows[i - 1].unit && x->rater == rows[i - 1].rater)
-			continue; /* the same rater on the same unit again */
-		if (pref)
-			snprintf(unit, sizeof unit, "%s/%s|%s", pid, r->e[x->unit / ne % ne].name,
-				 r->e[x->unit % ne].name);
-		else
-			snprintf(unit, sizeof unit, "%s/%s", pid, r->e[x->unit % ne].name);
-		csv_put(f, unit, ",");
-		csv_put(f, B->in.raters[rater_of[x->rater]].name, ",");
-		fprintf(f, "%d\n", x->value);
-	}
-	free(rater_of);
-	free(prompt_of);
-	free(rows);
-	return 0;
-}
-
 /* Scores; with out, only classifies and writes the counted user votes, or
  * with criterion the experts' ratings on it. */
 static int score_or_votes(struct store *st, const char *benchmark_csv, struct score_result *r,
@@ -874,11 +745,14 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 
 	memset(&B, 0, sizeof B);
 	memset(r, 0, sizeof *r);
-	if (load_all(st, &B, r, err) == 0 && classify(&B, r, err) == 0 &&
-	    (out && criterion ? write_ratings(&B, r, criterion, out, err)
-	     : out	      ? write_votes(&B, r, out, err)
-			      : compute(&B, r, benchmark_csv, err)) == 0)
-		rc = 0;
+	if (load_all(st, &B, r, err) == 0 && classify(&B, r, err) == 0) {
+		struct score_view v = { &B.in, B.xidx, B.uidx, B.pidx, &B.d, B.votes };
+
+		if ((out && criterion ? score_write_ratings(&v, r, criterion, out, err)
+		     : out	      ? score_write_votes(&v, r, out, err)
+				      : compute(&B, r, benchmark_csv, err)) == 0)
+			rc = 0;
+	}
 	if (rc < 0 || out)
 		score_result_release(r);
 	round_inputs_release(&B.in);
