@@ -254,7 +254,6 @@ struct build {
 	int64_t *erows, *prows, *rrows;
 	long *xidx, *uidx, *pidx; /* cluster numbers, -1 if none */
 	struct score_data d;
-	struct vote *votes;
 	bool *used;               /* per rater: a counted ballot */
 };
 
@@ -389,7 +388,7 @@ static void mark_failed_gold(struct build *B, struct score_result *r)
 }
 
 /* Sorts every counted ballot into gold, excluded and included; numbers
- * the clusters; fills B->d and B->votes. */
+ * the clusters; fills B->d and B->d.votes. */
 static int classify(struct build *B, struct score_result *r, struct simsa_err *err)
 {
 	size_t ne = B->in.n_entrants, np = B->in.n_prompts, nr = B->in.n_raters;
@@ -402,10 +401,10 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 	qsort(l->rev, l->n_rev, sizeof *l->rev, cmp_reveal);
 	B->d.ex = calloc(l->n_bal + 1, sizeof *B->d.ex);
 	B->d.us = calloc(l->n_bal + 1, sizeof *B->d.us);
-	B->votes = calloc(l->n_bal + 1, sizeof *B->votes);
+	B->d.votes = calloc(l->n_bal + 1, sizeof *B->d.votes);
 	B->used = calloc(nr + 1, sizeof *B->used);
 	r->raters = calloc(nr + 1, sizeof *r->raters);
-	if (!B->d.ex || !B->d.us || !B->votes || !B->used || !r->raters)
+	if (!B->d.ex || !B->d.us || !B->d.votes || !B->used || !r->raters)
 		return err_set(err, "out of memory");
 	/* all of them for now (freed by score_result_release); keep_raters() below */
 	r->n_raters = nr;
@@ -505,7 +504,7 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 					}
 			} else {
 				struct score_item *it = &B->d.us[B->d.n_us];
-				struct vote *v = &B->votes[B->d.n_us++];
+				struct vote *v = &B->d.votes[B->d.n_us++];
 				uint32_t pr = b->preference;
 
 				it->rater = (uint32_t)B->uidx[rr];
@@ -585,7 +584,7 @@ static int compute(struct build *B, struct score_result *r, const char *bench,
 	for (size_t i = 0; i < ne; i++)
 		r->e[i].expert_corrected = SCORE_EXPERT_POINTS * tmp[i];
 	vs.n_votes = B->d.n_us;
-	vs.v = B->votes;
+	vs.v = B->d.votes;
 	vs.n_entrants = ne;
 	vs.entrant = names;
 	vs.n_raters = B->d.n_user_raters;
@@ -746,7 +745,7 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 	memset(&B, 0, sizeof B);
 	memset(r, 0, sizeof *r);
 	if (load_all(st, &B, r, err) == 0 && classify(&B, r, err) == 0) {
-		struct score_view v = { &B.in, B.xidx, B.uidx, B.pidx, &B.d, B.votes };
+		struct score_view v = { &B.in, B.xidx, B.uidx, B.pidx, &B.d };
 
 		if ((out && criterion ? score_write_ratings(&v, r, criterion, out, err)
 		     : out	      ? score_write_votes(&v, r, out, err)
@@ -763,7 +762,7 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 	free(B.xidx);
 	free(B.d.ex);
 	free(B.d.us);
-	free(B.votes);
+	free(B.d.votes);
 	free(B.used);
 	return rc;
 }

@@ -157,34 +157,27 @@ int score_corrected_means(const struct score_data *d, const uint32_t *xm, const 
 	return rc;
 }
 
-/* The user votes compiled for the wins matrix under user and prompt
+/* The user votes (d->votes) compiled for the wins matrix under user and prompt
  * multiplicities, by the rules of `simsa rank` (docs/scoring.md
  * "Bradley–Terry strengths"; the same tally as its bootstrap). */
 static int user_tally(const struct score_data *d, const struct score_result *r,
 		      struct vote_tally *t, struct simsa_err *err)
 {
-	struct vote *v = malloc((d->n_us + 1) * sizeof *v);
 	uint32_t *group = malloc((d->n_us + 1) * sizeof *group);
 	uint32_t *second = malloc((d->n_us + 1) * sizeof *second);
 	int rc;
 
-	if (!v || !group || !second) {
-		free(v);
+	if (!group || !second) {
 		free(group);
 		free(second);
 		return err_set(err, "out of memory");
 	}
 	for (size_t k = 0; k < d->n_us; k++) {
-		const struct score_item *it = &d->us[k];
-
-		v[k] = (struct vote){ it->left, it->right, it->rater, it->prompt, it->outcome,
-				      it->much };
-		group[k] = it->rater;
-		second[k] = it->prompt;
+		group[k] = d->votes[k].rater;
+		second[k] = d->votes[k].prompt;
 	}
-	rc = vote_tally_init(t, d->n_entrants, v, d->n_us, group, d->n_user_raters, second,
+	rc = vote_tally_init(t, d->n_entrants, d->votes, d->n_us, group, d->n_user_raters, second,
 			     r->much_better_weight, r->both_bad_as_tie, err);
-	free(v);
 	free(group);
 	free(second);
 	return rc;

@@ -44,7 +44,7 @@ int score_write_votes(const struct score_view *v, const struct score_result *r, 
 		return -1;
 	fputs("rater,prompt,left,right,outcome,much\n", f);
 	for (size_t k = 0; k < v->d->n_us; k++) {
-		const struct vote *x = &v->votes[k];
+		const struct vote *x = &v->d->votes[k];
 
 		csv_put(f, v->in->raters[rater_of[x->rater]].name, ",");
 		csv_put(f, v->in->prompts[prompt_of[x->prompt]].id, ",");

@@ -13,7 +13,6 @@ struct score_view {
 	const struct round_inputs *in;
 	const long *xidx, *uidx, *pidx; /* rater / prompt index -> cluster, -1 if none */
 	const struct score_data *d;     /* the counted expert items and user votes */
-	const struct vote *votes;       /* the user votes as simsa rank's struct vote */
 };
 
 /* The counted user votes as `simsa rank` reads them (score_export_votes). */

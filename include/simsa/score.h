@@ -26,6 +26,8 @@
 #include "simsa/rubric.h"
 #include "simsa/store.h"
 
+struct vote; /* stats.h */
+
 #define SCORE_EXPERT_POINTS 35.0
 #define SCORE_USER_POINTS 25.0
 #define SCORE_BENCH_POINTS 40.0
@@ -197,6 +199,7 @@ struct score_data {
 	size_t n_ex;
 	struct score_item *us;   /* user votes */
 	size_t n_us;
+	struct vote *votes;      /* the same user votes as simsa rank's struct vote */
 };
 
 /* Expert means per entrant under cluster multiplicities (NULL: all 1):
