@@ -163,24 +163,8 @@ int score_corrected_means(const struct score_data *d, const uint32_t *xm, const 
 static int user_tally(const struct score_data *d, const struct score_result *r,
 		      struct vote_tally *t, struct simsa_err *err)
 {
-	uint32_t *group = malloc((d->n_us + 1) * sizeof *group);
-	uint32_t *second = malloc((d->n_us + 1) * sizeof *second);
-	int rc;
-
-	if (!group || !second) {
-		free(group);
-		free(second);
-		return err_set(err, "out of memory");
-	}
-	for (size_t k = 0; k < d->n_us; k++) {
-		group[k] = d->votes[k].rater;
-		second[k] = d->votes[k].prompt;
-	}
-	rc = vote_tally_init(t, d->n_entrants, d->votes, d->n_us, group, d->n_user_raters, second,
-			     r->much_better_weight, r->both_bad_as_tie, err);
-	free(group);
-	free(second);
-	return rc;
+	return vote_tally_init(t, d->n_entrants, d->votes, d->n_us, d->n_user_raters, d->n_prompts,
+			       r->much_better_weight, r->both_bad_as_tie, err);
 }
 
 int score_bootstrap(const struct score_data *d, struct score_result *r, struct simsa_err *err)

@@ -149,10 +149,8 @@ static size_t boot_chunk(struct boot_share *sh, int n_threads, struct simsa_err 
 static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struct rank_result *r,
 		     struct simsa_err *err)
 {
-	size_t n = vs->n_entrants, B = o->resamples, nv = vs->n_votes;
-	size_t nr = vs->n_raters, np = vs->n_prompts, ng, ns, chunk;
-	uint32_t *group = malloc((nv ? nv : 1) * sizeof *group), *second = NULL, *gm = NULL,
-		 *sm = NULL;
+	size_t n = vs->n_entrants, B = o->resamples, nv = vs->n_votes, ng, ns, chunk;
+	uint32_t *gm = NULL, *sm = NULL;
 	double *rep_r = malloc(B * n * sizeof *rep_r), *rep_p = malloc(B * n * sizeof *rep_p);
 	struct boot_share sh[BOOT_MAX_THREADS];
 	struct vote_tally t = { 0 };
@@ -164,28 +162,18 @@ static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struc
 	struct drbg d;
 
 	boot_stream(&d, o->seed, "rank");
-	if (!group || !rep_r || !rep_p || !start) {
+	if (!rep_r || !rep_p || !start) {
 		err_set(err, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
 		start[i] = r->e[i].strength;
-	/* The primary cluster is the rater, else the prompt, else the vote; the
-	 * prompt is second when there are both. Draw order: primary, second. */
-	ng = nr ? nr : np ? np : nv;
-	ns = nr && np ? np : 0;
-	if (ns && !(second = malloc((nv ? nv : 1) * sizeof *second))) {
-		err_set(err, "out of memory");
+	/* draw order: the primary clusters, then the second (vote_tally_init) */
+	if (vote_tally_init(&t, n, vs->v, nv, vs->n_raters, vs->n_prompts, o->much_weight,
+			    o->both_bad_tie, err) < 0)
 		goto out;
-	}
-	for (size_t k = 0; k < nv; k++) {
-		group[k] = nr ? vs->v[k].rater : np ? vs->v[k].prompt : (uint32_t)k;
-		if (second)
-			second[k] = vs->v[k].prompt;
-	}
-	if (vote_tally_init(&t, n, vs->v, nv, group, ng, second, o->much_weight, o->both_bad_tie,
-			    err) < 0)
-		goto out;
+	ng = t.n_groups;
+	ns = t.n_second;
 	chunk = BOOT_CHUNK_BYTES / ((ng + ns + 1) * sizeof(uint32_t));
 	chunk = chunk < 1 ? 1 : chunk > B ? B : chunk;
 	gm = malloc(chunk * ng * sizeof *gm);
@@ -250,8 +238,6 @@ static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struc
 out:
 	drbg_wipe(&d);
 	vote_tally_release(&t);
-	free(group);
-	free(second);
 	free(gm);
 	free(sm);
 	free(rep_r);

@@ -25,9 +25,9 @@ void vote_tally_release(struct vote_tally *t)
 	memset(t, 0, sizeof *t);
 }
 
-int vote_tally_init(struct vote_tally *t, size_t n, const struct vote *v, size_t nv,
-		    const uint32_t *group, size_t n_groups, const uint32_t *second,
-		    int much_weight, bool both_bad_tie, struct simsa_err *err)
+static int init_groups(struct vote_tally *t, size_t n, const struct vote *v, size_t nv,
+		       const uint32_t *group, size_t n_groups, const uint32_t *second,
+		       int much_weight, bool both_bad_tie, struct simsa_err *err)
 {
 	size_t *fill = NULL;
 
@@ -86,6 +86,36 @@ int vote_tally_init(struct vote_tally *t, size_t n, const struct vote *v, size_t
 	}
 	free(fill);
 	return 0;
+}
+
+int vote_tally_init(struct vote_tally *t, size_t n, const struct vote *v, size_t nv,
+		    size_t n_raters, size_t n_prompts, int much_weight, bool both_bad_tie,
+		    struct simsa_err *err)
+{
+	/* the rater, else the prompt, else the vote; the prompt second when
+	 * there are both */
+	size_t ng = n_raters ? n_raters : n_prompts ? n_prompts : nv;
+	bool two = n_raters && n_prompts;
+	uint32_t *group = malloc((nv ? nv : 1) * sizeof *group);
+	uint32_t *second = two ? malloc((nv ? nv : 1) * sizeof *second) : NULL;
+	int rc;
+
+	if (!group || (two && !second)) {
+		free(group);
+		free(second);
+		memset(t, 0, sizeof *t);
+		return err_set(err, "out of memory");
+	}
+	for (size_t k = 0; k < nv; k++) {
+		group[k] = n_raters ? v[k].rater : n_prompts ? v[k].prompt : (uint32_t)k;
+		if (two)
+			second[k] = v[k].prompt;
+	}
+	rc = init_groups(t, n, v, nv, group, ng, second, much_weight, both_bad_tie, err);
+	t->n_second = two ? n_prompts : 0;
+	free(group);
+	free(second);
+	return rc;
 }
 
 void vote_tally_wins(const struct vote_tally *t, const uint32_t *gm, const double *sm, double *acc,

@@ -35,7 +35,8 @@ void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned o
  * cluster per vote. The bootstrap's inner loop. */
 struct vote_tally {
 	size_t n;               /* entrants */
-	size_t n_groups;
+	size_t n_groups;        /* primary clusters */
+	size_t n_second;        /* secondary clusters (0: none) */
 	size_t *start;          /* n_groups + 1: group g's votes are [start[g], start[g+1]) */
 	uint32_t *code;         /* low code_bits: the code; when packed, the second
 				 * cluster in the bits above */
@@ -45,12 +46,13 @@ struct vote_tally {
 	double much_weight;
 };
 
-/* group[k] (< n_groups) and second[k] (may be NULL) are vote k's clusters.
+/* The clusters as the bootstrap draws them (docs/scoring.md): the primary
+ * one is the rater when there are raters (n_raters > 0), else the prompt,
+ * else the vote itself; the prompt is second when there are both.
  * Self-comparisons and, unless both_bad_tie, "both bad" votes are left out. */
 int vote_tally_init(struct vote_tally *t, size_t n, const struct vote *v, size_t nv,
-		    const uint32_t *group, size_t n_groups, const uint32_t *second,
-		    int much_weight, bool both_bad_tie, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+		    size_t n_raters, size_t n_prompts, int much_weight, bool both_bad_tie,
+		    struct simsa_err *err) __attribute__((warn_unused_result));
 /* The wins matrix (n x n, as votes_add builds it) with vote weight
  * gm[group] * sm[second] (NULL: 1). acc is scratch of n * n * 5 doubles.
  * Exactly the matrix votes_add gives: integer weights, half wins. */
