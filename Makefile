@@ -1,6 +1,16 @@
-# simsa — plain Makefile. `make` builds ./simsa; `make test`, `make sanitize`,
-# `make bench`, `make demo`. Missing Debian packages are installed first
-# (scripts/deps.sh).
+# simsa — plain Makefile.
+#
+#   make            just ./simsa (never installs anything)
+#   make deps       installs the missing Debian packages (scripts/deps.sh)
+#   make test       deps, then every test suite in parallel (TEST_JOBS at once)
+#   make sanitize   the same tests under AddressSanitizer and UBSan
+#   make bench      the benchmarks, as ratios against a baseline of the same run
+#   make demo       deps, then the whole road on a demo round
+#   make style      clang-format --dry-run --Werror over the tree
+#   make layers     the layer check alone (also part of make test)
+#
+# WERROR=1 makes every warning an error (CI builds so with gcc and clang).
+# Layout: docs/architecture.md (src/ engine, tui/ console, cli/ commands).
 
 PKGS     = ncursesw libcurl sqlite3 libsodium jansson inih libutf8proc
 BUILD   ?= build
@@ -8,76 +18,127 @@ BIN     ?= simsa
 CC      ?= cc
 OPT     ?= -O2 -g
 SAN     ?=
+WERROR  ?=
+TEST_JOBS ?= 6
 WARN     = -pthread -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 \
-           -Wno-unused-parameter
+           -Wno-unused-parameter $(if $(filter 1,$(WERROR)),-Werror)
 DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-# `=` (not `:=`): pkg-config runs only after the deps target has installed it.
+# `=` (not `:=`): pkg-config runs only when a recipe needs the flags, after
+# `make deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lm
 CFLAGS_ALL = $(WARN) $(DEFS) $(OPT) $(SAN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = -pthread $(SAN) $(LDFLAGS)
+# -MMD -MP: every object's headers, private ones included, in a .d file
+DEPFLAGS = -MMD -MP
 
-LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard tui/*.c)
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/assets.o
+# The three layers (docs/architecture.md): the engine, the console, the
+# commands. main.c is the program; everything else goes in the library
+# the program, the tests and the benchmarks link.
+ENGINE_SRC := $(sort $(shell find src -name '*.c'))
+TUI_SRC    := $(sort $(wildcard tui/*.c))
+CLI_SRC    := $(filter-out cli/main.c,$(sort $(wildcard cli/*.c)))
+ENGINE_OBJ  = $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/assets.o
+TUI_OBJ     = $(TUI_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ     = $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cli/main.o
+LIB_OBJ     = $(ENGINE_OBJ) $(TUI_OBJ) $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
 ASSETS   = rubrics/expert.rubric rubrics/user.rubric \
            demo/entrants.jsonl demo/prompts.jsonl demo/outputs.jsonl
-TEST_SRC = $(wildcard tests/unit/test_*.c)
+TEST_SRC = $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+# Tests and benchmarks may include private headers (cli/cli.h, tui/*.h,
+# src/*/*_internal.h); the layer rule binds src/, tui/ and cli/ only.
+TEST_INC = -Itests/unit -Icli
 
-.PHONY: all deps test sanitize bench demo fuzz clean
+.PHONY: all deps test check suites sanitize bench demo fuzz style layers clean
 .SUFFIXES:
 
 all: $(BIN)
 
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh build test optional
 
-$(BIN): $(BUILD)/src/main.o $(BUILD)/libsimsa.a
+$(BIN): $(BUILD)/cli/main.o $(BUILD)/libsimsa.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/libsimsa.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c $(wildcard include/simsa/*.h) $(wildcard tui/*.h) tui/strings.def | deps
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/gen/embed: scripts/embed.c | deps
+$(BUILD)/gen/embed: scripts/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -Wall -Wextra -O1 -o $@ $<
+	$(CC) -std=c11 -Wall -Wextra -O1 $(DEPFLAGS) -o $@ $<
 
 $(BUILD)/gen/assets.c: $(BUILD)/gen/embed $(ASSETS)
 	$(BUILD)/gen/embed $(ASSETS) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c include/simsa/assets.h
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c
+	$(CC) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsimsa.a $(wildcard tests/unit/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsimsa.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(BUILD)/libsimsa.a $(LDFLAGS_ALL) $(PKG_LIBS) -lcmocka
+	$(CC) $(CFLAGS_ALL) $(TEST_INC) $(DEPFLAGS) -o $@ $< $(BUILD)/libsimsa.a \
+	    $(LDFLAGS_ALL) $(PKG_LIBS) -lcmocka
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libsimsa.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libsimsa.a $(LDFLAGS_ALL) $(PKG_LIBS)
+	$(CC) $(CFLAGS_ALL) $(TEST_INC) $(DEPFLAGS) -o $@ $< $(BUILD)/libsimsa.a \
+	    $(LDFLAGS_ALL) $(PKG_LIBS)
 
-test: $(BIN) $(TEST_BIN)
-	@sh tests/run.sh $(BUILD) ./$(BIN)
+-include $(ENGINE_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
+	$(TEST_BIN:=.d) $(BENCH_BIN:=.d) $(BUILD)/gen/embed.d
+
+# ---- tests ----
+# Each suite (a cmocka binary or a tests/cli script) is a target of its
+# own that writes its TAP output and exit status under $(BUILD)/results;
+# `make test` runs them TEST_JOBS at a time, then tests/run.sh prints them
+# in a fixed order with one summary line.
+SUITES = $(TEST_BIN:$(BUILD)/tests/%=unit/%) \
+	 $(patsubst tests/cli/%.sh,cli/%,$(sort $(wildcard tests/cli/*.sh))) layers
+RESULTS = $(BUILD)/results
+
+test: deps
+	@$(MAKE) --no-print-directory check
+
+check: $(BIN) $(TEST_BIN) $(LIB_OBJ)
+	@rm -rf $(RESULTS)
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) suites
+	@sh tests/run.sh $(RESULTS) $(SUITES)
+
+suites: $(SUITES:%=$(RESULTS)/%.tap)
+
+$(RESULTS)/unit/%.tap: $(BUILD)/tests/%
+	@sh tests/suite.sh $@ ./$(BIN) $<
+
+$(RESULTS)/cli/%.tap: tests/cli/%.sh
+	@sh tests/suite.sh $@ ./$(BIN) sh $<
+
+$(RESULTS)/layers.tap: $(LIB_OBJ)
+	@sh tests/suite.sh $@ ./$(BIN) sh tests/layers.sh $(BUILD)
+
+layers: $(LIB_OBJ)
+	@sh tests/layers.sh $(BUILD)
 
 sanitize: deps
-	$(MAKE) BUILD=build-san BIN=build-san/simsa OPT="-O1 -g -fno-omit-frame-pointer" \
-	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
+	@$(MAKE) --no-print-directory BUILD=build-san BIN=build-san/simsa \
+	    OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check
 
 bench: $(BIN) $(BENCH_BIN)
 	@sh scripts/deps.sh bench
 	@sh bench/run.sh $(BUILD) ./$(BIN)
 
-# libFuzzer on the ballot decoder (needs clang: apt-get install clang).
+# libFuzzer on the ballot decoder (needs clang: make deps installs it with
+# `sh scripts/deps.sh ci`).
 FUZZ_SECONDS ?= 60
-fuzz: deps
-	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
+fuzz:
+	@sh scripts/deps.sh build ci
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SAN="-fsanitize=address,undefined,fuzzer-no-link" \
 	    build-fuzz/libsimsa.a
 	@mkdir -p build-fuzz/corpus
@@ -89,8 +150,13 @@ fuzz: deps
 	build-fuzz/seed build-fuzz/corpus
 	build-fuzz/fuzz_ballot -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus
 
-demo: $(BIN)
+demo:
+	@sh scripts/deps.sh build
+	@$(MAKE) --no-print-directory $(BIN)
 	@sh scripts/demo.sh ./$(BIN)
 
+style:
+	@sh scripts/style.sh
+
 clean:
-	rm -rf build build-san build-fuzz $(BIN)
+	rm -rf build build-san build-fuzz build-clang $(BIN)

@@ -24,7 +24,7 @@
 #include <sodium.h>
 
 #include "../tui/console_int.h"
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/keyfile.h"
 
 #define TEXT_BYTES (100u << 10)

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "cli.h"
 #include "simsa/console.h"
 
 #include "bench_round.h"
@@ -65,7 +66,7 @@ int main(int argc, char **argv)
 			base = now() - t0;
 		unlink(dump);
 		t0 = now();
-		if (console_rate(db, "u17", key, pass, &(struct console_opts){ "en" }) != 0) {
+		if (cli_rate(db, "u17", key, pass, "en") != 0) {
 			fprintf(stderr, "bench_console_start: the console did not start\n");
 			return 1;
 		}

@@ -15,7 +15,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/import.h"
 #include "simsa/store.h"
 

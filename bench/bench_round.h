@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"

@@ -19,7 +19,7 @@
 
 #include "simsa/audit.h"
 #include "simsa/ballot.h"
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"

@@ -1,48 +1,37 @@
 #!/bin/sh
-# Runs every unit test binary (cmocka, TAP output) and every command-level
-# test script (tests/cli/*.sh, TAP output), then prints one summary line.
-# usage: tests/run.sh BUILD_DIR SIMSA_BINARY
+# Reports the suites make test ran (tests/suite.sh kept each one's TAP
+# output and exit status): the failures and a count per suite, in a fixed
+# order, then one summary line. Exits 1 if any test failed or any suite
+# did not finish cleanly.
+# usage: tests/run.sh RESULTS_DIR SUITE...
 set -u
-build=$1
-SIMSA=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
-export SIMSA
-TOP=$(pwd)
-export TOP
-log=$(mktemp)
+results=$1
+shift
 pass=0
 fail=0
 failed_suites=""
 
-count() { # suite-name exit-status log
-	p=$(grep -c '^ok ' "$3")
-	f=$(grep -c '^not ok ' "$3")
-	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then
+for name in "$@"; do
+	tap=$results/$name.tap
+	if [ ! -f "$tap" ]; then
+		echo "not ok - $name did not run"
+		fail=$((fail + 1))
+		failed_suites="$failed_suites $name"
+		continue
+	fi
+	read -r rc secs <"$results/$name.rc"
+	grep -E '^(not ok|#)' "$tap" | grep -v '^# ok' || true
+	p=$(grep -c '^ok ' "$tap")
+	f=$(grep -c '^not ok ' "$tap")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1 # crashed or exited early without reporting a failed test
-		echo "not ok - $1 exited with status $2"
+		echo "not ok - $name exited with status $rc"
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
-	[ "$f" -gt 0 ] && failed_suites="$failed_suites $1"
-	echo "# $1: $p passed, $f failed"
-}
-
-for t in "$build"/tests/test_*; do
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
-	CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
-	rc=$?
-	grep -E '^(not ok|#)' "$log" | grep -v '^# ok' || true
-	count "$name" "$rc" "$log"
+	[ "$f" -gt 0 ] && failed_suites="$failed_suites $name"
+	echo "# $name: $p passed, $f failed (${secs}s)"
 done
-
-for t in tests/cli/*.sh; do
-	name=$(basename "$t" .sh)
-	sh "$t" >"$log" 2>&1
-	rc=$?
-	grep -E '^(not ok|#)' "$log" || true
-	count "cli/$name" "$rc" "$log"
-done
-rm -f "$log"
 
 [ -n "$failed_suites" ] && echo "# failing:$failed_suites"
 echo "tests: $pass passed, $fail failed"

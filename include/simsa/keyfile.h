@@ -13,6 +13,7 @@
 #ifndef SIMSA_KEYFILE_H
 #define SIMSA_KEYFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -92,5 +93,10 @@ int secret_key_unseal(const struct secret_key *sk, const unsigned char *c, size_
 
 /* Wipes and frees *sk and sets it to NULL; NULL and *sk NULL are fine. */
 void secret_key_free(struct secret_key **sk);
+
+/* The default key file of NAME for a round: ROUND.keys/NAME.key (ROUND
+ * without its .db). create_dir makes ROUND.keys (mode 0700) if missing. */
+int keyfile_round_path(const char *round, const char *name, bool create_dir, char *out,
+		       size_t cap, struct simsa_err *err) __attribute__((warn_unused_result));
 
 #endif

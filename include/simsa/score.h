@@ -9,7 +9,7 @@
  * The user component reuses rank_compute() (stats.h) for its point
  * estimates, exactly as `simsa rank` computes them; the intervals come from
  * one joint cluster bootstrap (experts, users, prompts) over all
- * components (bootstrap.h, btl.h). Reported beside the points, never
+ * components (bootstrap.h, bradley_terry.h). Reported beside the points, never
  * changing them: the expert component corrected for rater severity, the
  * agreement within the round and each rater against the panel, with
  * flags (src/score_agree.c). */

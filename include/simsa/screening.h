@@ -1,4 +1,4 @@
-/* screening — runs identity-leak screening (screen.h) over a draft round's
+/* screening — runs identity-leak screening (leak_match.h) over a draft round's
  * outputs and joins each hit with the organizer's recorded decision. */
 #ifndef SIMSA_SCREENING_H
 #define SIMSA_SCREENING_H
@@ -22,9 +22,9 @@ int screening_each(struct store *st, const struct round_inputs *in,
 		   void (*fn)(void *ctx, const struct screen_hit *hit), void *ctx,
 		   struct simsa_err *err);
 
-struct screen;
+struct leak_match;
 /* A screen over the round's entrants and its list of words. */
-int screening_screen(struct store *st, const struct round_inputs *in, struct screen **out,
+int screening_screen(struct store *st, const struct round_inputs *in, struct leak_match **out,
 		     struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* The number of outputs with at least one undecided hit, or -1. */

@@ -1,7 +1,7 @@
 /* stats — the standalone statistics behind `simsa agreement` and
  * `simsa rank`: reading their CSV files and ranking entrants from pairwise
  * votes with Bradley–Terry strengths and cluster-bootstrap intervals.
- * The formulas: docs/scoring.md. The pieces: agreement.h, btl.h,
+ * The formulas: docs/scoring.md. The pieces: agreement.h, bradley_terry.h,
  * bootstrap.h. */
 #ifndef SIMSA_STATS_H
 #define SIMSA_STATS_H

@@ -7,7 +7,7 @@
 
 #include <sodium.h>
 
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"

@@ -7,7 +7,7 @@
 #include "simsa/assign.h"
 #include "simsa/audit.h"
 #include "simsa/closing.h"
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/enc.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"

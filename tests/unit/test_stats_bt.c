@@ -19,7 +19,7 @@
 #include <math.h>
 
 #include "simsa/bootstrap.h"
-#include "simsa/btl.h"
+#include "simsa/bradley_terry.h"
 #include "simsa/stats.h"
 
 static const char *const teams[7] = { "Milwaukee", "Detroit", "Toronto", "New York",

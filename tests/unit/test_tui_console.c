@@ -15,7 +15,7 @@
 
 #include <sodium.h>
 
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/console.h"
 
 struct fx {
@@ -71,7 +71,6 @@ static int teardown(void **state)
 static int run(struct fx *f, const char *rater, const char *size, const char *lang,
 	       const char *script)
 {
-	struct console_opts o = { lang };
 	char *p = write_file(f->dir, "script", script);
 
 	free(p);
@@ -79,7 +78,7 @@ static int run(struct fx *f, const char *rater, const char *size, const char *la
 	setenv("SIMSA_CONSOLE_SCRIPT", f->script, 1);
 	setenv("SIMSA_CONSOLE_SIZE", size, 1);
 	setenv("SIMSA_CONSOLE_DUMP", f->dump, 1);
-	return console_rate(f->db, rater, NULL, f->pass, &o);
+	return cli_rate(f->db, rater, NULL, f->pass, lang);
 }
 
 static char *dump_text(struct fx *f)

@@ -17,6 +17,7 @@
 
 #include "../../tui/console_int.h"
 #include "../../tui/results.h"
+#include "cli.h"
 #include "simsa/console.h"
 #include "simsa/score.h"
 
@@ -70,7 +71,6 @@ static int teardown(void **state)
 static int run(struct fx *f, const char *size, const char *lang, const char *bench,
 	       const char *script)
 {
-	struct console_opts o = { lang };
 	char *p = write_file(f->dir, "script", script);
 	int rc;
 
@@ -79,7 +79,7 @@ static int run(struct fx *f, const char *size, const char *lang, const char *ben
 	setenv("SIMSA_CONSOLE_SCRIPT", f->script, 1);
 	setenv("SIMSA_CONSOLE_SIZE", size, 1);
 	setenv("SIMSA_CONSOLE_DUMP", f->dump, 1);
-	rc = console_results(f->db, bench, &o);
+	rc = cli_results(f->db, bench, lang);
 	free(f->all);
 	f->all = access(f->dump, R_OK) == 0 ? file_text(f->dump) : strdup("");
 	return rc;

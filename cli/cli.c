@@ -1,5 +1,5 @@
-/* cli — the command table and what the commands share (include/simsa/cli.h). */
-#include "simsa/cli.h"
+/* cli — the command table and what the commands share (cli/cli.h). */
+#include "cli.h"
 #include "simsa/console.h"
 #include "simsa/screening.h"
 
@@ -159,7 +159,7 @@ const struct command simsa_commands[] = {
 	  "  --benchmark FILE.csv   CSV entrant,points (0..40, every entrant once)\n"
 	  "  --lang ko|en           interface language (default: from the locale)\n"
 	  "  for tests: SIMSA_CONSOLE_SCRIPT, as for `simsa rate` (docs/console.md)\n" },
-	/* statistics on exported data (src/cmd_stats.c) */
+	/* statistics on exported data (cli/cmd_stats.c) */
 	{ "agreement", cmd_agreement,
 	  "FILE.csv --level nominal|ordinal|interval|ratio [--method alpha|fleiss|cohen]",
 	  "inter-rater agreement of ratings in a CSV file (unit,rater,value)",

@@ -17,7 +17,6 @@
 
 #include "simsa/assets.h"
 #include "simsa/bootstrap.h"
-#include "simsa/cli.h"
 #include "simsa/demo.h"
 #include "simsa/keyfile.h"
 #include "simsa/session.h"
@@ -151,7 +150,7 @@ static int cast_all(const char *db, const char *name, bool expert, double severi
 	char path[4096], code[BALLOT_RECEIPT_LEN + 1];
 	int rc = -1;
 
-	if (cli_key_path(db, name, false, path, sizeof path, err) < 0 ||
+	if (keyfile_round_path(db, name, false, path, sizeof path, err) < 0 ||
 	    keyfile_unlock(path, DEMO_PASSPHRASE, strlen(DEMO_PASSPHRASE), &sk, err) < 0 ||
 	    session_start(db, name, sk, &s, err) < 0)
 		goto out;

@@ -1,32 +1,11 @@
 /* cli_keys — where key files live by default, and unlocking them with a
  * passphrase, for the commands that sign. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/keyfile.h"
 #include "simsa/passphrase.h"
-
-int cli_key_path(const char *round, const char *name, bool create_dir, char *out, size_t cap,
-		 struct simsa_err *err)
-{
-	size_t n = strlen(round);
-	int w;
-
-	if (n > 3 && strcmp(round + n - 3, ".db") == 0)
-		n -= 3;
-	w = snprintf(out, cap, "%.*s.keys", (int)n, round);
-	if (w < 0 || (size_t)w >= cap)
-		return err_set(err, "%s: path too long", round);
-	if (create_dir && mkdir(out, 0700) < 0 && errno != EEXIST)
-		return err_set(err, "%s: cannot create: %s", out, strerror(errno));
-	w = snprintf(out, cap, "%.*s.keys/%s.key", (int)n, round, name);
-	if (w < 0 || (size_t)w >= cap)
-		return err_set(err, "%s: path too long", round);
-	return 0;
-}
 
 int cli_new_key(const char *path, const char *pass_file, const char *whose,
 		unsigned char pk[32], struct simsa_err *err)

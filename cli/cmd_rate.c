@@ -1,4 +1,4 @@
-/* rate_cmd — `simsa rate`: the command line, the UTF-8 check, unlocking the
+/* cmd_rate — `simsa rate`: the command line, the UTF-8 check, unlocking the
  * rater's key before the screen starts (three tries at a terminal), the
  * session, and the choice of front end (terminal, or the headless script
  * when SIMSA_CONSOLE_SCRIPT is set). Only here is anything printed. */
@@ -9,11 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "console_int.h"
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/console.h"
 #include "simsa/keyfile.h"
 #include "simsa/passphrase.h"
+#include "simsa/session.h"
 
 #define UNLOCK_TRIES 3
 
@@ -21,13 +21,6 @@ static int fail(const struct simsa_err *err)
 {
 	fprintf(stderr, "simsa rate: %s\n", err->msg);
 	return 1;
-}
-
-bool console_utf8_locale(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-
-	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
 static int unlock(const char *key_path, const char *pass_file, const char *rater,
@@ -56,57 +49,9 @@ static int unlock(const char *key_path, const char *pass_file, const char *rater
 	return -1;
 }
 
-int console_script_size(int *w, int *h, struct simsa_err *err)
+int cli_rate(const char *round_path, const char *rater, const char *key_file,
+	     const char *pass_file, const char *lang)
 {
-	const char *size = getenv("SIMSA_CONSOLE_SIZE");
-
-	*w = 80;
-	*h = 24;
-	if (size && *size) {
-		char *end;
-		long a = strtol(size, &end, 10), b = 0;
-
-		if (*end == 'x')
-			b = strtol(end + 1, &end, 10);
-		if (*end || a < 1 || b < 1 || a > 4096 || b > 4096)
-			return err_set(err, "SIMSA_CONSOLE_SIZE must be WxH, like 80x24");
-		*w = (int)a;
-		*h = (int)b;
-	}
-	return 0;
-}
-
-static int run_headless(struct session *s, const char *script, struct simsa_err *err)
-{
-	struct headless *hl = NULL;
-	int w, h, rc;
-
-	if (console_script_size(&w, &h, err) < 0)
-		return -1;
-	if (headless_open(script, getenv("SIMSA_CONSOLE_DUMP"), &hl, err) < 0)
-		return -1;
-	console_signals();
-	rc = console_run(s, &headless_frontend, hl, w, h, err);
-	headless_free(&hl);
-	return rc;
-}
-
-static int run_terminal(struct session *s, struct simsa_err *err)
-{
-	int w, h, rc;
-
-	console_signals();
-	if (term_open(&w, &h, err) < 0)
-		return -1;
-	rc = console_run(s, &term_frontend, NULL, w, h, err);
-	term_close();
-	return rc;
-}
-
-int console_rate(const char *round_path, const char *rater, const char *key_file,
-		 const char *pass_file, const struct console_opts *opts)
-{
-	const char *script = getenv("SIMSA_CONSOLE_SCRIPT");
 	struct secret_key *sk = NULL;
 	struct session *s = NULL;
 	struct simsa_err err;
@@ -125,20 +70,20 @@ int console_rate(const char *round_path, const char *rater, const char *key_file
 			l && *l ? l : "C", nl_langinfo(CODESET));
 		return 1;
 	}
-	if (i18n_set(opts ? opts->lang : NULL) < 0) {
+	if (console_set_lang(lang) < 0) {
 		fprintf(stderr, "simsa rate: --lang must be ko or en\n");
 		return 2;
 	}
 	if (key_file)
 		snprintf(key_path, sizeof key_path, "%s", key_file);
-	else if (cli_key_path(round_path, rater, false, key_path, sizeof key_path, &err) < 0)
+	else if (keyfile_round_path(round_path, rater, false, key_path, sizeof key_path, &err) < 0)
 		return fail(&err);
 	if (unlock(key_path, pass_file, rater, &sk, &err) < 0)
 		return fail(&err);
 	if (session_start(round_path, rater, sk, &s, &err) < 0)
 		return fail(&err); /* the session freed the key */
-	rc = script && *script ? run_headless(s, script, &err) : run_terminal(s, &err);
-	if (rc >= 0 && !(script && *script))
+	rc = console_rate_session(s, &err);
+	if (rc >= 0 && !console_headless())
 		printf("simsa rate: %zu of %zu tasks done; drafts are kept in %s\n",
 		       session_done_count(s), session_task_count(s), round_path);
 	session_end(&s);
@@ -158,7 +103,7 @@ int cmd_rate(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *rater = NULL, *key = NULL, *pass = NULL;
-	struct console_opts co = { NULL };
+	const char *lang = NULL;
 	int c;
 
 	optind = 0;
@@ -167,7 +112,7 @@ int cmd_rate(int argc, char **argv)
 		case 'r': rater = optarg; break;
 		case 'k': key = optarg; break;
 		case 'P': pass = optarg; break;
-		case 'l': co.lang = optarg; break;
+		case 'l': lang = optarg; break;
 		case 'h': cli_help("rate", stdout); return EXIT_OK;
 		default: return cli_usage_error("rate", "bad option");
 		}
@@ -176,7 +121,7 @@ int cmd_rate(int argc, char **argv)
 		return cli_usage_error("rate", "expected one ROUND.db");
 	if (!rater)
 		return cli_usage_error("rate", "--rater NAME is required");
-	if (co.lang && strcmp(co.lang, "ko") != 0 && strcmp(co.lang, "en") != 0)
+	if (lang && strcmp(lang, "ko") != 0 && strcmp(lang, "en") != 0)
 		return cli_usage_error("rate", "--lang must be ko or en");
-	return console_rate(argv[optind], rater, key, pass, &co);
+	return cli_rate(argv[optind], rater, key, pass, lang);
 }

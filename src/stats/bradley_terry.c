@@ -1,6 +1,6 @@
 /* bradley_terry — maximum-likelihood Bradley–Terry strengths by Newton's
- * method (include/simsa/btl.h). */
-#include "simsa/btl.h"
+ * method (include/simsa/bradley_terry.h). */
+#include "simsa/bradley_terry.h"
 
 #include <math.h>
 #include <stdbool.h>

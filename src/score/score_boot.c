@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "simsa/bootstrap.h"
-#include "simsa/btl.h"
+#include "simsa/bradley_terry.h"
 #include "simsa/csvin.h"
 #include "simsa/stats.h"
 

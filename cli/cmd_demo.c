@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "simsa/assets.h"
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/console.h"
 #include "simsa/demo.h"
 #include "simsa/import.h"
@@ -55,7 +55,7 @@ static int new_key(const char *db, const char *name, unsigned char pk[32], struc
 {
 	char path[4096];
 
-	if (cli_key_path(db, name, true, path, sizeof path, err) < 0)
+	if (keyfile_round_path(db, name, true, path, sizeof path, err) < 0)
 		return -1;
 	return keyfile_create(path, DEMO_PASSPHRASE, strlen(DEMO_PASSPHRASE), &demo_kdf, pk, err);
 }
@@ -92,7 +92,7 @@ static int build(const char *db, const char *dir, struct open_result *res, struc
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
 		if (import_asset(st, dir, steps[i].asset, steps[i].kind, err) < 0)
 			goto out;
-	if (cli_key_path(db, "organizer", false, path, sizeof path, err) < 0 ||
+	if (keyfile_round_path(db, "organizer", false, path, sizeof path, err) < 0 ||
 	    keyfile_unlock(path, DEMO_PASSPHRASE, strlen(DEMO_PASSPHRASE), &org, err) < 0)
 		goto out;
 	for (int i = 1; i <= DEMO_EXPERTS; i++) {
@@ -166,7 +166,7 @@ int cmd_demo(int argc, char **argv)
 		rc = demo_panel(db, as, &ballots, &err);
 	if (rc < 0)
 		return cli_fail(&err);
-	if (cli_key_path(db, "", false, keys, sizeof keys, &err) < 0)
+	if (keyfile_round_path(db, "", false, keys, sizeof keys, &err) < 0)
 		return cli_fail(&err);
 	keys[strlen(keys) - 5] = '\0'; /* the directory: drop "/.key" */
 	printf("demo round created: %s\n", db);
@@ -199,5 +199,5 @@ int cmd_demo(int argc, char **argv)
 	}
 	printf("\nopening the rating console as %s (q leaves; ? shows the keys)...\n", as);
 	fflush(stdout);
-	return console_rate(db, as, NULL, pass, &(struct console_opts){ lang });
+	return cli_rate(db, as, NULL, pass, lang);
 }

@@ -1,11 +1,11 @@
-/* main — dispatches `simsa COMMAND ...` to the command table (src/cli.c). */
+/* main — dispatches `simsa COMMAND ...` to the command table (cli/cli.c). */
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#include "simsa/cli.h"
+#include "cli.h"
 
 #define SIMSA_VERSION "0.1.0"
 

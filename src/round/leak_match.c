@@ -1,5 +1,5 @@
-/* screen — identity-leak screening (see include/simsa/screen.h). */
-#include "simsa/screen.h"
+/* leak_match — identity-leak matching (see include/simsa/leak_match.h). */
+#include "simsa/leak_match.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +13,12 @@ struct term {
 	int entrant;
 };
 
-struct screen {
+struct leak_match {
 	struct term *terms;
 	size_t n, cap;
 };
 
-char *screen_normalize(const char *text, size_t len)
+char *leak_normalize(const char *text, size_t len)
 {
 	utf8proc_uint8_t *out = NULL;
 	utf8proc_ssize_t n;
@@ -31,13 +31,13 @@ char *screen_normalize(const char *text, size_t len)
 	return (char *)out;
 }
 
-static int add_term(struct screen *s, const char *term, int entrant)
+static int add_term(struct leak_match *s, const char *term, int entrant)
 {
 	char *norm;
 
 	if (!term || !*term)
 		return 0;
-	norm = screen_normalize(term, strlen(term));
+	norm = leak_normalize(term, strlen(term));
 	if (!norm)
 		return -1;
 	/* fewer than two characters would match nearly everything */
@@ -73,7 +73,7 @@ static int add_term(struct screen *s, const char *term, int entrant)
 	return 0;
 }
 
-static int add_aliases(struct screen *s, const char *json, int entrant)
+static int add_aliases(struct leak_match *s, const char *json, int entrant)
 {
 	json_t *a, *v;
 	size_t i;
@@ -89,10 +89,10 @@ static int add_aliases(struct screen *s, const char *json, int entrant)
 	return rc;
 }
 
-int screen_new(const struct round_inputs *in, const char *const *extra, size_t n_extra,
-	       struct screen **out, struct simsa_err *err)
+int leak_match_new(const struct round_inputs *in, const char *const *extra, size_t n_extra,
+	       struct leak_match **out, struct simsa_err *err)
 {
-	struct screen *s = calloc(1, sizeof *s);
+	struct leak_match *s = calloc(1, sizeof *s);
 
 	if (!s)
 		return err_set(err, "out of memory");
@@ -110,13 +110,13 @@ int screen_new(const struct round_inputs *in, const char *const *extra, size_t n
 	*out = s;
 	return 0;
 oom:
-	screen_free(&s);
+	leak_match_free(&s);
 	return err_set(err, "out of memory");
 }
 
-void screen_free(struct screen **sp)
+void leak_match_free(struct leak_match **sp)
 {
-	struct screen *s = *sp;
+	struct leak_match *s = *sp;
 
 	if (!s)
 		return;
@@ -129,10 +129,10 @@ void screen_free(struct screen **sp)
 	*sp = NULL;
 }
 
-int screen_text(const struct screen *s, const char *text, size_t len,
+int leak_match_text(const struct leak_match *s, const char *text, size_t len,
 		void (*hit)(void *ctx, const char *term, int entrant), void *ctx)
 {
-	char *norm = screen_normalize(text, len);
+	char *norm = leak_normalize(text, len);
 	int found = 0;
 
 	if (!norm)

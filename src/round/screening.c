@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "simsa/screen.h"
+#include "simsa/leak_match.h"
 
 struct run {
 	struct store *st;
 	const struct round_inputs *in;
-	struct screen *screen;
+	struct leak_match *screen;
 	void (*fn)(void *ctx, const struct screen_hit *hit);
 	void *ctx;
 	struct screen_hit cur;
@@ -45,14 +45,14 @@ static int on_output(void *ctx, int64_t row, int64_t prompt_row, int64_t entrant
 	r->cur.output_row = row;
 	r->cur.prompt_id = p >= 0 ? r->in->prompts[p].id : "?";
 	r->cur.entrant = e >= 0 ? r->in->entrants[e].name : "?";
-	if (screen_text(r->screen, text, len, on_term, r) < 0) {
+	if (leak_match_text(r->screen, text, len, on_term, r) < 0) {
 		err_set(r->err, "out of memory");
 		r->failed = true;
 	}
 	return r->failed;
 }
 
-int screening_screen(struct store *st, const struct round_inputs *in, struct screen **out,
+int screening_screen(struct store *st, const struct round_inputs *in, struct leak_match **out,
 		     struct simsa_err *err)
 {
 	char **words = NULL;
@@ -61,7 +61,7 @@ int screening_screen(struct store *st, const struct round_inputs *in, struct scr
 
 	if (store_screen_words(st, &words, &n_words, err) < 0)
 		return -1;
-	rc = screen_new(in, (const char *const *)words, n_words, out, err);
+	rc = leak_match_new(in, (const char *const *)words, n_words, out, err);
 	for (size_t i = 0; i < n_words; i++)
 		free(words[i]);
 	free(words);
@@ -78,7 +78,7 @@ int screening_each(struct store *st, const struct round_inputs *in,
 	if (screening_screen(st, in, &r.screen, err) < 0)
 		return -1;
 	rc = store_each_output_text(st, on_output, &r, err);
-	screen_free(&r.screen);
+	leak_match_free(&r.screen);
 	return rc < 0 || r.failed ? -1 : 0;
 }
 

@@ -1,4 +1,4 @@
-/* btl — Bradley–Terry maximum-likelihood strengths from pairwise wins.
+/* bradley_terry — Bradley–Terry maximum-likelihood strengths from pairwise wins.
  *
  * P(i beats j) = s_i / (s_i + s_j). Input is a matrix of (weighted) wins,
  * wins[i*n + j] = how much i won against j: a tie adds 1/2 to both
@@ -11,8 +11,8 @@
  * connected (Zermelo 1929; Ford 1957): otherwise some group of entrants
  * never lost to the rest, its strengths run off to infinity, and bt_fit
  * fails with a message naming that group. Docs: docs/scoring.md. */
-#ifndef SIMSA_BTL_H
-#define SIMSA_BTL_H
+#ifndef SIMSA_BRADLEY_TERRY_H
+#define SIMSA_BRADLEY_TERRY_H
 
 #include <stddef.h>
 

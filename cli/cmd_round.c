@@ -9,7 +9,7 @@
 #include <sodium.h>
 
 #include "simsa/assets.h"
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/opening.h"
 #include "simsa/rubric.h"
 #include "simsa/store.h"
@@ -185,7 +185,7 @@ int cmd_init(int argc, char **argv)
 	}
 	if (key_file)
 		snprintf(key, sizeof key, "%s", key_file);
-	else if (cli_key_path(argv[optind], "organizer", true, key, sizeof key, &err) < 0)
+	else if (keyfile_round_path(argv[optind], "organizer", true, key, sizeof key, &err) < 0)
 		return cli_fail(&err);
 	if (cli_new_key(key, pass_file, "the organizer", pk, &err) < 0)
 		return cli_fail(&err);

@@ -8,13 +8,13 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/late.h"
 #include "simsa/enc.h"
 #include "simsa/jsonl.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"
-#include "simsa/screen.h"
+#include "simsa/leak_match.h"
 #include "simsa/screening.h"
 #include "simsa/statement.h"
 #include "simsa/store.h"
@@ -36,7 +36,7 @@ int cli_unlock_organizer(const char *round, const char *key_opt, const char *pas
 
 	if (key_opt)
 		snprintf(path, sizeof path, "%s", key_opt);
-	else if (cli_key_path(round, "organizer", false, path, sizeof path, err) < 0)
+	else if (keyfile_round_path(round, "organizer", false, path, sizeof path, err) < 0)
 		return -1;
 	return cli_unlock(path, cli_organizer_pass_file(pass_opt), "the organizer", sk, err);
 }
@@ -206,7 +206,7 @@ int cmd_rater_add(int argc, char **argv)
 		goto out;
 	if (key_opt)
 		snprintf(key, sizeof key, "%s", key_opt);
-	else if (cli_key_path(argv[optind], name, true, key, sizeof key, &err) < 0)
+	else if (keyfile_round_path(argv[optind], name, true, key, sizeof key, &err) < 0)
 		goto out;
 	if (cli_new_key(key, pass, name, pk, &err) < 0)
 		goto out;
@@ -525,7 +525,7 @@ static bool has_term(const struct terms *t, const char *term)
 	return false;
 }
 
-static int redact_one(struct store *st, struct screen *scr, struct jsonl_reader *r,
+static int redact_one(struct store *st, struct leak_match *scr, struct jsonl_reader *r,
 		      json_t *obj, struct simsa_err *err)
 {
 	const char *pid, *ename, *text;
@@ -548,8 +548,8 @@ static int redact_one(struct store *st, struct screen *scr, struct jsonl_reader 
 				       "prompt '%s'", ename, pid);
 	if (store_output_text(st, row, &old, &old_len, err) < 0)
 		return -1;
-	if (screen_text(scr, old, old_len, collect_term, &before) < 0 ||
-	    screen_text(scr, text, len, collect_term, &after) < 0) {
+	if (leak_match_text(scr, old, old_len, collect_term, &before) < 0 ||
+	    leak_match_text(scr, text, len, collect_term, &after) < 0) {
 		err_set(err, "out of memory");
 		goto out;
 	}
@@ -570,7 +570,7 @@ out:
 int cmd_outputs_redact(int argc, char **argv)
 {
 	struct store *st = NULL;
-	struct screen *scr = NULL;
+	struct leak_match *scr = NULL;
 	struct round_inputs in = { 0 };
 	struct jsonl_reader r = { 0 };
 	struct simsa_err err;
@@ -606,7 +606,7 @@ out:
 			store_rollback(st);
 		fprintf(stderr, "simsa: %s\nsimsa: nothing was changed\n", err.msg);
 	}
-	screen_free(&scr);
+	leak_match_free(&scr);
 	jsonl_close(&r);
 	round_inputs_release(&in);
 	store_close(&st);

@@ -16,7 +16,7 @@
 #include <sodium.h>
 
 #include "simsa/ballot.h"
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/score.h"
 #include "simsa/store.h"
 #include "simsa/util.h"

@@ -40,10 +40,6 @@ void cli_warn_identities(struct store *st);
 /* Parses "text"/"json" (and "csv" where allowed); false when unknown. */
 bool cli_parse_format(const char *s, enum out_format *fmt);
 
-/* The default key file of NAME for a round: ROUND.keys/NAME.key (ROUND
- * without its .db). create_dir makes ROUND.keys (mode 0700) if missing. */
-int cli_key_path(const char *round, const char *name, bool create_dir, char *out, size_t cap,
-		 struct simsa_err *err) __attribute__((warn_unused_result));
 /* Asks for a new passphrase (twice on a terminal) and creates a key file. */
 int cli_new_key(const char *path, const char *pass_file, const char *whose,
 		unsigned char pk[32], struct simsa_err *err) __attribute__((warn_unused_result));
@@ -84,9 +80,28 @@ int cmd_import_outputs(int argc, char **argv);
 int cmd_import_gold(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
-int cmd_agreement(int argc, char **argv); /* src/cmd_stats.c */
+int cmd_agreement(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
-int cmd_score(int argc, char **argv); /* src/cmd_score.c */
+int cmd_score(int argc, char **argv);
+int cmd_rate(int argc, char **argv);
+int cmd_results(int argc, char **argv);
+
+/* `simsa rate`: unlocks the rater's key (key_file, or ROUND.keys/RATER.key;
+ * passphrase from pass_file, SIMSA_PASSPHRASE_FILE, or the terminal: three
+ * tries) before the screen starts, opens the session and runs the console
+ * until the rater leaves. Prints its own messages (stderr) and returns the
+ * exit status: 0, 1 (could not start: the message says why), 2 (bad lang:
+ * "ko", "en" or NULL for the locale's), or 128 + N after signal N (SIGHUP,
+ * SIGTERM; the draft is kept). Needs setlocale(LC_ALL, "") done and a
+ * UTF-8 locale; refuses others. */
+int cli_rate(const char *round_path, const char *rater, const char *key_file,
+	     const char *pass_file, const char *lang);
+/* `simsa results`: scores a closed round or bundle (score_round(),
+ * benchmark_csv may be NULL) and shows the points full-screen. An open
+ * round is refused before anything is drawn, in the words of `simsa
+ * score`. Returns 0, 1 (could not score or start), 2 (bad lang) or
+ * 128 + N after signal N. */
+int cli_results(const char *round_path, const char *benchmark_csv, const char *lang);
 
 /* Creates a round at path (which must not exist) with the given rubric
  * files, or the built-in defaults when n_rubrics is 0, and the organizer's

@@ -1,4 +1,4 @@
-/* store_screen — identity screening: the round's extra words and the
+/* store_screening — identity screening: the round's extra words and the
  * organizer's decisions, and replacing a draft output by a redacted text
  * (see store.h). */
 #include <stdlib.h>

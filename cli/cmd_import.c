@@ -2,7 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/import.h"
 #include "simsa/store.h"
 

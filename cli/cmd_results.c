@@ -1,4 +1,4 @@
-/* results_cmd — `simsa results ROUND.db|BUNDLE [--benchmark FILE.csv]
+/* cmd_results — `simsa results ROUND.db|BUNDLE [--benchmark FILE.csv]
  * [--lang ko|en]`: scores the closed round (score_round, as `simsa score`
  * does, so an open round is refused with the same message before any
  * screen starts), then runs the results view (results.c) on the terminal,
@@ -9,49 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "console_int.h"
-#include "results.h"
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/console.h"
 #include "simsa/score.h"
+#include "simsa/store.h"
 
-static int run_view(struct results *v, const char *script, struct simsa_err *err)
+int cli_results(const char *round_path, const char *benchmark_csv, const char *lang)
 {
-	struct headless *hl = NULL;
-	struct console *c = NULL;
-	const struct frontend *fe = &term_frontend;
-	int w, h, rc = -1;
-
-	if (script) {
-		if (console_script_size(&w, &h, err) < 0 ||
-		    headless_open(script, getenv("SIMSA_CONSOLE_DUMP"), &hl, err) < 0)
-			return -1;
-		fe = &headless_frontend;
-	}
-	console_signals();
-	if (!script && term_open(&w, &h, err) < 0)
-		return -1;
-	if (console_open_view(fe, hl, w, h, v, SCR_RESULTS, &c, err) == 0)
-		rc = console_loop(c, err);
-	console_free(&c);
-	if (script)
-		headless_free(&hl);
-	else
-		term_close();
-	return rc;
-}
-
-int console_results(const char *round_path, const char *benchmark_csv,
-		    const struct console_opts *opts)
-{
-	const char *script = getenv("SIMSA_CONSOLE_SCRIPT");
 	struct store *st = NULL;
 	struct score_result r;
-	struct results v;
 	struct simsa_err err;
 	int rc;
 
-	if (i18n_set(opts ? opts->lang : NULL) < 0) {
+	if (console_set_lang(lang) < 0) {
 		fprintf(stderr, "simsa results: --lang must be ko or en\n");
 		return EXIT_USAGE;
 	}
@@ -68,12 +38,7 @@ int console_results(const char *round_path, const char *benchmark_csv,
 		score_result_release(&r);
 		return EXIT_FAIL;
 	}
-	if (results_init(&v, &r, &err) < 0) {
-		score_result_release(&r);
-		return cli_fail(&err);
-	}
-	rc = run_view(&v, script && *script ? script : NULL, &err);
-	results_release(&v);
+	rc = console_show_results(&r, &err);
 	score_result_release(&r);
 	if (rc < 0) {
 		fprintf(stderr, "simsa results: %s\n", err.msg);
@@ -90,7 +55,7 @@ int cmd_results(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	struct console_opts co = { NULL };
+	const char *lang = NULL;
 	const char *bench = NULL;
 	int c;
 
@@ -98,14 +63,14 @@ int cmd_results(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': bench = optarg; break;
-		case 'l': co.lang = optarg; break;
+		case 'l': lang = optarg; break;
 		case 'h': cli_help("results", stdout); return EXIT_OK;
 		default: return cli_usage_error("results", "bad option");
 		}
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("results", "expected one ROUND.db or bundle");
-	if (co.lang && strcmp(co.lang, "ko") != 0 && strcmp(co.lang, "en") != 0)
+	if (lang && strcmp(lang, "ko") != 0 && strcmp(lang, "en") != 0)
 		return cli_usage_error("results", "--lang must be ko or en");
-	return console_results(argv[optind], bench, &co);
+	return cli_results(argv[optind], bench, lang);
 }

@@ -1,4 +1,4 @@
-/* store_audit — reading everything an audit checks, and closing (store.h). */
+/* store_read — reading a round for verifying, scoring and export, and closing (store.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* cmd_generate — `simsa outputs generate ROUND.db`: options, Ctrl-C, the
  * progress display (a live line on a terminal, plain lines otherwise) and
  * the final summary with failures grouped by reason. The work is gen_run's
- * (src/generate.c). */
+ * (src/generate/generate.c). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/generate.h"
 #include "simsa/screening.h"
 #include "simsa/store.h"

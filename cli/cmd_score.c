@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/score.h"
 #include "simsa/util.h"
 

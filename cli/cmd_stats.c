@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "simsa/bootstrap.h"
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/stats.h"
 #include "simsa/util.h"
 

@@ -7,7 +7,7 @@
 
 #include "simsa/audit.h"
 #include "simsa/ballot.h"
-#include "simsa/cli.h"
+#include "cli.h"
 #include "simsa/closing.h"
 #include "simsa/keyfile.h"
 #include "simsa/store.h"

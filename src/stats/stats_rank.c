@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "simsa/bootstrap.h"
-#include "simsa/btl.h"
+#include "simsa/bradley_terry.h"
 
 void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned outcome,
 	       bool much, double w, unsigned much_weight, bool both_bad_tie)
