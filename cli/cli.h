@@ -37,7 +37,7 @@ void cli_help(const char *name, FILE *f);
 /* After new outputs or names: warns on stderr when outputs may reveal
  * their entrant (open refuses them until each is decided). */
 void cli_warn_identities(struct store *st);
-/* Parses "text"/"json" (and "csv" where allowed); false when unknown. */
+/* Parses "text" or "json"; false for anything else. */
 bool cli_parse_format(const char *s, enum out_format *fmt);
 
 /* Asks for a new passphrase (twice on a terminal) and creates a key file. */

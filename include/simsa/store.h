@@ -1,10 +1,11 @@
 /* store — the round file: one SQLite database per round.
  *
- * This is the only module that speaks SQL. Everything else uses the typed
+ * This is the only module that speaks SQL (src/store/; tests/layers.sh
+ * checks that no other object calls SQLite). Everything else uses the typed
  * functions below, so another storage engine could stand behind them.
  *
  * The file is versioned with PRAGMA user_version and upgraded in place by the
- * migrations in store.c. Connections use WAL, synchronous=FULL, foreign keys
+ * migrations in src/store/store_schema.c (store.c runs them). Connections use WAL, synchronous=FULL, foreign keys
  * and a busy timeout; every write runs inside store_begin()/store_commit()
  * (BEGIN IMMEDIATE), retried while another process holds the write lock, so
  * many simsa processes can write one round at once. Once a round is open,
