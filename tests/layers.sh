@@ -3,9 +3,13 @@
 # what each object asks the linker for (nm -u) must come from a layer it may
 # use. The rules:
 #
-#   engine  (src/)  no symbol of the console or the commands, no curses;
-#                   SQLite only in src/store/, libcurl only in src/generate/
-#   console (tui/)  no symbol of the commands; no SQLite, libsodium, libcurl
+#   floors          each folder uses its own symbols and those of folders
+#                   on lower floors only (FLOORS below): the engine never
+#                   calls the console or the commands, the console never
+#                   calls a command, and the folders form no cycle
+#   engine  (src/)  no curses; SQLite only in src/store/, libcurl only in
+#                   src/generate/
+#   console (tui/)  no SQLite, libsodium, libcurl
 #   commands (cli/) no SQLite, libcurl or curses: they reach the round
 #                   file, the network and the screen through the engine and
 #                   the console
@@ -61,26 +65,58 @@ scan() {
 		       else if (NF == 3 && $2 ~ /^[TDBRC]$/) print "D", o, $3 }' >"$2"
 }
 
+# The floors, lowest first (gen: the built-in rubrics and demo data). An object may use symbols of its own folder and
+# of folders on lower floors only, so the folders form no cycle. A new
+# folder gets its floor here and in docs/architecture.md.
+FLOORS="0 gen
+1 src
+2 src/store src/assign
+3 src/input src/ledger
+4 src/stats src/generate
+5 src/round src/score
+6 src/audit
+7 tui
+8 cli"
+
 # check SCAN: one line "OBJECT: SYMBOL (RULE)" per violation
 check() {
+	printf '%s\n' "$FLOORS" >"$T/floors"
 	awk -v T="$T" '
 	function load(f, set,   s) { while ((getline s < (T "/" f)) > 0) set[f, s] = 1 }
-	BEGIN { load("sqlite", L); load("sodium", L); load("curl", L); load("curses", L) }
-	$1 == "D" && $2 ~ /^tui\// { L["tui", $3] = 1 }
-	$1 == "D" && $2 ~ /^cli\// { L["cli", $3] = 1 }
+	function dir(o,   d) { d = o; sub(/\/[^\/]*$/, "", d); return d }
+	BEGIN {
+		load("sqlite", L); load("sodium", L); load("curl", L); load("curses", L)
+		while ((getline line < (T "/floors")) > 0) {
+			k = split(line, f, " ")
+			for (i = 2; i <= k; i++) floor[f[i]] = f[1]
+		}
+	}
+	$1 == "D" { def[$3] = $2 }
 	$1 == "U" { want[++n] = $2 " " $3 }
 	function no(o, s, lib, rule) { if ((lib, s) in L) print o ": " s " (" rule ")" }
+	function layer(d) { return d ~ /^(src|gen)(\/|$)/ ? "engine" : d }
+	function up(o, s,   from, to, what) {
+		if (!(s in def)) return
+		from = dir(o); to = dir(def[s])
+		if (from == to) return
+		if (!(from in floor)) { print o ": " s " (" from " has no floor in tests/layers.sh)"; return }
+		if (!(to in floor)) { print o ": " s " (" to " has no floor in tests/layers.sh)"; return }
+		if (floor[to] < floor[from]) return
+		if (layer(from) == "engine" && to == "tui") what = "the engine calls the console"
+		else if (layer(from) == "engine" && to == "cli") what = "the engine calls a command"
+		else if (from == "tui" && to == "cli") what = "the console calls a command"
+		else what = from " uses " to ", which is not below it"
+		print o ": " s " (" what ")"
+	}
 	END {
 		for (i = 1; i <= n; i++) {
 			split(want[i], w, " "); o = w[1]; s = w[2]
+			up(o, s)
 			if (o ~ /^(src|gen)\//) {
-				no(o, s, "tui", "the engine calls the console")
-				no(o, s, "cli", "the engine calls a command")
 				no(o, s, "curses", "the engine draws")
 				if (o !~ /^src\/store\//) no(o, s, "sqlite", "SQL outside src/store/")
 				if (o !~ /^src\/generate\//) no(o, s, "curl", "libcurl outside src/generate/")
 			} else if (o ~ /^tui\//) {
-				no(o, s, "cli", "the console calls a command")
 				no(o, s, "sqlite", "the console reads the round file itself")
 				no(o, s, "sodium", "the console does cryptography itself")
 				no(o, s, "curl", "the console goes to the network")
@@ -93,7 +129,7 @@ check() {
 	}' "$1"
 }
 
-echo "1..8"
+echo "1..10"
 scan "$build" "$T/scan"
 check "$T/scan" >"$T/real"
 if [ -s "$T/real" ]; then
@@ -132,4 +168,6 @@ violation "SQL outside the store" src/audit/bad.o sqlite3_prepare_v2 "SQL outsid
 violation "the console reading the round file" tui/bad.o sqlite3_exec "the console reads the round file itself"
 violation "the console calling a command" tui/bad.o cmd_score "the console calls a command"
 violation "a command reading the round file" cli/bad.o sqlite3_open_v2 "a command reads the round file itself"
+violation "the store calling up into a round (a cycle)" src/store/bad.o session_submit "src/store uses src/round, which is not below it"
+violation "a new folder without a floor" src/newfamily/bad.o store_begin "src/newfamily has no floor in tests/layers.sh"
 exit $failed
