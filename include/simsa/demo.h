@@ -1,5 +1,5 @@
 /* demo — `simsa demo`'s round: its raters and the simulated panel that
- * casts their ballots (src/cmd_demo.c, src/demo_panel.c). */
+ * casts their ballots (cli/cmd_demo.c, src/round/demo_panel.c). */
 #ifndef SIMSA_DEMO_H
 #define SIMSA_DEMO_H
 

@@ -12,7 +12,7 @@
  * components (bootstrap.h, bradley_terry.h). Reported beside the points, never
  * changing them: the expert component corrected for rater severity, the
  * agreement within the round and each rater against the panel, with
- * flags (src/score_agree.c). */
+ * flags (src/score/score_agree.c). */
 #ifndef SIMSA_SCORE_H
 #define SIMSA_SCORE_H
 
@@ -227,7 +227,7 @@ int score_corrected_means(const struct score_data *d, const uint32_t *xm, const 
 int score_bootstrap(const struct score_data *d, struct score_result *r, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
-/* Agreement within the round (src/score_agree.c): fills r->agree from the
+/* Agreement within the round (src/score/score_agree.c): fills r->agree from the
  * experts' raw scores and the user votes (intervals: agree_with_interval
  * with r->seed and r->resamples), the panel figures of r->raters (matched
  * by cluster), then score_flag_raters(). */

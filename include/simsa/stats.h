@@ -29,7 +29,7 @@ struct vote {
 void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned outcome,
 	       bool much, double w, unsigned much_weight, bool both_bad_tie);
 
-/* Votes compiled once for many weighted tallies (src/vote_tally.c): each
+/* Votes compiled once for many weighted tallies (src/stats/vote_tally.c): each
  * counting vote reduced to a code (unordered pair, outcome class) and
  * sorted by a primary cluster ("group"), with an optional secondary
  * cluster per vote. The bootstrap's inner loop. */

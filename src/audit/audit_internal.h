@@ -68,7 +68,7 @@ void step_end(struct audit *a, struct step *s);
 void hex(const unsigned char *p, size_t n, char *out);
 long rater_index(const struct audit *a, int64_t row);
 const char *rater_name(const struct audit *a, int64_t row);
-/* The ballots and chains steps (src/audit_ballots.c). */
+/* The ballots and chains steps (src/audit/audit_ballots.c). */
 void step_ballots(struct audit *a);
 
 #endif

@@ -15,7 +15,7 @@
 #include "simsa/util.h"
 
 /* Compact text with sorted keys, numbers as imported params are (see
- * src/import.c): 15 significant digits keep 0.7 as "0.7"; 17 when 15 would
+ * src/input/import.c): 15 significant digits keep 0.7 as "0.7"; 17 when 15 would
  * change a number. */
 static char *dump(const json_t *v)
 {

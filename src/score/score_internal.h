@@ -1,4 +1,4 @@
-/* score_internal — what src/score.c shares with src/score_export.c: a
+/* score_internal — what src/score/score.c shares with src/score/score_export.c: a
  * view of a classified round (which ballots count, numbered clusters). */
 #ifndef SIMSA_SCORE_INTERNAL_H
 #define SIMSA_SCORE_INTERNAL_H

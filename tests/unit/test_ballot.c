@@ -1,4 +1,4 @@
-/* Unit tests: the ballot encoding (src/ballot.c). */
+/* Unit tests: the ballot encoding (src/ledger/ballot.c). */
 #include "testutil.h"
 
 #include <sodium.h>

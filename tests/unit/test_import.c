@@ -1,4 +1,4 @@
-/* Unit tests: JSON Lines imports (src/import.c) — every bad input is
+/* Unit tests: JSON Lines imports (src/input/import.c) — every bad input is
  * refused with its line and field, and leaves the round unchanged. */
 #include "testutil.h"
 

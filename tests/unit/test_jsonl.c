@@ -1,4 +1,4 @@
-/* Unit tests: the JSON Lines reader (src/jsonl.c). */
+/* Unit tests: the JSON Lines reader (src/input/jsonl.c). */
 #include "testutil.h"
 
 #include <sodium.h>

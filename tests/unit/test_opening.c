@@ -1,4 +1,4 @@
-/* Unit tests: opening a round (src/opening.c with the store, keys,
+/* Unit tests: opening a round (src/round/opening.c with the store, keys,
  * manifest, statements and assignment it uses). */
 #include "testutil.h"
 

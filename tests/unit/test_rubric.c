@@ -1,4 +1,4 @@
-/* Unit tests for src/rubric.c: the default rubrics, and every refusal with
+/* Unit tests for src/input/rubric.c: the default rubrics, and every refusal with
  * the line it names. */
 #include "testutil.h"
 

@@ -770,7 +770,7 @@ static void test_flags_in_a_round(void **state)
 	fx_release(&f);
 }
 
-/* The chart of `simsa score` and the results screen (src/score_chart.c),
+/* The chart of `simsa score` and the results screen (src/score/score_chart.c),
  * cell by cell from the rule in score.h: n(v) = round(w v / max). */
 static void test_chart(void **state)
 {

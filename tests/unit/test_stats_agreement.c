@@ -1,5 +1,5 @@
-/* Unit tests: agreement statistics (src/agreement.c), the CSV reader
- * (src/csvin.c, src/stats_load.c) and the agreement bootstrap.
+/* Unit tests: agreement statistics (src/stats/agreement.c), the CSV reader
+ * (src/input/csvin.c, src/stats/stats_load.c) and the agreement bootstrap.
  *
  * Published references reproduced here (data inline):
  *  - Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.

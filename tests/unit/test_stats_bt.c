@@ -1,5 +1,5 @@
-/* Unit tests: Bradley–Terry (src/bradley_terry.c), ranking from votes with
- * cluster bootstrap (src/stats_rank.c).
+/* Unit tests: Bradley–Terry (src/stats/bradley_terry.c), ranking from votes with
+ * cluster bootstrap (src/stats/stats_rank.c).
  *
  * Published reference: Agresti, A. (2002) Categorical Data Analysis, 2nd
  * ed., Sec. 10.6, Table 10.10 (1987 American League East, 7 teams, 13 games
@@ -268,7 +268,7 @@ static void random_votes(struct vote_set *vs, size_t nv, uint32_t n, uint32_t nr
 	drbg_wipe(&d);
 }
 
-/* The compiled tally (src/vote_tally.c) gives exactly the matrix votes_add
+/* The compiled tally (src/stats/vote_tally.c) gives exactly the matrix votes_add
  * builds vote by vote, with the second cluster packed into the code's
  * spare bits (few entrants) and in its own array (many). */
 static void test_tally_equals_votes_add(void **state)

@@ -1,4 +1,4 @@
-/* Unit tests: the round store (src/store.c). */
+/* Unit tests: the round store (src/store/store.c). */
 #include "testutil.h"
 
 #include <sys/wait.h>
