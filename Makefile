@@ -50,7 +50,7 @@ BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 # Tests and benchmarks may include private headers (cli/cli.h, tui/*.h,
 # src/*/*_internal.h); the layer rule binds src/, tui/ and cli/ only.
-TEST_INC = -Itests/unit -Icli
+TEST_INC = -Itests/unit -Icli -Itui
 
 .PHONY: all deps test check suites sanitize bench demo fuzz style layers clean
 .SUFFIXES:
@@ -81,15 +81,21 @@ $(BUILD)/gen/assets.c: $(BUILD)/gen/embed $(ASSETS)
 $(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c
 	$(CC) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsimsa.a
+$(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(TEST_INC) $(DEPFLAGS) -o $@ $< $(BUILD)/libsimsa.a \
-	    $(LDFLAGS_ALL) $(PKG_LIBS) -lcmocka
+	$(CC) $(CFLAGS_ALL) $(TEST_INC) $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/bench/%: bench/%.c $(BUILD)/libsimsa.a
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libsimsa.a
+	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS) -lcmocka
+
+$(BUILD)/bench/%.o: bench/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(TEST_INC) $(DEPFLAGS) -o $@ $< $(BUILD)/libsimsa.a \
-	    $(LDFLAGS_ALL) $(PKG_LIBS)
+	$(CC) $(CFLAGS_ALL) $(TEST_INC) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libsimsa.a
+	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+.SECONDARY: $(TEST_BIN:=.o) $(BENCH_BIN:=.o)
 
 -include $(ENGINE_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(TEST_BIN:=.d) $(BENCH_BIN:=.d) $(BUILD)/gen/embed.d
@@ -100,7 +106,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libsimsa.a
 # `make test` runs them TEST_JOBS at a time, then tests/run.sh prints them
 # in a fixed order with one summary line.
 SUITES = $(TEST_BIN:$(BUILD)/tests/%=unit/%) \
-	 $(patsubst tests/cli/%.sh,cli/%,$(sort $(wildcard tests/cli/*.sh))) layers
+	 $(patsubst tests/cli/%.sh,cli/%,$(sort $(wildcard tests/cli/*.sh))) layers headers
 RESULTS = $(BUILD)/results
 
 test: deps
@@ -121,6 +127,9 @@ $(RESULTS)/cli/%.tap: tests/cli/%.sh
 
 $(RESULTS)/layers.tap: $(LIB_OBJ)
 	@sh tests/suite.sh $@ ./$(BIN) sh tests/layers.sh $(BUILD)
+
+$(RESULTS)/headers.tap: $(LIB_OBJ) $(TEST_BIN)
+	@sh tests/suite.sh $@ ./$(BIN) sh tests/headers.sh $(BUILD) $(BIN)
 
 layers: $(LIB_OBJ)
 	@sh tests/layers.sh $(BUILD)

@@ -23,7 +23,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "../tui/console_int.h"
+#include "console_int.h"
 #include "cli.h"
 #include "simsa/keyfile.h"
 

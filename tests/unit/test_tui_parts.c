@@ -6,11 +6,11 @@
 
 #include <utf8proc.h>
 
-#include "../../tui/canvas.h"
-#include "../../tui/i18n.h"
-#include "../../tui/keys.h"
-#include "../../tui/lineedit.h"
-#include "../../tui/pane.h"
+#include "canvas.h"
+#include "i18n.h"
+#include "keys.h"
+#include "lineedit.h"
+#include "pane.h"
 
 static void type_str(struct lineedit *e, const char *s)
 {

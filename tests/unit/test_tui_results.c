@@ -15,8 +15,8 @@
 #include <sodium.h>
 #include <utf8proc.h>
 
-#include "../../tui/console_int.h"
-#include "../../tui/results.h"
+#include "console_int.h"
+#include "results.h"
 #include "cli.h"
 #include "simsa/console.h"
 #include "simsa/score.h"
