@@ -247,6 +247,14 @@ static void number_clusters(long *idx, size_t n, long *count)
 		idx[i] = idx[i] ? (*count)++ : -1;
 }
 
+/* One entrant's raw scores on one expert criterion, as sums: their mean
+ * and sd come from them once every ballot is in (criterion_stats). */
+struct crit_sums {
+	long n;       /* scorings with a score (NA left out) */
+	double sum;   /* of the scores */
+	double sumsq; /* of their squares */
+};
+
 struct build {
 	struct round_inputs in;
 	struct rubric *rx, *ru;
@@ -255,6 +263,7 @@ struct build {
 	long *xidx, *uidx, *pidx; /* cluster numbers, -1 if none */
 	struct score_data d;
 	bool *used;               /* per rater: a counted ballot */
+	struct crit_sums (*sums)[RUBRIC_MAX_CRITERIA]; /* per entrant, criterion */
 };
 
 /* A strict preference of one ballot between its two sides: +1 left, -1
@@ -387,14 +396,60 @@ static void mark_failed_gold(struct build *B, struct score_result *r)
 	}
 }
 
-/* Sorts every counted ballot into gold, excluded and included; numbers
- * the clusters; fills B->d and B->d.votes. */
-static int classify(struct build *B, struct score_result *r, struct simsa_err *err)
+/* Where a ballot belongs: its task, and the indexes of its rater, its
+ * prompt and the entrants of its left and right sides. */
+struct placed {
+	struct task_ent *t;
+	long rr, p, le, re;
+};
+
+/* Places ballot b (struct placed). 1 when a later ballot supersedes it,
+ * so it never counts; -1 (err) when something it names is missing. */
+static int place_ballot(const struct build *B, const struct ballot_ent *b, struct placed *at,
+			struct simsa_err *err)
 {
-	size_t ne = B->in.n_entrants, np = B->in.n_prompts, nr = B->in.n_raters;
+	const struct loader *l = &B->l;
+	struct task_ent key = { .rater_row = b->rater_row, .position = b->position };
+	size_t ne = B->in.n_entrants;
+
+	if (bsearch(b->hash, l->sup, l->n_sup, 32, cmp_hash))
+		return 1;
+	at->t = bsearch(&key, l->tasks, l->n_tasks, sizeof *l->tasks, cmp_task);
+	at->rr = index_of_row(B->rrows, B->in.n_raters, b->rater_row);
+	at->p = at->t ? index_of_row(B->prows, B->in.n_prompts, at->t->prompt_row) : -1;
+	at->le = at->t ? entrant_of(l, B->erows, ne, at->t->left) : -1;
+	at->re = at->t ? entrant_of(l, B->erows, ne, at->t->right) : -1;
+	if (!at->t || at->rr < 0 || at->p < 0 || at->le < 0 || at->re < 0)
+		return err_set(err, "a ballot of rater row %lld, task %u, has no task, "
+			       "prompt or revealed outputs (run simsa verify)",
+			       (long long)b->rater_row, b->position + 1);
+	return 0;
+}
+
+/* Why a placed ballot that is not superseded is left out of the points
+ * (COUNTED: it is not). */
+enum left_out { COUNTED, GOLD_ITEM, FAILED_GOLD, IDENTITY };
+
+static enum left_out left_out(const struct build *B, const struct score_result *r,
+			      const struct ballot_ent *b, const struct placed *at)
+{
+	if (at->t->gold)
+		return GOLD_ITEM;
+	if (r->raters[at->rr].gold_excluded)
+		return FAILED_GOLD;
+	if (b->kind == BALLOT_EXPERT && B->rx->identity_excluded &&
+	    ((b->flags[0] | b->flags[1]) & BALLOT_FLAG_IDENTITY))
+		return IDENTITY;
+	return COUNTED;
+}
+
+/* The result's rater list, all of the round's raters for now (freed by
+ * score_result_release; keep_raters() keeps those with a ballot), and the
+ * arrays the passes fill. */
+static int classify_start(struct build *B, struct score_result *r, struct simsa_err *err)
+{
 	struct loader *l = &B->l;
-	long cx, cu, cp;
-	int pass;
+	size_t nr = B->in.n_raters;
 
 	qsort(l->sup, l->n_sup, 32, cmp_hash);
 	qsort(l->tasks, l->n_tasks, sizeof *l->tasks, cmp_task);
@@ -403,10 +458,10 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 	B->d.us = calloc(l->n_bal + 1, sizeof *B->d.us);
 	B->d.votes = calloc(l->n_bal + 1, sizeof *B->d.votes);
 	B->used = calloc(nr + 1, sizeof *B->used);
+	B->sums = calloc(B->in.n_entrants + 1, sizeof *B->sums);
 	r->raters = calloc(nr + 1, sizeof *r->raters);
-	if (!B->d.ex || !B->d.us || !B->d.votes || !B->used || !r->raters)
+	if (!B->d.ex || !B->d.us || !B->d.votes || !B->used || !B->sums || !r->raters)
 		return err_set(err, "out of memory");
-	/* all of them for now (freed by score_result_release); keep_raters() below */
 	r->n_raters = nr;
 	for (size_t i = 0; i < nr; i++) {
 		const struct in_rater *ir = &B->in.raters[i];
@@ -418,121 +473,186 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 		if (!(r->raters[i].name = strdup(ir->name)))
 			return err_set(err, "out of memory");
 	}
-	/* pass 0 tallies the gold items (a rater who failed them may be left
-	 * out), pass 1 marks the clusters in use, pass 2 records the items */
-	for (pass = 0; pass < 3; pass++) {
-		if (pass == 1)
-			mark_failed_gold(B, r);
-		if (pass == 2) {
-			number_clusters(B->xidx, nr, &cx);
-			number_clusters(B->uidx, nr, &cu);
-			number_clusters(B->pidx, np, &cp);
-			r->counts.experts = cx;
-			r->counts.users = cu;
-			r->counts.prompts = cp;
-			B->d.n_expert_raters = (size_t)cx;
-			B->d.n_user_raters = (size_t)cu;
-			B->d.n_prompts = (size_t)cp;
-			B->d.n_entrants = ne;
+	return 0;
+}
+
+/* Pass one: links each ballot to its task, marks its rater as having one
+ * and tallies the superseded ballots and the gold items (a rater who
+ * failed these may be left out in the passes after). */
+static int link_ballots(struct build *B, struct score_result *r, struct simsa_err *err)
+{
+	for (size_t k = 0; k < B->l.n_bal; k++) {
+		const struct ballot_ent *b = &B->l.bal[k];
+		struct placed at;
+		int rc = place_ballot(B, b, &at, err);
+
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			r->counts.superseded++;
+			continue;
 		}
-		for (size_t k = 0; k < l->n_bal; k++) {
-			const struct ballot_ent *b = &l->bal[k];
-			struct task_ent key = { .rater_row = b->rater_row, .position = b->position }, *t;
-			long rr, le, re, p;
-			bool expert = b->kind == BALLOT_EXPERT;
-
-			if (bsearch(b->hash, l->sup, l->n_sup, 32, cmp_hash)) {
-				r->counts.superseded += pass == 0;
-				continue;
-			}
-			t = bsearch(&key, l->tasks, l->n_tasks, sizeof *l->tasks, cmp_task);
-			rr = index_of_row(B->rrows, nr, b->rater_row);
-			p = t ? index_of_row(B->prows, np, t->prompt_row) : -1;
-			le = t ? entrant_of(l, B->erows, ne, t->left) : -1;
-			re = t ? entrant_of(l, B->erows, ne, t->right) : -1;
-			if (!t || rr < 0 || p < 0 || le < 0 || re < 0)
-				return err_set(err, "a ballot of rater row %lld, task %u, has no task, "
-					       "prompt or revealed outputs (run simsa verify)",
-					       (long long)b->rater_row, b->position + 1);
-			if (pass == 0) {
-				t->ballot = (long)k;
-				B->used[rr] = true;
-				if (t->gold) {
-					r->counts.gold++;
-					tally_gold(B, r, b, t, le, re, p, &r->raters[rr]);
-				}
-				continue;
-			}
-			if (t->gold)
-				continue;
-			if (r->raters[rr].gold_excluded) {
-				r->counts.failed_gold_excluded += pass == 1;
-				continue;
-			}
-			if (expert && B->rx->identity_excluded &&
-			    ((b->flags[0] | b->flags[1]) & BALLOT_FLAG_IDENTITY)) {
-				r->counts.identity_excluded += pass == 1;
-				continue;
-			}
-			if (pass == 1) {
-				(expert ? B->xidx : B->uidx)[rr] = 1;
-				B->pidx[p] = 1;
-				continue;
-			}
-			if (expert) {
-				struct score_item *it = &B->d.ex[B->d.n_ex++];
-
-				it->rater = (uint32_t)B->xidx[rr];
-				it->prompt = (uint32_t)B->pidx[p];
-				it->left = (uint32_t)le;
-				it->right = (uint32_t)re;
-				for (int s = 0; s < 2; s++)
-					it->value[s] = side_value(B->rx, b->scores[s]);
-				memcpy(it->raw, b->scores, sizeof it->raw);
-				for (int s = 0; s < 2; s++)
-					for (size_t c = 0; c < B->rx->n_criteria; c++) {
-						struct score_criterion_stat *cs =
-							&r->e[s ? re : le].crit[c];
-						uint32_t v = b->scores[s][c];
-
-						if (v == BALLOT_SCORE_NA || v == BALLOT_SCORE_UNSET)
-							continue;
-						/* mean and sd: sums first, finished below */
-						cs->n++;
-						cs->mean += v;
-						cs->sd += (double)v * v;
-					}
-			} else {
-				struct score_item *it = &B->d.us[B->d.n_us];
-				struct vote *v = &B->d.votes[B->d.n_us++];
-				uint32_t pr = b->preference;
-
-				it->rater = (uint32_t)B->uidx[rr];
-				it->prompt = (uint32_t)B->pidx[p];
-				it->left = (uint32_t)le;
-				it->right = (uint32_t)re;
-				it->outcome = pr == PREF_A_MUCH || pr == PREF_A ? VOTE_LEFT
-					      : pr == PREF_B_MUCH || pr == PREF_B ? VOTE_RIGHT
-					      : pr == PREF_TIE			  ? VOTE_TIE
-										  : VOTE_BOTHBAD;
-				it->much = pr == PREF_A_MUCH || pr == PREF_B_MUCH;
-				*v = (struct vote){ it->left, it->right, it->rater, it->prompt,
-						    it->outcome, it->much };
-			}
+		at.t->ballot = (long)k;
+		B->used[at.rr] = true;
+		if (at.t->gold) {
+			r->counts.gold++;
+			tally_gold(B, r, b, at.t, at.le, at.re, at.p, &r->raters[at.rr]);
 		}
 	}
+	return 0;
+}
+
+/* Pass two: tallies the ballots left out and marks the raters and prompts
+ * with a ballot that counts, the clusters in use. */
+static int mark_clusters(struct build *B, struct score_result *r, struct simsa_err *err)
+{
+	for (size_t k = 0; k < B->l.n_bal; k++) {
+		const struct ballot_ent *b = &B->l.bal[k];
+		struct placed at;
+		int rc = place_ballot(B, b, &at, err);
+
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			continue;
+		switch (left_out(B, r, b, &at)) {
+		case GOLD_ITEM:
+			break;
+		case FAILED_GOLD:
+			r->counts.failed_gold_excluded++;
+			break;
+		case IDENTITY:
+			r->counts.identity_excluded++;
+			break;
+		case COUNTED:
+			(b->kind == BALLOT_EXPERT ? B->xidx : B->uidx)[at.rr] = 1;
+			B->pidx[at.p] = 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The clusters marked in use get their numbers; their counts are the
+ * result's and score_data's. */
+static void number_all_clusters(struct build *B, struct score_result *r)
+{
+	size_t np = B->in.n_prompts, nr = B->in.n_raters;
+	long cx, cu, cp;
+
+	number_clusters(B->xidx, nr, &cx);
+	number_clusters(B->uidx, nr, &cu);
+	number_clusters(B->pidx, np, &cp);
+	r->counts.experts = cx;
+	r->counts.users = cu;
+	r->counts.prompts = cp;
+	B->d.n_expert_raters = (size_t)cx;
+	B->d.n_user_raters = (size_t)cu;
+	B->d.n_prompts = (size_t)cp;
+	B->d.n_entrants = B->in.n_entrants;
+}
+
+/* A counted expert ballot as an item of score_data; its scores go into
+ * the sums of each side's entrant per criterion (NA left out). */
+static void record_expert(struct build *B, const struct ballot_ent *b, const struct placed *at)
+{
+	struct score_item *it = &B->d.ex[B->d.n_ex++];
+
+	it->rater = (uint32_t)B->xidx[at->rr];
+	it->prompt = (uint32_t)B->pidx[at->p];
+	it->left = (uint32_t)at->le;
+	it->right = (uint32_t)at->re;
+	for (int s = 0; s < 2; s++)
+		it->value[s] = side_value(B->rx, b->scores[s]);
+	memcpy(it->raw, b->scores, sizeof it->raw);
+	for (int s = 0; s < 2; s++)
+		for (size_t c = 0; c < B->rx->n_criteria; c++) {
+			struct crit_sums *cs = &B->sums[s ? at->re : at->le][c];
+			uint32_t v = b->scores[s][c];
+
+			if (v == BALLOT_SCORE_NA || v == BALLOT_SCORE_UNSET)
+				continue;
+			cs->n++;
+			cs->sum += v;
+			cs->sumsq += (double)v * v;
+		}
+}
+
+/* A counted user ballot as an item of score_data and as a vote. */
+static void record_user(struct build *B, const struct ballot_ent *b, const struct placed *at)
+{
+	struct score_item *it = &B->d.us[B->d.n_us];
+	struct vote *v = &B->d.votes[B->d.n_us++];
+	uint32_t pr = b->preference;
+
+	it->rater = (uint32_t)B->uidx[at->rr];
+	it->prompt = (uint32_t)B->pidx[at->p];
+	it->left = (uint32_t)at->le;
+	it->right = (uint32_t)at->re;
+	it->outcome = pr == PREF_A_MUCH || pr == PREF_A ? VOTE_LEFT
+		      : pr == PREF_B_MUCH || pr == PREF_B ? VOTE_RIGHT
+		      : pr == PREF_TIE			  ? VOTE_TIE
+							  : VOTE_BOTHBAD;
+	it->much = pr == PREF_A_MUCH || pr == PREF_B_MUCH;
+	*v = (struct vote){ it->left, it->right, it->rater, it->prompt, it->outcome, it->much };
+}
+
+/* Pass three: records each ballot that counts, under its numbered
+ * clusters. */
+static int record_items(struct build *B, struct score_result *r, struct simsa_err *err)
+{
+	for (size_t k = 0; k < B->l.n_bal; k++) {
+		const struct ballot_ent *b = &B->l.bal[k];
+		struct placed at;
+		int rc = place_ballot(B, b, &at, err);
+
+		if (rc < 0)
+			return -1;
+		if (rc > 0 || left_out(B, r, b, &at) != COUNTED)
+			continue;
+		if (b->kind == BALLOT_EXPERT)
+			record_expert(B, b, &at);
+		else
+			record_user(B, b, &at);
+	}
+	return 0;
+}
+
+/* Each entrant's mean and sample sd of the raw scores per criterion, from
+ * the sums record_expert() kept. */
+static void criterion_stats(const struct build *B, struct score_result *r)
+{
+	for (size_t i = 0; i < B->in.n_entrants; i++)
+		for (size_t c = 0; c < B->rx->n_criteria; c++) {
+			const struct crit_sums *s = &B->sums[i][c];
+			struct score_criterion_stat *cs = &r->e[i].crit[c];
+			double n = (double)s->n;
+
+			cs->n = s->n;
+			cs->mean = s->n ? s->sum / n : NAN;
+			cs->sd = s->n > 1 ? sqrt(fmax(0, (s->sumsq - s->sum * s->sum / n) / (n - 1)))
+					  : NAN;
+		}
+}
+
+/* Sorts every ballot into superseded, gold, left out and counted, in three
+ * passes over them (the failed gold items decide who is left out, and who
+ * is left out which clusters are numbered); fills B->d and B->d.votes. */
+static int classify(struct build *B, struct score_result *r, struct simsa_err *err)
+{
+	if (classify_start(B, r, err) < 0 || link_ballots(B, r, err) < 0)
+		return -1;
+	mark_failed_gold(B, r);
+	if (mark_clusters(B, r, err) < 0)
+		return -1;
+	number_all_clusters(B, r);
+	if (record_items(B, r, err) < 0)
+		return -1;
 	tally_repeats(B, r);
 	keep_raters(B, r);
 	r->counts.expert_ballots = (long)B->d.n_ex;
 	r->counts.user_ballots = (long)B->d.n_us;
-	for (size_t i = 0; i < ne; i++)
-		for (size_t c = 0; c < B->rx->n_criteria; c++) {
-			struct score_criterion_stat *cs = &r->e[i].crit[c];
-			double n = (double)cs->n, sum = cs->mean, sq = cs->sd;
-
-			cs->mean = cs->n ? sum / n : NAN;
-			cs->sd = cs->n > 1 ? sqrt(fmax(0, (sq - sum * sum / n) / (n - 1))) : NAN;
-		}
+	criterion_stats(B, r);
 	return 0;
 }
 
@@ -764,6 +884,7 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 	free(B.d.us);
 	free(B.d.votes);
 	free(B.used);
+	free(B.sums);
 	return rc;
 }
 
