@@ -119,6 +119,26 @@ int read_file(const char *path, size_t max, char **out, size_t *len,
 	return 0;
 }
 
+int grow_array(void **items, size_t *cap, size_t n_needed, size_t item_size)
+{
+	size_t n = *cap ? *cap : 16;
+	void *p;
+
+	if (n_needed <= *cap)
+		return 0;
+	while (n < n_needed)
+		/* doubling past SIZE_MAX: ask for exactly what is needed */
+		n = n <= SIZE_MAX / 2 ? n * 2 : n_needed;
+	if (item_size == 0 || n > SIZE_MAX / item_size)
+		return -1;
+	p = realloc(*items, n * item_size);
+	if (!p)
+		return -1;
+	*items = p;
+	*cap = n;
+	return 0;
+}
+
 void csv_put(FILE *f, const char *s, const char *sep)
 {
 	if (strpbrk(s, ",\"\r\n")) {

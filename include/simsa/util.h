@@ -32,6 +32,14 @@ bool utf8_valid(const char *s, size_t len, size_t *bad_at);
 int read_file(const char *path, size_t max, char **out, size_t *len,
 	      struct simsa_err *err) __attribute__((warn_unused_result));
 
+/* Makes room in a growable array for n_needed items of item_size bytes:
+ * *items holds *cap of them; when that is too few, the capacity doubles
+ * (from 16) until it is enough and *items is reallocated. -1 when the
+ * size would overflow size_t or memory runs out, with *items and *cap as
+ * they were (the caller still owns and frees *items). */
+int grow_array(void **items, size_t *cap, size_t n_needed, size_t item_size)
+	__attribute__((warn_unused_result));
+
 /* Writes s as one CSV field (RFC 4180: quoted, with quotes doubled, when
  * it holds a comma, a quote or a line break), then sep (may be ""). */
 void csv_put(FILE *f, const char *s, const char *sep);
