@@ -79,25 +79,21 @@ int read_file(const char *path, size_t max, char **out, size_t *len,
 	if (!f)
 		return err_set(err, "%s: cannot open: %s", path, strerror(errno));
 	for (;;) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8192;
-			char *nb;
-
-			if (cap > max) {
+		/* full (the last byte is kept for the NUL): grow, unless there is
+		 * already more than max */
+		if (n + 1 >= cap) {
+			if (n > max) {
 				fclose(f);
 				free(buf);
 				return err_set(err, "%s: larger than %zu bytes", path, max);
 			}
-			nb = realloc(buf, ncap + 1);
-			if (!nb) {
+			if (grow_array((void **)&buf, &cap, n + 2, 1) < 0) {
 				fclose(f);
 				free(buf);
 				return err_set(err, "out of memory");
 			}
-			buf = nb;
-			cap = ncap;
 		}
-		size_t got = fread(buf + n, 1, cap - n, f);
+		size_t got = fread(buf + n, 1, cap - 1 - n, f);
 
 		n += got;
 		if (got == 0)

@@ -8,26 +8,12 @@
 #include "simsa/util.h"
 #include "score_internal.h"
 
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	void *q;
-
-	if (n < *cap)
-		return 0;
-	*cap = *cap ? *cap * 2 : 64;
-	q = realloc(*p, *cap * size);
-	if (!q)
-		return -1;
-	*p = q;
-	return 0;
-}
-
 static int on_task(void *ctx, const struct task_row *t)
 {
 	struct loader *l = ctx;
 	struct task_ent *e;
 
-	if (grow((void **)&l->tasks, &l->cap_tasks, l->n_tasks, sizeof *l->tasks) < 0) {
+	if (grow_array((void **)&l->tasks, &l->cap_tasks, l->n_tasks + 1, sizeof *l->tasks) < 0) {
 		l->failed = err_set(l->err, "out of memory");
 		return 1;
 	}
@@ -49,7 +35,7 @@ static int on_reveal(void *ctx, const char *id, int64_t entrant)
 {
 	struct loader *l = ctx;
 
-	if (grow((void **)&l->rev, &l->cap_rev, l->n_rev, sizeof *l->rev) < 0) {
+	if (grow_array((void **)&l->rev, &l->cap_rev, l->n_rev + 1, sizeof *l->rev) < 0) {
 		l->failed = err_set(l->err, "out of memory");
 		return 1;
 	}
@@ -64,8 +50,8 @@ static int on_ballot(void *ctx, const struct ballot_row *row)
 	struct ballot *b = malloc(sizeof *b);
 	struct ballot_ent *e;
 
-	if (!b || grow((void **)&l->bal, &l->cap_bal, l->n_bal, sizeof *l->bal) < 0 ||
-	    grow((void **)&l->sup, &l->cap_sup, l->n_sup, sizeof *l->sup) < 0) {
+	if (!b || grow_array((void **)&l->bal, &l->cap_bal, l->n_bal + 1, sizeof *l->bal) < 0 ||
+	    grow_array((void **)&l->sup, &l->cap_sup, l->n_sup + 1, sizeof *l->sup) < 0) {
 		free(b);
 		l->failed = err_set(l->err, "out of memory");
 		return 1;
