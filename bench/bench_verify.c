@@ -133,9 +133,9 @@ static int load_sig(void *ctx, const struct ballot_row *b)
 	struct load_ctx *l = ctx;
 	struct sig *s;
 
-	if (l->r->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 1 << 16;
-		l->r->s = realloc(l->r->s, l->cap * sizeof *l->r->s);
+	if (grow_array((void **)&l->r->s, &l->cap, l->r->n + 1, sizeof *l->r->s) < 0) {
+		fprintf(stderr, "bench_verify: out of memory\n");
+		exit(1);
 	}
 	s = &l->r->s[l->r->n++];
 	s->bytes = malloc(b->len);
