@@ -103,19 +103,14 @@ static int take_task(void *ctx, const struct task_row *t)
 		return 0; /* a task of no rater: the ballots naming it fail their check */
 	rt = &a->tasks[ri];
 	if (t->position >= rt->n) {
-		uint32_t n = rt->n ? rt->n : 64;
-		struct atask *p;
+		size_t n = rt->n;
 
-		while (n <= t->position)
-			n *= 2;
-		p = realloc(rt->t, n * sizeof *p);
-		if (!p) {
+		if (grow_array((void **)&rt->t, &n, (size_t)t->position + 1, sizeof *rt->t) < 0) {
 			a->oom = true;
 			return 1;
 		}
-		memset(p + rt->n, 0, (n - rt->n) * sizeof *p);
-		rt->t = p;
-		rt->n = n;
+		memset(rt->t + rt->n, 0, (n - rt->n) * sizeof *rt->t);
+		rt->n = (uint32_t)n;
 	}
 	at = &rt->t[t->position];
 	at->present = true;
