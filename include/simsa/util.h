@@ -17,6 +17,10 @@ void hash_bytes(const void *data, size_t len, unsigned char out[HASH_LEN]);
 /* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC), from an unspecified
+ * start: for timing and timeouts, never for dates. */
+double mono_seconds(void);
+
 /* Current UTC time as "2026-11-29T06:40:00Z" (out: at least 21 bytes). */
 void time_now_utc(char out[32]);
 

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -23,18 +22,10 @@
 
 #include "audit_internal.h"
 
-static double mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void step_begin(struct step *s, const char *name, const char *checked)
 {
 	memset(s, 0, sizeof *s);
-	s->started = mono();
+	s->started = mono_seconds();
 	s->name = name;
 	s->checked = checked;
 	s->failures = json_array();
@@ -62,7 +53,8 @@ void step_end(struct audit *a, struct step *s)
 						  s->name, "checked", s->checked, "items",
 						  (json_int_t)s->items, "passed", s->failed == 0,
 						  "failed", (json_int_t)s->failed, "failures",
-						  s->failures, "seconds", mono() - s->started));
+						  s->failures, "seconds",
+						  mono_seconds() - s->started));
 }
 
 void hex(const unsigned char *p, size_t n, char *out)
@@ -453,12 +445,12 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 	json_t *v;
 	int rc = -1;
 
-	double t0 = mono();
+	double t0 = mono_seconds();
 
 	a.steps = json_array();
 	if (!a.steps || load(&a) < 0)
 		goto out;
-	double t_load = mono() - t0;
+	double t_load = mono_seconds() - t0;
 	step_opening(&a);
 	step_enrolments(&a);
 	step_outputs(&a);
@@ -474,7 +466,7 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 			    "state", a.in.info.state == ROUND_CLOSED ? "closed"
 			    : a.in.info.state == ROUND_OPEN ? "open" : "draft",
 			    "complete", a.closed, "ok", ok, "steps", a.steps, "load_seconds", t_load,
-			    "seconds", mono() - t0);
+			    "seconds", mono_seconds() - t0);
 	rc = *report ? 0 : err_set(err, "out of memory");
 out:
 	json_decref(a.steps);
