@@ -1,5 +1,6 @@
-/* score — the points of a closed round from its signed ballots
- * (include/simsa/score.h, docs/scoring.md "Points of a round"). */
+/* score — the points of a closed round from its signed ballots: which
+ * ballots count (classify, over the round score_load.c reads) and the
+ * components (include/simsa/score.h, docs/scoring.md "Points of a round"). */
 #include "simsa/score.h"
 
 #include <math.h>
