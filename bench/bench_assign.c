@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -23,21 +22,13 @@
 #define USERS 180
 #define EXPERTS 20
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Baseline: one keyed stream and one shuffle per rater over a list of
  * their length, plus a copy of the whole task array. */
 static double baseline(const struct assign_input *in, const struct assign_result *res)
 {
 	struct assign_task *copy = malloc(res->n_tasks * sizeof *copy + 1);
 	uint32_t *a = malloc(res->n_tasks * sizeof *a + 4);
-	double t0 = now();
+	double t0 = mono_seconds();
 
 	if (!copy || !a) {
 		fprintf(stderr, "out of memory\n");
@@ -55,7 +46,7 @@ static double baseline(const struct assign_input *in, const struct assign_result
 		drbg_wipe(&d);
 	}
 	memcpy(copy, res->tasks, res->n_tasks * sizeof *copy);
-	double t = now() - t0;
+	double t = mono_seconds() - t0;
 
 	if (a[0] == UINT32_MAX || copy[0].rater == UINT32_MAX)
 		puts("(unreachable; keeps the work)");
@@ -84,13 +75,13 @@ static void bench(uint32_t k, int runs)
 	in.user_raters_per_slot = k;
 	in.expert_ratings_per_output = 2;
 	for (int r = 0; r < runs; r++) {
-		double t0 = now(), t, b;
+		double t0 = mono_seconds(), t, b;
 
 		if (assign_run(&in, &res, &err) < 0) {
 			fprintf(stderr, "assign: %s\n", err.msg);
 			exit(1);
 		}
-		t = now() - t0;
+		t = mono_seconds() - t0;
 		b = baseline(&in, &res);
 		best = t < best ? t : best;
 		best_base = b < best_base ? b : best_base;

@@ -16,25 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "simsa/bootstrap.h"
 #include "simsa/stats.h"
+#include "simsa/util.h"
 
 #define ENTRANTS 20
 #define RATERS 2000
 #define PROMPTS 500
 #define RESAMPLES 1000
 #define SEED 20261129
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double unit(struct drbg *d)
 {
@@ -186,12 +178,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	t0 = now();
+	t0 = mono_seconds();
 	if (rank_compute(&vs, &o, &r, &err) < 0) {
 		fprintf(stderr, "bench_bt: %s\n", err.msg);
 		return 1;
 	}
-	c_time = now() - t0;
+	c_time = mono_seconds() - t0;
 
 	/* its own line of seconds is in the JSON too: only the table below is shown */
 	snprintf(cmd, sizeof cmd, "%s %s %s %s %s %d %d %d %d %d >/dev/null", argv[1], argv[2], vpath,

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -26,16 +25,9 @@
 #include "console_int.h"
 #include "cli.h"
 #include "simsa/keyfile.h"
+#include "simsa/util.h"
 
 #define TEXT_BYTES (100u << 10)
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(const char *what, const struct simsa_err *err)
 {
@@ -138,12 +130,12 @@ static double best_of(int runs, int reps, void (*fn)(struct console *), struct c
 	double best = 1e9;
 
 	for (int r = 0; r < runs; r++) {
-		double t0 = now();
+		double t0 = mono_seconds();
 
 		for (int i = 0; i < reps; i++)
 			fn(c);
-		if ((now() - t0) / reps < best)
-			best = (now() - t0) / reps;
+		if ((mono_seconds() - t0) / reps < best)
+			best = (mono_seconds() - t0) / reps;
 	}
 	return best;
 }

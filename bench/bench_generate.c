@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -26,14 +25,6 @@
 #include "simsa/util.h"
 
 #define CONCURRENCY 32
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(const char *what, const struct simsa_err *err)
 {
@@ -84,10 +75,10 @@ static double generate(long n, int port, const char *model)
 	gen_options_default(&o);
 	o.concurrency = CONCURRENCY;
 	o.per_entrant = CONCURRENCY;
-	t0 = now();
+	t0 = mono_seconds();
 	if (gen_run(st, &o, &s, &err) < 0)
 		die("generate failed", &err);
-	dt = now() - t0;
+	dt = mono_seconds() - t0;
 	if (s.totals.done != n) {
 		fprintf(stderr, "bench_generate: only %ld of %ld stored (%ld failed)\n",
 			s.totals.done, n, s.totals.failed);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -18,14 +17,7 @@
 #include "cli.h"
 #include "simsa/import.h"
 #include "simsa/store.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "simsa/util.h"
 
 static long file_size(const char *path)
 {
@@ -43,7 +35,7 @@ static long file_size(const char *path)
 /* Baseline: read and parse every line, nothing else. */
 static double parse_only(const char *const *paths, int n)
 {
-	double t0 = now();
+	double t0 = mono_seconds();
 	char *line = NULL;
 	size_t cap = 0;
 
@@ -63,7 +55,7 @@ static double parse_only(const char *const *paths, int n)
 		fclose(f);
 	}
 	free(line);
-	return now() - t0;
+	return mono_seconds() - t0;
 }
 
 static double simsa_import(const char *dir, const char *const *paths, long *records)
@@ -82,7 +74,7 @@ static double simsa_import(const char *dir, const char *const *paths, long *reco
 		exit(1);
 	}
 	*records = 0;
-	t0 = now();
+	t0 = mono_seconds();
 	for (int i = 0; i < 3; i++) {
 		struct import_result res;
 
@@ -92,7 +84,7 @@ static double simsa_import(const char *dir, const char *const *paths, long *reco
 		}
 		*records += res.records;
 	}
-	double t = now() - t0;
+	double t = mono_seconds() - t0;
 
 	store_close(&st);
 	unlink(db);

@@ -12,24 +12,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "simsa/bootstrap.h"
 #include "simsa/stats.h"
+#include "simsa/util.h"
 
 #define ENTRANTS 6
 #define VOTES 100000
 #define UNITS 10000
 #define RATERS 8
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int make_votes(const char *path)
 {
@@ -105,36 +97,36 @@ int main(int argc, char **argv)
 		struct agree_data d;
 		double t0, t1, v, lo, hi;
 
-		t0 = now();
+		t0 = mono_seconds();
 		if (votes_load_csv(votes, &vs, &err) < 0)
 			goto fail;
-		t1 = now();
+		t1 = mono_seconds();
 		best[0] = t1 - t0 < best[0] ? t1 - t0 : best[0];
 		if (rank_compute(&vs, &o, &r, &err) < 0)
 			goto fail;
 		rank_result_release(&r);
-		t0 = now();
+		t0 = mono_seconds();
 		best[1] = t0 - t1 < best[1] ? t0 - t1 : best[1];
 		o.resamples = 100;
 		if (rank_compute(&vs, &o, &r, &err) < 0)
 			goto fail;
 		rank_result_release(&r);
 		vote_set_release(&vs);
-		t1 = now();
+		t1 = mono_seconds();
 		best[2] = t1 - t0 < best[2] ? t1 - t0 : best[2];
 		if (agree_load_csv(ratings, AGREE_ORDINAL, &d, &err) < 0)
 			goto fail;
-		t0 = now();
+		t0 = mono_seconds();
 		best[3] = t0 - t1 < best[3] ? t0 - t1 : best[3];
 		if (agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 0, 1, &v, &lo,
 					&hi, NULL, &err) < 0)
 			goto fail;
-		t1 = now();
+		t1 = mono_seconds();
 		best[4] = t1 - t0 < best[4] ? t1 - t0 : best[4];
 		if (agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 100, 1, &v,
 					&lo, &hi, NULL, &err) < 0)
 			goto fail;
-		best[5] = now() - t1 < best[5] ? now() - t1 : best[5];
+		best[5] = mono_seconds() - t1 < best[5] ? mono_seconds() - t1 : best[5];
 		agree_data_release(&d);
 	}
 	printf("stats: best of %d runs\n", runs);

@@ -22,26 +22,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <wchar.h>
 
 #include <jansson.h>
 #include <utf8proc.h>
 
 #include "simsa/text.h"
+#include "simsa/util.h"
 
 #define PANE_W 98
 #define PANE_H 60
 #define TEXT_BYTES (100u << 10)
 #define LINE_CAP (64u << 10)
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(const char *what, const struct simsa_err *err)
 {
@@ -242,7 +234,7 @@ static void timing(char *text[2], size_t len[2], int runs, bool from_data)
 	volatile long guard = 0;
 
 	for (int r = 0; r < runs; r++) {
-		double t0 = now();
+		double t0 = mono_seconds();
 
 		for (int p = 0; p < 2; p++) {
 			text_doc_free(&d[p]);
@@ -250,15 +242,15 @@ static void timing(char *text[2], size_t len[2], int runs, bool from_data)
 			if (!d[p])
 				die("text_doc_new", &err);
 		}
-		double t1 = now();
+		double t1 = mono_seconds();
 
 		for (int p = 0; p < 2; p++)
 			if (text_wrap(d[p], PANE_W, &ls[p], &err) < 0)
 				die("text_wrap", &err);
-		double t2 = now();
+		double t2 = mono_seconds();
 
 		drawn = redraw(d, ls, line);
-		double t3 = now();
+		double t3 = mono_seconds();
 
 		for (int p = 0; p < 2; p++) {
 			const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)text[p];
@@ -271,13 +263,13 @@ static void timing(char *text[2], size_t len[2], int runs, bool from_data)
 				guard += cp;
 			}
 		}
-		double t4 = now();
+		double t4 = mono_seconds();
 
 		/* as many bytes as were drawn, copied in as many pieces */
 		for (size_t i = 0, piece = drawn / (2 * PANE_H); i < 2 * PANE_H; i++)
 			memcpy(sink + i * piece, text[0] + i * piece, piece);
 		guard += sink[drawn / 2];
-		double t5 = now();
+		double t5 = mono_seconds();
 
 		best_load = t1 - t0 < best_load ? t1 - t0 : best_load;
 		best_wrap = t2 - t1 < best_wrap ? t2 - t1 : best_wrap;

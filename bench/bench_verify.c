@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -41,7 +40,7 @@ static void build(const char *db, const char *dir)
 	struct simsa_err err;
 	struct open_result res;
 	char path[4096];
-	double t0 = now();
+	double t0 = mono_seconds();
 
 	bench_round_open(db, dir, ENTRANTS, PROMPTS, USERS, PER_SLOT, &st, &res);
 	for (int u = 0; u < USERS; u++) {
@@ -106,7 +105,7 @@ static void build(const char *db, const char *dir)
 	free(b);
 	free(users);
 	store_close(&st);
-	fprintf(stderr, "bench_verify: built %s in %.0f s\n", db, now() - t0);
+	fprintf(stderr, "bench_verify: built %s in %.0f s\n", db, mono_seconds() - t0);
 }
 
 /* ---- the raw rate: the same signatures, on every core ---- */
@@ -133,9 +132,9 @@ static int load_sig(void *ctx, const struct ballot_row *b)
 	struct load_ctx *l = ctx;
 	struct sig *s;
 
-	if (l->r->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 1 << 16;
-		l->r->s = realloc(l->r->s, l->cap * sizeof *l->r->s);
+	if (grow_array((void **)&l->r->s, &l->cap, l->r->n + 1, sizeof *l->r->s) < 0) {
+		fprintf(stderr, "bench_verify: out of memory\n");
+		exit(1);
 	}
 	s = &l->r->s[l->r->n++];
 	s->bytes = malloc(b->len);
@@ -168,7 +167,7 @@ static double raw_rate(struct raw_ctx *r, int threads)
 {
 	pthread_t th[64];
 	struct share sh[64];
-	double t0 = now();
+	double t0 = mono_seconds();
 	long bad = 0;
 
 	for (int t = 0; t < threads; t++) {
@@ -181,7 +180,7 @@ static double raw_rate(struct raw_ctx *r, int threads)
 	}
 	if (bad)
 		fprintf(stderr, "bench_verify: %ld signatures failed in the raw run\n", bad);
-	return (double)r->n / (now() - t0);
+	return (double)r->n / (mono_seconds() - t0);
 }
 
 int main(int argc, char **argv)
@@ -212,10 +211,10 @@ int main(int argc, char **argv)
 	 * a machine busy during one of them cannot flatter the ratio */
 	raw_one = raw_rate(&raw, 1);
 	raw_all = raw_rate(&raw, cores);
-	t0 = now();
+	t0 = mono_seconds();
 	if (audit_run(st, &rep, &err) < 0)
 		die(&err);
-	verify_s = now() - t0;
+	verify_s = mono_seconds() - t0;
 	double again = raw_rate(&raw, cores);
 
 	printf("verify: raw rate on %d cores before verify %.0f/s, after %.0f/s\n", cores, raw_all,

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simsa/util.h"
+
 void enc_raw(struct enc *e, const void *p, size_t n)
 {
 	e->sink(e->ctx, p, n);
@@ -53,19 +55,10 @@ void buf_sink(void *ctx, const void *data, size_t len)
 
 	if (b->oom)
 		return;
-	if (b->n + len > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		unsigned char *np;
-
-		while (cap < b->n + len)
-			cap *= 2;
-		np = realloc(b->p, cap);
-		if (!np) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
+	if (len > SIZE_MAX - b->n ||
+	    grow_array((void **)&b->p, &b->cap, b->n + len, 1) < 0) {
+		b->oom = true;
+		return;
 	}
 	memcpy(b->p + b->n, data, len);
 	b->n += len;

@@ -10,6 +10,8 @@
 
 #include <utf8proc.h>
 
+#include "simsa/util.h"
+
 #define DOTTED_CIRCLE 0x25CC
 #define ZWJ 0x200D
 #define VS16 0xFE0F
@@ -319,23 +321,6 @@ static void scan(const uint8_t *s, size_t n, struct cluster *c)
 
 /* ---- documents ---------------------------------------------------------- */
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap;
-	void *np;
-
-	if (need <= n)
-		return 0;
-	while (n < need)
-		n = n ? n * 2 : 64;
-	np = realloc(*p, n * size);
-	if (!np)
-		return -1;
-	*p = np;
-	*cap = n;
-	return 0;
-}
-
 struct text_doc *text_doc_new(const char *src, size_t len, struct simsa_err *err)
 {
 	const uint8_t *s = (const uint8_t *)src;
@@ -357,8 +342,8 @@ struct text_doc *text_doc_new(const char *src, size_t len, struct simsa_err *err
 	while (pos < len) {
 		scan(s + pos, len - pos, &c);
 		pos += c.used;
-		if (grow((void **)&d->g, &gcap, d->ng + 1, sizeof *d->g) < 0 ||
-		    grow((void **)&d->bytes, &bcap, d->nbytes + c.len + 1, 1) < 0)
+		if (grow_array((void **)&d->g, &gcap, d->ng + 1, sizeof *d->g) < 0 ||
+		    grow_array((void **)&d->bytes, &bcap, d->nbytes + c.len + 1, 1) < 0)
 			goto oom;
 		d->g[d->ng++] = (struct text_grapheme){
 			.off = (uint32_t)d->nbytes,

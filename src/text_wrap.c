@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simsa/util.h"
+
 #define TOO_WIDE "\u203A"  /* "›": a grapheme wider than the whole pane */
 
 static const char spaces[TEXT_TAB + 1] = "        ";
@@ -30,15 +32,8 @@ static int cell_cols(const struct text_grapheme *g, int col, int width)
 
 static int push(struct text_lines *out, size_t first, size_t end, int cols, unsigned flags)
 {
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 256;
-		struct text_line *v = realloc(out->v, cap * sizeof *v);
-
-		if (!v)
-			return -1;
-		out->v = v;
-		out->cap = cap;
-	}
+	if (grow_array((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v) < 0)
+		return -1;
 	out->v[out->n++] = (struct text_line){
 		.first = (uint32_t)first,
 		.count = (uint32_t)(end - first),

@@ -30,6 +30,14 @@ void time_now_utc(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+double mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 bool parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;
@@ -79,25 +87,21 @@ int read_file(const char *path, size_t max, char **out, size_t *len,
 	if (!f)
 		return err_set(err, "%s: cannot open: %s", path, strerror(errno));
 	for (;;) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8192;
-			char *nb;
-
-			if (cap > max) {
+		/* full (the last byte is kept for the NUL): grow, unless there is
+		 * already more than max */
+		if (n + 1 >= cap) {
+			if (n > max) {
 				fclose(f);
 				free(buf);
 				return err_set(err, "%s: larger than %zu bytes", path, max);
 			}
-			nb = realloc(buf, ncap + 1);
-			if (!nb) {
+			if (grow_array((void **)&buf, &cap, n + 2, 1) < 0) {
 				fclose(f);
 				free(buf);
 				return err_set(err, "out of memory");
 			}
-			buf = nb;
-			cap = ncap;
 		}
-		size_t got = fread(buf + n, 1, cap - n, f);
+		size_t got = fread(buf + n, 1, cap - 1 - n, f);
 
 		n += got;
 		if (got == 0)
@@ -116,6 +120,26 @@ int read_file(const char *path, size_t max, char **out, size_t *len,
 	buf[n] = '\0';
 	*out = buf;
 	*len = n;
+	return 0;
+}
+
+int grow_array(void **items, size_t *cap, size_t n_needed, size_t item_size)
+{
+	size_t n = *cap ? *cap : 16;
+	void *p;
+
+	if (n_needed <= *cap)
+		return 0;
+	while (n < n_needed)
+		/* doubling past SIZE_MAX: ask for exactly what is needed */
+		n = n <= SIZE_MAX / 2 ? n * 2 : n_needed;
+	if (item_size == 0 || n > SIZE_MAX / item_size)
+		return -1;
+	p = realloc(*items, n * item_size);
+	if (!p)
+		return -1;
+	*items = p;
+	*cap = n;
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "simsa/text.h"
+#include "simsa/util.h"
 
 #define CANVAS_MAX_SIDE 4096
 
@@ -65,20 +66,10 @@ static void clear_span(struct canvas *c, int y, int x0, int x1)
 
 static int arena_add(struct canvas *c, const char *b, size_t len, uint32_t *off)
 {
-	if (c->alen + len > c->acap) {
-		size_t cap = c->acap ? c->acap : 4096;
-		char *a;
-
-		while (cap < c->alen + len)
-			cap *= 2;
-		if (cap > (size_t)UINT32_MAX)
-			return -1;
-		a = realloc(c->arena, cap);
-		if (!a)
-			return -1;
-		c->arena = a;
-		c->acap = cap;
-	}
+	/* offsets into the arena are 32-bit */
+	if (len > (size_t)UINT32_MAX - c->alen ||
+	    grow_array((void **)&c->arena, &c->acap, c->alen + len, 1) < 0)
+		return -1;
 	memcpy(c->arena + c->alen, b, len);
 	*off = (uint32_t)c->alen;
 	c->alen += len;

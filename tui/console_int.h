@@ -139,7 +139,6 @@ enum row_kind rate_row_kind(const struct console *c, int row);
 void console_layout(struct console *c);
 void console_draw(struct console *c);
 unsigned console_key(struct console *c, int key);
-double console_now(void);
 uint32_t console_active_seconds(const struct console *c);
 
 /* rate.c */
@@ -155,7 +154,7 @@ const char *score_text(uint32_t v, char buf[12]);
 /* paste.c: bracketed paste. paste_owns: the key belongs to a paste (a
  * mark, or anything while one is open) and goes to paste_key, never to a
  * screen. paste_expire ends a paste whose end mark never came. now:
- * console_now(). */
+ * mono_seconds(). */
 bool paste_owns(const struct console *c, int key);
 unsigned paste_key(struct console *c, int key, double now);
 unsigned paste_expire(struct console *c, double now);

@@ -21,7 +21,7 @@ struct headless {
 	struct event *ev;
 	size_t n, cap, next;
 	char **labels;
-	size_t nlabels;
+	size_t nlabels, labels_cap;
 	FILE *dump;
 	bool own_dump;
 };
@@ -30,15 +30,8 @@ static struct headless *g_hl; /* for headless_dump, called from the loop */
 
 static int add(struct headless *hl, struct event ev)
 {
-	if (hl->n == hl->cap) {
-		size_t cap = hl->cap ? hl->cap * 2 : 64;
-		struct event *v = realloc(hl->ev, cap * sizeof *v);
-
-		if (!v)
-			return -1;
-		hl->ev = v;
-		hl->cap = cap;
-	}
+	if (grow_array((void **)&hl->ev, &hl->cap, hl->n + 1, sizeof *hl->ev) < 0)
+		return -1;
 	hl->ev[hl->n++] = ev;
 	return 0;
 }
@@ -153,19 +146,18 @@ static int add_signal(struct headless *hl, const char *arg, size_t lineno, struc
 
 static int add_dump(struct headless *hl, const char *arg, struct simsa_err *err)
 {
-	char *label = NULL, **v;
+	char *label = NULL;
 
 	if (*arg) {
 		label = strdup(arg);
 		if (!label)
 			return err_set(err, "out of memory");
 	}
-	v = realloc(hl->labels, (hl->nlabels + 1) * sizeof *v);
-	if (!v) {
+	if (grow_array((void **)&hl->labels, &hl->labels_cap, hl->nlabels + 1,
+		       sizeof *hl->labels) < 0) {
 		free(label);
 		return err_set(err, "out of memory");
 	}
-	hl->labels = v;
 	hl->labels[hl->nlabels++] = label;
 	if (add(hl, (struct event){ .type = EV_DUMP, .label = label }) < 0)
 		return err_set(err, "out of memory");

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "simsa/console.h"
 #include "console_int.h"
+#include "simsa/util.h"
 
 #define IDLE_LIMIT 180.0 /* seconds without a key that do not count as work */
 
@@ -17,17 +17,9 @@ volatile sig_atomic_t console_sig_quit; /* SIGHUP, SIGTERM: leave now */
 volatile sig_atomic_t console_sig_int;  /* SIGINT from outside: ask */
 volatile sig_atomic_t console_sig_winch;
 
-double console_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 uint32_t console_active_seconds(const struct console *c)
 {
-	double gap = console_now() - c->last_event;
+	double gap = mono_seconds() - c->last_event;
 	double t = c->active + (gap >= 0 && gap <= IDLE_LIMIT ? gap : 0);
 
 	return t < 0 ? 0 : t > 4e9 ? 4000000000u : (uint32_t)t;
@@ -35,7 +27,7 @@ uint32_t console_active_seconds(const struct console *c)
 
 static void note_activity(struct console *c)
 {
-	double now = console_now(), gap = now - c->last_event;
+	double now = mono_seconds(), gap = now - c->last_event;
 
 	if (gap >= 0 && gap <= IDLE_LIMIT)
 		c->active += gap;
@@ -118,7 +110,7 @@ static int load_task(struct console *c, size_t i, struct simsa_err *err)
 	resume_cursor(c);
 	c->editing = false;
 	c->active = c->ans.active_seconds;
-	c->last_event = console_now();
+	c->last_event = mono_seconds();
 	c->msg[0] = '\0';
 	if (found)
 		snprintf(c->msg, sizeof c->msg, "%s", S(S_DRAFT_RESTORED));
@@ -290,7 +282,7 @@ int console_open(struct session *s, const struct frontend *fe, void *fe_data, in
 	c->fe = fe;
 	c->fe_data = fe_data;
 	c->n_tasks = session_task_count(s);
-	c->last_event = console_now();
+	c->last_event = mono_seconds();
 	answer_init(&c->ans);
 	if (set_size(c, w, h, err) < 0 || start(c, err) < 0) {
 		console_free(&c);
@@ -332,7 +324,7 @@ int console_open_view(const struct frontend *fe, void *fe_data, int w, int h,
 	c->scr = c->back = scr;
 	c->fe = fe;
 	c->fe_data = fe_data;
-	c->last_event = console_now();
+	c->last_event = mono_seconds();
 	answer_init(&c->ans);
 	if (set_size(c, w, h, err) < 0) {
 		console_free(&c);
@@ -393,7 +385,7 @@ int console_loop(struct console *c, struct simsa_err *err)
 			draw = true;
 			break;
 		case EV_TICK:
-			if (carry_out(c, paste_expire(c, console_now()), &quit, err) < 0)
+			if (carry_out(c, paste_expire(c, mono_seconds()), &quit, err) < 0)
 				return -1;
 			draw = true;
 			break;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simsa/util.h"
+
 int pane_set(struct pane *p, const char *text, size_t len, struct simsa_err *err)
 {
 	struct text_doc *d = text_doc_new(text ? text : "", text ? len : 0, err);
@@ -76,14 +78,8 @@ static int style_lines(struct pane *p, struct simsa_err *err)
 	bool code = false, bold = false;
 	uint8_t kind = PS_TEXT;
 
-	if (p->lines.n > p->style_cap) {
-		uint8_t *s = realloc(p->style, p->lines.n);
-
-		if (!s)
-			return err_set(err, "out of memory");
-		p->style = s;
-		p->style_cap = p->lines.n;
-	}
+	if (grow_array((void **)&p->style, &p->style_cap, p->lines.n, 1) < 0)
+		return err_set(err, "out of memory");
 	for (size_t i = 0; i < p->lines.n; i++) {
 		const struct text_line *l = &p->lines.v[i];
 		bool para_start = i == 0 || !(p->lines.v[i - 1].flags & TEXT_L_SOFT);

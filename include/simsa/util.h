@@ -17,6 +17,10 @@ void hash_bytes(const void *data, size_t len, unsigned char out[HASH_LEN]);
 /* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC), from an unspecified
+ * start: for timing and timeouts, never for dates. */
+double mono_seconds(void);
+
 /* Current UTC time as "2026-11-29T06:40:00Z" (out: at least 21 bytes). */
 void time_now_utc(char out[32]);
 
@@ -31,6 +35,14 @@ bool utf8_valid(const char *s, size_t len, size_t *bad_at);
  * (*out, caller frees). */
 int read_file(const char *path, size_t max, char **out, size_t *len,
 	      struct simsa_err *err) __attribute__((warn_unused_result));
+
+/* Makes room in a growable array for n_needed items of item_size bytes:
+ * *items holds *cap of them; when that is too few, the capacity doubles
+ * (from 16) until it is enough and *items is reallocated. -1 when the
+ * size would overflow size_t or memory runs out, with *items and *cap as
+ * they were (the caller still owns and frees *items). */
+int grow_array(void **items, size_t *cap, size_t n_needed, size_t item_size)
+	__attribute__((warn_unused_result));
 
 /* Writes s as one CSV field (RFC 4180: quoted, with quotes doubled, when
  * it holds a comma, a quote or a line break), then sep (may be ""). */

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -23,18 +22,10 @@
 
 #include "audit_internal.h"
 
-static double mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void step_begin(struct step *s, const char *name, const char *checked)
 {
 	memset(s, 0, sizeof *s);
-	s->started = mono();
+	s->started = mono_seconds();
 	s->name = name;
 	s->checked = checked;
 	s->failures = json_array();
@@ -62,7 +53,8 @@ void step_end(struct audit *a, struct step *s)
 						  s->name, "checked", s->checked, "items",
 						  (json_int_t)s->items, "passed", s->failed == 0,
 						  "failed", (json_int_t)s->failed, "failures",
-						  s->failures, "seconds", mono() - s->started));
+						  s->failures, "seconds",
+						  mono_seconds() - s->started));
 }
 
 void hex(const unsigned char *p, size_t n, char *out)
@@ -103,19 +95,14 @@ static int take_task(void *ctx, const struct task_row *t)
 		return 0; /* a task of no rater: the ballots naming it fail their check */
 	rt = &a->tasks[ri];
 	if (t->position >= rt->n) {
-		uint32_t n = rt->n ? rt->n : 64;
-		struct atask *p;
+		size_t n = rt->n;
 
-		while (n <= t->position)
-			n *= 2;
-		p = realloc(rt->t, n * sizeof *p);
-		if (!p) {
+		if (grow_array((void **)&rt->t, &n, (size_t)t->position + 1, sizeof *rt->t) < 0) {
 			a->oom = true;
 			return 1;
 		}
-		memset(p + rt->n, 0, (n - rt->n) * sizeof *p);
-		rt->t = p;
-		rt->n = n;
+		memset(rt->t + rt->n, 0, (n - rt->n) * sizeof *rt->t);
+		rt->n = (uint32_t)n;
 	}
 	at = &rt->t[t->position];
 	at->present = true;
@@ -458,12 +445,12 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 	json_t *v;
 	int rc = -1;
 
-	double t0 = mono();
+	double t0 = mono_seconds();
 
 	a.steps = json_array();
 	if (!a.steps || load(&a) < 0)
 		goto out;
-	double t_load = mono() - t0;
+	double t_load = mono_seconds() - t0;
 	step_opening(&a);
 	step_enrolments(&a);
 	step_outputs(&a);
@@ -479,7 +466,7 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 			    "state", a.in.info.state == ROUND_CLOSED ? "closed"
 			    : a.in.info.state == ROUND_OPEN ? "open" : "draft",
 			    "complete", a.closed, "ok", ok, "steps", a.steps, "load_seconds", t_load,
-			    "seconds", mono() - t0);
+			    "seconds", mono_seconds() - t0);
 	rc = *report ? 0 : err_set(err, "out of memory");
 out:
 	json_decref(a.steps);

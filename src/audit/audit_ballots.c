@@ -74,16 +74,9 @@ static void bfail(struct ballot_ctx *c, struct step *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (b->n_notes == b->cap_notes) {
-		size_t cap = b->cap_notes ? b->cap_notes * 2 : 64;
-		struct note *n = realloc(b->notes, cap * sizeof *n);
-
-		if (!n) {
-			failf(s, "%s", msg); /* out of memory: report it unordered */
-			return;
-		}
-		b->notes = n;
-		b->cap_notes = cap;
+	if (grow_array((void **)&b->notes, &b->cap_notes, b->n_notes + 1, sizeof *b->notes) < 0) {
+		failf(s, "%s", msg); /* out of memory: report it unordered */
+		return;
 	}
 	b->notes[b->n_notes].step = s;
 	b->notes[b->n_notes].msg = strdup(msg);
@@ -358,14 +351,10 @@ static int check_ballot(void *ctx, const struct ballot_row *r)
 	const char *who = rater_name(a, r->rater_row);
 
 	c->sb->items++;
-	if (a->n_leaves % 1024 == 0) {
-		void *p = realloc(a->leaves, (a->n_leaves + 1024) * sizeof *a->leaves);
-
-		if (!p) {
-			a->oom = true;
-			return 1;
-		}
-		a->leaves = p;
+	if (grow_array((void **)&a->leaves, &a->cap_leaves, a->n_leaves + 1,
+		       sizeof *a->leaves) < 0) {
+		a->oom = true;
+		return 1;
 	}
 	if (r->signature)
 		merkle_leaf(r->bytes, r->len, r->signature, a->leaves[a->n_leaves]);

@@ -52,7 +52,7 @@ struct audit {
 	json_t *steps;
 	/* from the ballots, for the seal */
 	unsigned char (*leaves)[32];
-	size_t n_leaves;
+	size_t n_leaves, cap_leaves;
 	uint32_t *head_count;   /* per rater (enrolment order) */
 	unsigned char (*head)[32];
 	struct simsa_err *err;

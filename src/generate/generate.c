@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "simsa/util.h"
 
@@ -25,14 +24,6 @@ struct run {
 	bool in_tx;
 	double t0, last_progress;
 };
-
-static double mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void gen_options_default(struct gen_options *o)
 {
@@ -90,7 +81,7 @@ static void group_add(struct gen_summary *s, struct gen_group *g, const char *re
 
 static void progress(struct run *r, bool force)
 {
-	double now = mono();
+	double now = mono_seconds();
 
 	r->s->totals.elapsed_s = now - r->t0;
 	if (!r->o->progress || (!force && (now - r->last_progress) * 1000 < r->o->progress_ms))
@@ -165,7 +156,7 @@ static int job_start(struct run *r, struct gen_job *j, struct simsa_err *err)
  * entrants with a free slot, while transfers are below the limit. */
 static int fill(struct run *r, struct simsa_err *err)
 {
-	double now = mono();
+	double now = mono_seconds();
 	bool more = true;
 
 	for (size_t i = 0; i < r->n_jobs; i++) {
@@ -283,7 +274,7 @@ static int finish(struct run *r, struct gen_job *j, CURLcode res, struct simsa_e
 			  gen_backoff_ms(j->attempts, r->o->backoff_ms, r->o->backoff_max_ms);
 
 		j->state = JOB_WAITING;
-		j->due = mono() + (double)ms / 1000.0;
+		j->due = mono_seconds() + (double)ms / 1000.0;
 		r->s->totals.waiting++;
 		return 0;
 	} else if (!stopping) {
@@ -304,7 +295,7 @@ static int finish(struct run *r, struct gen_job *j, CURLcode res, struct simsa_e
 
 static long poll_ms(struct run *r)
 {
-	double now = mono(), next = now + 0.1; /* notice a stop request soon */
+	double now = mono_seconds(), next = now + 0.1; /* notice a stop request soon */
 
 	for (size_t i = 0; i < r->n_jobs; i++)
 		if (r->jobs[i].state == JOB_WAITING && r->jobs[i].due < next)
@@ -423,7 +414,7 @@ int gen_run(struct store *st, const struct gen_options *o, struct gen_summary *s
 		goto out;
 	}
 	curl_multi_setopt(r.multi, CURLMOPT_MAXCONNECTS, (long)o->concurrency * 2);
-	r.t0 = mono();
+	r.t0 = mono_seconds();
 	progress(&r, true);
 	rc = loop(&r, err);
 	progress(&r, true);

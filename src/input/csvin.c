@@ -47,18 +47,9 @@ int csvin_field_error(struct simsa_err *err, const struct csvin_row *row,
 
 static int append(struct reader *r, const void *s, size_t n)
 {
-	if (r->len + n + 1 > r->cap) {
-		size_t cap = r->cap ? r->cap : 256;
-		char *p;
-
-		while (cap < r->len + n + 1)
-			cap *= 2;
-		p = realloc(r->buf, cap);
-		if (!p)
-			return -1;
-		r->buf = p;
-		r->cap = cap;
-	}
+	if (n > SIZE_MAX - 1 - r->len ||
+	    grow_array((void **)&r->buf, &r->cap, r->len + n + 1, 1) < 0)
+		return -1;
 	memcpy(r->buf + r->len, s, n);
 	r->len += n;
 	r->buf[r->len++] = '\0';

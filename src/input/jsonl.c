@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simsa/util.h"
+
 #define CHUNK (64u << 10)
 
 int jsonl_open(struct jsonl_reader *r, const char *path, struct simsa_err *err)
@@ -45,18 +47,8 @@ static int append(struct jsonl_reader *r, size_t *len, const char *p, size_t n,
 	if (*len + n > JSONL_MAX_LINE)
 		return err_set(err, "%s:%ld: line longer than %u bytes", r->path, lineno,
 			       JSONL_MAX_LINE);
-	if (*len + n + 1 > r->cap) {
-		size_t cap = r->cap ? r->cap : 4096;
-		char *nb;
-
-		while (cap < *len + n + 1)
-			cap *= 2;
-		nb = realloc(r->buf, cap);
-		if (!nb)
-			return err_set(err, "out of memory");
-		r->buf = nb;
-		r->cap = cap;
-	}
+	if (grow_array((void **)&r->buf, &r->cap, *len + n + 1, 1) < 0)
+		return err_set(err, "out of memory");
 	memcpy(r->buf + *len, p, n);
 	*len += n;
 	r->buf[*len] = '\0';

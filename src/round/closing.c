@@ -154,16 +154,9 @@ static int take_ballot(void *ctx, const struct ballot_row *b)
 {
 	struct tally *t = ctx;
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		void *p = realloc(t->leaves, cap * sizeof *t->leaves);
-
-		if (!p) {
-			t->oom = true;
-			return 1;
-		}
-		t->leaves = p;
-		t->cap = cap;
+	if (grow_array((void **)&t->leaves, &t->cap, t->n + 1, sizeof *t->leaves) < 0) {
+		t->oom = true;
+		return 1;
 	}
 	if (b->signature)
 		merkle_leaf(b->bytes, b->len, b->signature, t->leaves[t->n]);

@@ -7,6 +7,8 @@
 #include <jansson.h>
 #include <utf8proc.h>
 
+#include "simsa/util.h"
+
 struct term {
 	char *shown;   /* as written in the entrants file */
 	char *norm;    /* normal form */
@@ -51,16 +53,9 @@ static int add_term(struct leak_match *s, const char *term, int entrant)
 			free(norm);
 			return 0;
 		}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct term *t = realloc(s->terms, cap * sizeof *t);
-
-		if (!t) {
-			free(norm);
-			return -1;
-		}
-		s->terms = t;
-		s->cap = cap;
+	if (grow_array((void **)&s->terms, &s->cap, s->n + 1, sizeof *s->terms) < 0) {
+		free(norm);
+		return -1;
 	}
 	s->terms[s->n].shown = strdup(term);
 	s->terms[s->n].norm = norm;

@@ -1,5 +1,6 @@
-/* score — the points of a closed round from its signed ballots
- * (include/simsa/score.h, docs/scoring.md "Points of a round"). */
+/* score — the points of a closed round from its signed ballots: which
+ * ballots count (classify, over the round score_load.c reads) and the
+ * components (include/simsa/score.h, docs/scoring.md "Points of a round"). */
 #include "simsa/score.h"
 
 #include <math.h>
@@ -13,161 +14,6 @@
 #include "simsa/util.h"
 #include "score_internal.h"
 
-struct task_ent {
-	int64_t rater_row;
-	uint32_t position;
-	int64_t prompt_row;
-	char left[33], right[33];
-	uint32_t replica;
-	int gold; /* 0 normal, 1 gold_known, 2 gold_repeat */
-	long ballot; /* its counted ballot (index into loader.bal), -1 */
-};
-
-struct reveal_ent {
-	char id[33];
-	int64_t entrant_row;
-};
-
-struct ballot_ent {
-	int64_t rater_row;
-	uint32_t position;
-	unsigned char hash[32];
-	enum ballot_kind kind;
-	uint32_t preference;
-	uint32_t n_criteria;
-	uint32_t scores[2][BALLOT_MAX_CRITERIA];
-	uint32_t flags[2];
-};
-
-struct loader {
-	struct task_ent *tasks;
-	size_t n_tasks, cap_tasks;
-	struct reveal_ent *rev;
-	size_t n_rev, cap_rev;
-	struct ballot_ent *bal;
-	size_t n_bal, cap_bal;
-	unsigned char (*sup)[32];      /* hashes some ballot supersedes */
-	size_t n_sup, cap_sup;
-	const struct rubric *expert;
-	struct simsa_err *err;
-	int failed;
-};
-
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	void *q;
-
-	if (n < *cap)
-		return 0;
-	*cap = *cap ? *cap * 2 : 64;
-	q = realloc(*p, *cap * size);
-	if (!q)
-		return -1;
-	*p = q;
-	return 0;
-}
-
-static int on_task(void *ctx, const struct task_row *t)
-{
-	struct loader *l = ctx;
-	struct task_ent *e;
-
-	if (grow((void **)&l->tasks, &l->cap_tasks, l->n_tasks, sizeof *l->tasks) < 0) {
-		l->failed = err_set(l->err, "out of memory");
-		return 1;
-	}
-	e = &l->tasks[l->n_tasks++];
-	e->rater_row = t->rater_row;
-	e->position = t->position;
-	e->prompt_row = t->prompt_row;
-	e->replica = t->replica;
-	e->ballot = -1;
-	snprintf(e->left, sizeof e->left, "%s", t->left ? t->left : "");
-	snprintf(e->right, sizeof e->right, "%s", t->right ? t->right : "");
-	e->gold = !t->kind || strcmp(t->kind, "normal") == 0 ? 0
-		  : strcmp(t->kind, "gold_known") == 0	     ? 1
-							     : 2;
-	return 0;
-}
-
-static int on_reveal(void *ctx, const char *id, int64_t entrant)
-{
-	struct loader *l = ctx;
-
-	if (grow((void **)&l->rev, &l->cap_rev, l->n_rev, sizeof *l->rev) < 0) {
-		l->failed = err_set(l->err, "out of memory");
-		return 1;
-	}
-	snprintf(l->rev[l->n_rev].id, 33, "%s", id ? id : "");
-	l->rev[l->n_rev++].entrant_row = entrant;
-	return 0;
-}
-
-static int on_ballot(void *ctx, const struct ballot_row *row)
-{
-	struct loader *l = ctx;
-	struct ballot *b = malloc(sizeof *b);
-	struct ballot_ent *e;
-
-	if (!b || grow((void **)&l->bal, &l->cap_bal, l->n_bal, sizeof *l->bal) < 0 ||
-	    grow((void **)&l->sup, &l->cap_sup, l->n_sup, sizeof *l->sup) < 0) {
-		free(b);
-		l->failed = err_set(l->err, "out of memory");
-		return 1;
-	}
-	/* the signed bytes are the truth; the stored columns are only an index */
-	if (ballot_decode(row->bytes, row->len, b, l->err) < 0) {
-		err_prefix(l->err, "ballot %lld (run simsa verify)", (long long)row->id);
-		free(b);
-		l->failed = -1;
-		return 1;
-	}
-	e = &l->bal[l->n_bal++];
-	e->rater_row = row->rater_row;
-	e->position = b->task_position;
-	ballot_hash(row->bytes, row->len, e->hash);
-	e->kind = b->kind;
-	e->preference = b->preference;
-	e->n_criteria = b->n_criteria;
-	memcpy(e->scores, b->scores, sizeof e->scores);
-	memcpy(e->flags, b->flags, sizeof e->flags);
-	if (b->has_supersedes)
-		memcpy(l->sup[l->n_sup++], b->supersedes, 32);
-	if (b->kind == BALLOT_EXPERT) {
-		bool ok = b->n_criteria == l->expert->n_criteria;
-
-		for (uint32_t c = 0; ok && c < b->n_criteria; c++)
-			ok = strcmp(b->criterion_id[c], l->expert->criteria[c].id) == 0;
-		if (!ok) {
-			l->failed = err_set(l->err, "ballot %lld: its criteria are not the expert "
-					    "rubric's", (long long)row->id);
-			free(b);
-			return 1;
-		}
-	}
-	free(b);
-	return 0;
-}
-
-static int cmp_hash(const void *a, const void *b)
-{
-	return memcmp(a, b, 32);
-}
-
-static int cmp_task(const void *a, const void *b)
-{
-	const struct task_ent *x = a, *y = b;
-
-	if (x->rater_row != y->rater_row)
-		return x->rater_row < y->rater_row ? -1 : 1;
-	return (x->position > y->position) - (x->position < y->position);
-}
-
-static int cmp_reveal(const void *a, const void *b)
-{
-	return strcmp(((const struct reveal_ent *)a)->id, ((const struct reveal_ent *)b)->id);
-}
-
 static long index_of_row(const int64_t *rows, size_t n, int64_t row)
 {
 	for (size_t i = 0; i < n; i++)
@@ -178,11 +24,9 @@ static long index_of_row(const int64_t *rows, size_t n, int64_t row)
 
 static long entrant_of(const struct loader *l, const int64_t *erows, size_t ne, const char *id)
 {
-	struct reveal_ent key, *r;
+	int64_t row;
 
-	snprintf(key.id, sizeof key.id, "%s", id);
-	r = bsearch(&key, l->rev, l->n_rev, sizeof *l->rev, cmp_reveal);
-	return r ? index_of_row(erows, ne, r->entrant_row) : -1;
+	return score_revealed(l, id, &row) ? index_of_row(erows, ne, row) : -1;
 }
 
 /* The weighted mean of one side's normalized criterion scores; NA criteria
@@ -202,14 +46,6 @@ static double side_value(const struct rubric *rb, const uint32_t *s)
 	return den > 0 ? num / den : NAN;
 }
 
-static void loader_free(struct loader *l)
-{
-	free(l->tasks);
-	free(l->rev);
-	free(l->bal);
-	free(l->sup);
-}
-
 void score_result_release(struct score_result *r)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -225,19 +61,6 @@ void score_result_release(struct score_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int parse_rubric(const struct round_inputs *in, const char *comp, struct rubric **out,
-			struct simsa_err *err)
-{
-	char src[64];
-
-	*out = NULL;
-	snprintf(src, sizeof src, "the round's %s rubric", comp);
-	for (size_t i = 0; i < in->n_rubrics; i++)
-		if (strcmp(in->rubrics[i].component, comp) == 0)
-			return rubric_parse(in->rubrics[i].text, in->rubrics[i].len, src, out, err);
-	return err_set(err, "the round has no %s rubric", comp);
-}
-
 /* Cluster numbering: raters (of a role) and prompts with at least one
  * included ballot, in enrolment / import order. */
 static void number_clusters(long *idx, size_t n, long *count)
@@ -246,16 +69,6 @@ static void number_clusters(long *idx, size_t n, long *count)
 	for (size_t i = 0; i < n; i++)
 		idx[i] = idx[i] ? (*count)++ : -1;
 }
-
-struct build {
-	struct round_inputs in;
-	struct rubric *rx, *ru;
-	struct loader l;
-	int64_t *erows, *prows, *rrows;
-	long *xidx, *uidx, *pidx; /* cluster numbers, -1 if none */
-	struct score_data d;
-	bool *used;               /* per rater: a counted ballot */
-};
 
 /* A strict preference of one ballot between its two sides: +1 left, -1
  * right, 0 none (tie, both bad, equal or missing values). */
@@ -387,26 +200,68 @@ static void mark_failed_gold(struct build *B, struct score_result *r)
 	}
 }
 
-/* Sorts every counted ballot into gold, excluded and included; numbers
- * the clusters; fills B->d and B->d.votes. */
-static int classify(struct build *B, struct score_result *r, struct simsa_err *err)
-{
-	size_t ne = B->in.n_entrants, np = B->in.n_prompts, nr = B->in.n_raters;
-	struct loader *l = &B->l;
-	long cx, cu, cp;
-	int pass;
+/* Where a ballot belongs: its task, and the indexes of its rater, its
+ * prompt and the entrants of its left and right sides. */
+struct placed {
+	struct task_ent *t;
+	long rr, p, le, re;
+};
 
-	qsort(l->sup, l->n_sup, 32, cmp_hash);
-	qsort(l->tasks, l->n_tasks, sizeof *l->tasks, cmp_task);
-	qsort(l->rev, l->n_rev, sizeof *l->rev, cmp_reveal);
+/* Places ballot b (struct placed). 1 when a later ballot supersedes it,
+ * so it never counts; -1 (err) when something it names is missing. */
+static int place_ballot(const struct build *B, const struct ballot_ent *b, struct placed *at,
+			struct simsa_err *err)
+{
+	const struct loader *l = &B->l;
+	size_t ne = B->in.n_entrants;
+
+	if (score_superseded(l, b->hash))
+		return 1;
+	at->t = score_task(l, b->rater_row, b->position);
+	at->rr = index_of_row(B->rrows, B->in.n_raters, b->rater_row);
+	at->p = at->t ? index_of_row(B->prows, B->in.n_prompts, at->t->prompt_row) : -1;
+	at->le = at->t ? entrant_of(l, B->erows, ne, at->t->left) : -1;
+	at->re = at->t ? entrant_of(l, B->erows, ne, at->t->right) : -1;
+	if (!at->t || at->rr < 0 || at->p < 0 || at->le < 0 || at->re < 0)
+		return err_set(err, "a ballot of rater row %lld, task %u, has no task, "
+			       "prompt or revealed outputs (run simsa verify)",
+			       (long long)b->rater_row, b->position + 1);
+	return 0;
+}
+
+/* Why a placed ballot that is not superseded is left out of the points
+ * (COUNTED: it is not). */
+enum left_out { COUNTED, GOLD_ITEM, FAILED_GOLD, IDENTITY };
+
+static enum left_out left_out(const struct build *B, const struct score_result *r,
+			      const struct ballot_ent *b, const struct placed *at)
+{
+	if (at->t->gold)
+		return GOLD_ITEM;
+	if (r->raters[at->rr].gold_excluded)
+		return FAILED_GOLD;
+	if (b->kind == BALLOT_EXPERT && B->rx->identity_excluded &&
+	    ((b->flags[0] | b->flags[1]) & BALLOT_FLAG_IDENTITY))
+		return IDENTITY;
+	return COUNTED;
+}
+
+/* The result's rater list, all of the round's raters for now (freed by
+ * score_result_release; keep_raters() keeps those with a ballot), and the
+ * arrays the passes fill. */
+static int classify_start(struct build *B, struct score_result *r, struct simsa_err *err)
+{
+	const struct loader *l = &B->l;
+	size_t nr = B->in.n_raters;
+
 	B->d.ex = calloc(l->n_bal + 1, sizeof *B->d.ex);
 	B->d.us = calloc(l->n_bal + 1, sizeof *B->d.us);
 	B->d.votes = calloc(l->n_bal + 1, sizeof *B->d.votes);
 	B->used = calloc(nr + 1, sizeof *B->used);
+	B->sums = calloc(B->in.n_entrants + 1, sizeof *B->sums);
 	r->raters = calloc(nr + 1, sizeof *r->raters);
-	if (!B->d.ex || !B->d.us || !B->d.votes || !B->used || !r->raters)
+	if (!B->d.ex || !B->d.us || !B->d.votes || !B->used || !B->sums || !r->raters)
 		return err_set(err, "out of memory");
-	/* all of them for now (freed by score_result_release); keep_raters() below */
 	r->n_raters = nr;
 	for (size_t i = 0; i < nr; i++) {
 		const struct in_rater *ir = &B->in.raters[i];
@@ -418,121 +273,186 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 		if (!(r->raters[i].name = strdup(ir->name)))
 			return err_set(err, "out of memory");
 	}
-	/* pass 0 tallies the gold items (a rater who failed them may be left
-	 * out), pass 1 marks the clusters in use, pass 2 records the items */
-	for (pass = 0; pass < 3; pass++) {
-		if (pass == 1)
-			mark_failed_gold(B, r);
-		if (pass == 2) {
-			number_clusters(B->xidx, nr, &cx);
-			number_clusters(B->uidx, nr, &cu);
-			number_clusters(B->pidx, np, &cp);
-			r->counts.experts = cx;
-			r->counts.users = cu;
-			r->counts.prompts = cp;
-			B->d.n_expert_raters = (size_t)cx;
-			B->d.n_user_raters = (size_t)cu;
-			B->d.n_prompts = (size_t)cp;
-			B->d.n_entrants = ne;
+	return 0;
+}
+
+/* Pass one: links each ballot to its task, marks its rater as having one
+ * and tallies the superseded ballots and the gold items (a rater who
+ * failed these may be left out in the passes after). */
+static int link_ballots(struct build *B, struct score_result *r, struct simsa_err *err)
+{
+	for (size_t k = 0; k < B->l.n_bal; k++) {
+		const struct ballot_ent *b = &B->l.bal[k];
+		struct placed at;
+		int rc = place_ballot(B, b, &at, err);
+
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			r->counts.superseded++;
+			continue;
 		}
-		for (size_t k = 0; k < l->n_bal; k++) {
-			const struct ballot_ent *b = &l->bal[k];
-			struct task_ent key = { .rater_row = b->rater_row, .position = b->position }, *t;
-			long rr, le, re, p;
-			bool expert = b->kind == BALLOT_EXPERT;
-
-			if (bsearch(b->hash, l->sup, l->n_sup, 32, cmp_hash)) {
-				r->counts.superseded += pass == 0;
-				continue;
-			}
-			t = bsearch(&key, l->tasks, l->n_tasks, sizeof *l->tasks, cmp_task);
-			rr = index_of_row(B->rrows, nr, b->rater_row);
-			p = t ? index_of_row(B->prows, np, t->prompt_row) : -1;
-			le = t ? entrant_of(l, B->erows, ne, t->left) : -1;
-			re = t ? entrant_of(l, B->erows, ne, t->right) : -1;
-			if (!t || rr < 0 || p < 0 || le < 0 || re < 0)
-				return err_set(err, "a ballot of rater row %lld, task %u, has no task, "
-					       "prompt or revealed outputs (run simsa verify)",
-					       (long long)b->rater_row, b->position + 1);
-			if (pass == 0) {
-				t->ballot = (long)k;
-				B->used[rr] = true;
-				if (t->gold) {
-					r->counts.gold++;
-					tally_gold(B, r, b, t, le, re, p, &r->raters[rr]);
-				}
-				continue;
-			}
-			if (t->gold)
-				continue;
-			if (r->raters[rr].gold_excluded) {
-				r->counts.failed_gold_excluded += pass == 1;
-				continue;
-			}
-			if (expert && B->rx->identity_excluded &&
-			    ((b->flags[0] | b->flags[1]) & BALLOT_FLAG_IDENTITY)) {
-				r->counts.identity_excluded += pass == 1;
-				continue;
-			}
-			if (pass == 1) {
-				(expert ? B->xidx : B->uidx)[rr] = 1;
-				B->pidx[p] = 1;
-				continue;
-			}
-			if (expert) {
-				struct score_item *it = &B->d.ex[B->d.n_ex++];
-
-				it->rater = (uint32_t)B->xidx[rr];
-				it->prompt = (uint32_t)B->pidx[p];
-				it->left = (uint32_t)le;
-				it->right = (uint32_t)re;
-				for (int s = 0; s < 2; s++)
-					it->value[s] = side_value(B->rx, b->scores[s]);
-				memcpy(it->raw, b->scores, sizeof it->raw);
-				for (int s = 0; s < 2; s++)
-					for (size_t c = 0; c < B->rx->n_criteria; c++) {
-						struct score_criterion_stat *cs =
-							&r->e[s ? re : le].crit[c];
-						uint32_t v = b->scores[s][c];
-
-						if (v == BALLOT_SCORE_NA || v == BALLOT_SCORE_UNSET)
-							continue;
-						/* mean and sd: sums first, finished below */
-						cs->n++;
-						cs->mean += v;
-						cs->sd += (double)v * v;
-					}
-			} else {
-				struct score_item *it = &B->d.us[B->d.n_us];
-				struct vote *v = &B->d.votes[B->d.n_us++];
-				uint32_t pr = b->preference;
-
-				it->rater = (uint32_t)B->uidx[rr];
-				it->prompt = (uint32_t)B->pidx[p];
-				it->left = (uint32_t)le;
-				it->right = (uint32_t)re;
-				it->outcome = pr == PREF_A_MUCH || pr == PREF_A ? VOTE_LEFT
-					      : pr == PREF_B_MUCH || pr == PREF_B ? VOTE_RIGHT
-					      : pr == PREF_TIE			  ? VOTE_TIE
-										  : VOTE_BOTHBAD;
-				it->much = pr == PREF_A_MUCH || pr == PREF_B_MUCH;
-				*v = (struct vote){ it->left, it->right, it->rater, it->prompt,
-						    it->outcome, it->much };
-			}
+		at.t->ballot = (long)k;
+		B->used[at.rr] = true;
+		if (at.t->gold) {
+			r->counts.gold++;
+			tally_gold(B, r, b, at.t, at.le, at.re, at.p, &r->raters[at.rr]);
 		}
 	}
+	return 0;
+}
+
+/* Pass two: tallies the ballots left out and marks the raters and prompts
+ * with a ballot that counts, the clusters in use. */
+static int mark_clusters(struct build *B, struct score_result *r, struct simsa_err *err)
+{
+	for (size_t k = 0; k < B->l.n_bal; k++) {
+		const struct ballot_ent *b = &B->l.bal[k];
+		struct placed at;
+		int rc = place_ballot(B, b, &at, err);
+
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			continue;
+		switch (left_out(B, r, b, &at)) {
+		case GOLD_ITEM:
+			break;
+		case FAILED_GOLD:
+			r->counts.failed_gold_excluded++;
+			break;
+		case IDENTITY:
+			r->counts.identity_excluded++;
+			break;
+		case COUNTED:
+			(b->kind == BALLOT_EXPERT ? B->xidx : B->uidx)[at.rr] = 1;
+			B->pidx[at.p] = 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The clusters marked in use get their numbers; their counts are the
+ * result's and score_data's. */
+static void number_all_clusters(struct build *B, struct score_result *r)
+{
+	size_t np = B->in.n_prompts, nr = B->in.n_raters;
+	long cx, cu, cp;
+
+	number_clusters(B->xidx, nr, &cx);
+	number_clusters(B->uidx, nr, &cu);
+	number_clusters(B->pidx, np, &cp);
+	r->counts.experts = cx;
+	r->counts.users = cu;
+	r->counts.prompts = cp;
+	B->d.n_expert_raters = (size_t)cx;
+	B->d.n_user_raters = (size_t)cu;
+	B->d.n_prompts = (size_t)cp;
+	B->d.n_entrants = B->in.n_entrants;
+}
+
+/* A counted expert ballot as an item of score_data; its scores go into
+ * the sums of each side's entrant per criterion (NA left out). */
+static void record_expert(struct build *B, const struct ballot_ent *b, const struct placed *at)
+{
+	struct score_item *it = &B->d.ex[B->d.n_ex++];
+
+	it->rater = (uint32_t)B->xidx[at->rr];
+	it->prompt = (uint32_t)B->pidx[at->p];
+	it->left = (uint32_t)at->le;
+	it->right = (uint32_t)at->re;
+	for (int s = 0; s < 2; s++)
+		it->value[s] = side_value(B->rx, b->scores[s]);
+	memcpy(it->raw, b->scores, sizeof it->raw);
+	for (int s = 0; s < 2; s++)
+		for (size_t c = 0; c < B->rx->n_criteria; c++) {
+			struct crit_sums *cs = &B->sums[s ? at->re : at->le][c];
+			uint32_t v = b->scores[s][c];
+
+			if (v == BALLOT_SCORE_NA || v == BALLOT_SCORE_UNSET)
+				continue;
+			cs->n++;
+			cs->sum += v;
+			cs->sumsq += (double)v * v;
+		}
+}
+
+/* A counted user ballot as an item of score_data and as a vote. */
+static void record_user(struct build *B, const struct ballot_ent *b, const struct placed *at)
+{
+	struct score_item *it = &B->d.us[B->d.n_us];
+	struct vote *v = &B->d.votes[B->d.n_us++];
+	uint32_t pr = b->preference;
+
+	it->rater = (uint32_t)B->uidx[at->rr];
+	it->prompt = (uint32_t)B->pidx[at->p];
+	it->left = (uint32_t)at->le;
+	it->right = (uint32_t)at->re;
+	it->outcome = pr == PREF_A_MUCH || pr == PREF_A ? VOTE_LEFT
+		      : pr == PREF_B_MUCH || pr == PREF_B ? VOTE_RIGHT
+		      : pr == PREF_TIE			  ? VOTE_TIE
+							  : VOTE_BOTHBAD;
+	it->much = pr == PREF_A_MUCH || pr == PREF_B_MUCH;
+	*v = (struct vote){ it->left, it->right, it->rater, it->prompt, it->outcome, it->much };
+}
+
+/* Pass three: records each ballot that counts, under its numbered
+ * clusters. */
+static int record_items(struct build *B, struct score_result *r, struct simsa_err *err)
+{
+	for (size_t k = 0; k < B->l.n_bal; k++) {
+		const struct ballot_ent *b = &B->l.bal[k];
+		struct placed at;
+		int rc = place_ballot(B, b, &at, err);
+
+		if (rc < 0)
+			return -1;
+		if (rc > 0 || left_out(B, r, b, &at) != COUNTED)
+			continue;
+		if (b->kind == BALLOT_EXPERT)
+			record_expert(B, b, &at);
+		else
+			record_user(B, b, &at);
+	}
+	return 0;
+}
+
+/* Each entrant's mean and sample sd of the raw scores per criterion, from
+ * the sums record_expert() kept. */
+static void criterion_stats(const struct build *B, struct score_result *r)
+{
+	for (size_t i = 0; i < B->in.n_entrants; i++)
+		for (size_t c = 0; c < B->rx->n_criteria; c++) {
+			const struct crit_sums *s = &B->sums[i][c];
+			struct score_criterion_stat *cs = &r->e[i].crit[c];
+			double n = (double)s->n;
+
+			cs->n = s->n;
+			cs->mean = s->n ? s->sum / n : NAN;
+			cs->sd = s->n > 1 ? sqrt(fmax(0, (s->sumsq - s->sum * s->sum / n) / (n - 1)))
+					  : NAN;
+		}
+}
+
+/* Sorts every ballot into superseded, gold, left out and counted, in three
+ * passes over them (the failed gold items decide who is left out, and who
+ * is left out which clusters are numbered); fills B->d and B->d.votes. */
+static int classify(struct build *B, struct score_result *r, struct simsa_err *err)
+{
+	if (classify_start(B, r, err) < 0 || link_ballots(B, r, err) < 0)
+		return -1;
+	mark_failed_gold(B, r);
+	if (mark_clusters(B, r, err) < 0)
+		return -1;
+	number_all_clusters(B, r);
+	if (record_items(B, r, err) < 0)
+		return -1;
 	tally_repeats(B, r);
 	keep_raters(B, r);
 	r->counts.expert_ballots = (long)B->d.n_ex;
 	r->counts.user_ballots = (long)B->d.n_us;
-	for (size_t i = 0; i < ne; i++)
-		for (size_t c = 0; c < B->rx->n_criteria; c++) {
-			struct score_criterion_stat *cs = &r->e[i].crit[c];
-			double n = (double)cs->n, sum = cs->mean, sq = cs->sd;
-
-			cs->mean = cs->n ? sum / n : NAN;
-			cs->sd = cs->n > 1 ? sqrt(fmax(0, (sq - sum * sum / n) / (n - 1))) : NAN;
-		}
+	criterion_stats(B, r);
 	return 0;
 }
 
@@ -649,91 +569,6 @@ out:
 	return rc;
 }
 
-static int load_all(struct store *st, struct build *B, struct score_result *r,
-		    struct simsa_err *err)
-{
-	struct round_info ri;
-	struct closing_rec c;
-	size_t ne, np, nr;
-	int rc;
-
-	if (store_round_info(st, &ri, err) < 0)
-		return -1;
-	if (ri.state != ROUND_CLOSED)
-		return err_set(err, "the round is %s: scores are computed only after `simsa close`, "
-			       "when the entrants' names are revealed",
-			       ri.state == ROUND_OPEN ? "still open" : "a draft");
-	if ((rc = store_get_closing(st, &c, err)) < 0)
-		return -1;
-	if (rc == 0)
-		return err_set(err, "the round is marked closed but has no seal (run simsa verify)");
-	memcpy(r->round_id, ri.round_id, sizeof r->round_id);
-	memcpy(r->closed_at, c.closed_at, sizeof r->closed_at);
-	r->title = strdup(ri.title);
-	if (!r->title)
-		return err_set(err, "out of memory");
-	if (store_load_inputs(st, &B->in, err) < 0 ||
-	    parse_rubric(&B->in, "expert", &B->rx, err) < 0 ||
-	    parse_rubric(&B->in, "user", &B->ru, err) < 0)
-		return -1;
-	ne = B->in.n_entrants;
-	np = B->in.n_prompts;
-	nr = B->in.n_raters;
-	if (ne < 2)
-		return err_set(err, "the round has %zu entrants: scoring needs at least 2", ne);
-	B->erows = calloc(ne + np + nr + 1, sizeof *B->erows);
-	B->xidx = calloc(2 * nr + np + 1, sizeof *B->xidx);
-	r->e = calloc(ne, sizeof *r->e);
-	if (!B->erows || !B->xidx || !r->e)
-		return err_set(err, "out of memory");
-	r->n = ne;
-	B->prows = B->erows + ne;
-	B->rrows = B->prows + np;
-	B->uidx = B->xidx + nr;
-	B->pidx = B->uidx + nr;
-	for (size_t i = 0; i < ne; i++) {
-		B->erows[i] = B->in.entrants[i].row;
-		if (!(r->e[i].name = strdup(B->in.entrants[i].name)))
-			return err_set(err, "out of memory");
-	}
-	for (size_t i = 0; i < np; i++)
-		B->prows[i] = B->in.prompts[i].row;
-	for (size_t i = 0; i < nr; i++)
-		B->rrows[i] = B->in.raters[i].row;
-	r->n_criteria = B->rx->n_criteria;
-	for (size_t k = 0; k < B->rx->n_criteria; k++) {
-		const struct rubric_criterion *cr = &B->rx->criteria[k];
-
-		if (!(r->crit_id[k] = strdup(cr->id)))
-			return err_set(err, "out of memory");
-		r->crit_weight[k] = cr->weight;
-		r->crit_min[k] = cr->scale_min;
-		r->crit_max[k] = cr->scale_max;
-	}
-	r->much_better_weight = B->ru->much_better_weight;
-	r->both_bad_as_tie = B->ru->both_bad_as_tie;
-	r->identity_excluded = B->rx->identity_excluded;
-	for (int k = 0; k < 2; k++) {
-		const struct rubric *rb = k ? B->ru : B->rx;
-
-		r->failed_gold_excluded[k] = rb->failed_gold_excluded;
-		r->gold_min_items[k] = rb->gold_min_items;
-		r->gold_pass_percent[k] = rb->gold_pass_percent;
-	}
-	/* one joint bootstrap: the expert rubric's settings (docs/scoring.md) */
-	r->resamples = (uint32_t)B->rx->bootstrap_resamples;
-	r->seed = B->rx->bootstrap_seed;
-	r->seeds_differ = B->rx->bootstrap_resamples != B->ru->bootstrap_resamples ||
-			  B->rx->bootstrap_seed != B->ru->bootstrap_seed;
-	B->l.expert = B->rx;
-	B->l.err = err;
-	if (store_each_task(st, on_task, &B->l, err) < 0 || B->l.failed ||
-	    store_each_reveal(st, on_reveal, &B->l, err) < 0 || B->l.failed ||
-	    store_each_ballot(st, on_ballot, &B->l, err) < 0 || B->l.failed)
-		return -1;
-	return 0;
-}
-
 /* Scores; with out, only classifies and writes the counted user votes, or
  * with criterion the experts' ratings on it. */
 static int score_or_votes(struct store *st, const char *benchmark_csv, struct score_result *r,
@@ -744,7 +579,7 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 
 	memset(&B, 0, sizeof B);
 	memset(r, 0, sizeof *r);
-	if (load_all(st, &B, r, err) == 0 && classify(&B, r, err) == 0) {
+	if (score_load(st, &B, r, err) == 0 && classify(&B, r, err) == 0) {
 		struct score_view v = { &B.in, B.xidx, B.uidx, B.pidx, &B.d };
 
 		if ((out && criterion ? score_write_ratings(&v, r, criterion, out, err)
@@ -757,13 +592,14 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 	round_inputs_release(&B.in);
 	rubric_free(&B.rx);
 	rubric_free(&B.ru);
-	loader_free(&B.l);
+	score_loader_free(&B.l);
 	free(B.erows);
 	free(B.xidx);
 	free(B.d.ex);
 	free(B.d.us);
 	free(B.d.votes);
 	free(B.used);
+	free(B.sums);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "simsa/csvin.h"
+#include "simsa/util.h"
 
 /* A growing list of strings (one per row) that becomes sorted unique
  * names plus the index of each row's name. */
@@ -20,15 +21,8 @@ struct names {
 
 static int names_add(struct names *t, const char *s)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 1024;
-		char **p = realloc(t->s, cap * sizeof *p);
-
-		if (!p)
-			return -1;
-		t->s = p;
-		t->cap = cap;
-	}
+	if (grow_array((void **)&t->s, &t->cap, t->n + 1, sizeof *t->s) < 0)
+		return -1;
 	t->s[t->n] = strdup(s);
 	if (!t->s[t->n])
 		return -1;
@@ -137,18 +131,13 @@ static int agree_row(void *ctx, const struct csvin_row *row, struct simsa_err *e
 						 row->field[A_VALUE]);
 	}
 	if (a->n == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 1024;
-		double *pv = realloc(a->value, cap * sizeof *pv);
-		size_t *pl;
+		/* two arrays of one capacity: it changes once both have grown */
+		size_t vcap = a->cap, lcap = a->cap;
 
-		if (!pv)
+		if (grow_array((void **)&a->value, &vcap, a->n + 1, sizeof *a->value) < 0 ||
+		    grow_array((void **)&a->line, &lcap, a->n + 1, sizeof *a->line) < 0)
 			return err_set(err, "out of memory");
-		a->value = pv;
-		pl = realloc(a->line, cap * sizeof *pl);
-		if (!pl)
-			return err_set(err, "out of memory");
-		a->line = pl;
-		a->cap = cap;
+		a->cap = vcap;
 	}
 	a->value[a->n] = v;
 	a->line[a->n] = row->line;
@@ -330,15 +319,8 @@ static int vote_row(void *ctx, const struct csvin_row *row, struct simsa_err *er
 						 "only a left or right vote can be much better");
 		v.much = 1;
 	}
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? 2 * x->cap : 1024;
-		struct vote *p = realloc(x->v, cap * sizeof *p);
-
-		if (!p)
-			return err_set(err, "out of memory");
-		x->v = p;
-		x->cap = cap;
-	}
+	if (grow_array((void **)&x->v, &x->cap, x->n + 1, sizeof *x->v) < 0)
+		return err_set(err, "out of memory");
 	x->v[x->n++] = v;
 	x->has_rater = row->field[V_RATER] != NULL;
 	x->has_prompt = row->field[V_PROMPT] != NULL;

@@ -27,7 +27,7 @@ int store_gen_entrants(struct store *st, const char *only, struct gen_entrant_re
 		       size_t *n, struct simsa_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
-	struct gen_entrant_rec *v = NULL, *grown;
+	struct gen_entrant_rec *v = NULL;
 	size_t len = 0, cap = 0;
 	bool oom = false;
 	int rc;
@@ -39,14 +39,9 @@ int store_gen_entrants(struct store *st, const char *only, struct gen_entrant_re
 		return -1;
 	sq_bind_opt(stmt, 1, only);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8;
-			grown = realloc(v, cap * sizeof *v);
-			if (!grown) {
-				oom = true;
-				break;
-			}
-			v = grown;
+		if (grow_array((void **)&v, &cap, len + 1, sizeof *v) < 0) {
+			oom = true;
+			break;
 		}
 		memset(&v[len], 0, sizeof v[len]);
 		v[len].row = sqlite3_column_int64(stmt, 0);

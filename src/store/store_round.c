@@ -101,16 +101,9 @@ int sq_load_rows(struct store *st, const char *sql, size_t elem, void **arr, siz
 	if (sq_prepare(st, sql, &stmt, err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			void *na = realloc(*arr, ncap * elem);
-
-			if (!na) {
-				sqlite3_finalize(stmt);
-				return err_set(err, "out of memory");
-			}
-			*arr = na;
-			cap = ncap;
+		if (grow_array(arr, &cap, *n + 1, elem) < 0) {
+			sqlite3_finalize(stmt);
+			return err_set(err, "out of memory");
 		}
 		memset((char *)*arr + *n * elem, 0, elem);
 		(*n)++;

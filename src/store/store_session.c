@@ -80,16 +80,9 @@ int store_rater_tasks(struct store *st, int64_t rater_row, struct session_task_r
 		return -1;
 	sqlite3_bind_int64(stmt, 1, rater_row);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct session_task_rec *nt = realloc(t, ncap * sizeof *nt);
-
-			if (!nt) {
-				oom = true;
-				break;
-			}
-			t = nt;
-			cap = ncap;
+		if (grow_array((void **)&t, &cap, *n + 1, sizeof *t) < 0) {
+			oom = true;
+			break;
 		}
 		struct session_task_rec *r = &t[(*n)++];
 
