@@ -1,4 +1,4 @@
-/* generate_internal — what the generation files (src/generate/*.c) share:
+/* generate_internal — what the files of src/generate/ share:
  * entrants with their request settings, jobs (one pair being asked), and the
  * libcurl side of a job. Nothing outside them includes this. */
 #ifndef SIMSA_GENERATE_INTERNAL_H

@@ -1,4 +1,4 @@
-/* Unit tests: generation (src/generate/*.c, src/store/store_generate.c) — request
+/* Unit tests: generation (src/generate/, src/store/store_generate.c) — request
  * bodies, replies, Retry-After, backoff, key checks and scrubbing, the
  * round's pending pairs and log, and a run against a port nobody serves.
  * The behaviour against a real server is tested in tests/cli/generate.sh. */
