@@ -205,7 +205,8 @@ static int fill(struct run *r, struct simsa_err *err)
 
 /* Answers that arrive together are written in one transaction, committed
  * before the loop waits again (one fsync for many): nothing received waits
- * longer than that. */
+ * longer than that. The requests that take their slots are sent first, so
+ * the fsync overlaps them instead of delaying them. */
 static int tx_open(struct run *r, struct simsa_err *err)
 {
 	if (r->in_tx)
@@ -303,22 +304,37 @@ static long poll_ms(struct run *r)
 	return next <= now ? 0 : (long)((next - now) * 1000) + 1;
 }
 
+/* An error after answers were stored but before their commit: they are
+ * whole, so commit them rather than let the rollback lose them. */
+static int keep_answers(struct run *r)
+{
+	struct simsa_err ignored;
+
+	(void)tx_close(r, &ignored);
+	return -1;
+}
+
 static int loop(struct run *r, struct simsa_err *err)
 {
 	for (;;) {
 		CURLMsg *msg;
 		int still, left;
+		bool freed = false;
 
 		if (r->o->stop && *r->o->stop) {
 			r->s->interrupted = true;
-			return 0;
+			return tx_close(r, err);
 		}
 		if (fill(r, err) < 0)
-			return -1;
+			return keep_answers(r);
 		if (r->s->totals.inflight == 0 && r->s->totals.waiting == 0)
-			return 0;
-		if (curl_multi_perform(r->multi, &still) != CURLM_OK)
-			return err_set(err, "libcurl failed to drive the transfers");
+			return tx_close(r, err);
+		if (curl_multi_perform(r->multi, &still) != CURLM_OK) {
+			err_set(err, "libcurl failed to drive the transfers");
+			return keep_answers(r);
+		}
+		if (tx_close(r, err) < 0)
+			return -1;
 		while ((msg = curl_multi_info_read(r->multi, &left))) {
 			char *priv = NULL;
 
@@ -327,10 +343,11 @@ static int loop(struct run *r, struct simsa_err *err)
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
 			if (finish(r, (struct gen_job *)(void *)priv, msg->data.result, err) < 0)
 				return -1;
+			freed = true;
 		}
-		if (tx_close(r, err) < 0)
-			return -1;
-		if (curl_multi_poll(r->multi, NULL, 0, (int)poll_ms(r), NULL) != CURLM_OK)
+		/* A finished transfer freed a slot (a retry waits without one):
+		 * go round to fill it, and to commit, before waiting again. */
+		if (!freed && curl_multi_poll(r->multi, NULL, 0, (int)poll_ms(r), NULL) != CURLM_OK)
 			return err_set(err, "libcurl failed to wait for the transfers");
 		progress(r, false);
 	}
