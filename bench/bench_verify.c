@@ -19,10 +19,10 @@
 
 #include "simsa/audit.h"
 #include "simsa/ballot.h"
-#include "cli.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"
+#include "simsa/round.h"
 #include "simsa/store.h"
 #include "simsa/util.h"
 
