@@ -14,8 +14,8 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "cli.h"
 #include "simsa/import.h"
+#include "simsa/round.h"
 #include "simsa/store.h"
 #include "simsa/util.h"
 

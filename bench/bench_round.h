@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"
+#include "simsa/round.h"
 #include "simsa/store.h"
 #include "simsa/util.h"
 

@@ -18,10 +18,11 @@
 
 #include "simsa/audit.h"
 #include "simsa/ballot.h"
-#include "cli.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"
+#include "simsa/round.h"
+#include "simsa/session.h"
 #include "simsa/store.h"
 #include "simsa/util.h"
 
@@ -70,8 +71,9 @@ static void build(const char *db, const char *dir)
 			die(&err);
 		ballot_genesis(ri.round_id, upk, prev);
 		for (size_t i = 0; i < nt; i++) {
-			struct ballot_rec rec = { .rater_row = row, .b = b };
+			struct ballot_rec rec = { .rater_row = row };
 			unsigned char *bytes;
+			char *scores;
 
 			memset(b, 0, sizeof *b);
 			memcpy(b->round_id, ri.round_id, 33);
@@ -87,7 +89,8 @@ static void build(const char *db, const char *dir)
 			b->seq = (uint32_t)i + 1;
 			memcpy(b->prev_hash, prev, 32);
 			time_now_utc(b->cast_at);
-			if (ballot_encode(b, &bytes, &rec.len, &err) < 0)
+			if (ballot_encode(b, &bytes, &rec.len, &err) < 0 ||
+			    session_ballot_columns(b, &rec, &scores, &err) < 0)
 				die(&err);
 			rec.bytes = bytes;
 			ballot_hash(bytes, rec.len, rec.hash);
@@ -96,6 +99,7 @@ static void build(const char *db, const char *dir)
 				die(&err);
 			memcpy(prev, rec.hash, 32);
 			free(bytes);
+			free(scores);
 		}
 		if (store_commit(st, &err) < 0)
 			die(&err);

@@ -48,12 +48,6 @@ struct secret_key;
 int cli_unlock(const char *path, const char *pass_file, const char *whose,
 	       struct secret_key **sk, struct simsa_err *err) __attribute__((warn_unused_result));
 
-/* Enrols a rater with the given public key, signed by the organizer, in a
- * draft round. */
-int rater_enrol(struct store *st, const struct secret_key *organizer, const char *name,
-		enum rater_role role, const unsigned char pk[32], const char *categories,
-		struct simsa_err *err) __attribute__((warn_unused_result));
-
 /* The organizer's passphrase file: opt, else SIMSA_ORGANIZER_PASSPHRASE_FILE,
  * else NULL (then passphrase_get tries SIMSA_PASSPHRASE_FILE, the terminal). */
 const char *cli_organizer_pass_file(const char *opt);
@@ -102,12 +96,5 @@ int cli_rate(const char *round_path, const char *rater, const char *key_file,
  * score`. Returns 0, 1 (could not score or start), 2 (bad lang) or
  * 128 + N after signal N. */
 int cli_results(const char *round_path, const char *benchmark_csv, const char *lang);
-
-/* Creates a round at path (which must not exist) with the given rubric
- * files, or the built-in defaults when n_rubrics is 0, and the organizer's
- * public key. All or nothing. */
-int round_init(const char *path, const char *title, char **rubric_paths, int n_rubrics,
-	       const unsigned char organizer_pk[32], struct simsa_err *err)
-	__attribute__((warn_unused_result));
 
 #endif

@@ -14,6 +14,7 @@
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"
+#include "simsa/round.h"
 #include "simsa/store.h"
 
 #define DEMO_TITLE "simsa 데모 라운드 (demo round)"

@@ -9,14 +9,12 @@
 #include <sodium.h>
 
 #include "cli.h"
-#include "simsa/late.h"
-#include "simsa/enc.h"
 #include "simsa/jsonl.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"
+#include "simsa/round.h"
 #include "simsa/leak_match.h"
 #include "simsa/screening.h"
-#include "simsa/statement.h"
 #include "simsa/store.h"
 #include "simsa/util.h"
 
@@ -79,70 +77,6 @@ static bool rater_name_ok(const char *s)
 		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
 			return false;
 	return true;
-}
-
-int rater_enrol(struct store *st, const struct secret_key *organizer, const char *name,
-		enum rater_role role, const unsigned char pk[32], const char *categories,
-		struct simsa_err *err)
-{
-	struct round_info ri;
-	struct rater_rec r = { 0 };
-	struct enrolment e;
-	unsigned char opk[32];
-	struct buf msg = { 0 };
-	char now[32];
-	int found, rc = -1;
-
-	if (store_begin(st, err) < 0)
-		return -1;
-	if (store_round_info(st, &ri, err) < 0)
-		goto out;
-	if (ri.state == ROUND_CLOSED) {
-		err_set(err, "the round is closed: no more raters can join");
-		goto out;
-	}
-	found = store_get_organizer(st, opk, err);
-	if (found < 0)
-		goto out;
-	if (!found || memcmp(opk, secret_key_public(organizer), 32) != 0) {
-		err_set(err, "that key is not this round's organizer key");
-		goto out;
-	}
-	found = store_find_rater(st, name, NULL, err);
-	if (found != 0) {
-		if (found > 0)
-			err_set(err, "a rater named '%s' is already enrolled", name);
-		goto out;
-	}
-	time_now_utc(now);
-	e = (struct enrolment){ ri.round_id, name, rater_role_name(role), pk, categories,
-				ri.state == ROUND_OPEN, now };
-	statement_enrolment(&msg, &e);
-	if (msg.oom) {
-		err_set(err, "out of memory");
-		goto out;
-	}
-	r.name = name;
-	r.role = role;
-	memcpy(r.public_key, pk, 32);
-	r.categories_json = categories;
-	r.enrolled_at = now;
-	r.late = ri.state == ROUND_OPEN;
-	if (secret_key_sign(organizer, msg.p, msg.n, r.signature) < 0) {
-		err_set(err, "cannot use the organizer key");
-		goto out;
-	}
-	if (store_add_rater(st, &r, err) < 0)
-		goto out;
-	/* after open: the new rater's tasks, from a stream of their own */
-	if (r.late && late_tasks(st, organizer, err) < 0)
-		goto out;
-	rc = store_commit(st, err);
-out:
-	if (rc < 0)
-		store_rollback(st);
-	buf_release(&msg);
-	return rc;
 }
 
 int cmd_rater_add(int argc, char **argv)

@@ -122,4 +122,11 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 		   char receipt[BALLOT_RECEIPT_LEN + 1], struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
+/* Fills the column values of rec (store.h: everything but rater_row, the
+ * bytes, hash and signature) from b, the ballot rec's bytes encode. rec
+ * points into b, and into *scores: the expert scores as JSON text (NULL for
+ * a user ballot), which the caller frees once the ballot is stored. */
+int session_ballot_columns(const struct ballot *b, struct ballot_rec *rec, char **scores,
+			   struct simsa_err *err) __attribute__((warn_unused_result));
+
 #endif

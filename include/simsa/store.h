@@ -378,23 +378,37 @@ int store_chain_head(struct store *st, int64_t rater_row, uint32_t *seq,
 int store_task_ballot(struct store *st, int64_t rater_row, uint32_t position,
 		      unsigned char hash[STORE_HASH_LEN], struct simsa_err *err);
 
-struct ballot;
-
 /* Calls fn for each task of the rater that has a counted ballot (one not
  * superseded), with the task's position and that ballot's hash. */
 int store_each_counted(struct store *st, int64_t rater_row,
 		       void (*fn)(void *ctx, uint32_t position, const unsigned char hash[32]),
 		       void *ctx, struct simsa_err *err);
 
+/* A signed ballot to store: its bytes, hash and signature, and the plain
+ * column values that queries read instead of decoding the bytes, in the
+ * form store_each_ballot gives them back (struct ballot_row). The caller
+ * decodes them from the ballot it signed (session_ballot_columns), so the
+ * store never reads a ballot; `simsa verify` checks they agree with the
+ * bytes. Pointers stay the caller's. */
 struct ballot_rec {
 	int64_t rater_row;
 	const unsigned char *bytes;
 	size_t len;
 	unsigned char hash[STORE_HASH_LEN];
 	unsigned char signature[STORE_SIG_LEN];
-	const struct ballot *b;       /* decoded, for the query columns */
+	uint32_t seq, task_position;
+	const unsigned char *supersedes;  /* 32, or NULL */
+	const char *kind;                 /* "expert" or "user" */
+	const unsigned char *left_hash, *right_hash; /* 32 each */
+	int64_t preference, satisfaction; /* -1 for NULL */
+	const char *scores;               /* JSON text, or NULL */
+	int64_t flags_left, flags_right;  /* -1 for NULL */
+	const char *comment_left, *comment_right, *reason; /* or NULL */
+	int64_t active_seconds;
+	const char *cast_at;
 };
 
+/* Inside the caller's transaction. */
 int store_add_ballot(struct store *st, const struct ballot_rec *r, struct simsa_err *err);
 
 /* ---- closing and auditing (schema 4) ---- */

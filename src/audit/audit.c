@@ -2,7 +2,6 @@
  * docs/verify.md). Each step names what it checked and every failure. */
 #include "simsa/audit.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,67 +21,12 @@
 
 #include "audit_internal.h"
 
-void step_begin(struct step *s, const char *name, const char *checked)
-{
-	memset(s, 0, sizeof *s);
-	s->started = mono_seconds();
-	s->name = name;
-	s->checked = checked;
-	s->failures = json_array();
-}
-
-void failf(struct step *s, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	s->failed++;
-	if (s->failed > MAX_LISTED)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	json_array_append_new(s->failures, json_string(msg));
-}
-
-void step_end(struct audit *a, struct step *s)
-{
-	if (s->failed > MAX_LISTED)
-		json_array_append_new(s->failures, json_sprintf("... and %ld more", s->failed - MAX_LISTED));
-	json_array_append_new(a->steps, json_pack("{s:s, s:s, s:I, s:b, s:I, s:o, s:f}", "step",
-						  s->name, "checked", s->checked, "items",
-						  (json_int_t)s->items, "passed", s->failed == 0,
-						  "failed", (json_int_t)s->failed, "failures",
-						  s->failures, "seconds",
-						  mono_seconds() - s->started));
-}
-
-void hex(const unsigned char *p, size_t n, char *out)
+static void hex(const unsigned char *p, size_t n, char *out)
 {
 	hex_encode(p, n, out);
 }
 
-long rater_index(const struct audit *a, int64_t row)
-{
-	return inputs_rater(&a->in, row);
-}
-
-const char *rater_name(const struct audit *a, int64_t row)
-{
-	long i = rater_index(a, row);
-
-	return i >= 0 ? a->in.raters[i].name : "?";
-}
-
 /* ---- loading ---- */
-
-struct atask *audit_task(const struct audit *a, long ri, uint32_t position)
-{
-	if (ri < 0 || (size_t)ri >= a->in.n_raters || position >= a->tasks[ri].n ||
-	    !a->tasks[ri].t[position].present)
-		return NULL;
-	return &a->tasks[ri].t[position];
-}
 
 static int take_task(void *ctx, const struct task_row *t)
 {

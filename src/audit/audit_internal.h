@@ -1,4 +1,8 @@
-/* audit_internal — what the audit's files (src/audit*.c) share. */
+/* audit_internal — what the audit's files (src/audit/) share, private to
+ * the folder. Calls run one way: audit.c (the steps on the inputs, the
+ * seal, and the run) calls audit_ballots.c (the ballots and chains steps);
+ * both call audit_report.c (the report and the lookups), which calls
+ * neither. */
 #ifndef SIMSA_AUDIT_INTERNAL_H
 #define SIMSA_AUDIT_INTERNAL_H
 
@@ -59,16 +63,19 @@ struct audit {
 	bool oom;
 };
 
-/* The stored task of rater index ri at position, or NULL. */
-struct atask *audit_task(const struct audit *a, long ri, uint32_t position);
+/* ---- audit_report.c ---- */
 
 void step_begin(struct step *s, const char *name, const char *checked);
 void failf(struct step *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void step_end(struct audit *a, struct step *s);
-void hex(const unsigned char *p, size_t n, char *out);
 long rater_index(const struct audit *a, int64_t row);
 const char *rater_name(const struct audit *a, int64_t row);
-/* The ballots and chains steps (src/audit/audit_ballots.c). */
+/* The stored task of rater index ri at position, or NULL. */
+struct atask *audit_task(const struct audit *a, long ri, uint32_t position);
+
+/* ---- audit_ballots.c ---- */
+
+/* The ballots and chains steps. */
 void step_ballots(struct audit *a);
 
 #endif

@@ -423,12 +423,67 @@ static void fill_ballot(const struct session *s, size_t index, const struct answ
 	time_now_utc(b->cast_at);
 }
 
+/* The expert scores as the ballot table keeps them: [[A's], [B's]] in
+ * criterion order, null where a criterion does not apply. */
+static char *scores_json(const struct ballot *b)
+{
+	json_t *all = json_array();
+	char *s;
+
+	for (int side = 0; side < 2; side++) {
+		json_t *row = json_array();
+
+		for (uint32_t c = 0; c < b->n_criteria; c++)
+			json_array_append_new(row, b->scores[side][c] == BALLOT_SCORE_NA
+					      ? json_null() : json_integer(b->scores[side][c]));
+		json_array_append_new(all, row);
+	}
+	s = json_dumps(all, JSON_COMPACT);
+	json_decref(all);
+	return s;
+}
+
+int session_ballot_columns(const struct ballot *b, struct ballot_rec *rec, char **scores,
+			   struct simsa_err *err)
+{
+	bool expert = b->kind == BALLOT_EXPERT;
+
+	*scores = NULL;
+	rec->seq = b->seq;
+	rec->task_position = b->task_position;
+	rec->supersedes = b->has_supersedes ? b->supersedes : NULL;
+	rec->kind = expert ? "expert" : "user";
+	rec->left_hash = b->output_hash[0];
+	rec->right_hash = b->output_hash[1];
+	rec->preference = rec->satisfaction = rec->flags_left = rec->flags_right = -1;
+	rec->scores = rec->comment_left = rec->comment_right = rec->reason = NULL;
+	if (expert) {
+		*scores = scores_json(b);
+		if (!*scores)
+			return err_set(err, "out of memory");
+		rec->scores = *scores;
+		rec->flags_left = b->flags[0];
+		rec->flags_right = b->flags[1];
+		rec->comment_left = b->comment[0];
+		rec->comment_right = b->comment[1];
+	} else {
+		rec->preference = b->preference;
+		if (b->satisfaction != BALLOT_SCORE_UNSET)
+			rec->satisfaction = b->satisfaction;
+		rec->reason = b->reason;
+	}
+	rec->active_seconds = b->active_seconds;
+	rec->cast_at = b->cast_at;
+	return 0;
+}
+
 int session_submit(struct session *s, size_t index, const struct answer *a,
 		   char receipt[BALLOT_RECEIPT_LEN + 1], struct simsa_err *err)
 {
 	struct ballot *b = NULL;
 	struct ballot_rec rec = { 0 };
 	unsigned char *bytes = NULL;
+	char *scores = NULL;
 	const char *why;
 	uint32_t seq = 0;
 	int found, rc = -1;
@@ -457,9 +512,10 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	b->has_supersedes = found == 1;
 	if (ballot_encode(b, &bytes, &rec.len, err) < 0)
 		goto out;
+	if (session_ballot_columns(b, &rec, &scores, err) < 0)
+		goto out;
 	rec.rater_row = s->rater_row;
 	rec.bytes = bytes;
-	rec.b = b;
 	ballot_hash(bytes, rec.len, rec.hash);
 	if (secret_key_sign(s->sk, bytes, rec.len, rec.signature) < 0) {
 		err_set(err, "cannot use the rater's key");
@@ -477,6 +533,7 @@ out:
 	if (rc < 0)
 		store_rollback(s->st);
 	free(bytes);
+	free(scores);
 	free(b);
 	return rc;
 }

@@ -3,10 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "store_internal.h"
-#include "simsa/ballot.h"
 #include "simsa/util.h"
 
 int store_rater(struct store *st, const char *name, int64_t *row, enum rater_role *role,
@@ -255,66 +252,43 @@ int store_each_counted(struct store *st, int64_t rater_row,
 	return 0;
 }
 
-static char *scores_json(const struct ballot *b)
+/* NULL pointers and negative numbers are SQL NULL. */
+static void bind_int(sqlite3_stmt *stmt, int col, int64_t v)
 {
-	json_t *all = json_array();
-	char *s;
-
-	for (int side = 0; side < 2; side++) {
-		json_t *row = json_array();
-
-		for (uint32_t c = 0; c < b->n_criteria; c++)
-			json_array_append_new(row, b->scores[side][c] == BALLOT_SCORE_NA
-					      ? json_null() : json_integer(b->scores[side][c]));
-		json_array_append_new(all, row);
-	}
-	s = json_dumps(all, JSON_COMPACT);
-	json_decref(all);
-	return s;
+	if (v >= 0)
+		sqlite3_bind_int64(stmt, col, v);
 }
 
 int store_add_ballot(struct store *st, const struct ballot_rec *r, struct simsa_err *err)
 {
-	const struct ballot *b = r->b;
-	bool expert = b->kind == BALLOT_EXPERT;
-	char *scores = expert ? scores_json(b) : NULL;
 	sqlite3_stmt *stmt;
 
-	if (expert && !scores)
-		return err_set(err, "out of memory");
 	if (sq_prepare(st, "INSERT INTO ballot (hash, rater_id, seq, task_position, supersedes, "
 		       "bytes, signature, kind, left_hash, right_hash, preference, satisfaction, "
 		       "scores, flags_left, flags_right, comment_left, comment_right, reason, "
 		       "active_seconds, cast_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		       "?, ?, ?, ?, ?, ?)", &stmt, err) < 0) {
-		free(scores);
+		       "?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
 		return -1;
-	}
 	sqlite3_bind_blob(stmt, 1, r->hash, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, r->rater_row);
-	sqlite3_bind_int64(stmt, 3, b->seq);
-	sqlite3_bind_int64(stmt, 4, b->task_position);
-	if (b->has_supersedes)
-		sqlite3_bind_blob(stmt, 5, b->supersedes, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, r->seq);
+	sqlite3_bind_int64(stmt, 4, r->task_position);
+	if (r->supersedes)
+		sqlite3_bind_blob(stmt, 5, r->supersedes, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 6, r->bytes, (int)r->len, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 7, r->signature, STORE_SIG_LEN, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 8, expert ? "expert" : "user", -1, SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 9, b->output_hash[0], 32, SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 10, b->output_hash[1], 32, SQLITE_STATIC);
-	if (expert) {
-		sqlite3_bind_text(stmt, 13, scores, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(stmt, 14, b->flags[0]);
-		sqlite3_bind_int64(stmt, 15, b->flags[1]);
-		sqlite3_bind_text(stmt, 16, b->comment[0], -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 17, b->comment[1], -1, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_int64(stmt, 11, b->preference);
-		if (b->satisfaction != BALLOT_SCORE_UNSET)
-			sqlite3_bind_int64(stmt, 12, b->satisfaction);
-		sqlite3_bind_text(stmt, 18, b->reason, -1, SQLITE_STATIC);
-	}
-	sqlite3_bind_int64(stmt, 19, b->active_seconds);
-	sqlite3_bind_text(stmt, 20, b->cast_at, -1, SQLITE_STATIC);
-	free(scores);
+	sqlite3_bind_text(stmt, 8, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 9, r->left_hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 10, r->right_hash, STORE_HASH_LEN, SQLITE_STATIC);
+	bind_int(stmt, 11, r->preference);
+	bind_int(stmt, 12, r->satisfaction);
+	sqlite3_bind_text(stmt, 13, r->scores, -1, SQLITE_STATIC);
+	bind_int(stmt, 14, r->flags_left);
+	bind_int(stmt, 15, r->flags_right);
+	sqlite3_bind_text(stmt, 16, r->comment_left, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 17, r->comment_right, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 18, r->reason, -1, SQLITE_STATIC);
+	bind_int(stmt, 19, r->active_seconds);
+	sqlite3_bind_text(stmt, 20, r->cast_at, -1, SQLITE_STATIC);
 	return sq_step_done(st, stmt, "cannot store the ballot", err);
 }

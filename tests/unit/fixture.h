@@ -7,10 +7,10 @@
 
 #include <sodium.h>
 
-#include "cli.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"
+#include "simsa/round.h"
 #include "simsa/store.h"
 
 struct round_fx {

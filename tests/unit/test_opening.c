@@ -7,12 +7,12 @@
 #include "simsa/assign.h"
 #include "simsa/audit.h"
 #include "simsa/closing.h"
-#include "cli.h"
 #include "simsa/enc.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/manifest.h"
 #include "simsa/opening.h"
+#include "simsa/round.h"
 #include "simsa/statement.h"
 #include "simsa/store.h"
 
