@@ -92,8 +92,11 @@ int cmd_export(int argc, char **argv)
 out:
 	if (rc != EXIT_OK)
 		cli_fail(&err);
-	if (f && f != stdout)
+	if (f && f != stdout) {
 		fclose(f);
+		if (rc != EXIT_OK)
+			unlink(out); /* made by this run ("wx"): no half-written export stays */
+	}
 	store_close(&st);
 	return rc;
 }

@@ -96,7 +96,8 @@ s = [x['value'] for x in json.load(open(sys.argv[2]))['agreement']['preference']
 print(abs(a - s) < 1e-12)" "$T/a.json" "$T/round.json")" = "True" ] || same=no
 if [ "$same" = yes ]; then ok "simsa agreement on the exported ratings gives score's alpha: six criteria at both levels, and the preference"; else not_ok "agreement on exported ratings" "$(cat "$T/err.agree" 2>/dev/null)"; fi
 expect_fail "ratings need a criterion" 2 "--format ratings needs --criterion" export "$T/bundle.db" --format ratings
-expect_fail "an unknown criterion" 1 "no criterion 'speed' in the expert rubric (nor is it \"preference\")" export "$T/bundle.db" --format ratings --criterion speed
+expect_fail "an unknown criterion" 1 "no criterion 'speed' in the expert rubric (nor is it \"preference\")" export "$T/bundle.db" --format ratings --criterion speed --out "$T/r-speed.csv"
+check "a refused export leaves no file" test ! -e "$T/r-speed.csv"
 expect_ok "score the bundle as a table" score "$T/bundle.db"
 if tail -n +2 "$T/out" | cmp -s - "$T/round.txt"; then ok "demo round and bundle: the same table"; else not_ok "demo table = bundle table" "$(tail -n +2 "$T/out" | diff - "$T/round.txt" | head)"; fi
 # the panel judged dasol best and yunseul worst: the points must say so

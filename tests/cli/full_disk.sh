@@ -44,5 +44,10 @@ limited 65536 export "$T/demo.db" --format bundle --out "$T/bundle.db"
 if [ "$rc" -eq 1 ] && grep -qF "$full_msg" "$T/err"; then ok "a bundle on a full disk: exit 1, says so"; else not_ok "bundle on a full disk" "exit $rc" "$(cat "$T/err")"; fi
 check "no half-written bundle is left" test ! -e "$T/bundle.db"
 expect_ok "the bundle once there is room" export "$T/demo.db" --format bundle --out "$T/bundle.db"
+for fmt in jsonl csv; do
+	limited 4096 export "$T/demo.db" --format $fmt --out "$T/round.$fmt"
+	if [ "$rc" -eq 1 ]; then ok "a $fmt export on a full disk: exit 1"; else not_ok "$fmt export on a full disk" "exit $rc" "$(cat "$T/err")"; fi
+	check "no half-written $fmt export is left" test ! -e "$T/round.$fmt"
+done
 expect_ok "and it verifies" verify "$T/bundle.db"
 finish
