@@ -20,6 +20,7 @@
 #define EACH 100
 
 static struct round_fx F;
+static unsigned long long run_seed; /* of the kill moments: test_seed() */
 
 static int group_setup(void **state)
 {
@@ -130,7 +131,7 @@ static void test_kill_9_loses_nothing_acknowledged(void **state)
 {
 	static char receipts[1024][BALLOT_RECEIPT_LEN + 1];
 	size_t n_receipts = 0;
-	unsigned seed = (unsigned)time(NULL);
+	unsigned moments = (unsigned)run_seed;
 
 	for (int round = 0; round < 20; round++) {
 		int fds[2];
@@ -147,7 +148,7 @@ static void test_kill_9_loses_nothing_acknowledged(void **state)
 			_exit(cast_some("expert0", 1000, fds[1]));
 		}
 		close(fds[1]);
-		usleep(1000 * (useconds_t)(rand_r(&seed) % 80));
+		usleep(1000 * (useconds_t)(rand_r(&moments) % 80));
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		while ((got = read(fds[0], buf + have, sizeof buf - 1 - have)) > 0)
@@ -280,5 +281,6 @@ int main(void)
 
 	if (sodium_init() < 0)
 		return 1;
+	run_seed = test_seed(test_seed_fresh());
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
