@@ -27,7 +27,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void die(const struct simsa_err *err)
+_Noreturn static void die(const struct simsa_err *err)
 {
 	fprintf(stderr, "bench: %s\n", err->msg);
 	exit(1);
