@@ -4,12 +4,14 @@
 #   make deps       installs the missing Debian packages (scripts/deps.sh)
 #   make test       deps, then every test suite in parallel (TEST_JOBS at once)
 #   make sanitize   the same tests under AddressSanitizer and UBSan
+#   make clang-test the same tests built with clang (in build-clang)
 #   make bench      the benchmarks, as ratios against a baseline of the same run
 #   make demo       deps, then the whole road on a demo round
 #   make style      clang-format --dry-run --Werror over the tree
 #   make layers     the layer check alone (also part of make test)
 #
-# WERROR=1 makes every warning an error (CI builds so with gcc and clang).
+# WERROR=1 makes every warning an error (CI builds so with gcc and clang:
+# .ci/run runs make test, make sanitize and make clang-test).
 # Layout: docs/architecture.md (src/ engine, tui/ console, cli/ commands).
 
 PKGS     = ncursesw libcurl sqlite3 libsodium jansson inih libutf8proc
@@ -52,7 +54,7 @@ BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 # src/*/*_internal.h); the layer rule binds src/, tui/ and cli/ only.
 TEST_INC = -Itests/unit -Icli
 
-.PHONY: all deps test check suites sanitize bench demo fuzz style layers clean
+.PHONY: all deps test check suites sanitize clang-test bench demo fuzz style layers clean
 .SUFFIXES:
 
 all: $(BIN)
@@ -112,7 +114,9 @@ RESULTS = $(BUILD)/results
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: $(BIN) $(TEST_BIN) $(LIB_OBJ)
+# check builds what the suites need TEST_JOBS at a time too
+check:
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) $(BIN) $(TEST_BIN) $(LIB_OBJ)
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory -j$(TEST_JOBS) suites
 	@sh tests/run.sh $(RESULTS) $(ALL_SUITES)
@@ -135,6 +139,11 @@ sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san BIN=build-san/simsa \
 	    OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check
+
+# the second compiler (CI: make WERROR=1 clang-test)
+clang-test: deps
+	@sh scripts/deps.sh ci
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-clang BIN=build-clang/simsa check
 
 bench: $(BIN) $(BENCH_BIN)
 	@sh scripts/deps.sh bench
