@@ -60,7 +60,13 @@ new_round resume "{\"name\": \"gaon\", \"model\": \"slow-700ms\", \"endpoint\": 
 "$SIMSA" prompts import "$db" "$T/more.jsonl" >/dev/null
 "$SIMSA" outputs generate "$db" --concurrency 2 >"$T/out" 2>"$T/err" &
 gpid=$!
-sleep 1.7
+# ^C once two answers are stored (after 0.7 s at full speed; later under a
+# sanitizer or load), 30 s at most
+i=0
+while [ "$(q "SELECT count(*) FROM output" 2>/dev/null || echo 0)" -lt 2 ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 kill -INT "$gpid"
 wait "$gpid"
 rc=$?
