@@ -18,7 +18,7 @@
 
 static const struct keyfile_kdf fast = { KEYFILE_OPSLIMIT_MIN, KEYFILE_MEMLIMIT_MIN };
 
-static void die(const struct simsa_err *err)
+_Noreturn static void die(const struct simsa_err *err)
 {
 	fprintf(stderr, "bench: %s\n", err->msg);
 	exit(1);

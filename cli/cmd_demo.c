@@ -188,7 +188,7 @@ int cmd_demo(int argc, char **argv)
 		return rc;
 	}
 	/* on a terminal the demo ends in the console, as the first user */
-	char pass[4096];
+	char pass[sizeof keys + sizeof "/demo.pass"];
 	FILE *pf;
 
 	snprintf(pass, sizeof pass, "%s/demo.pass", keys);

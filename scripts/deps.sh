@@ -7,7 +7,8 @@
 #   build     compiler, make, pkg-config and the libraries simsa links
 #   test      what the core tests need: cmocka, the sqlite3 shell, python3
 #   optional  what the optional tests need: tmux (the real-terminal tests)
-#   ci        what CI adds: clang (the second compiler; also make fuzz)
+#   ci        what CI adds: clang (the second compiler; also make fuzz) and
+#             clang-format (make style)
 #   bench     what make bench compares against: numpy and scipy for the
 #             Python reference of the Bradley–Terry bootstrap
 #
@@ -22,7 +23,7 @@ BUILD_HEADERS="csv.h:libcsv-dev"
 TEST_TOOLS="sqlite3:sqlite3 python3:python3"
 TEST_LIBS="cmocka:libcmocka-dev"
 OPTIONAL_TOOLS="tmux:tmux"
-CI_TOOLS="clang:clang"
+CI_TOOLS="clang:clang clang-format:clang-format"
 
 missing=""
 tools() {

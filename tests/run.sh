@@ -20,9 +20,14 @@ for name in "$@"; do
 		continue
 	fi
 	read -r rc secs <"$results/$name.rc"
-	grep -E '^(not ok|#)' "$tap" | grep -v '^# ok' || true
 	p=$(grep -c '^ok ' "$tap")
 	f=$(grep -c '^not ok ' "$tap")
+	# a suite's seed (to replay its random draws) matters only when it failed
+	if [ "$rc" -eq 0 ] && [ "$f" -eq 0 ]; then
+		grep -E '^(not ok|#)' "$tap" | grep -v -e '^# ok' -e '^# seed: ' || true
+	else
+		grep -E '^(not ok|#)' "$tap" | grep -v '^# ok' || true
+	fi
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1 # crashed or exited early without reporting a failed test
 		echo "not ok - $name exited with status $rc"

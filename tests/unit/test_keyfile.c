@@ -12,6 +12,7 @@
 #include "simsa/keyfile.h"
 
 static char *dir;
+static unsigned long long run_seed; /* of build_file's salts and nonces: test_seed() */
 static const struct keyfile_kdf fast = { 1, 8192 };
 
 static int setup(void **state)
@@ -439,11 +440,13 @@ static void test_defaults_round_trip(void **state)
 }
 
 /* Builds a key file from docs/key-files.md with libsodium directly, sealing
- * sealed_sk (64 bytes) and recording header_pk. */
+ * sealed_sk (64 bytes) and recording header_pk. Its salt and nonce are
+ * random, drawn from the test's seed (a new stream for each file). */
 static void build_file(const char *path, const char *pass, const unsigned char *sealed_sk,
 		       const unsigned char *header_pk)
 {
-	unsigned char f[KEYFILE_SIZE], key[32];
+	static uint64_t files;
+	unsigned char f[KEYFILE_SIZE], key[32], stream[randombytes_SEEDBYTES] = { 0 };
 
 	memset(f, 0, sizeof f);
 	memcpy(f, "SIMSAKEY", 8);
@@ -452,8 +455,12 @@ static void build_file(const char *path, const char *pass, const unsigned char *
 	f[10] = 1; /* XChaCha20-Poly1305 */
 	f[12] = 2;                 /* opslimit 2, LE */
 	f[16 + 1] = 0x40;          /* memlimit 16384, LE */
-	randombytes_buf(f + 24, 16);
-	randombytes_buf(f + 40, 24);
+	for (int i = 0; i < 8; i++) {
+		stream[i] = (unsigned char)(run_seed >> (8 * i));
+		stream[8 + i] = (unsigned char)(files >> (8 * i));
+	}
+	files++;
+	randombytes_buf_deterministic(f + 24, 16 + 24, stream); /* salt, then nonce */
 	memcpy(f + 64, header_pk, 32);
 	assert_int_equal(crypto_pwhash(key, sizeof key, pass, strlen(pass), f + 24, 2, 16384,
 				       crypto_pwhash_ALG_ARGON2ID13), 0);
@@ -562,5 +569,6 @@ int main(void)
 
 	if (sodium_init() < 0)
 		return 1;
+	run_seed = test_seed(test_seed_fresh());
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,7 +57,7 @@ static void import_outputs(struct fx *f, const char *skip_prompt)
 
 	for (int p = 1; p <= 4; p++)
 		for (int e = 0; e < 3; e++) {
-			char pid[8];
+			char pid[16];
 
 			snprintf(pid, sizeof pid, "p%d", p);
 			if (skip_prompt && strcmp(pid, skip_prompt) == 0 && e == 2)
@@ -83,7 +83,7 @@ static void enrol(struct fx *f, const char *name, enum rater_role role)
 
 static void enrol_panel(struct fx *f)
 {
-	char name[16];
+	char name[24];
 
 	for (int i = 1; i <= 6; i++) { /* 3 entrants: 3 pairs x 2 per slot */
 		snprintf(name, sizeof name, "user%d", i);
@@ -184,7 +184,7 @@ static void test_open_refuses_too_few_users(void **state)
 	import_outputs(f, NULL);
 	enrol(f, "user1", ROLE_USER);
 	for (int i = 1; i <= 3; i++) {
-		char name[16];
+		char name[24];
 
 		snprintf(name, sizeof name, "expert%d", i);
 		enrol(f, name, ROLE_EXPERT);

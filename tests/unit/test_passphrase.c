@@ -249,7 +249,18 @@ static void session(const char *slave, int report)
 	char line[64];
 	pid_t j;
 	int tty, st;
+	sigset_t none;
 
+	/* The job relies on the default actions of ^C, ^\ and ^Z, whatever
+	 * this test inherited: a runner that starts it in the background
+	 * (`cmd &` in a non-interactive shell) ignores SIGINT and SIGQUIT. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGTSTP, SIG_DFL);
+	signal(SIGTTIN, SIG_DFL);
+	signal(SIGTTOU, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();
 	tty = open(slave, O_RDWR); /* becomes the controlling terminal */
 	if (tty < 0)

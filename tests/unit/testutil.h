@@ -2,6 +2,7 @@
 #ifndef SIMSA_TESTUTIL_H
 #define SIMSA_TESTUTIL_H
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -16,6 +18,37 @@
 
 #include "simsa/score.h"
 #include "simsa/store.h"
+
+/* The seed of a test's pseudo-random draws: SIMSA_TEST_SEED when it is set,
+ * else the test's own default (a constant, or test_seed_fresh()). main()
+ * calls it once, before cmocka_run_group_tests(), and it prints the seed as
+ * a TAP comment so that a failure can be replayed with the same draws. */
+static inline unsigned long long test_seed(unsigned long long fallback)
+{
+	const char *env = getenv("SIMSA_TEST_SEED");
+	unsigned long long seed = fallback;
+
+	if (env && *env) {
+		char *end;
+
+		errno = 0;
+		seed = strtoull(env, &end, 10);
+		if (errno || *end) {
+			fprintf(stderr, "SIMSA_TEST_SEED='%s' is not a number\n", env);
+			exit(2);
+		}
+	}
+	printf("# seed: %llu (SIMSA_TEST_SEED=%llu to repeat)\n", seed, seed);
+	fflush(stdout);
+	return seed;
+}
+
+/* A seed that differs from run to run: the time and the process id. */
+static inline unsigned long long test_seed_fresh(void)
+{
+	return (unsigned long long)(uint32_t)((unsigned long)time(NULL) ^
+					      ((unsigned long)getpid() << 16));
+}
 
 /* A fresh temporary directory for one test; removed by tmpdir_remove(). */
 static inline char *tmpdir_make(void)
