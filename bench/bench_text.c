@@ -189,11 +189,13 @@ static int check_data(const char *path, char *korean[2], size_t klen[2])
 
 static size_t synthesize(char *buf, size_t cap, int seed)
 {
+	/* clang-format off */
 	static const char *words[] = {
 		"평가자는", "두", "모델의", "답변을", "나란히", "읽고", "기준마다",
 		"점수를", "매긴다.", "긴", "줄은", "낱말", "경계에서", "접힌다.",
 		"서울", "한국어", "출력", "코드", "printf(\"%d\\n\", x);", "예시:",
 	};
+	/* clang-format on */
 	size_t n = 0, nw = sizeof words / sizeof words[0];
 	unsigned x = (unsigned)seed;
 

@@ -118,6 +118,7 @@ out:
 
 int cmd_demo(int argc, char **argv)
 {
+	/* clang-format off */
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "as", required_argument, NULL, 'a' },
@@ -126,6 +127,7 @@ int cmd_demo(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
+	/* clang-format on */
 	const char *db = NULL, *tmpbase = getenv("TMPDIR"), *as = "user01", *lang = NULL;
 	char dir[2048], dbpath[4096], keys[4096];
 	struct open_result res;

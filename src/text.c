@@ -37,15 +37,18 @@ struct cluster {
 };
 
 /* ECMA-48 names of U+0080..U+009F. */
+/* clang-format off */
 static const char c1_names[32][4] = {
 	"PAD", "HOP", "BPH", "NBH", "IND", "NEL", "SSA", "ESA",
 	"HTS", "HTJ", "VTS", "PLD", "PLU", "RI", "SS2", "SS3",
 	"DCS", "PU1", "PU2", "STS", "CCH", "MW", "SPA", "EPA",
 	"SOS", "SGC", "SCI", "CSI", "ST", "OSC", "PM", "APC",
 };
+/* clang-format on */
 
 /* Invisible characters a reader may know by name; other hidden ones show
  * their code point. */
+/* clang-format off */
 static const struct {
 	int32_t cp;
 	char name[5];
@@ -58,6 +61,7 @@ static const struct {
 	{ 0x2067, "RLI" }, { 0x2068, "FSI" }, { 0x2069, "PDI" },
 	{ 0xFEFF, "BOM" },
 };
+/* clang-format on */
 
 /* Length of the maximal invalid subpart at s: the longest prefix of a
  * well-formed sequence, or 1 (Unicode 15, §3.9, "U+FFFD substitution of

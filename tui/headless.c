@@ -130,10 +130,12 @@ static int add_paste(struct headless *hl, const char *arg, struct simsa_err *err
 
 static int add_signal(struct headless *hl, const char *arg, size_t lineno, struct simsa_err *err)
 {
+	/* clang-format off */
 	static const struct {
 		const char *name;
 		int sig;
 	} sigs[] = { { "HUP", SIGHUP }, { "TERM", SIGTERM }, { "INT", SIGINT }, { "KILL", SIGKILL } };
+	/* clang-format on */
 
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		if (strcmp(arg, sigs[i].name) == 0) {

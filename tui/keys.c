@@ -8,6 +8,7 @@
 
 #define NOF S_COUNT
 
+/* clang-format off */
 const struct action_def key_actions[] = {
 	{ ACT_HELP, CTX_GLOBAL, { '?', K_F1 }, S_H_HELP, S_F_HELP },
 	{ ACT_QUIT, CTX_GLOBAL | CTX_EDIT, { 'q', K_CTRL('c') }, S_H_QUIT, S_F_QUIT },
@@ -66,6 +67,7 @@ const struct action_def key_actions[] = {
 	{ ACT_BACK, CTX_PANEL, { K_ESC, 'p', 'h', K_LEFT, K_BS }, S_H_RES_BACK, S_F_BACK },
 	{ ACT_NONE, 0, { 0 }, NOF, NOF },
 };
+/* clang-format on */
 
 enum action keys_lookup(unsigned ctx, int key, const struct action_def **def)
 {
@@ -84,6 +86,7 @@ enum action keys_lookup(unsigned ctx, int key, const struct action_def **def)
 	return ACT_NONE;
 }
 
+/* clang-format off */
 static const struct {
 	int key;
 	const char *name;
@@ -94,6 +97,7 @@ static const struct {
 	{ K_TAB, "Tab" }, { K_BTAB, "S-Tab" }, { K_F1, "F1" }, { ' ', "Space" },
 	{ K_PASTE_BEGIN, "PasteBegin" }, { K_PASTE_END, "PasteEnd" },
 };
+/* clang-format on */
 
 const char *keys_name(int key, char buf[16])
 {

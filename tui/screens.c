@@ -49,16 +49,20 @@ struct help_section {
 	enum str_id title;
 };
 
+/* clang-format off */
 static const struct help_section rate_help[] = {
 	{ CTX_RATE, S_CTX_RATE }, { CTX_EDIT, S_CTX_EDIT },
 	{ CTX_REVIEW, S_CTX_REVIEW }, { CTX_GLOBAL, S_CTX_GLOBAL }, { 0, S_COUNT },
 };
+/* clang-format on */
 
 /* simsa results lists its own entries only: the global ones speak of drafts */
+/* clang-format off */
 static const struct help_section results_help[] = {
 	{ CTX_RESULTS, S_CTX_RESULTS }, { CTX_DETAIL, S_CTX_DETAIL },
 	{ CTX_PANEL, S_CTX_PANEL }, { 0, S_COUNT },
 };
+/* clang-format on */
 
 void help_draw(struct console *c)
 {

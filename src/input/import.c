@@ -25,9 +25,11 @@ static int seen_check(struct seen *s, const struct jsonl_reader *r, const char *
 	return 0;
 }
 
+/* clang-format off */
 static const char *const entrant_keys[] = {
 	"name", "team", "model", "endpoint", "api_key_env", "params", "system", "aliases", NULL
 };
+/* clang-format on */
 
 static bool env_name_ok(const char *s)
 {

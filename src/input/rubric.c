@@ -21,6 +21,7 @@
 
 
 
+/* clang-format off */
 static const char *const rubric_keys[] = {
 	"component", "points", "version", "title_ko", "title_en", NULL };
 static const char *const criterion_keys[] = {
@@ -46,6 +47,7 @@ static const struct {
 	{ "scoring", SEC_SCORING, 0 },
 	{ "assignment", SEC_ASSIGNMENT, 0 },
 };
+/* clang-format on */
 
 
 /* ---- the reader: lines from memory, counted; "[...]" lines noted ---- */

@@ -22,12 +22,14 @@
 #include "simsa/session.h"
 
 /* The demo entrants' quality on 0..1 (demo/entrants.jsonl); unknown: 0.5. */
+/* clang-format off */
 static const struct {
 	const char *name;
 	double quality;
 } quality[] = {
 	{ "dasol", 0.82 }, { "mirinae", 0.64 }, { "ondam", 0.50 }, { "yunseul", 0.30 },
 };
+/* clang-format on */
 
 struct known_output {
 	const char *text;

@@ -96,9 +96,11 @@ static void free_list(char **s, size_t n)
 /* ---- agreement: unit,rater,value ---- */
 
 enum { A_UNIT, A_RATER, A_VALUE };
+/* clang-format off */
 static const struct csvin_col agree_cols[] = {
 	{ "unit", true }, { "rater", true }, { "value", true },
 };
+/* clang-format on */
 
 struct agree_rows {
 	enum agree_level level;
@@ -278,10 +280,12 @@ out:
 /* ---- rank: left,right,outcome[,much][,rater][,prompt] ---- */
 
 enum { V_LEFT, V_RIGHT, V_OUTCOME, V_MUCH, V_RATER, V_PROMPT };
+/* clang-format off */
 static const struct csvin_col vote_cols[] = {
 	{ "left", true }, { "right", true }, { "outcome", true },
 	{ "much", false }, { "rater", false }, { "prompt", false },
 };
+/* clang-format on */
 
 struct vote_rows {
 	struct names ent, rater, prompt;

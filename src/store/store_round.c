@@ -6,9 +6,11 @@
 #include "store_internal.h"
 #include "simsa/util.h"
 
+/* clang-format off */
 static const char *const role_names[] = {
 	[ROLE_NONE] = "", [ROLE_EXPERT] = "expert", [ROLE_USER] = "user", [ROLE_AUDITOR] = "auditor",
 };
+/* clang-format on */
 
 const char *rater_role_name(enum rater_role r)
 {
