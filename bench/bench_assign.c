@@ -91,9 +91,11 @@ static void bench(uint32_t k, int runs)
 	assign_hash(&res, h);
 	hex_encode(h, 8, hex);
 	printf("assign: k=%-2u %zu tasks for %u raters in %.4f s (best of %d), %.0f ns/task; "
-	       "list %s…\n", k, res.n_tasks, in.n_raters, best, runs, best / res.n_tasks * 1e9, hex);
+	       "list %s…\n",
+	       k, res.n_tasks, in.n_raters, best, runs, best / res.n_tasks * 1e9, hex);
 	printf("assign: k=%-2u baseline (order streams + shuffles + copy) %.4f s; "
-	       "assign/baseline = %.1fx\n", k, best_base, best / best_base);
+	       "assign/baseline = %.1fx\n",
+	       k, best_base, best / best_base);
 	printf("assign: k=%-2u target 1 s; assign/target = %.4f (%s)\n", k, best,
 	       best < 1.0 ? "met" : "NOT MET");
 	assign_result_release(&res);

@@ -79,8 +79,10 @@ static int make_votes(struct vote_set *vs, size_t votes)
 		v->right = j;
 		v->rater = (uint32_t)(k * RATERS / votes);
 		v->prompt = drbg_uniform(&d, PROMPTS);
-		v->outcome = u < 0.10 ? VOTE_TIE : u < 0.15 ? VOTE_BOTHBAD
-			     : unit(&d) < s[i] / (s[i] + s[j]) ? VOTE_LEFT : VOTE_RIGHT;
+		v->outcome = u < 0.10                          ? VOTE_TIE
+			     : u < 0.15                        ? VOTE_BOTHBAD
+			     : unit(&d) < s[i] / (s[i] + s[j]) ? VOTE_LEFT
+							       : VOTE_RIGHT;
 		v->much = v->outcome <= VOTE_RIGHT && drbg_uniform(&d, 4) == 0;
 	}
 	drbg_wipe(&d);
@@ -95,8 +97,8 @@ static int write_votes(const struct vote_set *vs, const char *path)
 		return -1;
 	for (size_t k = 0; k < vs->n_votes; k++) {
 		const struct vote *v = &vs->v[k];
-		int32_t rec[6] = { (int32_t)v->left, (int32_t)v->right, v->outcome, v->much,
-				   (int32_t)v->rater, (int32_t)v->prompt };
+		int32_t rec[6] = { (int32_t)v->left, (int32_t)v->right, v->outcome,
+				   v->much,          (int32_t)v->rater, (int32_t)v->prompt };
 
 		fwrite(rec, sizeof rec, 1, f);
 	}
@@ -186,8 +188,8 @@ int main(int argc, char **argv)
 	c_time = mono_seconds() - t0;
 
 	/* its own line of seconds is in the JSON too: only the table below is shown */
-	snprintf(cmd, sizeof cmd, "%s %s %s %s %s %d %d %d %d %d >/dev/null", argv[1], argv[2], vpath,
-		 mpath, opath, ENTRANTS, RATERS, PROMPTS, RESAMPLES, o.much_weight);
+	snprintf(cmd, sizeof cmd, "%s %s %s %s %s %d %d %d %d %d >/dev/null", argv[1], argv[2],
+		 vpath, mpath, opath, ENTRANTS, RATERS, PROMPTS, RESAMPLES, o.much_weight);
 	if (system(cmd) != 0 || !(f = fopen(opath, "r")) || getdelim(&text, &len, '\0', f) < 0) {
 		fprintf(stderr, "bench_bt: the Python reference failed (%s)\n", cmd);
 	} else if (json_list(text, "rating", rating, ENTRANTS) < 0 ||
@@ -203,7 +205,8 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("bench_bt: Bradley-Terry, %zu votes, %d entrants, %d raters x %d prompts, "
-	       "%d resamples of raters and prompts\n", votes, ENTRANTS, RATERS, PROMPTS, RESAMPLES);
+	       "%d resamples of raters and prompts\n",
+	       votes, ENTRANTS, RATERS, PROMPTS, RESAMPLES);
 	printf("  simsa (C, %ld cores)       %8.3f s   (target < 10 s)\n",
 	       sysconf(_SC_NPROCESSORS_ONLN), c_time);
 	printf("  reference (numpy/scipy)   %8.3f s\n", py_time);

@@ -35,9 +35,21 @@ static void die(const char *what, const struct simsa_err *err)
 	exit(2);
 }
 
-static int null_next(struct console *c, struct event *ev) { (void)c; ev->type = EV_END; return 0; }
-static bool null_pending(struct console *c) { (void)c; return false; }
-static void null_present(struct console *c) { (void)c; }
+static int null_next(struct console *c, struct event *ev)
+{
+	(void)c;
+	ev->type = EV_END;
+	return 0;
+}
+static bool null_pending(struct console *c)
+{
+	(void)c;
+	return false;
+}
+static void null_present(struct console *c)
+{
+	(void)c;
+}
 static const struct frontend null_fe = { null_next, null_pending, null_present, NULL };
 
 static struct session *demo_session(char *dir, size_t cap)
@@ -72,9 +84,10 @@ static struct session *demo_session(char *dir, size_t cap)
 /* Korean text of about n bytes: from the data's outputs joined, or made up. */
 static char *korean_text(json_t *outs, size_t skip, size_t n)
 {
-	static const char para[] = "## 요약\n대한민국의 인공지능 평가는 **공정성**과 재현성을 "
-				   "중요하게 여깁니다. 평가자는 두 답변을 나란히 읽고 기준별로 점수를 "
-				   "매깁니다.\n- 정확성\n- 한국어 품질\n```\nfor i in range(10): print(i)\n```\n";
+	static const char para[] =
+		"## 요약\n대한민국의 인공지능 평가는 **공정성**과 재현성을 "
+		"중요하게 여깁니다. 평가자는 두 답변을 나란히 읽고 기준별로 점수를 "
+		"매깁니다.\n- 정확성\n- 한국어 품질\n```\nfor i in range(10): print(i)\n```\n";
 	char *s = malloc(n + 1);
 	size_t k = 0, i = skip;
 
@@ -140,7 +153,10 @@ static double best_of(int runs, int reps, void (*fn)(struct console *), struct c
 	return best;
 }
 
-static void redraw(struct console *c) { console_draw(c); }
+static void redraw(struct console *c)
+{
+	console_draw(c);
+}
 
 static void resize_redraw(struct console *c)
 {
@@ -206,7 +222,8 @@ int main(int argc, char **argv)
 		die("console", &err);
 	a = korean_text(outs, 0, TEXT_BYTES);
 	b = korean_text(outs, 7, TEXT_BYTES);
-	if (pane_set(&c->out[0], a, strlen(a), &err) < 0 || pane_set(&c->out[1], b, strlen(b), &err) < 0)
+	if (pane_set(&c->out[0], a, strlen(a), &err) < 0 ||
+	    pane_set(&c->out[1], b, strlen(b), &err) < 0)
 		die("pane", &err);
 	free(a);
 	free(b);
@@ -224,7 +241,8 @@ int main(int argc, char **argv)
 	       t_resize / t_base);
 	printf("  baseline (fill 200x60)   %8.3f ms\n", t_base * 1e3);
 	printf("  resident memory          %8ld KB (max RSS of the session with both answers; "
-	       "target < 30 MB) %s\n", ru.ru_maxrss, ru.ru_maxrss < 30 * 1024 ? "PASS" : "FAIL");
+	       "target < 30 MB) %s\n",
+	       ru.ru_maxrss, ru.ru_maxrss < 30 * 1024 ? "PASS" : "FAIL");
 	if (have) {
 		json_decref(outs);
 		outs = load_outputs(data, (size_t)-1);

@@ -57,7 +57,8 @@ int main(int argc, char **argv)
 		size_t n;
 		double t0 = mono_seconds();
 
-		if (store_open(db, &st, &err) < 0 || store_rater(st, "u17", &row, &role, pk, &err) != 1 ||
+		if (store_open(db, &st, &err) < 0 ||
+		    store_rater(st, "u17", &row, &role, pk, &err) != 1 ||
 		    store_rater_tasks(st, row, &tasks, &n, &err) < 0)
 			die(&err);
 		store_rater_tasks_release(tasks, n);
@@ -75,9 +76,11 @@ int main(int argc, char **argv)
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	printf("console: first frame of simsa rate (500 prompts x 6 entrants, 200 raters) in "
-	       "%.1f ms (best of 5; target 100 ms: %s)\n", best * 1e3, best < 0.1 ? "met" : "NOT MET");
+	       "%.1f ms (best of 5; target 100 ms: %s)\n",
+	       best * 1e3, best < 0.1 ? "met" : "NOT MET");
 	printf("console: baseline (open the round, read the rater's task list) %.1f ms; "
-	       "first frame/baseline = %.1fx\n", base * 1e3, best / base);
+	       "first frame/baseline = %.1fx\n",
+	       base * 1e3, best / base);
 	printf("console: peak RSS %.1f MB\n", ru.ru_maxrss / 1024.0);
 	return 0;
 }

@@ -53,9 +53,9 @@
 struct bench_case {
 	const char *name;
 	int concurrency;
-	int per_entrant;          /* 0: the default, min(concurrency, 8) */
-	const char *model;        /* the stub's behaviour */
-	long latency_ms;          /* how long that model takes to answer */
+	int per_entrant;   /* 0: the default, min(concurrency, 8) */
+	const char *model; /* the stub's behaviour */
+	long latency_ms;   /* how long that model takes to answer */
 	size_t n_ents;
 	long missing[MAX_ENTS];
 };
@@ -109,10 +109,13 @@ static struct store *make_round(const char *dir, const struct bench_case *c, int
 		snprintf(id, sizeof id, "p-%05ld", i);
 		snprintf(prompt, sizeof prompt, "질문 %ld: 한국의 수도는 어디입니까?", i);
 		p.prompt_len = strlen(prompt);
-		if (store_add_prompt(st, &p, &err) < 0 || store_find_prompt(st, id, &prow, &err) != 1)
+		if (store_add_prompt(st, &p, &err) < 0 ||
+		    store_find_prompt(st, id, &prow, &err) != 1)
 			die("cannot add a prompt", &err);
 		for (size_t e = 0; e < c->n_ents; e++) {
-			struct output_rec o = { .prompt_row = prow, .text = text, .origin = "import" };
+			struct output_rec o = { .prompt_row = prow,
+						.text = text,
+						.origin = "import" };
 
 			if (i < c->missing[e])
 				continue;
@@ -156,7 +159,8 @@ static double generate(const struct bench_case *c, int port)
 		die("generate failed", &err);
 	dt = mono_seconds() - t0;
 	if (s.totals.done != n || s.totals.requests != n) {
-		fprintf(stderr, "bench_generate: %s: %ld of %ld stored in %ld requests (%ld failed)\n",
+		fprintf(stderr,
+			"bench_generate: %s: %ld of %ld stored in %ld requests (%ld failed)\n",
 			c->name, s.totals.done, n, s.totals.requests, s.totals.failed);
 		exit(1);
 	}
@@ -188,9 +192,10 @@ static void run_case(const struct bench_case *c, int port)
 		bound = (double)most * lat / per;
 	dt = generate(c, port);
 	printf("  %-10s %5ld requests  concurrency %2d  per entrant %2d  %3ld ms  %6.2f s  "
-	       "bound %5.2f s (%s)  ratio %.3f  (target <= 1.05: %s)\n", c->name, n,
-	       c->concurrency, per, c->latency_ms, dt, bound,
-	       by_entrant ? "entrant" : "overall", dt / bound, dt / bound <= 1.05 ? "met" : "NOT MET");
+	       "bound %5.2f s (%s)  ratio %.3f  (target <= 1.05: %s)\n",
+	       c->name, n, c->concurrency, per, c->latency_ms, dt, bound,
+	       by_entrant ? "entrant" : "overall", dt / bound,
+	       dt / bound <= 1.05 ? "met" : "NOT MET");
 	fflush(stdout);
 }
 
@@ -217,7 +222,8 @@ static pid_t start_stub(const char *stub, int *port)
 	f = fdopen(fds[0], "r");
 	if (!f || !fgets(line, sizeof line, f) || (*port = (int)strtol(line, NULL, 10)) <= 0) {
 		kill(pid, SIGTERM);
-		die("the stub server did not start (python3 and tests/tools/stub_server.py needed)", NULL);
+		die("the stub server did not start (python3 and tests/tools/stub_server.py needed)",
+		    NULL);
 	}
 	fclose(f);
 	return pid;
@@ -255,7 +261,8 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0)
 		return 1;
 	if (argc == 5 && strcmp(argv[1], "--child") == 0) {
-		struct bench_case c = { "rss", RSS_CONCURRENCY, RSS_CONCURRENCY, argv[4], 0, 1, { 0 } };
+		struct bench_case c = { "rss", RSS_CONCURRENCY, RSS_CONCURRENCY, argv[4], 0, 1,
+					{ 0 } };
 
 		if (!parse_long(argv[2], 1, 1000000, &c.missing[0]))
 			return 2;

@@ -98,14 +98,18 @@ static void bench_round_open(const char *db, const char *dir, int E, int P, int 
 	import_text(st, dir, IMPORT_ENTRANTS, text);
 	n = 0;
 	for (int p = 0; p < P; p++)
-		n += (size_t)snprintf(text + n, cap - n, "{\"id\": \"p%d\", \"category\": \"c\", "
-				      "\"prompt\": \"질문 %d\"}\n", p, p);
+		n += (size_t)snprintf(text + n, cap - n,
+				      "{\"id\": \"p%d\", \"category\": \"c\", "
+				      "\"prompt\": \"질문 %d\"}\n",
+				      p, p);
 	import_text(st, dir, IMPORT_PROMPTS, text);
 	n = 0;
 	for (int p = 0; p < P; p++)
 		for (int e = 0; e < E; e++)
-			n += (size_t)snprintf(text + n, cap - n, "{\"prompt_id\": \"p%d\", \"entrant\": "
-					      "\"m%d\", \"output\": \"답 %d %d\"}\n", p, e, p, e);
+			n += (size_t)snprintf(text + n, cap - n,
+					      "{\"prompt_id\": \"p%d\", \"entrant\": "
+					      "\"m%d\", \"output\": \"답 %d %d\"}\n",
+					      p, e, p, e);
 	import_text(st, dir, IMPORT_OUTPUTS, text);
 	free(text);
 	for (int u = 0; u < U; u++) {

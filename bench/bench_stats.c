@@ -39,9 +39,11 @@ static int make_votes(const char *path)
 		double u = drbg_u32(&d) / 4294967296.0;
 
 		j = j >= i ? j + 1 : j;
-		o = u < 0.1 ? 2 : u < 0.15 ? 3 : (drbg_u32(&d) / 4294967296.0 < s[i] / (s[i] + s[j]) ? 0 : 1);
-		fprintf(f, "r%u,p%u,e%u,e%u,%s,%d\n", drbg_uniform(&d, 200), drbg_uniform(&d, 500), i,
-			j, out[o], o < 2 && drbg_uniform(&d, 4) == 0);
+		o = u < 0.1    ? 2
+		    : u < 0.15 ? 3
+			       : (drbg_u32(&d) / 4294967296.0 < s[i] / (s[i] + s[j]) ? 0 : 1);
+		fprintf(f, "r%u,p%u,e%u,e%u,%s,%d\n", drbg_uniform(&d, 200), drbg_uniform(&d, 500),
+			i, j, out[o], o < 2 && drbg_uniform(&d, 4) == 0);
 	}
 	drbg_wipe(&d);
 	return fclose(f);
@@ -118,13 +120,13 @@ int main(int argc, char **argv)
 			goto fail;
 		t0 = mono_seconds();
 		best[3] = t0 - t1 < best[3] ? t0 - t1 : best[3];
-		if (agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 0, 1, &v, &lo,
-					&hi, NULL, &err) < 0)
+		if (agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 0, 1, &v,
+					&lo, &hi, NULL, &err) < 0)
 			goto fail;
 		t1 = mono_seconds();
 		best[4] = t1 - t0 < best[4] ? t1 - t0 : best[4];
-		if (agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 100, 1, &v,
-					&lo, &hi, NULL, &err) < 0)
+		if (agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 100, 1,
+					&v, &lo, &hi, NULL, &err) < 0)
 			goto fail;
 		best[5] = mono_seconds() - t1 < best[5] ? mono_seconds() - t1 : best[5];
 		agree_data_release(&d);

@@ -61,12 +61,11 @@ static bool forbidden(int32_t cp, int32_t next)
 		return utf8proc_get_property(next)->boundclass !=
 		       UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC;
 	return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
-	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0x061C || cp == 0xFEFF ||
-	       cp == 0x180E || (cp >= 0xE0000 && cp <= 0xE007F) ||
-	       cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF ||
-	       cat == UTF8PROC_CATEGORY_CS || cat == UTF8PROC_CATEGORY_CO ||
-	       cat == UTF8PROC_CATEGORY_CN || cat == UTF8PROC_CATEGORY_ZL ||
-	       cat == UTF8PROC_CATEGORY_ZP;
+	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0x061C || cp == 0xFEFF || cp == 0x180E ||
+	       (cp >= 0xE0000 && cp <= 0xE007F) || cat == UTF8PROC_CATEGORY_CC ||
+	       cat == UTF8PROC_CATEGORY_CF || cat == UTF8PROC_CATEGORY_CS ||
+	       cat == UTF8PROC_CATEGORY_CO || cat == UTF8PROC_CATEGORY_CN ||
+	       cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
 }
 
 /* Returns a reason the rendered line s is unsafe or too wide, or NULL. */
@@ -122,8 +121,9 @@ static void check_output(const char *text, size_t len, struct tally *t, char *li
 		t->lines[w] += (long)ls.n;
 		for (size_t i = 0; i < ls.n; i++) {
 			size_t n = text_render_line(d, &ls, i, line, LINE_CAP);
-			const char *why = n >= LINE_CAP ? "line longer than the buffer"
-					: check_line(line, n, widths[w], ls.v[i].cols);
+			const char *why = n >= LINE_CAP
+						  ? "line longer than the buffer"
+						  : check_line(line, n, widths[w], ls.v[i].cols);
 
 			if (ls.v[i].cols > t->widest[w])
 				t->widest[w] = ls.v[i].cols;
@@ -155,7 +155,8 @@ static int check_data(const char *path, char *korean[2], size_t klen[2])
 		json_t *out = obj ? json_object_get(obj, "output") : NULL;
 
 		if (!json_is_string(out)) {
-			fprintf(stderr, "bench_text: %s: line without an \"output\" string\n", path);
+			fprintf(stderr, "bench_text: %s: line without an \"output\" string\n",
+				path);
 			exit(2);
 		}
 		const char *s = json_string_value(out);
@@ -259,7 +260,8 @@ static void timing(char *text[2], size_t len[2], int runs, bool from_data)
 			int32_t cp;
 
 			for (size_t i = 0; i < len[p];) {
-				utf8proc_ssize_t k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len[p] - i), &cp);
+				utf8proc_ssize_t k = utf8proc_iterate(
+					u + i, (utf8proc_ssize_t)(len[p] - i), &cp);
 
 				i += k > 0 ? (size_t)k : 1;
 				guard += cp;
@@ -282,8 +284,8 @@ static void timing(char *text[2], size_t len[2], int runs, bool from_data)
 	double resize = best_wrap + best_draw;
 
 	printf("text: timing with two Korean texts of %.0f and %.0f KB (%s), panes %dx%d, best of %d\n",
-	       (double)len[0] / 1024, (double)len[1] / 1024, from_data ? "from the data" : "made up",
-	       PANE_W, PANE_H, runs);
+	       (double)len[0] / 1024, (double)len[1] / 1024,
+	       from_data ? "from the data" : "made up", PANE_W, PANE_H, runs);
 	printf("text: redraw from cached lines: %.4f ms (%zu bytes drawn); memcpy of those bytes %.4f ms, ratio %.1fx\n",
 	       best_draw * 1e3, drawn, best_copy * 1e3, best_draw / best_copy);
 	printf("text: redraw after a resize (wrap both + render): %.3f ms; wrap alone %.3f ms\n",
@@ -310,7 +312,7 @@ int main(int argc, char **argv)
 	int rc = 0;
 	bool from_data = false;
 
-	setlocale(LC_CTYPE, "C.UTF-8");  /* for wcwidth in the check only */
+	setlocale(LC_CTYPE, "C.UTF-8"); /* for wcwidth in the check only */
 	if (argc > 2) {
 		char *end;
 

@@ -33,7 +33,6 @@
 #define USERS 200
 #define PER_SLOT 13
 
-
 static void build(const char *db, const char *dir)
 {
 	struct secret_key **users = calloc(USERS, sizeof *users);
@@ -49,7 +48,8 @@ static void build(const char *db, const char *dir)
 		if (keyfile_unlock(path, "pw", 2, &users[u], &err) < 0)
 			die(&err);
 	}
-	fprintf(stderr, "bench_verify: round opened with %zu tasks; signing ballots...\n", res.n_tasks);
+	fprintf(stderr, "bench_verify: round opened with %zu tasks; signing ballots...\n",
+		res.n_tasks);
 
 	struct opening_rec op;
 	struct round_info ri;
@@ -230,8 +230,8 @@ int main(int argc, char **argv)
 	free(raw.s);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("verify: %zu ballots in %.2f s = %.0f ballots/s (%s)\n", raw.n, verify_s,
-	       (double)raw.n / verify_s, json_is_true(json_object_get(rep, "ok")) ? "all steps passed"
-										: "FAILED");
+	       (double)raw.n / verify_s,
+	       json_is_true(json_object_get(rep, "ok")) ? "all steps passed" : "FAILED");
 	printf("verify: raw crypto_sign_verify_detached: %.0f/s on 1 core, %.0f/s on %d cores\n",
 	       raw_one, raw_all, cores);
 	printf("verify: verify/raw (%d cores) = %.2f (target >= 0.80: %s); verify/raw (1 core) = %.2f\n",

@@ -241,10 +241,11 @@ void cli_warn_identities(struct store *st)
 	pending = screening_pending(st, &in, &err);
 	round_inputs_release(&in);
 	if (pending > 0)
-		fprintf(stderr, "simsa: warning: %ld output%s may reveal %s entrant; "
+		fprintf(stderr,
+			"simsa: warning: %ld output%s may reveal %s entrant; "
 			"`simsa outputs screen` lists them, and open waits until each is "
-			"accepted or redacted\n", pending, pending == 1 ? "" : "s",
-			pending == 1 ? "its" : "their");
+			"accepted or redacted\n",
+			pending, pending == 1 ? "" : "s", pending == 1 ? "its" : "their");
 }
 
 bool cli_parse_format(const char *s, enum out_format *fmt)

@@ -17,11 +17,11 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 enum out_format { FMT_TEXT, FMT_JSON };
 
 struct command {
-	const char *name;     /* "init", "entrants import", ... */
+	const char *name; /* "init", "entrants import", ... */
 	int (*run)(int argc, char **argv);
-	const char *usage;    /* arguments after the name */
+	const char *usage; /* arguments after the name */
 	const char *summary;
-	const char *help;     /* options and details, for --help */
+	const char *help; /* options and details, for --help */
 };
 
 /* The table of commands, ending with {0}. */
@@ -30,8 +30,7 @@ extern const struct command simsa_commands[];
 /* Prints "simsa: MESSAGE" to stderr; returns EXIT_FAIL. */
 int cli_fail(const struct simsa_err *err);
 /* Prints "simsa NAME: problem" and the usage line; returns EXIT_USAGE. */
-int cli_usage_error(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int cli_usage_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints the usage and help text of the named command to f. */
 void cli_help(const char *name, FILE *f);
 /* After new outputs or names: warns on stderr when outputs may reveal
@@ -41,12 +40,12 @@ void cli_warn_identities(struct store *st);
 bool cli_parse_format(const char *s, enum out_format *fmt);
 
 /* Asks for a new passphrase (twice on a terminal) and creates a key file. */
-int cli_new_key(const char *path, const char *pass_file, const char *whose,
-		unsigned char pk[32], struct simsa_err *err) __attribute__((warn_unused_result));
+int cli_new_key(const char *path, const char *pass_file, const char *whose, unsigned char pk[32],
+		struct simsa_err *err) __attribute__((warn_unused_result));
 struct secret_key;
 /* Asks for the passphrase and unlocks a key file. */
-int cli_unlock(const char *path, const char *pass_file, const char *whose,
-	       struct secret_key **sk, struct simsa_err *err) __attribute__((warn_unused_result));
+int cli_unlock(const char *path, const char *pass_file, const char *whose, struct secret_key **sk,
+	       struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* The organizer's passphrase file: opt, else SIMSA_ORGANIZER_PASSPHRASE_FILE,
  * else NULL (then passphrase_get tries SIMSA_PASSPHRASE_FILE, the terminal). */
@@ -88,8 +87,8 @@ int cmd_results(int argc, char **argv);
  * "ko", "en" or NULL for the locale's), or 128 + N after signal N (SIGHUP,
  * SIGTERM; the draft is kept). Needs setlocale(LC_ALL, "") done and a
  * UTF-8 locale; refuses others. */
-int cli_rate(const char *round_path, const char *rater, const char *key_file,
-	     const char *pass_file, const char *lang);
+int cli_rate(const char *round_path, const char *rater, const char *key_file, const char *pass_file,
+	     const char *lang);
 /* `simsa results`: scores a closed round or bundle (score_round(),
  * benchmark_csv may be NULL) and shows the points full-screen. An open
  * round is refused before anything is drawn, in the words of `simsa

@@ -7,8 +7,8 @@
 #include "simsa/keyfile.h"
 #include "simsa/passphrase.h"
 
-int cli_new_key(const char *path, const char *pass_file, const char *whose,
-		unsigned char pk[32], struct simsa_err *err)
+int cli_new_key(const char *path, const char *pass_file, const char *whose, unsigned char pk[32],
+		struct simsa_err *err)
 {
 	char prompt[256];
 	char *pass = NULL;
@@ -23,8 +23,8 @@ int cli_new_key(const char *path, const char *pass_file, const char *whose,
 	return rc;
 }
 
-int cli_unlock(const char *path, const char *pass_file, const char *whose,
-	       struct secret_key **sk, struct simsa_err *err)
+int cli_unlock(const char *path, const char *pass_file, const char *whose, struct secret_key **sk,
+	       struct simsa_err *err)
 {
 	char prompt[256];
 	char *pass = NULL;

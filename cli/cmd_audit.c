@@ -178,8 +178,10 @@ int cmd_receipt(int argc, char **argv)
 	if (argc != 3)
 		return cli_usage_error("receipt", "expected ROUND.db and a receipt code");
 	if (!ballot_receipt_parse(argv[2], f.prefix))
-		return cli_usage_error("receipt", "'%s' is not a receipt code (16 letters and "
-				       "digits, like 7K3M-Q2XA-9DPF-0B4R)", argv[2]);
+		return cli_usage_error("receipt",
+				       "'%s' is not a receipt code (16 letters and "
+				       "digits, like 7K3M-Q2XA-9DPF-0B4R)",
+				       argv[2]);
 	if (store_open(argv[1], &st, &err) < 0)
 		return cli_fail(&err);
 	rc = store_each_ballot(st, find_ballot, &f, &err);

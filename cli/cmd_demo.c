@@ -33,8 +33,8 @@ static int write_file_to(const char *path, const void *data, size_t len, struct 
 	return 0;
 }
 
-static int import_asset(struct store *st, const char *dir, const char *name,
-			enum import_kind kind, struct simsa_err *err)
+static int import_asset(struct store *st, const char *dir, const char *name, enum import_kind kind,
+			struct simsa_err *err)
 {
 	const struct asset *a = asset_find(name);
 	struct import_result res;
@@ -43,7 +43,8 @@ static int import_asset(struct store *st, const char *dir, const char *name,
 
 	if (!a)
 		return err_set(err, "built-in %s is missing", name);
-	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, strrchr(name, '/') + 1) >= sizeof path)
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, strrchr(name, '/') + 1) >=
+	    sizeof path)
 		return err_set(err, "%s: path too long", dir);
 	rc = write_file_to(path, a->data, a->len, err);
 	if (rc == 0)
@@ -61,8 +62,8 @@ static int new_key(const char *db, const char *name, unsigned char pk[32], struc
 	return keyfile_create(path, DEMO_PASSPHRASE, strlen(DEMO_PASSPHRASE), &demo_kdf, pk, err);
 }
 
-static int enrol(struct store *st, const char *db, const struct secret_key *org,
-		 const char *name, enum rater_role role, struct simsa_err *err)
+static int enrol(struct store *st, const char *db, const struct secret_key *org, const char *name,
+		 enum rater_role role, struct simsa_err *err)
 {
 	unsigned char pk[32];
 
@@ -173,8 +174,8 @@ int cmd_demo(int argc, char **argv)
 		return cli_fail(&err);
 	keys[strlen(keys) - 5] = '\0'; /* the directory: drop "/.key" */
 	printf("demo round created: %s\n", db);
-	printf("keys: %s/ (organizer, expert1-%d, user01-%02d, auditor; passphrase \"%s\")\n",
-	       keys, DEMO_EXPERTS, DEMO_USERS, DEMO_PASSPHRASE);
+	printf("keys: %s/ (organizer, expert1-%d, user01-%02d, auditor; passphrase \"%s\")\n", keys,
+	       DEMO_EXPERTS, DEMO_USERS, DEMO_PASSPHRASE);
 	printf("opened: %zu outputs blinded, %zu tasks assigned\n", res.n_outputs, res.n_tasks);
 	if (panel)
 		printf("simulated panel: %zu signed ballots cast for every expert and user but %s\n"

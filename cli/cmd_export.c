@@ -52,12 +52,15 @@ int cmd_export(int argc, char **argv)
 	if (!fmt_s || (strcmp(fmt_s, "jsonl") && strcmp(fmt_s, "csv") && strcmp(fmt_s, "bundle") &&
 		       strcmp(fmt_s, "votes") && strcmp(fmt_s, "ratings")))
 		return cli_usage_error("export", "--format: jsonl, csv, bundle, votes or ratings");
-	fmt = strcmp(fmt_s, "jsonl") == 0 ? EX_JSONL : strcmp(fmt_s, "csv") == 0 ? EX_CSV
-	      : strcmp(fmt_s, "votes") == 0 ? EX_VOTES : strcmp(fmt_s, "ratings") == 0 ? EX_RATINGS
-	      : EX_BUNDLE;
+	fmt = strcmp(fmt_s, "jsonl") == 0     ? EX_JSONL
+	      : strcmp(fmt_s, "csv") == 0     ? EX_CSV
+	      : strcmp(fmt_s, "votes") == 0   ? EX_VOTES
+	      : strcmp(fmt_s, "ratings") == 0 ? EX_RATINGS
+					      : EX_BUNDLE;
 	if ((fmt == EX_RATINGS) != (criterion != NULL))
-		return cli_usage_error("export", criterion ? "--criterion goes with --format ratings"
-						: "--format ratings needs --criterion ID");
+		return cli_usage_error("export", criterion
+							 ? "--criterion goes with --format ratings"
+							 : "--format ratings needs --criterion ID");
 	if (fmt == EX_BUNDLE && !out)
 		return cli_usage_error("export", "--format bundle needs --out PATH");
 	if (out && access(out, F_OK) == 0) {
@@ -78,10 +81,10 @@ int cmd_export(int argc, char **argv)
 		err_set(&err, "%s: cannot create: %s", out, strerror(errno));
 		goto out;
 	}
-	wrote = fmt == EX_JSONL ? export_jsonl(st, f, &err)
-		: fmt == EX_CSV ? export_csv(st, f, &err)
+	wrote = fmt == EX_JSONL   ? export_jsonl(st, f, &err)
+		: fmt == EX_CSV   ? export_csv(st, f, &err)
 		: fmt == EX_VOTES ? score_export_votes(st, f, &err)
-		: score_export_ratings(st, criterion, f, &err);
+				  : score_export_ratings(st, criterion, f, &err);
 	if (wrote < 0)
 		goto out;
 	if (fflush(f) != 0 || ferror(f)) {

@@ -24,9 +24,9 @@ enum show { SHOW_AUTO, SHOW_LIVE, SHOW_LINES, SHOW_NONE };
 struct view {
 	FILE *f;
 	enum show show;
-	double every_s;          /* SHOW_LINES: seconds between lines */
+	double every_s; /* SHOW_LINES: seconds between lines */
 	double last_s;
-	bool drawn;              /* a live line is on the screen */
+	bool drawn; /* a live line is on the screen */
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -84,8 +84,8 @@ static void fmt_progress(const struct gen_progress *p, char *out, size_t cap)
 	size_t n;
 
 	fmt_eta(p, eta, sizeof eta);
-	snprintf(out, cap, "%ld/%ld done, %ld failed, %ld in flight", p->done, p->total,
-		 p->failed, p->inflight + p->waiting);
+	snprintf(out, cap, "%ld/%ld done, %ld failed, %ld in flight", p->done, p->total, p->failed,
+		 p->inflight + p->waiting);
 	n = strlen(out);
 	if (p->waiting && n < cap)
 		n += (size_t)snprintf(out + n, cap - n, " (%ld waiting to retry)", p->waiting);
@@ -142,14 +142,14 @@ static void print_summary(FILE *f, const struct gen_summary *s)
 {
 	const struct gen_progress *t = &s->totals;
 
-	fprintf(f, "generated %ld of %ld outputs in %.1f s (%ld requests); %ld failed\n",
-		t->done, t->total, t->elapsed_s, t->requests, t->failed);
+	fprintf(f, "generated %ld of %ld outputs in %.1f s (%ld requests); %ld failed\n", t->done,
+		t->total, t->elapsed_s, t->requests, t->failed);
 	for (size_t i = 0; i < s->n_entrants; i++) {
 		const struct gen_entrant_progress *e = &s->entrants[i];
 
 		if (!e->has_endpoint) {
-			fprintf(f, "  %-16s no endpoint: %ld outputs missing (import them)\n", e->name,
-				e->missing);
+			fprintf(f, "  %-16s no endpoint: %ld outputs missing (import them)\n",
+				e->name, e->missing);
 			continue;
 		}
 		fprintf(f, "  %-16s %ld of %ld", e->name, e->done, e->total);
@@ -174,7 +174,8 @@ static void print_summary(FILE *f, const struct gen_summary *s)
 	if (s->raced)
 		fprintf(f, "%ld outputs arrived from elsewhere meanwhile; kept those\n", s->raced);
 	if (s->skipped_failed)
-		fprintf(f, "skipped %ld pairs whose last request failed; --retry-failed asks again\n",
+		fprintf(f,
+			"skipped %ld pairs whose last request failed; --retry-failed asks again\n",
 			s->skipped_failed);
 	if (s->interrupted)
 		fprintf(f, "interrupted: what arrived is stored; run again to ask for the rest\n");
@@ -186,8 +187,8 @@ static json_t *group_json(const struct gen_group *g)
 
 	for (size_t i = 0; i < g->n_examples; i++)
 		json_array_append_new(ex, json_string(g->examples[i]));
-	return json_pack("{s:s, s:I, s:s, s:o}", "reason", g->reason, "count",
-			 (json_int_t)g->count, "detail", g->detail, "examples", ex);
+	return json_pack("{s:s, s:I, s:s, s:o}", "reason", g->reason, "count", (json_int_t)g->count,
+			 "detail", g->detail, "examples", ex);
 }
 
 static void print_json(FILE *f, const struct gen_summary *s)
@@ -199,21 +200,22 @@ static void print_json(FILE *f, const struct gen_summary *s)
 	for (size_t i = 0; i < s->n_entrants; i++) {
 		const struct gen_entrant_progress *e = &s->entrants[i];
 
-		json_array_append_new(ents, json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I}",
-			"name", e->name, "endpoint", e->has_endpoint, "asked", (json_int_t)e->total,
-			"stored", (json_int_t)e->done, "failed", (json_int_t)e->failed,
-			"length", (json_int_t)e->truncated, "skipped_failed",
-			(json_int_t)e->skipped_failed, "missing_no_endpoint", (json_int_t)e->missing));
+		json_array_append_new(
+			ents, json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "name", e->name,
+					"endpoint", e->has_endpoint, "asked", (json_int_t)e->total,
+					"stored", (json_int_t)e->done, "failed",
+					(json_int_t)e->failed, "length", (json_int_t)e->truncated,
+					"skipped_failed", (json_int_t)e->skipped_failed,
+					"missing_no_endpoint", (json_int_t)e->missing));
 	}
 	for (size_t i = 0; i < s->n_groups; i++)
 		json_array_append_new(fails, group_json(&s->groups[i]));
-	doc = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:b, s:o, s:o, s:o}",
-			"asked", (json_int_t)t->total, "stored", (json_int_t)t->done,
-			"failed", (json_int_t)t->failed, "length", (json_int_t)t->truncated,
-			"skipped_failed", (json_int_t)s->skipped_failed,
-			"requests", (json_int_t)t->requests, "elapsed_s", t->elapsed_s,
-			"interrupted", s->interrupted, "entrants", ents, "failures", fails,
-			"stopped_for_length", group_json(&s->truncated));
+	doc = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:b, s:o, s:o, s:o}", "asked",
+			(json_int_t)t->total, "stored", (json_int_t)t->done, "failed",
+			(json_int_t)t->failed, "length", (json_int_t)t->truncated, "skipped_failed",
+			(json_int_t)s->skipped_failed, "requests", (json_int_t)t->requests,
+			"elapsed_s", t->elapsed_s, "interrupted", s->interrupted, "entrants", ents,
+			"failures", fails, "stopped_for_length", group_json(&s->truncated));
 	text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
 	if (text)
 		fprintf(f, "%s\n", text);
@@ -275,19 +277,34 @@ int cmd_outputs_generate(int argc, char **argv)
 
 		switch (c) {
 		case 'e': o.entrant = optarg; break;
-		case 'c': ok = num(optarg, 1, 1024, &n); o.concurrency = (int)n; break;
-		case 'p': ok = num(optarg, 1, 1024, &n); o.per_entrant = (int)n; break;
-		case 'a': ok = num(optarg, 1, 20, &n); o.max_attempts = (int)n; break;
+		case 'c':
+			ok = num(optarg, 1, 1024, &n);
+			o.concurrency = (int)n;
+			break;
+		case 'p':
+			ok = num(optarg, 1, 1024, &n);
+			o.per_entrant = (int)n;
+			break;
+		case 'a':
+			ok = num(optarg, 1, 20, &n);
+			o.max_attempts = (int)n;
+			break;
 		case 'r': o.retry_failed = true; break;
 		case 'C': ok = num(optarg, 1, 600, &o.connect_timeout_s); break;
 		case 'T': ok = num(optarg, 1, 86400, &o.timeout_s); break;
 		case 'L': ok = num(optarg, 1, 86400, &o.low_speed_time_s); break;
-		case 'M': ok = num(optarg, 1024, 1L << 30, &n); o.max_response = (size_t)n; break;
+		case 'M':
+			ok = num(optarg, 1024, 1L << 30, &n);
+			o.max_response = (size_t)n;
+			break;
 		case 'B': ok = num(optarg, 0, 600000, &o.backoff_ms); break;
 		case 'R': ok = num(optarg, 0, 3600, &o.retry_after_max_s); break;
 		case 'A': o.cacert = optarg; break;
 		case 'P': ok = parse_show(optarg, &v.show) == 0; break;
-		case 'E': ok = num(optarg, 1, 3600, &n); v.every_s = (double)n; break;
+		case 'E':
+			ok = num(optarg, 1, 3600, &n);
+			v.every_s = (double)n;
+			break;
 		case 'f': ok = cli_parse_format(optarg, &fmt); break;
 		case 'h': cli_help(NAME, stdout); return EXIT_OK;
 		default: return cli_usage_error(NAME, "bad option");
@@ -320,7 +337,8 @@ int cmd_outputs_generate(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "simsa: %s\n", err.msg);
 		if (s.totals.done)
-			fprintf(stderr, "simsa: %ld outputs were stored before this; they are kept\n",
+			fprintf(stderr,
+				"simsa: %ld outputs were stored before this; they are kept\n",
 				s.totals.done);
 		gen_summary_release(&s);
 		return EXIT_FAIL;

@@ -38,8 +38,7 @@ static int run_import(enum import_kind kind, int argc, char **argv)
 			err.msg);
 		return EXIT_FAIL;
 	}
-	printf("imported %ld %s from %s\n", res.records, import_kind_name(kind),
-	       argv[optind + 1]);
+	printf("imported %ld %s from %s\n", res.records, import_kind_name(kind), argv[optind + 1]);
 	cli_warn_identities(st);
 	store_close(&st);
 	return EXIT_OK;

@@ -120,7 +120,7 @@ int cmd_rater_add(int argc, char **argv)
 		return cli_usage_error("rater add", "expected one ROUND.db");
 	if (!name || !rater_name_ok(name))
 		return cli_usage_error("rater add", "--name: 1 to 64 of A-Z a-z 0-9 . _ - "
-				       "(and not \"organizer\")");
+						    "(and not \"organizer\")");
 	role = rater_role_parse(role_s);
 	if (role == ROLE_NONE)
 		return cli_usage_error("rater add", "--role: expert, user or auditor");
@@ -154,7 +154,8 @@ int cmd_rater_add(int argc, char **argv)
 
 		if (store_round_info(st, &ri, &err) == 0 && ri.state == ROUND_OPEN)
 			printf("the round is open: %s joined late and has tasks of their own; "
-			       "nobody else's changed\n", name);
+			       "nobody else's changed\n",
+			       name);
 	}
 	rc = EXIT_OK;
 out:
@@ -246,10 +247,10 @@ static const char *decision_name(enum screen_decision d)
 
 static void hit_json(void *ctx, const struct screen_hit *h)
 {
-	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:s?, s:s}", "prompt", h->prompt_id,
-					     "entrant", h->entrant, "term", h->term,
-					     "names", h->term_owner, "decision",
-					     decision_name(h->decision)));
+	json_array_append_new(ctx,
+			      json_pack("{s:s, s:s, s:s, s:s?, s:s}", "prompt", h->prompt_id,
+					"entrant", h->entrant, "term", h->term, "names",
+					h->term_owner, "decision", decision_name(h->decision)));
 }
 
 static int add_words(struct store *st, const char *path, struct simsa_err *err)
@@ -304,7 +305,10 @@ int cmd_outputs_screen(int argc, char **argv)
 				return cli_usage_error("outputs screen", "--format: text or json");
 			}
 			break;
-		case 'h': json_decref(hits); cli_help("outputs screen", stdout); return EXIT_OK;
+		case 'h':
+			json_decref(hits);
+			cli_help("outputs screen", stdout);
+			return EXIT_OK;
 		default: json_decref(hits); return cli_usage_error("outputs screen", "bad option");
 		}
 	}
@@ -319,7 +323,8 @@ int cmd_outputs_screen(int argc, char **argv)
 		goto out;
 	}
 	json_array_foreach(hits, i, v)
-		pending += strcmp(json_string_value(json_object_get(v, "decision")), "undecided") == 0;
+		pending +=
+			strcmp(json_string_value(json_object_get(v, "decision")), "undecided") == 0;
 	if (fmt == FMT_JSON) {
 		char *s = json_dumps(hits, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
@@ -339,7 +344,8 @@ int cmd_outputs_screen(int argc, char **argv)
 		printf("%zu hits, %zu undecided\n", json_array_size(hits), pending);
 	}
 	if (pending)
-		fprintf(stderr, "simsa: %zu hits undecided: accept each (simsa outputs accept) or "
+		fprintf(stderr,
+			"simsa: %zu hits undecided: accept each (simsa outputs accept) or "
 			"replace the output by a redacted text (simsa outputs redact) before open\n",
 			pending);
 	rc = pending ? EXIT_FAIL : EXIT_OK;
@@ -398,7 +404,8 @@ int cmd_outputs_accept(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1 || !prompt || !entrant)
-		return cli_usage_error("outputs accept", "expected ROUND.db, --prompt and --entrant");
+		return cli_usage_error("outputs accept",
+				       "expected ROUND.db, --prompt and --entrant");
 	a.err = &err;
 	if (store_open(argv[optind], &a.st, &err) < 0 || store_begin(a.st, &err) < 0 ||
 	    store_require_draft(a.st, &err) < 0)
@@ -413,8 +420,8 @@ int cmd_outputs_accept(int argc, char **argv)
 	    screening_each(a.st, &in, accept_hit, &a, &err) < 0 || a.failed)
 		goto out;
 	if (a.done == 0) {
-		err_set(&err, "screening finds nothing%s%s%s in that output", a.term ? " named \"" : "",
-			a.term ? a.term : "", a.term ? "\"" : "");
+		err_set(&err, "screening finds nothing%s%s%s in that output",
+			a.term ? " named \"" : "", a.term ? a.term : "", a.term ? "\"" : "");
 		goto out;
 	}
 	if (store_commit(a.st, &err) < 0)
@@ -459,8 +466,8 @@ static bool has_term(const struct terms *t, const char *term)
 	return false;
 }
 
-static int redact_one(struct store *st, struct leak_match *scr, struct jsonl_reader *r,
-		      json_t *obj, struct simsa_err *err)
+static int redact_one(struct store *st, struct leak_match *scr, struct jsonl_reader *r, json_t *obj,
+		      struct simsa_err *err)
 {
 	const char *pid, *ename, *text;
 	struct terms before = { 0 }, after = { 0 };
@@ -478,8 +485,10 @@ static int redact_one(struct store *st, struct leak_match *scr, struct jsonl_rea
 	if (store_find_prompt(st, pid, &prow, err) != 1 ||
 	    store_find_entrant(st, ename, &erow, err) != 1 ||
 	    store_find_output(st, prow, erow, &row, err) != 1)
-		return jsonl_field_err(r, "entrant", err, "the round has no output of '%s' for "
-				       "prompt '%s'", ename, pid);
+		return jsonl_field_err(r, "entrant", err,
+				       "the round has no output of '%s' for "
+				       "prompt '%s'",
+				       ename, pid);
 	if (store_output_text(st, row, &old, &old_len, err) < 0)
 		return -1;
 	if (leak_match_text(scr, old, old_len, collect_term, &before) < 0 ||

@@ -44,13 +44,14 @@ static int unlock(const char *key_path, const char *pass_file, const char *rater
 		if (rc == 0)
 			return 0;
 		if (t < tries)
-			fprintf(stderr, "simsa rate: %s; try again (%d left)\n", err->msg, tries - t);
+			fprintf(stderr, "simsa rate: %s; try again (%d left)\n", err->msg,
+				tries - t);
 	}
 	return -1;
 }
 
-int cli_rate(const char *round_path, const char *rater, const char *key_file,
-	     const char *pass_file, const char *lang)
+int cli_rate(const char *round_path, const char *rater, const char *key_file, const char *pass_file,
+	     const char *lang)
 {
 	struct secret_key *sk = NULL;
 	struct session *s = NULL;
@@ -63,10 +64,11 @@ int cli_rate(const char *round_path, const char *rater, const char *key_file,
 
 		if (!l || !*l)
 			l = getenv("LANG");
-		fprintf(stderr, "simsa rate: the console needs a UTF-8 locale to draw Korean text, "
-				"but the locale (%s) uses %s.\n"
-				"simsa rate: set one, for example LANG=C.UTF-8 or LANG=ko_KR.UTF-8, "
-				"and start again.\n",
+		fprintf(stderr,
+			"simsa rate: the console needs a UTF-8 locale to draw Korean text, "
+			"but the locale (%s) uses %s.\n"
+			"simsa rate: set one, for example LANG=C.UTF-8 or LANG=ko_KR.UTF-8, "
+			"and start again.\n",
 			l && *l ? l : "C", nl_langinfo(CODESET));
 		return 1;
 	}

@@ -32,9 +32,11 @@ int cli_results(const char *round_path, const char *benchmark_csv, const char *l
 	if (rc < 0)
 		return cli_fail(&err); /* an open round: the words of `simsa score` */
 	if (!console_utf8_locale()) {
-		fprintf(stderr, "simsa results: the console needs a UTF-8 locale to draw Korean "
-				"text, but the locale uses %s; set one, for example "
-				"LANG=C.UTF-8, or use `simsa score`.\n", nl_langinfo(CODESET));
+		fprintf(stderr,
+			"simsa results: the console needs a UTF-8 locale to draw Korean "
+			"text, but the locale uses %s; set one, for example "
+			"LANG=C.UTF-8, or use `simsa score`.\n",
+			nl_langinfo(CODESET));
 		score_result_release(&r);
 		return EXIT_FAIL;
 	}

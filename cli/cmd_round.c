@@ -49,7 +49,8 @@ int cmd_init(int argc, char **argv)
 	if (!title)
 		return cli_usage_error("init", "--title is required");
 	if (access(argv[optind], F_OK) == 0) {
-		err_set(&err, "%s: already exists; a round file is never overwritten", argv[optind]);
+		err_set(&err, "%s: already exists; a round file is never overwritten",
+			argv[optind]);
 		return cli_fail(&err);
 	}
 	if (key_file)
@@ -62,8 +63,8 @@ int cmd_init(int argc, char **argv)
 		unlink(key); /* made just now for this round */
 		return cli_fail(&err);
 	}
-	printf("created %s\norganizer key: %s (keep it and its passphrase safe)\n",
-	       argv[optind], key);
+	printf("created %s\norganizer key: %s (keep it and its passphrase safe)\n", argv[optind],
+	       key);
 	return EXIT_OK;
 }
 
@@ -78,16 +79,15 @@ static int add_missing(void *ctx, const char *prompt_id, long have)
 {
 	struct missing_ctx *m = ctx;
 
-	json_array_append_new(m->list, json_pack("{s:s, s:I, s:I}", "prompt", prompt_id,
-						 "have", (json_int_t)have, "need",
-						 (json_int_t)m->need));
+	json_array_append_new(m->list, json_pack("{s:s, s:I, s:I}", "prompt", prompt_id, "have",
+						 (json_int_t)have, "need", (json_int_t)m->need));
 	return 0;
 }
 
 static int add_entrant(void *ctx, const char *name, long outputs)
 {
-	json_array_append_new(ctx, json_pack("{s:s, s:I}", "name", name, "outputs",
-					     (json_int_t)outputs));
+	json_array_append_new(
+		ctx, json_pack("{s:s, s:I}", "name", name, "outputs", (json_int_t)outputs));
 	return 0;
 }
 
@@ -185,14 +185,12 @@ static json_t *status_json(struct store *st, struct simsa_err *err)
 	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:{s:o, s:o}, s:I, s:I, s:I, s:I, s:o, s:o, "
 		      "s:o, s:o, s:o, s:{s:o, s:o}}",
 		      "round_id", ri.round_id, "title", ri.title, "created_at", ri.created_at,
-		      "state", state_name(ri.state), "schema_version", ri.schema_version,
-		      "rubrics", "expert", exp, "user", usr,
-		      "entrants", (json_int_t)c.entrants, "prompts", (json_int_t)c.prompts,
-		      "outputs", (json_int_t)c.outputs,
-		      "outputs_expected", (json_int_t)c.outputs_expected,
-		      "per_entrant", entrants, "missing_outputs", m.list, "raters", raters,
-		      "opening", opening, "problems", problems, "slots", "user", slots_u,
-		      "expert_outputs", slots_x);
+		      "state", state_name(ri.state), "schema_version", ri.schema_version, "rubrics",
+		      "expert", exp, "user", usr, "entrants", (json_int_t)c.entrants, "prompts",
+		      (json_int_t)c.prompts, "outputs", (json_int_t)c.outputs, "outputs_expected",
+		      (json_int_t)c.outputs_expected, "per_entrant", entrants, "missing_outputs",
+		      m.list, "raters", raters, "opening", opening, "problems", problems, "slots",
+		      "user", slots_u, "expert_outputs", slots_x);
 	if (!j)
 		err_set(err, "out of memory");
 	return j;
@@ -255,13 +253,15 @@ static void print_status_text(json_t *j)
 	printf("prompts   %lld\n", I("prompts"));
 	printf("raters    %zu\n", json_array_size(json_object_get(j, "raters")));
 	json_array_foreach(json_object_get(j, "raters"), i, v) {
-		printf("  %-24s %-8s %lld of %lld tasks done", json_string_value(json_object_get(v, "name")),
+		printf("  %-24s %-8s %lld of %lld tasks done",
+		       json_string_value(json_object_get(v, "name")),
 		       json_string_value(json_object_get(v, "role")),
 		       json_integer_value(json_object_get(v, "done")),
 		       json_integer_value(json_object_get(v, "tasks")));
 		if (json_integer_value(json_object_get(v, "drafts")))
 			printf(", %lld drafts", json_integer_value(json_object_get(v, "drafts")));
-		printf("%s\n", json_is_true(json_object_get(v, "late")) ? " (enrolled after open)" : "");
+		printf("%s\n",
+		       json_is_true(json_object_get(v, "late")) ? " (enrolled after open)" : "");
 	}
 	printf("outputs   %lld of %lld\n", I("outputs"), I("outputs_expected"));
 	json_array_foreach(miss, i, v) {
@@ -279,8 +279,10 @@ static void print_status_text(json_t *j)
 		json_t *o = json_object_get(j, "opening");
 
 		printf("opened    %s\n", json_string_value(json_object_get(o, "opened_at")));
-		printf("  manifest hash    %s\n", json_string_value(json_object_get(o, "manifest_hash")));
-		printf("  seed commitment  %s\n", json_string_value(json_object_get(o, "seed_commitment")));
+		printf("  manifest hash    %s\n",
+		       json_string_value(json_object_get(o, "manifest_hash")));
+		printf("  seed commitment  %s\n",
+		       json_string_value(json_object_get(o, "seed_commitment")));
 		print_slots("user slots", json_object_get(json_object_get(j, "slots"), "user"));
 		print_slots("expert outputs",
 			    json_object_get(json_object_get(j, "slots"), "expert_outputs"));

@@ -32,11 +32,13 @@ static json_t *agreement_json(const struct score_result *r)
 			list = json_array();
 			json_object_set_new(o, st->what, list);
 		}
-		json_array_append_new(list, json_pack("{s:s, s:s, s:o, s:o, s:o, s:I, s:o}",
-			"statistic", st->method == AGREE_FLEISS ? "fleiss_kappa" : "alpha",
-			"level", agree_level_name(st->level), "value", num(st->value),
-			"low", num(st->low), "high", num(st->high), "units", (json_int_t)st->units,
-			"note", st->note[0] ? json_string(st->note) : json_null()));
+		json_array_append_new(
+			list, json_pack("{s:s, s:s, s:o, s:o, s:o, s:I, s:o}", "statistic",
+					st->method == AGREE_FLEISS ? "fleiss_kappa" : "alpha",
+					"level", agree_level_name(st->level), "value",
+					num(st->value), "low", num(st->low), "high", num(st->high),
+					"units", (json_int_t)st->units, "note",
+					st->note[0] ? json_string(st->note) : json_null()));
 	}
 	return o;
 }
@@ -85,7 +87,8 @@ static json_t *to_json(const struct score_result *r)
 	json_object_set_new(recipe, "total_max", json_real(r->total_max));
 	json_object_set_new(recipe, "criteria", crit);
 	json_object_set_new(recipe, "much_better_weight", json_integer(r->much_better_weight));
-	json_object_set_new(recipe, "both_bad", json_string(r->both_bad_as_tie ? "tie" : "exclude"));
+	json_object_set_new(recipe, "both_bad",
+			    json_string(r->both_bad_as_tie ? "tie" : "exclude"));
 	json_object_set_new(recipe, "identity_revealed",
 			    json_string(r->identity_excluded ? "exclude" : "count"));
 	for (int k = 0; k < 2; k++)
@@ -99,14 +102,16 @@ static json_t *to_json(const struct score_result *r)
 	char seed[24];
 	snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->seed);
 	json_object_set_new(recipe, "bootstrap_seed", json_string(seed));
-	json_object_set_new(recipe, "bootstrap_clusters", json_string("experts, users and prompts"));
+	json_object_set_new(recipe, "bootstrap_clusters",
+			    json_string("experts, users and prompts"));
 	json_object_set_new(root, "recipe", recipe);
 	json_object_set_new(counts, "expert_ballots", json_integer(r->counts.expert_ballots));
 	json_object_set_new(counts, "user_ballots", json_integer(r->counts.user_ballots));
 	json_object_set_new(counts, "superseded", json_integer(r->counts.superseded));
 	json_object_set_new(counts, "gold", json_integer(r->counts.gold));
 	json_object_set_new(counts, "identity_excluded", json_integer(r->counts.identity_excluded));
-	json_object_set_new(counts, "failed_gold_raters", json_integer(r->counts.failed_gold_raters));
+	json_object_set_new(counts, "failed_gold_raters",
+			    json_integer(r->counts.failed_gold_raters));
 	json_object_set_new(counts, "failed_gold_excluded",
 			    json_integer(r->counts.failed_gold_excluded));
 	json_object_set_new(counts, "self_dropped", json_integer(r->counts.self_dropped));
@@ -127,13 +132,14 @@ static json_t *to_json(const struct score_result *r)
 	json_object_set_new(root, "raters", raters_json(r));
 	for (size_t i = 0; i < r->n; i++) {
 		const struct score_entrant *e = &r->e[i];
-		json_t *o = json_object(), *ex = json_object(), *us = json_object(), *cm = json_object();
+		json_t *o = json_object(), *ex = json_object(), *us = json_object(),
+		       *cm = json_object();
 
 		for (size_t c = 0; c < r->n_criteria; c++)
-			json_object_set_new(cm, r->crit_id[c],
-					    json_pack("{s:o, s:o, s:I}", "mean", num(e->crit[c].mean),
-						      "sd", num(e->crit[c].sd), "n",
-						      (json_int_t)e->crit[c].n));
+			json_object_set_new(
+				cm, r->crit_id[c],
+				json_pack("{s:o, s:o, s:I}", "mean", num(e->crit[c].mean), "sd",
+					  num(e->crit[c].sd), "n", (json_int_t)e->crit[c].n));
 		json_object_set_new(ex, "points", num(e->expert));
 		json_object_set_new(ex, "low", num(e->expert_low));
 		json_object_set_new(ex, "high", num(e->expert_high));
@@ -175,10 +181,10 @@ static void print_csv(const struct score_result *r)
 	       "expert_corrected,expert_corrected_low,expert_corrected_high\n");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct score_entrant *e = &r->e[i];
-		const double v[] = { e->expert, e->expert_low, e->expert_high, e->user,
-				     e->user_low, e->user_high, e->rating, e->rating_low,
-				     e->rating_high, e->win_rate, e->votes, e->benchmark,
-				     e->total, e->total_low, e->total_high };
+		const double v[] = { e->expert,      e->expert_low, e->expert_high, e->user,
+				     e->user_low,    e->user_high,  e->rating,      e->rating_low,
+				     e->rating_high, e->win_rate,   e->votes,       e->benchmark,
+				     e->total,       e->total_low,  e->total_high };
 
 		csv_put(stdout, e->name, ",");
 		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
@@ -200,7 +206,8 @@ static int cmp_order(const void *a, const void *b, const struct score_result *r)
 		return x->rank - y->rank;
 	if (x->total != y->total)
 		return x->total > y->total ? -1 : 1;
-	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+	return (*(const size_t *)a > *(const size_t *)b) -
+	       (*(const size_t *)a < *(const size_t *)b);
 }
 
 /* A short section: agreement per criterion and of the preference, then the
@@ -215,9 +222,9 @@ static void print_agreement(const struct score_result *r)
 		char what[64], iv[48] = "";
 
 		snprintf(what, sizeof what, "%s %s", st->what,
-			 st->method == AGREE_FLEISS ? "Fleiss kappa" : st->level == AGREE_ORDINAL
-									 ? "alpha ordinal"
-									 : "alpha interval");
+			 st->method == AGREE_FLEISS   ? "Fleiss kappa"
+			 : st->level == AGREE_ORDINAL ? "alpha ordinal"
+						      : "alpha interval");
 		if (!isnan(st->low))
 			snprintf(iv, sizeof iv, "  [%.3f, %.3f]", st->low, st->high);
 		if (isnan(st->value))
@@ -273,8 +280,8 @@ static void print_text(const char *path, const struct score_result *r)
 		       e->user, bench, e->total, iv, e->rank, bar);
 	}
 	printf("\nexpert component, and corrected for rater severity (reported, not the "
-	       "points):\n%-*s  %9s  %-17s  %9s  %-17s\n", w, "entrant", "expert/35",
-	       "95% interval", "corrected", "95% interval");
+	       "points):\n%-*s  %9s  %-17s  %9s  %-17s\n",
+	       w, "entrant", "expert/35", "95% interval", "corrected", "95% interval");
 	for (size_t k = 0; k < r->n; k++) {
 		const struct score_entrant *e = &r->e[ord[k]];
 		char iv[40] = "-", cv[40] = "-";
@@ -311,16 +318,18 @@ static void print_text(const char *path, const struct score_result *r)
 	printf("\n");
 	if (r->gold.user_known || r->gold.expert_known)
 		printf("gold items with a known better answer: users %ld of %ld right, experts %ld "
-		       "of %ld right\n", r->gold.user_correct, r->gold.user_known,
-		       r->gold.expert_correct, r->gold.expert_known);
+		       "of %ld right\n",
+		       r->gold.user_correct, r->gold.user_known, r->gold.expert_correct,
+		       r->gold.expert_known);
 	if (r->resamples)
 		printf("intervals: %u bootstrap resamples of experts, users and prompts, seed %llu; "
-		       "rank = 1 + entrants whose interval lies wholly above\n", r->resamples,
-		       (unsigned long long)r->seed);
+		       "rank = 1 + entrants whose interval lies wholly above\n",
+		       r->resamples, (unsigned long long)r->seed);
 	printf("chart: # the total, |--| its 95%% interval, on the axis 0 to %g\n", r->total_max);
 	if (r->counts.discarded)
 		printf("(%ld resample%s without an estimate %s redrawn)\n", r->counts.discarded,
-		       r->counts.discarded == 1 ? "" : "s", r->counts.discarded == 1 ? "was" : "were");
+		       r->counts.discarded == 1 ? "" : "s",
+		       r->counts.discarded == 1 ? "was" : "were");
 	if (r->seeds_differ)
 		printf("note: the user rubric states other bootstrap settings; the expert "
 		       "rubric's are used for the joint bootstrap\n");

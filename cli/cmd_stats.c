@@ -43,7 +43,6 @@ static void print_json(json_t *j)
 	json_decref(j);
 }
 
-
 static bool parse_count(const char *s, long max, long *out)
 {
 	return parse_long(s, 0, max, out);
@@ -81,35 +80,47 @@ int cmd_agreement(int argc, char **argv)
 		switch (c) {
 		case 'l':
 			if (agree_level_parse(optarg, &level) < 0)
-				return cli_usage_error("agreement", "--level: nominal, ordinal, "
-						       "interval or ratio, not '%s'", optarg);
+				return cli_usage_error("agreement",
+						       "--level: nominal, ordinal, "
+						       "interval or ratio, not '%s'",
+						       optarg);
 			have_level = true;
 			break;
 		case 'm':
 			if (agree_method_parse(optarg, &method) < 0)
-				return cli_usage_error("agreement", "--method: alpha, fleiss or cohen, "
-						       "not '%s'", optarg);
+				return cli_usage_error("agreement",
+						       "--method: alpha, fleiss or cohen, "
+						       "not '%s'",
+						       optarg);
 			break;
 		case 'w':
 			if (agree_weights_parse(optarg, &weights) < 0)
-				return cli_usage_error("agreement", "--weights: unweighted, linear or "
-						       "quadratic, not '%s'", optarg);
+				return cli_usage_error("agreement",
+						       "--weights: unweighted, linear or "
+						       "quadratic, not '%s'",
+						       optarg);
 			have_weights = true;
 			break;
 		case 'f':
 			if (!parse_sformat(optarg, &fmt))
-				return cli_usage_error("agreement", "--format: text, json or csv, "
-						       "not '%s'", optarg);
+				return cli_usage_error("agreement",
+						       "--format: text, json or csv, "
+						       "not '%s'",
+						       optarg);
 			break;
 		case 'b':
 			if (!parse_count(optarg, 1000000, &resamples))
-				return cli_usage_error("agreement", "--bootstrap: 0 to 1000000 "
-						       "resamples, not '%s'", optarg);
+				return cli_usage_error("agreement",
+						       "--bootstrap: 0 to 1000000 "
+						       "resamples, not '%s'",
+						       optarg);
 			break;
 		case 's':
 			if (!parse_count(optarg, LONG_MAX, &seed))
-				return cli_usage_error("agreement", "--seed: a whole number >= 0, "
-						       "not '%s'", optarg);
+				return cli_usage_error("agreement",
+						       "--seed: a whole number >= 0, "
+						       "not '%s'",
+						       optarg);
 			break;
 		case 'h': cli_help("agreement", stdout); return EXIT_OK;
 		default: return cli_usage_error("agreement", "bad option");
@@ -122,13 +133,14 @@ int cmd_agreement(int argc, char **argv)
 	if (have_weights && method != AGREE_COHEN)
 		return cli_usage_error("agreement", "--weights is for --method cohen");
 	if (weights != AGREE_UNWEIGHTED && level == AGREE_NOMINAL)
-		return cli_usage_error("agreement", "--weights %s needs ordered categories: "
+		return cli_usage_error("agreement",
+				       "--weights %s needs ordered categories: "
 				       "--level ordinal, interval or ratio",
 				       agree_weights_name(weights));
 	if (agree_load_csv(argv[optind], level, &d, &err) < 0)
 		return cli_fail(&err);
-	if (agree_with_interval(&d, method, level, weights, (uint32_t)resamples, (uint64_t)seed,
-				&v, &lo, &hi, &redrawn, &err) < 0) {
+	if (agree_with_interval(&d, method, level, weights, (uint32_t)resamples, (uint64_t)seed, &v,
+				&lo, &hi, &redrawn, &err) < 0) {
 		agree_data_release(&d);
 		return cli_fail(&err);
 	}
@@ -138,8 +150,9 @@ int cmd_agreement(int argc, char **argv)
 
 		json_object_set_new(j, "method", json_string(agree_method_name(method)));
 		json_object_set_new(j, "level", json_string(agree_level_name(level)));
-		json_object_set_new(j, "weights", method == AGREE_COHEN
-			? json_string(agree_weights_name(weights)) : json_null());
+		json_object_set_new(j, "weights",
+				    method == AGREE_COHEN ? json_string(agree_weights_name(weights))
+							  : json_null());
 		json_object_set_new(j, key, json_real(v));
 		json_object_set_new(j, "ci_low", real_or_null(lo));
 		json_object_set_new(j, "ci_high", real_or_null(hi));
@@ -164,14 +177,16 @@ int cmd_agreement(int argc, char **argv)
 						     "Cohen's kappa" };
 
 		printf("%s (%s%s%s): %.4f\n", title[method],
-		       method == AGREE_COHEN ? agree_weights_name(weights) : agree_level_name(level),
+		       method == AGREE_COHEN ? agree_weights_name(weights)
+					     : agree_level_name(level),
 		       method == AGREE_COHEN && weights != AGREE_UNWEIGHTED ? " weights, " : "",
-		       method == AGREE_COHEN && weights != AGREE_UNWEIGHTED ? agree_level_name(level)
-									   : "",
+		       method == AGREE_COHEN && weights != AGREE_UNWEIGHTED
+			       ? agree_level_name(level)
+			       : "",
 		       v);
 		if (resamples > 0)
-			printf("95%% interval: %.4f to %.4f (%ld resamples of units, seed %ld)\n", lo,
-			       hi, resamples, seed);
+			printf("95%% interval: %.4f to %.4f (%ld resamples of units, seed %ld)\n",
+			       lo, hi, resamples, seed);
 		if (redrawn)
 			printf("(%u resample%s without a value %s redrawn)\n", redrawn,
 			       redrawn == 1 ? "" : "s", redrawn == 1 ? "was" : "were");
@@ -204,7 +219,8 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 		json_t *j = json_object(), *arr = json_array();
 
 		json_object_set_new(j, "method", json_string("bradley-terry"));
-		json_object_set_new(j, "both_bad", json_string(o->both_bad_tie ? "tie" : "exclude"));
+		json_object_set_new(j, "both_bad",
+				    json_string(o->both_bad_tie ? "tie" : "exclude"));
 		json_object_set_new(j, "much_better_weight", json_integer(o->much_weight));
 		json_object_set_new(j, "resamples", json_integer(o->resamples));
 		json_object_set_new(j, "seed", json_integer((json_int_t)o->seed));
@@ -212,8 +228,10 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 		json_object_set_new(j, "votes", json_integer((json_int_t)vs->n_votes));
 		json_object_set_new(j, "self_comparisons_dropped",
 				    json_integer((json_int_t)r->self_dropped));
-		json_object_set_new(j, "both_bad_dropped", json_integer((json_int_t)r->both_bad_dropped));
-		json_object_set_new(j, "resamples_discarded", json_integer((json_int_t)r->discarded));
+		json_object_set_new(j, "both_bad_dropped",
+				    json_integer((json_int_t)r->both_bad_dropped));
+		json_object_set_new(j, "resamples_discarded",
+				    json_integer((json_int_t)r->discarded));
 		for (size_t k = 0; k < r->n; k++) {
 			const struct rank_entry *e = &r->e[order[k]];
 			json_t *x = json_object();
@@ -267,21 +285,23 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 			snprintf(iv, sizeof iv, "%.1f..%.1f", e->ci_low, e->ci_high);
 		snprintf(pts, sizeof pts, "%.2f", e->points);
 		printf("%4d  %-20s  %7.1f  %-17s  %-16s  %8.3f  %8.4f  %6.0f\n", e->rank,
-		       vs->entrant[order[k]], e->rating, iv, pts, e->win_rate, e->strength, e->votes);
+		       vs->entrant[order[k]], e->rating, iv, pts, e->win_rate, e->strength,
+		       e->votes);
 	}
 	printf("\n%zu votes; Bradley–Terry maximum likelihood; \"both bad\" %s; much better = %d "
-	       "wins\n", vs->n_votes, o->both_bad_tie ? "counted as a tie" : "left out",
-	       o->much_weight);
+	       "wins\n",
+	       vs->n_votes, o->both_bad_tie ? "counted as a tie" : "left out", o->much_weight);
 	if (r->self_dropped || r->both_bad_dropped)
 		printf("dropped: %zu self-comparisons, %zu \"both bad\" votes\n", r->self_dropped,
 		       r->both_bad_dropped);
 	if (o->resamples > 0)
 		printf("intervals: %u bootstrap resamples of %s, seed %llu; rank = 1 + entrants "
-		       "whose interval lies wholly above\n", o->resamples, r->cluster,
-		       (unsigned long long)o->seed);
+		       "whose interval lies wholly above\n",
+		       o->resamples, r->cluster, (unsigned long long)o->seed);
 	if (r->discarded)
 		printf("(%zu resample%s without maximum-likelihood strengths %s redrawn)\n",
-		       r->discarded, r->discarded == 1 ? "" : "s", r->discarded == 1 ? "was" : "were");
+		       r->discarded, r->discarded == 1 ? "" : "s",
+		       r->discarded == 1 ? "was" : "were");
 }
 
 int cmd_rank(int argc, char **argv)
@@ -309,31 +329,33 @@ int cmd_rank(int argc, char **argv)
 		switch (c) {
 		case 'x':
 			if (strcmp(optarg, "tie") && strcmp(optarg, "exclude"))
-				return cli_usage_error("rank", "--both-bad: tie or exclude, not '%s'",
-						       optarg);
+				return cli_usage_error(
+					"rank", "--both-bad: tie or exclude, not '%s'", optarg);
 			o.both_bad_tie = strcmp(optarg, "tie") == 0;
 			break;
 		case 'w':
 			if (!parse_long(optarg, 1, 100, &x))
-				return cli_usage_error("rank", "--much-better-weight: 1 to 100, not '%s'",
-						       optarg);
+				return cli_usage_error(
+					"rank", "--much-better-weight: 1 to 100, not '%s'", optarg);
 			o.much_weight = (int)x;
 			break;
 		case 'f':
 			if (!parse_sformat(optarg, &fmt))
-				return cli_usage_error("rank", "--format: text, json or csv, not '%s'",
-						       optarg);
+				return cli_usage_error(
+					"rank", "--format: text, json or csv, not '%s'", optarg);
 			break;
 		case 'b':
 			if (!parse_count(optarg, 1000000, &x))
-				return cli_usage_error("rank", "--bootstrap: 0 to 1000000 resamples, "
-						       "not '%s'", optarg);
+				return cli_usage_error("rank",
+						       "--bootstrap: 0 to 1000000 resamples, "
+						       "not '%s'",
+						       optarg);
 			o.resamples = (uint32_t)x;
 			break;
 		case 's':
 			if (!parse_count(optarg, LONG_MAX, &x))
-				return cli_usage_error("rank", "--seed: a whole number >= 0, not '%s'",
-						       optarg);
+				return cli_usage_error(
+					"rank", "--seed: a whole number >= 0, not '%s'", optarg);
 			o.seed = (uint64_t)x;
 			break;
 		case 'h': cli_help("rank", stdout); return EXIT_OK;

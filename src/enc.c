@@ -20,8 +20,8 @@ void enc_u8(struct enc *e, unsigned v)
 
 void enc_u32(struct enc *e, uint32_t v)
 {
-	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
-			       (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 24) };
 
 	enc_raw(e, b, 4);
 }
@@ -55,8 +55,7 @@ void buf_sink(void *ctx, const void *data, size_t len)
 
 	if (b->oom)
 		return;
-	if (len > SIZE_MAX - b->n ||
-	    grow_array((void **)&b->p, &b->cap, b->n + len, 1) < 0) {
+	if (len > SIZE_MAX - b->n || grow_array((void **)&b->p, &b->cap, b->n + len, 1) < 0) {
 		b->oom = true;
 		return;
 	}

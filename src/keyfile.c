@@ -97,8 +97,10 @@ int keyfile_kdf_choose(struct keyfile_kdf *out, struct simsa_err *err)
 		return 0;
 	}
 	if (strcmp(env, "fast") != 0)
-		return err_set(err, "SIMSA_KDF=%s: unknown value (the only one is \"fast\", "
-			       "for tests and demos)", env);
+		return err_set(err,
+			       "SIMSA_KDF=%s: unknown value (the only one is \"fast\", "
+			       "for tests and demos)",
+			       env);
 	out->opslimit = KEYFILE_OPSLIMIT_MIN;
 	out->memlimit = KEYFILE_MEMLIMIT_MIN;
 	return 0;
@@ -121,27 +123,25 @@ static int kdf_check(const struct keyfile_kdf *k, const char *path, struct simsa
 
 /* Checks everything about a file's bytes that needs no passphrase, in the
  * order that gives the most useful message. */
-static int parse(const char *path, const unsigned char *buf, size_t n,
-		 struct keyfile_kdf *kdf, struct simsa_err *err)
+static int parse(const char *path, const unsigned char *buf, size_t n, struct keyfile_kdf *kdf,
+		 struct simsa_err *err)
 {
 	if (memcmp(buf, MAGIC, n < MAGIC_LEN ? n : MAGIC_LEN) != 0)
 		return err_set(err, "%s: not a simsa key file (bad magic)", path);
 	if (n > OFF_VERSION && buf[OFF_VERSION] != FORMAT_VERSION)
 		return err_set(err, "%s: unknown format version %u", path, buf[OFF_VERSION]);
 	if (n < KEYFILE_SIZE)
-		return err_set(err, "%s: truncated: %zu bytes, expected %d", path, n,
-			       KEYFILE_SIZE);
+		return err_set(err, "%s: truncated: %zu bytes, expected %d", path, n, KEYFILE_SIZE);
 	if (n > KEYFILE_SIZE)
 		return err_set(err, "%s: %s%zu bytes, expected %d", path,
-			       n > READ_CAP ? "more than " : "", n > READ_CAP ? (size_t)READ_CAP : n,
-			       KEYFILE_SIZE);
+			       n > READ_CAP ? "more than " : "",
+			       n > READ_CAP ? (size_t)READ_CAP : n, KEYFILE_SIZE);
 	if (buf[OFF_KDF] != KDF_ARGON2ID13)
 		return err_set(err, "%s: unknown KDF algorithm %u", path, buf[OFF_KDF]);
 	if (buf[OFF_CIPHER] != CIPHER_XCHACHA20POLY1305)
 		return err_set(err, "%s: unknown cipher algorithm %u", path, buf[OFF_CIPHER]);
 	if (buf[OFF_RESERVED] != 0)
-		return err_set(err, "%s: reserved byte is %u, expected 0", path,
-			       buf[OFF_RESERVED]);
+		return err_set(err, "%s: reserved byte is %u, expected 0", path, buf[OFF_RESERVED]);
 	kdf->opslimit = get_le32(buf + OFF_OPSLIMIT);
 	kdf->memlimit = get_le64(buf + OFF_MEMLIMIT);
 	return kdf_check(kdf, path, err);
@@ -189,14 +189,14 @@ out:
 	return rc;
 }
 
-static int derive(unsigned char *key, const char *pass, size_t pass_len,
-		  const unsigned char *salt, const struct keyfile_kdf *kdf, const char *path,
-		  struct simsa_err *err)
+static int derive(unsigned char *key, const char *pass, size_t pass_len, const unsigned char *salt,
+		  const struct keyfile_kdf *kdf, const char *path, struct simsa_err *err)
 {
-	if (crypto_pwhash(key, KEY_LEN, pass, pass_len, salt, kdf->opslimit,
-			  (size_t)kdf->memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return err_set(err, "%s: key derivation failed (out of memory for %" PRIu64
-			       " bytes?)", path, kdf->memlimit);
+	if (crypto_pwhash(key, KEY_LEN, pass, pass_len, salt, kdf->opslimit, (size_t)kdf->memlimit,
+			  crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return err_set(err,
+			       "%s: key derivation failed (out of memory for %" PRIu64 " bytes?)",
+			       path, kdf->memlimit);
 	return 0;
 }
 
@@ -266,8 +266,7 @@ static int write_excl(const char *path, const unsigned char *data, size_t len,
 /* Writes a new file that appears whole or not at all, and never replaces
  * an existing one: a temporary file beside it, synced, then link(), which
  * fails rather than overwrite (rename() would overwrite). */
-static int write_new(const char *path, const unsigned char *data, size_t len,
-		     struct simsa_err *err)
+static int write_new(const char *path, const unsigned char *data, size_t len, struct simsa_err *err)
 {
 	size_t tlen = strlen(path) + sizeof ".tmp-XXXXXX";
 	char *tmp = malloc(tlen);
@@ -372,8 +371,8 @@ out:
 	return rc;
 }
 
-int keyfile_unlock(const char *path, const char *pass, size_t pass_len,
-		   struct secret_key **out, struct simsa_err *err)
+int keyfile_unlock(const char *path, const char *pass, size_t pass_len, struct secret_key **out,
+		   struct simsa_err *err)
 {
 	unsigned char buf[KEYFILE_SIZE], pk[KEYFILE_PK_LEN];
 	unsigned char *key = NULL, *seed_sk = NULL;
@@ -398,9 +397,8 @@ int keyfile_unlock(const char *path, const char *pass, size_t pass_len,
 	}
 	if (derive(key, pass, pass_len, buf + OFF_SALT, &kdf, path, err) < 0)
 		goto out;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(s->sk, NULL, NULL, buf + OFF_CT, CT_LEN,
-						       buf, OFF_CT, buf + OFF_NONCE,
-						       key) != 0) {
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(s->sk, NULL, NULL, buf + OFF_CT, CT_LEN, buf,
+						       OFF_CT, buf + OFF_NONCE, key) != 0) {
 		err_set(err, "%s: wrong passphrase or damaged key file", path);
 		goto out;
 	}
@@ -425,8 +423,7 @@ out:
 	return rc;
 }
 
-int keyfile_read_public(const char *path, unsigned char pk[KEYFILE_PK_LEN],
-			struct simsa_err *err)
+int keyfile_read_public(const char *path, unsigned char pk[KEYFILE_PK_LEN], struct simsa_err *err)
 {
 	unsigned char buf[KEYFILE_SIZE];
 	struct keyfile_kdf kdf;
@@ -490,7 +487,7 @@ out:
 }
 
 int keyfile_round_path(const char *round, const char *name, bool create_dir, char *out, size_t cap,
-		 struct simsa_err *err)
+		       struct simsa_err *err)
 {
 	size_t n = strlen(round);
 	int w;

@@ -107,8 +107,10 @@ static int from_file(const char *path, const char *via, char **out, size_t *len,
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && (st.st_mode & 077)) {
-		err_set(err, "%spassphrase file is open to other users (mode %04o); "
-			"make it private with chmod 600", src, (unsigned)(st.st_mode & 07777));
+		err_set(err,
+			"%spassphrase file is open to other users (mode %04o); "
+			"make it private with chmod 600",
+			src, (unsigned)(st.st_mode & 07777));
 		goto out;
 	}
 	buf = sodium_malloc(FILE_CAP);
@@ -287,8 +289,7 @@ restore:
 	} else if (stop) { /* continued after a stop: ask again */
 		*stopped = true;
 		rc = 0;
-	} else if (rc == 0 && confirm &&
-		   (alen != blen || sodium_memcmp(a, b, alen) != 0)) {
+	} else if (rc == 0 && confirm && (alen != blen || sodium_memcmp(a, b, alen) != 0)) {
 		rc = err_set(err, "the passphrases do not match");
 	} else if (rc == 0) {
 		rc = finish(a, alen, "", out, len, err);
@@ -312,14 +313,15 @@ static int from_tty(const char *prompt, bool confirm, char **out, size_t *len,
 		return err_set(err, NO_TTY);
 	}
 	do
-		rc = ask_once(fd, prompt ? prompt : "Passphrase: ", confirm, out, len, &stopped, err);
+		rc = ask_once(fd, prompt ? prompt : "Passphrase: ", confirm, out, len, &stopped,
+			      err);
 	while (rc == 0 && stopped);
 	close(fd);
 	return rc;
 }
 
-int passphrase_get(const char *prompt, const char *file_opt, bool confirm, char **out,
-		   size_t *len, struct simsa_err *err)
+int passphrase_get(const char *prompt, const char *file_opt, bool confirm, char **out, size_t *len,
+		   struct simsa_err *err)
 {
 	const char *env = getenv(ENV_FILE);
 

@@ -24,12 +24,12 @@ enum kind {
 	K_CR,    /* CR: a line break before LF, a placeholder alone */
 	K_BREAK, /* U+2028, U+2029 */
 	K_TAB,
-	K_HIDE,  /* replaced by a visible placeholder */
+	K_HIDE, /* replaced by a visible placeholder */
 };
 
 /* One grapheme as scanned from the input. */
 struct cluster {
-	size_t used;   /* input bytes it took */
+	size_t used; /* input bytes it took */
 	unsigned flags;
 	int width, cols;
 	size_t len;
@@ -75,12 +75,12 @@ static size_t invalid_len(const uint8_t *s, size_t n)
 		need = 1;
 	} else if (b >= 0xE0 && b <= 0xEF) {
 		need = 2;
-		lo = b == 0xE0 ? 0xA0 : 0x80;  /* no overlongs */
-		hi = b == 0xED ? 0x9F : 0xBF;  /* no surrogates */
+		lo = b == 0xE0 ? 0xA0 : 0x80; /* no overlongs */
+		hi = b == 0xED ? 0x9F : 0xBF; /* no surrogates */
 	} else if (b >= 0xF0 && b <= 0xF4) {
 		need = 3;
 		lo = b == 0xF0 ? 0x90 : 0x80;
-		hi = b == 0xF4 ? 0x8F : 0xBF;  /* nothing past U+10FFFF */
+		hi = b == 0xF4 ? 0x8F : 0xBF; /* nothing past U+10FFFF */
 	} else {
 		return 1;
 	}
@@ -112,21 +112,18 @@ static enum kind classify(int32_t cp, const utf8proc_property_t *p)
 	if (cp < 0x7F)
 		return K_TEXT;
 	if (cp < 0xA0)
-		return K_HIDE;  /* DEL and C1 */
+		return K_HIDE; /* DEL and C1 */
 	switch (p->category) {
 	case UTF8PROC_CATEGORY_ZL:
-	case UTF8PROC_CATEGORY_ZP:
-		return K_BREAK;
+	case UTF8PROC_CATEGORY_ZP: return K_BREAK;
 	case UTF8PROC_CATEGORY_CC:
-	case UTF8PROC_CATEGORY_CF:  /* bidi, zero-width, tags, ... */
-	case UTF8PROC_CATEGORY_CN:  /* unassigned, noncharacters: width unknown */
-	case UTF8PROC_CATEGORY_CO:  /* private use: width unknown */
-	case UTF8PROC_CATEGORY_CS:
-		return K_HIDE;
+	case UTF8PROC_CATEGORY_CF: /* bidi, zero-width, tags, ... */
+	case UTF8PROC_CATEGORY_CN: /* unassigned, noncharacters: width unknown */
+	case UTF8PROC_CATEGORY_CO: /* private use: width unknown */
+	case UTF8PROC_CATEGORY_CS: return K_HIDE;
 	case UTF8PROC_CATEGORY_MN:
 	case UTF8PROC_CATEGORY_MC:
-	case UTF8PROC_CATEGORY_ME:
-		return K_TEXT;  /* variation selectors stay on their base */
+	case UTF8PROC_CATEGORY_ME: return K_TEXT; /* variation selectors stay on their base */
 	default:
 		/* Default_Ignorable letters draw as nothing: the Hangul fillers
 		 * U+115F, U+1160, U+3164, U+FFA0 (used to hide names) */
@@ -149,7 +146,7 @@ static int join_width(const utf8proc_property_t *p)
 {
 	if (p->boundclass == UTF8PROC_BOUNDCLASS_V || p->boundclass == UTF8PROC_BOUNDCLASS_T)
 		return 0;
-	return p->charwidth;  /* what utf8proc_charwidth() returns */
+	return p->charwidth; /* what utf8proc_charwidth() returns */
 }
 
 static void put_cp(struct cluster *c, int32_t cp)
@@ -173,12 +170,12 @@ static void placeholder(struct cluster *c, int32_t cp)
 
 	c->flags |= TEXT_G_PLACEHOLDER;
 	if (cp < 0x20) {
-		put_cp(c, 0x2400 + cp);  /* ␀ .. ␟, ␛ for ESC */
+		put_cp(c, 0x2400 + cp); /* ␀ .. ␟, ␛ for ESC */
 		c->width = c->cols = 1;
 		return;
 	}
 	if (cp == 0x7F) {
-		put_cp(c, 0x2421);  /* ␡ */
+		put_cp(c, 0x2421); /* ␡ */
 		c->width = c->cols = 1;
 		return;
 	}
@@ -263,7 +260,7 @@ static void join(const uint8_t *s, size_t n, struct cluster *c, int32_t cp,
 	if (c->cols < c->width)
 		c->cols = c->width;
 	if (ncp == 1 && !(c->flags & TEXT_G_ORPHAN) && p->category == UTF8PROC_CATEGORY_ZS &&
-	    cp != 0xA0 && cp != 0x2007 && cp != 0x202F)  /* no-break spaces */
+	    cp != 0xA0 && cp != 0x2007 && cp != 0x202F) /* no-break spaces */
 		c->flags |= TEXT_G_SPACE;
 }
 
@@ -296,17 +293,10 @@ static void scan(const uint8_t *s, size_t n, struct cluster *c)
 		placeholder(c, cp);
 		return;
 	case K_LF:
-	case K_BREAK:
-		c->flags = TEXT_G_NEWLINE;
-		return;
-	case K_TAB:
-		c->flags = TEXT_G_TAB;
-		return;
-	case K_HIDE:
-		placeholder(c, cp);
-		return;
-	case K_TEXT:
-		break;
+	case K_BREAK: c->flags = TEXT_G_NEWLINE; return;
+	case K_TAB: c->flags = TEXT_G_TAB; return;
+	case K_HIDE: placeholder(c, cp); return;
+	case K_TEXT: break;
 	}
 	if (join_width(p) == 0) {
 		/* a mark with nothing to sit on; the circle counts towards
@@ -333,7 +323,8 @@ struct text_doc *text_doc_new(const char *src, size_t len, struct simsa_err *err
 	struct cluster c;
 
 	if (len > TEXT_MAX_INPUT) {
-		err_set(err, "text of %zu bytes is longer than the %u allowed", len, TEXT_MAX_INPUT);
+		err_set(err, "text of %zu bytes is longer than the %u allowed", len,
+			TEXT_MAX_INPUT);
 		return NULL;
 	}
 	d = calloc(1, sizeof *d);
@@ -411,7 +402,7 @@ size_t text_sanitize_line(const char *src, size_t len, char *buf, size_t cap)
 			memcpy(buf + wrote, c.out, c.len);
 			wrote += c.len;
 		} else {
-			full = true;  /* never a later, shorter grapheme after a gap */
+			full = true; /* never a later, shorter grapheme after a gap */
 		}
 		need += c.len;
 	}

@@ -7,7 +7,7 @@
 
 #include "simsa/util.h"
 
-#define TOO_WIDE "\u203A"  /* "›": a grapheme wider than the whole pane */
+#define TOO_WIDE "\u203A" /* "›": a grapheme wider than the whole pane */
 
 static const char spaces[TEXT_TAB + 1] = "        ";
 
@@ -43,8 +43,7 @@ static int push(struct text_lines *out, size_t first, size_t end, int cols, unsi
 	return 0;
 }
 
-int text_wrap(const struct text_doc *d, int width, struct text_lines *out,
-	      struct simsa_err *err)
+int text_wrap(const struct text_doc *d, int width, struct text_lines *out, struct simsa_err *err)
 {
 	const struct text_grapheme *g = d->g;
 	size_t i = 0, n = d->ng;
@@ -52,7 +51,8 @@ int text_wrap(const struct text_doc *d, int width, struct text_lines *out,
 	out->n = 0;
 	out->width = width;
 	if (width < 1 || width > TEXT_MAX_WIDTH)
-		return err_set(err, "cannot wrap text at width %d (1 to %d)", width, TEXT_MAX_WIDTH);
+		return err_set(err, "cannot wrap text at width %d (1 to %d)", width,
+			       TEXT_MAX_WIDTH);
 	while (i < n) {
 		size_t start = i, end, brk = SIZE_MAX; /* brk: where the last run of spaces began */
 		int col = 0, brk_col = 0, end_col;
@@ -87,18 +87,18 @@ int text_wrap(const struct text_doc *d, int width, struct text_lines *out,
 				end = run && brk > start ? brk : i;
 				end_col = run && brk > start ? brk_col : col;
 			} else if (brk != SIZE_MAX && brk > start) {
-				end = brk;       /* after the last word that fits */
+				end = brk; /* after the last word that fits */
 				end_col = brk_col;
 				i = brk;
 			} else {
-				end = i;         /* a word longer than the line */
+				end = i; /* a word longer than the line */
 				end_col = col;
 				break;
 			}
 			while (i < n && is_space(&g[i]))
 				i++;
 			if (i < n && (g[i].flags & TEXT_G_NEWLINE)) {
-				i++;     /* the spaces ended the paragraph anyway */
+				i++; /* the spaces ended the paragraph anyway */
 				flags = 0;
 			}
 			break;
@@ -117,8 +117,8 @@ void text_lines_release(struct text_lines *ls)
 	memset(ls, 0, sizeof *ls);
 }
 
-void text_iter_init(struct text_iter *it, const struct text_doc *d,
-		    const struct text_lines *ls, size_t i)
+void text_iter_init(struct text_iter *it, const struct text_doc *d, const struct text_lines *ls,
+		    size_t i)
 {
 	it->d = d;
 	it->l = &ls->v[i];
@@ -151,8 +151,8 @@ bool text_iter_next(struct text_iter *it, struct text_cell *c)
 	return true;
 }
 
-size_t text_render_line(const struct text_doc *d, const struct text_lines *ls, size_t i,
-			char *buf, size_t cap)
+size_t text_render_line(const struct text_doc *d, const struct text_lines *ls, size_t i, char *buf,
+			size_t cap)
 {
 	struct text_iter it;
 	struct text_cell c;

@@ -77,8 +77,7 @@ bool utf8_valid(const char *s, size_t len, size_t *bad_at)
 	return true;
 }
 
-int read_file(const char *path, size_t max, char **out, size_t *len,
-	      struct simsa_err *err)
+int read_file(const char *path, size_t max, char **out, size_t *len, struct simsa_err *err)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;

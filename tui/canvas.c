@@ -76,8 +76,7 @@ static int arena_add(struct canvas *c, const char *b, size_t len, uint32_t *off)
 	return 0;
 }
 
-void canvas_put(struct canvas *c, int y, int x, const char *b, size_t len, int cols,
-		unsigned attr)
+void canvas_put(struct canvas *c, int y, int x, const char *b, size_t len, int cols, unsigned attr)
 {
 	uint32_t off = 0;
 

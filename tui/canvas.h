@@ -17,26 +17,29 @@
 enum cell_attr {
 	AT_BOLD = 1 << 0,
 	AT_REVERSE = 1 << 1,
-	AT_DIM = 1 << 2,     /* placeholders for hostile or invisible text */
+	AT_DIM = 1 << 2, /* placeholders for hostile or invisible text */
 	AT_UNDERLINE = 1 << 3,
-	AT_BAR = 1 << 4,     /* header and footer bars (reverse, colour if allowed) */
-	AT_CODE = 1 << 5,    /* code blocks (colour if allowed, else plain) */
+	AT_BAR = 1 << 4,  /* header and footer bars (reverse, colour if allowed) */
+	AT_CODE = 1 << 5, /* code blocks (colour if allowed, else plain) */
 };
 
 struct cell {
-	uint32_t off;  /* bytes in the arena; len 0 draws a space */
+	uint32_t off; /* bytes in the arena; len 0 draws a space */
 	uint8_t len;
-	uint8_t cols;  /* columns of the grapheme; 0 in a continuation cell */
+	uint8_t cols; /* columns of the grapheme; 0 in a continuation cell */
 	uint8_t attr;
 };
 
 struct canvas {
 	int w, h;
 	struct cell *cells;
-	char *arena;   /* grapheme bytes of this frame; reset by canvas_clear */
+	char *arena; /* grapheme bytes of this frame; reset by canvas_clear */
 	size_t alen, acap;
 };
-#define CANVAS_INIT { 0, 0, NULL, NULL, 0, 0 }
+#define CANVAS_INIT                    \
+	{                              \
+		0, 0, NULL, NULL, 0, 0 \
+	}
 
 int canvas_resize(struct canvas *c, int w, int h, struct simsa_err *err)
 	__attribute__((warn_unused_result));
@@ -45,8 +48,7 @@ void canvas_release(struct canvas *c);
 void canvas_clear(struct canvas *c);
 /* One grapheme of safe bytes (from text.h) at y, x using cols columns;
  * nothing is drawn if it does not fit entirely. */
-void canvas_put(struct canvas *c, int y, int x, const char *b, size_t len, int cols,
-		unsigned attr);
+void canvas_put(struct canvas *c, int y, int x, const char *b, size_t len, int cols, unsigned attr);
 /* A UI string of any bytes, sanitized (text_sanitize_line) and cut at whole
  * graphemes to at most maxw columns. Returns the columns drawn. */
 int canvas_text(struct canvas *c, int y, int x, int maxw, const char *s, unsigned attr);

@@ -23,8 +23,16 @@
 #include "simsa/session.h"
 
 enum scr_id {
-	SCR_RATE, SCR_CONFIRM, SCR_RECEIPT, SCR_REVIEW, SCR_HELP, SCR_ANCHORS, SCR_QUIT,
-	SCR_RESULTS, SCR_DETAIL, SCR_PANEL, /* simsa results (results.c) */
+	SCR_RATE,
+	SCR_CONFIRM,
+	SCR_RECEIPT,
+	SCR_REVIEW,
+	SCR_HELP,
+	SCR_ANCHORS,
+	SCR_QUIT,
+	SCR_RESULTS,
+	SCR_DETAIL,
+	SCR_PANEL, /* simsa results (results.c) */
 };
 
 enum outcome {
@@ -34,8 +42,8 @@ enum outcome {
 	OUT_SUBMIT = 1 << 2,  /* cast the answer */
 	OUT_LOAD = 1 << 3,    /* open task c->want */
 	OUT_QUIT = 1 << 4,
-	OUT_REVIEW = 1 << 5,  /* refresh the task list */
-	OUT_FLUSH = 1 << 6,   /* drop typed-ahead input (before a confirmation) */
+	OUT_REVIEW = 1 << 5, /* refresh the task list */
+	OUT_FLUSH = 1 << 6,  /* drop typed-ahead input (before a confirmation) */
 };
 
 enum layout_mode { LAY_SIDE, LAY_STACK, LAY_SINGLE };
@@ -44,7 +52,7 @@ struct layout {
 	bool too_small;
 	int min_w, min_h;
 	enum layout_mode mode;
-	int prompt_y, prompt_h;     /* body rows; its title is the row above */
+	int prompt_y, prompt_h;                         /* body rows; its title is the row above */
 	int pane_x[2], pane_y[2], pane_w[2], pane_h[2]; /* bodies; titles above */
 	int ctrl_y, ctrl_h;
 	int msg_y, foot_y;
@@ -57,8 +65,8 @@ struct event {
 	int key;
 	int w, h;
 	int sig;
-	const char *label;  /* EV_DUMP: the script's label, or NULL */
-	bool last;          /* the last event of a burst (a script line) */
+	const char *label; /* EV_DUMP: the script's label, or NULL */
+	bool last;         /* the last event of a burst (a script line) */
 };
 
 struct console;
@@ -79,11 +87,11 @@ enum review_state { RV_OPEN = 0, RV_DRAFT, RV_DONE };
 
 /* A bracketed paste in progress (paste.c). */
 struct paste_state {
-	bool on;        /* between the begin and the end mark */
-	bool cut;       /* the editor was full: the rest is dropped */
-	int esc;        /* 1: an ESC came alone; 2..5: and that much of "[201~" */
-	size_t bytes;   /* pasted so far */
-	double last;    /* monotonic seconds of the last pasted key */
+	bool on;      /* between the begin and the end mark */
+	bool cut;     /* the editor was full: the rest is dropped */
+	int esc;      /* 1: an ESC came alone; 2..5: and that much of "[201~" */
+	size_t bytes; /* pasted so far */
+	double last;  /* monotonic seconds of the last pasted key */
 };
 
 /* The rating console's state; `simsa results` uses the same struct with
@@ -91,7 +99,7 @@ struct paste_state {
  * are shared, the rating fields stay unused. */
 struct console {
 	struct session *s;
-	struct results *res;        /* simsa results: its view, else NULL */
+	struct results *res; /* simsa results: its view, else NULL */
 	const struct rubric *rub;
 	enum rater_role role;
 	const struct frontend *fe;
@@ -99,7 +107,7 @@ struct console {
 	struct canvas cv;
 	int w, h;
 	struct layout lay;
-	enum scr_id scr, back;      /* back: where a modal returns */
+	enum scr_id scr, back; /* back: where a modal returns */
 
 	size_t n_tasks, task, want;
 	bool loaded;
@@ -108,26 +116,26 @@ struct console {
 	bool draft_dirty;
 	struct pane prompt, out[2];
 
-	int side;                   /* 0 = A, 1 = B: the focused answer */
-	int row;                    /* row of the controls */
-	bool lock;                  /* scroll both answers together */
+	int side;  /* 0 = A, 1 = B: the focused answer */
+	int row;   /* row of the controls */
+	bool lock; /* scroll both answers together */
 	bool editing;
 	struct paste_state paste;
 	struct lineedit ed;
 	char ed_saved[LINEEDIT_MAX + 1];
 
-	int cur_y, cur_x;           /* where the terminal cursor goes, -1: hidden */
+	int cur_y, cur_x; /* where the terminal cursor goes, -1: hidden */
 	char msg[1280];
 	char receipt[BALLOT_RECEIPT_LEN + 1];
-	uint8_t *rv;                /* enum review_state per task */
+	uint8_t *rv; /* enum review_state per task */
 	char (*rv_receipt)[BALLOT_RECEIPT_LEN + 1];
-	const char **rv_label;      /* prompt id of each task (the session's memory) */
+	const char **rv_label; /* prompt id of each task (the session's memory) */
 	size_t rv_cursor, rv_top;
 	size_t help_top;
 	int help_lines;
 
-	double active;              /* seconds counted before the last event */
-	double last_event;          /* monotonic seconds */
+	double active;     /* seconds counted before the last event */
+	double last_event; /* monotonic seconds */
 	int exit_status;
 };
 
@@ -174,8 +182,7 @@ unsigned anchors_key(struct console *c, int key);
 void small_draw(struct console *c);
 /* Draws s wrapped at word boundaries in w columns from row y, up to row
  * ymax; returns the next free row. Any bytes: it goes through text.h. */
-int draw_wrapped(struct console *c, int y, int x, int w, int ymax, const char *s,
-		 unsigned attr);
+int draw_wrapped(struct console *c, int y, int x, int w, int ymax, const char *s, unsigned attr);
 /* results.c: the results table, an entrant's details and the panel of
  * agreement and raters (simsa results) */
 void results_layout(struct console *c);
@@ -196,9 +203,9 @@ void console_free(struct console **c);
 int console_loop(struct console *c, struct simsa_err *err);
 /* A console without a session, for a view such as simsa results: front
  * end, size and the first screen; console_free frees it (not res). */
-int console_open_view(const struct frontend *fe, void *fe_data, int w, int h,
-		      struct results *res, enum scr_id scr, struct console **out,
-		      struct simsa_err *err) __attribute__((warn_unused_result));
+int console_open_view(const struct frontend *fe, void *fe_data, int w, int h, struct results *res,
+		      enum scr_id scr, struct console **out, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 extern volatile sig_atomic_t console_sig_quit, console_sig_int, console_sig_winch;
 /* headless.c: SIMSA_CONSOLE_SCRIPT's front end */
 struct headless;
@@ -208,8 +215,7 @@ int headless_open(const char *script_path, const char *dump_path, struct headles
 void headless_free(struct headless **hl);
 int headless_dump(struct console *c, const char *label);
 /* SIMSA_CONSOLE_SIZE as w, h (80x24 when unset); -1 if malformed. */
-int console_script_size(int *w, int *h, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+int console_script_size(int *w, int *h, struct simsa_err *err) __attribute__((warn_unused_result));
 /* The locale's codeset is UTF-8 (the console draws Korean). */
 bool console_utf8_locale(void);
 /* term.c: the ncursesw front end */

@@ -155,8 +155,8 @@ static int add_dump(struct headless *hl, const char *arg, struct simsa_err *err)
 		if (!label)
 			return err_set(err, "out of memory");
 	}
-	if (grow_array((void **)&hl->labels, &hl->labels_cap, hl->nlabels + 1,
-		       sizeof *hl->labels) < 0) {
+	if (grow_array((void **)&hl->labels, &hl->labels_cap, hl->nlabels + 1, sizeof *hl->labels) <
+	    0) {
 		free(label);
 		return err_set(err, "out of memory");
 	}
@@ -286,16 +286,21 @@ static bool hl_pending(struct console *c)
 	return hl->next > 0 && hl->next < hl->n && !hl->ev[hl->next - 1].last;
 }
 
-static void hl_present(struct console *c) { (void)c; }
-static void hl_flush(struct console *c) { (void)c; }
+static void hl_present(struct console *c)
+{
+	(void)c;
+}
+static void hl_flush(struct console *c)
+{
+	(void)c;
+}
 
 const struct frontend headless_frontend = { hl_next, hl_pending, hl_present, hl_flush };
 
 const char *screen_name(enum scr_id s)
 {
-	static const char *const names[] = { "rate", "confirm", "receipt", "review", "help",
-					     "anchors", "quit", "results", "detail",
-					     "panel" };
+	static const char *const names[] = { "rate",    "confirm", "receipt", "review", "help",
+					     "anchors", "quit",    "results", "detail", "panel" };
 
 	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
@@ -317,9 +322,14 @@ static void dump_answer(struct console *c, FILE *f)
 			for (int s = 0; s < 2; s++) {
 				uint32_t v = c->ans.scores[s][k];
 
-				snprintf(key, sizeof key, "score.%c.%s", 'A' + s, c->rub->criteria[k].id);
-				put_safe(f, key, v == BALLOT_SCORE_UNSET ? "-" : v == BALLOT_SCORE_NA
-						 ? "na" : (snprintf(num, sizeof num, "%u", (unsigned)v), num));
+				snprintf(key, sizeof key, "score.%c.%s", 'A' + s,
+					 c->rub->criteria[k].id);
+				put_safe(f, key,
+					 v == BALLOT_SCORE_UNSET ? "-"
+					 : v == BALLOT_SCORE_NA
+						 ? "na"
+						 : (snprintf(num, sizeof num, "%u", (unsigned)v),
+						    num));
 			}
 		for (int s = 0; s < 2; s++) {
 			fprintf(f, "flags.%c=%u\n", 'A' + s, (unsigned)c->ans.flags[s]);
@@ -327,10 +337,15 @@ static void dump_answer(struct console *c, FILE *f)
 			put_safe(f, key, c->ans.comment[s]);
 		}
 	} else {
-		fprintf(f, "preference=%s\n", c->ans.preference < 0 ? "-"
-			: rubric_pref_name((enum rubric_pref)c->ans.preference));
-		fprintf(f, "satisfaction=%s\n", c->ans.satisfaction == BALLOT_SCORE_UNSET ? "-"
-			: (snprintf(num, sizeof num, "%u", (unsigned)c->ans.satisfaction), num));
+		fprintf(f, "preference=%s\n",
+			c->ans.preference < 0
+				? "-"
+				: rubric_pref_name((enum rubric_pref)c->ans.preference));
+		fprintf(f, "satisfaction=%s\n",
+			c->ans.satisfaction == BALLOT_SCORE_UNSET
+				? "-"
+				: (snprintf(num, sizeof num, "%u", (unsigned)c->ans.satisfaction),
+				   num));
 		put_safe(f, "reason", c->ans.reason);
 	}
 }
@@ -338,8 +353,8 @@ static void dump_answer(struct console *c, FILE *f)
 static void dump_state(struct console *c, FILE *f)
 {
 	static const char *const modes[] = { "side-by-side", "stacked", "single" };
-	static const char *const kinds[] = { "criterion", "flags", "comment", "preference",
-					     "satisfaction", "reason" };
+	static const char *const kinds[] = { "criterion",  "flags",        "comment",
+					     "preference", "satisfaction", "reason" };
 	enum row_kind k;
 
 	if (c->res) {
@@ -350,8 +365,8 @@ static void dump_state(struct console *c, FILE *f)
 		return;
 	}
 	k = rate_row_kind(c, c->row);
-	fprintf(f, "screen=%s\n", c->lay.too_small && c->scr != SCR_QUIT ? "too-small"
-		: screen_name(c->scr));
+	fprintf(f, "screen=%s\n",
+		c->lay.too_small && c->scr != SCR_QUIT ? "too-small" : screen_name(c->scr));
 	fprintf(f, "size=%dx%d\nlayout=%s\n", c->w, c->h, modes[c->lay.mode]);
 	fprintf(f, "lang=%s\nrole=%s\n", i18n_lang() == LANG_KO ? "ko" : "en",
 		c->role == ROLE_EXPERT ? "expert" : "user");
@@ -371,7 +386,8 @@ static void dump_state(struct console *c, FILE *f)
 	fprintf(f, "editing=%d\n", c->editing ? 1 : 0);
 	if (c->editing) {
 		put_safe(f, "edit.text", c->ed.buf);
-		fprintf(f, "edit.cursor=%zu\nedit.col=%d\n", c->ed.cur, lineedit_cursor_col(&c->ed));
+		fprintf(f, "edit.cursor=%zu\nedit.col=%d\n", c->ed.cur,
+			lineedit_cursor_col(&c->ed));
 	}
 	fprintf(f, "cursor=%d,%d\n", c->cur_y, c->cur_x);
 	dump_answer(c, f);

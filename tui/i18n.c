@@ -40,8 +40,14 @@ int i18n_set(const char *opt)
 	return 0;
 }
 
-enum lang i18n_lang(void) { return current; }
-void i18n_force(enum lang l) { current = l; }
+enum lang i18n_lang(void)
+{
+	return current;
+}
+void i18n_force(enum lang l)
+{
+	current = l;
+}
 
 const char *S(enum str_id id)
 {

@@ -139,7 +139,8 @@ int keys_parse(const char *name, size_t len)
 		return -1;
 	}
 	if (utf8proc_iterate((const utf8proc_uint8_t *)name, (utf8proc_ssize_t)len, &cp) !=
-	    (utf8proc_ssize_t)len || cp < 0)
+		    (utf8proc_ssize_t)len ||
+	    cp < 0)
 		return -1;
 	return cp;
 }

@@ -14,18 +14,32 @@
 /* A key is a Unicode code point (text and control characters) or one of
  * these, above the code point range. */
 enum {
-	K_UP = 0x200000, K_DOWN, K_LEFT, K_RIGHT, K_PGUP, K_PGDN, K_HOME, K_END,
-	K_BS, K_DEL, K_ENTER, K_ESC, K_TAB, K_BTAB, K_F1,
-	K_PASTE_BEGIN, K_PASTE_END, /* bracketed paste: ESC [ 200 ~, ESC [ 201 ~ */
+	K_UP = 0x200000,
+	K_DOWN,
+	K_LEFT,
+	K_RIGHT,
+	K_PGUP,
+	K_PGDN,
+	K_HOME,
+	K_END,
+	K_BS,
+	K_DEL,
+	K_ENTER,
+	K_ESC,
+	K_TAB,
+	K_BTAB,
+	K_F1,
+	K_PASTE_BEGIN,
+	K_PASTE_END, /* bracketed paste: ESC [ 200 ~, ESC [ 201 ~ */
 };
-#define K_CTRL(c) ((c) & 0x1f)
+#define K_CTRL(c) ((c)&0x1f)
 
 enum ctx {
 	CTX_RATE = 1 << 0,
 	CTX_EDIT = 1 << 1,
 	CTX_REVIEW = 1 << 2,
 	CTX_HELP = 1 << 3,
-	CTX_GLOBAL = 1 << 4, /* every screen except the line editor */
+	CTX_GLOBAL = 1 << 4,  /* every screen except the line editor */
 	CTX_RESULTS = 1 << 5, /* the results table (simsa results) */
 	CTX_DETAIL = 1 << 6,  /* one entrant's details */
 	CTX_PANEL = 1 << 7,   /* agreement within the round and the raters */
@@ -33,23 +47,53 @@ enum ctx {
 
 enum action {
 	ACT_NONE = 0,
-	ACT_HELP, ACT_QUIT, ACT_DOWN, ACT_UP, ACT_SIDE_A, ACT_SIDE_B, ACT_SWITCH,
-	ACT_VALUE, ACT_NA, ACT_CLEAR, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_LINE_DOWN,
-	ACT_LINE_UP, ACT_TOP, ACT_BOTTOM, ACT_LOCK, ACT_PROMPT_DOWN, ACT_PROMPT_UP,
-	ACT_ANCHORS, ACT_EDIT, ACT_SUBMIT, ACT_REVIEW, ACT_NEXT, ACT_PREV,
-	ACT_ED_DONE, ACT_ED_CANCEL, ACT_ED_LEFT, ACT_ED_RIGHT, ACT_ED_HOME, ACT_ED_END,
-	ACT_ED_BS, ACT_ED_DEL, ACT_ED_KILL,
-	ACT_OPEN, ACT_BACK, ACT_PANEL,
+	ACT_HELP,
+	ACT_QUIT,
+	ACT_DOWN,
+	ACT_UP,
+	ACT_SIDE_A,
+	ACT_SIDE_B,
+	ACT_SWITCH,
+	ACT_VALUE,
+	ACT_NA,
+	ACT_CLEAR,
+	ACT_PAGE_DOWN,
+	ACT_PAGE_UP,
+	ACT_LINE_DOWN,
+	ACT_LINE_UP,
+	ACT_TOP,
+	ACT_BOTTOM,
+	ACT_LOCK,
+	ACT_PROMPT_DOWN,
+	ACT_PROMPT_UP,
+	ACT_ANCHORS,
+	ACT_EDIT,
+	ACT_SUBMIT,
+	ACT_REVIEW,
+	ACT_NEXT,
+	ACT_PREV,
+	ACT_ED_DONE,
+	ACT_ED_CANCEL,
+	ACT_ED_LEFT,
+	ACT_ED_RIGHT,
+	ACT_ED_HOME,
+	ACT_ED_END,
+	ACT_ED_BS,
+	ACT_ED_DEL,
+	ACT_ED_KILL,
+	ACT_OPEN,
+	ACT_BACK,
+	ACT_PANEL,
 };
 
 #define KEYS_PER_ACTION 9
 
 struct action_def {
 	enum action act;
-	unsigned ctx;                 /* enum ctx mask */
-	int keys[KEYS_PER_ACTION];    /* 0-terminated */
+	unsigned ctx;              /* enum ctx mask */
+	int keys[KEYS_PER_ACTION]; /* 0-terminated */
 	enum str_id help;
-	enum str_id footer;           /* short footer label, or S_COUNT for none */
+	enum str_id footer; /* short footer label, or S_COUNT for none */
 };
 
 /* The table, ending with act ACT_NONE. */

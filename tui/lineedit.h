@@ -17,9 +17,9 @@
 
 struct lineedit {
 	char buf[LINEEDIT_MAX + 1];
-	size_t len;     /* bytes */
-	size_t cur;     /* byte offset of the cursor, a grapheme boundary */
-	int scroll;     /* first column shown */
+	size_t len; /* bytes */
+	size_t cur; /* byte offset of the cursor, a grapheme boundary */
+	int scroll; /* first column shown */
 };
 
 /* Starts editing a copy of text (cut at LINEEDIT_MAX bytes on a grapheme

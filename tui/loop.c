@@ -158,7 +158,9 @@ void console_draw(struct console *c)
 		return;
 	}
 	switch (c->scr) {
-	case SCR_RESULTS: case SCR_DETAIL: case SCR_PANEL: results_draw(c); break;
+	case SCR_RESULTS:
+	case SCR_DETAIL:
+	case SCR_PANEL: results_draw(c); break;
 	case SCR_RATE: rate_draw(c); break;
 	case SCR_CONFIRM: confirm_draw(c); break;
 	case SCR_RECEIPT: receipt_draw(c); break;
@@ -188,7 +190,9 @@ unsigned console_key(struct console *c, int key)
 		return OUT_DRAW;
 	}
 	switch (c->scr) {
-	case SCR_RESULTS: case SCR_DETAIL: case SCR_PANEL: return results_key(c, key);
+	case SCR_RESULTS:
+	case SCR_DETAIL:
+	case SCR_PANEL: return results_key(c, key);
 	case SCR_RATE: return rate_key(c, key);
 	case SCR_CONFIRM: return confirm_key(c, key);
 	case SCR_RECEIPT: return receipt_key(c, key);
@@ -310,9 +314,8 @@ void console_free(struct console **cp)
 	*cp = NULL;
 }
 
-int console_open_view(const struct frontend *fe, void *fe_data, int w, int h,
-		      struct results *res, enum scr_id scr, struct console **out,
-		      struct simsa_err *err)
+int console_open_view(const struct frontend *fe, void *fe_data, int w, int h, struct results *res,
+		      enum scr_id scr, struct console **out, struct simsa_err *err)
 {
 	struct console *c = calloc(1, sizeof *c);
 
@@ -393,9 +396,7 @@ int console_loop(struct console *c, struct simsa_err *err)
 			if (headless_dump(c, ev.label) < 0)
 				return err_set(err, "cannot write the dump");
 			break;
-		case EV_SIGNAL:
-			raise(ev.sig);
-			break;
+		case EV_SIGNAL: raise(ev.sig); break;
 		case EV_END:
 			quit = true;
 			if (save_draft(c, err) < 0)

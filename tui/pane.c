@@ -149,7 +149,8 @@ static void draw_line(struct pane *p, struct canvas *c, size_t i, int y, int x)
 
 			const struct text_line *l = &p->lines.v[i];
 
-			if (star && (stars || (it.k < l->count && is_ascii(d, l->first + it.k, '*')))) {
+			if (star &&
+			    (stars || (it.k < l->count && is_ascii(d, l->first + it.k, '*')))) {
 				/* the first or second star of a "**" pair */
 				if (stars)
 					bold = !bold;
@@ -207,9 +208,18 @@ void pane_page(struct pane *p, int dir)
 	pane_scroll(p, dir * page);
 }
 
-void pane_top(struct pane *p) { p->top = 0; }
-void pane_bottom(struct pane *p) { p->top = max_top(p); }
-size_t pane_line_count(const struct pane *p) { return p->lines.n; }
+void pane_top(struct pane *p)
+{
+	p->top = 0;
+}
+void pane_bottom(struct pane *p)
+{
+	p->top = max_top(p);
+}
+size_t pane_line_count(const struct pane *p)
+{
+	return p->lines.n;
+}
 
 void pane_release(struct pane *p)
 {

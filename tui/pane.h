@@ -17,25 +17,27 @@
 struct pane {
 	struct text_doc *doc;
 	struct text_lines lines;
-	uint8_t *style;      /* per wrapped line: enum pane_style | PANE_BOLD_START */
+	uint8_t *style; /* per wrapped line: enum pane_style | PANE_BOLD_START */
 	size_t style_cap;
-	int width;           /* text columns wrapped at (pane width - gutter), 0: none */
-	size_t top;          /* first line shown */
-	int rows;            /* rows at the last draw (for paging) */
+	int width;  /* text columns wrapped at (pane width - gutter), 0: none */
+	size_t top; /* first line shown */
+	int rows;   /* rows at the last draw (for paging) */
 };
-#define PANE_INIT { NULL, TEXT_LINES_INIT, NULL, 0, 0, 0, 0 }
+#define PANE_INIT                                       \
+	{                                               \
+		NULL, TEXT_LINES_INIT, NULL, 0, 0, 0, 0 \
+	}
 #define PANE_GUTTER 1
 
 enum pane_style { PS_TEXT = 0, PS_HEADING, PS_FENCE, PS_CODE };
 #define PANE_BOLD_START 0x10
-#define PANE_KIND(s) ((s) & 0x0f)
+#define PANE_KIND(s) ((s)&0x0f)
 
 /* Replaces the text (len bytes of anything); top goes back to 0. */
 int pane_set(struct pane *p, const char *text, size_t len, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 /* Wraps for a pane w columns wide (gutter included) unless already so. */
-int pane_layout(struct pane *p, int w, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+int pane_layout(struct pane *p, int w, struct simsa_err *err) __attribute__((warn_unused_result));
 /* Draws rows [y, y+h) × [x, x+w) (after pane_layout for w). */
 void pane_draw(struct pane *p, struct canvas *c, int y, int x, int h, int w);
 void pane_scroll(struct pane *p, long delta);

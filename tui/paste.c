@@ -10,8 +10,8 @@
 
 #include "console_int.h"
 
-#define PASTE_IDLE 3.0          /* seconds: longer than a stall of a slow link */
-#define PASTE_MAX (1u << 20)    /* bytes: far beyond any comment */
+#define PASTE_IDLE 3.0       /* seconds: longer than a stall of a slow link */
+#define PASTE_MAX (1u << 20) /* bytes: far beyond any comment */
 
 /* What follows the ESC of an end mark that a slow link split, so that
  * ncurses gave the ESC alone (after ESCDELAY) and the rest as keys. */

@@ -136,7 +136,8 @@ void draw_header(struct console *c)
 	snprintf(n1, sizeof n1, "%zu", c->task + 1);
 	snprintf(n2, sizeof n2, "%zu", c->n_tasks);
 	x += canvas_text(&c->cv, 0, x, c->w - x, i18n_fill(buf, sizeof buf, S_TASK_N, n1, n2, NULL),
-			 AT_BAR) + 2;
+			 AT_BAR) +
+	     2;
 	filled = c->n_tasks ? (int)(done * 10 / c->n_tasks) : 0;
 	bar[0] = '[';
 	for (int i = 0; i < 10; i++)
@@ -193,9 +194,12 @@ static void draw_pane_title(struct console *c, int s, int y, int x, int w)
 	cx += canvas_text(&c->cv, y, cx, w, buf, focus) + 1;
 	if (c->lay.mode == LAY_SINGLE) {
 		cx += canvas_text(&c->cv, y, cx, x + w - cx,
-				  i18n_fill(buf, sizeof buf, S_SHOWN, side_name[s], 0, 0), AT_BOLD) + 2;
+				  i18n_fill(buf, sizeof buf, S_SHOWN, side_name[s], 0, 0),
+				  AT_BOLD) +
+		      2;
 		cx += canvas_text(&c->cv, y, cx, x + w - cx,
-				  i18n_fill(buf, sizeof buf, S_OTHER_KEY, side_name[!s], 0, 0), 0) + 2;
+				  i18n_fill(buf, sizeof buf, S_OTHER_KEY, side_name[!s], 0, 0), 0) +
+		      2;
 	}
 	if (total) {
 		size_t last = p->top + (size_t)c->lay.pane_h[s];
@@ -204,7 +208,8 @@ static void draw_pane_title(struct console *c, int s, int y, int x, int w)
 		snprintf(b, sizeof b, "%zu", last < total ? last : total);
 		snprintf(n, sizeof n, "%zu", total);
 		cx += canvas_text(&c->cv, y, cx, x + w - cx,
-				  i18n_fill(buf, sizeof buf, S_LINES, a, b, n), 0) + 2;
+				  i18n_fill(buf, sizeof buf, S_LINES, a, b, n), 0) +
+		      2;
 	} else {
 		cx += canvas_text(&c->cv, y, cx, x + w - cx, S(S_EMPTY_OUTPUT), 0) + 2;
 	}
@@ -306,15 +311,18 @@ static void draw_user_row(struct console *c, int r, int y)
 		bool full = c->w >= 130;
 
 		for (int p = 0; p < PREF_COUNT; p++) {
-			const char *label = full ? (i18n_lang() == LANG_KO ? c->rub->pref_label_ko[p]
-									   : c->rub->pref_label_en[p])
-						 : sym[p] ? sym[p] : S(S_BOTH_BAD);
+			const char *label =
+				full     ? (i18n_lang() == LANG_KO ? c->rub->pref_label_ko[p]
+								   : c->rub->pref_label_en[p])
+				: sym[p] ? sym[p]
+					 : S(S_BOTH_BAD);
 			bool sel = c->ans.preference == p;
 
 			snprintf(buf, sizeof buf, "%c%d %s%c", sel ? '[' : ' ', p + 1, label,
 				 sel ? ']' : ' ');
 			x += canvas_text(&c->cv, y, x, c->w - x, buf,
-					 sel ? AT_REVERSE | AT_BOLD : 0) + 1;
+					 sel ? AT_REVERSE | AT_BOLD : 0) +
+			     1;
 		}
 		(void)focus;
 	} else if (k == ROW_SATISFACTION) {
@@ -345,7 +353,8 @@ static void draw_description(struct console *c, int y)
 	if (k == ROW_CRITERION || k == ROW_SATISFACTION) {
 		const struct rubric_criterion *cr =
 			k == ROW_CRITERION ? &c->rub->criteria[c->row] : &c->rub->satisfaction;
-		uint32_t v = k == ROW_CRITERION ? c->ans.scores[c->side][c->row] : c->ans.satisfaction;
+		uint32_t v =
+			k == ROW_CRITERION ? c->ans.scores[c->side][c->row] : c->ans.satisfaction;
 		const char *an = anchor(cr, v);
 
 		if (an)
@@ -360,9 +369,10 @@ static void draw_description(struct console *c, int y)
 	} else if (k == ROW_PREF) {
 		int p = c->ans.preference;
 
-		snprintf(buf, sizeof buf, "%s", p < 0 ? S(S_NOT_SET)
-				 : i18n_lang() == LANG_KO ? c->rub->pref_label_ko[p]
-							   : c->rub->pref_label_en[p]);
+		snprintf(buf, sizeof buf, "%s",
+			 p < 0                    ? S(S_NOT_SET)
+			 : i18n_lang() == LANG_KO ? c->rub->pref_label_ko[p]
+						  : c->rub->pref_label_en[p]);
 	} else {
 		snprintf(buf, sizeof buf, "c / Enter: %s", S(S_H_EDIT));
 	}
@@ -397,9 +407,10 @@ static void draw_controls(struct console *c)
 		int ry = y + 1 + c->row, x;
 		char label[128];
 
-		snprintf(label, sizeof label, "%s%s%s: ",
-			 c->role == ROLE_EXPERT ? S(S_COMMENT) : S(S_REASON),
-			 c->role == ROLE_EXPERT ? " " : "", c->role == ROLE_EXPERT ? side_name[c->side] : "");
+		snprintf(label, sizeof label,
+			 "%s%s%s: ", c->role == ROLE_EXPERT ? S(S_COMMENT) : S(S_REASON),
+			 c->role == ROLE_EXPERT ? " " : "",
+			 c->role == ROLE_EXPERT ? side_name[c->side] : "");
 		canvas_hline(&c->cv, ry, 1, c->w - 1, " ", 0);
 		x = 2 + canvas_text(&c->cv, ry, 2, c->w - 2, label, AT_BOLD);
 		x = lineedit_draw(&c->ed, &c->cv, ry, x, c->w - x - 1, AT_UNDERLINE);

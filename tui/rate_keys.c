@@ -52,9 +52,7 @@ static unsigned edit_key(struct console *c, int key)
 	}
 	a = keys_lookup(CTX_EDIT, key, NULL);
 	switch (a) {
-	case ACT_ED_DONE:
-		c->editing = false;
-		return OUT_DRAW;
+	case ACT_ED_DONE: c->editing = false; return OUT_DRAW;
 	case ACT_ED_CANCEL:
 		c->editing = false;
 		lineedit_start(&c->ed, c->ed_saved);
@@ -70,8 +68,7 @@ static unsigned edit_key(struct console *c, int key)
 		c->back = SCR_RATE;
 		c->scr = SCR_QUIT;
 		return OUT_DRAW;
-	default:
-		return OUT_NONE;
+	default: return OUT_NONE;
 	}
 }
 
@@ -113,8 +110,7 @@ static unsigned set_value(struct console *c, int d)
 		c->ans.satisfaction = (uint32_t)d;
 		return OUT_DRAW | OUT_CHANGED;
 	}
-	default:
-		return OUT_NONE;
+	default: return OUT_NONE;
 	}
 }
 
@@ -202,9 +198,12 @@ unsigned rate_key(struct console *c, int key)
 	case ACT_VALUE: return set_value(c, key - '0');
 	case ACT_NA: return clear_value(c, true);
 	case ACT_CLEAR: return clear_value(c, false);
-	case ACT_PAGE_DOWN: case ACT_PAGE_UP: case ACT_LINE_DOWN: case ACT_LINE_UP:
-	case ACT_TOP: case ACT_BOTTOM:
-		return scroll(c, a);
+	case ACT_PAGE_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_LINE_DOWN:
+	case ACT_LINE_UP:
+	case ACT_TOP:
+	case ACT_BOTTOM: return scroll(c, a);
 	case ACT_LOCK:
 		c->lock = !c->lock;
 		if (c->lock)
@@ -244,7 +243,6 @@ unsigned rate_key(struct console *c, int key)
 			return OUT_NONE;
 		c->want = c->task - 1;
 		return OUT_LOAD | OUT_DRAW;
-	default:
-		return OUT_NONE;
+	default: return OUT_NONE;
 	}
 }

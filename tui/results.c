@@ -26,21 +26,33 @@
 
 #define MIN_W 40
 #define MIN_H 10
-#define CHART_MIN_W 20   /* below this the chart waits for the other columns */
+#define CHART_MIN_W 20 /* below this the chart waits for the other columns */
 #define CHART_LEAST_W 8
 #define CHART_MAX_W 100
 
-enum col { COL_RANK, COL_NAME, COL_EXPERT, COL_USER, COL_BENCH, COL_TOTAL, COL_IV, COL_ELO,
-	   COL_ELO_IV, COL_WIN, COL_CHART, COL_N };
+enum col {
+	COL_RANK,
+	COL_NAME,
+	COL_EXPERT,
+	COL_USER,
+	COL_BENCH,
+	COL_TOTAL,
+	COL_IV,
+	COL_ELO,
+	COL_ELO_IV,
+	COL_WIN,
+	COL_CHART,
+	COL_N
+};
 
-static const char *const col_name[COL_N] = { "rank", "name", "expert", "user", "bench",
-					     "total", "interval", "elo", "elo_interval", "win",
-					     "chart" };
+static const char *const col_name[COL_N] = { "rank",         "name",  "expert",   "user",
+					     "bench",        "total", "interval", "elo",
+					     "elo_interval", "win",   "chart" };
 
 /* Which columns stay when the row is narrow: the first ones here. */
-static const enum col col_priority[COL_N] = { COL_RANK, COL_NAME, COL_TOTAL, COL_CHART,
-					      COL_EXPERT, COL_USER, COL_BENCH, COL_ELO,
-					      COL_WIN, COL_ELO_IV, COL_IV };
+static const enum col col_priority[COL_N] = { COL_RANK,   COL_NAME,   COL_TOTAL, COL_CHART,
+					      COL_EXPERT, COL_USER,   COL_BENCH, COL_ELO,
+					      COL_WIN,    COL_ELO_IV, COL_IV };
 
 /* ---- the view's data ---- */
 
@@ -160,7 +172,9 @@ static void draw_chart(struct console *c, int y, int x, int w, const struct scor
 	score_chart(cells, w, e->total, e->total_low, e->total_high, max);
 	for (int k = 0; k < w; k++)
 		canvas_put(&c->cv, y, x + k, &cells[k], 1, 1,
-			   cells[k] == '.' ? attr | AT_DIM : cells[k] == '|' ? attr | AT_BOLD : attr);
+			   cells[k] == '.'   ? attr | AT_DIM
+			   : cells[k] == '|' ? attr | AT_BOLD
+					     : attr);
 }
 
 /* The axis above a chart: 0 at its left, total_max at its right, the
@@ -198,7 +212,8 @@ static const char *col_head(const struct score_result *r, enum col k, char *buf,
 	case COL_ELO: return S(S_RES_H_ELO);
 	case COL_ELO_IV: return S(S_RES_H_ELO_IV);
 	case COL_WIN: return S(S_RES_H_WIN);
-	case COL_CHART: case COL_N: break;
+	case COL_CHART:
+	case COL_N: break;
 	}
 	return "";
 }
@@ -216,14 +231,14 @@ static const char *col_cell(const struct score_entrant *e, enum col k, char *buf
 	case COL_ELO: return res_fmt(buf, cap, 1, e->rating);
 	case COL_ELO_IV: return res_fmt_iv(buf, cap, 0, e->rating_low, e->rating_high);
 	case COL_WIN: return res_fmt(buf, cap, 3, e->win_rate);
-	case COL_CHART: case COL_N: break;
+	case COL_CHART:
+	case COL_N: break;
 	}
 	return "";
 }
 
 /* Chooses the columns for width avail and their widths (x is filled too). */
-static unsigned plan_columns(const struct score_result *r, int avail, int wid[COL_N],
-			     int xs[COL_N])
+static unsigned plan_columns(const struct score_result *r, int avail, int wid[COL_N], int xs[COL_N])
 {
 	int nat[COL_N], used = 0, x = X0;
 	unsigned shown = 0;
@@ -232,7 +247,8 @@ static unsigned plan_columns(const struct score_result *r, int avail, int wid[CO
 	for (int k = 0; k < COL_CHART; k++) {
 		nat[k] = canvas_text_width(col_head(r, (enum col)k, buf, sizeof buf));
 		for (size_t i = 0; i < r->n; i++) {
-			int cw = canvas_text_width(col_cell(&r->e[i], (enum col)k, buf, sizeof buf));
+			int cw =
+				canvas_text_width(col_cell(&r->e[i], (enum col)k, buf, sizeof buf));
 
 			nat[k] = cw > nat[k] ? cw : nat[k];
 		}
@@ -458,7 +474,7 @@ enum dl_kind { DL_KV, DL_HEAD, DL_BLANK, DL_AXIS, DL_CHART };
 
 struct dline {
 	enum dl_kind kind;
-	const char *label;   /* organizer text (criterion ids) or the catalogue */
+	const char *label; /* organizer text (criterion ids) or the catalogue */
 	char value[320];
 };
 
@@ -587,17 +603,10 @@ static void detail_draw(struct console *c)
 			canvas_text(&c->cv, y, 2, lw, d[i].label, d[i].label[0] ? AT_BOLD : 0);
 			canvas_text(&c->cv, y, 2 + lw + 2, c->w - lw - 5, d[i].value, 0);
 			break;
-		case DL_HEAD:
-			canvas_text(&c->cv, y, 2, c->w - 4, d[i].label, AT_UNDERLINE);
-			break;
-		case DL_AXIS:
-			draw_axis(c, y, 2, c->w - 4, r->total_max);
-			break;
-		case DL_CHART:
-			draw_chart(c, y, 2, c->w - 4, e, r->total_max, 0);
-			break;
-		case DL_BLANK:
-			break;
+		case DL_HEAD: canvas_text(&c->cv, y, 2, c->w - 4, d[i].label, AT_UNDERLINE); break;
+		case DL_AXIS: draw_axis(c, y, 2, c->w - 4, r->total_max); break;
+		case DL_CHART: draw_chart(c, y, 2, c->w - 4, e, r->total_max, 0); break;
+		case DL_BLANK: break;
 		}
 	}
 	draw_footer(c, CTX_DETAIL);
@@ -638,8 +647,10 @@ unsigned results_key(struct console *c, int key)
 	size_t dmax = v->dlines > v->drows ? (size_t)(v->dlines - v->drows) : 0;
 	size_t ppage = v->prows > 1 ? (size_t)v->prows - 1 : 1;
 	size_t pmax = v->plines > v->prows ? (size_t)(v->plines - v->prows) : 0;
-	enum action a = keys_lookup(c->scr == SCR_DETAIL ? CTX_DETAIL
-				    : c->scr == SCR_PANEL ? CTX_PANEL : CTX_RESULTS, key, NULL);
+	enum action a = keys_lookup(c->scr == SCR_DETAIL  ? CTX_DETAIL
+				    : c->scr == SCR_PANEL ? CTX_PANEL
+							  : CTX_RESULTS,
+				    key, NULL);
 
 	if (a == ACT_QUIT)
 		return OUT_QUIT; /* nothing here to lose: no need to ask */
@@ -651,14 +662,28 @@ unsigned results_key(struct console *c, int key)
 	}
 	if (c->scr == SCR_DETAIL) {
 		switch (a) {
-		case ACT_LINE_DOWN: if (v->dtop < dmax) v->dtop++; break;
-		case ACT_LINE_UP: if (v->dtop > 0) v->dtop--; break;
-		case ACT_PAGE_DOWN: v->dtop = v->dtop + dpage < dmax ? v->dtop + dpage : dmax; break;
+		case ACT_LINE_DOWN:
+			if (v->dtop < dmax)
+				v->dtop++;
+			break;
+		case ACT_LINE_UP:
+			if (v->dtop > 0)
+				v->dtop--;
+			break;
+		case ACT_PAGE_DOWN:
+			v->dtop = v->dtop + dpage < dmax ? v->dtop + dpage : dmax;
+			break;
 		case ACT_PAGE_UP: v->dtop = v->dtop > dpage ? v->dtop - dpage : 0; break;
 		case ACT_TOP: v->dtop = 0; break;
 		case ACT_BOTTOM: v->dtop = dmax; break;
-		case ACT_NEXT: v->cur = step_down(v->cur, 1, n); v->dtop = 0; break;
-		case ACT_PREV: v->cur = v->cur > 0 ? v->cur - 1 : 0; v->dtop = 0; break;
+		case ACT_NEXT:
+			v->cur = step_down(v->cur, 1, n);
+			v->dtop = 0;
+			break;
+		case ACT_PREV:
+			v->cur = v->cur > 0 ? v->cur - 1 : 0;
+			v->dtop = 0;
+			break;
 		case ACT_BACK: c->scr = SCR_RESULTS; break;
 		default: return OUT_NONE;
 		}
@@ -666,9 +691,17 @@ unsigned results_key(struct console *c, int key)
 	}
 	if (c->scr == SCR_PANEL) {
 		switch (a) {
-		case ACT_LINE_DOWN: if (v->ptop < pmax) v->ptop++; break;
-		case ACT_LINE_UP: if (v->ptop > 0) v->ptop--; break;
-		case ACT_PAGE_DOWN: v->ptop = v->ptop + ppage < pmax ? v->ptop + ppage : pmax; break;
+		case ACT_LINE_DOWN:
+			if (v->ptop < pmax)
+				v->ptop++;
+			break;
+		case ACT_LINE_UP:
+			if (v->ptop > 0)
+				v->ptop--;
+			break;
+		case ACT_PAGE_DOWN:
+			v->ptop = v->ptop + ppage < pmax ? v->ptop + ppage : pmax;
+			break;
 		case ACT_PAGE_UP: v->ptop = v->ptop > ppage ? v->ptop - ppage : 0; break;
 		case ACT_TOP: v->ptop = 0; break;
 		case ACT_BOTTOM: v->ptop = pmax; break;

@@ -8,9 +8,9 @@
 #include "console_int.h"
 #include "simsa/score.h"
 
-#define NAME_MAX_W 24   /* wider names are cut, with "~" */
+#define NAME_MAX_W 24 /* wider names are cut, with "~" */
 #define NAME_MIN_W 8
-#define X0 2            /* column 0: the `>` of the selected row */
+#define X0 2 /* column 0: the `>` of the selected row */
 
 /* x with d decimals, or "-" for none (NAN); an interval likewise. */
 const char *res_fmt(char *buf, size_t cap, int d, double x);

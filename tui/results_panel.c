@@ -18,27 +18,33 @@ enum rcol { RC_ROLE, RC_NAME, RC_SHARED, RC_DIS, RC_Z, RC_GOLD, RC_REP, RC_N };
 
 /* Which columns stay when the line is narrow: the first ones here. */
 static const int ac_priority[AC_N] = { AC_WHAT, AC_VALUE, AC_STAT, AC_IV, AC_LEVEL, AC_UNITS };
-static const int rc_priority[RC_N] = { RC_NAME, RC_ROLE, RC_DIS, RC_Z, RC_GOLD, RC_REP,
-				       RC_SHARED };
+static const int rc_priority[RC_N] = { RC_NAME, RC_ROLE, RC_DIS, RC_Z, RC_GOLD, RC_REP, RC_SHARED };
 static const unsigned ac_left = 1u << AC_WHAT | 1u << AC_STAT | 1u << AC_LEVEL;
 static const unsigned rc_left = 1u << RC_ROLE | 1u << RC_NAME;
 
 /* The panel's lines: wrapped text (heads, notes, reasons, the count) one
  * line of it each, or a row of one of its two tables. */
 enum pl_kind { PL_BLANK, PL_WRAP, PL_AHEAD, PL_AGREE, PL_RHEAD, PL_RATER };
-enum pl_text { PT_AGREE_HEAD, PT_NO_AGREE, PT_NOTE, PT_COUNT, PT_RATERS_HEAD, PT_NO_RATERS,
-	       PT_REASON };
+enum pl_text {
+	PT_AGREE_HEAD,
+	PT_NO_AGREE,
+	PT_NOTE,
+	PT_COUNT,
+	PT_RATERS_HEAD,
+	PT_NO_RATERS,
+	PT_REASON
+};
 
 struct pline {
 	enum pl_kind kind;
-	enum pl_text text;   /* PL_WRAP: which text */
-	size_t i;            /* the statistic, or the rater's place in rord */
-	int sub;             /* PL_WRAP: its line */
+	enum pl_text text; /* PL_WRAP: which text */
+	size_t i;          /* the statistic, or the rater's place in rord */
+	int sub;           /* PL_WRAP: its line */
 };
 
 _Static_assert((int)RC_N >= (int)AC_N, "the panel's cell buffers hold either row");
 
-#define PL_INDENT 6      /* notes and reasons, below the row they belong to */
+#define PL_INDENT 6 /* notes and reasons, below the row they belong to */
 
 static const char *agree_what(const struct score_agree_stat *st)
 {
@@ -53,8 +59,9 @@ static const char *agree_cell(const struct score_agree_stat *st, int k, char *bu
 	switch (k) {
 	case AC_WHAT: return agree_what(st);
 	case AC_STAT:
-		return S(st->method == AGREE_FLEISS ? S_AG_FLEISS
-			 : st->method == AGREE_COHEN ? S_AG_COHEN : S_AG_ALPHA);
+		return S(st->method == AGREE_FLEISS  ? S_AG_FLEISS
+			 : st->method == AGREE_COHEN ? S_AG_COHEN
+						     : S_AG_ALPHA);
 	case AC_LEVEL: return (unsigned)st->level < 4 ? S(level[st->level]) : "?";
 	case AC_VALUE: return res_fmt(buf, cap, 3, st->value);
 	case AC_IV: return res_fmt_iv(buf, cap, 3, st->low, st->high);
@@ -65,7 +72,7 @@ static const char *agree_cell(const struct score_agree_stat *st, int k, char *bu
 
 static const char *agree_head(int k)
 {
-	static const enum str_id h[AC_N] = { S_PANEL_H_WHAT, S_PANEL_H_STAT, S_PANEL_H_LEVEL,
+	static const enum str_id h[AC_N] = { S_PANEL_H_WHAT,  S_PANEL_H_STAT,   S_PANEL_H_LEVEL,
 					     S_PANEL_H_VALUE, S_RES_H_INTERVAL, S_PANEL_H_UNITS };
 
 	return S(h[k]);
@@ -87,8 +94,8 @@ static const char *rater_cell(const struct score_rater *x, int k, char *buf, siz
 
 static const char *rater_head(int k)
 {
-	static const enum str_id h[RC_N] = { S_PANEL_H_ROLE, S_PANEL_H_RATER, S_PANEL_H_SHARED,
-					     S_PANEL_H_DIS, S_PANEL_H_Z, S_PANEL_H_GOLD,
+	static const enum str_id h[RC_N] = { S_PANEL_H_ROLE,   S_PANEL_H_RATER, S_PANEL_H_SHARED,
+					     S_PANEL_H_DIS,    S_PANEL_H_Z,     S_PANEL_H_GOLD,
 					     S_PANEL_H_REPEATS };
 
 	return S(h[k]);
@@ -96,8 +103,8 @@ static const char *rater_head(int k)
 
 /* Columns by priority for width avail from X0; grow is the name-like
  * column: NAME_MIN_W first, then up to NAME_MAX_W when there is room. */
-static unsigned plan_cols(int n, const int *nat, const int *prio, int grow, int avail,
-			  int *wid, int *xs)
+static unsigned plan_cols(int n, const int *nat, const int *prio, int grow, int avail, int *wid,
+			  int *xs)
 {
 	int used = 0, x = X0, g;
 	unsigned shown = 0;
@@ -126,8 +133,7 @@ static unsigned plan_cols(int n, const int *nat, const int *prio, int grow, int 
 	return shown;
 }
 
-static void agree_plan(const struct score_result *r, int avail, int *wid, int *xs,
-		       unsigned *shown)
+static void agree_plan(const struct score_result *r, int avail, int *wid, int *xs, unsigned *shown)
 {
 	int nat[AC_N];
 	char buf[64];
@@ -143,8 +149,7 @@ static void agree_plan(const struct score_result *r, int avail, int *wid, int *x
 	*shown = plan_cols(AC_N, nat, ac_priority, AC_WHAT, avail, wid, xs);
 }
 
-static void rater_plan(const struct score_result *r, int avail, int *wid, int *xs,
-		       unsigned *shown)
+static void rater_plan(const struct score_result *r, int avail, int *wid, int *xs, unsigned *shown)
 {
 	int nat[RC_N];
 	char buf[64];
@@ -176,8 +181,7 @@ static void count_text(const struct score_result *r, char *buf, size_t cap)
 }
 
 /* The text of a PL_WRAP line ("" when there is none). */
-static const char *pl_text(const struct results *v, enum pl_text t, size_t i, char *buf,
-			   size_t cap)
+static const char *pl_text(const struct results *v, enum pl_text t, size_t i, char *buf, size_t cap)
 {
 	const struct score_result *r = v->r;
 	const struct score_rater *x;
@@ -201,8 +205,7 @@ static const char *pl_text(const struct results *v, enum pl_text t, size_t i, ch
 
 static unsigned pl_attr(enum pl_text t)
 {
-	return t == PT_AGREE_HEAD || t == PT_RATERS_HEAD ? AT_UNDERLINE
-	       : t == PT_NOTE ? AT_DIM : 0;
+	return t == PT_AGREE_HEAD || t == PT_RATERS_HEAD ? AT_UNDERLINE : t == PT_NOTE ? AT_DIM : 0;
 }
 
 static int pl_x(enum pl_text t)
@@ -281,8 +284,8 @@ static void draw_wrapped_line(struct console *c, int y, int x, int w, const char
 }
 
 /* One table row: the left-aligned columns (left) cut with "~". */
-static void draw_row(struct console *c, int y, int n, unsigned shown, unsigned left,
-		     const int *wid, const int *xs, const char *const *cells, unsigned attr)
+static void draw_row(struct console *c, int y, int n, unsigned shown, unsigned left, const int *wid,
+		     const int *xs, const char *const *cells, unsigned attr)
 {
 	for (int k = 0; k < n; k++) {
 		if (!(shown & (1u << k)))
@@ -301,7 +304,7 @@ void results_panel_draw(struct console *c)
 	int awid[AC_N] = { 0 }, axs[AC_N] = { 0 }, rwid[RC_N] = { 0 }, rxs[RC_N] = { 0 };
 	unsigned ashown, rshown;
 	struct pline *pl;
-	char buf[1024], cb[RC_N][64];   /* RC_N >= AC_N: both tables use them */
+	char buf[1024], cb[RC_N][64]; /* RC_N >= AC_N: both tables use them */
 	const char *cells[RC_N];
 	int n, y = 2;
 
@@ -324,8 +327,7 @@ void results_panel_draw(struct console *c)
 		const struct score_rater *x;
 
 		switch (l->kind) {
-		case PL_BLANK:
-			break;
+		case PL_BLANK: break;
 		case PL_WRAP:
 			draw_wrapped_line(c, y, pl_x(l->text), c->w - pl_x(l->text) - 1,
 					  pl_text(v, l->text, l->i, buf, sizeof buf), l->sub,
@@ -360,4 +362,3 @@ void results_panel_draw(struct console *c)
 	free(pl);
 	draw_footer(c, CTX_PANEL);
 }
-

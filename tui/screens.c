@@ -20,8 +20,7 @@ static void bottom_bar(struct console *c, const char *keys)
 }
 
 /* Untrusted or not, the text goes through text.h (console_int.h). */
-int draw_wrapped(struct console *c, int y, int x, int w, int ymax, const char *s,
-			unsigned attr)
+int draw_wrapped(struct console *c, int y, int x, int w, int ymax, const char *s, unsigned attr)
 {
 	struct text_doc *d = text_doc_new(s, strlen(s), NULL);
 	struct text_lines ls = TEXT_LINES_INIT;
@@ -107,13 +106,25 @@ unsigned help_key(struct console *c, int key)
 	size_t max = c->help_lines > page ? (size_t)(c->help_lines - page) : 0;
 
 	switch (keys_lookup(CTX_HELP, key, NULL)) {
-	case ACT_DOWN: if (c->help_top < max) c->help_top++; break;
-	case ACT_UP: if (c->help_top > 0) c->help_top--; break;
-	case ACT_PAGE_DOWN: c->help_top = c->help_top + (size_t)page < max ? c->help_top + (size_t)page : max; break;
-	case ACT_PAGE_UP: c->help_top = c->help_top > (size_t)page ? c->help_top - (size_t)page : 0; break;
+	case ACT_DOWN:
+		if (c->help_top < max)
+			c->help_top++;
+		break;
+	case ACT_UP:
+		if (c->help_top > 0)
+			c->help_top--;
+		break;
+	case ACT_PAGE_DOWN:
+		c->help_top = c->help_top + (size_t)page < max ? c->help_top + (size_t)page : max;
+		break;
+	case ACT_PAGE_UP:
+		c->help_top = c->help_top > (size_t)page ? c->help_top - (size_t)page : 0;
+		break;
 	case ACT_TOP: c->help_top = 0; break;
 	case ACT_BOTTOM: c->help_top = max; break;
-	case ACT_BACK: case ACT_HELP: case ACT_QUIT: c->scr = c->back; break;
+	case ACT_BACK:
+	case ACT_HELP:
+	case ACT_QUIT: c->scr = c->back; break;
 	default: return OUT_NONE;
 	}
 	return OUT_DRAW;
@@ -139,8 +150,9 @@ void review_draw(struct console *c)
 	for (int r = 0; r < rows && c->rv_top + (size_t)r < c->n_tasks; r++) {
 		size_t i = c->rv_top + (size_t)r;
 		enum review_state st = c->rv ? (enum review_state)c->rv[i] : RV_OPEN;
-		const char *state = st == RV_DONE ? S(S_REVIEW_DONE)
-				    : st == RV_DRAFT ? S(S_REVIEW_DRAFT) : S(S_REVIEW_OPEN);
+		const char *state = st == RV_DONE    ? S(S_REVIEW_DONE)
+				    : st == RV_DRAFT ? S(S_REVIEW_DRAFT)
+						     : S(S_REVIEW_OPEN);
 		bool sel = i == c->rv_cursor;
 		int x;
 
@@ -169,9 +181,18 @@ unsigned review_key(struct console *c, int key)
 	if (c->n_tasks == 0 && keys_lookup(CTX_REVIEW, key, NULL) != ACT_QUIT)
 		return OUT_NONE;
 	switch (keys_lookup(CTX_REVIEW, key, NULL)) {
-	case ACT_DOWN: if (c->rv_cursor + 1 < c->n_tasks) c->rv_cursor++; break;
-	case ACT_UP: if (c->rv_cursor > 0) c->rv_cursor--; break;
-	case ACT_PAGE_DOWN: c->rv_cursor = c->rv_cursor + page < c->n_tasks ? c->rv_cursor + page : c->n_tasks - 1; break;
+	case ACT_DOWN:
+		if (c->rv_cursor + 1 < c->n_tasks)
+			c->rv_cursor++;
+		break;
+	case ACT_UP:
+		if (c->rv_cursor > 0)
+			c->rv_cursor--;
+		break;
+	case ACT_PAGE_DOWN:
+		c->rv_cursor =
+			c->rv_cursor + page < c->n_tasks ? c->rv_cursor + page : c->n_tasks - 1;
+		break;
 	case ACT_PAGE_UP: c->rv_cursor = c->rv_cursor > page ? c->rv_cursor - page : 0; break;
 	case ACT_TOP: c->rv_cursor = 0; break;
 	case ACT_BOTTOM: c->rv_cursor = c->n_tasks - 1; break;
@@ -179,11 +200,16 @@ unsigned review_key(struct console *c, int key)
 		c->want = c->rv_cursor;
 		c->scr = SCR_RATE;
 		return OUT_LOAD | OUT_DRAW;
-	case ACT_BACK:
-		c->scr = SCR_RATE;
+	case ACT_BACK: c->scr = SCR_RATE; break;
+	case ACT_HELP:
+		c->back = SCR_REVIEW;
+		c->scr = SCR_HELP;
+		c->help_top = 0;
 		break;
-	case ACT_HELP: c->back = SCR_REVIEW; c->scr = SCR_HELP; c->help_top = 0; break;
-	case ACT_QUIT: c->back = SCR_REVIEW; c->scr = SCR_QUIT; break;
+	case ACT_QUIT:
+		c->back = SCR_REVIEW;
+		c->scr = SCR_QUIT;
+		break;
 	default: return OUT_NONE;
 	}
 	return OUT_DRAW;
@@ -206,8 +232,8 @@ void confirm_draw(struct console *c)
 		    AT_BOLD);
 	if (c->role == ROLE_EXPERT) {
 		for (size_t k = 0; k < r->n_criteria && y < ymax; k++) {
-			snprintf(buf, sizeof buf, "%-s", ko ? r->criteria[k].name_ko
-							  : r->criteria[k].name_en);
+			snprintf(buf, sizeof buf, "%-s",
+				 ko ? r->criteria[k].name_ko : r->criteria[k].name_en);
 			canvas_text(&c->cv, y, 2, c->w / 2, buf, 0);
 			snprintf(buf, sizeof buf, "A: %-6s  B: %s",
 				 score_text(c->ans.scores[0][k], n1),
@@ -231,11 +257,13 @@ void confirm_draw(struct console *c)
 		int p = c->ans.preference;
 
 		snprintf(buf, sizeof buf, "%s %s", S(S_PREFERENCE),
-			 p < 0 ? "-" : ko ? r->pref_label_ko[p] : r->pref_label_en[p]);
+			 p < 0 ? "-"
+			 : ko  ? r->pref_label_ko[p]
+			       : r->pref_label_en[p]);
 		canvas_text(&c->cv, y++, 2, c->w - 4, buf, AT_BOLD);
 		if (r->has_satisfaction) {
-			snprintf(buf, sizeof buf, "%s: %s", ko ? r->satisfaction.name_ko
-							       : r->satisfaction.name_en,
+			snprintf(buf, sizeof buf, "%s: %s",
+				 ko ? r->satisfaction.name_ko : r->satisfaction.name_en,
 				 score_text(c->ans.satisfaction, n1));
 			canvas_text(&c->cv, y++, 2, c->w - 4, buf, 0);
 		}
@@ -349,9 +377,10 @@ void anchors_draw(struct console *c)
 {
 	bool ko = i18n_lang() == LANG_KO;
 	const struct rubric_criterion *cr = rate_row_kind(c, c->row) == ROW_SATISFACTION
-					    ? &c->rub->satisfaction : &c->rub->criteria[c->row];
+						    ? &c->rub->satisfaction
+						    : &c->rub->criteria[c->row];
 	uint32_t v = rate_row_kind(c, c->row) == ROW_SATISFACTION ? c->ans.satisfaction
-				   : c->ans.scores[c->side][c->row];
+								  : c->ans.scores[c->side][c->row];
 	char buf[1024];
 	int y = 2;
 
@@ -364,7 +393,8 @@ void anchors_draw(struct console *c)
 		snprintf(buf, sizeof buf, "%s%d", cur ? ">" : " ", l);
 		canvas_text(&c->cv, y, 1, 4, buf, cur ? AT_BOLD | AT_REVERSE : AT_BOLD);
 		y = draw_wrapped(c, y, 6, c->w - 7, c->h - 2, ko ? lv->anchor_ko : lv->anchor_en,
-				 cur ? AT_BOLD : 0) + 1;
+				 cur ? AT_BOLD : 0) +
+		    1;
 	}
 	bottom_bar(c, S(S_ANCHORS_KEYS));
 }

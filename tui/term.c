@@ -26,7 +26,7 @@ static SCREEN *g_screen;
 static bool g_colour;
 static bool g_have_ahead;
 static struct event g_ahead;
-static int g_paste_code[2];         /* ncurses key codes of the two marks */
+static int g_paste_code[2]; /* ncurses key codes of the two marks */
 static volatile sig_atomic_t g_sig_tstp, g_sig_cont;
 
 static void on_signal(int sig)
@@ -237,10 +237,12 @@ static int map_key(int r, wint_t ch)
 		}
 	}
 	switch (ch) {
-	case '\r': case '\n': return K_ENTER;
+	case '\r':
+	case '\n': return K_ENTER;
 	case '\t': return K_TAB;
 	case 27: return K_ESC;
-	case 127: case 8: return K_BS;
+	case 127:
+	case 8: return K_BS;
 	default: return (int)ch;
 	}
 }

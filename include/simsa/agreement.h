@@ -25,14 +25,14 @@ struct agree_data {
 	size_t n_units;
 	size_t n_raters;
 	size_t n_cats;
-	size_t *start;       /* n_units + 1: ratings of unit u are [start[u], start[u+1]) */
-	uint32_t *rater;     /* rater index of each rating */
-	uint32_t *cat;       /* category index of each rating */
-	double *cat_value;   /* n_cats, ascending */
+	size_t *start;     /* n_units + 1: ratings of unit u are [start[u], start[u+1]) */
+	uint32_t *rater;   /* rater index of each rating */
+	uint32_t *cat;     /* category index of each rating */
+	double *cat_value; /* n_cats, ascending */
 	/* optional (may be NULL), for messages and output: */
-	char **unit_name;    /* n_units */
-	char **rater_name;   /* n_raters */
-	char **cat_label;    /* n_cats: the label as written (nominal) */
+	char **unit_name;  /* n_units */
+	char **rater_name; /* n_raters */
+	char **cat_label;  /* n_cats: the label as written (nominal) */
 };
 
 /* Krippendorff's alpha = 1 - (n - 1) * sum o_ck d2_ck / sum n_c n_k d2_ck over

@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 struct asset {
-	const char *name;           /* path in the source tree, e.g. "rubrics/expert.rubric" */
-	const unsigned char *data;  /* NUL-terminated for convenience; len excludes it */
+	const char *name;          /* path in the source tree, e.g. "rubrics/expert.rubric" */
+	const unsigned char *data; /* NUL-terminated for convenience; len excludes it */
 	size_t len;
 };
 

@@ -78,11 +78,11 @@ struct assign_input {
 	unsigned char manifest_hash[DRBG_HASH_LEN]; /* of the frozen inputs */
 	uint32_t n_entrants;                        /* 2..ASSIGN_MAX_ENTRANTS */
 	uint32_t n_prompts;
-	const uint32_t *prompt_category;            /* n_prompts entries, or NULL: all 0 */
+	const uint32_t *prompt_category; /* n_prompts entries, or NULL: all 0 */
 	uint32_t n_raters;
 	const struct assign_rater *raters;
-	uint32_t user_raters_per_slot;              /* k, from the user rubric; 0: no users */
-	uint32_t expert_ratings_per_output;         /* m, from the expert rubric; 0: no experts */
+	uint32_t user_raters_per_slot;      /* k, from the user rubric; 0: no users */
+	uint32_t expert_ratings_per_output; /* m, from the expert rubric; 0: no experts */
 	uint32_t n_gold;
 	const struct assign_gold *gold;
 	/* Normal tasks per late rater; 0 means the regular average for their
@@ -91,14 +91,14 @@ struct assign_input {
 };
 
 struct assign_task {
-	uint32_t rater;     /* index into assign_input.raters */
-	uint32_t position;  /* 0-based place in that rater's list */
+	uint32_t rater;    /* index into assign_input.raters */
+	uint32_t position; /* 0-based place in that rater's list */
 	uint32_t prompt;
-	uint16_t left;      /* entrant shown as A */
-	uint16_t right;     /* entrant shown as B */
-	uint16_t kind;      /* enum assign_kind */
-	uint16_t replica;   /* which of the slot's k (users) or m (experts) */
-	uint32_t gold;      /* index into assign_input.gold, or ASSIGN_NO_GOLD */
+	uint16_t left;    /* entrant shown as A */
+	uint16_t right;   /* entrant shown as B */
+	uint16_t kind;    /* enum assign_kind */
+	uint16_t replica; /* which of the slot's k (users) or m (experts) */
+	uint32_t gold;    /* index into assign_input.gold, or ASSIGN_NO_GOLD */
 };
 
 /* Tasks sorted by (rater, position); rater r's are
@@ -106,7 +106,7 @@ struct assign_task {
 struct assign_result {
 	struct assign_task *tasks;
 	size_t n_tasks;
-	size_t *first;      /* n_raters + 1 entries */
+	size_t *first; /* n_raters + 1 entries */
 	uint32_t n_raters;
 };
 
@@ -122,8 +122,8 @@ int assign_check(const struct assign_input *in, struct simsa_err *err)
 /* Assigns. On success *out owns the tasks (release with
  * assign_result_release); on failure *out is empty. Refuses what
  * assign_check() refuses; otherwise fails only for want of memory. */
-int assign_run(const struct assign_input *in, struct assign_result *out,
-	       struct simsa_err *err) __attribute__((warn_unused_result));
+int assign_run(const struct assign_input *in, struct assign_result *out, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 /* Frees the arrays and zeroes *r. Accepts a zeroed result. */
 void assign_result_release(struct assign_result *r);
@@ -135,9 +135,8 @@ void assign_task_encode(const struct assign_task *t, unsigned char out[ASSIGN_TA
 /* The canonical bytes of tasks[first .. first+n-1] (n × ASSIGN_TASK_BYTES)
  * in a new buffer *out (caller frees). Pass first 0, n r->n_tasks for all,
  * or a rater's range from r->first. */
-int assign_encode(const struct assign_result *r, size_t first, size_t n,
-		  unsigned char **out, size_t *len, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+int assign_encode(const struct assign_result *r, size_t first, size_t n, unsigned char **out,
+		  size_t *len, struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* BLAKE2b-256 (unkeyed) of the canonical bytes of the whole list. */
 void assign_hash(const struct assign_result *r, unsigned char out[DRBG_HASH_LEN]);

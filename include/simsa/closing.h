@@ -16,8 +16,8 @@
 /* One blinded output and whom it belongs to. */
 struct owner {
 	char id[33];
-	uint32_t prompt, entrant;      /* indices into round_inputs */
-	unsigned char hash[32];        /* the stored text's hash */
+	uint32_t prompt, entrant; /* indices into round_inputs */
+	unsigned char hash[32];   /* the stored text's hash */
 };
 
 /* Fills in->outputs (sorted by prompt, then entrant) from owners, so the
@@ -28,7 +28,7 @@ int inputs_attach_owners(struct round_inputs *in, const struct owner *owners, si
 /* What the organizer sealed at open. */
 struct secrets {
 	unsigned char seed[32], salt[32];
-	struct owner *owners;          /* hash filled by round_close, not by round_unseal */
+	struct owner *owners; /* hash filled by round_close, not by round_unseal */
 	size_t n;
 };
 

@@ -27,8 +27,8 @@ struct csvin_col {
 };
 
 struct csvin_row {
-	const char *path;     /* for messages */
-	size_t line;          /* physical line of the record's end (1-based) */
+	const char *path;                  /* for messages */
+	size_t line;                       /* physical line of the record's end (1-based) */
 	const char *field[CSVIN_MAX_COLS]; /* by caller's column; NULL if absent */
 	size_t column[CSVIN_MAX_COLS];     /* 1-based field number in the file, 0 if absent */
 };

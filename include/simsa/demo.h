@@ -8,8 +8,8 @@
 #include "simsa/err.h"
 
 #define DEMO_PASSPHRASE "demo"
-#define DEMO_EXPERTS 4   /* 4 entrants, 2 scores each: 4 tasks per prompt, one per expert */
-#define DEMO_USERS 12    /* 4 entrants make 6 pairs; the user rubric asks 2 per slot */
+#define DEMO_EXPERTS 4 /* 4 entrants, 2 scores each: 4 tasks per prompt, one per expert */
+#define DEMO_USERS 12  /* 4 entrants make 6 pairs; the user rubric asks 2 per slot */
 
 /* Casts, with their demo keys, every open task of every expert and user of
  * the demo round at db except skip (may be NULL): a simulated panel that

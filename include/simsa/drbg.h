@@ -24,9 +24,9 @@
 struct drbg {
 	unsigned char key[DRBG_KEY_LEN];
 	unsigned char buf[DRBG_BUF_BYTES];
-	size_t pos;             /* next unread byte of buf */
-	uint32_t next_block;    /* ChaCha20 block counter of the next refill */
-	uint64_t words;         /* 32-bit words handed out so far (for tests) */
+	size_t pos;          /* next unread byte of buf */
+	uint32_t next_block; /* ChaCha20 block counter of the next refill */
+	uint64_t words;      /* 32-bit words handed out so far (for tests) */
 };
 
 /* The stream key for one context:
@@ -36,9 +36,8 @@ struct drbg {
  * label is a short ASCII name without NUL ("users", "experts", "order",
  * "late"); suffix (may be NULL when suffix_len is 0) tells apart streams of
  * the same label, e.g. a rater index or a public key. */
-void drbg_derive_key(unsigned char key[DRBG_KEY_LEN],
-		     const unsigned char seed[DRBG_SEED_LEN], const char *label,
-		     const unsigned char manifest_hash[DRBG_HASH_LEN],
+void drbg_derive_key(unsigned char key[DRBG_KEY_LEN], const unsigned char seed[DRBG_SEED_LEN],
+		     const char *label, const unsigned char manifest_hash[DRBG_HASH_LEN],
 		     const void *suffix, size_t suffix_len);
 
 /* Starts the stream under a raw key (known-answer tests use this). */

@@ -22,9 +22,9 @@ void enc_raw(struct enc *e, const void *p, size_t n);
 void enc_u8(struct enc *e, unsigned v);
 void enc_u32(struct enc *e, uint32_t v);
 void enc_bytes(struct enc *e, const void *p, size_t n);
-void enc_str(struct enc *e, const char *s);          /* NULL encodes as "" */
+void enc_str(struct enc *e, const char *s); /* NULL encodes as "" */
 void enc_opt(struct enc *e, const char *s);
-void enc_tag(struct enc *e, const char *tag);        /* the tag and its NUL */
+void enc_tag(struct enc *e, const char *tag); /* the tag and its NUL */
 
 /* A growable buffer as a sink. */
 struct buf {

@@ -14,11 +14,9 @@ struct simsa_err {
 
 /* Sets the message (printf-style) and returns -1, so callers can write
  * `return err_set(err, "cannot open '%s'", path);`. err may be NULL. */
-int err_set(struct simsa_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int err_set(struct simsa_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Puts "prefix: " in front of the message already held. Returns -1. */
-int err_prefix(struct simsa_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int err_prefix(struct simsa_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

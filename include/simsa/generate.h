@@ -29,26 +29,26 @@
 #include "simsa/err.h"
 #include "simsa/store.h"
 
-#define GEN_MAX_GROUPS 32     /* distinct failure reasons kept in a summary */
-#define GEN_MAX_EXAMPLES 5    /* "entrant/prompt" examples kept per reason */
+#define GEN_MAX_GROUPS 32  /* distinct failure reasons kept in a summary */
+#define GEN_MAX_EXAMPLES 5 /* "entrant/prompt" examples kept per reason */
 
 struct gen_progress;
 
 struct gen_options {
-	const char *entrant;      /* only this entrant; NULL: all with an endpoint */
-	int concurrency;          /* transfers at once, overall */
-	int per_entrant;          /* requests outstanding per entrant; 0: min(concurrency, 8) */
-	int max_attempts;         /* per pair and run, retries included */
-	bool retry_failed;        /* ask again for pairs whose last request failed */
+	const char *entrant; /* only this entrant; NULL: all with an endpoint */
+	int concurrency;     /* transfers at once, overall */
+	int per_entrant;     /* requests outstanding per entrant; 0: min(concurrency, 8) */
+	int max_attempts;    /* per pair and run, retries included */
+	bool retry_failed;   /* ask again for pairs whose last request failed */
 	long connect_timeout_s;
-	long timeout_s;           /* whole transfer */
-	long low_speed_bytes;     /* abort below this many bytes/s ... */
-	long low_speed_time_s;    /* ... sustained for this long */
-	size_t max_response;      /* bytes of response body; more aborts the transfer */
-	long backoff_ms;          /* first retry delay; doubles, with jitter */
+	long timeout_s;        /* whole transfer */
+	long low_speed_bytes;  /* abort below this many bytes/s ... */
+	long low_speed_time_s; /* ... sustained for this long */
+	size_t max_response;   /* bytes of response body; more aborts the transfer */
+	long backoff_ms;       /* first retry delay; doubles, with jitter */
 	long backoff_max_ms;
-	long retry_after_max_s;   /* a server's Retry-After is clamped to this */
-	const char *cacert;       /* extra CA certificates (PEM file), or NULL */
+	long retry_after_max_s; /* a server's Retry-After is clamped to this */
+	const char *cacert;     /* extra CA certificates (PEM file), or NULL */
 	/* Called about every progress_ms while running, and once at the end. */
 	void (*progress)(void *ctx, const struct gen_progress *p);
 	void *ctx;
@@ -64,15 +64,15 @@ void gen_options_default(struct gen_options *o);
 struct gen_entrant_progress {
 	const char *name;
 	bool has_endpoint;
-	long total;               /* pairs to ask this run */
+	long total; /* pairs to ask this run */
 	long done, failed, truncated, inflight;
-	long skipped_failed;      /* failed before; not asked (no retry_failed) */
-	long missing;             /* entrants without endpoint: outputs lacking */
+	long skipped_failed; /* failed before; not asked (no retry_failed) */
+	long missing;        /* entrants without endpoint: outputs lacking */
 };
 
 struct gen_progress {
 	long total, done, failed, truncated, inflight, waiting;
-	long requests;            /* HTTP requests sent, retries included */
+	long requests; /* HTTP requests sent, retries included */
 	double elapsed_s;
 	const struct gen_entrant_progress *entrants;
 	size_t n_entrants;
@@ -82,7 +82,7 @@ struct gen_progress {
  * stored although they stopped for length. */
 struct gen_group {
 	char reason[64];
-	char detail[256];         /* the first one's details, scrubbed */
+	char detail[256]; /* the first one's details, scrubbed */
 	long count;
 	size_t n_examples;
 	char examples[GEN_MAX_EXAMPLES][272]; /* "entrant / prompt-id" */
@@ -90,12 +90,12 @@ struct gen_group {
 
 struct gen_summary {
 	struct gen_progress totals;
-	long skipped_failed;      /* sum over entrants */
-	long raced;               /* got an output from elsewhere meanwhile */
+	long skipped_failed; /* sum over entrants */
+	long raced;          /* got an output from elsewhere meanwhile */
 	bool interrupted;
 	struct gen_group groups[GEN_MAX_GROUPS];
 	size_t n_groups;
-	long ungrouped;           /* failures beyond GEN_MAX_GROUPS reasons */
+	long ungrouped; /* failures beyond GEN_MAX_GROUPS reasons */
 	struct gen_group truncated;
 	struct gen_entrant_progress *entrants; /* malloc'd; names owned too */
 	size_t n_entrants;
@@ -117,15 +117,15 @@ void gen_summary_release(struct gen_summary *s);
  * with the output). Both malloc'd. params may name "model" (overriding the
  * entrant's) but not "messages" or "stream". */
 int gen_build_request(const char *model, const char *params_json, const char *entrant_system,
-		      const char *prompt, size_t prompt_len, const char *prompt_system,
-		      char **body, size_t *body_len, char **params_json_out,
-		      struct simsa_err *err) __attribute__((warn_unused_result));
+		      const char *prompt, size_t prompt_len, const char *prompt_system, char **body,
+		      size_t *body_len, char **params_json_out, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 struct gen_reply {
-	char *text;               /* choices[0].message.content, malloc'd */
+	char *text; /* choices[0].message.content, malloc'd */
 	size_t len;
-	char *finish_reason;      /* or NULL */
-	char *usage_json;         /* compact, or NULL */
+	char *finish_reason; /* or NULL */
+	char *usage_json;    /* compact, or NULL */
 };
 
 /* Parses a chat completion. Returns NULL and fills r (release with

@@ -19,18 +19,18 @@
 #include "simsa/err.h"
 #include "simsa/util.h"
 
-#define JSONL_MAX_LINE (8u << 20)   /* bytes per line, escapes included */
-#define JSONL_MAX_TEXT (1u << 20)   /* bytes per text field (decoded) */
+#define JSONL_MAX_LINE (8u << 20) /* bytes per line, escapes included */
+#define JSONL_MAX_TEXT (1u << 20) /* bytes per text field (decoded) */
 
 struct jsonl_reader {
 	FILE *f;
 	char *path;
-	char *buf;             /* the current line */
+	char *buf; /* the current line */
 	size_t cap;
-	char *chunk;           /* read-ahead from f */
+	char *chunk; /* read-ahead from f */
 	size_t cpos, cend;
 	bool eof;
-	long lineno;           /* line of the object last returned */
+	long lineno; /* line of the object last returned */
 	crypto_generichash_state hash;
 };
 
@@ -45,22 +45,21 @@ void jsonl_file_hash(struct jsonl_reader *r, unsigned char out[HASH_LEN]);
 void jsonl_close(struct jsonl_reader *r);
 
 /* Refuses keys not in the NULL-terminated list allowed. */
-int jsonl_check_keys(const struct jsonl_reader *r, json_t *obj,
-		     const char *const *allowed, struct simsa_err *err);
+int jsonl_check_keys(const struct jsonl_reader *r, json_t *obj, const char *const *allowed,
+		     struct simsa_err *err);
 
 enum jsonl_text_rule {
-	TEXT_ANY = 0,          /* any text up to JSONL_MAX_TEXT */
-	TEXT_NONBLANK = 1,     /* not empty nor only white space */
-	TEXT_LINE = 2,         /* nonblank, one line, no control characters, ≤ 200 bytes */
-	TEXT_SLUG = 4,         /* [A-Za-z0-9._-], 1..64 bytes */
+	TEXT_ANY = 0,      /* any text up to JSONL_MAX_TEXT */
+	TEXT_NONBLANK = 1, /* not empty nor only white space */
+	TEXT_LINE = 2,     /* nonblank, one line, no control characters, ≤ 200 bytes */
+	TEXT_SLUG = 4,     /* [A-Za-z0-9._-], 1..64 bytes */
 };
 
 /* Reads string field key. Absent (or null) and !required: *out = NULL, 0.
  * Otherwise checks type and rules; *out points into obj (valid while obj
  * lives), *len is its byte length. */
-int jsonl_get_text(const struct jsonl_reader *r, json_t *obj, const char *key,
-		   bool required, int rules, const char **out, size_t *len,
-		   struct simsa_err *err);
+int jsonl_get_text(const struct jsonl_reader *r, json_t *obj, const char *key, bool required,
+		   int rules, const char **out, size_t *len, struct simsa_err *err);
 
 /* Sets "PATH:LINE: field 'key': <message>" and returns -1. */
 int jsonl_field_err(const struct jsonl_reader *r, const char *key, struct simsa_err *err,

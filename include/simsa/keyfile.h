@@ -27,8 +27,8 @@
  * crypto_pwhash, one lane). Files outside these bounds are refused. */
 #define KEYFILE_OPSLIMIT_MIN 1u
 #define KEYFILE_OPSLIMIT_MAX 16u
-#define KEYFILE_MEMLIMIT_MIN 8192ull           /* 8 KiB, libsodium's minimum */
-#define KEYFILE_MEMLIMIT_MAX (1ull << 30)      /* 1 GiB */
+#define KEYFILE_MEMLIMIT_MIN 8192ull      /* 8 KiB, libsodium's minimum */
+#define KEYFILE_MEMLIMIT_MAX (1ull << 30) /* 1 GiB */
 /* The default: RFC 9106's second recommendation (t=3, 64 MiB), which keeps
  * hundreds of raters unlocking at once on one SSH host within memory. */
 #define KEYFILE_OPSLIMIT_DEFAULT 3u
@@ -61,15 +61,14 @@ int keyfile_create(const char *path, const char *pass, size_t pass_len,
  * key (free with secret_key_free). A wrong passphrase and a damaged file
  * look the same to the cipher and get one message; a malformed header,
  * truncation or out-of-range KDF parameters get their own. */
-int keyfile_unlock(const char *path, const char *pass, size_t pass_len,
-		   struct secret_key **out, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+int keyfile_unlock(const char *path, const char *pass, size_t pass_len, struct secret_key **out,
+		   struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* The public key recorded in the file, without the passphrase. Nothing
  * authenticates it until the file is unlocked: compare it with the key the
  * round has on record before trusting it. */
-int keyfile_read_public(const char *path, unsigned char pk[KEYFILE_PK_LEN],
-			struct simsa_err *err) __attribute__((warn_unused_result));
+int keyfile_read_public(const char *path, unsigned char pk[KEYFILE_PK_LEN], struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 /* The KDF parameters recorded in the file (after the same checks as
  * keyfile_unlock makes before deriving). */
@@ -96,7 +95,7 @@ void secret_key_free(struct secret_key **sk);
 
 /* The default key file of NAME for a round: ROUND.keys/NAME.key (ROUND
  * without its .db). create_dir makes ROUND.keys (mode 0700) if missing. */
-int keyfile_round_path(const char *round, const char *name, bool create_dir, char *out,
-		       size_t cap, struct simsa_err *err) __attribute__((warn_unused_result));
+int keyfile_round_path(const char *round, const char *name, bool create_dir, char *out, size_t cap,
+		       struct simsa_err *err) __attribute__((warn_unused_result));
 
 #endif

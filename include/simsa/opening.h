@@ -35,15 +35,14 @@ struct assign_result;
 /* The assignment of this round's raters recomputed from a seed and manifest
  * hash (for verify, once the seed is revealed). Raters' indices in *out are
  * their enrolment order. */
-int opening_replay(struct store *st, const unsigned char seed[32],
-		   const unsigned char manifest[32], struct assign_result *out,
-		   struct simsa_err *err) __attribute__((warn_unused_result));
+int opening_replay(struct store *st, const unsigned char seed[32], const unsigned char manifest[32],
+		   struct assign_result *out, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 /* Opens the round. organizer must be the key the round has on record.
  * seed_out, when not NULL, receives the seed (for tests only: the seed is
  * otherwise never outside sealed storage before close). */
-int round_open(struct store *st, const struct secret_key *organizer,
-	       struct open_result *res, unsigned char *seed_out, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+int round_open(struct store *st, const struct secret_key *organizer, struct open_result *res,
+	       unsigned char *seed_out, struct simsa_err *err) __attribute__((warn_unused_result));
 
 #endif

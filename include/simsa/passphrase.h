@@ -33,8 +33,8 @@
  * NUL-terminated, *len bytes without the NUL; free with passphrase_free.
  * An empty, over-long or NUL-containing passphrase is refused; so is
  * running without a terminal when no file is given. */
-int passphrase_get(const char *prompt, const char *file_opt, bool confirm, char **out,
-		   size_t *len, struct simsa_err *err) __attribute__((warn_unused_result));
+int passphrase_get(const char *prompt, const char *file_opt, bool confirm, char **out, size_t *len,
+		   struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* Wipes and frees *p (len as returned; the whole allocation is wiped
  * regardless) and sets it to NULL. */

@@ -28,12 +28,12 @@ struct rubric_level {
 };
 
 struct rubric_criterion {
-	char *id;        /* from the section name [criterion ID] */
+	char *id; /* from the section name [criterion ID] */
 	char *name_ko;
 	char *name_en;
-	int weight;      /* percent; weights of a rubric sum to 100 */
-	int scale_min;   /* inclusive */
-	int scale_max;   /* inclusive; levels = scale_max - scale_min + 1 */
+	int weight;    /* percent; weights of a rubric sum to 100 */
+	int scale_min; /* inclusive */
+	int scale_max; /* inclusive; levels = scale_max - scale_min + 1 */
 	bool required;
 	struct rubric_level levels[RUBRIC_MAX_LEVELS]; /* [0] is scale_min */
 };
@@ -44,15 +44,15 @@ enum rubric_pref {
 	PREF_A_MUCH = 0, /* A ≫ B */
 	PREF_A,          /* A > B */
 	PREF_TIE,
-	PREF_B,          /* B > A */
-	PREF_B_MUCH,     /* B ≫ A */
+	PREF_B,      /* B > A */
+	PREF_B_MUCH, /* B ≫ A */
 	PREF_BOTH_BAD,
 	PREF_COUNT
 };
 
 struct rubric {
 	enum rubric_component component;
-	int points;               /* 35 for expert, 25 for user */
+	int points; /* 35 for expert, 25 for user */
 	int version;
 	char *title_ko;
 	char *title_en;
@@ -62,26 +62,26 @@ struct rubric {
 	/* user */
 	char *pref_label_ko[PREF_COUNT];
 	char *pref_label_en[PREF_COUNT];
-	bool has_satisfaction;    /* optional satisfaction scale, as a criterion */
+	bool has_satisfaction; /* optional satisfaction scale, as a criterion */
 	struct rubric_criterion satisfaction;
 	/* scoring recipe (used by the score module); [scoring] may leave any key
 	 * out: much_better_weight 2, both_bad tie, resamples 1000, seed 1,
 	 * identity_revealed exclude, failed_gold exclude, gold_min_items 3,
 	 * gold_pass_percent 50 */
-	int much_better_weight;   /* user: a "much better" vote counts this many wins */
-	bool both_bad_as_tie;     /* user: "both bad" counts as a tie (else left out) */
+	int much_better_weight; /* user: a "much better" vote counts this many wins */
+	bool both_bad_as_tie;   /* user: "both bad" counts as a tie (else left out) */
 	int bootstrap_resamples;
 	unsigned long long bootstrap_seed;
-	bool identity_excluded;   /* expert: a ballot flagged "identity revealed" on
+	bool identity_excluded;    /* expert: a ballot flagged "identity revealed" on
 				   * either side is left out (else counted) */
-	bool failed_gold_excluded;/* a rater who failed the gold items: all their
+	bool failed_gold_excluded; /* a rater who failed the gold items: all their
 				   * ballots are left out (else counted, flagged) */
-	int gold_min_items;       /* known gold items answered before a rater can fail */
-	int gold_pass_percent;    /* fails with fewer than this percent right */
+	int gold_min_items;        /* known gold items answered before a rater can fail */
+	int gold_pass_percent;     /* fails with fewer than this percent right */
 	/* task assignment (used at open), from [assignment] */
-	int raters_per_slot;      /* user: independent users per (prompt, pair); default 2 */
-	int ratings_per_output;   /* expert: experts scoring each output; default 2 */
-	bool by_category;         /* expert: experts rate only their enrolled categories */
+	int raters_per_slot;    /* user: independent users per (prompt, pair); default 2 */
+	int ratings_per_output; /* expert: experts scoring each output; default 2 */
+	bool by_category;       /* expert: experts rate only their enrolled categories */
 };
 
 /* Parses text (len bytes, need not be NUL-terminated). source names it in
@@ -90,9 +90,8 @@ struct rubric {
  * *out is NULL and err says "SOURCE:LINE: [section] key: what is wrong".
  * Not thread-safe: it sets libinih's process-wide options for the duration
  * of the call (and puts them back). */
-int rubric_parse(const char *text, size_t len, const char *source,
-		 struct rubric **out, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+int rubric_parse(const char *text, size_t len, const char *source, struct rubric **out,
+		 struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* Frees and sets *r to NULL. Accepts NULL and *r == NULL. */
 void rubric_free(struct rubric **r);

@@ -35,55 +35,55 @@ struct vote; /* stats.h */
 #define SCORE_SD_ZERO 1e-12
 
 struct score_criterion_stat {
-	double mean;       /* mean raw score on the criterion's scale (NAN: none) */
-	double sd;         /* sample standard deviation (NAN: fewer than 2) */
-	long n;            /* scorings with a score (NA left out) */
+	double mean; /* mean raw score on the criterion's scale (NAN: none) */
+	double sd;   /* sample standard deviation (NAN: fewer than 2) */
+	long n;      /* scorings with a score (NA left out) */
 };
 
 struct score_entrant {
 	char *name;
 	/* expert component */
-	double expert_mean;            /* 0..1: mean over outputs of the mean scoring */
-	double expert, expert_low, expert_high;  /* points out of 35 */
+	double expert_mean;                     /* 0..1: mean over outputs of the mean scoring */
+	double expert, expert_low, expert_high; /* points out of 35 */
 	/* the same after the rater-severity correction: reported, not official */
 	double expert_corrected, expert_corrected_low, expert_corrected_high;
 	long expert_outputs, expert_scorings;
 	struct score_criterion_stat crit[RUBRIC_MAX_CRITERIA];
 	/* user component (rank_compute's figures) */
 	double strength, expected;
-	double user, user_low, user_high;        /* points out of 25 */
-	double rating, rating_low, rating_high;  /* Elo scale, mean 1000 */
+	double user, user_low, user_high;       /* points out of 25 */
+	double rating, rating_low, rating_high; /* Elo scale, mean 1000 */
 	double win_rate, votes;
 	/* benchmark and total */
-	double benchmark;                        /* NAN without --benchmark */
-	double total, total_low, total_high;     /* out of 100 (60 without benchmark) */
-	int rank;                                /* on the total's interval */
+	double benchmark;                    /* NAN without --benchmark */
+	double total, total_low, total_high; /* out of 100 (60 without benchmark) */
+	int rank;                            /* on the total's interval */
 };
 
 struct score_counts {
-	long expert_ballots;     /* counted expert ballots in the points */
-	long user_ballots;       /* counted user ballots in the points */
-	long superseded;         /* ballots replaced by a later one: not counted */
-	long gold;               /* counted ballots of gold tasks: not in the points */
-	long identity_excluded;  /* counted expert ballots flagged "identity revealed" */
-	long failed_gold_raters; /* raters left out for failing the gold items */
+	long expert_ballots;       /* counted expert ballots in the points */
+	long user_ballots;         /* counted user ballots in the points */
+	long superseded;           /* ballots replaced by a later one: not counted */
+	long gold;                 /* counted ballots of gold tasks: not in the points */
+	long identity_excluded;    /* counted expert ballots flagged "identity revealed" */
+	long failed_gold_raters;   /* raters left out for failing the gold items */
 	long failed_gold_excluded; /* their counted (non-gold) ballots */
 	long self_dropped, both_bad_dropped; /* user votes left out by rank_compute */
 	long experts, users, prompts;        /* clusters the bootstrap resamples */
-	long discarded;          /* bootstrap resamples redrawn: no estimate in them */
+	long discarded;                      /* bootstrap resamples redrawn: no estimate in them */
 };
 
 struct score_gold {
-	long user_known, user_correct;       /* users: chose the known-better side */
-	long expert_known, expert_correct;   /* experts: scored it strictly higher */
-	long user_repeat, expert_repeat;     /* repeat items answered (not scored) */
+	long user_known, user_correct;     /* users: chose the known-better side */
+	long expert_known, expert_correct; /* experts: scored it strictly higher */
+	long user_repeat, expert_repeat;   /* repeat items answered (not scored) */
 };
 
 /* One agreement figure within the round (docs/scoring.md "Agreement
  * within a round"). */
 struct score_agree_stat {
-	const char *what;        /* a criterion id (r->crit_id) or "preference" */
-	enum agree_method method;/* alpha, or Fleiss' kappa */
+	const char *what;         /* a criterion id (r->crit_id) or "preference" */
+	enum agree_method method; /* alpha, or Fleiss' kappa */
 	enum agree_level level;
 	double value, low, high; /* NAN: undefined or not applicable (note says why) */
 	long units;              /* units with at least two ratings */
@@ -91,27 +91,27 @@ struct score_agree_stat {
 };
 
 /* Flagging thresholds (docs/scoring.md "Flagged raters"). */
-#define SCORE_FLAG_MIN_ITEMS 3       /* repeats, shared items (gold: the rubric's) */
-#define SCORE_FLAG_Z 3.0             /* robust z beyond which a rater stands out */
-#define SCORE_FLAG_MIN_PANEL 3       /* raters of a role needed to judge a panel */
-#define SCORE_FLAG_EXPERT_GAP 0.1    /* and at least this far from the median */
+#define SCORE_FLAG_MIN_ITEMS 3    /* repeats, shared items (gold: the rubric's) */
+#define SCORE_FLAG_Z 3.0          /* robust z beyond which a rater stands out */
+#define SCORE_FLAG_MIN_PANEL 3    /* raters of a role needed to judge a panel */
+#define SCORE_FLAG_EXPERT_GAP 0.1 /* and at least this far from the median */
 #define SCORE_FLAG_USER_GAP 0.2
 
 /* A rater against the rest of the panel. Reported, never applied. */
 struct score_rater {
 	char *name;
 	bool expert;
-	long cluster;             /* index among the bootstrap's experts or users, -1 */
-	long shared;              /* experts: outputs also scored by another expert;
+	long cluster;        /* index among the bootstrap's experts or users, -1 */
+	long shared;         /* experts: outputs also scored by another expert;
 				   * users: votes on a slot where the other users
 				   * have a majority direction */
-	double disagreement;      /* experts: mean |v - mean of the others' v| (NAN: none) */
-	double match_rate;        /* users: share of those votes with the majority (NAN) */
-	double panel_z;           /* robust z, > 0 worse than the panel (NAN: not judged) */
+	double disagreement; /* experts: mean |v - mean of the others' v| (NAN: none) */
+	double match_rate;   /* users: share of those votes with the majority (NAN) */
+	double panel_z;      /* robust z, > 0 worse than the panel (NAN: not judged) */
 	long gold_known, gold_correct;
 	long repeats, repeats_reversed; /* repeat items with their original; reversed */
-	bool gold_failed;         /* by the rubric's gold_min_items, gold_pass_percent */
-	bool gold_excluded;       /* and so left out of the points (failed_gold = exclude) */
+	bool gold_failed;               /* by the rubric's gold_min_items, gold_pass_percent */
+	bool gold_excluded;             /* and so left out of the points (failed_gold = exclude) */
 	bool flagged;
 	char reason[240];
 };
@@ -120,7 +120,7 @@ struct score_result {
 	char round_id[33];
 	char *title;
 	char closed_at[32];
-	size_t n;                       /* entrants, import order */
+	size_t n; /* entrants, import order */
 	struct score_entrant *e;
 	size_t n_criteria;
 	char *crit_id[RUBRIC_MAX_CRITERIA];
@@ -128,20 +128,20 @@ struct score_result {
 	int crit_min[RUBRIC_MAX_CRITERIA], crit_max[RUBRIC_MAX_CRITERIA];
 	int much_better_weight;
 	bool both_bad_as_tie;
-	bool identity_excluded;         /* expert rubric's identity_revealed = exclude */
+	bool identity_excluded; /* expert rubric's identity_revealed = exclude */
 	/* the gold rule per role, [0] experts, [1] users (the rubrics' [scoring]) */
 	bool failed_gold_excluded[2];
 	int gold_min_items[2], gold_pass_percent[2];
-	uint32_t resamples;             /* of the joint bootstrap (0: none) */
+	uint32_t resamples; /* of the joint bootstrap (0: none) */
 	uint64_t seed;
-	bool seeds_differ;              /* the two rubrics state different settings */
+	bool seeds_differ; /* the two rubrics state different settings */
 	bool has_benchmark;
-	double total_max;               /* 100 with a benchmark, else 60 */
+	double total_max; /* 100 with a benchmark, else 60 */
 	struct score_counts counts;
 	struct score_gold gold;
 	struct score_agree_stat *agree; /* per criterion (ordinal, interval), preference */
 	size_t n_agree;
-	struct score_rater *raters;     /* experts and users with a counted ballot */
+	struct score_rater *raters; /* experts and users with a counted ballot */
 	size_t n_raters;
 };
 
@@ -163,8 +163,8 @@ int score_export_votes(struct store *st, FILE *out, struct simsa_err *err)
  * output (PROMPT/ENTRANT), one rating per unit and expert (the first cast);
  * criterion "preference": the users' votes as +2..-2 per slot
  * (PROMPT/FIRST|SECOND). `simsa export --format ratings --criterion ID`. */
-int score_export_ratings(struct store *st, const char *criterion, FILE *out,
-			 struct simsa_err *err) __attribute__((warn_unused_result));
+int score_export_ratings(struct store *st, const char *criterion, FILE *out, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 /* Reads the benchmark CSV into points[i] for names[i] (n of them). */
 int score_load_benchmark(const char *path, char *const *names, size_t n, double *points,
@@ -184,22 +184,22 @@ void score_chart(char *out, int w, double total, double low, double high, double
 
 /* One counted, included scoring or vote, as the bootstrap needs it. */
 struct score_item {
-	uint32_t rater;          /* cluster index among experts or users */
-	uint32_t prompt;         /* cluster index among prompts */
-	uint32_t left, right;    /* entrant indices */
-	double value[2];         /* experts: normalized weighted score per side (NAN: none) */
+	uint32_t rater;       /* cluster index among experts or users */
+	uint32_t prompt;      /* cluster index among prompts */
+	uint32_t left, right; /* entrant indices */
+	double value[2];      /* experts: normalized weighted score per side (NAN: none) */
 	uint32_t raw[2][RUBRIC_MAX_CRITERIA]; /* experts: the scores (BALLOT_SCORE_NA...) */
-	uint8_t outcome, much;   /* users: enum vote_outcome, much better */
+	uint8_t outcome, much;                /* users: enum vote_outcome, much better */
 };
 
 struct score_data {
 	size_t n_entrants, n_prompts;
 	size_t n_expert_raters, n_user_raters;
-	struct score_item *ex;   /* expert ballots */
+	struct score_item *ex; /* expert ballots */
 	size_t n_ex;
-	struct score_item *us;   /* user votes */
+	struct score_item *us; /* user votes */
 	size_t n_us;
-	struct vote *votes;      /* the same user votes as simsa rank's struct vote */
+	struct vote *votes; /* the same user votes as simsa rank's struct vote */
 };
 
 /* Expert means per entrant under cluster multiplicities (NULL: all 1):
@@ -216,8 +216,8 @@ int score_expert_means(const struct score_data *d, const uint32_t *xm, const uin
  * their values (sd below SCORE_SD_ZERO counts as 0). Every sum counts a scoring (xm[rater] * pm[prompt]) times
  * (NULL: 1), as if the drawn clusters were copied. out has 2 * d->n_ex
  * entries (NAN where value is NAN). */
-int score_severity(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
-		   double *out, struct simsa_err *err) __attribute__((warn_unused_result));
+int score_severity(const struct score_data *d, const uint32_t *xm, const uint32_t *pm, double *out,
+		   struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* score_expert_means() of the severity-corrected values. */
 int score_corrected_means(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,

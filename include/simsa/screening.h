@@ -11,9 +11,9 @@
 struct screen_hit {
 	int64_t output_row;
 	const char *prompt_id;
-	const char *entrant;       /* who wrote the output */
-	const char *term;          /* what was found, as written in the entrants file */
-	const char *term_owner;    /* the entrant the term names, or NULL for a listed word */
+	const char *entrant;    /* who wrote the output */
+	const char *term;       /* what was found, as written in the entrants file */
+	const char *term_owner; /* the entrant the term names, or NULL for a listed word */
 	enum screen_decision decision;
 };
 

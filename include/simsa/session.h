@@ -29,9 +29,8 @@ struct session;
  * is sk (the session takes it over and frees it). Refuses a round that is
  * not open, an unknown rater, a key that is not the rater's, and auditors
  * (who have no tasks). */
-int session_start(const char *path, const char *rater, struct secret_key *sk,
-		  struct session **out, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+int session_start(const char *path, const char *rater, struct secret_key *sk, struct session **out,
+		  struct simsa_err *err) __attribute__((warn_unused_result));
 /* Closes the round file, wipes and frees everything; sets *s to NULL. */
 void session_end(struct session **s);
 
@@ -48,33 +47,33 @@ size_t session_done_count(const struct session *s);
 size_t session_first_open(const struct session *s);
 
 struct task_view {
-	size_t index;             /* 0-based in the rater's list */
+	size_t index; /* 0-based in the rater's list */
 	const char *prompt_id;
 	const char *category;
 	const char *prompt;
-	const char *system;       /* may be NULL */
-	const char *reference;    /* experts only; NULL for users or when absent */
-	const char *text[2];      /* [0] shown as A (left), [1] as B (right) */
+	const char *system;    /* may be NULL */
+	const char *reference; /* experts only; NULL for users or when absent */
+	const char *text[2];   /* [0] shown as A (left), [1] as B (right) */
 	size_t text_len[2];
-	const char *output_id[2]; /* opaque ids */
-	bool done;                /* a counted ballot exists */
+	const char *output_id[2];             /* opaque ids */
+	bool done;                            /* a counted ballot exists */
 	char receipt[BALLOT_RECEIPT_LEN + 1]; /* of that ballot, "" if none */
 };
 
 /* Fills v with task index (pointers valid until the next session_task
  * call or session_end). */
-int session_task(struct session *s, size_t index, struct task_view *v,
-		 struct simsa_err *err) __attribute__((warn_unused_result));
+int session_task(struct session *s, size_t index, struct task_view *v, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 /* A task as a list shows it, read without its texts: the outputs are not
  * loaded and the draft is only checked for, so a list of hundreds of tasks
  * stays quick. */
 struct task_summary {
-	size_t index;             /* 0-based in the rater's list */
-	const char *prompt_id;    /* valid until session_end */
+	size_t index;          /* 0-based in the rater's list */
+	const char *prompt_id; /* valid until session_end */
 	const char *category;
-	bool done;                /* a counted ballot exists */
-	bool has_draft;           /* a readable draft is saved */
+	bool done;                            /* a counted ballot exists */
+	bool has_draft;                       /* a readable draft is saved */
 	char receipt[BALLOT_RECEIPT_LEN + 1]; /* of that ballot, "" if none */
 };
 
@@ -105,15 +104,14 @@ void answer_init(struct answer *a);
 
 /* What is still missing before the answer can be submitted, as a short
  * message in *why (NULL when complete). */
-bool session_answer_complete(const struct session *s, const struct answer *a,
-			     const char **why);
+bool session_answer_complete(const struct session *s, const struct answer *a, const char **why);
 
 /* Saves the draft of a task (one small transaction); loads it back (returns
  * 1 if a draft exists, 0 if not; *a is answer_init'ed when none). */
 int session_save_draft(struct session *s, size_t index, const struct answer *a,
 		       struct simsa_err *err) __attribute__((warn_unused_result));
-int session_load_draft(struct session *s, size_t index, struct answer *a,
-		       struct simsa_err *err) __attribute__((warn_unused_result));
+int session_load_draft(struct session *s, size_t index, struct answer *a, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 /* Casts the answer as a signed ballot for task index (superseding that
  * task's earlier ballot if there is one), removes the draft, and writes the

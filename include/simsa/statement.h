@@ -15,8 +15,8 @@ struct enrolment {
 	const char *round_id;
 	const char *name;
 	const char *role;
-	const unsigned char *public_key;  /* 32 bytes */
-	const char *categories_json;      /* or NULL */
+	const unsigned char *public_key; /* 32 bytes */
+	const char *categories_json;     /* or NULL */
 	bool late;
 	const char *enrolled_at;
 };
@@ -32,9 +32,9 @@ void statement_opening(struct buf *b, const char *round_id, const unsigned char 
 		       const char *opened_at);
 
 struct chain_head {
-	const unsigned char *public_key;  /* 32 bytes */
-	uint32_t count;                   /* ballots in the chain */
-	const unsigned char *head;        /* last ballot's hash, or the genesis value */
+	const unsigned char *public_key; /* 32 bytes */
+	uint32_t count;                  /* ballots in the chain */
+	const unsigned char *head;       /* last ballot's hash, or the genesis value */
 };
 
 /* "simsa/seal/v1": round id, manifest hash, seed, manifest salt, ballot

@@ -26,23 +26,23 @@ struct vote {
  * i over j) by the rules of docs/scoring.md: a tie is half a win each way,
  * "much better" counts much_weight wins, "both bad" a tie or nothing,
  * self-comparisons nothing. */
-void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned outcome,
-	       bool much, double w, unsigned much_weight, bool both_bad_tie);
+void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned outcome, bool much,
+	       double w, unsigned much_weight, bool both_bad_tie);
 
 /* Votes compiled once for many weighted tallies (src/stats/vote_tally.c): each
  * counting vote reduced to a code (unordered pair, outcome class) and
  * sorted by a primary cluster ("group"), with an optional secondary
  * cluster per vote. The bootstrap's inner loop. */
 struct vote_tally {
-	size_t n;               /* entrants */
-	size_t n_groups;        /* primary clusters */
-	size_t n_second;        /* secondary clusters (0: none) */
-	size_t *start;          /* n_groups + 1: group g's votes are [start[g], start[g+1]) */
-	uint32_t *code;         /* low code_bits: the code; when packed, the second
+	size_t n;        /* entrants */
+	size_t n_groups; /* primary clusters */
+	size_t n_second; /* secondary clusters (0: none) */
+	size_t *start;   /* n_groups + 1: group g's votes are [start[g], start[g+1]) */
+	uint32_t *code;  /* low code_bits: the code; when packed, the second
 				 * cluster in the bits above */
 	unsigned code_bits;
 	bool packed;
-	uint32_t *second;       /* secondary cluster of each vote when not packed */
+	uint32_t *second; /* secondary cluster of each vote when not packed */
 	double much_weight;
 };
 
@@ -64,39 +64,39 @@ struct vote_set {
 	size_t n_votes;
 	struct vote *v;
 	size_t n_entrants;
-	char **entrant;         /* sorted by bytes */
-	size_t n_raters;        /* 0 when the file has no rater column */
+	char **entrant;  /* sorted by bytes */
+	size_t n_raters; /* 0 when the file has no rater column */
 	char **rater;
-	size_t n_prompts;       /* 0 when the file has no prompt column */
+	size_t n_prompts; /* 0 when the file has no prompt column */
 	char **prompt;
 };
 
 struct rank_opts {
-	bool both_bad_tie;      /* true: "both bad" is a tie; false: left out */
-	int much_weight;        /* wins one "much better" vote counts as (>= 1) */
-	uint32_t resamples;     /* 0: no bootstrap */
+	bool both_bad_tie;  /* true: "both bad" is a tie; false: left out */
+	int much_weight;    /* wins one "much better" vote counts as (>= 1) */
+	uint32_t resamples; /* 0: no bootstrap */
 	uint64_t seed;
 };
 
 struct rank_entry {
-	double strength;        /* Bradley–Terry, geometric mean 1 */
-	double expected;        /* expected win probability against the field */
-	double points;          /* 25 * expected */
-	double win_rate;        /* (wins + ties / 2) / votes, each vote once */
-	double votes;           /* votes counted for this entrant */
-	double rating;          /* Elo scale, mean 1000 */
-	double ci_low, ci_high; /* 95% interval of rating (NAN without bootstrap) */
+	double strength;                /* Bradley–Terry, geometric mean 1 */
+	double expected;                /* expected win probability against the field */
+	double points;                  /* 25 * expected */
+	double win_rate;                /* (wins + ties / 2) / votes, each vote once */
+	double votes;                   /* votes counted for this entrant */
+	double rating;                  /* Elo scale, mean 1000 */
+	double ci_low, ci_high;         /* 95% interval of rating (NAN without bootstrap) */
 	double points_low, points_high; /* 95% interval of points */
-	int rank;               /* 1 + entrants surely better (see boot_rank) */
+	int rank;                       /* 1 + entrants surely better (see boot_rank) */
 };
 
 struct rank_result {
-	size_t n;               /* = vote_set.n_entrants */
+	size_t n; /* = vote_set.n_entrants */
 	struct rank_entry *e;
-	size_t self_dropped;    /* votes with left == right */
-	size_t both_bad_dropped;/* "both bad" votes left out (--both-bad exclude) */
-	size_t discarded;       /* bootstrap resamples without an MLE, redrawn */
-	const char *cluster;    /* what the bootstrap resampled: "votes", "raters",
+	size_t self_dropped;     /* votes with left == right */
+	size_t both_bad_dropped; /* "both bad" votes left out (--both-bad exclude) */
+	size_t discarded;        /* bootstrap resamples without an MLE, redrawn */
+	const char *cluster;     /* what the bootstrap resampled: "votes", "raters",
 				 * "prompts" or "raters and prompts" */
 };
 

@@ -30,7 +30,7 @@ struct store;
 enum round_state { ROUND_DRAFT = 0, ROUND_OPEN, ROUND_CLOSED };
 
 struct round_info {
-	char round_id[33];  /* 32 hex digits */
+	char round_id[33]; /* 32 hex digits */
 	char title[1024];
 	char created_at[32];
 	enum round_state state;
@@ -38,32 +38,32 @@ struct round_info {
 };
 
 struct entrant_rec {
-	const char *name;        /* required */
-	const char *team;        /* NULL when absent, likewise below */
+	const char *name; /* required */
+	const char *team; /* NULL when absent, likewise below */
 	const char *model;
 	const char *endpoint;
 	const char *api_key_env; /* the NAME of the variable, never a key */
 	const char *params_json; /* compact JSON object */
 	const char *system;
-	const char *aliases_json;/* compact JSON array of strings */
+	const char *aliases_json; /* compact JSON array of strings */
 };
 
 struct prompt_rec {
-	const char *id;          /* required, the file's id */
-	const char *category;    /* required */
-	const char *prompt;      /* required */
+	const char *id;       /* required, the file's id */
+	const char *category; /* required */
+	const char *prompt;   /* required */
 	size_t prompt_len;
 	const char *system;
 	const char *reference;
 };
 
 struct output_rec {
-	int64_t prompt_row;      /* from store_find_prompt */
-	int64_t entrant_row;     /* from store_find_entrant */
+	int64_t prompt_row;  /* from store_find_prompt */
+	int64_t entrant_row; /* from store_find_entrant */
 	const char *text;
 	size_t text_len;
 	unsigned char hash[STORE_HASH_LEN];
-	const char *origin;      /* "import" or "generate" */
+	const char *origin; /* "import" or "generate" */
 };
 
 struct store_counts {
@@ -74,8 +74,8 @@ struct store_counts {
 };
 
 /* Creates a new round file; refuses if path exists. */
-int store_create(const char *path, const char *title, struct store **out,
-		 struct simsa_err *err) __attribute__((warn_unused_result));
+int store_create(const char *path, const char *title, struct store **out, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 /* Opens an existing round file and migrates it to STORE_SCHEMA_VERSION.
  * Refuses a file that is not a simsa round or is newer than this build. */
 int store_open(const char *path, struct store **out, struct simsa_err *err)
@@ -84,10 +84,8 @@ int store_open(const char *path, struct store **out, struct simsa_err *err)
 void store_close(struct store **st);
 
 /* BEGIN IMMEDIATE, waiting (bounded) while another writer holds the lock. */
-int store_begin(struct store *st, struct simsa_err *err)
-	__attribute__((warn_unused_result));
-int store_commit(struct store *st, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+int store_begin(struct store *st, struct simsa_err *err) __attribute__((warn_unused_result));
+int store_commit(struct store *st, struct simsa_err *err) __attribute__((warn_unused_result));
 /* Safe to call with no transaction open. */
 void store_rollback(struct store *st);
 
@@ -96,9 +94,8 @@ int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *
 int store_require_draft(struct store *st, struct simsa_err *err);
 
 /* Rubric of a component ("expert" / "user"): one per component. */
-int store_put_rubric(struct store *st, const char *component, const char *source,
-		     const char *text, size_t len, const unsigned char hash[STORE_HASH_LEN],
-		     struct simsa_err *err);
+int store_put_rubric(struct store *st, const char *component, const char *source, const char *text,
+		     size_t len, const unsigned char hash[STORE_HASH_LEN], struct simsa_err *err);
 /* Returns 1 and a malloc'd copy of the text in *text if present, 0 if not. */
 int store_get_rubric(struct store *st, const char *component, char **text, size_t *len,
 		     struct simsa_err *err);
@@ -114,8 +111,7 @@ int store_add_output(struct store *st, const struct output_rec *o, struct simsa_
 /* Records an import: kind ("entrants", ...), the file's path, BLAKE2b of its
  * bytes and the number of records. */
 int store_log_import(struct store *st, const char *kind, const char *path,
-		     const unsigned char hash[STORE_HASH_LEN], long records,
-		     struct simsa_err *err);
+		     const unsigned char hash[STORE_HASH_LEN], long records, struct simsa_err *err);
 
 int store_counts(struct store *st, struct store_counts *c, struct simsa_err *err);
 
@@ -123,12 +119,11 @@ int store_counts(struct store *st, struct store_counts *c, struct simsa_err *err
  * import order, with the number of outputs it has. Stops early if fn
  * returns non-zero. */
 int store_each_incomplete_prompt(struct store *st,
-				 int (*fn)(void *ctx, const char *prompt_id, long have),
-				 void *ctx, struct simsa_err *err);
+				 int (*fn)(void *ctx, const char *prompt_id, long have), void *ctx,
+				 struct simsa_err *err);
 
 /* Calls fn for each entrant (import order) with its output count. */
-int store_each_entrant(struct store *st,
-		       int (*fn)(void *ctx, const char *name, long outputs),
+int store_each_entrant(struct store *st, int (*fn)(void *ctx, const char *name, long outputs),
 		       void *ctx, struct simsa_err *err);
 
 /* ---- keys and raters (schema 2) ---- */
@@ -145,8 +140,8 @@ struct rater_rec {
 	const char *name;
 	enum rater_role role;
 	unsigned char public_key[STORE_PK_LEN];
-	const char *categories_json;  /* JSON array of category names, or NULL */
-	bool late;                    /* enrolled after open */
+	const char *categories_json; /* JSON array of category names, or NULL */
+	bool late;                   /* enrolled after open */
 	const char *enrolled_at;
 	unsigned char signature[STORE_SIG_LEN]; /* the organizer's, over the enrolment */
 };
@@ -181,8 +176,8 @@ struct in_prompt {
 
 struct in_output {
 	int64_t row;
-	uint32_t prompt;   /* index into prompts */
-	uint32_t entrant;  /* index into entrants */
+	uint32_t prompt;  /* index into prompts */
+	uint32_t entrant; /* index into entrants */
 	unsigned char hash[STORE_HASH_LEN];
 	int64_t prompt_row_tmp, entrant_row_tmp; /* used while loading */
 };
@@ -218,7 +213,7 @@ struct round_inputs {
 	size_t n_entrants;
 	struct in_prompt *prompts;
 	size_t n_prompts;
-	struct in_output *outputs;   /* draft rounds only: the cleartext link */
+	struct in_output *outputs; /* draft rounds only: the cleartext link */
 	size_t n_outputs;
 	struct in_rater *raters;
 	size_t n_raters;
@@ -278,17 +273,17 @@ int store_find_output(struct store *st, int64_t prompt_row, int64_t entrant_row,
 /* ---- opening ---- */
 
 struct blind_rec {
-	char id[33];             /* random, 32 hex digits */
-	int64_t output_row;      /* the draft output it replaces */
+	char id[33];        /* random, 32 hex digits */
+	int64_t output_row; /* the draft output it replaces */
 };
 
 struct task_rec {
 	int64_t rater_row;
 	uint32_t position;
 	int64_t prompt_row;
-	const char *left;        /* blind output ids */
+	const char *left; /* blind output ids */
 	const char *right;
-	const char *kind;        /* "normal", "gold_repeat", "gold_known" */
+	const char *kind; /* "normal", "gold_repeat", "gold_known" */
 	uint32_t replica;
 };
 
@@ -309,9 +304,8 @@ struct opening_rec {
  * rewrites the file (VACUUM, with secure_delete) and truncates the WAL, so
  * no removed row survives in free pages. */
 int store_open_round(struct store *st, const struct blind_rec *blind, size_t n_blind,
-		     const struct task_rec *tasks, size_t n_tasks,
-		     const struct opening_rec *op, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+		     const struct task_rec *tasks, size_t n_tasks, const struct opening_rec *op,
+		     struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* Stores tasks (of a rater who joined an open round); caller's transaction. */
 int store_add_tasks(struct store *st, const struct task_rec *t, size_t n, struct simsa_err *err)
@@ -397,12 +391,12 @@ struct ballot_rec {
 	unsigned char hash[STORE_HASH_LEN];
 	unsigned char signature[STORE_SIG_LEN];
 	uint32_t seq, task_position;
-	const unsigned char *supersedes;  /* 32, or NULL */
-	const char *kind;                 /* "expert" or "user" */
-	const unsigned char *left_hash, *right_hash; /* 32 each */
-	int64_t preference, satisfaction; /* -1 for NULL */
-	const char *scores;               /* JSON text, or NULL */
-	int64_t flags_left, flags_right;  /* -1 for NULL */
+	const unsigned char *supersedes;                   /* 32, or NULL */
+	const char *kind;                                  /* "expert" or "user" */
+	const unsigned char *left_hash, *right_hash;       /* 32 each */
+	int64_t preference, satisfaction;                  /* -1 for NULL */
+	const char *scores;                                /* JSON text, or NULL */
+	int64_t flags_left, flags_right;                   /* -1 for NULL */
 	const char *comment_left, *comment_right, *reason; /* or NULL */
 	int64_t active_seconds;
 	const char *cast_at;
@@ -416,10 +410,10 @@ int store_add_ballot(struct store *st, const struct ballot_rec *r, struct simsa_
 /* One stored ballot with its decoded columns (pointers valid during the
  * callback only). */
 struct ballot_row {
-	int64_t id;                  /* cast order */
+	int64_t id; /* cast order */
 	int64_t rater_row;
 	uint32_t seq, task_position;
-	const unsigned char *hash;   /* 32 */
+	const unsigned char *hash;       /* 32 */
 	const unsigned char *supersedes; /* 32, or NULL */
 	const unsigned char *bytes;
 	size_t len;
@@ -427,14 +421,14 @@ struct ballot_row {
 	const char *kind;
 	const unsigned char *left_hash, *right_hash;
 	int64_t preference, satisfaction; /* -1 when NULL */
-	const char *scores;          /* JSON, or NULL */
+	const char *scores;               /* JSON, or NULL */
 	int64_t flags_left, flags_right;  /* -1 when NULL */
 	const char *comment_left, *comment_right, *reason, *cast_at;
 	int64_t active_seconds;
 };
 
-int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot_row *b),
-		      void *ctx, struct simsa_err *err);
+int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot_row *b), void *ctx,
+		      struct simsa_err *err);
 
 struct task_row {
 	int64_t rater_row;
@@ -444,8 +438,8 @@ struct task_row {
 	uint32_t replica;
 };
 
-int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row *t),
-		    void *ctx, struct simsa_err *err);
+int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row *t), void *ctx,
+		    struct simsa_err *err);
 
 /* Every blinded output: id, prompt row, text, stored hash. */
 int store_each_blind(struct store *st,
@@ -508,8 +502,8 @@ struct gen_entrant_rec {
 
 /* Entrants in import order: every one, or only the one named (found or not:
  * *n is then 0). Release with store_gen_entrants_release. */
-int store_gen_entrants(struct store *st, const char *only, struct gen_entrant_rec **list,
-		       size_t *n, struct simsa_err *err) __attribute__((warn_unused_result));
+int store_gen_entrants(struct store *st, const char *only, struct gen_entrant_rec **list, size_t *n,
+		       struct simsa_err *err) __attribute__((warn_unused_result));
 void store_gen_entrants_release(struct gen_entrant_rec *list, size_t n);
 
 /* For one entrant: prompts without an output (*missing), and how many of
@@ -530,10 +524,10 @@ int store_gen_prompt(struct store *st, int64_t prompt_row, char **ext_id, char *
 
 /* What came back with a generated output. */
 struct gen_meta {
-	const char *finish_reason;  /* NULL when not reported */
-	const char *usage_json;     /* compact JSON object, or NULL */
-	const char *params_json;    /* the request without its messages */
-	long latency_ms;            /* of the successful attempt */
+	const char *finish_reason; /* NULL when not reported */
+	const char *usage_json;    /* compact JSON object, or NULL */
+	const char *params_json;   /* the request without its messages */
+	long latency_ms;           /* of the successful attempt */
 	long http_status;
 	int attempts;
 };
@@ -542,21 +536,20 @@ struct gen_meta {
  * the output (store_add_output, origin "generate") with its metadata, and
  * an "ok" entry in the generation log. Returns 1 if stored, 0 if the pair
  * got an output meanwhile (another process): nothing written. */
-int store_gen_put_output(struct store *st, const struct output_rec *o,
-			 const struct gen_meta *m, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+int store_gen_put_output(struct store *st, const struct output_rec *o, const struct gen_meta *m,
+			 struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* Inside the caller's transaction: a failed request for (prompt, entrant). */
 struct gen_failure_rec {
 	int64_t prompt_row, entrant_row;
-	const char *reason;         /* the group: "HTTP 500", "timeout", ... */
-	const char *detail;         /* a short text with more, or NULL */
-	long http_status;           /* 0 when none */
+	const char *reason; /* the group: "HTTP 500", "timeout", ... */
+	const char *detail; /* a short text with more, or NULL */
+	long http_status;   /* 0 when none */
 	int attempts;
 	long latency_ms;
 };
 
-int store_gen_put_failure(struct store *st, const struct gen_failure_rec *f,
-			  struct simsa_err *err) __attribute__((warn_unused_result));
+int store_gen_put_failure(struct store *st, const struct gen_failure_rec *f, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -46,10 +46,11 @@
 
 #include "simsa/err.h"
 
-#define TEXT_TAB 8                  /* tab stops every 8 columns */
-#define TEXT_MAX_INPUT (16u << 20)  /* bytes text_doc_new() accepts */
-#define TEXT_MAX_WIDTH 4096         /* widest pane text_wrap() lays out */
-#define TEXT_GRAPHEME_MAX 16        /* code points kept in one grapheme; a
+#define TEXT_TAB 8                 /* tab stops every 8 columns */
+#define TEXT_MAX_INPUT (16u << 20) /* bytes text_doc_new() accepts */
+#define TEXT_MAX_WIDTH 4096        /* widest pane text_wrap() lays out */
+#define TEXT_GRAPHEME_MAX \
+	16 /* code points kept in one grapheme; a
 				     * longer one (Zalgo text) is cut, and the
 				     * rest shows as marks on ◌ */
 
@@ -63,15 +64,15 @@ enum text_gflag {
 };
 
 struct text_grapheme {
-	uint32_t off;   /* its bytes: doc->bytes + off */
-	uint8_t len;    /* byte count (0 for tab and newline) */
-	uint8_t width;  /* display width per Unicode: 1 or 2 (0 for tab, newline) */
-	uint8_t cols;   /* columns layout reserves: >= width (0 for tab, newline) */
-	uint8_t flags;  /* enum text_gflag */
+	uint32_t off;  /* its bytes: doc->bytes + off */
+	uint8_t len;   /* byte count (0 for tab and newline) */
+	uint8_t width; /* display width per Unicode: 1 or 2 (0 for tab, newline) */
+	uint8_t cols;  /* columns layout reserves: >= width (0 for tab, newline) */
+	uint8_t flags; /* enum text_gflag */
 };
 
 struct text_doc {
-	char *bytes;             /* safe UTF-8 of all graphemes, NUL-terminated */
+	char *bytes; /* safe UTF-8 of all graphemes, NUL-terminated */
 	size_t nbytes;
 	struct text_grapheme *g; /* in order */
 	size_t ng;
@@ -89,18 +90,21 @@ enum text_lflag {
 };
 
 struct text_line {
-	uint32_t first;  /* first grapheme shown */
-	uint32_t count;  /* graphemes shown (spaces at a wrap point are left out) */
-	uint16_t cols;   /* columns the line uses, <= width */
-	uint16_t flags;  /* enum text_lflag */
+	uint32_t first; /* first grapheme shown */
+	uint32_t count; /* graphemes shown (spaces at a wrap point are left out) */
+	uint16_t cols;  /* columns the line uses, <= width */
+	uint16_t flags; /* enum text_lflag */
 };
 
 struct text_lines {
 	struct text_line *v;
 	size_t n, cap;
-	int width;       /* the width they were wrapped at */
+	int width; /* the width they were wrapped at */
 };
-#define TEXT_LINES_INIT { NULL, 0, 0, 0 }
+#define TEXT_LINES_INIT       \
+	{                     \
+		NULL, 0, 0, 0 \
+	}
 
 /* Lays d out in lines of at most width columns (1..TEXT_MAX_WIDTH): hard
  * line breaks are kept; a line too long is broken after the last space that
@@ -109,8 +113,8 @@ struct text_lines {
  * pane is drawn as a 1-column "›". Tabs advance to the next multiple of
  * TEXT_TAB columns of their line. A final line break adds no empty line; an
  * empty doc has no lines. Reuses out's memory; 0, or -1 with err set. */
-int text_wrap(const struct text_doc *d, int width, struct text_lines *out,
-	      struct simsa_err *err) __attribute__((warn_unused_result));
+int text_wrap(const struct text_doc *d, int width, struct text_lines *out, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 void text_lines_release(struct text_lines *ls);
 
 /* One piece of a line to draw, in order. `bytes` is safe UTF-8 (spaces for a
@@ -119,9 +123,9 @@ void text_lines_release(struct text_lines *ls);
 struct text_cell {
 	const char *bytes;
 	size_t len;
-	int col;            /* first column, from 0 at the line's start */
+	int col; /* first column, from 0 at the line's start */
 	int cols;
-	unsigned flags;     /* enum text_gflag */
+	unsigned flags; /* enum text_gflag */
 };
 
 struct text_iter {
@@ -134,16 +138,16 @@ struct text_iter {
 
 /* Walks line i (< ls->n) of ls, wrapped from d: text_iter_next() fills *c
  * and returns true until the line is done. */
-void text_iter_init(struct text_iter *it, const struct text_doc *d,
-		    const struct text_lines *ls, size_t i);
+void text_iter_init(struct text_iter *it, const struct text_doc *d, const struct text_lines *ls,
+		    size_t i);
 bool text_iter_next(struct text_iter *it, struct text_cell *c);
 
 /* The exact bytes to draw for line i: writes as many whole graphemes as fit
  * in cap - 1 bytes, NUL-terminates (if cap > 0) and returns the length of the
  * whole line, like snprintf. The result has no control byte, no C1, no bidi
  * or zero-width character. */
-size_t text_render_line(const struct text_doc *d, const struct text_lines *ls, size_t i,
-			char *buf, size_t cap);
+size_t text_render_line(const struct text_doc *d, const struct text_lines *ls, size_t i, char *buf,
+			size_t cap);
 
 /* One-line UI strings (titles, names, comments typed by raters): the input
  * sanitized as above, with every line break shown as "↵" and a tab as one

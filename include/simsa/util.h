@@ -33,8 +33,8 @@ bool utf8_valid(const char *s, size_t len, size_t *bad_at);
 
 /* Reads a whole file of at most max bytes into a new NUL-terminated buffer
  * (*out, caller frees). */
-int read_file(const char *path, size_t max, char **out, size_t *len,
-	      struct simsa_err *err) __attribute__((warn_unused_result));
+int read_file(const char *path, size_t max, char **out, size_t *len, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 /* Makes room in a growable array for n_needed items of item_size bytes:
  * *items holds *cap of them; when that is too few, the capacity doubles

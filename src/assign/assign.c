@@ -14,13 +14,13 @@
 struct plan {
 	const struct assign_input *in;
 	uint32_t E, N, P, k, m;
-	uint32_t n_regular;         /* raters before the first late one */
-	uint32_t U, X;              /* regular users, regular experts */
-	uint32_t *users;            /* U rater indices, ascending */
-	uint32_t *experts;          /* X rater indices, ascending */
-	uint32_t C;                 /* 1 + the largest prompt category */
-	uint32_t *elig_first;       /* C + 1: experts eligible for category c are */
-	uint32_t *elig;             /* elig[elig_first[c] ..], expert ordinals, ascending */
+	uint32_t n_regular;   /* raters before the first late one */
+	uint32_t U, X;        /* regular users, regular experts */
+	uint32_t *users;      /* U rater indices, ascending */
+	uint32_t *experts;    /* X rater indices, ascending */
+	uint32_t C;           /* 1 + the largest prompt category */
+	uint32_t *elig_first; /* C + 1: experts eligible for category c are */
+	uint32_t *elig;       /* elig[elig_first[c] ..], expert ordinals, ascending */
 	uint8_t pa[ASSIGN_MAX_ENTRANTS * (ASSIGN_MAX_ENTRANTS - 1) / 2];
 	uint8_t pb[ASSIGN_MAX_ENTRANTS * (ASSIGN_MAX_ENTRANTS - 1) / 2];
 	uint64_t user_tasks, expert_tasks; /* normal tasks of the two passes */
@@ -61,8 +61,8 @@ static int check_sizes(const struct assign_input *in, struct simsa_err *err)
 		return err_set(err, "a round needs 2 to %d entrants; it has %u",
 			       ASSIGN_MAX_ENTRANTS, in->n_entrants);
 	if (in->n_prompts < 1 || in->n_prompts > ASSIGN_MAX_PROMPTS)
-		return err_set(err, "a round needs 1 to %u prompts; it has %u",
-			       ASSIGN_MAX_PROMPTS, in->n_prompts);
+		return err_set(err, "a round needs 1 to %u prompts; it has %u", ASSIGN_MAX_PROMPTS,
+			       in->n_prompts);
 	if (in->n_raters > ASSIGN_MAX_RATERS)
 		return err_set(err, "at most %u raters; the round has %u", ASSIGN_MAX_RATERS,
 			       in->n_raters);
@@ -73,7 +73,8 @@ static int check_sizes(const struct assign_input *in, struct simsa_err *err)
 		return err_set(err, "the user rubric's raters per slot must be 1 to %d, not %u",
 			       ASSIGN_MAX_REPLICAS, in->user_raters_per_slot);
 	if (in->expert_ratings_per_output > ASSIGN_MAX_REPLICAS)
-		return err_set(err, "the expert rubric's ratings per output must be 1 to %d, not %u",
+		return err_set(err,
+			       "the expert rubric's ratings per output must be 1 to %d, not %u",
 			       ASSIGN_MAX_REPLICAS, in->expert_ratings_per_output);
 	return 0;
 }
@@ -90,12 +91,14 @@ static int check_gold(const struct assign_input *in, struct simsa_err *err)
 		if (gd->kind != ASSIGN_GOLD_KNOWN)
 			return err_set(err, "gold item %u: kind must be repeat or known", g);
 		if (gd->prompt >= in->n_prompts)
-			return err_set(err, "gold item %u: prompt %u does not exist (%u prompts)", g,
-				       gd->prompt, in->n_prompts);
+			return err_set(err, "gold item %u: prompt %u does not exist (%u prompts)",
+				       g, gd->prompt, in->n_prompts);
 		if (gd->left >= in->n_entrants || gd->right >= in->n_entrants ||
 		    gd->left == gd->right)
-			return err_set(err, "gold item %u: entrants %u and %u must be two different "
-				       "entrants below %u", g, gd->left, gd->right, in->n_entrants);
+			return err_set(err,
+				       "gold item %u: entrants %u and %u must be two different "
+				       "entrants below %u",
+				       g, gd->left, gd->right, in->n_entrants);
 	}
 	return 0;
 }
@@ -125,8 +128,10 @@ static int plan_raters(struct plan *pl, struct simsa_err *err)
 			continue;
 		}
 		if (pl->n_regular != in->n_raters)
-			return err_set(err, "rater %u is not late but comes after late rater %u: "
-				       "raters enrolled after open must come last", r, pl->n_regular);
+			return err_set(err,
+				       "rater %u is not late but comes after late rater %u: "
+				       "raters enrolled after open must come last",
+				       r, pl->n_regular);
 		if (ra->role == ASSIGN_USER)
 			pl->users[pl->U++] = r;
 		else if (ra->role == ASSIGN_EXPERT)
@@ -145,8 +150,10 @@ static int plan_categories(struct plan *pl, struct simsa_err *err)
 		uint32_t c = category(pl, q);
 
 		if (c >= pl->N)
-			return err_set(err, "prompt %u: category %u is not below the number of "
-				       "prompts (%u); categories are dense indices", q, c, pl->N);
+			return err_set(err,
+				       "prompt %u: category %u is not below the number of "
+				       "prompts (%u); categories are dense indices",
+				       q, c, pl->N);
 		if (c + 1 > pl->C)
 			pl->C = c + 1;
 	}
@@ -188,7 +195,8 @@ static int plan_feasible(const struct plan *pl, struct simsa_err *err)
 	uint64_t users = assign_users_needed(pl->E, pl->k);
 
 	if (pl->k > 0 && pl->U < users)
-		return err_set(err, "the user rubric asks for %u raters per slot: %u entrants make "
+		return err_set(err,
+			       "the user rubric asks for %u raters per slot: %u entrants make "
 			       "%u pairs, so at least %llu users are needed; the round has %u",
 			       pl->k, pl->E, pl->P, (unsigned long long)users, pl->U);
 	if ((uint64_t)pl->U * pl->P > (1u << 26))
@@ -198,11 +206,13 @@ static int plan_feasible(const struct plan *pl, struct simsa_err *err)
 		uint32_t need = experts_enough(pl);
 
 		if (n < need)
-			return err_set(err, "prompt %u (category %u) needs at least %u experts who "
-				       "may rate its category, so that each of its %u outputs gets %u "
-				       "distinct experts (the expert rubric's ratings per output); "
-				       "%u expert%s may", q, c, need, pl->E, pl->m, n,
-				       n == 1 ? "" : "s");
+			return err_set(
+				err,
+				"prompt %u (category %u) needs at least %u experts who "
+				"may rate its category, so that each of its %u outputs gets %u "
+				"distinct experts (the expert rubric's ratings per output); "
+				"%u expert%s may",
+				q, c, need, pl->E, pl->m, n, n == 1 ? "" : "s");
 	}
 	return 0;
 }
@@ -245,12 +255,17 @@ int assign_check(const struct assign_input *in, struct simsa_err *err)
 	return 0;
 }
 
-static struct assign_task make_task(uint32_t rater, uint32_t prompt, uint32_t left,
-				    uint32_t right, uint32_t replica)
+static struct assign_task make_task(uint32_t rater, uint32_t prompt, uint32_t left, uint32_t right,
+				    uint32_t replica)
 {
 	return (struct assign_task){
-		.rater = rater, .position = 0, .prompt = prompt, .left = (uint16_t)left,
-		.right = (uint16_t)right, .kind = ASSIGN_NORMAL, .replica = (uint16_t)replica,
+		.rater = rater,
+		.position = 0,
+		.prompt = prompt,
+		.left = (uint16_t)left,
+		.right = (uint16_t)right,
+		.kind = ASSIGN_NORMAL,
+		.replica = (uint16_t)replica,
 		.gold = ASSIGN_NO_GOLD,
 	};
 }
@@ -274,9 +289,8 @@ static uint32_t *carve(uint32_t **next, size_t n)
 
 /* The user for one slot task of pair p: among those without this prompt
  * (seen[u] != stamp), the least (load, pair count, rank). */
-static uint32_t pick_user(uint32_t U, uint32_t P, uint32_t p, const uint32_t *seen,
-			  uint32_t stamp, const uint32_t *load, const uint32_t *pc,
-			  const uint32_t *rank)
+static uint32_t pick_user(uint32_t U, uint32_t P, uint32_t p, const uint32_t *seen, uint32_t stamp,
+			  const uint32_t *load, const uint32_t *pc, const uint32_t *rank)
 {
 	uint32_t best = NONE;
 
@@ -372,10 +386,9 @@ static uint32_t expert_pairs(const struct plan *pl, struct drbg *d, uint32_t *xs
  * this prompt yet, the least (held, load, rank), where held counts the
  * prompt's tasks they already have; when the panel is smaller than the
  * prompt's tasks (relaxed) the least (load, held, rank). NONE if nobody. */
-static uint32_t pick_expert(const struct plan *pl, const uint32_t *el, uint32_t n_el,
-			    bool relaxed, const uint32_t *held_n, const uint32_t *load,
-			    const uint32_t *rank, const uint32_t *holds, uint32_t stamp, uint32_t x,
-			    uint32_t y)
+static uint32_t pick_expert(const struct plan *pl, const uint32_t *el, uint32_t n_el, bool relaxed,
+			    const uint32_t *held_n, const uint32_t *load, const uint32_t *rank,
+			    const uint32_t *holds, uint32_t stamp, uint32_t x, uint32_t y)
 {
 	uint32_t best = NONE;
 
@@ -430,8 +443,8 @@ static int experts_pass(const struct plan *pl, struct assign_task *out, struct s
 
 		for (uint32_t t = 0; t < nt; t++) {
 			uint32_t x = xs[t], y = ys[t], coin = drbg_uniform(&d, 2);
-			uint32_t e = pick_expert(pl, el, n_el, n_el < nt, held_n, load, rank,
-						 holds, q + 1, x, y);
+			uint32_t e = pick_expert(pl, el, n_el, n_el < nt, held_n, load, rank, holds,
+						 q + 1, x, y);
 			bool x_left = d_lr[x] < d_lr[y] || (d_lr[x] == d_lr[y] && coin == 0);
 
 			if (e == NONE) { /* prevented by plan_feasible() */
@@ -524,9 +537,8 @@ static uint32_t gold_count(const struct assign_input *in, enum assign_role role,
 /* Orders one rater's list in place: list[0..n) holds their normal tasks in
  * the order the pass made them; room follows for the gold items. ord and
  * idx are scratch of the list's final length. */
-static void order_rater(const struct plan *pl, uint32_t r, struct drbg *d,
-			struct assign_task *list, uint32_t n, uint32_t *ord, uint32_t *idx,
-			struct assign_task *tmp)
+static void order_rater(const struct plan *pl, uint32_t r, struct drbg *d, struct assign_task *list,
+			uint32_t n, uint32_t *ord, uint32_t *idx, struct assign_task *tmp)
 {
 	enum assign_role role = pl->in->raters[r].role;
 	uint32_t len = n, rep = 0;

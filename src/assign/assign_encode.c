@@ -37,8 +37,8 @@ int assign_encode(const struct assign_result *r, size_t first, size_t n, unsigne
 	*out = NULL;
 	*len = 0;
 	if (first > r->n_tasks || n > r->n_tasks - first)
-		return err_set(err, "tasks %zu..%zu are outside the list of %zu", first,
-			       first + n, r->n_tasks);
+		return err_set(err, "tasks %zu..%zu are outside the list of %zu", first, first + n,
+			       r->n_tasks);
 	*out = malloc(n * ASSIGN_TASK_BYTES + 1);
 	if (!*out)
 		return err_set(err, "out of memory");

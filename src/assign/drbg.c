@@ -9,9 +9,8 @@
 
 #define LABEL_PREFIX "simsa/assign/v1/"
 
-void drbg_derive_key(unsigned char key[DRBG_KEY_LEN],
-		     const unsigned char seed[DRBG_SEED_LEN], const char *label,
-		     const unsigned char manifest_hash[DRBG_HASH_LEN],
+void drbg_derive_key(unsigned char key[DRBG_KEY_LEN], const unsigned char seed[DRBG_SEED_LEN],
+		     const char *label, const unsigned char manifest_hash[DRBG_HASH_LEN],
 		     const void *suffix, size_t suffix_len)
 {
 	static const unsigned char nul = 0;
@@ -58,8 +57,8 @@ static void refill(struct drbg *d)
 	if (d->next_block > UINT32_MAX - blocks)
 		abort();
 	memset(d->buf, 0, sizeof d->buf);
-	crypto_stream_chacha20_ietf_xor_ic(d->buf, d->buf, sizeof d->buf, nonce,
-					   d->next_block, d->key);
+	crypto_stream_chacha20_ietf_xor_ic(d->buf, d->buf, sizeof d->buf, nonce, d->next_block,
+					   d->key);
 	d->next_block += blocks;
 	d->pos = 0;
 }
@@ -73,8 +72,7 @@ uint32_t drbg_u32(struct drbg *d)
 	b = d->buf + d->pos;
 	d->pos += 4;
 	d->words++;
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
 uint32_t drbg_uniform(struct drbg *d, uint32_t bound)

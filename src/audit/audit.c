@@ -57,15 +57,15 @@ static int take_task(void *ctx, const struct task_row *t)
 
 		snprintf(at->id[side], sizeof at->id[side], "%s", id ? id : "");
 		if (o)
-			sodium_hex2bin(at->hash[side], 32, json_string_value(json_array_get(o, 0)), 64,
-				       NULL, NULL, NULL);
+			sodium_hex2bin(at->hash[side], 32, json_string_value(json_array_get(o, 0)),
+				       64, NULL, NULL, NULL);
 	}
 	a->n_tasks++;
 	return 0;
 }
 
-static int take_blind(void *ctx, const char *id, int64_t prompt_row, const char *text,
-		      size_t len, const unsigned char hash[32])
+static int take_blind(void *ctx, const char *id, int64_t prompt_row, const char *text, size_t len,
+		      const unsigned char hash[32])
 {
 	struct audit *a = ctx;
 	char h[65];
@@ -141,7 +141,7 @@ static void step_opening(struct audit *a)
 		if (msg.oom || crypto_sign_verify_detached(a->op.signature, msg.p, msg.n,
 							   a->in.organizer_pk) != 0)
 			failf(&s, "the opening statement's signature does not verify under the "
-			      "organizer's key");
+				  "organizer's key");
 	}
 	buf_release(&msg);
 	step_end(a, &s);
@@ -154,8 +154,13 @@ static void step_enrolments(struct audit *a)
 	step_begin(&s, "enrolments", "the organizer's signature on every rater's enrolment");
 	for (size_t i = 0; i < a->in.n_raters; i++) {
 		const struct in_rater *r = &a->in.raters[i];
-		struct enrolment e = { a->in.info.round_id, r->name, rater_role_name(r->role),
-				       r->public_key, r->categories_json, r->late, r->enrolled_at };
+		struct enrolment e = { a->in.info.round_id,
+				       r->name,
+				       rater_role_name(r->role),
+				       r->public_key,
+				       r->categories_json,
+				       r->late,
+				       r->enrolled_at };
 		struct buf msg = { 0 };
 
 		s.items++;
@@ -172,8 +177,8 @@ struct out_ctx {
 	struct step *s;
 };
 
-static int check_output(void *ctx, const char *id, int64_t prompt_row, const char *text,
-			size_t len, const unsigned char hash[32])
+static int check_output(void *ctx, const char *id, int64_t prompt_row, const char *text, size_t len,
+			const unsigned char hash[32])
 {
 	struct step *s = ((struct out_ctx *)ctx)->s;
 	unsigned char h[32];
@@ -230,7 +235,8 @@ static void step_seal(struct audit *a)
 			       calloc(a->in.n_raters + 1, 32), calloc(a->in.n_raters + 1, 1) };
 	unsigned char root[32];
 
-	step_begin(&s, "seal", "the organizer's signature on the seal, and the Merkle root and "
+	step_begin(&s, "seal",
+		   "the organizer's signature on the seal, and the Merkle root and "
 		   "every chain head against the ballots");
 	s.items = 1;
 	if (!ch || !hc.count || !hc.head || !hc.present ||
@@ -245,18 +251,20 @@ static void step_seal(struct audit *a)
 	}
 	statement_seal(&msg, a->in.info.round_id, a->op.manifest_hash, a->cl.seed, a->cl.salt,
 		       a->cl.ballot_count, a->cl.merkle_root, ch, a->in.n_raters, a->cl.closed_at);
-	if (msg.oom || crypto_sign_verify_detached(a->cl.signature, msg.p, msg.n,
-						   a->in.organizer_pk) != 0)
+	if (msg.oom ||
+	    crypto_sign_verify_detached(a->cl.signature, msg.p, msg.n, a->in.organizer_pk) != 0)
 		failf(&s, "the seal's signature does not verify under the organizer's key");
-	merkle_root((const unsigned char (*)[32])a->leaves, a->n_leaves, root);
+	merkle_root((const unsigned char(*)[32])a->leaves, a->n_leaves, root);
 	if (a->n_leaves != a->cl.ballot_count)
-		failf(&s, "the round has %zu ballots, the seal counts %u (ballots added or removed "
-		      "after close)", a->n_leaves, a->cl.ballot_count);
+		failf(&s,
+		      "the round has %zu ballots, the seal counts %u (ballots added or removed "
+		      "after close)",
+		      a->n_leaves, a->cl.ballot_count);
 	if (memcmp(root, a->cl.merkle_root, 32) != 0)
 		failf(&s, "the Merkle root of the ballots is not the sealed root");
 	for (size_t r = 0; r < a->in.n_raters; r++)
-		if (hc.present[r] && (hc.count[r] != a->head_count[r] ||
-				      memcmp(hc.head[r], a->head[r], 32) != 0))
+		if (hc.present[r] &&
+		    (hc.count[r] != a->head_count[r] || memcmp(hc.head[r], a->head[r], 32) != 0))
 			failf(&s, "rater '%s': the chain ends at ballot %u, the seal says %u",
 			      a->in.raters[r].name, a->head_count[r], hc.count[r]);
 out:
@@ -290,8 +298,8 @@ static int owners_of(struct audit *a, struct step *s, struct owner **out, size_t
 		snprintf(o[i].id, sizeof o[i].id, "%s", id);
 		o[i].prompt = (uint32_t)pi;
 		o[i].entrant = (uint32_t)ei;
-		sodium_hex2bin(o[i].hash, 32, json_string_value(json_array_get(v, 0)), 64, NULL, NULL,
-			       NULL);
+		sodium_hex2bin(o[i].hash, 32, json_string_value(json_array_get(v, 0)), 64, NULL,
+			       NULL, NULL);
 		i++;
 	}
 	*out = o;
@@ -317,7 +325,8 @@ static void step_seed_and_manifest(struct audit *a)
 	} else {
 		manifest_hash(&a->in, a->cl.salt, mh);
 		if (memcmp(mh, a->op.manifest_hash, 32) != 0)
-			failf(&s2, "the inputs (rubrics, entrants, prompts, outputs, raters) do not "
+			failf(&s2,
+			      "the inputs (rubrics, entrants, prompts, outputs, raters) do not "
 			      "hash to the manifest signed at open");
 	}
 	free(o);
@@ -332,7 +341,8 @@ static void step_assignment(struct audit *a)
 	struct simsa_err err;
 	unsigned char h[32];
 
-	step_begin(&s, "assignment", "every task against the assignment replayed from the "
+	step_begin(&s, "assignment",
+		   "every task against the assignment replayed from the "
 		   "revealed seed and the manifest");
 	if (opening_replay(a->st, a->cl.seed, a->op.manifest_hash, &ar, &err) < 0) {
 		failf(&s, "the assignment cannot be replayed: %s", err.msg);
@@ -358,7 +368,8 @@ static void step_assignment(struct audit *a)
 	if (memcmp(h, a->op.assignment_hash, 32) != 0)
 		failf(&s, "the replayed assignment's hash is not the one signed at open");
 	if (a->n_tasks != ar.n_tasks)
-		failf(&s, "the round stores %zu tasks, the replay gives %zu", a->n_tasks, ar.n_tasks);
+		failf(&s, "the round stores %zu tasks, the replay gives %zu", a->n_tasks,
+		      ar.n_tasks);
 	for (size_t i = 0; i < ar.n_tasks; i++) {
 		const struct assign_task *t = &ar.tasks[i];
 		const struct in_rater *r = &a->in.raters[t->rater];
@@ -371,11 +382,13 @@ static void step_assignment(struct audit *a)
 		json_t *l = json_object_get(a->owner, st->id[0]);
 		json_t *rr = json_object_get(a->owner, st->id[1]);
 
-		if (st->prompt_row != a->in.prompts[t->prompt].row ||
-		    !l || !rr || json_integer_value(l) != a->in.entrants[t->left].row ||
+		if (st->prompt_row != a->in.prompts[t->prompt].row || !l || !rr ||
+		    json_integer_value(l) != a->in.entrants[t->left].row ||
 		    json_integer_value(rr) != a->in.entrants[t->right].row)
-			failf(&s, "rater '%s': task %u is not the one the seed assigns (prompt or "
-			      "order of outputs differs)", r->name, t->position + 1);
+			failf(&s,
+			      "rater '%s': task %u is not the one the seed assigns (prompt or "
+			      "order of outputs differs)",
+			      r->name, t->position + 1);
 	}
 	assign_result_release(&ar);
 	step_end(a, &s);
@@ -407,10 +420,12 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 	json_array_foreach(a.steps, i, v)
 		ok = ok && json_is_true(json_object_get(v, "passed"));
 	*report = json_pack("{s:s, s:s, s:b, s:b, s:O, s:f, s:f}", "round_id", a.in.info.round_id,
-			    "state", a.in.info.state == ROUND_CLOSED ? "closed"
-			    : a.in.info.state == ROUND_OPEN ? "open" : "draft",
-			    "complete", a.closed, "ok", ok, "steps", a.steps, "load_seconds", t_load,
-			    "seconds", mono_seconds() - t0);
+			    "state",
+			    a.in.info.state == ROUND_CLOSED ? "closed"
+			    : a.in.info.state == ROUND_OPEN ? "open"
+							    : "draft",
+			    "complete", a.closed, "ok", ok, "steps", a.steps, "load_seconds",
+			    t_load, "seconds", mono_seconds() - t0);
 	rc = *report ? 0 : err_set(err, "out of memory");
 out:
 	json_decref(a.steps);

@@ -23,15 +23,15 @@
 #define BATCH 4096
 #define MAX_THREADS 64
 
-struct note {            /* a finding kept until the signature is known */
+struct note { /* a finding kept until the signature is known */
 	struct step *step;
 	char *msg;
 };
 
 struct entry {
 	int64_t id;
-	long ri;                 /* rater index, -1 if none */
-	unsigned char *bytes;    /* copy */
+	long ri;              /* rater index, -1 if none */
+	unsigned char *bytes; /* copy */
 	size_t len;
 	unsigned char sig[64];
 	bool has_sig, sig_ok, decoded;
@@ -102,8 +102,9 @@ static bool scores_match(const char *json, const struct ballot *b)
 			json_t *v = json_array_get(row, c);
 
 			ok = b->scores[side][c] == BALLOT_SCORE_NA
-			     ? json_is_null(v)
-			     : json_is_integer(v) && json_integer_value(v) == b->scores[side][c];
+				     ? json_is_null(v)
+				     : json_is_integer(v) &&
+					       json_integer_value(v) == b->scores[side][c];
 		}
 	}
 	json_decref(j);
@@ -139,8 +140,8 @@ static const char *column_mismatch(const struct ballot_row *r, const struct ball
 	} else {
 		if (r->preference != b->preference)
 			return "preference";
-		if (r->satisfaction != (b->satisfaction == BALLOT_SCORE_UNSET ? -1
-					: (int64_t)b->satisfaction))
+		if (r->satisfaction !=
+		    (b->satisfaction == BALLOT_SCORE_UNSET ? -1 : (int64_t)b->satisfaction))
 			return "satisfaction";
 		if (!col_eq_str(r->reason, b->reason))
 			return "reason";
@@ -173,24 +174,28 @@ static void check_answer(struct ballot_ctx *c, const struct ballot_row *r, enum 
 				      (long long)r->id, who, k + 1, b->criterion_id[k], cr->id);
 			for (int side = 0; side < 2; side++) {
 				uint32_t v = b->scores[side][k];
-				bool ok = v == BALLOT_SCORE_NA ? !cr->required
-					  : v >= (uint32_t)cr->scale_min && v <= (uint32_t)cr->scale_max;
+				bool ok = v == BALLOT_SCORE_NA
+						  ? !cr->required
+						  : v >= (uint32_t)cr->scale_min &&
+							    v <= (uint32_t)cr->scale_max;
 
 				if (!ok)
-					bfail(c, c->sb, "ballot %lld (%s): score of '%s' for %c is out "
-					      "of its scale", (long long)r->id, who, cr->id,
-					      side ? 'B' : 'A');
+					bfail(c, c->sb,
+					      "ballot %lld (%s): score of '%s' for %c is out "
+					      "of its scale",
+					      (long long)r->id, who, cr->id, side ? 'B' : 'A');
 			}
 		}
 	} else if (b->satisfaction != BALLOT_SCORE_UNSET &&
-		   (!ru->has_satisfaction || b->satisfaction < (uint32_t)ru->satisfaction.scale_min ||
+		   (!ru->has_satisfaction ||
+		    b->satisfaction < (uint32_t)ru->satisfaction.scale_min ||
 		    b->satisfaction > (uint32_t)ru->satisfaction.scale_max)) {
-		bfail(c, c->sb, "ballot %lld (%s): satisfaction out of its scale", (long long)r->id, who);
+		bfail(c, c->sb, "ballot %lld (%s): satisfaction out of its scale", (long long)r->id,
+		      who);
 	}
 }
 
-static void check_task(struct ballot_ctx *c, const struct ballot_row *r, long ri,
-		       const char *who)
+static void check_task(struct ballot_ctx *c, const struct ballot_row *r, long ri, const char *who)
 {
 	const struct atask *t = audit_task(c->a, ri, c->b->task_position);
 
@@ -262,17 +267,23 @@ static void check_chain(struct ballot_ctx *c, const struct entry *e)
 
 	c->sc->items++;
 	if (e->seq != a->head_count[e->ri] + 1)
-		failf(c->sc, "rater '%s': ballot %lld has sequence %u after %u (a ballot is missing "
-		      "or repeated)", who, (long long)e->id, e->seq, a->head_count[e->ri]);
+		failf(c->sc,
+		      "rater '%s': ballot %lld has sequence %u after %u (a ballot is missing "
+		      "or repeated)",
+		      who, (long long)e->id, e->seq, a->head_count[e->ri]);
 	if (memcmp(e->prev_hash, a->head[e->ri], 32) != 0)
-		failf(c->sc, "rater '%s': ballot %lld does not link to the previous ballot of the "
-		      "chain", who, (long long)e->id);
+		failf(c->sc,
+		      "rater '%s': ballot %lld does not link to the previous ballot of the "
+		      "chain",
+		      who, (long long)e->id);
 	if (t) {
 		/* a superseding ballot names the task's counted ballot; any other
 		 * ballot of an answered task would make two counted ones */
 		if (e->has_sup && (t->counted == 0 || memcmp(e->sup, t->current, 32) != 0))
-			failf(c->sc, "rater '%s': ballot %lld supersedes a ballot that is not the "
-			      "counted one of the same task", who, (long long)e->id);
+			failf(c->sc,
+			      "rater '%s': ballot %lld supersedes a ballot that is not the "
+			      "counted one of the same task",
+			      who, (long long)e->id);
 		else if (!e->has_sup)
 			t->counted++;
 		memcpy(t->current, e->hash, 32);
@@ -290,7 +301,8 @@ static void batch_finish(struct ballot_ctx *c, struct batch *b)
 		struct entry *e = &b->e[i];
 
 		if (e->ri >= 0 && !e->sig_ok) {
-			failf(c->sb, "ballot %lld (%s): signature does not verify under the rater's key",
+			failf(c->sb,
+			      "ballot %lld (%s): signature does not verify under the rater's key",
 			      (long long)e->id, c->a->in.raters[e->ri].name);
 		} else {
 			for (size_t k = 0; k < e->n_notes; k++)
@@ -319,16 +331,17 @@ static void check_decoded(struct ballot_ctx *c, const struct ballot_row *r, stru
 		bfail(c, c->sb, "ballot %lld (%s): stored hash is not the hash of its bytes",
 		      (long long)r->id, who);
 	if (strcmp(c->b->round_id, a->in.info.round_id) != 0)
-		bfail(c, c->sb, "ballot %lld (%s): cast in another round (%s)", (long long)r->id, who,
-		      c->b->round_id);
+		bfail(c, c->sb, "ballot %lld (%s): cast in another round (%s)", (long long)r->id,
+		      who, c->b->round_id);
 	if (!a->opened || memcmp(c->b->manifest_hash, a->op.manifest_hash, 32) != 0)
 		bfail(c, c->sb, "ballot %lld (%s): names another manifest", (long long)r->id, who);
 	if (memcmp(c->b->rater_pk, a->in.raters[e->ri].public_key, 32) != 0)
-		bfail(c, c->sb, "ballot %lld (%s): signed for another rater's key", (long long)r->id,
-		      who);
+		bfail(c, c->sb, "ballot %lld (%s): signed for another rater's key",
+		      (long long)r->id, who);
 	bad = column_mismatch(r, c->b);
 	if (bad)
-		bfail(c, c->sb, "ballot %lld (%s): stored column '%s' differs from the signed ballot",
+		bfail(c, c->sb,
+		      "ballot %lld (%s): stored column '%s' differs from the signed ballot",
 		      (long long)r->id, who, bad);
 	e->task = c->b->task_position;
 	check_task(c, r, e->ri, who);
@@ -351,8 +364,8 @@ static int check_ballot(void *ctx, const struct ballot_row *r)
 	const char *who = rater_name(a, r->rater_row);
 
 	c->sb->items++;
-	if (grow_array((void **)&a->leaves, &a->cap_leaves, a->n_leaves + 1,
-		       sizeof *a->leaves) < 0) {
+	if (grow_array((void **)&a->leaves, &a->cap_leaves, a->n_leaves + 1, sizeof *a->leaves) <
+	    0) {
 		a->oom = true;
 		return 1;
 	}
@@ -399,7 +412,9 @@ static int check_ballot(void *ctx, const struct ballot_row *r)
 void step_ballots(struct audit *a)
 {
 	struct step sb, sc;
-	struct ballot_ctx c = { a, &sb, &sc, malloc(sizeof(struct ballot)), { { 0 } }, NULL, NULL, 0 };
+	struct ballot_ctx c = {
+		a, &sb, &sc, malloc(sizeof(struct ballot)), { { 0 } }, NULL, NULL, 0
+	};
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	c.n_threads = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
@@ -408,9 +423,11 @@ void step_ballots(struct audit *a)
 	c.batches[1].e = calloc(BATCH, sizeof(struct entry));
 	c.cur = &c.batches[0];
 	c.prev = &c.batches[1];
-	step_begin(&sb, "ballots", "every ballot's signature, canonical bytes, stored columns, "
+	step_begin(&sb, "ballots",
+		   "every ballot's signature, canonical bytes, stored columns, "
 		   "round, manifest, rater, assigned task and the outputs shown");
-	step_begin(&sc, "chains", "every rater's chain: sequence, links from the genesis value, "
+	step_begin(&sc, "chains",
+		   "every rater's chain: sequence, links from the genesis value, "
 		   "supersession, one counted ballot per task");
 	if (!c.b || !c.batches[0].e || !c.batches[1].e) {
 		failf(&sb, "out of memory");

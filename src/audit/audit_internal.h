@@ -30,10 +30,10 @@ struct step {
 struct atask {
 	bool present;
 	int64_t prompt_row;
-	char id[2][33];              /* blind output ids, left and right */
-	unsigned char hash[2][32];   /* their text hashes */
-	unsigned char current[32];   /* the counted ballot so far */
-	uint32_t counted;            /* ballots cast for it, minus those superseded */
+	char id[2][33];            /* blind output ids, left and right */
+	unsigned char hash[2][32]; /* their text hashes */
+	unsigned char current[32]; /* the counted ballot so far */
+	uint32_t counted;          /* ballots cast for it, minus those superseded */
 };
 
 /* A rater's tasks by position. */
@@ -49,15 +49,15 @@ struct audit {
 	bool opened, closed;
 	struct opening_rec op;
 	struct closing_rec cl;
-	struct rtasks *tasks;  /* per rater, enrolment order */
+	struct rtasks *tasks; /* per rater, enrolment order */
 	size_t n_tasks;
-	json_t *blind;   /* id -> [hash hex, prompt row] */
-	json_t *owner;   /* id -> entrant row (closed rounds) */
+	json_t *blind; /* id -> [hash hex, prompt row] */
+	json_t *owner; /* id -> entrant row (closed rounds) */
 	json_t *steps;
 	/* from the ballots, for the seal */
 	unsigned char (*leaves)[32];
 	size_t n_leaves, cap_leaves;
-	uint32_t *head_count;   /* per rater (enrolment order) */
+	uint32_t *head_count; /* per rater (enrolment order) */
 	unsigned char (*head)[32];
 	struct simsa_err *err;
 	bool oom;

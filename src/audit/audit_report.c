@@ -35,12 +35,13 @@ void failf(struct step *s, const char *fmt, ...)
 void step_end(struct audit *a, struct step *s)
 {
 	if (s->failed > MAX_LISTED)
-		json_array_append_new(s->failures, json_sprintf("... and %ld more", s->failed - MAX_LISTED));
-	json_array_append_new(a->steps, json_pack("{s:s, s:s, s:I, s:b, s:I, s:o, s:f}", "step",
-						  s->name, "checked", s->checked, "items",
-						  (json_int_t)s->items, "passed", s->failed == 0,
-						  "failed", (json_int_t)s->failed, "failures",
-						  s->failures, "seconds", mono_seconds() - s->started));
+		json_array_append_new(s->failures,
+				      json_sprintf("... and %ld more", s->failed - MAX_LISTED));
+	json_array_append_new(
+		a->steps, json_pack("{s:s, s:s, s:I, s:b, s:I, s:o, s:f}", "step", s->name,
+				    "checked", s->checked, "items", (json_int_t)s->items, "passed",
+				    s->failed == 0, "failed", (json_int_t)s->failed, "failures",
+				    s->failures, "seconds", mono_seconds() - s->started));
 }
 
 long rater_index(const struct audit *a, int64_t row)

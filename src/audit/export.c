@@ -15,9 +15,9 @@
 struct ex {
 	FILE *out;
 	struct round_inputs in;
-	json_t *owner;     /* blind id -> entrant name (closed rounds) */
-	json_t *task_of;   /* "rater:position" -> [prompt id, left, right] */
-	json_t *superseded;/* hash hex -> true */
+	json_t *owner;      /* blind id -> entrant name (closed rounds) */
+	json_t *task_of;    /* "rater:position" -> [prompt id, left, right] */
+	json_t *superseded; /* hash hex -> true */
 	bool closed;
 };
 
@@ -82,8 +82,9 @@ static int take_task(void *ctx, const struct task_row *t)
 	char key[48];
 
 	snprintf(key, sizeof key, "%lld:%u", (long long)t->rater_row, t->position);
-	json_object_set_new(x->task_of, key, json_pack("[s, s, s]", prompt_id(x, t->prompt_row),
-						      t->left ? t->left : "", t->right ? t->right : ""));
+	json_object_set_new(x->task_of, key,
+			    json_pack("[s, s, s]", prompt_id(x, t->prompt_row),
+				      t->left ? t->left : "", t->right ? t->right : ""));
 	return 0;
 }
 
@@ -102,12 +103,13 @@ static int mark_superseded(void *ctx, const struct ballot_row *b)
 
 /* ---- jsonl ---- */
 
-static int jsonl_output(void *ctx, const char *id, int64_t prompt_row, const char *text,
-			size_t len, const unsigned char hash[32])
+static int jsonl_output(void *ctx, const char *id, int64_t prompt_row, const char *text, size_t len,
+			const unsigned char hash[32])
 {
 	struct ex *x = ctx;
-	json_t *rec = json_pack("{s:s, s:s, s:s, s:o, s:s%}", "kind", "output", "id", id, "prompt",
-				prompt_id(x, prompt_row), "hash", hexj(hash, 32), "text", text, len);
+	json_t *rec =
+		json_pack("{s:s, s:s, s:s, s:o, s:s%}", "kind", "output", "id", id, "prompt",
+			  prompt_id(x, prompt_row), "hash", hexj(hash, 32), "text", text, len);
 
 	if (x->closed)
 		json_object_set(rec, "entrant", json_object_get(x->owner, id));
@@ -120,9 +122,9 @@ static int jsonl_task(void *ctx, const struct task_row *t)
 	struct ex *x = ctx;
 
 	emit(x, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I}", "kind", "task", "rater",
-			  rater_name(x, t->rater_row), "position", (json_int_t)t->position, "prompt",
-			  prompt_id(x, t->prompt_row), "left", t->left, "right", t->right, "type",
-			  t->kind, "replica", (json_int_t)t->replica));
+			  rater_name(x, t->rater_row), "position", (json_int_t)t->position,
+			  "prompt", prompt_id(x, t->prompt_row), "left", t->left, "right", t->right,
+			  "type", t->kind, "replica", (json_int_t)t->replica));
 	return 0;
 }
 
@@ -133,14 +135,13 @@ static int jsonl_ballot(void *ctx, const struct ballot_row *b)
 	json_t *rec;
 
 	hex_encode(b->hash, 32, h);
-	rec = json_pack("{s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:o}", "kind", "ballot", "id",
-			(json_int_t)b->id, "rater", rater_name(x, b->rater_row), "seq",
+	rec = json_pack("{s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:o}", "kind", "ballot",
+			"id", (json_int_t)b->id, "rater", rater_name(x, b->rater_row), "seq",
 			(json_int_t)b->seq, "task", (json_int_t)b->task_position, "hash",
-			json_string(h), "supersedes", b->supersedes ? hexj(b->supersedes, 32)
-								    : json_null(),
-			"counted", json_object_get(x->superseded, h) == NULL, "bytes",
-			hexj(b->bytes, b->len), "signature",
-			b->signature ? hexj(b->signature, 64) : json_null());
+			json_string(h), "supersedes",
+			b->supersedes ? hexj(b->supersedes, 32) : json_null(), "counted",
+			json_object_get(x->superseded, h) == NULL, "bytes", hexj(b->bytes, b->len),
+			"signature", b->signature ? hexj(b->signature, 64) : json_null());
 	emit(x, rec);
 	return 0;
 }
@@ -153,8 +154,10 @@ static int write_jsonl(struct store *st, struct ex *x, struct simsa_err *err)
 
 	emit(x, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "kind", "round", "round_id",
 			  x->in.info.round_id, "title", x->in.info.title, "created_at",
-			  x->in.info.created_at, "state", x->closed ? "closed"
-			  : x->in.info.state == ROUND_OPEN ? "open" : "draft",
+			  x->in.info.created_at, "state",
+			  x->closed                        ? "closed"
+			  : x->in.info.state == ROUND_OPEN ? "open"
+							   : "draft",
 			  "organizer_public_key", hexj(x->in.organizer_pk, 32)));
 	for (size_t i = 0; i < x->in.n_rubrics; i++)
 		emit(x, json_pack("{s:s, s:s, s:s%, s:o}", "kind", "rubric", "component",
@@ -165,26 +168,28 @@ static int write_jsonl(struct store *st, struct ex *x, struct simsa_err *err)
 				  x->in.entrants[i].name, "team", x->in.entrants[i].team, "model",
 				  x->in.entrants[i].model));
 	for (size_t i = 0; i < x->in.n_prompts; i++)
-		emit(x, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}", "kind", "prompt", "id",
-				  x->in.prompts[i].id, "category", x->in.prompts[i].category, "prompt",
-				  x->in.prompts[i].prompt, "system", x->in.prompts[i].system,
-				  "reference", x->in.prompts[i].reference));
+		emit(x,
+		     json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}", "kind", "prompt", "id",
+			       x->in.prompts[i].id, "category", x->in.prompts[i].category, "prompt",
+			       x->in.prompts[i].prompt, "system", x->in.prompts[i].system,
+			       "reference", x->in.prompts[i].reference));
 	for (size_t i = 0; i < x->in.n_raters; i++)
-		emit(x, json_pack("{s:s, s:s, s:s, s:o, s:s?, s:b, s:s, s:o}", "kind", "rater", "name",
-				  x->in.raters[i].name, "role", rater_role_name(x->in.raters[i].role),
-				  "public_key", hexj(x->in.raters[i].public_key, 32), "categories",
-				  x->in.raters[i].categories_json, "late", x->in.raters[i].late,
-				  "enrolled_at", x->in.raters[i].enrolled_at, "signature",
-				  hexj(x->in.raters[i].signature, 64)));
+		emit(x,
+		     json_pack("{s:s, s:s, s:s, s:o, s:s?, s:b, s:s, s:o}", "kind", "rater", "name",
+			       x->in.raters[i].name, "role", rater_role_name(x->in.raters[i].role),
+			       "public_key", hexj(x->in.raters[i].public_key, 32), "categories",
+			       x->in.raters[i].categories_json, "late", x->in.raters[i].late,
+			       "enrolled_at", x->in.raters[i].enrolled_at, "signature",
+			       hexj(x->in.raters[i].signature, 64)));
 	opened = store_get_opening(st, &op, err);
 	if (opened < 0)
 		return -1;
 	if (opened)
-		emit(x, json_pack("{s:s, s:o, s:o, s:o, s:s, s:o}", "kind", "opening", "manifest_hash",
-				  hexj(op.manifest_hash, 32), "seed_commitment",
+		emit(x, json_pack("{s:s, s:o, s:o, s:o, s:s, s:o}", "kind", "opening",
+				  "manifest_hash", hexj(op.manifest_hash, 32), "seed_commitment",
 				  hexj(op.seed_commitment, 32), "assignment_hash",
-				  hexj(op.assignment_hash, 32), "opened_at", op.opened_at, "signature",
-				  hexj(op.signature, 64)));
+				  hexj(op.assignment_hash, 32), "opened_at", op.opened_at,
+				  "signature", hexj(op.signature, 64)));
 	if (store_each_blind(st, jsonl_output, x, err) < 0 ||
 	    store_each_task(st, jsonl_task, x, err) < 0 ||
 	    store_each_ballot(st, jsonl_ballot, x, err) < 0)
@@ -193,10 +198,11 @@ static int write_jsonl(struct store *st, struct ex *x, struct simsa_err *err)
 	if (closed < 0)
 		return -1;
 	if (closed)
-		emit(x, json_pack("{s:s, s:o, s:o, s:I, s:o, s:s, s:o}", "kind", "seal", "seed",
-				  hexj(cl.seed, 32), "salt", hexj(cl.salt, 32), "ballot_count",
-				  (json_int_t)cl.ballot_count, "merkle_root", hexj(cl.merkle_root, 32),
-				  "closed_at", cl.closed_at, "signature", hexj(cl.signature, 64)));
+		emit(x,
+		     json_pack("{s:s, s:o, s:o, s:I, s:o, s:s, s:o}", "kind", "seal", "seed",
+			       hexj(cl.seed, 32), "salt", hexj(cl.salt, 32), "ballot_count",
+			       (json_int_t)cl.ballot_count, "merkle_root", hexj(cl.merkle_root, 32),
+			       "closed_at", cl.closed_at, "signature", hexj(cl.signature, 64)));
 	return 0;
 }
 
@@ -233,11 +239,16 @@ static int csv_ballot(void *ctx, const struct ballot_row *b)
 	csv_field(x->out, json_string_value(json_array_get(t, 0)), false);
 	csv_field(x->out, l, false);
 	csv_field(x->out, r, false);
-	csv_field(x->out, x->closed && l ? json_string_value(json_object_get(x->owner, l)) : NULL, false);
-	csv_field(x->out, x->closed && r ? json_string_value(json_object_get(x->owner, r)) : NULL, false);
+	csv_field(x->out, x->closed && l ? json_string_value(json_object_get(x->owner, l)) : NULL,
+		  false);
+	csv_field(x->out, x->closed && r ? json_string_value(json_object_get(x->owner, r)) : NULL,
+		  false);
 	csv_field(x->out, b->kind, false);
-	csv_field(x->out, b->preference >= 0 && b->preference < PREF_COUNT
-		  ? rubric_pref_name((enum rubric_pref)b->preference) : NULL, false);
+	csv_field(x->out,
+		  b->preference >= 0 && b->preference < PREF_COUNT
+			  ? rubric_pref_name((enum rubric_pref)b->preference)
+			  : NULL,
+		  false);
 	csv_int(x->out, b->satisfaction, b->satisfaction >= 0);
 	csv_field(x->out, b->scores, false);
 	csv_int(x->out, b->flags_left, b->flags_left >= 0);
@@ -252,8 +263,8 @@ static int csv_ballot(void *ctx, const struct ballot_row *b)
 static int write_csv(struct store *st, struct ex *x, struct simsa_err *err)
 {
 	fprintf(x->out, "ballot,rater,role,task,prompt,left_output,right_output,left_entrant,"
-		"right_entrant,kind,preference,satisfaction,scores,flags_left,flags_right,"
-		"active_seconds,cast_at,counted,hash\n");
+			"right_entrant,kind,preference,satisfaction,scores,flags_left,flags_right,"
+			"active_seconds,cast_at,counted,hash\n");
 	return store_each_ballot(st, csv_ballot, x, err);
 }
 

@@ -15,12 +15,12 @@ struct run {
 	const struct gen_options *o;
 	struct gen_summary *s;
 	CURLM *multi;
-	struct gen_ent *ents;        /* the entrants asked */
+	struct gen_ent *ents; /* the entrants asked */
 	size_t n_ents;
-	struct gen_job *jobs;        /* n_ents × per_entrant slots */
+	struct gen_job *jobs; /* n_ents × per_entrant slots */
 	size_t n_jobs;
 	int per_entrant;
-	size_t rr;                   /* round-robin position over ents */
+	size_t rr; /* round-robin position over ents */
 	bool in_tx;
 	double t0, last_progress;
 };
@@ -202,7 +202,6 @@ static int fill(struct run *r, struct simsa_err *err)
 	return 0;
 }
 
-
 /* Answers that arrive together are written in one transaction, committed
  * before the loop waits again (one fsync for many): nothing received waits
  * longer than that. The requests that take their slots are sent first, so
@@ -228,12 +227,16 @@ static int tx_close(struct run *r, struct simsa_err *err)
 static int store_reply(struct run *r, struct gen_job *j, struct gen_outcome *out,
 		       struct simsa_err *err)
 {
-	struct output_rec rec = { .prompt_row = j->prompt_row, .entrant_row = j->ent->rec->row,
-				  .text = out->reply.text, .text_len = out->reply.len,
+	struct output_rec rec = { .prompt_row = j->prompt_row,
+				  .entrant_row = j->ent->rec->row,
+				  .text = out->reply.text,
+				  .text_len = out->reply.len,
 				  .origin = "generate" };
 	struct gen_meta m = { .finish_reason = out->reply.finish_reason,
-			      .usage_json = out->reply.usage_json, .params_json = j->params_json,
-			      .latency_ms = out->latency_ms, .http_status = out->http_status,
+			      .usage_json = out->reply.usage_json,
+			      .params_json = j->params_json,
+			      .latency_ms = out->latency_ms,
+			      .http_status = out->http_status,
 			      .attempts = j->attempts };
 	struct gen_entrant_progress *p = j->ent->prog;
 	int stored;
@@ -271,8 +274,9 @@ static int finish(struct run *r, struct gen_job *j, CURLcode res, struct simsa_e
 		rc = store_reply(r, j, &out, err);
 		gen_reply_release(&out.reply);
 	} else if (out.retry && j->attempts < r->o->max_attempts && !stopping) {
-		long ms = out.retry_after_s >= 0 ? out.retry_after_s * 1000 :
-			  gen_backoff_ms(j->attempts, r->o->backoff_ms, r->o->backoff_max_ms);
+		long ms = out.retry_after_s >= 0 ? out.retry_after_s * 1000
+						 : gen_backoff_ms(j->attempts, r->o->backoff_ms,
+								  r->o->backoff_max_ms);
 
 		j->state = JOB_WAITING;
 		j->due = mono_seconds() + (double)ms / 1000.0;
@@ -280,10 +284,12 @@ static int finish(struct run *r, struct gen_job *j, CURLcode res, struct simsa_e
 		return 0;
 	} else if (!stopping) {
 		struct gen_failure_rec f = { .prompt_row = j->prompt_row,
-					     .entrant_row = j->ent->rec->row, .reason = out.reason,
+					     .entrant_row = j->ent->rec->row,
+					     .reason = out.reason,
 					     .detail = out.detail[0] ? out.detail : NULL,
 					     .http_status = out.http_status,
-					     .attempts = j->attempts, .latency_ms = out.latency_ms };
+					     .attempts = j->attempts,
+					     .latency_ms = out.latency_ms };
 
 		rc = tx_open(r, err) < 0 ? -1 : store_gen_put_failure(r->st, &f, err);
 		j->ent->prog->failed++;
@@ -389,7 +395,7 @@ static int prepare(struct run *r, struct gen_entrant_rec *recs, size_t n, struct
 	}
 	if (r->n_ents == 0)
 		return err_set(err, "no entrant has an endpoint: nothing to generate "
-			       "(give entrants an \"endpoint\", or import their outputs)");
+				    "(give entrants an \"endpoint\", or import their outputs)");
 	return 0;
 }
 
@@ -403,8 +409,9 @@ int gen_run(struct store *st, const struct gen_options *o, struct gen_summary *s
 	int rc = -1;
 
 	memset(s, 0, sizeof *s);
-	r.per_entrant = o->per_entrant > 0 ? o->per_entrant :
-			o->concurrency < 8 ? o->concurrency : 8;
+	r.per_entrant = o->per_entrant > 0   ? o->per_entrant
+			: o->concurrency < 8 ? o->concurrency
+					     : 8;
 	if (o->concurrency < 1 || o->max_attempts < 1) {
 		err_set(err, "concurrency and attempts must be at least 1");
 		goto out;

@@ -34,7 +34,7 @@ static int check_url(const char *endpoint, struct simsa_err *err)
 		err_set(err, "endpoint: expected an http:// or https:// URL");
 	else if (user || pass)
 		err_set(err, "endpoint: a URL may not carry credentials; name the variable "
-			"holding the key with api_key_env");
+			     "holding the key with api_key_env");
 	else if (query || frag)
 		err_set(err, "endpoint: expected a base URL without '?' or '#'");
 	else
@@ -84,8 +84,8 @@ int gen_ent_setup(struct gen_ent *e, const struct gen_entrant_rec *rec, struct s
 	memset(e, 0, sizeof *e);
 	e->rec = rec;
 	if (check_url(rec->endpoint, err) < 0 ||
-	    gen_build_request(rec->model, rec->params_json, rec->system, "x", 1, NULL, &body,
-			      &blen, &params, err) < 0)
+	    gen_build_request(rec->model, rec->params_json, rec->system, "x", 1, NULL, &body, &blen,
+			      &params, err) < 0)
 		goto fail;
 	free(body);
 	free(params);
@@ -214,10 +214,10 @@ int gen_http_start(CURLM *multi, struct gen_job *j, const struct gen_options *o,
 	    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_response) ||
 	    SET(CURLOPT_TCP_KEEPALIVE, 1L) || SET(CURLOPT_TCP_KEEPIDLE, 30L) ||
 	    SET(CURLOPT_TCP_KEEPINTVL, 15L) || SET(CURLOPT_SSL_VERIFYPEER, 1L) ||
-	    SET(CURLOPT_SSL_VERIFYHOST, 2L) ||
-	    (o->cacert && SET(CURLOPT_CAINFO, o->cacert))) {
+	    SET(CURLOPT_SSL_VERIFYHOST, 2L) || (o->cacert && SET(CURLOPT_CAINFO, o->cacert))) {
 		gen_http_stop(multi, j);
-		return err_set(err, "cannot set up a transfer: this libcurl lacks an option simsa needs");
+		return err_set(
+			err, "cannot set up a transfer: this libcurl lacks an option simsa needs");
 	}
 	if (curl_multi_add_handle(multi, j->easy) != CURLM_OK) {
 		gen_http_stop(multi, j);
@@ -263,28 +263,22 @@ static void transport_outcome(struct gen_job *j, CURLcode res, const struct gen_
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
 		if (j->too_big || res == CURLE_FILESIZE_EXCEEDED) {
-			snprintf(out->detail, sizeof out->detail, "the response passed the limit of "
-				 "%zu bytes; transfer aborted", o->max_response);
+			snprintf(out->detail, sizeof out->detail,
+				 "the response passed the limit of "
+				 "%zu bytes; transfer aborted",
+				 o->max_response);
 			fail(out, false, "response too large");
 		} else {
 			fail(out, false, "out of memory");
 		}
 		break;
-	case CURLE_OPERATION_TIMEDOUT:
-		fail(out, true, "timeout");
-		break;
-	case CURLE_COULDNT_RESOLVE_HOST:
-		fail(out, true, "cannot resolve host");
-		break;
-	case CURLE_COULDNT_CONNECT:
-		fail(out, true, "cannot connect");
-		break;
+	case CURLE_OPERATION_TIMEDOUT: fail(out, true, "timeout"); break;
+	case CURLE_COULDNT_RESOLVE_HOST: fail(out, true, "cannot resolve host"); break;
+	case CURLE_COULDNT_CONNECT: fail(out, true, "cannot connect"); break;
 	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
-	case CURLE_PARTIAL_FILE:
-		fail(out, true, "connection dropped");
-		break;
+	case CURLE_PARTIAL_FILE: fail(out, true, "connection dropped"); break;
 	case CURLE_SSL_CONNECT_ERROR:
 		/* a handshake cut off by a loaded server or a dropped link is worth
 		 * another try; a certificate that does not verify (below) is not */
@@ -292,12 +286,8 @@ static void transport_outcome(struct gen_job *j, CURLcode res, const struct gen_
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CERTPROBLEM:
-		fail(out, false, "TLS");
-		break;
-	default:
-		fail(out, false, curl_easy_strerror(res));
-		break;
+	case CURLE_SSL_CERTPROBLEM: fail(out, false, "TLS"); break;
+	default: fail(out, false, curl_easy_strerror(res)); break;
 	}
 }
 
@@ -329,8 +319,9 @@ void gen_http_outcome(struct gen_job *j, CURLcode res, const struct gen_options 
 			gen_error_message(j->resp ? j->resp : "", j->resp_len, j->ent->key,
 					  out->detail, sizeof out->detail);
 		if (out->retry)
-			out->retry_after_s = gen_retry_after(j->retry_after[0] ? j->retry_after : NULL,
-							     time(NULL), o->retry_after_max_s);
+			out->retry_after_s =
+				gen_retry_after(j->retry_after[0] ? j->retry_after : NULL,
+						time(NULL), o->retry_after_max_s);
 		return;
 	}
 	why = gen_parse_reply(j->resp ? j->resp : "", j->resp_len, &out->reply, out->detail,

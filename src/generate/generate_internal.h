@@ -15,14 +15,14 @@
 
 struct gen_ent {
 	const struct gen_entrant_rec *rec;
-	char *url;                   /* {endpoint}/chat/completions */
-	struct curl_slist *headers;  /* wiped when freed: may hold the key */
-	const char *key;             /* the environment's, for scrubbing; or NULL */
-	int64_t queue[GEN_BATCH];    /* next prompt rows to ask */
+	char *url;                  /* {endpoint}/chat/completions */
+	struct curl_slist *headers; /* wiped when freed: may hold the key */
+	const char *key;            /* the environment's, for scrubbing; or NULL */
+	int64_t queue[GEN_BATCH];   /* next prompt rows to ask */
 	size_t qpos, qlen;
-	int64_t last_prompt;         /* keyset position in the round */
+	int64_t last_prompt; /* keyset position in the round */
 	bool exhausted;
-	int outstanding;             /* jobs holding one of its slots */
+	int outstanding; /* jobs holding one of its slots */
 	struct gen_entrant_progress *prog;
 };
 
@@ -37,7 +37,7 @@ struct gen_job {
 	size_t body_len;
 	char *params_json;
 	int attempts;
-	double due;                  /* JOB_WAITING: when to try again */
+	double due; /* JOB_WAITING: when to try again */
 	CURL *easy;
 	char *resp;
 	size_t resp_len, resp_cap, resp_max;
@@ -53,8 +53,8 @@ struct gen_outcome {
 	char detail[256];
 	long http_status;
 	long latency_ms;
-	long retry_after_s;          /* -1: none or garbage */
-	struct gen_reply reply;      /* when ok */
+	long retry_after_s;     /* -1: none or garbage */
+	struct gen_reply reply; /* when ok */
 };
 
 /* Checks an entrant's endpoint, key and request settings and prepares its

@@ -44,8 +44,8 @@ static int add_message(json_t *msgs, const char *role, const char *text, size_t 
 }
 
 int gen_build_request(const char *model, const char *params_json, const char *entrant_system,
-		      const char *prompt, size_t prompt_len, const char *prompt_system,
-		      char **body, size_t *body_len, char **params_out, struct simsa_err *err)
+		      const char *prompt, size_t prompt_len, const char *prompt_system, char **body,
+		      size_t *body_len, char **params_out, struct simsa_err *err)
 {
 	json_t *req = NULL, *msgs = NULL;
 	const char *system = prompt_system ? prompt_system : entrant_system;
@@ -142,8 +142,9 @@ const char *gen_parse_reply(const char *body, size_t len, struct gen_reply *r, c
 	if (!json_is_string(content) ||
 	    blank(json_string_value(content), json_string_length(content))) {
 		snprintf(detail, cap, "choices[0].message.content is %s",
-			 json_is_string(content) ? "blank" : content ? jsonl_type_name(content) :
-			 "missing");
+			 json_is_string(content) ? "blank"
+			 : content               ? jsonl_type_name(content)
+						 : "missing");
 		why = "empty message";
 		goto out;
 	}
@@ -247,19 +248,24 @@ long gen_backoff_ms(int retry, long base_ms, long max_ms)
 int gen_check_key(const char *env_name, const char *key, struct simsa_err *err)
 {
 	if (!key)
-		return err_set(err, "the environment variable %s is not set (it should hold "
-			       "the API key)", env_name);
+		return err_set(err,
+			       "the environment variable %s is not set (it should hold "
+			       "the API key)",
+			       env_name);
 	if (!*key)
-		return err_set(err, "the environment variable %s is empty (it should hold "
-			       "the API key)", env_name);
+		return err_set(err,
+			       "the environment variable %s is empty (it should hold "
+			       "the API key)",
+			       env_name);
 	/* a header value: printable ASCII only, so a key is sent as it is and
 	 * can be recognised wherever a server quotes it back */
 	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
 		if (*p < 0x20 || *p >= 0x7f)
 			return err_set(err, "the API key in %s contains %s; refused", env_name,
-				       *p == '\r' || *p == '\n' ? "a line break (CR or LF)" :
-				       *p < 0x20 || *p == 0x7f ? "a control character" :
-				       "a byte that is not printable ASCII");
+				       *p == '\r' || *p == '\n' ? "a line break (CR or LF)"
+				       : *p < 0x20 || *p == 0x7f
+					       ? "a control character"
+					       : "a byte that is not printable ASCII");
 	return 0;
 }
 

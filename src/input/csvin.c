@@ -18,11 +18,11 @@ struct reader {
 	csvin_row_fn fn;
 	void *ctx;
 	struct simsa_err *err;
-	size_t line;             /* physical line being fed */
+	size_t line; /* physical line being fed */
 	bool failed;
 	bool have_header;
 	size_t data_rows;
-	size_t map[MAX_FIELDS];  /* file field -> caller column */
+	size_t map[MAX_FIELDS]; /* file field -> caller column */
 	size_t n_header;
 	/* fields of the record being read, NUL-separated in buf */
 	char *buf;
@@ -75,8 +75,8 @@ static void on_field(void *s, size_t n, void *data)
 	}
 	if (s && !utf8_valid(s, n, &bad)) {
 		r->failed = true;
-		err_set(r->err, "%s:%zu:%zu: invalid UTF-8 at byte %zu of the field", r->path, r->line,
-			r->n_fields + 1, bad + 1);
+		err_set(r->err, "%s:%zu:%zu: invalid UTF-8 at byte %zu of the field", r->path,
+			r->line, r->n_fields + 1, bad + 1);
 		return;
 	}
 	r->off[r->n_fields++] = r->len;
@@ -108,8 +108,8 @@ static int take_header(struct reader *r)
 	}
 	for (size_t c = 0; c < r->n_cols; c++)
 		if (r->cols[c].required && !seen[c])
-			return err_set(r->err, "%s:%zu: header: missing column '%s'", r->path, r->line,
-				       r->cols[c].name);
+			return err_set(r->err, "%s:%zu: header: missing column '%s'", r->path,
+				       r->line, r->cols[c].name);
 	r->n_header = r->n_fields;
 	r->have_header = true;
 	return 0;

@@ -18,8 +18,8 @@ static int seen_check(struct seen *s, const struct jsonl_reader *r, const char *
 	json_t *prev = json_object_get(s->map, key);
 
 	if (prev)
-		return jsonl_field_err(r, field, err, "duplicate %s (first on line %lld)",
-				       what, (long long)json_integer_value(prev));
+		return jsonl_field_err(r, field, err, "duplicate %s (first on line %lld)", what,
+				       (long long)json_integer_value(prev));
 	if (json_object_set_new(s->map, key, json_integer(r->lineno)) < 0)
 		return err_set(err, "out of memory");
 	return 0;
@@ -43,8 +43,8 @@ static bool env_name_ok(const char *s)
 
 /* Checks an optional JSON value's type and returns its compact text (or
  * NULL when absent) in *out, which the caller frees. */
-static int compact_json(const struct jsonl_reader *r, json_t *obj, const char *key,
-			json_type type, char **out, struct simsa_err *err)
+static int compact_json(const struct jsonl_reader *r, json_t *obj, const char *key, json_type type,
+			char **out, struct simsa_err *err)
 {
 	json_t *v = json_object_get(obj, key);
 
@@ -65,8 +65,8 @@ static int compact_json(const struct jsonl_reader *r, json_t *obj, const char *k
 		json_decref(back);
 		if (!same) {
 			free(*out);
-			*out = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS |
-					  JSON_REAL_PRECISION(17));
+			*out = json_dumps(v,
+					  JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
 		}
 	}
 	if (!*out)
@@ -82,16 +82,17 @@ static int check_aliases(const struct jsonl_reader *r, json_t *obj, struct simsa
 	if (!a || !json_is_array(a))
 		return 0;
 	json_array_foreach(a, i, v) {
-		if (!json_is_string(v) || json_string_length(v) == 0 ||
-		    json_string_length(v) > 200)
-			return jsonl_field_err(r, "aliases", err, "item %zu: expected a non-empty "
-					       "string of at most 200 bytes", i + 1);
+		if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 200)
+			return jsonl_field_err(r, "aliases", err,
+					       "item %zu: expected a non-empty "
+					       "string of at most 200 bytes",
+					       i + 1);
 	}
 	return 0;
 }
 
-static int one_entrant(struct store *st, struct jsonl_reader *r, json_t *obj,
-		       struct seen *seen, struct simsa_err *err)
+static int one_entrant(struct store *st, struct jsonl_reader *r, json_t *obj, struct seen *seen,
+		       struct simsa_err *err)
 {
 	struct entrant_rec e = { 0 };
 	char *params = NULL, *aliases = NULL;
@@ -102,7 +103,8 @@ static int one_entrant(struct store *st, struct jsonl_reader *r, json_t *obj,
 	    jsonl_get_text(r, obj, "team", false, TEXT_LINE, &e.team, NULL, err) < 0 ||
 	    jsonl_get_text(r, obj, "model", false, TEXT_LINE, &e.model, NULL, err) < 0 ||
 	    jsonl_get_text(r, obj, "endpoint", false, TEXT_LINE, &e.endpoint, NULL, err) < 0 ||
-	    jsonl_get_text(r, obj, "api_key_env", false, TEXT_LINE, &e.api_key_env, NULL, err) < 0 ||
+	    jsonl_get_text(r, obj, "api_key_env", false, TEXT_LINE, &e.api_key_env, NULL, err) <
+		    0 ||
 	    jsonl_get_text(r, obj, "system", false, TEXT_NONBLANK, &e.system, NULL, err) < 0 ||
 	    compact_json(r, obj, "params", JSON_OBJECT, &params, err) < 0 ||
 	    compact_json(r, obj, "aliases", JSON_ARRAY, &aliases, err) < 0 ||
@@ -114,7 +116,8 @@ static int one_entrant(struct store *st, struct jsonl_reader *r, json_t *obj,
 		goto out;
 	}
 	if (e.api_key_env && !env_name_ok(e.api_key_env)) {
-		jsonl_field_err(r, "api_key_env", err, "expected the NAME of an environment "
+		jsonl_field_err(r, "api_key_env", err,
+				"expected the NAME of an environment "
 				"variable (A-Z, 0-9, _), not a key");
 		goto out;
 	}
@@ -144,8 +147,8 @@ static const char *const prompt_keys[] = {
 	"id", "category", "prompt", "system", "reference", NULL
 };
 
-static int one_prompt(struct store *st, struct jsonl_reader *r, json_t *obj,
-		      struct seen *seen, struct simsa_err *err)
+static int one_prompt(struct store *st, struct jsonl_reader *r, json_t *obj, struct seen *seen,
+		      struct simsa_err *err)
 {
 	struct prompt_rec p = { 0 };
 	int found;
@@ -153,9 +156,11 @@ static int one_prompt(struct store *st, struct jsonl_reader *r, json_t *obj,
 	if (jsonl_check_keys(r, obj, prompt_keys, err) < 0 ||
 	    jsonl_get_text(r, obj, "id", true, TEXT_LINE, &p.id, NULL, err) < 0 ||
 	    jsonl_get_text(r, obj, "category", true, TEXT_LINE, &p.category, NULL, err) < 0 ||
-	    jsonl_get_text(r, obj, "prompt", true, TEXT_NONBLANK, &p.prompt, &p.prompt_len, err) < 0 ||
+	    jsonl_get_text(r, obj, "prompt", true, TEXT_NONBLANK, &p.prompt, &p.prompt_len, err) <
+		    0 ||
 	    jsonl_get_text(r, obj, "system", false, TEXT_NONBLANK, &p.system, NULL, err) < 0 ||
-	    jsonl_get_text(r, obj, "reference", false, TEXT_NONBLANK, &p.reference, NULL, err) < 0 ||
+	    jsonl_get_text(r, obj, "reference", false, TEXT_NONBLANK, &p.reference, NULL, err) <
+		    0 ||
 	    seen_check(seen, r, p.id, "id", "prompt id", err) < 0)
 		return -1;
 	found = store_find_prompt(st, p.id, NULL, err);
@@ -168,8 +173,8 @@ static int one_prompt(struct store *st, struct jsonl_reader *r, json_t *obj,
 
 static const char *const output_keys[] = { "prompt_id", "entrant", "output", NULL };
 
-static int one_output(struct store *st, struct jsonl_reader *r, json_t *obj,
-		      struct seen *seen, struct simsa_err *err)
+static int one_output(struct store *st, struct jsonl_reader *r, json_t *obj, struct seen *seen,
+		      struct simsa_err *err)
 {
 	struct output_rec o = { .origin = "import" };
 	const char *pid, *ename;
@@ -183,12 +188,13 @@ static int one_output(struct store *st, struct jsonl_reader *r, json_t *obj,
 		return -1;
 	found = store_find_prompt(st, pid, &o.prompt_row, err);
 	if (found <= 0)
-		return found < 0 ? -1 : jsonl_field_err(r, "prompt_id", err,
-							"unknown prompt '%s'", pid);
+		return found < 0 ? -1
+				 : jsonl_field_err(r, "prompt_id", err, "unknown prompt '%s'", pid);
 	found = store_find_entrant(st, ename, &o.entrant_row, err);
 	if (found <= 0)
-		return found < 0 ? -1 : jsonl_field_err(r, "entrant", err,
-							"unknown entrant '%s'", ename);
+		return found < 0
+			       ? -1
+			       : jsonl_field_err(r, "entrant", err, "unknown entrant '%s'", ename);
 	/* ids are single lines, so a newline cannot occur inside either part */
 	pair = malloc(strlen(pid) + strlen(ename) + 2);
 	if (!pair)
@@ -202,8 +208,10 @@ static int one_output(struct store *st, struct jsonl_reader *r, json_t *obj,
 	if (found < 0)
 		return -1;
 	if (found)
-		return jsonl_field_err(r, "entrant", err, "the round already has an output of "
-				       "'%s' for prompt '%s'", ename, pid);
+		return jsonl_field_err(r, "entrant", err,
+				       "the round already has an output of "
+				       "'%s' for prompt '%s'",
+				       ename, pid);
 	hash_bytes(o.text, o.text_len, o.hash);
 	return store_add_output(st, &o, err);
 }
@@ -229,13 +237,20 @@ static int one_gold(struct store *st, struct jsonl_reader *r, json_t *obj, struc
 		return jsonl_field_err(r, "role", err, "expected user or expert");
 	if (strcmp(kind, "repeat") == 0) {
 		if (pid || better || worse)
-			return jsonl_field_err(r, pid ? "prompt_id" : better ? "better" : "worse", err,
-					       "a repeat item names no prompt or entrants");
+			return jsonl_field_err(r,
+					       pid      ? "prompt_id"
+					       : better ? "better"
+							: "worse",
+					       err, "a repeat item names no prompt or entrants");
 	} else if (strcmp(kind, "known") == 0) {
 		g.known = true;
 		if (!pid || !better || !worse)
-			return jsonl_field_err(r, !pid ? "prompt_id" : !better ? "better" : "worse",
-					       err, "missing (a known pair needs prompt_id, better "
+			return jsonl_field_err(r,
+					       !pid      ? "prompt_id"
+					       : !better ? "better"
+							 : "worse",
+					       err,
+					       "missing (a known pair needs prompt_id, better "
 					       "and worse)");
 		if (store_find_prompt(st, pid, &g.prompt_row, err) != 1)
 			return jsonl_field_err(r, "prompt_id", err, "unknown prompt '%s'", pid);

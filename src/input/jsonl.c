@@ -41,8 +41,8 @@ void jsonl_file_hash(struct jsonl_reader *r, unsigned char out[HASH_LEN])
 	crypto_generichash_final(&r->hash, out, HASH_LEN);
 }
 
-static int append(struct jsonl_reader *r, size_t *len, const char *p, size_t n,
-		  long lineno, struct simsa_err *err)
+static int append(struct jsonl_reader *r, size_t *len, const char *p, size_t n, long lineno,
+		  struct simsa_err *err)
 {
 	if (*len + n > JSONL_MAX_LINE)
 		return err_set(err, "%s:%ld: line longer than %u bytes", r->path, lineno,
@@ -126,8 +126,8 @@ int jsonl_next(struct jsonl_reader *r, json_t **obj, struct simsa_err *err)
 			return err_set(err, "%s:%ld: malformed JSON at column %d: %s", r->path,
 				       r->lineno, je.column, je.text);
 		if (!json_is_object(v)) {
-			err_set(err, "%s:%ld: expected a JSON object, got %s", r->path,
-				r->lineno, jsonl_type_name(v));
+			err_set(err, "%s:%ld: expected a JSON object, got %s", r->path, r->lineno,
+				jsonl_type_name(v));
 			json_decref(v);
 			return -1;
 		}
@@ -163,8 +163,8 @@ int jsonl_field_err(const struct jsonl_reader *r, const char *key, struct simsa_
 	return err_set(err, "%s:%ld: field '%s': %s", r->path, r->lineno, key, what);
 }
 
-int jsonl_check_keys(const struct jsonl_reader *r, json_t *obj,
-		     const char *const *allowed, struct simsa_err *err)
+int jsonl_check_keys(const struct jsonl_reader *r, json_t *obj, const char *const *allowed,
+		     struct simsa_err *err)
 {
 	const char *key;
 	json_t *v;
@@ -179,8 +179,9 @@ int jsonl_check_keys(const struct jsonl_reader *r, json_t *obj,
 			size_t n = 0;
 
 			for (const char *const *a = allowed; *a; a++)
-				n += (size_t)snprintf(list + n, n < sizeof list ? sizeof list - n : 0,
-						      "%s%s", a == allowed ? "" : ", ", *a);
+				n += (size_t)snprintf(list + n,
+						      n < sizeof list ? sizeof list - n : 0, "%s%s",
+						      a == allowed ? "" : ", ", *a);
 			return jsonl_field_err(r, key, err, "unknown field (expected: %s)", list);
 		}
 	}
@@ -194,8 +195,8 @@ static bool is_slug(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
 			return false;
 	}
 	return true;
@@ -215,9 +216,8 @@ static bool has_control(const char *s, size_t n)
 	return false;
 }
 
-int jsonl_get_text(const struct jsonl_reader *r, json_t *obj, const char *key,
-		   bool required, int rules, const char **out, size_t *len,
-		   struct simsa_err *err)
+int jsonl_get_text(const struct jsonl_reader *r, json_t *obj, const char *key, bool required,
+		   int rules, const char **out, size_t *len, struct simsa_err *err)
 {
 	json_t *v = json_object_get(obj, key);
 	const char *s;
@@ -242,11 +242,14 @@ int jsonl_get_text(const struct jsonl_reader *r, json_t *obj, const char *key,
 	if ((rules & (TEXT_NONBLANK | TEXT_LINE | TEXT_SLUG)) && strspn(s, " \t\r\n") == n)
 		return jsonl_field_err(r, key, err, "empty");
 	if ((rules & TEXT_LINE) && (n > 200 || has_control(s, n)))
-		return jsonl_field_err(r, key, err, n > 200 ? "longer than 200 bytes"
-				       : "contains a line break or control character");
+		return jsonl_field_err(r, key, err,
+				       n > 200 ? "longer than 200 bytes"
+					       : "contains a line break or control character");
 	if ((rules & TEXT_SLUG) && !is_slug(s, n))
-		return jsonl_field_err(r, key, err, "\"%.64s\" is not a valid name: use 1 to 64 "
-				       "of A-Z a-z 0-9 . _ -", s);
+		return jsonl_field_err(r, key, err,
+				       "\"%.64s\" is not a valid name: use 1 to 64 "
+				       "of A-Z a-z 0-9 . _ -",
+				       s);
 	*out = s;
 	if (len)
 		*len = n;

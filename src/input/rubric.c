@@ -19,8 +19,6 @@
 #include <ini.h>
 #include <utf8proc.h>
 
-
-
 /* clang-format off */
 static const char *const rubric_keys[] = {
 	"component", "points", "version", "title_ko", "title_en", NULL };
@@ -49,7 +47,6 @@ static const struct {
 };
 /* clang-format on */
 
-
 /* ---- the reader: lines from memory, counted; "[...]" lines noted ---- */
 
 static int line_begins(struct pstate *st)
@@ -61,8 +58,8 @@ static int line_begins(struct pstate *st)
 
 	st->lineno++;
 	if (n > RUBRIC_MAX_LINE)
-		return rb_fail(st, st->lineno, "line is %zu bytes long; at most %d are allowed",
-			    n, RUBRIC_MAX_LINE);
+		return rb_fail(st, st->lineno, "line is %zu bytes long; at most %d are allowed", n,
+			       RUBRIC_MAX_LINE);
 	if (memchr(p, '\0', n))
 		return rb_fail(st, st->lineno, "NUL byte in the line");
 	if (st->lineno == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
@@ -73,7 +70,8 @@ static int line_begins(struct pstate *st)
 		return 0;
 	/* inih's rule: a line whose first non-space character is '[' */
 	if (st->hdr_line && st->hdr_keys == 0)
-		return rb_fail(st, st->hdr_line, "section [%s] has no keys", rb_shown(st->hdr_name));
+		return rb_fail(st, st->hdr_line, "section [%s] has no keys",
+			       rb_shown(st->hdr_name));
 	for (j = i + 1; j < n && p[j] != ']' && j - i < sizeof st->hdr_name; j++)
 		;
 	memcpy(st->hdr_name, p + i + 1, j - i - 1);
@@ -120,16 +118,17 @@ static int close_levels(struct pstate *st)
 	for (lv = 0; lv <= LEVEL_MAX; lv++)
 		for (l = 0; l < 2; l++)
 			if (st->anchor_line[lv][l] && (lv < c->scale_min || lv > c->scale_max))
-				return rb_fail(st, st->anchor_line[lv][l],
-					    "[%s] anchor%d_%s: level %d is outside the scale %d-%d",
-					    st->sec, lv, langs[l], lv, c->scale_min, c->scale_max);
+				return rb_fail(
+					st, st->anchor_line[lv][l],
+					"[%s] anchor%d_%s: level %d is outside the scale %d-%d",
+					st->sec, lv, langs[l], lv, c->scale_min, c->scale_max);
 	for (lv = c->scale_min; lv <= c->scale_max; lv++)
 		for (l = 0; l < 2; l++)
 			if (!st->anchor_line[lv][l])
 				return rb_fail(st, st->sec_line,
-					    "[%s]: missing anchor%d_%s (the scale %d-%d needs "
-					    "anchorN_ko and anchorN_en for every level N)",
-					    st->sec, lv, langs[l], c->scale_min, c->scale_max);
+					       "[%s]: missing anchor%d_%s (the scale %d-%d needs "
+					       "anchorN_ko and anchorN_en for every level N)",
+					       st->sec, lv, langs[l], c->scale_min, c->scale_max);
 	for (lv = c->scale_min; lv <= c->scale_max; lv++) {
 		c->levels[lv - c->scale_min].anchor_ko = st->anchor[lv][0];
 		c->levels[lv - c->scale_min].anchor_en = st->anchor[lv][1];
@@ -158,9 +157,9 @@ static int close_section(struct pstate *st)
 		want = r->component == RUBRIC_EXPERT ? 35 : 25;
 		if (r->points != want)
 			return rb_fail(st, st->key_line[R_POINTS],
-				    "[rubric] points: %s rubric is worth %d points, not %d",
-				    r->component == RUBRIC_EXPERT ? "an expert" : "a user",
-				    want, r->points);
+				       "[rubric] points: %s rubric is worth %d points, not %d",
+				       r->component == RUBRIC_EXPERT ? "an expert" : "a user", want,
+				       r->points);
 		return 0;
 	case SEC_CRITERION:
 	case SEC_SATISFACTION:
@@ -182,8 +181,7 @@ static int close_section(struct pstate *st)
 			}
 		st->has_pref = true;
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -197,11 +195,13 @@ static int open_criterion(struct pstate *st, const char *id)
 		ok = islower((unsigned char)id[i]) || isdigit((unsigned char)id[i]) ||
 		     id[i] == '_' || id[i] == '-';
 	if (!ok)
-		return rb_fail(st, st->sec_line, "[%s]: a criterion id is 1 to %d of a-z, 0-9, "
-			    "'_' or '-', starting with a letter", rb_shown(st->sec), ID_MAX);
+		return rb_fail(st, st->sec_line,
+			       "[%s]: a criterion id is 1 to %d of a-z, 0-9, "
+			       "'_' or '-', starting with a letter",
+			       rb_shown(st->sec), ID_MAX);
 	if (r->n_criteria == RUBRIC_MAX_CRITERIA)
-		return rb_fail(st, st->sec_line, "[%s]: more than %d criteria",
-			    st->sec, RUBRIC_MAX_CRITERIA);
+		return rb_fail(st, st->sec_line, "[%s]: more than %d criteria", st->sec,
+			       RUBRIC_MAX_CRITERIA);
 	st->cur = &r->criteria[r->n_criteria++];
 	return rb_str_key(st, &st->cur->id, id);
 }
@@ -218,11 +218,11 @@ static int open_section(struct pstate *st, const char *name)
 		return rb_fail(st, st->lineno, "a key before the first [section]");
 	if (n == 0 || n >= SECTION_MAX - 1)
 		return rb_fail(st, st->sec_line, "a section name must be 1 to %d bytes long",
-			    SECTION_MAX - 2);
+			       SECTION_MAX - 2);
 	for (i = 0; i < st->n_seen; i++)
 		if (strcmp(st->seen[i].name, name) == 0)
 			return rb_fail(st, st->sec_line, "[%s] appears twice (first at line %d)",
-				    rb_shown(name), st->seen[i].line);
+				       rb_shown(name), st->seen[i].line);
 	if (st->n_seen == MAX_SECTIONS)
 		return rb_fail(st, st->sec_line, "too many sections");
 	memcpy(st->seen[st->n_seen].name, name, n + 1);
@@ -238,7 +238,7 @@ static int open_section(struct pstate *st, const char *name)
 	}
 	if (st->n_seen == 1)
 		return rb_fail(st, st->sec_line, "the first section must be [rubric], not [%s]",
-			    rb_shown(name));
+			       rb_shown(name));
 	for (i = 0; i < sizeof sections / sizeof sections[0]; i++) {
 		size_t k = strlen(sections[i].name);
 		bool crit = sections[i].kind == SEC_CRITERION;
@@ -246,8 +246,8 @@ static int open_section(struct pstate *st, const char *name)
 		if (strncmp(name, sections[i].name, k) != 0 || name[k] != (crit ? ' ' : '\0'))
 			continue;
 		if (sections[i].only && sections[i].only != comp)
-			return rb_fail(st, st->sec_line, "[%s] is not allowed in %s rubric",
-				    name, comp == RUBRIC_EXPERT ? "an expert" : "a user");
+			return rb_fail(st, st->sec_line, "[%s] is not allowed in %s rubric", name,
+				       comp == RUBRIC_EXPERT ? "an expert" : "a user");
 		st->kind = sections[i].kind;
 		if (crit)
 			return open_criterion(st, name + k + 1);
@@ -257,8 +257,10 @@ static int open_section(struct pstate *st, const char *name)
 		st->r->has_satisfaction = true;
 		return rb_str_key(st, &st->cur->id, "satisfaction");
 	}
-	return rb_fail(st, st->sec_line, "unknown section [%s] (expected [criterion ID], "
-		    "[preference], [satisfaction], [scoring] or [assignment])", rb_shown(name));
+	return rb_fail(st, st->sec_line,
+		       "unknown section [%s] (expected [criterion ID], "
+		       "[preference], [satisfaction], [scoring] or [assignment])",
+		       rb_shown(name));
 }
 
 /* ---- keys ---- */
@@ -297,8 +299,7 @@ static int slot_of(const struct pstate *st, const char *name)
 	char key[32];
 
 	switch (st->kind) {
-	case SEC_RUBRIC:
-		return find_in(rubric_keys, name);
+	case SEC_RUBRIC: return find_in(rubric_keys, name);
 	case SEC_CRITERION:
 	case SEC_SATISFACTION: {
 		int i = find_in(criterion_keys, name);
@@ -314,12 +315,9 @@ static int slot_of(const struct pstate *st, const char *name)
 				return i;
 		}
 		return -1;
-	case SEC_SCORING:
-		return find_in(scoring_keys, name);
-	case SEC_ASSIGNMENT:
-		return find_in(assignment_keys, name);
-	default:
-		return -1;
+	case SEC_SCORING: return find_in(scoring_keys, name);
+	case SEC_ASSIGNMENT: return find_in(assignment_keys, name);
+	default: return -1;
 	}
 }
 
@@ -338,7 +336,7 @@ static int set_key(struct pstate *st, int slot, const char *key, const char *v)
 			r->component = rubric_component_parse(v);
 			if (!r->component)
 				return rb_key_fail(st, key, "expected expert or user, not %s",
-						rb_quoted(v, q, sizeof q));
+						   rb_quoted(v, q, sizeof q));
 			return 0;
 		case R_POINTS: return rb_int_key(st, key, v, 1, 100, &r->points);
 		case R_VERSION: return rb_int_key(st, key, v, 1, 1000000, &r->version);
@@ -355,32 +353,36 @@ static int set_key(struct pstate *st, int slot, const char *key, const char *v)
 		default: return rb_choice_key(st, key, v, "yes", "no", &c->required);
 		}
 	case SEC_PREFERENCE:
-		return rb_str_key(st, slot % 2 ? &r->pref_label_en[slot / 2]
-				   : &r->pref_label_ko[slot / 2], v);
+		return rb_str_key(
+			st, slot % 2 ? &r->pref_label_en[slot / 2] : &r->pref_label_ko[slot / 2],
+			v);
 	case SEC_ASSIGNMENT:
 		switch (slot) {
 		case A_RATERS_PER_SLOT: return rb_int_key(st, key, v, 1, 100, &r->raters_per_slot);
-		case A_RATINGS_PER_OUTPUT: return rb_int_key(st, key, v, 1, 100, &r->ratings_per_output);
+		case A_RATINGS_PER_OUTPUT:
+			return rb_int_key(st, key, v, 1, 100, &r->ratings_per_output);
 		default: return rb_choice_key(st, key, v, "yes", "no", &r->by_category);
 		}
 	default: /* SEC_SCORING */
 		switch (slot) {
-		case S_RESAMPLES: return rb_int_key(st, key, v, 100, 100000, &r->bootstrap_resamples);
+		case S_RESAMPLES:
+			return rb_int_key(st, key, v, 100, 100000, &r->bootstrap_resamples);
 		case S_SEED: return rb_seed_key(st, key, v, &r->bootstrap_seed);
 		case S_MUCH_BETTER: return rb_int_key(st, key, v, 1, 100, &r->much_better_weight);
-		case S_BOTH_BAD: return rb_choice_key(st, key, v, "tie", "exclude", &r->both_bad_as_tie);
+		case S_BOTH_BAD:
+			return rb_choice_key(st, key, v, "tie", "exclude", &r->both_bad_as_tie);
 		case S_IDENTITY:
 			return rb_choice_key(st, key, v, "exclude", "count", &r->identity_excluded);
 		case S_FAILED_GOLD:
-			return rb_choice_key(st, key, v, "exclude", "count", &r->failed_gold_excluded);
+			return rb_choice_key(st, key, v, "exclude", "count",
+					     &r->failed_gold_excluded);
 		case S_GOLD_MIN: return rb_int_key(st, key, v, 1, 1000, &r->gold_min_items);
 		default: return rb_int_key(st, key, v, 0, 100, &r->gold_pass_percent);
 		}
 	}
 }
 
-static int take_key(struct pstate *st, const char *section, const char *name,
-		    const char *value)
+static int take_key(struct pstate *st, const char *section, const char *name, const char *value)
 {
 	char why[96], q[80];
 	const char *problem;
@@ -391,16 +393,17 @@ static int take_key(struct pstate *st, const char *section, const char *name,
 	slot = slot_of(st, name);
 	if (slot < 0)
 		return rb_fail(st, st->lineno, "[%s] unknown key %s", st->sec,
-			    rb_quoted(name, q, sizeof q));
+			       rb_quoted(name, q, sizeof q));
 	if (st->kind == SEC_SCORING && st->r->component != RUBRIC_USER &&
 	    (slot == S_MUCH_BETTER || slot == S_BOTH_BAD))
 		return rb_key_fail(st, name, "only for user rubrics");
 	if (st->kind == SEC_SCORING && st->r->component != RUBRIC_EXPERT && slot == S_IDENTITY)
-		return rb_key_fail(st, name, "only for expert rubrics (user ballots carry no flags)");
+		return rb_key_fail(st, name,
+				   "only for expert rubrics (user ballots carry no flags)");
 	if (st->kind == SEC_ASSIGNMENT &&
 	    ((slot == A_RATERS_PER_SLOT) != (st->r->component == RUBRIC_USER)))
 		return rb_key_fail(st, name, "only for %s rubrics",
-				slot == A_RATERS_PER_SLOT ? "user" : "expert");
+				   slot == A_RATERS_PER_SLOT ? "user" : "expert");
 	line = slot >= ANCHOR_SLOT ? &st->anchor_line[(slot - ANCHOR_SLOT) / 2][slot % 2]
 				   : &st->key_line[slot];
 	if (*line)
@@ -426,17 +429,20 @@ static int finish(struct pstate *st)
 	struct rubric *r = st->r;
 
 	if (st->hdr_line && st->hdr_keys == 0)
-		return rb_fail(st, st->hdr_line, "section [%s] has no keys", rb_shown(st->hdr_name));
+		return rb_fail(st, st->hdr_line, "section [%s] has no keys",
+			       rb_shown(st->hdr_name));
 	if (st->kind != SEC_NONE && close_section(st) < 0)
 		return -1;
 	if (!st->rubric_line)
 		return rb_fail(st, st->lineno ? st->lineno : 1, "no [rubric] section");
 	if (r->component == RUBRIC_EXPERT && r->n_criteria == 0)
-		return rb_fail(st, st->rubric_line, "an expert rubric needs at least one "
-			    "[criterion ID] section");
+		return rb_fail(st, st->rubric_line,
+			       "an expert rubric needs at least one "
+			       "[criterion ID] section");
 	if (r->component == RUBRIC_EXPERT && st->weight_sum != 100)
-		return rb_fail(st, st->weight_line, "weights of the %zu criteria add up to %d, not 100",
-			    r->n_criteria, st->weight_sum);
+		return rb_fail(st, st->weight_line,
+			       "weights of the %zu criteria add up to %d, not 100", r->n_criteria,
+			       st->weight_sum);
 	if (r->component == RUBRIC_USER && !st->has_pref)
 		return rb_fail(st, st->rubric_line, "a user rubric needs a [preference] section");
 	return 0;
@@ -452,9 +458,15 @@ struct ini_options {
 static void ini_options_swap(struct ini_options *o)
 {
 	struct ini_options cur = {
-		ini_use_stack, ini_allow_realloc, ini_allow_multiline,
-		ini_allow_inline_comments, ini_allow_bom, ini_stop_on_first_error,
-		ini_allow_no_value, ini_max_line, ini_start_comment_prefixes,
+		ini_use_stack,
+		ini_allow_realloc,
+		ini_allow_multiline,
+		ini_allow_inline_comments,
+		ini_allow_bom,
+		ini_stop_on_first_error,
+		ini_allow_no_value,
+		ini_max_line,
+		ini_start_comment_prefixes,
 	};
 
 	ini_use_stack = o->use_stack;
@@ -469,15 +481,21 @@ static void ini_options_swap(struct ini_options *o)
 	*o = cur;
 }
 
-int rubric_parse(const char *text, size_t len, const char *source,
-		 struct rubric **out, struct simsa_err *err)
+int rubric_parse(const char *text, size_t len, const char *source, struct rubric **out,
+		 struct simsa_err *err)
 {
 	static char comment_prefixes[] = ";#";
 	struct ini_options opt = {
-		.use_stack = false, .allow_realloc = true, .multiline = false,
-		.inline_comments = false, .bom = true, .stop = true, .no_value = false,
+		.use_stack = false,
+		.allow_realloc = true,
+		.multiline = false,
+		.inline_comments = false,
+		.bom = true,
+		.stop = true,
+		.no_value = false,
 		/* above the reader's own limit, so inih never splits a line */
-		.max_line = RUBRIC_MAX_LINE + 64, .comment_prefixes = comment_prefixes,
+		.max_line = RUBRIC_MAX_LINE + 64,
+		.comment_prefixes = comment_prefixes,
 	};
 	struct pstate *st = calloc(1, sizeof *st);
 	struct rubric *r = calloc(1, sizeof *r);

@@ -103,8 +103,8 @@ static bool parse_int(const char *s, long long *out)
 	return true;
 }
 
-int rb_int_key(struct pstate *st, const char *key, const char *v,
-		   long long min, long long max, int *out)
+int rb_int_key(struct pstate *st, const char *key, const char *v, long long min, long long max,
+	       int *out)
 {
 	char q[80];
 	long long x;
@@ -117,8 +117,7 @@ int rb_int_key(struct pstate *st, const char *key, const char *v,
 	return 0;
 }
 
-int rb_seed_key(struct pstate *st, const char *key, const char *v,
-		    unsigned long long *out)
+int rb_seed_key(struct pstate *st, const char *key, const char *v, unsigned long long *out)
 {
 	char q[80], *end;
 	unsigned long long x;
@@ -127,14 +126,13 @@ int rb_seed_key(struct pstate *st, const char *key, const char *v,
 	x = strtoull(v, &end, 10);
 	if (!isdigit((unsigned char)*v) || errno || *end)
 		return rb_key_fail(st, key, "not an integer from 0 to %llu: %s",
-				(unsigned long long)-1, rb_quoted(v, q, sizeof q));
+				   (unsigned long long)-1, rb_quoted(v, q, sizeof q));
 	*out = x;
 	return 0;
 }
 
 /* "MIN-MAX", both in 0..LEVEL_MAX, MIN < MAX, at most RUBRIC_MAX_LEVELS levels. */
-int rb_scale_key(struct pstate *st, const char *key, const char *v,
-		     struct rubric_criterion *c)
+int rb_scale_key(struct pstate *st, const char *key, const char *v, struct rubric_criterion *c)
 {
 	const char *dash = strchr(v, '-');
 	char lo_s[24], q[80];
@@ -150,15 +148,17 @@ int rb_scale_key(struct pstate *st, const char *key, const char *v,
 	if (lo > LEVEL_MAX || hi > LEVEL_MAX)
 		return rb_key_fail(st, key, "levels must be between 0 and %d", LEVEL_MAX);
 	if (lo >= hi)
-		return rb_key_fail(st, key, "the lowest level %lld is not below the highest %lld", lo, hi);
+		return rb_key_fail(st, key, "the lowest level %lld is not below the highest %lld",
+				   lo, hi);
 	if (hi - lo + 1 > RUBRIC_MAX_LEVELS)
-		return rb_key_fail(st, key, "%lld-%lld has %lld levels; at most %d are allowed",
-				lo, hi, hi - lo + 1, RUBRIC_MAX_LEVELS);
+		return rb_key_fail(st, key, "%lld-%lld has %lld levels; at most %d are allowed", lo,
+				   hi, hi - lo + 1, RUBRIC_MAX_LEVELS);
 	c->scale_min = (int)lo;
 	c->scale_max = (int)hi;
 	return 0;
 bad:
-	return rb_key_fail(st, key, "expected LOW-HIGH such as 1-5, not %s", rb_quoted(v, q, sizeof q));
+	return rb_key_fail(st, key, "expected LOW-HIGH such as 1-5, not %s",
+			   rb_quoted(v, q, sizeof q));
 }
 
 int rb_str_key(struct pstate *st, char **dst, const char *v)
@@ -171,14 +171,14 @@ int rb_str_key(struct pstate *st, char **dst, const char *v)
 }
 
 /* v is either word: *out = (v is the first). */
-int rb_choice_key(struct pstate *st, const char *key, const char *v,
-		      const char *first, const char *second, bool *out)
+int rb_choice_key(struct pstate *st, const char *key, const char *v, const char *first,
+		  const char *second, bool *out)
 {
 	char q[80];
 
 	if (strcmp(v, first) != 0 && strcmp(v, second) != 0)
 		return rb_key_fail(st, key, "expected %s or %s, not %s", first, second,
-				rb_quoted(v, q, sizeof q));
+				   rb_quoted(v, q, sizeof q));
 	*out = strcmp(v, first) == 0;
 	return 0;
 }

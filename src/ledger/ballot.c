@@ -45,7 +45,8 @@ static int check(const struct ballot *b, struct simsa_err *err)
 				return err_set(err, "ballot: bad criterion id");
 			for (int s = 0; s < 2; s++)
 				if (b->scores[s][c] == BALLOT_SCORE_UNSET)
-					return err_set(err, "ballot: criterion '%s' of %c has no score",
+					return err_set(err,
+						       "ballot: criterion '%s' of %c has no score",
 						       b->criterion_id[c], s ? 'B' : 'A');
 		}
 		for (int s = 0; s < 2; s++) {
@@ -69,8 +70,7 @@ static int check(const struct ballot *b, struct simsa_err *err)
 
 /* ---- encoding ---- */
 
-int ballot_encode(const struct ballot *b, unsigned char **out, size_t *len,
-		  struct simsa_err *err)
+int ballot_encode(const struct ballot *b, unsigned char **out, size_t *len, struct simsa_err *err)
 {
 	struct buf buf = { 0 };
 	struct enc e = buf_enc(&buf);

@@ -47,7 +47,6 @@ int inputs_attach_owners(struct round_inputs *in, const struct owner *owners, si
 
 /* ---- the sealed secrets ---- */
 
-
 struct hash_ctx {
 	struct owner *owners;
 	size_t n;
@@ -61,8 +60,8 @@ static int find_owner(const struct owner *o, size_t n, const char *id)
 	return -1;
 }
 
-static int take_hash(void *ctx, const char *id, int64_t prompt_row, const char *text,
-		     size_t len, const unsigned char hash[32])
+static int take_hash(void *ctx, const char *id, int64_t prompt_row, const char *text, size_t len,
+		     const unsigned char hash[32])
 {
 	struct hash_ctx *h = ctx;
 	int i = find_owner(h->owners, h->n, id);
@@ -103,7 +102,7 @@ static int parse_secrets(const unsigned char *m, size_t len, struct secrets *s,
 }
 
 int round_unseal(struct store *st, const struct secret_key *org, struct secrets *s,
-		  struct simsa_err *err)
+		 struct simsa_err *err)
 {
 	unsigned char *blob = NULL, *m = NULL;
 	size_t len;
@@ -146,7 +145,7 @@ struct tally {
 	unsigned char (*leaves)[32];
 	size_t n, cap;
 	struct round_inputs *in;
-	struct head_rec *heads;  /* per rater, enrolment order */
+	struct head_rec *heads; /* per rater, enrolment order */
 	bool oom;
 };
 
@@ -204,8 +203,10 @@ int round_close(struct store *st, const struct secret_key *organizer, bool force
 	if (drafts < 0)
 		goto out;
 	if (drafts > 0 && !force) {
-		err_set(err, "%ld tasks have unsubmitted drafts; ask the raters to submit them, or "
-			"close with --force to drop them", drafts);
+		err_set(err,
+			"%ld tasks have unsubmitted drafts; ask the raters to submit them, or "
+			"close with --force to drop them",
+			drafts);
 		goto out;
 	}
 	res->drafts_dropped = drafts;
@@ -222,7 +223,7 @@ int round_close(struct store *st, const struct secret_key *organizer, bool force
 	seed_commitment(sec.seed, in.info.round_id, mh, commit);
 	if (memcmp(mh, op.manifest_hash, 32) != 0 || memcmp(commit, op.seed_commitment, 32) != 0) {
 		err_set(err, "the round's inputs or sealed data no longer match what was committed "
-			"at open; run simsa verify");
+			     "at open; run simsa verify");
 		goto out;
 	}
 	t.in = &in;
@@ -243,7 +244,7 @@ int round_close(struct store *st, const struct secret_key *organizer, bool force
 		err_set(err, "out of memory");
 		goto out;
 	}
-	merkle_root((const unsigned char (*)[32])t.leaves, t.n, c.merkle_root);
+	merkle_root((const unsigned char(*)[32])t.leaves, t.n, c.merkle_root);
 	for (size_t r = 0; r < in.n_raters; r++)
 		ch[r] = (struct chain_head){ in.raters[r].public_key, t.heads[r].count,
 					     t.heads[r].head };
@@ -258,7 +259,8 @@ int round_close(struct store *st, const struct secret_key *organizer, bool force
 		goto out;
 	}
 	for (size_t i = 0; i < sec.n; i++)
-		reveal[i] = (struct reveal_rec){ sec.owners[i].id, in.entrants[sec.owners[i].entrant].row };
+		reveal[i] = (struct reveal_rec){ sec.owners[i].id,
+						 in.entrants[sec.owners[i].entrant].row };
 	if (store_close_round(st, &c, reveal, sec.n, t.heads, in.n_raters, err) < 0)
 		goto out;
 	res->ballots = c.ballot_count;

@@ -108,11 +108,14 @@ static void expert_answer(struct drbg *d, const struct rubric *rb, double severi
 				continue;
 			}
 			x = floor(x + 0.5);
-			x = x < cr->scale_min ? cr->scale_min : x > cr->scale_max ? cr->scale_max : x;
+			x = x < cr->scale_min   ? cr->scale_min
+			    : x > cr->scale_max ? cr->scale_max
+						: x;
 			a->scores[s][c] = (uint32_t)x;
 		}
 		if (drbg_uniform(d, 3) == 0)
-			snprintf(a->comment[s], sizeof a->comment[s], "%s", q[s] >= 0.6 ? praise : fault);
+			snprintf(a->comment[s], sizeof a->comment[s], "%s",
+				 q[s] >= 0.6 ? praise : fault);
 	}
 }
 

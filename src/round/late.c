@@ -18,8 +18,9 @@ static const char *blind_id(const struct secrets *s, uint32_t prompt, uint32_t e
 
 static const char *kind_name(uint16_t kind)
 {
-	return kind == ASSIGN_GOLD_REPEAT ? "gold_repeat"
-	       : kind == ASSIGN_GOLD_KNOWN ? "gold_known" : "normal";
+	return kind == ASSIGN_GOLD_REPEAT  ? "gold_repeat"
+	       : kind == ASSIGN_GOLD_KNOWN ? "gold_known"
+					   : "normal";
 }
 
 int late_tasks(struct store *st, const struct secret_key *organizer, struct simsa_err *err)

@@ -10,8 +10,8 @@
 #include "simsa/util.h"
 
 struct term {
-	char *shown;   /* as written in the entrants file */
-	char *norm;    /* normal form */
+	char *shown; /* as written in the entrants file */
+	char *norm;  /* normal form */
 	int entrant;
 };
 
@@ -26,8 +26,8 @@ char *leak_normalize(const char *text, size_t len)
 	utf8proc_ssize_t n;
 
 	n = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len, &out,
-			 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-			 UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+			 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+				 UTF8PROC_IGNORE);
 	if (n < 0)
 		return NULL;
 	return (char *)out;
@@ -85,7 +85,7 @@ static int add_aliases(struct leak_match *s, const char *json, int entrant)
 }
 
 int leak_match_new(const struct round_inputs *in, const char *const *extra, size_t n_extra,
-	       struct leak_match **out, struct simsa_err *err)
+		   struct leak_match **out, struct simsa_err *err)
 {
 	struct leak_match *s = calloc(1, sizeof *s);
 
@@ -125,7 +125,7 @@ void leak_match_free(struct leak_match **sp)
 }
 
 int leak_match_text(const struct leak_match *s, const char *text, size_t len,
-		void (*hit)(void *ctx, const char *term, int entrant), void *ctx)
+		    void (*hit)(void *ctx, const char *term, int entrant), void *ctx)
 {
 	char *norm = leak_normalize(text, len);
 	int found = 0;

@@ -18,9 +18,9 @@
 struct plan {
 	struct round_inputs in;
 	struct rubric *expert, *user;
-	char **categories;          /* distinct prompt categories, first-seen order */
+	char **categories; /* distinct prompt categories, first-seen order */
 	size_t n_categories;
-	uint32_t *prompt_category;  /* per prompt: index into categories */
+	uint32_t *prompt_category; /* per prompt: index into categories */
 	struct assign_rater *raters;
 	uint32_t **rater_categories;
 	struct assign_gold *gold;
@@ -104,9 +104,12 @@ static int plan_raters(struct plan *p, json_t *problems, struct simsa_err *err)
 
 			if (c < 0) {
 				if (problems)
-					json_array_append_new(problems, json_sprintf(
-						"expert '%s' is enrolled for category '%s', which no "
-						"prompt has", r->name, json_string_value(v)));
+					json_array_append_new(
+						problems,
+						json_sprintf(
+							"expert '%s' is enrolled for category '%s', which no "
+							"prompt has",
+							r->name, json_string_value(v)));
 				continue;
 			}
 			p->rater_categories[i][a->n_categories++] = (uint32_t)c;
@@ -140,8 +143,11 @@ static int plan_load(struct store *st, struct plan *p, json_t *problems, struct 
 		const struct in_gold *g = &p->in.gold[i];
 
 		p->gold[i] = (struct assign_gold){
-			g->known ? ASSIGN_GOLD_KNOWN : ASSIGN_GOLD_REPEAT, assign_role_of(g->role),
-			g->prompt, g->better, g->worse,
+			g->known ? ASSIGN_GOLD_KNOWN : ASSIGN_GOLD_REPEAT,
+			assign_role_of(g->role),
+			g->prompt,
+			g->better,
+			g->worse,
 		};
 	}
 	return 0;
@@ -219,7 +225,8 @@ static int collect(struct store *st, struct plan *p, json_t *problems, struct si
 	}
 	if (incomplete > 0) {
 		add(problems, json_sprintf("%d prompts lack an output from every entrant "
-					   "(simsa status lists them)", incomplete));
+					   "(simsa status lists them)",
+					   incomplete));
 		shape_ok = false;
 	}
 	if (p->user && users == 0)
@@ -229,7 +236,8 @@ static int collect(struct store *st, struct plan *p, json_t *problems, struct si
 	if (!p->user && users > 0)
 		add(problems, json_string("users are enrolled but the round has no user rubric"));
 	if (!p->expert && experts > 0)
-		add(problems, json_string("experts are enrolled but the round has no expert rubric"));
+		add(problems,
+		    json_string("experts are enrolled but the round has no expert rubric"));
 	if (shape_ok && ((p->user && users > 0) || (p->expert && experts > 0))) {
 		struct assign_input a;
 		struct simsa_err why;
@@ -244,14 +252,14 @@ static int collect(struct store *st, struct plan *p, json_t *problems, struct si
 			return -1;
 		if (pending > 0)
 			add(problems, json_sprintf("%ld outputs may reveal their entrant and are "
-						   "undecided (simsa outputs screen)", pending));
+						   "undecided (simsa outputs screen)",
+						   pending));
 	}
 	return 0;
 }
 
-int opening_replay(struct store *st, const unsigned char seed[32],
-		   const unsigned char manifest[32], struct assign_result *out,
-		   struct simsa_err *err)
+int opening_replay(struct store *st, const unsigned char seed[32], const unsigned char manifest[32],
+		   struct assign_result *out, struct simsa_err *err)
 {
 	struct assign_input a;
 	struct plan p;
@@ -307,8 +315,9 @@ static void encode_secrets(struct buf *b, const unsigned char seed[32],
 
 static const char *kind_name(uint16_t kind)
 {
-	return kind == ASSIGN_GOLD_REPEAT ? "gold_repeat"
-	       : kind == ASSIGN_GOLD_KNOWN ? "gold_known" : "normal";
+	return kind == ASSIGN_GOLD_REPEAT  ? "gold_repeat"
+	       : kind == ASSIGN_GOLD_KNOWN ? "gold_known"
+					   : "normal";
 }
 
 /* Turns assigned tasks (entrant indices) into stored tasks (blind ids). */
@@ -336,8 +345,8 @@ static int make_tasks(const struct plan *p, const struct assign_result *ar,
 	return 0;
 }
 
-int round_open(struct store *st, const struct secret_key *organizer,
-	       struct open_result *res, unsigned char *seed_out, struct simsa_err *err)
+int round_open(struct store *st, const struct secret_key *organizer, struct open_result *res,
+	       unsigned char *seed_out, struct simsa_err *err)
 {
 	unsigned char *secret = sodium_malloc(64); /* seed, then salt */
 	unsigned char x25519[crypto_box_PUBLICKEYBYTES];

@@ -180,8 +180,9 @@ int rater_enrol(struct store *st, const struct secret_key *organizer, const char
 		goto out;
 	}
 	time_now_utc(now);
-	e = (struct enrolment){ ri.round_id, name, rater_role_name(role), pk, categories,
-				ri.state == ROUND_OPEN, now };
+	e = (struct enrolment){ ri.round_id, name,       rater_role_name(role),
+				pk,          categories, ri.state == ROUND_OPEN,
+				now };
 	statement_enrolment(&msg, &e);
 	if (msg.oom) {
 		err_set(err, "out of memory");

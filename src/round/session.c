@@ -22,7 +22,7 @@ struct session {
 	size_t n_tasks;
 	bool *done;
 	char (*receipt)[BALLOT_RECEIPT_LEN + 1];
-	char *text[2];            /* texts of the task last viewed */
+	char *text[2]; /* texts of the task last viewed */
 	size_t text_len[2];
 };
 
@@ -80,8 +80,8 @@ static int load_done(struct session *s, struct simsa_err *err)
 	return store_each_counted(s->st, s->rater_row, mark_done, s, err);
 }
 
-int session_start(const char *path, const char *rater, struct secret_key *sk,
-		  struct session **out, struct simsa_err *err)
+int session_start(const char *path, const char *rater, struct secret_key *sk, struct session **out,
+		  struct simsa_err *err)
 {
 	struct session *s = calloc(1, sizeof *s);
 	struct opening_rec op;
@@ -116,8 +116,10 @@ int session_start(const char *path, const char *rater, struct secret_key *sk,
 		goto fail;
 	}
 	if (s->role == ROLE_AUDITOR) {
-		err_set(err, "'%s' is an auditor: auditors verify (simsa verify), they have no "
-			"tasks", rater);
+		err_set(err,
+			"'%s' is an auditor: auditors verify (simsa verify), they have no "
+			"tasks",
+			rater);
 		goto fail;
 	}
 	if (store_get_opening(s->st, &op, err) != 1)
@@ -153,11 +155,26 @@ void session_end(struct session **sp)
 	*sp = NULL;
 }
 
-const char *session_title(const struct session *s) { return s->info.title; }
-const char *session_rater(const struct session *s) { return s->rater; }
-enum rater_role session_role(const struct session *s) { return s->role; }
-const struct rubric *session_rubric(const struct session *s) { return s->rubric; }
-size_t session_task_count(const struct session *s) { return s->n_tasks; }
+const char *session_title(const struct session *s)
+{
+	return s->info.title;
+}
+const char *session_rater(const struct session *s)
+{
+	return s->rater;
+}
+enum rater_role session_role(const struct session *s)
+{
+	return s->role;
+}
+const struct rubric *session_rubric(const struct session *s)
+{
+	return s->rubric;
+}
+size_t session_task_count(const struct session *s)
+{
+	return s->n_tasks;
+}
 
 size_t session_done_count(const struct session *s)
 {
@@ -240,8 +257,7 @@ static bool score_ok(const struct rubric_criterion *c, uint32_t v)
 	       (v >= (uint32_t)c->scale_min && v <= (uint32_t)c->scale_max);
 }
 
-bool session_answer_complete(const struct session *s, const struct answer *a,
-			     const char **why)
+bool session_answer_complete(const struct session *s, const struct answer *a, const char **why)
 {
 	const struct rubric *r = s->rubric;
 
@@ -327,13 +343,15 @@ static void answer_from_json(const struct session *s, json_t *j, struct answer *
 
 		for (size_t c = 0; c < s->rubric->n_criteria; c++)
 			a->scores[side][c] = u32_of(json_array_get(row, c), BALLOT_SCORE_UNSET);
-		a->flags[side] = u32_of(json_array_get(json_object_get(j, "flags"), (size_t)side), 0);
+		a->flags[side] =
+			u32_of(json_array_get(json_object_get(j, "flags"), (size_t)side), 0);
 		copy_text(a->comment[side],
 			  json_array_get(json_object_get(j, "comments"), (size_t)side));
 	}
 	a->preference = json_is_integer(pref) && json_integer_value(pref) >= 0 &&
-				json_integer_value(pref) < PREF_COUNT
-			? (int)json_integer_value(pref) : -1;
+					json_integer_value(pref) < PREF_COUNT
+				? (int)json_integer_value(pref)
+				: -1;
 	a->satisfaction = u32_of(json_object_get(j, "satisfaction"), BALLOT_SCORE_UNSET);
 	copy_text(a->reason, json_object_get(j, "reason"));
 	a->active_seconds = u32_of(json_object_get(j, "active_seconds"), 0);
@@ -407,7 +425,8 @@ static void fill_ballot(const struct session *s, size_t index, const struct answ
 				 s->rubric->criteria[c].id);
 			for (int side = 0; side < 2; side++)
 				b->scores[side][c] = a->scores[side][c] == BALLOT_SCORE_UNSET
-						     ? BALLOT_SCORE_NA : a->scores[side][c];
+							     ? BALLOT_SCORE_NA
+							     : a->scores[side][c];
 		}
 		for (int side = 0; side < 2; side++) {
 			b->flags[side] = a->flags[side];
@@ -435,7 +454,8 @@ static char *scores_json(const struct ballot *b)
 
 		for (uint32_t c = 0; c < b->n_criteria; c++)
 			json_array_append_new(row, b->scores[side][c] == BALLOT_SCORE_NA
-					      ? json_null() : json_integer(b->scores[side][c]));
+							   ? json_null()
+							   : json_integer(b->scores[side][c]));
 		json_array_append_new(all, row);
 	}
 	s = json_dumps(all, JSON_COMPACT);

@@ -40,7 +40,8 @@ static double side_value(const struct rubric *rb, const uint32_t *s)
 
 		if (s[c] == BALLOT_SCORE_NA || s[c] == BALLOT_SCORE_UNSET)
 			continue;
-		num += cr->weight * ((double)s[c] - cr->scale_min) / (cr->scale_max - cr->scale_min);
+		num += cr->weight * ((double)s[c] - cr->scale_min) /
+		       (cr->scale_max - cr->scale_min);
 		den += cr->weight;
 	}
 	return den > 0 ? num / den : NAN;
@@ -77,7 +78,7 @@ static int ballot_side(const struct build *B, const struct ballot_ent *b)
 	double a, c;
 
 	if (b->kind != BALLOT_EXPERT)
-		return b->preference == PREF_A_MUCH || b->preference == PREF_A	 ? 1
+		return b->preference == PREF_A_MUCH || b->preference == PREF_A   ? 1
 		       : b->preference == PREF_B_MUCH || b->preference == PREF_B ? -1
 										 : 0;
 	a = side_value(B->rx, b->scores[0]);
@@ -105,9 +106,9 @@ static void tally_repeats(struct build *B, struct score_result *r)
 			const struct task_ent *o = &l->tasks[j];
 			int a, c;
 
-			if (o->gold || o->ballot < 0 ||
-			    o->prompt_row != t->prompt_row || o->replica != t->replica ||
-			    strcmp(o->left, t->right) || strcmp(o->right, t->left))
+			if (o->gold || o->ballot < 0 || o->prompt_row != t->prompt_row ||
+			    o->replica != t->replica || strcmp(o->left, t->right) ||
+			    strcmp(o->right, t->left))
 				continue;
 			a = ballot_side(B, &l->bal[o->ballot]);
 			c = ballot_side(B, &l->bal[t->ballot]);
@@ -163,7 +164,8 @@ static void tally_gold(struct build *B, struct score_result *r, const struct bal
 		else
 			continue;
 		if (expert) {
-			double a = side_value(B->rx, b->scores[0]), c = side_value(B->rx, b->scores[1]);
+			double a = side_value(B->rx, b->scores[0]),
+			       c = side_value(B->rx, b->scores[1]);
 
 			r->gold.expert_known++;
 			r->gold.expert_correct += left_better ? a > c : c > a;
@@ -193,8 +195,9 @@ static void mark_failed_gold(struct build *B, struct score_result *r)
 		struct score_rater *x = &r->raters[i];
 		const struct rubric *rb = x->expert ? B->rx : B->ru;
 
-		x->gold_failed = x->gold_known >= rb->gold_min_items &&
-				 100 * x->gold_correct < (long)rb->gold_pass_percent * x->gold_known;
+		x->gold_failed =
+			x->gold_known >= rb->gold_min_items &&
+			100 * x->gold_correct < (long)rb->gold_pass_percent * x->gold_known;
 		x->gold_excluded = x->gold_failed && rb->failed_gold_excluded;
 		r->counts.failed_gold_raters += x->gold_excluded;
 	}
@@ -223,7 +226,8 @@ static int place_ballot(const struct build *B, const struct ballot_ent *b, struc
 	at->le = at->t ? entrant_of(l, B->erows, ne, at->t->left) : -1;
 	at->re = at->t ? entrant_of(l, B->erows, ne, at->t->right) : -1;
 	if (!at->t || at->rr < 0 || at->p < 0 || at->le < 0 || at->re < 0)
-		return err_set(err, "a ballot of rater row %lld, task %u, has no task, "
+		return err_set(err,
+			       "a ballot of rater row %lld, task %u, has no task, "
 			       "prompt or revealed outputs (run simsa verify)",
 			       (long long)b->rater_row, b->position + 1);
 	return 0;
@@ -316,14 +320,9 @@ static int mark_clusters(struct build *B, struct score_result *r, struct simsa_e
 		if (rc > 0)
 			continue;
 		switch (left_out(B, r, b, &at)) {
-		case GOLD_ITEM:
-			break;
-		case FAILED_GOLD:
-			r->counts.failed_gold_excluded++;
-			break;
-		case IDENTITY:
-			r->counts.identity_excluded++;
-			break;
+		case GOLD_ITEM: break;
+		case FAILED_GOLD: r->counts.failed_gold_excluded++; break;
+		case IDENTITY: r->counts.identity_excluded++; break;
 		case COUNTED:
 			(b->kind == BALLOT_EXPERT ? B->xidx : B->uidx)[at.rr] = 1;
 			B->pidx[at.p] = 1;
@@ -389,9 +388,9 @@ static void record_user(struct build *B, const struct ballot_ent *b, const struc
 	it->prompt = (uint32_t)B->pidx[at->p];
 	it->left = (uint32_t)at->le;
 	it->right = (uint32_t)at->re;
-	it->outcome = pr == PREF_A_MUCH || pr == PREF_A ? VOTE_LEFT
+	it->outcome = pr == PREF_A_MUCH || pr == PREF_A   ? VOTE_LEFT
 		      : pr == PREF_B_MUCH || pr == PREF_B ? VOTE_RIGHT
-		      : pr == PREF_TIE			  ? VOTE_TIE
+		      : pr == PREF_TIE                    ? VOTE_TIE
 							  : VOTE_BOTHBAD;
 	it->much = pr == PREF_A_MUCH || pr == PREF_B_MUCH;
 	*v = (struct vote){ it->left, it->right, it->rater, it->prompt, it->outcome, it->much };
@@ -430,8 +429,9 @@ static void criterion_stats(const struct build *B, struct score_result *r)
 
 			cs->n = s->n;
 			cs->mean = s->n ? s->sum / n : NAN;
-			cs->sd = s->n > 1 ? sqrt(fmax(0, (s->sumsq - s->sum * s->sum / n) / (n - 1)))
-					  : NAN;
+			cs->sd = s->n > 1
+					 ? sqrt(fmax(0, (s->sumsq - s->sum * s->sum / n) / (n - 1)))
+					 : NAN;
 		}
 }
 
@@ -483,15 +483,18 @@ static int compute(struct build *B, struct score_result *r, const char *bench,
 		err_set(err, "no counted %s ballots: the %s component cannot be scored%s",
 			ex ? "expert" : "user", ex ? "expert" : "user",
 			left_out ? " (every one who rated failed the gold items and was left out, "
-				   "as the rubric's failed_gold = exclude says)" : "");
+				   "as the rubric's failed_gold = exclude says)"
+				 : "");
 		goto out;
 	}
 	if (score_expert_means(&B->d, NULL, NULL, tmp, outs, scs, err) < 0)
 		goto out;
 	for (size_t i = 0; i < ne; i++) {
 		if (isnan(tmp[i])) {
-			err_set(err, "entrant '%s' has no counted expert scores: the expert component "
-				"cannot be scored", names[i]);
+			err_set(err,
+				"entrant '%s' has no counted expert scores: the expert component "
+				"cannot be scored",
+				names[i]);
 			goto out;
 		}
 		r->e[i].expert_mean = tmp[i];
@@ -583,7 +586,7 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 		struct score_view v = { &B.in, B.xidx, B.uidx, B.pidx, &B.d };
 
 		if ((out && criterion ? score_write_ratings(&v, r, criterion, out, err)
-		     : out	      ? score_write_votes(&v, r, out, err)
+		     : out            ? score_write_votes(&v, r, out, err)
 				      : compute(&B, r, benchmark_csv, err)) == 0)
 			rc = 0;
 	}
@@ -616,8 +619,7 @@ int score_export_votes(struct store *st, FILE *out, struct simsa_err *err)
 	return score_or_votes(st, NULL, &r, out, NULL, err);
 }
 
-int score_export_ratings(struct store *st, const char *criterion, FILE *out,
-			 struct simsa_err *err)
+int score_export_ratings(struct store *st, const char *criterion, FILE *out, struct simsa_err *err)
 {
 	struct score_result r;
 

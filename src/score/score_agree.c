@@ -17,7 +17,7 @@
 struct rating {
 	uint64_t unit;
 	uint32_t rater;
-	uint32_t seq;  /* input order: a rater's first rating of a unit is kept */
+	uint32_t seq; /* input order: a rater's first rating of a unit is kept */
 	double value;
 };
 
@@ -217,7 +217,8 @@ static int preference_stats(const struct score_data *d, struct score_result *r, 
 		one_stat(st, &ad, r);
 	} else {
 		st->value = st->low = st->high = NAN;
-		snprintf(st->note, sizeof st->note, "not applicable: the slots have different "
+		snprintf(st->note, sizeof st->note,
+			 "not applicable: the slots have different "
 			 "numbers of votes");
 	}
 	agree_data_release(&ad);
@@ -305,7 +306,9 @@ static int user_panel(const struct score_data *d, struct score_result *r, struct
 
 		if (score_pref_value(&d->us[k], d->n_entrants, &unit, &v))
 			rt[n++] = (struct rating){ unit, d->us[k].rater, (uint32_t)k,
-						   v > 0 ? 0 : v < 0 ? 1 : 2 };
+						   v > 0   ? 0
+						   : v < 0 ? 1
+							   : 2 };
 	}
 	qsort(rt, n, sizeof *rt, cmp_rating);
 	for (size_t i = 0; i < n;) {
@@ -448,20 +451,25 @@ void score_flag_raters(struct score_rater *rt, size_t n)
 	med[1] = panel_z(rt, n, true);
 	for (size_t i = 0; i < n; i++) {
 		struct score_rater *x = &rt[i];
-		double b = badness(x), gap = x->expert ? SCORE_FLAG_EXPERT_GAP : SCORE_FLAG_USER_GAP;
+		double b = badness(x),
+		       gap = x->expert ? SCORE_FLAG_EXPERT_GAP : SCORE_FLAG_USER_GAP;
 
 		if (x->gold_failed)
 			add_reason(x, "gold: %ld of %ld right%s", x->gold_correct, x->gold_known,
 				   x->gold_excluded ? ", left out of the points" : "");
 		if (x->repeats >= SCORE_FLAG_MIN_ITEMS && 2 * x->repeats_reversed > x->repeats)
-			add_reason(x, "repeats: %ld of %ld reversed", x->repeats_reversed, x->repeats);
+			add_reason(x, "repeats: %ld of %ld reversed", x->repeats_reversed,
+				   x->repeats);
 		if (isnan(x->panel_z) || !(x->panel_z > SCORE_FLAG_Z) || b - med[x->expert] < gap)
 			continue;
 		if (x->expert)
-			add_reason(x, "panel: disagreement %.3f against a median %.3f (robust z %.1f)",
+			add_reason(x,
+				   "panel: disagreement %.3f against a median %.3f (robust z %.1f)",
 				   b, med[1], x->panel_z);
 		else
-			add_reason(x, "panel: with the majority %.3f against a median %.3f (robust z "
-				   "%.1f)", 1 - b, 1 - med[0], x->panel_z);
+			add_reason(x,
+				   "panel: with the majority %.3f against a median %.3f (robust z "
+				   "%.1f)",
+				   1 - b, 1 - med[0], x->panel_z);
 	}
 }

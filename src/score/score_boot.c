@@ -85,8 +85,8 @@ struct spread {
 	double n, mean, sd;
 };
 
-int score_severity(const struct score_data *d, const uint32_t *xm, const uint32_t *pm,
-		   double *out, struct simsa_err *err)
+int score_severity(const struct score_data *d, const uint32_t *xm, const uint32_t *pm, double *out,
+		   struct simsa_err *err)
 {
 	size_t nx = d->n_expert_raters;
 	struct spread *sp = calloc(nx + 1, sizeof *sp), *pool;
@@ -226,7 +226,8 @@ int score_bootstrap(const struct score_data *d, struct score_result *r, struct s
 		if (degenerate) {
 			/* redrawn, and counted; too many means too few clusters */
 			if (++r->counts.discarded > (long)(B / 10)) {
-				err_set(err, "bootstrap: %ld resamples had no estimate (the last: %s): "
+				err_set(err,
+					"bootstrap: %ld resamples had no estimate (the last: %s): "
 					"too few experts, users or prompts for intervals",
 					r->counts.discarded, why.msg);
 				goto out;
@@ -285,7 +286,7 @@ struct bench_ctx {
 	char *const *names;
 	size_t n;
 	double *points;
-	size_t *line;   /* where each entrant was given, 0: not yet */
+	size_t *line; /* where each entrant was given, 0: not yet */
 };
 
 static int bench_row(void *ctx, const struct csvin_row *row, struct simsa_err *err)
@@ -303,8 +304,10 @@ static int bench_row(void *ctx, const struct csvin_row *row, struct simsa_err *e
 		return csvin_field_error(err, row, bench_cols, 0, "no entrant '%s' in this round",
 					 name);
 	if (b->line[i])
-		return csvin_field_error(err, row, bench_cols, 0, "entrant '%s' given twice "
-					 "(first at line %zu)", name, b->line[i]);
+		return csvin_field_error(err, row, bench_cols, 0,
+					 "entrant '%s' given twice "
+					 "(first at line %zu)",
+					 name, b->line[i]);
 	errno = 0;
 	v = strtod(pts, &end);
 	if (!*pts || *end || errno || !isfinite(v))

@@ -58,9 +58,9 @@ int score_write_votes(const struct score_view *v, const struct score_result *r, 
 }
 
 struct rating_row {
-	uint64_t unit;     /* as in score_agree.c: (prompt, entrant) or (prompt, pair) */
-	uint32_t rater;    /* cluster */
-	size_t order;      /* position among the items: a rater's first is kept */
+	uint64_t unit;  /* as in score_agree.c: (prompt, entrant) or (prompt, pair) */
+	uint32_t rater; /* cluster */
+	size_t order;   /* position among the items: a rater's first is kept */
 	int value;
 };
 
@@ -82,7 +82,7 @@ static int cmp_rating_row(const void *a, const void *b)
  * first much better .. the second much better, "both bad" absent). One
  * rating per unit and rater, the first cast. */
 int score_write_ratings(const struct score_view *v, const struct score_result *r, const char *crit,
-			 FILE *f, struct simsa_err *err)
+			FILE *f, struct simsa_err *err)
 {
 	size_t ne = r->n, n = 0, c;
 	bool pref;
@@ -93,8 +93,10 @@ int score_write_ratings(const struct score_view *v, const struct score_result *r
 		;
 	pref = c == r->n_criteria && strcmp(crit, "preference") == 0;
 	if (c == r->n_criteria && !pref)
-		return err_set(err, "no criterion '%s' in the expert rubric (nor is it "
-			       "\"preference\")", crit);
+		return err_set(err,
+			       "no criterion '%s' in the expert rubric (nor is it "
+			       "\"preference\")",
+			       crit);
 	if (by_cluster(v, pref ? v->uidx : v->xidx, &rater_of, &prompt_of, err) < 0)
 		return -1;
 	rows = malloc((2 * v->d->n_ex + v->d->n_us + 1) * sizeof *rows);
@@ -116,9 +118,10 @@ int score_write_ratings(const struct score_view *v, const struct score_result *r
 			uint32_t score = it->raw[s][c];
 
 			if (score != BALLOT_SCORE_NA && score != BALLOT_SCORE_UNSET)
-				rows[n++] = (struct rating_row){
-					(uint64_t)it->prompt * ne + (s ? it->right : it->left), it->rater,
-					2 * k + (size_t)s, (int)score };
+				rows[n++] = (struct rating_row){ (uint64_t)it->prompt * ne +
+									 (s ? it->right : it->left),
+								 it->rater, 2 * k + (size_t)s,
+								 (int)score };
 		}
 	qsort(rows, n, sizeof *rows, cmp_rating_row);
 	fputs("unit,rater,value\n", f);
@@ -144,4 +147,3 @@ int score_write_ratings(const struct score_view *v, const struct score_result *r
 	free(rows);
 	return 0;
 }
-

@@ -22,7 +22,7 @@ struct task_ent {
 	int64_t prompt_row;
 	char left[33], right[33];
 	uint32_t replica;
-	int gold; /* 0 normal, 1 gold_known, 2 gold_repeat */
+	int gold;    /* 0 normal, 1 gold_known, 2 gold_repeat */
 	long ballot; /* its counted ballot (index into loader.bal), -1 */
 };
 
@@ -51,11 +51,11 @@ struct loader {
 	size_t n_rev, cap_rev;
 	struct ballot_ent *bal;
 	size_t n_bal, cap_bal;
-	unsigned char (*sup)[32];      /* hashes some ballot supersedes */
+	unsigned char (*sup)[32]; /* hashes some ballot supersedes */
 	size_t n_sup, cap_sup;
-	const struct rubric *expert;   /* a ballot's criteria must be its */
+	const struct rubric *expert; /* a ballot's criteria must be its */
 	struct simsa_err *err;
-	int failed;                    /* a callback failed (err says why) */
+	int failed; /* a callback failed (err says why) */
 };
 
 /* One entrant's raw scores on one expert criterion, as sums: their mean
@@ -75,7 +75,7 @@ struct build {
 	int64_t *erows, *prows, *rrows;
 	long *xidx, *uidx, *pidx; /* cluster numbers, -1 if none */
 	struct score_data d;
-	bool *used;               /* per rater: a counted ballot */
+	bool *used;                                    /* per rater: a counted ballot */
 	struct crit_sums (*sums)[RUBRIC_MAX_CRITERIA]; /* per entrant, criterion */
 };
 
@@ -102,8 +102,7 @@ struct score_view {
 int score_write_votes(const struct score_view *v, const struct score_result *r, FILE *f,
 		      struct simsa_err *err) __attribute__((warn_unused_result));
 /* The ratings of one agreement statistic (score_export_ratings). */
-int score_write_ratings(const struct score_view *v, const struct score_result *r,
-			const char *crit, FILE *f, struct simsa_err *err)
-	__attribute__((warn_unused_result));
+int score_write_ratings(const struct score_view *v, const struct score_result *r, const char *crit,
+			FILE *f, struct simsa_err *err) __attribute__((warn_unused_result));
 
 #endif

@@ -26,7 +26,7 @@ static int on_task(void *ctx, const struct task_row *t)
 	snprintf(e->left, sizeof e->left, "%s", t->left ? t->left : "");
 	snprintf(e->right, sizeof e->right, "%s", t->right ? t->right : "");
 	e->gold = !t->kind || strcmp(t->kind, "normal") == 0 ? 0
-		  : strcmp(t->kind, "gold_known") == 0	     ? 1
+		  : strcmp(t->kind, "gold_known") == 0       ? 1
 							     : 2;
 	return 0;
 }
@@ -80,8 +80,10 @@ static int on_ballot(void *ctx, const struct ballot_row *row)
 		for (uint32_t c = 0; ok && c < b->n_criteria; c++)
 			ok = strcmp(b->criterion_id[c], l->expert->criteria[c].id) == 0;
 		if (!ok) {
-			l->failed = err_set(l->err, "ballot %lld: its criteria are not the expert "
-					    "rubric's", (long long)row->id);
+			l->failed = err_set(l->err,
+					    "ballot %lld: its criteria are not the expert "
+					    "rubric's",
+					    (long long)row->id);
 			free(b);
 			return 1;
 		}
@@ -163,13 +165,15 @@ int score_load(struct store *st, struct build *B, struct score_result *r, struct
 	if (store_round_info(st, &ri, err) < 0)
 		return -1;
 	if (ri.state != ROUND_CLOSED)
-		return err_set(err, "the round is %s: scores are computed only after `simsa close`, "
+		return err_set(err,
+			       "the round is %s: scores are computed only after `simsa close`, "
 			       "when the entrants' names are revealed",
 			       ri.state == ROUND_OPEN ? "still open" : "a draft");
 	if ((rc = store_get_closing(st, &c, err)) < 0)
 		return -1;
 	if (rc == 0)
-		return err_set(err, "the round is marked closed but has no seal (run simsa verify)");
+		return err_set(err,
+			       "the round is marked closed but has no seal (run simsa verify)");
 	memcpy(r->round_id, ri.round_id, sizeof r->round_id);
 	memcpy(r->closed_at, c.closed_at, sizeof r->closed_at);
 	r->title = strdup(ri.title);

@@ -11,9 +11,18 @@ static const char *const level_names[] = { "nominal", "ordinal", "interval", "ra
 static const char *const method_names[] = { "alpha", "fleiss", "cohen" };
 static const char *const weight_names[] = { "unweighted", "linear", "quadratic" };
 
-const char *agree_level_name(enum agree_level l) { return level_names[l]; }
-const char *agree_method_name(enum agree_method m) { return method_names[m]; }
-const char *agree_weights_name(enum agree_weights w) { return weight_names[w]; }
+const char *agree_level_name(enum agree_level l)
+{
+	return level_names[l];
+}
+const char *agree_method_name(enum agree_method m)
+{
+	return method_names[m];
+}
+const char *agree_weights_name(enum agree_weights w)
+{
+	return weight_names[w];
+}
 
 static int parse_name(const char *s, const char *const *names, int n)
 {
@@ -88,8 +97,8 @@ static int cmp_u32(const void *a, const void *b)
 
 /* The distinct categories of unit u and their counts, in ascending order;
  * returns how many (scratch holds the sorted categories). */
-static size_t unit_counts(const struct agree_data *d, size_t u, uint32_t *scratch,
-			  uint32_t *cat, uint32_t *cnt)
+static size_t unit_counts(const struct agree_data *d, size_t u, uint32_t *scratch, uint32_t *cat,
+			  uint32_t *cnt)
 {
 	size_t m = d->start[u + 1] - d->start[u], k = 0;
 
@@ -132,9 +141,7 @@ static double delta2(const struct agree_data *d, enum agree_level level, const d
 		t = (a - b) / (a + b);
 		return t * t;
 	case AGREE_ORDINAL:
-	default:
-		t = (cum[k + 1] - cum[c]) - (nc[c] + nc[k]) / 2.0;
-		return t * t;
+	default: t = (cum[k + 1] - cum[c]) - (nc[c] + nc[k]) / 2.0; return t * t;
 	}
 }
 
@@ -184,7 +191,8 @@ int agree_alpha(const struct agree_data *d, enum agree_level level, const uint32
 		k = unit_counts(d, u, scratch, cat, cnt);
 		for (size_t a = 0; a < k; a++)
 			for (size_t b = a + 1; b < k; b++)
-				s += (double)cnt[a] * cnt[b] * delta2(d, level, nc, cum, cat[a], cat[b]);
+				s += (double)cnt[a] * cnt[b] *
+				     delta2(d, level, nc, cum, cat[a], cat[b]);
 		Do += mult(unit_mult, u) * s / (double)(m - 1);
 	}
 	/* Expected: sum over c < k of n_c n_k d2(c,k). */
@@ -245,11 +253,13 @@ int agree_fleiss(const struct agree_data *d, const uint32_t *unit_mult, double *
 			m_unit = u;
 		} else if (mu != m) {
 			if (d->unit_name)
-				err_set(err, "Fleiss' kappa needs the same number of ratings per "
+				err_set(err,
+					"Fleiss' kappa needs the same number of ratings per "
 					"unit: unit '%s' has %zu, unit '%s' has %zu",
 					d->unit_name[m_unit], m, d->unit_name[u], mu);
 			else
-				err_set(err, "Fleiss' kappa needs the same number of ratings per "
+				err_set(err,
+					"Fleiss' kappa needs the same number of ratings per "
 					"unit: unit %zu has %zu, unit %zu has %zu",
 					m_unit + 1, m, u + 1, mu);
 			goto out;
@@ -334,7 +344,7 @@ int agree_cohen(const struct agree_data *d, enum agree_weights wt, const uint32_
 			rank[i] = (uint32_t)k++;
 	if (k < 2) {
 		err_set(err, "Cohen's kappa is undefined: fewer than two categories in the units "
-			"both raters rated");
+			     "both raters rated");
 		goto out;
 	}
 	t = calloc(k * k + 2 * k, sizeof *t);

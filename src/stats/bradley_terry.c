@@ -46,8 +46,10 @@ static void name_set(size_t n, const char *const *names, const bool *seen, bool 
 			continue;
 		total++;
 		if (k < 4 && len < cap) {
-			int w = names ? snprintf(out + len, cap - len, "%s'%s'", k ? ", " : "", names[i])
-				      : snprintf(out + len, cap - len, "%s#%zu", k ? ", " : "", i + 1);
+			int w = names ? snprintf(out + len, cap - len, "%s'%s'", k ? ", " : "",
+						 names[i])
+				      : snprintf(out + len, cap - len, "%s#%zu", k ? ", " : "",
+						 i + 1);
 			len += w > 0 ? (size_t)w : 0;
 			k++;
 		}
@@ -95,8 +97,10 @@ int bt_check(size_t n, const double *wins, const char *const *names, struct sims
 		 * seen were never beaten by the unseen. */
 		name_set(n, names, seen, dir != 0, a, sizeof a);
 		name_set(n, names, seen, dir == 0, b, sizeof b);
-		err_set(err, "no maximum-likelihood strengths: %s never lost (nor tied) against %s, "
-			"so their strengths would be infinite; more comparisons are needed", a, b);
+		err_set(err,
+			"no maximum-likelihood strengths: %s never lost (nor tied) against %s, "
+			"so their strengths would be infinite; more comparisons are needed",
+			a, b);
 		goto out;
 	}
 	rc = 0;

@@ -124,13 +124,15 @@ static int agree_row(void *ctx, const struct csvin_row *row, struct simsa_err *e
 		errno = 0;
 		v = strtod(row->field[A_VALUE], &end);
 		if (*end || errno == ERANGE || !isfinite(v))
-			return csvin_field_error(err, row, agree_cols, A_VALUE,
-						 "'%s' is not a number (the %s level needs numbers)",
-						 row->field[A_VALUE], agree_level_name(a->level));
+			return csvin_field_error(
+				err, row, agree_cols, A_VALUE,
+				"'%s' is not a number (the %s level needs numbers)",
+				row->field[A_VALUE], agree_level_name(a->level));
 		if (a->level == AGREE_RATIO && v < 0)
-			return csvin_field_error(err, row, agree_cols, A_VALUE,
-						 "%s is negative (the ratio level needs values >= 0)",
-						 row->field[A_VALUE]);
+			return csvin_field_error(
+				err, row, agree_cols, A_VALUE,
+				"%s is negative (the ratio level needs values >= 0)",
+				row->field[A_VALUE]);
 	}
 	if (a->n == a->cap) {
 		/* two arrays of one capacity: it changes once both have grown */
@@ -197,34 +199,30 @@ int agree_load_csv(const char *path, enum agree_level level, struct agree_data *
 	d->cat = malloc(a.n * sizeof *d->cat);
 	if (!uidx || !ridx || !cidx || !order || !d->start || !d->rater || !d->cat ||
 	    names_index(&a.unit, &d->unit_name, &d->n_units, uidx) < 0 ||
-	    names_index(&a.rater, &d->rater_name, &d->n_raters, ridx) < 0)
-		{
+	    names_index(&a.rater, &d->rater_name, &d->n_raters, ridx) < 0) {
 		err_set(err, "%s: out of memory", path);
 		goto out;
 	}
 	if (level == AGREE_NOMINAL) {
-		if (names_index(&a.label, &d->cat_label, &d->n_cats, cidx) < 0)
-			{
-		err_set(err, "%s: out of memory", path);
-		goto out;
-	}
+		if (names_index(&a.label, &d->cat_label, &d->n_cats, cidx) < 0) {
+			err_set(err, "%s: out of memory", path);
+			goto out;
+		}
 		d->cat_value = malloc(d->n_cats * sizeof *d->cat_value);
-		if (!d->cat_value)
-			{
-		err_set(err, "%s: out of memory", path);
-		goto out;
-	}
+		if (!d->cat_value) {
+			err_set(err, "%s: out of memory", path);
+			goto out;
+		}
 		for (size_t c = 0; c < d->n_cats; c++)
 			d->cat_value[c] = (double)c;
 	} else {
 		size_t k = 0;
 
 		vals = malloc(a.n * sizeof *vals);
-		if (!vals)
-			{
-		err_set(err, "%s: out of memory", path);
-		goto out;
-	}
+		if (!vals) {
+			err_set(err, "%s: out of memory", path);
+			goto out;
+		}
 		memcpy(vals, a.value, a.n * sizeof *vals);
 		qsort(vals, a.n, sizeof *vals, cmp_dbl);
 		for (size_t i = 0; i < a.n; i++)
@@ -249,7 +247,8 @@ int agree_load_csv(const char *path, enum agree_level level, struct agree_data *
 		size_t i = order[k];
 
 		if (k > 0 && uidx[order[k - 1]] == uidx[i] && ridx[order[k - 1]] == ridx[i]) {
-			err_set(err, "%s:%zu: field 'rater': '%s' already rated unit '%s' (line %zu)",
+			err_set(err,
+				"%s:%zu: field 'rater': '%s' already rated unit '%s' (line %zu)",
 				path, a.line[i], d->rater_name[ridx[i]], d->unit_name[uidx[i]],
 				a.line[order[k - 1]]);
 			goto out;
@@ -356,8 +355,7 @@ int votes_load_csv(const char *path, struct vote_set *vs, struct simsa_err *err)
 	if (csvin_read(path, vote_cols, 6, vote_row, &x, err) < 0)
 		goto out;
 	idx = malloc(2 * x.n * sizeof *idx);
-	if (!idx || names_index(&x.ent, &vs->entrant, &vs->n_entrants, idx) < 0)
-		{
+	if (!idx || names_index(&x.ent, &vs->entrant, &vs->n_entrants, idx) < 0) {
 		err_set(err, "%s: out of memory", path);
 		goto out;
 	}
@@ -366,20 +364,18 @@ int votes_load_csv(const char *path, struct vote_set *vs, struct simsa_err *err)
 		x.v[k].right = idx[2 * k + 1];
 	}
 	if (x.has_rater) {
-		if (names_index(&x.rater, &vs->rater, &vs->n_raters, idx) < 0)
-			{
-		err_set(err, "%s: out of memory", path);
-		goto out;
-	}
+		if (names_index(&x.rater, &vs->rater, &vs->n_raters, idx) < 0) {
+			err_set(err, "%s: out of memory", path);
+			goto out;
+		}
 		for (size_t k = 0; k < x.n; k++)
 			x.v[k].rater = idx[k];
 	}
 	if (x.has_prompt) {
-		if (names_index(&x.prompt, &vs->prompt, &vs->n_prompts, idx) < 0)
-			{
-		err_set(err, "%s: out of memory", path);
-		goto out;
-	}
+		if (names_index(&x.prompt, &vs->prompt, &vs->n_prompts, idx) < 0) {
+			err_set(err, "%s: out of memory", path);
+			goto out;
+		}
 		for (size_t k = 0; k < x.n; k++)
 			x.v[k].prompt = idx[k];
 	}

@@ -12,8 +12,8 @@
 #include "simsa/bootstrap.h"
 #include "simsa/bradley_terry.h"
 
-void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned outcome,
-	       bool much, double w, unsigned much_weight, bool both_bad_tie)
+void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned outcome, bool much,
+	       double w, unsigned much_weight, bool both_bad_tie)
 {
 	double win;
 
@@ -23,9 +23,7 @@ void votes_add(double *wins, size_t n, uint32_t left, uint32_t right, unsigned o
 	switch (outcome) {
 	case VOTE_LEFT: wins[left * n + right] += w * win; break;
 	case VOTE_RIGHT: wins[right * n + left] += w * win; break;
-	default:
-		wins[left * n + right] += w * 0.5;
-		wins[right * n + left] += w * 0.5;
+	default: wins[left * n + right] += w * 0.5; wins[right * n + left] += w * 0.5;
 	}
 }
 
@@ -57,17 +55,17 @@ void rank_result_release(struct rank_result *r)
 struct boot_share {
 	const struct vote_tally *t;
 	const char *const *names;
-	const double *start;       /* the point estimate: each refit starts there */
-	const uint32_t *gm, *sm;   /* the chunk's multiplicities: groups, second (or NULL) */
+	const double *start;     /* the point estimate: each refit starts there */
+	const uint32_t *gm, *sm; /* the chunk's multiplicities: groups, second (or NULL) */
 	size_t ng, ns;
-	size_t first, count;       /* the chunk: drawn resamples [first, first + count) */
+	size_t first, count; /* the chunk: drawn resamples [first, first + count) */
 	int thread, n_threads;
-	double *crep;              /* per slot c: n ratings, then n points */
-	uint8_t *ok;               /* per slot: 1 an estimate, 0 no MLE (redrawn) */
-	size_t failed;             /* first slot whose fit failed otherwise, or SIZE_MAX */
+	double *crep;  /* per slot c: n ratings, then n points */
+	uint8_t *ok;   /* per slot: 1 an estimate, 0 no MLE (redrawn) */
+	size_t failed; /* first slot whose fit failed otherwise, or SIZE_MAX */
 	struct simsa_err err;
-	size_t no_mle;             /* first slot without an MLE, or SIZE_MAX */
-	struct simsa_err why;      /* and why */
+	size_t no_mle;        /* first slot without an MLE, or SIZE_MAX */
+	struct simsa_err why; /* and why */
 };
 
 static void *boot_work(void *arg)
@@ -189,7 +187,8 @@ static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struc
 	if ((size_t)n_threads > chunk)
 		n_threads = (int)chunk;
 	for (size_t accepted = 0, drawn = 0; accepted < B;) {
-		size_t count = B - accepted < chunk ? B - accepted : chunk, failed, no_mle = SIZE_MAX;
+		size_t count = B - accepted < chunk ? B - accepted : chunk, failed,
+		       no_mle = SIZE_MAX;
 		const struct simsa_err *why = NULL;
 
 		for (size_t c = 0; c < count; c++) {
@@ -198,9 +197,15 @@ static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struc
 				boot_draw(&d, (uint32_t)ns, sm + c * ns);
 		}
 		for (int k = 0; k < n_threads; k++) {
-			sh[k] = (struct boot_share){ &t, (const char *const *)vs->entrant, start, gm, sm,
-						     ng, ns, drawn, count, k, n_threads, crep, ok,
-						     SIZE_MAX, { { 0 } }, SIZE_MAX, { { 0 } } };
+			sh[k] = (struct boot_share){ &t,        (const char *const *)vs->entrant,
+						     start,     gm,
+						     sm,        ng,
+						     ns,        drawn,
+						     count,     k,
+						     n_threads, crep,
+						     ok,        SIZE_MAX,
+						     { { 0 } }, SIZE_MAX,
+						     { { 0 } } };
 		}
 		failed = boot_chunk(sh, n_threads, err);
 		for (int k = 0; k < n_threads; k++)
@@ -219,10 +224,11 @@ static int bootstrap(const struct vote_set *vs, const struct rank_opts *o, struc
 				}
 				accepted++;
 			} else if (++r->discarded > B / 10) {
-				err_set(err, "bootstrap: %zu resamples had no maximum-likelihood strengths "
+				err_set(err,
+					"bootstrap: %zu resamples had no maximum-likelihood strengths "
 					"(the first: %s): too few votes, raters or prompts for intervals "
-					"(--bootstrap 0 gives the figures without them)", r->discarded,
-					why ? why->msg : "?");
+					"(--bootstrap 0 gives the figures without them)",
+					r->discarded, why ? why->msg : "?");
 				goto out;
 			}
 		}
@@ -258,9 +264,9 @@ int rank_compute(const struct vote_set *vs, const struct rank_opts *o, struct ra
 	memset(r, 0, sizeof *r);
 	r->n = n;
 	r->cluster = vs->n_raters && vs->n_prompts ? "raters and prompts"
-		     : vs->n_raters		 ? "raters"
-		     : vs->n_prompts		 ? "prompts"
-						 : "votes";
+		     : vs->n_raters                ? "raters"
+		     : vs->n_prompts               ? "prompts"
+						   : "votes";
 	r->e = calloc(n ? n : 1, sizeof *r->e);
 	wins = malloc((n * n + 3 * n) * sizeof *wins);
 	lo = malloc(2 * n * sizeof *lo);
@@ -373,7 +379,8 @@ int agree_with_interval(const struct agree_data *d, enum agree_method m, enum ag
 		if (redrawn == 0)
 			first = why;
 		if (++redrawn > resamples / 10) {
-			err_set(err, "bootstrap: %u resamples of units had no value (the first: %s): "
+			err_set(err,
+				"bootstrap: %u resamples of units had no value (the first: %s): "
 				"too few units for an interval (--bootstrap 0 gives the value alone)",
 				redrawn, first.msg);
 			goto out;

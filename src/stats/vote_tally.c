@@ -47,7 +47,8 @@ static int init_groups(struct vote_tally *t, size_t n, const struct vote *v, siz
 
 		for (size_t k = 0; k < nv; k++)
 			most = second[k] > most ? second[k] : most;
-		t->packed = t->code_bits < 32 && (uint64_t)most < ((uint64_t)1 << (32 - t->code_bits));
+		t->packed =
+			t->code_bits < 32 && (uint64_t)most < ((uint64_t)1 << (32 - t->code_bits));
 		if (!t->packed)
 			t->second = malloc((nv ? nv : 1) * sizeof *t->second);
 	}

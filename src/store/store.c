@@ -18,17 +18,16 @@
 #define BUSY_TIMEOUT_MS 5000      /* per SQLite wait */
 #define BEGIN_DEADLINE_S 120      /* total wait for the write lock */
 
-
-
 int sq_db_err(struct store *st, struct simsa_err *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(st->db) & 0xff;
 
 	/* a full disk (or a file that may not grow) must read as what it is */
 	if (code == SQLITE_FULL || code == SQLITE_IOERR)
-		return err_set(err, "%s: %s: %s (the disk is full or cannot be written: nothing of "
-			       "this step was saved; make room and try again)", st->path, what,
-			       sqlite3_errmsg(st->db));
+		return err_set(err,
+			       "%s: %s: %s (the disk is full or cannot be written: nothing of "
+			       "this step was saved; make room and try again)",
+			       st->path, what, sqlite3_errmsg(st->db));
 	return err_set(err, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
 }
 
@@ -58,8 +57,7 @@ int sq_exec(struct store *st, const char *sql, struct simsa_err *err)
 	return 0;
 }
 
-int sq_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
-		   struct simsa_err *err)
+int sq_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt, struct simsa_err *err)
 {
 	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
 		return sq_db_err(st, err, "prepare");
@@ -67,8 +65,7 @@ int sq_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
 }
 
 /* Runs a prepared statement that returns no rows, then finalizes it. */
-int sq_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
-		     struct simsa_err *err)
+int sq_step_done(struct store *st, sqlite3_stmt *stmt, const char *what, struct simsa_err *err)
 {
 	int rc = sqlite3_step(stmt);
 
@@ -99,8 +96,7 @@ long sq_pragma_int(struct store *st, const char *sql)
 	return v;
 }
 
-static int connect(const char *path, int flags, struct store **out,
-		   struct simsa_err *err)
+static int connect(const char *path, int flags, struct store **out, struct simsa_err *err)
 {
 	struct store *st = calloc(1, sizeof *st);
 
@@ -128,8 +124,10 @@ static int connect(const char *path, int flags, struct store **out,
  * hold per connection. */
 static int configure(struct store *st, struct simsa_err *err)
 {
-	return sq_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
-		    "PRAGMA journal_mode = WAL;", err);
+	return sq_exec(st,
+		       "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
+		       "PRAGMA journal_mode = WAL;",
+		       err);
 }
 
 void store_close(struct store **stp)
@@ -163,9 +161,10 @@ int store_begin(struct store *st, struct simsa_err *err)
 		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
 			return sq_db_err(st, err, "cannot start a transaction");
 		if (time(NULL) - start > BEGIN_DEADLINE_S)
-			return err_set(err, "%s: another process has held the round "
-				       "file for over %d seconds; try again", st->path,
-				       BEGIN_DEADLINE_S);
+			return err_set(err,
+				       "%s: another process has held the round "
+				       "file for over %d seconds; try again",
+				       st->path, BEGIN_DEADLINE_S);
 		sqlite3_sleep(1 + (int)randombytes_uniform(20));
 	}
 }
@@ -204,9 +203,10 @@ static int migrate(struct store *st, struct simsa_err *err)
 		if (v < 0)
 			return sq_db_err(st, err, "cannot read schema version");
 		if (v > STORE_SCHEMA_VERSION)
-			return err_set(err, "%s: schema version %ld is newer than this "
-				       "simsa understands (%d); upgrade simsa", st->path, v,
-				       STORE_SCHEMA_VERSION);
+			return err_set(err,
+				       "%s: schema version %ld is newer than this "
+				       "simsa understands (%d); upgrade simsa",
+				       st->path, v, STORE_SCHEMA_VERSION);
 		if (v == STORE_SCHEMA_VERSION)
 			return 0;
 		if (store_begin(st, err) < 0)
@@ -216,7 +216,8 @@ static int migrate(struct store *st, struct simsa_err *err)
 			char set[64];
 
 			snprintf(set, sizeof set, "PRAGMA user_version = %ld", v + 1);
-			if (sq_exec(st, store_migrations[v], err) < 0 || sq_exec(st, set, err) < 0) {
+			if (sq_exec(st, store_migrations[v], err) < 0 ||
+			    sq_exec(st, set, err) < 0) {
 				store_rollback(st);
 				return err_prefix(err, "migration to schema %ld", v + 1);
 			}
@@ -226,8 +227,7 @@ static int migrate(struct store *st, struct simsa_err *err)
 	}
 }
 
-int store_create(const char *path, const char *title, struct store **out,
-		 struct simsa_err *err)
+int store_create(const char *path, const char *title, struct store **out, struct simsa_err *err)
 {
 	struct store *st = NULL;
 	unsigned char rid[16];
@@ -249,14 +249,15 @@ int store_create(const char *path, const char *title, struct store **out,
 	time_now_utc(now);
 	if (store_begin(st, err) < 0)
 		goto fail;
-	if (sq_prepare(st, "INSERT INTO round (one, round_id, title, created_at) "
-		    "VALUES (1, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT INTO round (one, round_id, title, created_at) "
+		       "VALUES (1, ?, ?, ?)",
+		       &stmt, err) < 0)
 		goto fail;
 	sqlite3_bind_text(stmt, 1, rid_hex, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, title, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 3, now, -1, SQLITE_TRANSIENT);
-	if (sq_step_done(st, stmt, "cannot create the round", err) < 0 ||
-	    store_commit(st, err) < 0)
+	if (sq_step_done(st, stmt, "cannot create the round", err) < 0 || store_commit(st, err) < 0)
 		goto fail;
 	*out = st;
 	return 0;
@@ -340,20 +341,22 @@ int store_require_draft(struct store *st, struct simsa_err *err)
 	if (store_round_info(st, &ri, err) < 0)
 		return -1;
 	if (ri.state != ROUND_DRAFT)
-		return err_set(err, "%s: the round is %s: its inputs can no longer "
-			       "be changed", st->path,
-			       ri.state == ROUND_OPEN ? "open" : "closed");
+		return err_set(err,
+			       "%s: the round is %s: its inputs can no longer "
+			       "be changed",
+			       st->path, ri.state == ROUND_OPEN ? "open" : "closed");
 	return 0;
 }
 
-int store_put_rubric(struct store *st, const char *component, const char *source,
-		     const char *text, size_t len, const unsigned char hash[STORE_HASH_LEN],
-		     struct simsa_err *err)
+int store_put_rubric(struct store *st, const char *component, const char *source, const char *text,
+		     size_t len, const unsigned char hash[STORE_HASH_LEN], struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 
-	if (sq_prepare(st, "INSERT OR REPLACE INTO rubric (component, source, text, hash) "
-		    "VALUES (?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT OR REPLACE INTO rubric (component, source, text, hash) "
+		       "VALUES (?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, component, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, source, -1, SQLITE_TRANSIENT);
@@ -397,8 +400,10 @@ int store_add_entrant(struct store *st, const struct entrant_rec *e, struct sims
 {
 	sqlite3_stmt *stmt;
 
-	if (sq_prepare(st, "INSERT INTO entrant (name, team, model, endpoint, api_key_env, "
-		    "params, system, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT INTO entrant (name, team, model, endpoint, api_key_env, "
+		       "params, system, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	sq_bind_opt(stmt, 1, e->name);
 	sq_bind_opt(stmt, 2, e->team);
@@ -445,8 +450,10 @@ int store_add_prompt(struct store *st, const struct prompt_rec *p, struct simsa_
 {
 	sqlite3_stmt *stmt;
 
-	if (sq_prepare(st, "INSERT INTO prompt (ext_id, category, prompt, system, reference) "
-		    "VALUES (?, ?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT INTO prompt (ext_id, category, prompt, system, reference) "
+		       "VALUES (?, ?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	sq_bind_opt(stmt, 1, p->id);
 	sq_bind_opt(stmt, 2, p->category);
@@ -467,8 +474,10 @@ int store_add_output(struct store *st, const struct output_rec *o, struct simsa_
 	char now[32];
 
 	time_now_utc(now);
-	if (sq_prepare(st, "INSERT INTO output (prompt_id, entrant_id, text, hash, origin, "
-		    "created_at) VALUES (?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT INTO output (prompt_id, entrant_id, text, hash, origin, "
+		       "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, o->prompt_row);
 	sqlite3_bind_int64(stmt, 2, o->entrant_row);
@@ -480,15 +489,16 @@ int store_add_output(struct store *st, const struct output_rec *o, struct simsa_
 }
 
 int store_log_import(struct store *st, const char *kind, const char *path,
-		     const unsigned char hash[STORE_HASH_LEN], long records,
-		     struct simsa_err *err)
+		     const unsigned char hash[STORE_HASH_LEN], long records, struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	char now[32];
 
 	time_now_utc(now);
-	if (sq_prepare(st, "INSERT INTO import_log (at, kind, path, file_hash, records) "
-		    "VALUES (?, ?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT INTO import_log (at, kind, path, file_hash, records) "
+		       "VALUES (?, ?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_TRANSIENT);
@@ -514,9 +524,9 @@ static int count(struct store *st, const char *sql, long *out, struct simsa_err 
 	return 0;
 }
 
-#define INCOMPLETE_SQL                                                         \
+#define INCOMPLETE_SQL                                                                       \
 	"SELECT p.ext_id, (SELECT count(*) FROM output o WHERE o.prompt_id = p.id) AS have " \
-	"FROM prompt p WHERE have < (SELECT count(*) FROM entrant) " \
+	"FROM prompt p WHERE have < (SELECT count(*) FROM entrant) "                         \
 	"AND (SELECT state FROM round) = 'draft' ORDER BY p.id"
 
 int store_counts(struct store *st, struct store_counts *c, struct simsa_err *err)
@@ -530,8 +540,7 @@ int store_counts(struct store *st, struct store_counts *c, struct simsa_err *err
 	    count(st, "SELECT count(*) FROM rater", &c->raters, err) < 0 ||
 	    count(st, "SELECT count(*) FROM task", &c->tasks, err) < 0 ||
 	    count(st, "SELECT count(*) FROM blind_output", &c->blinded, err) < 0 ||
-	    count(st, "SELECT count(*) FROM (" INCOMPLETE_SQL ")", &c->prompts_incomplete,
-		  err) < 0)
+	    count(st, "SELECT count(*) FROM (" INCOMPLETE_SQL ")", &c->prompts_incomplete, err) < 0)
 		return -1;
 	c->outputs += c->blinded; /* one of the two is empty: draft, or open */
 	c->outputs_expected = c->prompts * c->entrants;
@@ -539,8 +548,8 @@ int store_counts(struct store *st, struct store_counts *c, struct simsa_err *err
 }
 
 int store_each_incomplete_prompt(struct store *st,
-				 int (*fn)(void *ctx, const char *prompt_id, long have),
-				 void *ctx, struct simsa_err *err)
+				 int (*fn)(void *ctx, const char *prompt_id, long have), void *ctx,
+				 struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
@@ -557,15 +566,16 @@ int store_each_incomplete_prompt(struct store *st,
 	return 0;
 }
 
-int store_each_entrant(struct store *st,
-		       int (*fn)(void *ctx, const char *name, long outputs),
+int store_each_entrant(struct store *st, int (*fn)(void *ctx, const char *name, long outputs),
 		       void *ctx, struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st, "SELECT e.name, (SELECT count(*) FROM output o WHERE o.entrant_id = e.id) "
-		    "FROM entrant e ORDER BY e.id", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "SELECT e.name, (SELECT count(*) FROM output o WHERE o.entrant_id = e.id) "
+		       "FROM entrant e ORDER BY e.id",
+		       &stmt, err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0),

@@ -23,8 +23,8 @@ void store_gen_entrants_release(struct gen_entrant_rec *list, size_t n)
 	free(list);
 }
 
-int store_gen_entrants(struct store *st, const char *only, struct gen_entrant_rec **list,
-		       size_t *n, struct simsa_err *err)
+int store_gen_entrants(struct store *st, const char *only, struct gen_entrant_rec **list, size_t *n,
+		       struct simsa_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	struct gen_entrant_rec *v = NULL;
@@ -34,8 +34,10 @@ int store_gen_entrants(struct store *st, const char *only, struct gen_entrant_re
 
 	*list = NULL;
 	*n = 0;
-	if (sq_prepare(st, "SELECT id, name, model, endpoint, api_key_env, params, system "
-		    "FROM entrant WHERE ?1 IS NULL OR name = ?1 ORDER BY id", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "SELECT id, name, model, endpoint, api_key_env, params, system "
+		       "FROM entrant WHERE ?1 IS NULL OR name = ?1 ORDER BY id",
+		       &stmt, err) < 0)
 		return -1;
 	sq_bind_opt(stmt, 1, only);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -67,10 +69,10 @@ int store_gen_entrants(struct store *st, const char *only, struct gen_entrant_re
 	return 0;
 }
 
-#define FAILED_BEFORE                                                          \
-	"EXISTS (SELECT 1 FROM generation g WHERE g.entrant_id = ?1 "         \
+#define FAILED_BEFORE                                                 \
+	"EXISTS (SELECT 1 FROM generation g WHERE g.entrant_id = ?1 " \
 	"AND g.prompt_id = p.id AND g.status = 'failed')"
-#define NO_OUTPUT                                                              \
+#define NO_OUTPUT \
 	"NOT EXISTS (SELECT 1 FROM output o WHERE o.entrant_id = ?1 AND o.prompt_id = p.id)"
 
 int store_gen_count(struct store *st, int64_t entrant_row, long *missing, long *failed,
@@ -79,8 +81,10 @@ int store_gen_count(struct store *st, int64_t entrant_row, long *missing, long *
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st, "SELECT count(*), coalesce(sum(" FAILED_BEFORE "), 0) "
-		    "FROM prompt p WHERE " NO_OUTPUT, &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "SELECT count(*), coalesce(sum(" FAILED_BEFORE "), 0) "
+		       "FROM prompt p WHERE " NO_OUTPUT,
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, entrant_row);
 	rc = sqlite3_step(stmt);
@@ -102,8 +106,10 @@ int store_gen_pending(struct store *st, int64_t entrant_row, int64_t after_promp
 	int rc;
 
 	*n = 0;
-	if (sq_prepare(st, "SELECT p.id FROM prompt p WHERE p.id > ?2 AND " NO_OUTPUT
-		    " AND (?3 OR NOT " FAILED_BEFORE ") ORDER BY p.id LIMIT ?4", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "SELECT p.id FROM prompt p WHERE p.id > ?2 AND " NO_OUTPUT
+		       " AND (?3 OR NOT " FAILED_BEFORE ") ORDER BY p.id LIMIT ?4",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, entrant_row);
 	sqlite3_bind_int64(stmt, 2, after_prompt);
@@ -125,8 +131,8 @@ int store_gen_prompt(struct store *st, int64_t prompt_row, char **ext_id, char *
 	int rc;
 
 	*ext_id = *prompt = *system = NULL;
-	if (sq_prepare(st, "SELECT ext_id, prompt, system FROM prompt WHERE id = ?", &stmt,
-		       err) < 0)
+	if (sq_prepare(st, "SELECT ext_id, prompt, system FROM prompt WHERE id = ?", &stmt, err) <
+	    0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, prompt_row);
 	rc = sqlite3_step(stmt);
@@ -151,17 +157,19 @@ int store_gen_prompt(struct store *st, int64_t prompt_row, char **ext_id, char *
 	return sq_db_err(st, err, "cannot read a prompt");
 }
 
-static int log_row(struct store *st, int64_t prompt_row, int64_t entrant_row,
-		   const char *status, const char *reason, const char *detail, long http_status,
-		   int attempts, long latency_ms, struct simsa_err *err)
+static int log_row(struct store *st, int64_t prompt_row, int64_t entrant_row, const char *status,
+		   const char *reason, const char *detail, long http_status, int attempts,
+		   long latency_ms, struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	char now[32];
 
 	time_now_utc(now);
-	if (sq_prepare(st, "INSERT INTO generation (prompt_id, entrant_id, status, reason, "
-		    "detail, http_status, attempts, latency_ms, at) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT INTO generation (prompt_id, entrant_id, status, reason, "
+		       "detail, http_status, attempts, latency_ms, at) "
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, prompt_row);
 	sqlite3_bind_int64(stmt, 2, entrant_row);
@@ -185,9 +193,10 @@ static int set_meta(struct store *st, const struct output_rec *o, const struct g
 	char now[32];
 
 	time_now_utc(now);
-	if (sq_prepare(st, "UPDATE output SET finish_reason = ?, usage = ?, latency_ms = ?, "
-		    "params = ?, generated_at = ? WHERE prompt_id = ? AND entrant_id = ?",
-		    &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "UPDATE output SET finish_reason = ?, usage = ?, latency_ms = ?, "
+		       "params = ?, generated_at = ? WHERE prompt_id = ? AND entrant_id = ?",
+		       &stmt, err) < 0)
 		return -1;
 	sq_bind_opt(stmt, 1, m->finish_reason);
 	sq_bind_opt(stmt, 2, m->usage_json);
@@ -199,8 +208,8 @@ static int set_meta(struct store *st, const struct output_rec *o, const struct g
 	return sq_step_done(st, stmt, "cannot store what came with the output", err);
 }
 
-int store_gen_put_output(struct store *st, const struct output_rec *o,
-			 const struct gen_meta *m, struct simsa_err *err)
+int store_gen_put_output(struct store *st, const struct output_rec *o, const struct gen_meta *m,
+			 struct simsa_err *err)
 {
 	int have = store_find_output(st, o->prompt_row, o->entrant_row, NULL, err);
 
@@ -213,8 +222,7 @@ int store_gen_put_output(struct store *st, const struct output_rec *o,
 	return 1;
 }
 
-int store_gen_put_failure(struct store *st, const struct gen_failure_rec *f,
-			  struct simsa_err *err)
+int store_gen_put_failure(struct store *st, const struct gen_failure_rec *f, struct simsa_err *err)
 {
 	return log_row(st, f->prompt_row, f->entrant_row, "failed", f->reason, f->detail,
 		       f->http_status, f->attempts, f->latency_ms, err);

@@ -17,20 +17,23 @@ static const unsigned char *blob_of(sqlite3_stmt *stmt, int col, int want)
 
 static int64_t int_or(sqlite3_stmt *stmt, int col, int64_t dflt)
 {
-	return sqlite3_column_type(stmt, col) == SQLITE_NULL ? dflt : sqlite3_column_int64(stmt, col);
+	return sqlite3_column_type(stmt, col) == SQLITE_NULL ? dflt
+							     : sqlite3_column_int64(stmt, col);
 }
 
-int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot_row *b),
-		      void *ctx, struct simsa_err *err)
+int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot_row *b), void *ctx,
+		      struct simsa_err *err)
 {
 	static const unsigned char none[32];
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st, "SELECT id, rater_id, seq, task_position, hash, supersedes, bytes, "
+	if (sq_prepare(st,
+		       "SELECT id, rater_id, seq, task_position, hash, supersedes, bytes, "
 		       "signature, kind, left_hash, right_hash, preference, satisfaction, scores, "
 		       "flags_left, flags_right, comment_left, comment_right, reason, cast_at, "
-		       "active_seconds FROM ballot ORDER BY id", &stmt, err) < 0)
+		       "active_seconds FROM ballot ORDER BY id",
+		       &stmt, err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct ballot_row b;
@@ -67,19 +70,23 @@ int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot
 	return 0;
 }
 
-int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row *t),
-		    void *ctx, struct simsa_err *err)
+int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row *t), void *ctx,
+		    struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st, "SELECT rater_id, position, prompt_id, left_output, right_output, kind, "
-		       "replica FROM task ORDER BY rater_id, position", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "SELECT rater_id, position, prompt_id, left_output, right_output, kind, "
+		       "replica FROM task ORDER BY rater_id, position",
+		       &stmt, err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct task_row t = {
-			sqlite3_column_int64(stmt, 0), (uint32_t)sqlite3_column_int64(stmt, 1),
-			sqlite3_column_int64(stmt, 2), (const char *)sqlite3_column_text(stmt, 3),
+			sqlite3_column_int64(stmt, 0),
+			(uint32_t)sqlite3_column_int64(stmt, 1),
+			sqlite3_column_int64(stmt, 2),
+			(const char *)sqlite3_column_text(stmt, 3),
 			(const char *)sqlite3_column_text(stmt, 4),
 			(const char *)sqlite3_column_text(stmt, 5),
 			(uint32_t)sqlite3_column_int64(stmt, 6),
@@ -103,15 +110,16 @@ int store_each_blind(struct store *st,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st, "SELECT id, prompt_id, text, hash FROM blind_output ORDER BY id",
-		       &stmt, err) < 0)
+	if (sq_prepare(st, "SELECT id, prompt_id, text, hash FROM blind_output ORDER BY id", &stmt,
+		       err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const unsigned char *h = blob_of(stmt, 3, 32);
 		const char *text = (const char *)sqlite3_column_text(stmt, 2);
 
-		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0), sqlite3_column_int64(stmt, 1),
-		       text ? text : "", (size_t)sqlite3_column_bytes(stmt, 2), h ? h : none))
+		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0),
+		       sqlite3_column_int64(stmt, 1), text ? text : "",
+		       (size_t)sqlite3_column_bytes(stmt, 2), h ? h : none))
 			break;
 	}
 	sqlite3_finalize(stmt);
@@ -159,8 +167,10 @@ int store_close_round(struct store *st, const struct closing_rec *c,
 
 	if (store_begin(st, err) < 0)
 		return -1;
-	if (sq_prepare(st, "INSERT INTO closing (one, seed, salt, ballot_count, merkle_root, "
-		       "closed_at, signature) VALUES (1, ?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT INTO closing (one, seed, salt, ballot_count, merkle_root, "
+		       "closed_at, signature) VALUES (1, ?, ?, ?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		goto fail;
 	sqlite3_bind_blob(stmt, 1, c->seed, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 2, c->salt, 32, SQLITE_STATIC);
@@ -170,7 +180,8 @@ int store_close_round(struct store *st, const struct closing_rec *c,
 	sqlite3_bind_blob(stmt, 6, c->signature, STORE_SIG_LEN, SQLITE_STATIC);
 	if (sq_step_done(st, stmt, "cannot store the seal", err) < 0)
 		goto fail;
-	if (sq_prepare(st, "INSERT INTO reveal (output_id, entrant_id) VALUES (?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st, "INSERT INTO reveal (output_id, entrant_id) VALUES (?, ?)", &stmt, err) <
+	    0)
 		goto fail;
 	for (size_t i = 0; i < n_reveal; i++) {
 		sqlite3_bind_text(stmt, 1, reveal[i].output_id, -1, SQLITE_STATIC);
@@ -213,8 +224,10 @@ int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err 
 	int rc;
 
 	memset(c, 0, sizeof *c);
-	if (sq_prepare(st, "SELECT seed, salt, ballot_count, merkle_root, closed_at, signature "
-		       "FROM closing", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "SELECT seed, salt, ballot_count, merkle_root, closed_at, signature "
+		       "FROM closing",
+		       &stmt, err) < 0)
 		return -1;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
@@ -250,7 +263,8 @@ int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int
 		       err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0), sqlite3_column_int64(stmt, 1)))
+		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0),
+		       sqlite3_column_int64(stmt, 1)))
 			break;
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -305,10 +319,14 @@ int store_export_bundle(struct store *st, const char *path, struct simsa_err *er
 	/* private working state out of the copy; secure_delete and VACUUM
 	 * leave no trace of it */
 	if (sqlite3_open_v2(path, &copy, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-	    sqlite3_exec(copy, "PRAGMA secure_delete = ON; DELETE FROM draft; "
-			 "DELETE FROM screen_decision; VACUUM;", NULL, NULL, &msg) != SQLITE_OK) {
+	    sqlite3_exec(copy,
+			 "PRAGMA secure_delete = ON; DELETE FROM draft; "
+			 "DELETE FROM screen_decision; VACUUM;",
+			 NULL, NULL, &msg) != SQLITE_OK) {
 		err_set(err, "%s: cannot finish the bundle: %s", path,
-			msg ? msg : copy ? sqlite3_errmsg(copy) : "out of memory");
+			msg    ? msg
+			: copy ? sqlite3_errmsg(copy)
+			       : "out of memory");
 		sqlite3_free(msg);
 		sqlite3_close(copy);
 		unlink(path);

@@ -68,8 +68,10 @@ int store_add_rater(struct store *st, const struct rater_rec *r, struct simsa_er
 {
 	sqlite3_stmt *stmt;
 
-	if (sq_prepare(st, "INSERT INTO rater (name, role, public_key, categories, late, "
-		       "enrolled_at, signature) VALUES (?, ?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT INTO rater (name, role, public_key, categories, late, "
+		       "enrolled_at, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, r->name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, rater_role_name(r->role), -1, SQLITE_STATIC);
@@ -91,8 +93,8 @@ int store_find_rater(struct store *st, const char *name, int64_t *row, struct si
 /* Runs sql and calls row() for each result row into a growing array of
  * elements of size elem. */
 int sq_load_rows(struct store *st, const char *sql, size_t elem, void **arr, size_t *n,
-		     int (*row)(sqlite3_stmt *stmt, void *dst, void *ctx), void *ctx,
-		     struct simsa_err *err)
+		 int (*row)(sqlite3_stmt *stmt, void *dst, void *ctx), void *ctx,
+		 struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	size_t cap = 0;
@@ -211,7 +213,8 @@ static int rows_to_indices(struct round_inputs *in, struct simsa_err *err)
 {
 	for (size_t i = 0; i < in->n_outputs; i++) {
 		struct in_output *o = &in->outputs[i];
-		long p = index_of(in->prompts, in->n_prompts, sizeof *in->prompts, o->prompt_row_tmp);
+		long p = index_of(in->prompts, in->n_prompts, sizeof *in->prompts,
+				  o->prompt_row_tmp);
 		long e = index_of(in->entrants, in->n_entrants, sizeof *in->entrants,
 				  o->entrant_row_tmp);
 
@@ -273,32 +276,36 @@ int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_er
 		return -1;
 	in->has_organizer = found == 1;
 	if (sq_load_rows(st, "SELECT component, text, hash FROM rubric ORDER BY component",
-		      sizeof *in->rubrics, &arr, &in->n_rubrics, row_rubric, NULL, err) < 0)
+			 sizeof *in->rubrics, &arr, &in->n_rubrics, row_rubric, NULL, err) < 0)
 		goto fail;
 	in->rubrics = arr;
 	if (sq_load_rows(st, "SELECT id, name, team, model, aliases FROM entrant ORDER BY id",
-		      sizeof *in->entrants, &arr, &in->n_entrants, row_entrant, NULL, err) < 0)
+			 sizeof *in->entrants, &arr, &in->n_entrants, row_entrant, NULL, err) < 0)
 		goto fail;
 	in->entrants = arr;
-	if (sq_load_rows(st, "SELECT id, ext_id, category, prompt, system, reference FROM prompt "
-		      "ORDER BY id", sizeof *in->prompts, &arr, &in->n_prompts, row_prompt,
-		      NULL, err) < 0)
+	if (sq_load_rows(st,
+			 "SELECT id, ext_id, category, prompt, system, reference FROM prompt "
+			 "ORDER BY id",
+			 sizeof *in->prompts, &arr, &in->n_prompts, row_prompt, NULL, err) < 0)
 		goto fail;
 	in->prompts = arr;
-	if (sq_load_rows(st, "SELECT id, prompt_id, entrant_id, hash FROM output "
-		      "ORDER BY prompt_id, entrant_id",
-		      sizeof *in->outputs, &arr, &in->n_outputs, row_output, NULL, err) < 0)
+	if (sq_load_rows(st,
+			 "SELECT id, prompt_id, entrant_id, hash FROM output "
+			 "ORDER BY prompt_id, entrant_id",
+			 sizeof *in->outputs, &arr, &in->n_outputs, row_output, NULL, err) < 0)
 		goto fail;
 	in->outputs = arr;
 	if (rows_to_indices(in, err) < 0)
 		goto fail;
-	if (sq_load_rows(st, "SELECT id, name, role, public_key, categories, late, enrolled_at, "
-		      "signature FROM rater ORDER BY id", sizeof *in->raters, &arr,
-		      &in->n_raters, row_rater, NULL, err) < 0)
+	if (sq_load_rows(st,
+			 "SELECT id, name, role, public_key, categories, late, enrolled_at, "
+			 "signature FROM rater ORDER BY id",
+			 sizeof *in->raters, &arr, &in->n_raters, row_rater, NULL, err) < 0)
 		goto fail;
 	in->raters = arr;
-	if (sq_load_rows(st, "SELECT kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id",
-		      sizeof *in->gold, &arr, &in->n_gold, row_gold, in, err) < 0)
+	if (sq_load_rows(st,
+			 "SELECT kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id",
+			 sizeof *in->gold, &arr, &in->n_gold, row_gold, in, err) < 0)
 		goto fail;
 	in->gold = arr;
 	return 0;
@@ -348,8 +355,10 @@ int store_each_output_text(struct store *st,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st, "SELECT id, prompt_id, entrant_id, text FROM output "
-		       "ORDER BY prompt_id, entrant_id", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "SELECT id, prompt_id, entrant_id, text FROM output "
+		       "ORDER BY prompt_id, entrant_id",
+		       &stmt, err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		if (fn(ctx, sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1),
@@ -369,8 +378,10 @@ static int insert_blind(struct store *st, const struct blind_rec *blind, size_t 
 {
 	sqlite3_stmt *stmt;
 
-	if (sq_prepare(st, "INSERT INTO blind_output (id, prompt_id, text, hash) "
-		       "SELECT ?, prompt_id, text, hash FROM output WHERE id = ?", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT INTO blind_output (id, prompt_id, text, hash) "
+		       "SELECT ?, prompt_id, text, hash FROM output WHERE id = ?",
+		       &stmt, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_bind_text(stmt, 1, blind[i].id, -1, SQLITE_STATIC);
@@ -385,13 +396,14 @@ static int insert_blind(struct store *st, const struct blind_rec *blind, size_t 
 	return 0;
 }
 
-int store_add_tasks(struct store *st, const struct task_rec *t, size_t n,
-			struct simsa_err *err)
+int store_add_tasks(struct store *st, const struct task_rec *t, size_t n, struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 
-	if (sq_prepare(st, "INSERT INTO task (rater_id, position, prompt_id, left_output, "
-		       "right_output, kind, replica) VALUES (?, ?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT INTO task (rater_id, position, prompt_id, left_output, "
+		       "right_output, kind, replica) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_bind_int64(stmt, 1, t[i].rater_row);
@@ -415,9 +427,11 @@ static int insert_opening(struct store *st, const struct opening_rec *op, struct
 {
 	sqlite3_stmt *stmt;
 
-	if (sq_prepare(st, "INSERT INTO opening (one, manifest_hash, seed_commitment, "
-		       "assignment_hash, opened_at, signature, sealed) VALUES (1, ?, ?, ?, ?, ?, ?)",
-		       &stmt, err) < 0)
+	if (sq_prepare(
+		    st,
+		    "INSERT INTO opening (one, manifest_hash, seed_commitment, "
+		    "assignment_hash, opened_at, signature, sealed) VALUES (1, ?, ?, ?, ?, ?, ?)",
+		    &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_blob(stmt, 1, op->manifest_hash, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 2, op->seed_commitment, STORE_HASH_LEN, SQLITE_STATIC);
@@ -429,26 +443,27 @@ static int insert_opening(struct store *st, const struct opening_rec *op, struct
 }
 
 int store_open_round(struct store *st, const struct blind_rec *blind, size_t n_blind,
-		     const struct task_rec *tasks, size_t n_tasks,
-		     const struct opening_rec *op, struct simsa_err *err)
+		     const struct task_rec *tasks, size_t n_tasks, const struct opening_rec *op,
+		     struct simsa_err *err)
 {
 	long left;
 
 	/* secure_delete zeroes what the DELETEs below remove */
 	if (sq_exec(st, "PRAGMA secure_delete = ON", err) < 0 || store_begin(st, err) < 0)
 		return -1;
-	if (store_require_draft(st, err) < 0 ||
-	    insert_blind(st, blind, n_blind, err) < 0 ||
-	    store_add_tasks(st, tasks, n_tasks, err) < 0 ||
-	    insert_opening(st, op, err) < 0)
+	if (store_require_draft(st, err) < 0 || insert_blind(st, blind, n_blind, err) < 0 ||
+	    store_add_tasks(st, tasks, n_tasks, err) < 0 || insert_opening(st, op, err) < 0)
 		goto fail;
 	left = sq_pragma_int(st, "SELECT count(*) FROM output") - (long)n_blind;
 	if (left != 0) {
-		err_set(err, "%s: %ld outputs would be left without a blinded copy", st->path, left);
+		err_set(err, "%s: %ld outputs would be left without a blinded copy", st->path,
+			left);
 		goto fail;
 	}
-	if (sq_exec(st, "DELETE FROM output; DELETE FROM screen_decision; "
-		    "UPDATE round SET state = 'open'", err) < 0 ||
+	if (sq_exec(st,
+		    "DELETE FROM output; DELETE FROM screen_decision; "
+		    "UPDATE round SET state = 'open'",
+		    err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto fail;
 	/* Rewrite the file so no freed page keeps a removed row, then empty
@@ -456,7 +471,7 @@ int store_open_round(struct store *st, const struct blind_rec *blind, size_t n_b
 	if (sq_exec(st, "VACUUM", err) < 0 ||
 	    sq_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", err) < 0)
 		return err_prefix(err, "the round is open, but its file could not be compacted "
-				  "(run `sqlite3 ROUND.db VACUUM`)");
+				       "(run `sqlite3 ROUND.db VACUUM`)");
 	return 0;
 fail:
 	store_rollback(st);
@@ -469,19 +484,25 @@ int store_each_rater(struct store *st, int (*fn)(void *ctx, const struct rater_p
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st, "SELECT r.name, r.role, r.late, "
-		       "(SELECT count(*) FROM task t WHERE t.rater_id = r.id), "
-		       "(SELECT count(DISTINCT b.task_position) FROM ballot b WHERE b.rater_id = r.id), "
-		       "(SELECT count(*) FROM ballot b WHERE b.rater_id = r.id), "
-		       "(SELECT count(*) FROM draft d WHERE d.rater_id = r.id) "
-		       "FROM rater r ORDER BY r.id", &stmt, err) < 0)
+	if (sq_prepare(
+		    st,
+		    "SELECT r.name, r.role, r.late, "
+		    "(SELECT count(*) FROM task t WHERE t.rater_id = r.id), "
+		    "(SELECT count(DISTINCT b.task_position) FROM ballot b WHERE b.rater_id = r.id), "
+		    "(SELECT count(*) FROM ballot b WHERE b.rater_id = r.id), "
+		    "(SELECT count(*) FROM draft d WHERE d.rater_id = r.id) "
+		    "FROM rater r ORDER BY r.id",
+		    &stmt, err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct rater_progress p = {
 			(const char *)sqlite3_column_text(stmt, 0),
-			(const char *)sqlite3_column_text(stmt, 1), sqlite3_column_int(stmt, 2) != 0,
-			(long)sqlite3_column_int64(stmt, 3), (long)sqlite3_column_int64(stmt, 4),
-			(long)sqlite3_column_int64(stmt, 5), (long)sqlite3_column_int64(stmt, 6),
+			(const char *)sqlite3_column_text(stmt, 1),
+			sqlite3_column_int(stmt, 2) != 0,
+			(long)sqlite3_column_int64(stmt, 3),
+			(long)sqlite3_column_int64(stmt, 4),
+			(long)sqlite3_column_int64(stmt, 5),
+			(long)sqlite3_column_int64(stmt, 6),
 		};
 
 		if (fn(ctx, &p))
@@ -499,8 +520,10 @@ int store_get_opening(struct store *st, struct opening_rec *op, struct simsa_err
 	int rc;
 
 	memset(op, 0, sizeof *op);
-	if (sq_prepare(st, "SELECT manifest_hash, seed_commitment, assignment_hash, opened_at, "
-		       "signature FROM opening", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "SELECT manifest_hash, seed_commitment, assignment_hash, opened_at, "
+		       "signature FROM opening",
+		       &stmt, err) < 0)
 		return -1;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
@@ -521,8 +544,9 @@ int store_get_opening(struct store *st, struct opening_rec *op, struct simsa_err
 }
 
 /* A task is done when its rater has a ballot for it. */
-#define TASK_DONE "EXISTS (SELECT 1 FROM ballot b WHERE b.rater_id = t.rater_id AND " \
-		  "b.task_position = t.position)"
+#define TASK_DONE                                                           \
+	"EXISTS (SELECT 1 FROM ballot b WHERE b.rater_id = t.rater_id AND " \
+	"b.task_position = t.position)"
 
 int store_slot_progress(struct store *st, enum rater_role role, struct slot_progress *p,
 			struct simsa_err *err)
@@ -562,8 +586,10 @@ int store_add_gold(struct store *st, const struct gold_rec *g, struct simsa_err 
 {
 	sqlite3_stmt *stmt;
 
-	if (sq_prepare(st, "INSERT INTO gold (kind, role, prompt_id, better_id, worse_id) "
-		       "VALUES (?, ?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT INTO gold (kind, role, prompt_id, better_id, worse_id) "
+		       "VALUES (?, ?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, g->known ? "known" : "repeat", -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, rater_role_name(g->role), -1, SQLITE_STATIC);

@@ -30,7 +30,7 @@ int store_screen_words(struct store *st, char ***words, size_t *n, struct simsa_
 	void *arr;
 
 	if (sq_load_rows(st, "SELECT word FROM screen_word ORDER BY word", sizeof(char *), &arr, n,
-		      row_word, NULL, err) < 0)
+			 row_word, NULL, err) < 0)
 		return -1;
 	*words = arr;
 	return 0;
@@ -43,12 +43,15 @@ int store_set_screen_decision(struct store *st, int64_t output_row, const char *
 	char now[32];
 
 	time_now_utc(now);
-	if (sq_prepare(st, "INSERT OR REPLACE INTO screen_decision (output_id, term, decision, at) "
-		       "VALUES (?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT OR REPLACE INTO screen_decision (output_id, term, decision, at) "
+		       "VALUES (?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, output_row);
 	sqlite3_bind_text(stmt, 2, term, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 3, d == SCREEN_REDACTED ? "redacted" : "accepted", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, d == SCREEN_REDACTED ? "redacted" : "accepted", -1,
+			  SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, now, -1, SQLITE_TRANSIENT);
 	return sq_step_done(st, stmt, "cannot record the decision", err);
 }
@@ -67,7 +70,8 @@ int store_screen_decision(struct store *st, int64_t output_row, const char *term
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		d = strcmp((const char *)sqlite3_column_text(stmt, 0), "redacted") == 0
-			    ? SCREEN_REDACTED : SCREEN_ACCEPTED;
+			    ? SCREEN_REDACTED
+			    : SCREEN_ACCEPTED;
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sq_db_err(st, err, "lookup");
@@ -92,8 +96,8 @@ int store_find_output(struct store *st, int64_t prompt_row, int64_t entrant_row,
 {
 	sqlite3_stmt *stmt;
 
-	if (sq_prepare(st, "SELECT id FROM output WHERE prompt_id = ? AND entrant_id = ?",
-		       &stmt, err) < 0)
+	if (sq_prepare(st, "SELECT id FROM output WHERE prompt_id = ? AND entrant_id = ?", &stmt,
+		       err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, prompt_row);
 	sqlite3_bind_int64(stmt, 2, entrant_row);

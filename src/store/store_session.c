@@ -57,8 +57,8 @@ static void copy_hash(sqlite3_stmt *stmt, int col, unsigned char out[STORE_HASH_
 		memset(out, 0, STORE_HASH_LEN);
 }
 
-int store_rater_tasks(struct store *st, int64_t rater_row, struct session_task_rec **out,
-		      size_t *n, struct simsa_err *err)
+int store_rater_tasks(struct store *st, int64_t rater_row, struct session_task_rec **out, size_t *n,
+		      struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	struct session_task_rec *t = NULL;
@@ -68,12 +68,14 @@ int store_rater_tasks(struct store *st, int64_t rater_row, struct session_task_r
 
 	*out = NULL;
 	*n = 0;
-	if (sq_prepare(st, "SELECT t.position, p.ext_id, p.category, p.prompt, p.system, "
+	if (sq_prepare(st,
+		       "SELECT t.position, p.ext_id, p.category, p.prompt, p.system, "
 		       "p.reference, t.left_output, l.hash, t.right_output, r.hash "
 		       "FROM task t JOIN prompt p ON p.id = t.prompt_id "
 		       "JOIN blind_output l ON l.id = t.left_output "
 		       "JOIN blind_output r ON r.id = t.right_output "
-		       "WHERE t.rater_id = ? ORDER BY t.position", &stmt, err) < 0)
+		       "WHERE t.rater_id = ? ORDER BY t.position",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, rater_row);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -99,7 +101,8 @@ int store_rater_tasks(struct store *st, int64_t rater_row, struct session_task_r
 	if (oom || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
 		store_rater_tasks_release(t, *n);
 		*n = 0;
-		return oom ? err_set(err, "out of memory") : sq_db_err(st, err, "cannot read tasks");
+		return oom ? err_set(err, "out of memory")
+			   : sq_db_err(st, err, "cannot read tasks");
 	}
 	*out = t;
 	return 0;
@@ -134,8 +137,10 @@ int store_put_draft(struct store *st, int64_t rater_row, uint32_t position, cons
 	char now[32];
 
 	time_now_utc(now);
-	if (sq_prepare(st, "INSERT OR REPLACE INTO draft (rater_id, position, data, updated_at) "
-		       "VALUES (?, ?, ?, ?)", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "INSERT OR REPLACE INTO draft (rater_id, position, data, updated_at) "
+		       "VALUES (?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, rater_row);
 	sqlite3_bind_int64(stmt, 2, position);
@@ -188,8 +193,10 @@ int store_chain_head(struct store *st, int64_t rater_row, uint32_t *seq,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st, "SELECT seq, hash FROM ballot WHERE rater_id = ? ORDER BY seq DESC "
-		       "LIMIT 1", &stmt, err) < 0)
+	if (sq_prepare(st,
+		       "SELECT seq, hash FROM ballot WHERE rater_id = ? ORDER BY seq DESC "
+		       "LIMIT 1",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, rater_row);
 	rc = sqlite3_step(stmt);
@@ -211,9 +218,11 @@ int store_task_ballot(struct store *st, int64_t rater_row, uint32_t position,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st, "SELECT b.hash FROM ballot b WHERE b.rater_id = ? AND b.task_position = ? "
+	if (sq_prepare(st,
+		       "SELECT b.hash FROM ballot b WHERE b.rater_id = ? AND b.task_position = ? "
 		       "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
-		       "ORDER BY b.seq DESC LIMIT 1", &stmt, err) < 0)
+		       "ORDER BY b.seq DESC LIMIT 1",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, rater_row);
 	sqlite3_bind_int64(stmt, 2, position);
@@ -235,9 +244,11 @@ int store_each_counted(struct store *st, int64_t rater_row,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st, "SELECT b.task_position, b.hash FROM ballot b WHERE b.rater_id = ? "
+	if (sq_prepare(st,
+		       "SELECT b.task_position, b.hash FROM ballot b WHERE b.rater_id = ? "
 		       "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
-		       "ORDER BY b.seq", &stmt, err) < 0)
+		       "ORDER BY b.seq",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, rater_row);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -263,11 +274,13 @@ int store_add_ballot(struct store *st, const struct ballot_rec *r, struct simsa_
 {
 	sqlite3_stmt *stmt;
 
-	if (sq_prepare(st, "INSERT INTO ballot (hash, rater_id, seq, task_position, supersedes, "
+	if (sq_prepare(st,
+		       "INSERT INTO ballot (hash, rater_id, seq, task_position, supersedes, "
 		       "bytes, signature, kind, left_hash, right_hash, preference, satisfaction, "
 		       "scores, flags_left, flags_right, comment_left, comment_right, reason, "
 		       "active_seconds, cast_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		       "?, ?, ?, ?, ?, ?)", &stmt, err) < 0)
+		       "?, ?, ?, ?, ?, ?)",
+		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_blob(stmt, 1, r->hash, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, r->rater_row);

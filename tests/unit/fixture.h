@@ -95,14 +95,18 @@ static inline void fx_open_round_rubrics(struct round_fx *f, int E, int P, int U
 	fx_import(st, f->dir, IMPORT_ENTRANTS, text);
 	n = 0;
 	for (int p = 0; p < P; p++)
-		fx_cat(&text, &n, "{\"id\": \"q%03d\", \"category\": \"%s\", \"prompt\": \"질문 %d\", "
-		       "\"reference\": \"참고 %d\"}\n", p, p % 2 ? "writing" : "reasoning", p, p);
+		fx_cat(&text, &n,
+		       "{\"id\": \"q%03d\", \"category\": \"%s\", \"prompt\": \"질문 %d\", "
+		       "\"reference\": \"참고 %d\"}\n",
+		       p, p % 2 ? "writing" : "reasoning", p, p);
 	fx_import(st, f->dir, IMPORT_PROMPTS, text);
 	n = 0;
 	for (int p = 0; p < P; p++)
 		for (int e = 0; e < E; e++)
-			fx_cat(&text, &n, "{\"prompt_id\": \"q%03d\", \"entrant\": \"team%d\", "
-			       "\"output\": \"답변 %d번, 모델 %d의 **굵은** 글\"}\n", p, e, p, e);
+			fx_cat(&text, &n,
+			       "{\"prompt_id\": \"q%03d\", \"entrant\": \"team%d\", "
+			       "\"output\": \"답변 %d번, 모델 %d의 **굵은** 글\"}\n",
+			       p, e, p, e);
 	fx_import(st, f->dir, IMPORT_OUTPUTS, text);
 	free(text);
 	if (gold)
@@ -114,8 +118,8 @@ static inline void fx_open_round_rubrics(struct round_fx *f, int E, int P, int U
 		snprintf(name, sizeof name, i < U ? "user%d" : "expert%d", i < U ? i : i - U);
 		fx_key_path(f, name, path, sizeof path);
 		if (keyfile_create(path, "pw", 2, &fx_fast_kdf, pk, &err) < 0 ||
-		    rater_enrol(st, f->org, name, i < U ? ROLE_USER : ROLE_EXPERT, pk, NULL,
-				&err) < 0)
+		    rater_enrol(st, f->org, name, i < U ? ROLE_USER : ROLE_EXPERT, pk, NULL, &err) <
+			    0)
 			fail_msg("%s", err.msg);
 	}
 	if (round_open(st, f->org, &f->opened, f->seed, &err) < 0)

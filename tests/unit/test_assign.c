@@ -35,8 +35,8 @@ struct round {
 	struct assign_gold gold[8];
 };
 
-static void round_make(struct round *r, uint32_t U, uint32_t X, uint32_t E, uint32_t N,
-		       uint32_t k, uint32_t m)
+static void round_make(struct round *r, uint32_t U, uint32_t X, uint32_t E, uint32_t N, uint32_t k,
+		       uint32_t m)
 {
 	memset(r, 0, sizeof *r);
 	memset(r->in.seed, 7, sizeof r->in.seed);
@@ -145,7 +145,7 @@ static void test_drbg_stream_known_answer(void **state)
 		const unsigned char *b = ks + 4 * i;
 
 		assert_int_equal(drbg_u32(&d), (uint32_t)b[0] | (uint32_t)b[1] << 8 |
-					       (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
+						       (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
 	}
 	drbg_wipe(&d);
 }
@@ -153,8 +153,13 @@ static void test_drbg_stream_known_answer(void **state)
 static void test_uniform_chi_square(void **state)
 {
 	/* 99.9% points of chi-square with 2, 5 and 6 degrees of freedom. */
-	static const struct { uint32_t bound; double crit; } cases[] = {
-		{ 3, 13.82 }, { 6, 20.52 }, { 7, 22.46 },
+	static const struct {
+		uint32_t bound;
+		double crit;
+	} cases[] = {
+		{ 3, 13.82 },
+		{ 6, 20.52 },
+		{ 7, 22.46 },
 	};
 	const int draws = 700000;
 	unsigned char key[32];
@@ -282,8 +287,9 @@ static void test_reference_vector(void **state)
 	r.raters[15].role = ASSIGN_AUDITOR;
 	r.raters[16] = (struct assign_rater){ .role = ASSIGN_USER, .late = true };
 	memset(r.raters[16].public_key, 0x11, 32);
-	r.raters[17] = (struct assign_rater){ .role = ASSIGN_EXPERT, .late = true,
-					      .categories = c2, .n_categories = 1 };
+	r.raters[17] = (struct assign_rater){
+		.role = ASSIGN_EXPERT, .late = true, .categories = c2, .n_categories = 1
+	};
 	memset(r.raters[17].public_key, 0x22, 32);
 	r.in.n_raters = 18;
 	for (uint32_t q = 0; q < 12; q++)
@@ -379,7 +385,7 @@ static int check_users(const struct round *r, const struct assign_result *res, u
 		hi = n > hi ? n : hi;
 		free(seen);
 	}
-	assert_true(hi - lo <= 1); /* per-user load within ±1 */
+	assert_true(hi - lo <= 1);       /* per-user load within ±1 */
 	for (uint32_t q = 0; q < N; q++) /* every slot has exactly k raters */
 		for (uint32_t a = 0; a < E; a++)
 			for (uint32_t b = a + 1; b < E; b++)
@@ -397,7 +403,8 @@ static int check_users(const struct round *r, const struct assign_result *res, u
 static int check_experts(const struct round *r, const struct assign_result *res, uint32_t from,
 			 uint32_t X, bool once)
 {
-	const uint32_t E = r->in.n_entrants, N = r->in.n_prompts, m = r->in.expert_ratings_per_output;
+	const uint32_t E = r->in.n_entrants, N = r->in.n_prompts,
+		       m = r->in.expert_ratings_per_output;
 	uint32_t *scored = calloc((size_t)N * E, sizeof *scored), lo = UINT32_MAX, hi = 0;
 	long d[64] = { 0 };
 	int worst = 0;
@@ -461,7 +468,8 @@ static void test_properties_ko_arena_hard(void **state)
 	spread = check_users(&r, &res, 30);
 	pos = check_experts(&r, &res, 30, 8, true);
 	print_message("# users: widest spread of one user's pair counts %d; experts: widest "
-		      "left-right of an entrant %d\n", spread, pos);
+		      "left-right of an entrant %d\n",
+		      spread, pos);
 	assert_true(spread <= 3);
 	assert_true(pos <= 3);
 	assign_result_release(&res);
@@ -511,14 +519,15 @@ static void test_infeasible_refused(void **state)
 	round_make(&r, 29, 8, 6, 500, 2, 2);
 	assert_int_equal(assign_check(&r.in, &err), -1);
 	assert_string_equal(err.msg, "the user rubric asks for 2 raters per slot: 6 entrants make "
-			    "15 pairs, so at least 30 users are needed; the round has 29");
+				     "15 pairs, so at least 30 users are needed; the round has 29");
 	assert_int_equal(assign_run(&r.in, &res, &err), -1);
 	assert_null(res.tasks);
 	assert_int_equal(assign_users_needed(6, 2), 30);
 
 	round_make(&r, 30, 2, 6, 10, 2, 2);
 	assert_int_equal(assign_check(&r.in, &err), -1);
-	assert_string_equal(err.msg, "prompt 0 (category 0) needs at least 3 experts who may rate "
+	assert_string_equal(err.msg,
+			    "prompt 0 (category 0) needs at least 3 experts who may rate "
 			    "its category, so that each of its 6 outputs gets 2 distinct experts "
 			    "(the expert rubric's ratings per output); 2 experts may");
 	round_make(&r, 30, 0, 6, 10, 2, 2);
@@ -529,7 +538,7 @@ static void test_infeasible_refused(void **state)
 	r.raters[3].late = true;
 	assert_int_equal(assign_check(&r.in, &err), -1);
 	assert_string_equal(err.msg, "rater 4 is not late but comes after late rater 3: raters "
-			    "enrolled after open must come last");
+				     "enrolled after open must come last");
 	round_make(&r, 30, 8, 6, 10, 2, 2);
 	r.gold[0] = (struct assign_gold){ ASSIGN_GOLD_KNOWN, ASSIGN_USER, 3, 2, 2 };
 	r.in.n_gold = 1;
@@ -682,8 +691,10 @@ static void test_gold_items(void **state)
 
 				assert_int_equal(t->gold, g);
 				assert_int_equal(t->prompt, r.gold[g].prompt);
-				assert_true((t->left == r.gold[g].left && t->right == r.gold[g].right) ||
-					    (t->left == r.gold[g].right && t->right == r.gold[g].left));
+				assert_true(
+					(t->left == r.gold[g].left &&
+					 t->right == r.gold[g].right) ||
+					(t->left == r.gold[g].right && t->right == r.gold[g].left));
 				known++;
 			} else {
 				bool found = false;
@@ -708,8 +719,13 @@ static void test_gold_items(void **state)
 static void test_encoding_layout(void **state)
 {
 	const struct assign_task t = {
-		.rater = 0x04030201, .position = 0x08070605, .prompt = 0x0c0b0a09,
-		.left = 0x0e0d, .right = 0x100f, .kind = 0x1211, .replica = 0x1413,
+		.rater = 0x04030201,
+		.position = 0x08070605,
+		.prompt = 0x0c0b0a09,
+		.left = 0x0e0d,
+		.right = 0x100f,
+		.kind = 0x1211,
+		.replica = 0x1413,
 		.gold = 0x18171615,
 	};
 	unsigned char b[ASSIGN_TASK_BYTES], *out;

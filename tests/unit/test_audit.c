@@ -13,7 +13,7 @@
 #include "simsa/closing.h"
 #include "simsa/session.h"
 
-static struct round_fx F;   /* one closed round, built once */
+static struct round_fx F; /* one closed round, built once */
 static char *copy_dir;
 
 /* Casts every task of every rater, and changes one answer. */
@@ -99,10 +99,13 @@ static char *tamper_copy(void)
 	unlink(path);
 	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", F.db, path);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(sql_exec(path,
-		"DROP TRIGGER ballot_keep_u; DROP TRIGGER ballot_keep_d; DROP TRIGGER ballot_open;"
-		"DROP TRIGGER blind_keep_u; DROP TRIGGER closing_keep_u; DROP TRIGGER reveal_keep_u;"
-		"DROP TRIGGER rater_keep_u; DROP TRIGGER task_keep_u;"), SQLITE_OK);
+	assert_int_equal(
+		sql_exec(
+			path,
+			"DROP TRIGGER ballot_keep_u; DROP TRIGGER ballot_keep_d; DROP TRIGGER ballot_open;"
+			"DROP TRIGGER blind_keep_u; DROP TRIGGER closing_keep_u; DROP TRIGGER reveal_keep_u;"
+			"DROP TRIGGER rater_keep_u; DROP TRIGGER task_keep_u;"),
+		SQLITE_OK);
 	return path;
 }
 
@@ -155,7 +158,8 @@ static void test_changed_score_column(void **state)
 	char *db = tamper_copy();
 
 	assert_int_equal(sql_exec(db, "UPDATE ballot SET preference = (preference + 1) % 6 "
-				  "WHERE id = 5"), SQLITE_OK);
+				      "WHERE id = 5"),
+			 SQLITE_OK);
 	caught(db, "ballots", "ballot 5 (user0): stored column 'preference'");
 }
 
@@ -164,7 +168,8 @@ static void test_changed_expert_score_column(void **state)
 	char *db = tamper_copy();
 
 	assert_int_equal(sql_exec(db, "UPDATE ballot SET scores = replace(scores, '[1', '[5') "
-				  "WHERE kind = 'expert'"), SQLITE_OK);
+				      "WHERE kind = 'expert'"),
+			 SQLITE_OK);
 	caught(db, "ballots", "stored column 'scores'");
 }
 
@@ -174,7 +179,8 @@ static void test_changed_signed_byte(void **state)
 
 	/* flip the preference byte inside the signed bytes */
 	assert_int_equal(sql_exec(db, "UPDATE ballot SET bytes = substr(bytes, 1, 200) || "
-				  "x'07' || substr(bytes, 202) WHERE id = 3"), SQLITE_OK);
+				      "x'07' || substr(bytes, 202) WHERE id = 3"),
+			 SQLITE_OK);
 	caught(db, "ballots", "ballot 3 (user0): signature does not verify");
 }
 
@@ -202,8 +208,9 @@ static void test_two_ballots_swapped(void **state)
 
 	/* exchange the cast order of a user0 and a user1 ballot */
 	assert_int_equal(sql_exec(db, "UPDATE ballot SET id = -1 WHERE id = 1;"
-				  "UPDATE ballot SET id = 1 WHERE id = 6;"
-				  "UPDATE ballot SET id = 6 WHERE id = -1;"), SQLITE_OK);
+				      "UPDATE ballot SET id = 1 WHERE id = 6;"
+				      "UPDATE ballot SET id = 6 WHERE id = -1;"),
+			 SQLITE_OK);
 	caught(db, "seal", "Merkle root of the ballots is not the sealed root");
 }
 
@@ -213,7 +220,8 @@ static void test_replayed_into_another_task(void **state)
 
 	/* the same signed bytes, filed under another task */
 	assert_int_equal(sql_exec(db, "UPDATE ballot SET task_position = task_position + 1 "
-				  "WHERE id = 2"), SQLITE_OK);
+				      "WHERE id = 2"),
+			 SQLITE_OK);
 	caught(db, "ballots", "ballot 2 (user0): stored column 'seq or task'");
 }
 
@@ -221,8 +229,10 @@ static void test_replayed_into_another_rater(void **state)
 {
 	char *db = tamper_copy();
 
-	assert_int_equal(sql_exec(db, "UPDATE ballot SET rater_id = rater_id + 1, seq = seq + 100 WHERE id = 2"),
-			 SQLITE_OK);
+	assert_int_equal(
+		sql_exec(db,
+			 "UPDATE ballot SET rater_id = rater_id + 1, seq = seq + 100 WHERE id = 2"),
+		SQLITE_OK);
 	caught(db, "ballots", "ballot 2 (user1): signature does not verify");
 }
 
@@ -236,14 +246,17 @@ static void test_replayed_from_another_round(void **state)
 	fx_open_round(&other, 3, 4, 6, 3);
 	cast_all(&other, "user", 1, false);
 	db = tamper_copy();
-	snprintf(q, sizeof q, "ATTACH '%s' AS o; INSERT INTO ballot (hash, rater_id, seq, "
-		 "task_position, supersedes, bytes, signature, kind, left_hash, right_hash, "
-		 "preference, satisfaction, scores, flags_left, flags_right, comment_left, "
-		 "comment_right, reason, active_seconds, cast_at) SELECT hash, "
-		 "(SELECT id FROM main.rater WHERE name = 'user0'), seq + 100, task_position, "
-		 "supersedes, bytes, signature, kind, left_hash, right_hash, preference, "
-		 "satisfaction, scores, flags_left, flags_right, comment_left, comment_right, reason, "
-		 "active_seconds, cast_at FROM o.ballot WHERE id = 1;", other.db);
+	snprintf(
+		q, sizeof q,
+		"ATTACH '%s' AS o; INSERT INTO ballot (hash, rater_id, seq, "
+		"task_position, supersedes, bytes, signature, kind, left_hash, right_hash, "
+		"preference, satisfaction, scores, flags_left, flags_right, comment_left, "
+		"comment_right, reason, active_seconds, cast_at) SELECT hash, "
+		"(SELECT id FROM main.rater WHERE name = 'user0'), seq + 100, task_position, "
+		"supersedes, bytes, signature, kind, left_hash, right_hash, preference, "
+		"satisfaction, scores, flags_left, flags_right, comment_left, comment_right, reason, "
+		"active_seconds, cast_at FROM o.ballot WHERE id = 1;",
+		other.db);
 	assert_int_equal(sql_exec(db, q), SQLITE_OK);
 	caught(db, "ballots", "signature does not verify under the rater's key");
 	fx_release(&other);
@@ -263,12 +276,17 @@ static void insert_forged(const char *db, const unsigned char *pk, const unsigne
 
 	/* start from user0's last ballot and extend the chain */
 	assert_int_equal(sqlite3_open(db, &h2), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h2, "SELECT bytes, hash, rater_id FROM ballot WHERE "
-					    "rater_id = (SELECT id FROM rater WHERE name = 'user0') "
-					    "ORDER BY seq DESC LIMIT 1", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(h2,
+				   "SELECT bytes, hash, rater_id FROM ballot WHERE "
+				   "rater_id = (SELECT id FROM rater WHERE name = 'user0') "
+				   "ORDER BY seq DESC LIMIT 1",
+				   -1, &q, NULL),
+		SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(ballot_decode(sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0),
-				       b, &err), 0);
+	assert_int_equal(ballot_decode(sqlite3_column_blob(q, 0),
+				       (size_t)sqlite3_column_bytes(q, 0), b, &err),
+			 0);
 	memcpy(b->prev_hash, sqlite3_column_blob(q, 1), 32);
 	long long rater = sqlite3_column_int64(q, 2);
 	sqlite3_finalize(q);
@@ -279,11 +297,14 @@ static void insert_forged(const char *db, const unsigned char *pk, const unsigne
 	assert_int_equal(ballot_encode(b, &bytes, &n, &err), 0);
 	crypto_sign_detached(sig, NULL, bytes, n, sk);
 	ballot_hash(bytes, n, h);
-	assert_int_equal(sqlite3_prepare_v2(h2, "INSERT INTO ballot (hash, rater_id, seq, "
-					    "task_position, bytes, signature, kind, left_hash, "
-					    "right_hash, preference, active_seconds, cast_at) VALUES "
-					    "(?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?)", -1, &q, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(h2,
+				   "INSERT INTO ballot (hash, rater_id, seq, "
+				   "task_position, bytes, signature, kind, left_hash, "
+				   "right_hash, preference, active_seconds, cast_at) VALUES "
+				   "(?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?)",
+				   -1, &q, NULL),
+		SQLITE_OK);
 	sqlite3_bind_blob(q, 1, h, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, rater);
 	sqlite3_bind_int64(q, 3, b->seq);
@@ -335,7 +356,8 @@ static void test_altered_output_text(void **state)
 	char *db = tamper_copy();
 
 	assert_int_equal(sql_exec(db, "UPDATE blind_output SET text = text || ' (수정)' WHERE "
-				  "id = (SELECT min(id) FROM blind_output)"), SQLITE_OK);
+				      "id = (SELECT min(id) FROM blind_output)"),
+			 SQLITE_OK);
 	caught(db, "outputs", "its text does not match its hash");
 }
 
@@ -354,7 +376,8 @@ static void test_changed_seal(void **state)
 	char *db = tamper_copy();
 
 	assert_int_equal(sql_exec(db, "UPDATE closing SET ballot_count = ballot_count - 1, "
-				  "merkle_root = zeroblob(32)"), SQLITE_OK);
+				      "merkle_root = zeroblob(32)"),
+			 SQLITE_OK);
 	caught(db, "seal", "seal's signature does not verify");
 }
 
@@ -363,12 +386,15 @@ static void test_swapped_identities(void **state)
 	char *db = tamper_copy();
 
 	/* claim that two outputs of one prompt were written by each other's entrant */
-	assert_int_equal(sql_exec(db,
-		"UPDATE reveal SET entrant_id = -entrant_id WHERE output_id IN (SELECT id FROM "
-		"blind_output WHERE prompt_id = (SELECT min(id) FROM prompt) ORDER BY id LIMIT 2);"
-		"UPDATE reveal SET entrant_id = (SELECT max(-entrant_id) FROM reveal WHERE "
-		"entrant_id < 0) + (SELECT min(-entrant_id) FROM reveal WHERE entrant_id < 0) + "
-		"entrant_id WHERE entrant_id < 0;"), SQLITE_OK);
+	assert_int_equal(
+		sql_exec(
+			db,
+			"UPDATE reveal SET entrant_id = -entrant_id WHERE output_id IN (SELECT id FROM "
+			"blind_output WHERE prompt_id = (SELECT min(id) FROM prompt) ORDER BY id LIMIT 2);"
+			"UPDATE reveal SET entrant_id = (SELECT max(-entrant_id) FROM reveal WHERE "
+			"entrant_id < 0) + (SELECT min(-entrant_id) FROM reveal WHERE entrant_id < 0) + "
+			"entrant_id WHERE entrant_id < 0;"),
+		SQLITE_OK);
 	caught(db, "manifest", "do not hash to the manifest signed at open");
 }
 

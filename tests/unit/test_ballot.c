@@ -96,8 +96,8 @@ static void test_layout(void **state)
 	assert_memory_equal(bytes + at, "\x01\0\0\0", 4); /* version 1 */
 	at += 4;
 	assert_memory_equal(bytes + at, "\x20\0\0\0", 4); /* round id: 32 bytes */
-	at += 4 + 32 + 32 + 32;                            /* id, manifest, rater key */
-	assert_memory_equal(bytes + at, "\x07\0\0\0", 4);  /* task 7 */
+	at += 4 + 32 + 32 + 32;                           /* id, manifest, rater key */
+	assert_memory_equal(bytes + at, "\x07\0\0\0", 4); /* task 7 */
 	at += 4 + 64;
 	assert_int_equal(bytes[at], BALLOT_USER);
 	at += 1;

@@ -21,7 +21,7 @@
 
 static struct round_fx F;
 static unsigned long long run_seed; /* of the kill moments: test_seed() */
-static int ready_fd = -1; /* cast_some writes a byte here once it can cast */
+static int ready_fd = -1;           /* cast_some writes a byte here once it can cast */
 
 static int group_setup(void **state)
 {
@@ -85,7 +85,8 @@ static int cast_some(const char *name, size_t limit, int report_fd)
 				a.scores[0][c] = a.scores[1][c] = 1 + (uint32_t)((i + c) % 5);
 		}
 		a.active_seconds = (uint32_t)i;
-		if (session_save_draft(s, i, &a, &err) < 0 || session_submit(s, i, &a, code, &err) < 0) {
+		if (session_save_draft(s, i, &a, &err) < 0 ||
+		    session_submit(s, i, &a, code, &err) < 0) {
 			fprintf(stderr, "%s: %s\n", name, err.msg);
 			session_end(&s);
 			return 11;
@@ -127,7 +128,8 @@ static void test_32_processes_cast_100_each(void **state)
 	}
 	assert_int_equal(sql_int(F.db, "SELECT count(*) FROM ballot"), USERS * EACH);
 	assert_int_equal(sql_int(F.db, "SELECT count(*) FROM (SELECT rater_id FROM ballot GROUP BY "
-				 "rater_id HAVING count(*) = 100 AND max(seq) = 100)"), USERS);
+				       "rater_id HAVING count(*) = 100 AND max(seq) = 100)"),
+			 USERS);
 	assert_int_equal(sql_int(F.db, "SELECT count(*) FROM draft"), 0);
 	assert_ballots_verify();
 }
@@ -184,12 +186,15 @@ static void test_kill_9_loses_nothing_acknowledged(void **state)
 
 		assert_true(ballot_receipt_parse(receipts[i], prefix));
 		sodium_bin2hex(hex, sizeof hex, prefix, 10);
-		snprintf(q, sizeof q, "SELECT count(*) FROM ballot WHERE substr(lower(hex(hash)), 1, 20) "
-			 "= '%s'", hex);
+		snprintf(q, sizeof q,
+			 "SELECT count(*) FROM ballot WHERE substr(lower(hex(hash)), 1, 20) "
+			 "= '%s'",
+			 hex);
 		assert_int_equal(sql_int(F.db, q), 1);
 	}
 	assert_int_equal(sql_int(F.db, "SELECT count(*) FROM pragma_integrity_check "
-				 "WHERE integrity_check = 'ok'"), 1);
+				       "WHERE integrity_check = 'ok'"),
+			 1);
 	assert_ballots_verify();
 }
 
@@ -255,8 +260,9 @@ static void test_full_disk(void **state)
 		err_text = e;
 		print_message("the caster stopped with: %s", err_text);
 		assert_non_null(strstr(err_text, "expert1: "));
-		assert_non_null(strstr(err_text, "the disk is full or cannot be written: nothing of "
-					      "this step was saved; make room and try again"));
+		assert_non_null(strstr(err_text,
+				       "the disk is full or cannot be written: nothing of "
+				       "this step was saved; make room and try again"));
 	}
 	close(errp[0]);
 	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
@@ -266,8 +272,10 @@ static void test_full_disk(void **state)
 		assert_int_equal(strlen(line), BALLOT_RECEIPT_LEN);
 		assert_true(ballot_receipt_parse(line, prefix));
 		sodium_bin2hex(hex, sizeof hex, prefix, 10);
-		snprintf(q, sizeof q, "SELECT count(*) FROM ballot WHERE substr(lower(hex(hash)), 1, 20) "
-			 "= '%s'", hex);
+		snprintf(q, sizeof q,
+			 "SELECT count(*) FROM ballot WHERE substr(lower(hex(hash)), 1, 20) "
+			 "= '%s'",
+			 hex);
 		assert_int_equal(sql_int(F.db, q), 1);
 		n_receipts++;
 	}
@@ -275,15 +283,16 @@ static void test_full_disk(void **state)
 	/* and nothing else: the one that failed is not in (a checkpoint that
 	 * fails after a commit does not turn it into an error: store.c) */
 	cast_n = sql_int(F.db, "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id "
-			 "WHERE r.name = 'expert1'");
+			       "WHERE r.name = 'expert1'");
 	assert_int_equal(cast_n, (long long)n_receipts);
 	assert_int_equal(sql_int(F.db, "SELECT count(*) FROM pragma_integrity_check "
-				 "WHERE integrity_check = 'ok'"), 1);
+				       "WHERE integrity_check = 'ok'"),
+			 1);
 	assert_ballots_verify();
 	/* room again: the same rater finishes where they were */
 	assert_int_equal(cast_some("expert1", 1000, -1), 0);
 	assert_true(sql_int(F.db, "SELECT count(*) FROM ballot b JOIN rater r ON r.id = "
-			    "b.rater_id WHERE r.name = 'expert1'") > (long long)n_receipts);
+				  "b.rater_id WHERE r.name = 'expert1'") > (long long)n_receipts);
 	assert_ballots_verify();
 }
 

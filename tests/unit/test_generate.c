@@ -27,14 +27,16 @@ static int setup(void **state)
 	snprintf(f->db, sizeof f->db, "%s/round.db", f->dir);
 	if (store_create(f->db, "generate test", &f->st, &err) < 0)
 		fail_msg("%s", err.msg);
-	e = write_file(f->dir, "e.jsonl",
-		       "{\"name\": \"haneul\", \"model\": \"echo\", \"endpoint\": \"http://127.0.0.1:1/v1\", "
-		       "\"params\": {\"temperature\": 0.7}, \"system\": \"당신은 하늘입니다.\"}\n"
-		       "{\"name\": \"nuri\", \"model\": \"Nuri\"}\n");
-	p = write_file(f->dir, "p.jsonl",
-		       "{\"id\": \"a\", \"category\": \"c\", \"prompt\": \"첫째\"}\n"
-		       "{\"id\": \"b\", \"category\": \"c\", \"prompt\": \"둘째\", \"system\": \"짧게\"}\n"
-		       "{\"id\": \"c\", \"category\": \"c\", \"prompt\": \"셋째\"}\n");
+	e = write_file(
+		f->dir, "e.jsonl",
+		"{\"name\": \"haneul\", \"model\": \"echo\", \"endpoint\": \"http://127.0.0.1:1/v1\", "
+		"\"params\": {\"temperature\": 0.7}, \"system\": \"당신은 하늘입니다.\"}\n"
+		"{\"name\": \"nuri\", \"model\": \"Nuri\"}\n");
+	p = write_file(
+		f->dir, "p.jsonl",
+		"{\"id\": \"a\", \"category\": \"c\", \"prompt\": \"첫째\"}\n"
+		"{\"id\": \"b\", \"category\": \"c\", \"prompt\": \"둘째\", \"system\": \"짧게\"}\n"
+		"{\"id\": \"c\", \"category\": \"c\", \"prompt\": \"셋째\"}\n");
 	if (import_file(f->st, IMPORT_ENTRANTS, e, &res, &err) < 0 ||
 	    import_file(f->st, IMPORT_PROMPTS, p, &res, &err) < 0)
 		fail_msg("%s", err.msg);
@@ -143,33 +145,38 @@ static void test_build_request(void **state)
 
 	(void)state;
 	assert_int_equal(gen_build_request("echo", "{\"max_tokens\":64,\"temperature\":0.7}",
-					   "entrant system", "질문", strlen("질문"), NULL, &body, &len,
-					   &params, &err), 0);
+					   "entrant system", "질문", strlen("질문"), NULL, &body,
+					   &len, &params, &err),
+			 0);
 	assert_string_equal(params, "{\"max_tokens\":64,\"model\":\"echo\",\"temperature\":0.7}");
 	assert_int_equal(len, strlen(body));
-	assert_non_null(strstr(body, "\"messages\":[{\"content\":\"entrant system\",\"role\":\"system\"},"
+	assert_non_null(strstr(body,
+			       "\"messages\":[{\"content\":\"entrant system\",\"role\":\"system\"},"
 			       "{\"content\":\"질문\",\"role\":\"user\"}]"));
 	free(body);
 	free(params);
 	/* the prompt's system text wins; params.model overrides */
-	assert_int_equal(gen_build_request("Display", "{\"model\":\"served\"}", "entrant",
-					   "q", 1, "prompt system", &body, &len, &params, &err), 0);
+	assert_int_equal(gen_build_request("Display", "{\"model\":\"served\"}", "entrant", "q", 1,
+					   "prompt system", &body, &len, &params, &err),
+			 0);
 	assert_string_equal(params, "{\"model\":\"served\"}");
 	assert_non_null(strstr(body, "prompt system"));
 	assert_null(strstr(body, "entrant"));
 	free(body);
 	free(params);
 	/* refused */
-	assert_int_equal(gen_build_request(NULL, NULL, NULL, "q", 1, NULL, &body, &len, &params,
-					   &err), -1);
+	assert_int_equal(
+		gen_build_request(NULL, NULL, NULL, "q", 1, NULL, &body, &len, &params, &err), -1);
 	assert_non_null(strstr(err.msg, "no model"));
 	assert_int_equal(gen_build_request("m", "{\"stream\":true}", NULL, "q", 1, NULL, &body,
-					   &len, &params, &err), -1);
+					   &len, &params, &err),
+			 -1);
 	assert_non_null(strstr(err.msg, "'stream'"));
 	assert_int_equal(gen_build_request("m", "{\"messages\":[]}", NULL, "q", 1, NULL, &body,
-					   &len, &params, &err), -1);
-	assert_int_equal(gen_build_request("m", "[1]", NULL, "q", 1, NULL, &body, &len, &params,
-					   &err), -1);
+					   &len, &params, &err),
+			 -1);
+	assert_int_equal(
+		gen_build_request("m", "[1]", NULL, "q", 1, NULL, &body, &len, &params, &err), -1);
 }
 
 static const char *parse(const char *body, struct gen_reply *r, char *detail)
@@ -185,29 +192,34 @@ static void test_parse_reply(void **state)
 	size_t n = (1u << 20) + 1;
 
 	(void)state;
-	assert_null(parse("{\"choices\":[{\"message\":{\"content\":\"영희\"},\"finish_reason\":\"stop\"}],"
-			  "\"usage\":{\"total_tokens\":3,\"prompt_tokens\":1}}", &r, detail));
+	assert_null(parse(
+		"{\"choices\":[{\"message\":{\"content\":\"영희\"},\"finish_reason\":\"stop\"}],"
+		"\"usage\":{\"total_tokens\":3,\"prompt_tokens\":1}}",
+		&r, detail));
 	assert_string_equal(r.text, "영희");
 	assert_int_equal(r.len, strlen("영희"));
 	assert_string_equal(r.finish_reason, "stop");
 	assert_string_equal(r.usage_json, "{\"prompt_tokens\":1,\"total_tokens\":3}");
 	gen_reply_release(&r);
-	assert_null(parse("{\"choices\":[{\"message\":{\"content\":\"x\"},\"finish_reason\":\"length\"}]}",
-			  &r, detail));
+	assert_null(parse(
+		"{\"choices\":[{\"message\":{\"content\":\"x\"},\"finish_reason\":\"length\"}]}",
+		&r, detail));
 	assert_string_equal(r.finish_reason, "length");
 	assert_null(r.usage_json);
 	gen_reply_release(&r);
 	assert_string_equal(parse("{\"choices\": [{\"message\": oops", &r, detail), "not JSON");
 	assert_string_equal(parse("", &r, detail), "not JSON");
 	assert_string_equal(parse("[1]", &r, detail), "not JSON");
-	assert_string_equal(parse("{\"choices\":[{\"message\":{\"content\":\"\\u0000\"}}]}", &r, detail),
-			    "not JSON");
+	assert_string_equal(
+		parse("{\"choices\":[{\"message\":{\"content\":\"\\u0000\"}}]}", &r, detail),
+		"not JSON");
 	assert_string_equal(parse("{\"choices\":[]}", &r, detail), "no choices");
 	assert_string_equal(parse("{\"id\":1}", &r, detail), "no choices");
 	assert_string_equal(parse("{\"choices\":[{\"message\":{\"content\":\"\"}}]}", &r, detail),
 			    "empty message");
-	assert_string_equal(parse("{\"choices\":[{\"message\":{\"content\":\" \\n\\t\"}}]}", &r, detail),
-			    "empty message");
+	assert_string_equal(
+		parse("{\"choices\":[{\"message\":{\"content\":\" \\n\\t\"}}]}", &r, detail),
+		"empty message");
 	assert_string_equal(parse("{\"choices\":[{\"message\":{\"content\":null}}]}", &r, detail),
 			    "empty message");
 	assert_non_null(strstr(detail, "null"));
@@ -243,10 +255,14 @@ static void test_store_pending_and_log(void **state)
 	size_t n;
 	long missing, failed;
 	struct output_rec o = { .text = "답", .text_len = 3, .origin = "generate" };
-	struct gen_meta m = { .finish_reason = "stop", .params_json = "{\"model\":\"echo\"}",
-			      .latency_ms = 12, .http_status = 200, .attempts = 2 };
-	struct gen_failure_rec fr = { .reason = "HTTP 500", .detail = "overloaded",
-				      .http_status = 500, .attempts = 4 };
+	struct gen_meta m = { .finish_reason = "stop",
+			      .params_json = "{\"model\":\"echo\"}",
+			      .latency_ms = 12,
+			      .http_status = 200,
+			      .attempts = 2 };
+	struct gen_failure_rec fr = {
+		.reason = "HTTP 500", .detail = "overloaded", .http_status = 500, .attempts = 4
+	};
 
 	assert_int_equal(store_gen_entrants(f->st, NULL, &list, &n, &err), 0);
 	assert_int_equal(n, 2);
@@ -262,7 +278,8 @@ static void test_store_pending_and_log(void **state)
 
 	assert_int_equal(store_gen_pending(f->st, o.entrant_row, 0, false, rows, 8, &n, &err), 0);
 	assert_int_equal(n, 3);
-	assert_int_equal(store_gen_pending(f->st, o.entrant_row, rows[0], false, rows, 1, &n, &err), 0);
+	assert_int_equal(store_gen_pending(f->st, o.entrant_row, rows[0], false, rows, 1, &n, &err),
+			 0);
 	assert_int_equal(n, 1);
 	prow = rows[0]; /* the second prompt */
 	o.prompt_row = prow;
@@ -271,8 +288,10 @@ static void test_store_pending_and_log(void **state)
 	assert_int_equal(store_gen_put_output(f->st, &o, &m, &err), 1);
 	assert_int_equal(store_gen_put_output(f->st, &o, &m, &err), 0); /* already there */
 	assert_int_equal(store_commit(f->st, &err), 0);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM output WHERE origin = 'generate' AND "
-				 "finish_reason = 'stop' AND latency_ms = 12 AND params IS NOT NULL"), 1);
+	assert_int_equal(
+		sql_int(f->db, "SELECT count(*) FROM output WHERE origin = 'generate' AND "
+			       "finish_reason = 'stop' AND latency_ms = 12 AND params IS NOT NULL"),
+		1);
 	fr.prompt_row = prow + 1;
 	assert_int_equal(store_begin(f->st, &err), 0);
 	assert_int_equal(store_gen_put_failure(f->st, &fr, &err), 0);
@@ -318,7 +337,8 @@ static void test_run_unreachable(void **state)
 	assert_int_equal(s.entrants[1].missing, 3);
 	gen_summary_release(&s);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM generation WHERE status = 'failed' "
-				 "AND attempts = 2 AND reason = 'cannot connect'"), 3);
+					"AND attempts = 2 AND reason = 'cannot connect'"),
+			 3);
 	/* failed pairs are skipped unless retried */
 	assert_int_equal(gen_run(f->st, &o, &s, &err), 0);
 	assert_int_equal(s.totals.requests, 0);
@@ -343,12 +363,13 @@ static void test_run_refusals(void **state)
 	assert_int_equal(gen_run(f->st, &o, &s, &err), -1);
 	assert_non_null(strstr(err.msg, "has no endpoint"));
 	gen_summary_release(&s);
-	assert_int_equal(sql_exec(f->db, "UPDATE entrant SET api_key_env = 'SIMSA_TEST_NO_SUCH_KEY'"),
-			 SQLITE_OK);
+	assert_int_equal(
+		sql_exec(f->db, "UPDATE entrant SET api_key_env = 'SIMSA_TEST_NO_SUCH_KEY'"),
+		SQLITE_OK);
 	o.entrant = NULL;
 	assert_int_equal(gen_run(f->st, &o, &s, &err), -1);
 	assert_non_null(strstr(err.msg, "entrant 'haneul': the environment variable "
-			       "SIMSA_TEST_NO_SUCH_KEY is not set"));
+					"SIMSA_TEST_NO_SUCH_KEY is not set"));
 	gen_summary_release(&s);
 	assert_int_equal(sql_exec(f->db, "UPDATE entrant SET api_key_env = NULL"), SQLITE_OK);
 	o.stop = &stop; /* Ctrl-C before anything was asked */

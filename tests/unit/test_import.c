@@ -71,15 +71,17 @@ static void load_entrants_and_prompts(struct fx *f)
  * changed nothing. */
 static long long fingerprint(struct fx *f)
 {
-	return sql_int(f->db, "SELECT (SELECT count(*) FROM entrant) * 1000000 + "
-		       "(SELECT count(*) FROM prompt) * 10000 + (SELECT count(*) FROM output) * 100 + "
-		       "(SELECT count(*) FROM import_log)");
+	return sql_int(
+		f->db,
+		"SELECT (SELECT count(*) FROM entrant) * 1000000 + "
+		"(SELECT count(*) FROM prompt) * 10000 + (SELECT count(*) FROM output) * 100 + "
+		"(SELECT count(*) FROM import_log)");
 }
 
 /* Imports text, expects refusal with each of the fragments in the message
  * and no change to the round. */
-static void refused(struct fx *f, enum import_kind kind, const char *text,
-		    const char *frag1, const char *frag2)
+static void refused(struct fx *f, enum import_kind kind, const char *text, const char *frag1,
+		    const char *frag2)
 {
 	struct import_result res;
 	struct simsa_err err;
@@ -88,7 +90,8 @@ static void refused(struct fx *f, enum import_kind kind, const char *text,
 
 	assert_int_equal(import_file(f->st, kind, path, &res, &err), -1);
 	if (!strstr(err.msg, frag1) || (frag2 && !strstr(err.msg, frag2)))
-		fail_msg("message \"%s\" lacks \"%s\" / \"%s\"", err.msg, frag1, frag2 ? frag2 : "");
+		fail_msg("message \"%s\" lacks \"%s\" / \"%s\"", err.msg, frag1,
+			 frag2 ? frag2 : "");
 	assert_non_null(strstr(err.msg, "bad.jsonl:"));
 	assert_int_equal(res.records, 0);
 	assert_true(fingerprint(f) == before);
@@ -102,19 +105,24 @@ static void test_good_files(void **state)
 	struct simsa_err err;
 
 	load_entrants_and_prompts(f);
-	import_ok(f, IMPORT_OUTPUTS,
-		  "{\"prompt_id\": \"reason-001\", \"entrant\": \"haneul\", \"output\": \"영희가 더 작습니다.\"}\n"
-		  "{\"prompt_id\": \"reason-001\", \"entrant\": \"gaon\", \"output\": \"영희\"}\n", 2);
+	import_ok(
+		f, IMPORT_OUTPUTS,
+		"{\"prompt_id\": \"reason-001\", \"entrant\": \"haneul\", \"output\": \"영희가 더 작습니다.\"}\n"
+		"{\"prompt_id\": \"reason-001\", \"entrant\": \"gaon\", \"output\": \"영희\"}\n",
+		2);
 	assert_int_equal(store_counts(f->st, &c, &err), 0);
 	assert_int_equal(c.entrants, 2);
 	assert_int_equal(c.prompts, 2);
 	assert_int_equal(c.outputs, 2);
 	assert_int_equal(c.prompts_incomplete, 1);
 	assert_int_equal(c.imports, 3);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM entrant WHERE name = 'gaon' AND "
-				 "params = '{\"temperature\":0.7}' AND api_key_env = 'GAON_KEY'"), 1);
+	assert_int_equal(sql_int(f->db,
+				 "SELECT count(*) FROM entrant WHERE name = 'gaon' AND "
+				 "params = '{\"temperature\":0.7}' AND api_key_env = 'GAON_KEY'"),
+			 1);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM prompt WHERE ext_id = 'reason-001' "
-				 "AND reference = '영희'"), 1);
+					"AND reference = '영희'"),
+			 1);
 }
 
 /* The text is stored byte for byte, with its BLAKE2b-256. */
@@ -122,8 +130,9 @@ static void test_output_stored_exactly_with_hash(void **state)
 {
 	struct fx *f = *state;
 	/* CR LF, tab, an escape sequence, bidi override, emoji, decomposed Hangul */
-	const char text[] = "첫 줄\r\n\t둘째 \x1b[31m빨강\x1b[0m \xe2\x80\xae 뒤집기 "
-			    "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb \xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab";
+	const char text[] =
+		"첫 줄\r\n\t둘째 \x1b[31m빨강\x1b[0m \xe2\x80\xae 뒤집기 "
+		"\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb \xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab";
 	unsigned char h[32];
 	char hex[65], q[256];
 
@@ -131,7 +140,8 @@ static void test_output_stored_exactly_with_hash(void **state)
 	import_ok(f, IMPORT_OUTPUTS,
 		  "{\"prompt_id\": \"write-001\", \"entrant\": \"gaon\", \"output\": "
 		  "\"첫 줄\\r\\n\\t둘째 \\u001b[31m빨강\\u001b[0m \\u202e 뒤집기 "
-		  "\\ud83d\\udc69\\u200d\\ud83d\\udcbb \\u1112\\u1161\\u11ab\"}\n", 1);
+		  "\\ud83d\\udc69\\u200d\\ud83d\\udcbb \\u1112\\u1161\\u11ab\"}\n",
+		  1);
 	assert_int_equal(sql_int(f->db, "SELECT length(CAST(text AS BLOB)) FROM output"),
 			 (long long)strlen(text));
 	crypto_generichash(h, 32, (const unsigned char *)text, strlen(text), NULL, 0);
@@ -142,7 +152,8 @@ static void test_output_stored_exactly_with_hash(void **state)
 	sqlite3 *h2;
 	sqlite3_stmt *s;
 	assert_int_equal(sqlite3_open(f->db, &h2), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h2, "SELECT text FROM output", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h2, "SELECT text FROM output", -1, &s, NULL),
+			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_memory_equal(sqlite3_column_blob(s, 0), text, strlen(text));
 	sqlite3_finalize(s);
@@ -153,8 +164,8 @@ static void test_bom_crlf_and_blank_lines(void **state)
 {
 	struct fx *f = *state;
 
-	import_ok(f, IMPORT_ENTRANTS,
-		  "\xEF\xBB\xBF{\"name\": \"a\"}\r\n\r\n   \n{\"name\": \"b\"}", 2);
+	import_ok(f, IMPORT_ENTRANTS, "\xEF\xBB\xBF{\"name\": \"a\"}\r\n\r\n   \n{\"name\": \"b\"}",
+		  2);
 }
 
 static void test_malformed_json(void **state)
@@ -162,7 +173,8 @@ static void test_malformed_json(void **state)
 	struct fx *f = *state;
 
 	load_entrants_and_prompts(f);
-	refused(f, IMPORT_PROMPTS, "{\"id\": \"x1\", \"category\": \"c\", \"prompt\": \"p\"}\n"
+	refused(f, IMPORT_PROMPTS,
+		"{\"id\": \"x1\", \"category\": \"c\", \"prompt\": \"p\"}\n"
 		"{\"id\": \"x2\", \"category\": \"c\", \"prompt\": \"p\"\n",
 		"bad.jsonl:2:", "malformed JSON");
 }
@@ -172,7 +184,8 @@ static void test_invalid_utf8(void **state)
 	struct fx *f = *state;
 
 	load_entrants_and_prompts(f);
-	refused(f, IMPORT_PROMPTS, "{\"id\": \"x1\", \"category\": \"c\", \"prompt\": \"p\"}\n"
+	refused(f, IMPORT_PROMPTS,
+		"{\"id\": \"x1\", \"category\": \"c\", \"prompt\": \"p\"}\n"
 		"{\"id\": \"x2\", \"category\": \"c\", \"prompt\": \"\xed\x95\x9c\xc3\"}\n"
 		"{\"id\": \"x3\", \"category\": \"c\", \"prompt\": \"p\"}\n",
 		"bad.jsonl:2:", "invalid UTF-8");
@@ -187,8 +200,8 @@ static void test_missing_field(void **state)
 		"bad.jsonl:1: field 'output': missing", NULL);
 	refused(f, IMPORT_PROMPTS, "{\"id\": \"x\", \"prompt\": \"p\"}\n",
 		"bad.jsonl:1: field 'category': missing", NULL);
-	refused(f, IMPORT_ENTRANTS, "{\"team\": \"t\"}\n",
-		"bad.jsonl:1: field 'name': missing", NULL);
+	refused(f, IMPORT_ENTRANTS, "{\"team\": \"t\"}\n", "bad.jsonl:1: field 'name': missing",
+		NULL);
 }
 
 static void test_mistyped_field(void **state)
@@ -234,7 +247,8 @@ static void test_duplicate_ids(void **state)
 		"{\"id\": \"n2\", \"category\": \"c\", \"prompt\": \"p\"}\n"
 		"{\"id\": \"n1\", \"category\": \"c\", \"prompt\": \"p\"}\n",
 		"bad.jsonl:3: field 'id': duplicate prompt id (first on line 1)", NULL);
-	refused(f, IMPORT_PROMPTS, "{\"id\": \"reason-001\", \"category\": \"c\", \"prompt\": \"p\"}\n",
+	refused(f, IMPORT_PROMPTS,
+		"{\"id\": \"reason-001\", \"category\": \"c\", \"prompt\": \"p\"}\n",
 		"bad.jsonl:1: field 'id': prompt 'reason-001' is already in the round", NULL);
 	refused(f, IMPORT_ENTRANTS, "{\"name\": \"new\"}\n{\"name\": \"haneul\"}\n",
 		"bad.jsonl:2: field 'name': entrant 'haneul' is already in the round", NULL);
@@ -262,13 +276,16 @@ static void test_two_outputs_for_one_pair(void **state)
 		"{\"prompt_id\": \"reason-001\", \"entrant\": \"gaon\", \"output\": \"하나\"}\n"
 		"{\"prompt_id\": \"reason-001\", \"entrant\": \"gaon\", \"output\": \"둘\"}\n",
 		"bad.jsonl:2: field 'entrant': duplicate output for this prompt and entrant "
-		"(first on line 1)", NULL);
+		"(first on line 1)",
+		NULL);
 	import_ok(f, IMPORT_OUTPUTS,
-		  "{\"prompt_id\": \"reason-001\", \"entrant\": \"gaon\", \"output\": \"하나\"}\n", 1);
+		  "{\"prompt_id\": \"reason-001\", \"entrant\": \"gaon\", \"output\": \"하나\"}\n",
+		  1);
 	refused(f, IMPORT_OUTPUTS,
 		"{\"prompt_id\": \"reason-001\", \"entrant\": \"gaon\", \"output\": \"둘\"}\n",
 		"bad.jsonl:1: field 'entrant': the round already has an output of 'gaon' "
-		"for prompt 'reason-001'", NULL);
+		"for prompt 'reason-001'",
+		NULL);
 }
 
 static void test_empty_and_oversized_text(void **state)
@@ -284,12 +301,15 @@ static void test_empty_and_oversized_text(void **state)
 	refused(f, IMPORT_OUTPUTS,
 		"{\"prompt_id\": \"reason-001\", \"entrant\": \"gaon\", \"output\": \" \\n\\t \"}\n",
 		"bad.jsonl:1: field 'output': empty", NULL);
-	int n = snprintf(line, big + 128, "{\"prompt_id\": \"reason-001\", \"entrant\": \"gaon\", "
+	int n = snprintf(line, big + 128,
+			 "{\"prompt_id\": \"reason-001\", \"entrant\": \"gaon\", "
 			 "\"output\": \"");
 	memset(line + n, 'x', big);
 	snprintf(line + n + big, 8, "\"}\n");
-	refused(f, IMPORT_OUTPUTS, line, "bad.jsonl:1: field 'output': 1048577 bytes, more than "
-		"the 1048576 allowed", NULL);
+	refused(f, IMPORT_OUTPUTS, line,
+		"bad.jsonl:1: field 'output': 1048577 bytes, more than "
+		"the 1048576 allowed",
+		NULL);
 	/* exactly at the cap is fine */
 	memset(line + n, 'y', big - 1);
 	snprintf(line + n + big - 1, 8, "\"}\n");
@@ -304,7 +324,8 @@ static void test_empty_file_and_missing_file(void **state)
 	struct simsa_err err;
 
 	refused(f, IMPORT_ENTRANTS, "\n \n", "no records", NULL);
-	assert_int_equal(import_file(f->st, IMPORT_ENTRANTS, "/nonexistent/x.jsonl", &res, &err), -1);
+	assert_int_equal(import_file(f->st, IMPORT_ENTRANTS, "/nonexistent/x.jsonl", &res, &err),
+			 -1);
 	assert_non_null(strstr(err.msg, "/nonexistent/x.jsonl: cannot open"));
 }
 

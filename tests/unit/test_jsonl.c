@@ -134,7 +134,8 @@ static void test_invalid_utf8_names_byte(void **state)
 	assert_int_equal(jsonl_next(&r, &obj, &err), 1);
 	json_decref(obj);
 	assert_int_equal(jsonl_next(&r, &obj, &err), -1);
-	assert_string_equal(strstr(err.msg, "u.jsonl:"), "u.jsonl:3: invalid UTF-8 at byte 8 of the line");
+	assert_string_equal(strstr(err.msg, "u.jsonl:"),
+			    "u.jsonl:3: invalid UTF-8 at byte 8 of the line");
 	jsonl_close(&r);
 	free(path);
 }
@@ -146,8 +147,10 @@ static void test_text_rules(void **state)
 	json_t *obj;
 	const char *s;
 	size_t n;
-	char *path = write_bytes("t.jsonl", "{\"id\": \"a\\nb\", \"name\": \"ok-1.2_x\", "
-				 "\"c1\": \"x\\u0085y\", \"blank\": \"\\u3000\"}\n", 72);
+	char *path = write_bytes("t.jsonl",
+				 "{\"id\": \"a\\nb\", \"name\": \"ok-1.2_x\", "
+				 "\"c1\": \"x\\u0085y\", \"blank\": \"\\u3000\"}\n",
+				 72);
 
 	assert_int_equal(jsonl_open(&r, path, &err), 0);
 	assert_int_equal(jsonl_next(&r, &obj, &err), 1);

@@ -235,8 +235,8 @@ static void test_every_bit_flip_refused(void **state)
 			assert_int_equal(keyfile_unlock(flip, "correct horse", 13, &sk, &err), -1);
 			assert_null(sk);
 			if (!strstr(err.msg, expected_refusal(bad, off)))
-				fail_msg("byte %zu bit %d: \"%s\", wanted \"%s\"", off, bit, err.msg,
-					 expected_refusal(bad, off));
+				fail_msg("byte %zu bit %d: \"%s\", wanted \"%s\"", off, bit,
+					 err.msg, expected_refusal(bad, off));
 		}
 	}
 	/* the specific numbers are named */
@@ -270,7 +270,8 @@ static void expect_kdf_refused(const unsigned char *good, const char *path, uint
 	assert_msg(&err, want);
 	/* refused from the header alone: no derivation was attempted */
 	if (now() - t0 > 0.5)
-		fail_msg("refusing ops %" PRIu32 " mem %" PRIu64 " took %.2f s", ops, mem, now() - t0);
+		fail_msg("refusing ops %" PRIu32 " mem %" PRIu64 " took %.2f s", ops, mem,
+			 now() - t0);
 }
 
 static void test_absurd_kdf_parameters_refused_before_deriving(void **state)
@@ -450,11 +451,11 @@ static void build_file(const char *path, const char *pass, const unsigned char *
 
 	memset(f, 0, sizeof f);
 	memcpy(f, "SIMSAKEY", 8);
-	f[8] = 1;  /* format version */
-	f[9] = 1;  /* Argon2id v1.3 */
-	f[10] = 1; /* XChaCha20-Poly1305 */
-	f[12] = 2;                 /* opslimit 2, LE */
-	f[16 + 1] = 0x40;          /* memlimit 16384, LE */
+	f[8] = 1;         /* format version */
+	f[9] = 1;         /* Argon2id v1.3 */
+	f[10] = 1;        /* XChaCha20-Poly1305 */
+	f[12] = 2;        /* opslimit 2, LE */
+	f[16 + 1] = 0x40; /* memlimit 16384, LE */
 	for (int i = 0; i < 8; i++) {
 		stream[i] = (unsigned char)(run_seed >> (8 * i));
 		stream[8 + i] = (unsigned char)(files >> (8 * i));
@@ -463,9 +464,10 @@ static void build_file(const char *path, const char *pass, const unsigned char *
 	randombytes_buf_deterministic(f + 24, 16 + 24, stream); /* salt, then nonce */
 	memcpy(f + 64, header_pk, 32);
 	assert_int_equal(crypto_pwhash(key, sizeof key, pass, strlen(pass), f + 24, 2, 16384,
-				       crypto_pwhash_ALG_ARGON2ID13), 0);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(f + 96, NULL, sealed_sk, 64, f, 96, NULL,
-						   f + 40, key);
+				       crypto_pwhash_ALG_ARGON2ID13),
+			 0);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(f + 96, NULL, sealed_sk, 64, f, 96, NULL, f + 40,
+						   key);
 	put_bytes(path, f, sizeof f);
 }
 
@@ -515,13 +517,17 @@ static void test_documented_format_and_key_consistency(void **state)
 /* The worked example in docs/key-files.md: seed 00 01 .. 1f, passphrase
  * "correct horse battery staple", minimum KDF, salt "0123456789abcdef",
  * nonce 40 41 .. 57. */
-static const char doc_example[] =
-	"53494d53414b45590101010001000000" "00200000000000003031323334353637"
-	"38396162636465664041424344454647" "48494a4b4c4d4e4f5051525354555657"
-	"03a107bff3ce10be1d70dd18e74bc099" "67e4d6309ba50d5f1ddc8664125531b8"
-	"c81fb16c991f8256a83a45b7d311acf6" "a2a079fd48e2e8ce1af8268e81f866be"
-	"497546b6e4e472a33725c7b8e522cb52" "486bf9c6221b852b04c737b1d68c6473"
-	"ca830b8f43a50cfe6a89781d87c4cdcf";
+static const char doc_example[] = "53494d53414b45590101010001000000"
+				  "00200000000000003031323334353637"
+				  "38396162636465664041424344454647"
+				  "48494a4b4c4d4e4f5051525354555657"
+				  "03a107bff3ce10be1d70dd18e74bc099"
+				  "67e4d6309ba50d5f1ddc8664125531b8"
+				  "c81fb16c991f8256a83a45b7d311acf6"
+				  "a2a079fd48e2e8ce1af8268e81f866be"
+				  "497546b6e4e472a33725c7b8e522cb52"
+				  "486bf9c6221b852b04c737b1d68c6473"
+				  "ca830b8f43a50cfe6a89781d87c4cdcf";
 static const char doc_signature[] =
 	"4b2c06d812e1410017c1034f414444f0b2fc30d3722eafd7c266fc2e56fb237b"
 	"dfaa19f5aaa93564a4750148842ea97f541effba719d8b0b2a3626a6035ec703";
@@ -535,8 +541,8 @@ static void test_documented_example_unlocks(void **state)
 	size_t n;
 	char *path = path_in("example.key");
 
-	assert_int_equal(sodium_hex2bin(f, sizeof f, doc_example, strlen(doc_example), NULL, &n,
-					NULL), 0);
+	assert_int_equal(
+		sodium_hex2bin(f, sizeof f, doc_example, strlen(doc_example), NULL, &n, NULL), 0);
 	assert_int_equal(n, KEYFILE_SIZE);
 	put_bytes(path, f, n);
 	assert_int_equal(keyfile_unlock(path, pass, strlen(pass), &sk, &err), 0);
@@ -551,19 +557,24 @@ static void test_documented_example_unlocks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_round_trip_signs_under_the_stored_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip_signs_under_the_stored_key, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_two_keys_differ, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_or_empty_passphrase_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_or_empty_passphrase_refused, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_every_truncation_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_file_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_bit_flip_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_absurd_kdf_parameters_refused_before_deriving, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_absurd_kdf_parameters_refused_before_deriving,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_never_overwrites, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mode_0600_whatever_the_umask, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_and_open_errors_name_the_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_and_open_errors_name_the_path, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_simsa_kdf_fast_is_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defaults_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_documented_format_and_key_consistency, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_documented_format_and_key_consistency, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_documented_example_unlocks, setup, teardown),
 	};
 

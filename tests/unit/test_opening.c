@@ -64,7 +64,8 @@ static void import_outputs(struct fx *f, const char *skip_prompt)
 				continue;
 			n += (size_t)snprintf(text + n, sizeof text - n,
 					      "{\"prompt_id\": \"%s\", \"entrant\": \"%s\", "
-					      "\"output\": \"답변 %d-%d: 내용\"}\n", pid, ents[e], p, e);
+					      "\"output\": \"답변 %d-%d: 내용\"}\n",
+					      pid, ents[e], p, e);
 		}
 	import_text(f, IMPORT_OUTPUTS, text);
 }
@@ -145,8 +146,7 @@ static unsigned char *slurp(const char *path, size_t *n)
 	return buf;
 }
 
-static size_t occurrences(const unsigned char *hay, size_t n, const unsigned char *needle,
-			  size_t m)
+static size_t occurrences(const unsigned char *hay, size_t n, const unsigned char *needle, size_t m)
 {
 	size_t count = 0;
 
@@ -222,7 +222,7 @@ static void test_open_commits_signs_and_blinds(void **state)
 	struct simsa_err err;
 	unsigned char seed[32], commit[32];
 	struct buf msg = { 0 };
-	unsigned char (*hashes)[32];
+	unsigned char(*hashes)[32];
 	size_t n_out;
 
 	import_outputs(f, NULL);
@@ -236,14 +236,19 @@ static void test_open_commits_signs_and_blinds(void **state)
 		memcpy(hashes[i], in.outputs[i].hash, 32);
 	/* every enrolment carries the organizer's signature over its statement */
 	for (size_t i = 0; i < in.n_raters; i++) {
-		struct enrolment e = { in.info.round_id, in.raters[i].name,
-				       rater_role_name(in.raters[i].role), in.raters[i].public_key,
-				       in.raters[i].categories_json, false, in.raters[i].enrolled_at };
+		struct enrolment e = { in.info.round_id,
+				       in.raters[i].name,
+				       rater_role_name(in.raters[i].role),
+				       in.raters[i].public_key,
+				       in.raters[i].categories_json,
+				       false,
+				       in.raters[i].enrolled_at };
 		struct buf b = { 0 };
 
 		statement_enrolment(&b, &e);
-		assert_int_equal(crypto_sign_verify_detached(in.raters[i].signature, b.p, b.n,
-							     f->org_pk), 0);
+		assert_int_equal(
+			crypto_sign_verify_detached(in.raters[i].signature, b.p, b.n, f->org_pk),
+			0);
 		buf_release(&b);
 	}
 	round_inputs_release(&in);
@@ -276,9 +281,11 @@ static void test_open_commits_signs_and_blinds(void **state)
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM output"), 0);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM blind_output"), 12);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM pragma_table_info('blind_output') "
-				 "WHERE name LIKE '%entrant%'"), 0);
+					"WHERE name LIKE '%entrant%'"),
+			 0);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM pragma_table_info('task') "
-				 "WHERE name LIKE '%entrant%'"), 0);
+					"WHERE name LIKE '%entrant%'"),
+			 0);
 	assert_int_equal(sql_int(f->db, "PRAGMA freelist_count"), 0);
 
 	/* the file and its WAL: the seed nowhere; each output hash exactly
@@ -293,7 +300,8 @@ static void test_open_commits_signs_and_blinds(void **state)
 	assert_int_equal(occurrences(db, n_db, seed, 32) + occurrences(w, n_wal, seed, 32), 0);
 	for (size_t i = 0; i < n_out; i++)
 		assert_int_equal(occurrences(db, n_db, hashes[i], 32) +
-				 occurrences(w, n_wal, hashes[i], 32), 1);
+					 occurrences(w, n_wal, hashes[i], 32),
+				 1);
 	free(db);
 	free(w);
 	free(hashes);
@@ -327,7 +335,7 @@ static void test_tasks_replay_from_seed(void **state)
 	a.n_prompts = 4;
 	a.n_raters = 10;
 	a.raters = raters;
-	a.user_raters_per_slot = 2;     /* the default user rubric */
+	a.user_raters_per_slot = 2;      /* the default user rubric */
 	a.expert_ratings_per_output = 2; /* the default expert rubric */
 	assert_int_equal(assign_run(&a, &ar, &err), 0);
 	assign_hash(&ar, h);
@@ -336,8 +344,10 @@ static void test_tasks_replay_from_seed(void **state)
 	for (int r = 0; r < 6; r++) {
 		char q[256];
 
-		snprintf(q, sizeof q, "SELECT count(DISTINCT t.prompt_id) FROM task t JOIN rater r ON "
-			 "r.id = t.rater_id WHERE r.name = 'user%d'", r + 1);
+		snprintf(q, sizeof q,
+			 "SELECT count(DISTINCT t.prompt_id) FROM task t JOIN rater r ON "
+			 "r.id = t.rater_id WHERE r.name = 'user%d'",
+			 r + 1);
 		assert_int_equal(sql_int(f->db, q), (long long)(ar.first[r + 1] - ar.first[r]));
 	}
 	assign_result_release(&ar);
@@ -366,7 +376,8 @@ static void test_frozen_after_open(void **state)
 	assert_int_equal(rater_enrol(f->st, f->org, "late", ROLE_USER, pk, NULL, &err), 0);
 	assert_int_equal(sql_int(f->db, "SELECT late FROM rater WHERE name = 'late'"), 1);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM task t JOIN rater r ON r.id = "
-				 "t.rater_id WHERE r.name = 'late'"), 4);
+					"t.rater_id WHERE r.name = 'late'"),
+			 4);
 	/* the file refuses edits of what raters are judged on */
 	assert_int_not_equal(sql_exec(f->db, "UPDATE blind_output SET text = 'x'"), SQLITE_OK);
 	assert_int_not_equal(sql_exec(f->db, "DELETE FROM task"), SQLITE_OK);
@@ -466,7 +477,8 @@ static void test_gold_items(void **state)
 
 	import_outputs(f, NULL);
 	enrol_panel(f);
-	bad = write_file(f->dir, "bad.jsonl", "{\"kind\": \"known\", \"role\": \"user\", "
+	bad = write_file(f->dir, "bad.jsonl",
+			 "{\"kind\": \"known\", \"role\": \"user\", "
 			 "\"prompt_id\": \"p1\", \"better\": \"alpha\", \"worse\": \"alpha\"}\n");
 	assert_int_equal(import_file(f->st, IMPORT_GOLD, bad, &ir, &err), -1);
 	assert_non_null(strstr(err.msg, "bad.jsonl:1: field 'worse': the same entrant as better"));
@@ -485,7 +497,8 @@ static void test_gold_items(void **state)
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM task WHERE kind = 'gold_repeat'"), 6);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM task WHERE kind = 'gold_known'"), 6);
 	assert_int_equal(sql_int(f->db, "SELECT count(DISTINCT rater_id) FROM task WHERE kind = "
-				 "'gold_known'"), 6);
+					"'gold_known'"),
+			 6);
 	assert_int_equal(res.n_tasks, 24 + 12 + 12);
 	/* frozen with the rest */
 	assert_int_not_equal(sql_exec(f->db, "DELETE FROM gold"), SQLITE_OK);

@@ -157,7 +157,8 @@ static void test_missing_file_named(void **state)
 
 static void test_environment_variable_and_its_precedence(void **state)
 {
-	char *env = secret_file("env", S("from env\n")), *opt = secret_file("opt", S("from option\n"));
+	char *env = secret_file("env", S("from env\n")),
+	     *opt = secret_file("opt", S("from option\n"));
 	char *p = NULL;
 	struct simsa_err err;
 	size_t len;
@@ -229,7 +230,7 @@ static void job(int report)
 	size_t len;
 	int null = open("/dev/null", O_RDWR), tty = open("/dev/tty", O_RDWR);
 
-	dup2(null, 0); /* it must read the terminal, not stdin */
+	dup2(null, 0);                      /* it must read the terminal, not stdin */
 	while (tcgetpgrp(tty) != getpgrp()) /* until the session hands it the terminal */
 		usleep(1000);
 	if (job_own_sigint_handler)
@@ -283,9 +284,11 @@ static void session(const char *slave, int report)
 			continue;
 		}
 		if (WIFEXITED(st))
-			snprintf(line, sizeof line, "exit %d echo=%d\n", WEXITSTATUS(st), echo_on(tty));
+			snprintf(line, sizeof line, "exit %d echo=%d\n", WEXITSTATUS(st),
+				 echo_on(tty));
 		else
-			snprintf(line, sizeof line, "signal %d echo=%d\n", WTERMSIG(st), echo_on(tty));
+			snprintf(line, sizeof line, "signal %d echo=%d\n", WTERMSIG(st),
+				 echo_on(tty));
 		say(report, line);
 		_exit(0);
 	}
@@ -339,10 +342,12 @@ static void term_expect(struct term *t, const char *want, int times)
 			waitpid(t->pid, NULL, 0);
 			close(t->master);
 			close(t->report);
-			fail_msg("terminal never showed \"%s\" x%d; it showed \"%s\"", want, times, t->out);
+			fail_msg("terminal never showed \"%s\" x%d; it showed \"%s\"", want, times,
+				 t->out);
 		}
 		if (poll(&pfd, 1, 100) > 0 && t->out_len < sizeof t->out - 1) {
-			ssize_t n = read(t->master, t->out + t->out_len, sizeof t->out - 1 - t->out_len);
+			ssize_t n = read(t->master, t->out + t->out_len,
+					 sizeof t->out - 1 - t->out_len);
 
 			if (n > 0)
 				t->out_len += (size_t)n;
@@ -536,18 +541,24 @@ static void test_no_terminal_and_no_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_file_first_line_without_its_line_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_first_line_without_its_line_end, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_file_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_open_to_others_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file_named, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_environment_variable_and_its_precedence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_environment_variable_and_its_precedence, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unicode_normalized_to_nfc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_terminal_asks_without_echo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_terminal_confirm_match_and_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_terminal_confirm_match_and_mismatch, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_terminal_empty_line_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_terminal_ctrl_c_restores_echo_then_ends, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_terminal_ctrl_c_with_a_handler_returns_an_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_terminal_ctrl_z_restores_echo_and_asks_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_terminal_ctrl_c_restores_echo_then_ends, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_terminal_ctrl_c_with_a_handler_returns_an_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_terminal_ctrl_z_restores_echo_and_asks_again,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_terminal_and_no_file, setup, teardown),
 	};
 

@@ -8,42 +8,42 @@
 #include "simsa/util.h"
 
 /* Lines 1-6. */
-#define HEAD(comp, pts) \
-	"[rubric]\n" \
-	"component = " comp "\n" \
-	"points = " pts "\n" \
-	"version = 1\n" \
+#define HEAD(comp, pts)                 \
+	"[rubric]\n"                    \
+	"component = " comp "\n"        \
+	"points = " pts "\n"            \
+	"version = 1\n"                 \
 	"title_ko = 시험 루브릭\n" \
 	"title_en = Test rubric\n"
 #define EXPERT_HEAD HEAD("expert", "35")
 
 /* Ten lines: header, five keys, four anchors for the scale 1-2. */
-#define CRIT(id, weight) \
-	"[criterion " id "]\n" \
-	"name_ko = 기준\n" \
-	"name_en = Criterion\n" \
-	"weight = " weight "\n" \
-	"scale = 1-2\n" \
-	"required = yes\n" \
+#define CRIT(id, weight)           \
+	"[criterion " id "]\n"     \
+	"name_ko = 기준\n"       \
+	"name_en = Criterion\n"    \
+	"weight = " weight "\n"    \
+	"scale = 1-2\n"            \
+	"required = yes\n"         \
 	"anchor1_ko = 나쁘다\n" \
-	"anchor1_en = bad\n" \
-	"anchor2_ko = 좋다\n" \
+	"anchor1_en = bad\n"       \
+	"anchor2_ko = 좋다\n"    \
 	"anchor2_en = good\n"
 
 /* Lines 7-19 of a user rubric after HEAD("user", "25"). */
-#define PREFS \
-	"[preference]\n" \
+#define PREFS                                     \
+	"[preference]\n"                          \
 	"a_much_better_ko = A가 훨씬 낫다\n" \
-	"a_much_better_en = A is much better\n" \
-	"a_better_ko = A가 낫다\n" \
-	"a_better_en = A is better\n" \
-	"tie_ko = 비슷하다\n" \
-	"tie_en = Same\n" \
-	"b_better_ko = B가 낫다\n" \
-	"b_better_en = B is better\n" \
+	"a_much_better_en = A is much better\n"   \
+	"a_better_ko = A가 낫다\n"             \
+	"a_better_en = A is better\n"             \
+	"tie_ko = 비슷하다\n"                 \
+	"tie_en = Same\n"                         \
+	"b_better_ko = B가 낫다\n"             \
+	"b_better_en = B is better\n"             \
 	"b_much_better_ko = B가 훨씬 낫다\n" \
-	"b_much_better_en = B is much better\n" \
-	"both_bad_ko = 둘 다 나쁘다\n" \
+	"b_much_better_en = B is much better\n"   \
+	"both_bad_ko = 둘 다 나쁘다\n"       \
 	"both_bad_en = Both bad\n"
 #define USER_HEAD HEAD("user", "25") PREFS
 
@@ -52,7 +52,7 @@ static struct rubric *load_default(const char *name)
 	const char *top = getenv("TOP");
 	char path[1024], *text;
 	size_t len;
-	struct simsa_err err = {{0}};
+	struct simsa_err err = { { 0 } };
 	struct rubric *r = NULL;
 
 	snprintf(path, sizeof path, "%s/rubrics/%s", top && *top ? top : ".", name);
@@ -66,7 +66,7 @@ static struct rubric *load_default(const char *name)
 
 static struct rubric *parse_ok(const char *text)
 {
-	struct simsa_err err = {{0}};
+	struct simsa_err err = { { 0 } };
 	struct rubric *r = NULL;
 
 	if (rubric_parse(text, strlen(text), "t.rubric", &r, &err) != 0)
@@ -79,7 +79,7 @@ static struct rubric *parse_ok(const char *text)
  * and containing what. */
 static void refused_n(const char *text, size_t len, int line, const char *what)
 {
-	struct simsa_err err = {{0}};
+	struct simsa_err err = { { 0 } };
 	struct rubric *r = (struct rubric *)&err; /* must be reset to NULL */
 	char where[32];
 
@@ -180,8 +180,9 @@ static void test_minimal_expert_and_scoring_defaults(void **state)
 	assert_int_equal(r->gold_min_items, 3);
 	assert_int_equal(r->gold_pass_percent, 50);
 	rubric_free(&r);
-	r = parse_ok(EXPERT_HEAD CRIT("a", "100") "[scoring]\nidentity_revealed = count\n"
-		     "failed_gold = count\ngold_min_items = 5\ngold_pass_percent = 80\n");
+	r = parse_ok(EXPERT_HEAD CRIT(
+		"a", "100") "[scoring]\nidentity_revealed = count\n"
+			    "failed_gold = count\ngold_min_items = 5\ngold_pass_percent = 80\n");
 	assert_false(r->identity_excluded);
 	assert_false(r->failed_gold_excluded);
 	assert_int_equal(r->gold_min_items, 5);
@@ -191,8 +192,9 @@ static void test_minimal_expert_and_scoring_defaults(void **state)
 
 static void test_user_without_satisfaction(void **state)
 {
-	struct rubric *r = parse_ok(USER_HEAD "[scoring]\nboth_bad = exclude\n"
-				    "much_better_weight = 3\nbootstrap_seed = 18446744073709551615\n");
+	struct rubric *r = parse_ok(
+		USER_HEAD "[scoring]\nboth_bad = exclude\n"
+			  "much_better_weight = 3\nbootstrap_seed = 18446744073709551615\n");
 
 	assert_false(r->has_satisfaction);
 	assert_false(r->both_bad_as_tie);
@@ -204,8 +206,9 @@ static void test_user_without_satisfaction(void **state)
 static void test_scale_zero_to_ten(void **state)
 {
 	char text[4096];
-	int n = snprintf(text, sizeof text, EXPERT_HEAD "[criterion a]\nname_ko = 가\n"
-			 "name_en = A\nweight = 100\nscale = 0-10\nrequired = no\n");
+	int n = snprintf(text, sizeof text,
+			 EXPERT_HEAD "[criterion a]\nname_ko = 가\n"
+				     "name_en = A\nweight = 100\nscale = 0-10\nrequired = no\n");
 
 	/* anchors in descending order: order of keys does not matter */
 	for (int lv = 10; lv >= 0; lv--)
@@ -223,12 +226,12 @@ static void test_scale_zero_to_ten(void **state)
 
 static void test_crlf_bom_comments(void **state)
 {
-	struct rubric *r = parse_ok("\xEF\xBB\xBF; comment\r\n" EXPERT_HEAD
-				    "  # indented comment\r\n"
-				    "[criterion a]\r\nname_ko = 가 ; 나 # 다\r\nname_en = A\r\n"
-				    "weight = 100\r\nscale = 1-2\r\nrequired = yes\r\n"
-				    "anchor1_ko = x\r\nanchor1_en = y\r\nanchor2_ko = z\r\n"
-				    "anchor2_en = w");
+	struct rubric *r =
+		parse_ok("\xEF\xBB\xBF; comment\r\n" EXPERT_HEAD "  # indented comment\r\n"
+			 "[criterion a]\r\nname_ko = 가 ; 나 # 다\r\nname_en = A\r\n"
+			 "weight = 100\r\nscale = 1-2\r\nrequired = yes\r\n"
+			 "anchor1_ko = x\r\nanchor1_en = y\r\nanchor2_ko = z\r\n"
+			 "anchor2_en = w");
 	/* no inline comments: ';' and '#' belong to the value */
 	assert_string_equal(r->criteria[0].name_ko, "가 ; 나 # 다");
 	assert_string_equal(r->criteria[0].levels[1].anchor_en, "w");
@@ -248,9 +251,11 @@ static void test_long_korean_line(void **state)
 		memcpy(value + i, syl, 3);
 	vlen -= vlen % 3;
 	value[vlen] = '\0';
-	snprintf(text, vlen + 1024, EXPERT_HEAD "[criterion a]\nname_ko = 가\nname_en = A\n"
-		 "weight = 100\nscale = 1-2\nrequired = yes\nanchor1_ko = 나\n"
-		 "anchor1_en = b\nanchor2_ko = %s\nanchor2_en = g\n", value);
+	snprintf(text, vlen + 1024,
+		 EXPERT_HEAD "[criterion a]\nname_ko = 가\nname_en = A\n"
+			     "weight = 100\nscale = 1-2\nrequired = yes\nanchor1_ko = 나\n"
+			     "anchor1_en = b\nanchor2_ko = %s\nanchor2_en = g\n",
+		 value);
 	struct rubric *r = parse_ok(text);
 
 	assert_int_equal(strlen(r->criteria[0].levels[1].anchor_ko), vlen);
@@ -351,8 +356,10 @@ static void test_duplicate_criterion(void **state)
 
 static void test_duplicate_section_adjacent(void **state)
 {
-	refused(EXPERT_HEAD "[scoring]\nbootstrap_seed = 1\n[scoring]\nbootstrap_resamples = 200\n"
-		CRIT("a", "100"), 9, "[scoring] appears twice (first at line 7)");
+	refused(EXPERT_HEAD
+		"[scoring]\nbootstrap_seed = 1\n[scoring]\nbootstrap_resamples = 200\n" CRIT("a",
+											     "100"),
+		9, "[scoring] appears twice (first at line 7)");
 }
 
 static void test_empty_section(void **state)
@@ -382,13 +389,15 @@ static void test_sections_of_the_other_component(void **state)
 
 static void test_missing_rubric_key(void **state)
 {
-	refused("[rubric]\ncomponent = expert\npoints = 35\ntitle_ko = 가\ntitle_en = A\n"
-		CRIT("a", "100"), 1, "[rubric]: missing key \"version\"");
+	refused("[rubric]\ncomponent = expert\npoints = 35\ntitle_ko = 가\ntitle_en = A\n" CRIT(
+			"a", "100"),
+		1, "[rubric]: missing key \"version\"");
 }
 
 static void test_missing_criterion_key(void **state)
 {
-	refused(EXPERT_HEAD "[criterion a]\nname_ko = 가\nname_en = A\nscale = 1-2\n"
+	refused(EXPERT_HEAD
+		"[criterion a]\nname_ko = 가\nname_en = A\nscale = 1-2\n"
 		"required = yes\nanchor1_ko = a\nanchor1_en = a\nanchor2_ko = a\nanchor2_en = a\n",
 		7, "[criterion a]: missing key \"weight\"");
 }
@@ -402,8 +411,8 @@ static void test_missing_preference_label(void **state)
 static void test_missing_anchor(void **state)
 {
 	refused(EXPERT_HEAD "[criterion a]\nname_ko = 가\nname_en = A\nweight = 100\n"
-		"scale = 1-3\nrequired = yes\nanchor1_ko = a\nanchor1_en = a\n"
-		"anchor2_ko = a\nanchor2_en = a\nanchor3_ko = a\n",
+			    "scale = 1-3\nrequired = yes\nanchor1_ko = a\nanchor1_en = a\n"
+			    "anchor2_ko = a\nanchor2_en = a\nanchor3_ko = a\n",
 		7, "[criterion a]: missing anchor3_en (the scale 1-3");
 }
 
@@ -411,9 +420,10 @@ static void test_anchor_outside_scale(void **state)
 {
 	refused(EXPERT_HEAD CRIT("a", "100") "anchor3_ko = 너무 높다\n", 17,
 		"[criterion a] anchor3_ko: level 3 is outside the scale 1-2");
-	refused(EXPERT_HEAD "[criterion a]\nanchor0_en = low\n" "name_ko = 가\nname_en = A\n"
-		"weight = 100\nscale = 1-2\nrequired = yes\nanchor1_ko = a\n"
-		"anchor1_en = a\nanchor2_ko = a\nanchor2_en = a\n",
+	refused(EXPERT_HEAD "[criterion a]\nanchor0_en = low\n"
+			    "name_ko = 가\nname_en = A\n"
+			    "weight = 100\nscale = 1-2\nrequired = yes\nanchor1_ko = a\n"
+			    "anchor1_en = a\nanchor2_ko = a\nanchor2_en = a\n",
 		8, "[criterion a] anchor0_en: level 0 is outside the scale 1-2");
 }
 
@@ -481,7 +491,8 @@ static void test_bad_required(void **state)
 
 static void test_bad_rubric_values(void **state)
 {
-	refused(HEAD("judge", "35"), 2, "[rubric] component: expected expert or user, not \"judge\"");
+	refused(HEAD("judge", "35"), 2,
+		"[rubric] component: expected expert or user, not \"judge\"");
 	refused("[rubric]\nversion = 0\n", 2, "[rubric] version: must be between 1 and");
 	refused("[rubric]\npoints = 3.5\n", 2, "[rubric] points: not an integer: \"3.5\"");
 }
@@ -551,7 +562,7 @@ static void test_assignment_section(void **state)
 	assert_int_equal(r->raters_per_slot, 3);
 	rubric_free(&r);
 	r = parse_ok(EXPERT_HEAD CRIT("a", "100") "[assignment]\nratings_per_output = 4\n"
-		     "by_category = yes\n");
+						  "by_category = yes\n");
 	assert_int_equal(r->ratings_per_output, 4);
 	assert_true(r->by_category);
 	rubric_free(&r);
@@ -597,7 +608,7 @@ static void test_truncated_default(void **state)
 	const char *top = getenv("TOP");
 	char path[1024], *text;
 	size_t len;
-	struct simsa_err err = {{0}};
+	struct simsa_err err = { { 0 } };
 
 	snprintf(path, sizeof path, "%s/rubrics/expert.rubric", top && *top ? top : ".");
 	assert_int_equal(read_file(path, 1 << 20, &text, &len, &err), 0);

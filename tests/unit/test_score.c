@@ -104,7 +104,8 @@ static void cast(struct round_fx *f, const char *name, bool expert)
 			expert_scores(session_rubric(s), l, a.scores[0]);
 			expert_scores(session_rubric(s), r, a.scores[1]);
 			/* an identity-flagged ballot, on a regular task (not q001, the gold) */
-			if (strcmp(name, "expert0") == 0 && !flagged && strcmp(v.prompt_id, "q001")) {
+			if (strcmp(name, "expert0") == 0 && !flagged &&
+			    strcmp(v.prompt_id, "q001")) {
 				struct answer bad = a;
 
 				for (size_t c = 0; c < session_rubric(s)->n_criteria; c++)
@@ -148,8 +149,7 @@ static const char gold_two[] =
 
 /* The round with gold items and, when user_rubric is not NULL, that user
  * rubric instead of the built-in one. */
-static void make_closed_round_rubric(struct round_fx *f, const char *gold,
-				     const char *user_rubric)
+static void make_closed_round_rubric(struct round_fx *f, const char *gold, const char *user_rubric)
 {
 	struct store *st = NULL;
 	struct close_result res;
@@ -286,22 +286,22 @@ static void test_exclusions_counted(void **state)
 	assert_int_equal(r.counts.experts, X);
 	assert_int_equal(r.counts.prompts, P);
 	/* team0 lost one scoring pair side to the flagged ballot at most: 16 or 15 */
-	assert_true(r.e[0].expert_scorings + r.e[1].expert_scorings + r.e[2].expert_scorings ==
-		    46);
+	assert_true(r.e[0].expert_scorings + r.e[1].expert_scorings + r.e[2].expert_scorings == 46);
 	score_result_release(&r);
 }
 
 static void test_benchmark_total(void **state)
 {
 	char *dir = tmpdir_make();
-	char *path = write_file(dir, "bench.csv", "entrant,points\nteam1,40\nteam0,30\n"
+	char *path = write_file(dir, "bench.csv",
+				"entrant,points\nteam1,40\nteam0,30\n"
 				"\"team2\",20.5\n");
 	struct score_result r;
 
 	score_file(F.db, path, &r);
 	NEAR(r.total_max, 100);
-	NEAR(r.e[0].total, 30 + 35 + 25.0 * 5 / 6);   /* 85.8333... */
-	NEAR(r.e[1].total, 40 + 17.5 + 25.0 / 3);     /* 65.8333... */
+	NEAR(r.e[0].total, 30 + 35 + 25.0 * 5 / 6);    /* 85.8333... */
+	NEAR(r.e[1].total, 40 + 17.5 + 25.0 / 3);      /* 65.8333... */
 	NEAR(r.e[2].total, 20.5 + 24.0625 + 25.0 / 3); /* 52.8958... */
 	NEAR(r.e[2].benchmark, 20.5);
 	assert_true(r.e[0].total_low <= r.e[0].total && r.e[0].total <= r.e[0].total_high);
@@ -381,15 +381,37 @@ static void test_bundle_equals_round(void **state)
 	for (size_t i = 0; i < a.n; i++) {
 		/* bit for bit, intervals included */
 		const struct score_entrant *x = &a.e[i], *y = &b.e[i];
-		const double vx[] = { x->expert, x->expert_low, x->expert_high, x->user, x->user_low,
-				      x->user_high, x->rating, x->rating_low, x->rating_high,
-				      x->total, x->total_low, x->total_high, x->win_rate,
-				      x->expert_corrected, x->expert_corrected_low,
+		const double vx[] = { x->expert,
+				      x->expert_low,
+				      x->expert_high,
+				      x->user,
+				      x->user_low,
+				      x->user_high,
+				      x->rating,
+				      x->rating_low,
+				      x->rating_high,
+				      x->total,
+				      x->total_low,
+				      x->total_high,
+				      x->win_rate,
+				      x->expert_corrected,
+				      x->expert_corrected_low,
 				      x->expert_corrected_high };
-		const double vy[] = { y->expert, y->expert_low, y->expert_high, y->user, y->user_low,
-				      y->user_high, y->rating, y->rating_low, y->rating_high,
-				      y->total, y->total_low, y->total_high, y->win_rate,
-				      y->expert_corrected, y->expert_corrected_low,
+		const double vy[] = { y->expert,
+				      y->expert_low,
+				      y->expert_high,
+				      y->user,
+				      y->user_low,
+				      y->user_high,
+				      y->rating,
+				      y->rating_low,
+				      y->rating_high,
+				      y->total,
+				      y->total_low,
+				      y->total_high,
+				      y->win_rate,
+				      y->expert_corrected,
+				      y->expert_corrected_low,
 				      y->expert_corrected_high };
 
 		assert_memory_equal(vx, vy, sizeof vx);
@@ -413,8 +435,9 @@ static void test_expert_means_weighted(void **state)
 		{ .rater = 1, .prompt = 0, .left = 1, .right = 0, .value = { 0.25, 0.5 } },
 		{ .rater = 1, .prompt = 1, .left = 0, .right = 1, .value = { 0.0, NAN } },
 	};
-	struct score_data d = { .n_entrants = 2, .n_prompts = 2, .n_expert_raters = 2,
-				.ex = it, .n_ex = 3 };
+	struct score_data d = {
+		.n_entrants = 2, .n_prompts = 2, .n_expert_raters = 2, .ex = it, .n_ex = 3
+	};
 	uint32_t xm[2] = { 2, 1 }, pm[2] = { 1, 2 };
 	double mean[2];
 	struct simsa_err err;
@@ -422,7 +445,7 @@ static void test_expert_means_weighted(void **state)
 	assert_int_equal(score_expert_means(&d, xm, pm, mean, NULL, NULL, &err), 0);
 	NEAR(mean[0], 5.0 / 18);
 	NEAR(mean[1], 0.25); /* only prompt 0, scored 0.25 by both */
-	xm[0] = 0;          /* without expert 0: (0.5 + 2*0)/3 */
+	xm[0] = 0;           /* without expert 0: (0.5 + 2*0)/3 */
 	assert_int_equal(score_expert_means(&d, xm, pm, mean, NULL, NULL, &err), 0);
 	NEAR(mean[0], 0.5 / 3);
 }
@@ -454,8 +477,9 @@ static void test_severity_by_hand(void **state)
 		{ .rater = 2, .prompt = 1, .left = 0, .right = 1, .value = { 0.75, NAN } },
 		{ .rater = 3, .prompt = 0, .left = 0, .right = 1, .value = { 0.5, 0.5 } },
 	};
-	struct score_data d = { .n_entrants = 2, .n_prompts = 2, .n_expert_raters = 4,
-				.ex = it, .n_ex = 6 };
+	struct score_data d = {
+		.n_entrants = 2, .n_prompts = 2, .n_expert_raters = 4, .ex = it, .n_ex = 6
+	};
 	double m = 25.0 / 44, c = sqrt(5.0 / 44), r6 = sqrt(6.0) / 2, v[12], mean[2], plain[2];
 	double e0 = ((m - c * r6 + m - 1.5 * c + 0.5) / 3 + (2 * m + 0.5 * c + 0.75) / 3) / 2;
 	double e1 = ((m + c * r6 + m + 0.5 * c + 0.5) / 3 + (2 * m + 0.5 * c) / 2) / 2;
@@ -467,9 +491,9 @@ static void test_severity_by_hand(void **state)
 	NEAR(v[1], m + c * r6);
 	NEAR(v[2], m);
 	NEAR(v[5], m - 1.5 * c);
-	NEAR(v[8], 0.75);          /* one scoring: as given */
+	NEAR(v[8], 0.75); /* one scoring: as given */
 	assert_true(isnan(v[9]));
-	NEAR(v[10], 0.5);          /* sd 0: as given */
+	NEAR(v[10], 0.5); /* sd 0: as given */
 	NEAR(v[11], 0.5);
 	assert_int_equal(score_corrected_means(&d, NULL, NULL, mean, &err), 0);
 	NEAR(mean[0], e0);
@@ -496,11 +520,16 @@ static struct score_rater rater(bool expert, long shared, double disagreement, d
 {
 	/* gold failed as the default rubrics say: at least 3 known items, fewer
 	 * than 50% right (score.c sets it from the rubric before flagging) */
-	return (struct score_rater){ .expert = expert, .shared = shared,
-				     .disagreement = disagreement, .match_rate = match,
-				     .gold_known = gold_known, .gold_correct = gold_correct,
-				     .gold_failed = gold_known >= 3 && 2 * gold_correct < gold_known,
-				     .repeats = repeats, .repeats_reversed = reversed };
+	return (struct score_rater){ .expert = expert,
+				     .shared = shared,
+				     .disagreement = disagreement,
+				     .match_rate = match,
+				     .gold_known = gold_known,
+				     .gold_correct = gold_correct,
+				     .gold_failed =
+					     gold_known >= 3 && 2 * gold_correct < gold_known,
+				     .repeats = repeats,
+				     .repeats_reversed = reversed };
 }
 
 /* The flagging rule (docs/scoring.md "Flagged raters") on figures chosen
@@ -587,7 +616,10 @@ static void test_agreement_by_hand(void **state)
 		{ .rater = 0, .prompt = 0, .left = 0, .right = 1, .raw = { { 5 }, { 3 } } },
 		{ .rater = 1, .prompt = 0, .left = 1, .right = 0, .raw = { { 4 }, { 5 } } },
 		{ .rater = 2, .prompt = 0, .left = 0, .right = 1, .raw = { { 4 }, { 2 } } },
-		{ .rater = 0, .prompt = 1, .left = 0, .right = 1,
+		{ .rater = 0,
+		  .prompt = 1,
+		  .left = 0,
+		  .right = 1,
 		  .raw = { { 2 }, { BALLOT_SCORE_NA } } },
 		{ .rater = 1, .prompt = 1, .left = 1, .right = 0, .raw = { { 1 }, { 3 } } },
 	};
@@ -601,8 +633,14 @@ static void test_agreement_by_hand(void **state)
 		{ .rater = 1, .prompt = 0, .left = 2, .right = 1, .outcome = VOTE_LEFT },
 		{ .rater = 2, .prompt = 0, .left = 1, .right = 2, .outcome = VOTE_LEFT },
 	};
-	struct score_data d = { .n_entrants = 3, .n_prompts = 2, .n_expert_raters = 3,
-				.n_user_raters = 3, .ex = ex, .n_ex = 5, .us = us, .n_us = 8 };
+	struct score_data d = { .n_entrants = 3,
+				.n_prompts = 2,
+				.n_expert_raters = 3,
+				.n_user_raters = 3,
+				.ex = ex,
+				.n_ex = 5,
+				.us = us,
+				.n_us = 8 };
 	struct score_result r = { .n_criteria = 1, .resamples = 0, .seed = 7 };
 	struct simsa_err err;
 
@@ -705,7 +743,7 @@ static void test_flags_in_a_round(void **state)
 	assert_int_equal(store_open(f.db, &st, &err), 0);
 	assert_int_equal(score_round(st, NULL, &r, &err), -1);
 	assert_non_null(strstr(err.msg, "no counted user ballots: the user component cannot be "
-				   "scored (every one who rated failed the gold items"));
+					"scored (every one who rated failed the gold items"));
 	{ /* and the exported votes leave them out as well: the header alone */
 		char *text = NULL;
 		size_t len = 0;

@@ -176,9 +176,11 @@ static void test_submit_signs_and_chains(void **state)
 	int seen = 0;
 
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT b.bytes, b.signature, b.hash, r.public_key, "
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT b.bytes, b.signature, b.hash, r.public_key, "
 					    "b.seq FROM ballot b JOIN rater r ON r.id = b.rater_id "
-					    "WHERE r.name = 'user2' ORDER BY b.seq", -1, &q, NULL),
+					    "WHERE r.name = 'user2' ORDER BY b.seq",
+					    -1, &q, NULL),
 			 SQLITE_OK);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		const unsigned char *bytes = sqlite3_column_blob(q, 0);
@@ -188,7 +190,8 @@ static void test_submit_signs_and_chains(void **state)
 		char code[BALLOT_RECEIPT_LEN + 1];
 		struct ballot *b = malloc(sizeof *b);
 
-		assert_int_equal(crypto_sign_verify_detached(sqlite3_column_blob(q, 1), bytes, n, pk), 0);
+		assert_int_equal(
+			crypto_sign_verify_detached(sqlite3_column_blob(q, 1), bytes, n, pk), 0);
 		ballot_hash(bytes, n, h);
 		assert_memory_equal(h, sqlite3_column_blob(q, 2), 32);
 		assert_int_equal(ballot_decode(bytes, n, b, &err), 0);
@@ -239,10 +242,12 @@ static void test_resubmit_supersedes(void **state)
 	session_end(&s);
 	/* two ballots, the second supersedes the first; one counted */
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM ballot b JOIN rater r ON r.id = "
-				 "b.rater_id WHERE r.name = 'user3'"), 2);
+					"b.rater_id WHERE r.name = 'user3'"),
+			 2);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM ballot b WHERE b.supersedes = "
-				 "(SELECT hash FROM ballot WHERE seq = 1 AND rater_id = "
-				 "(SELECT id FROM rater WHERE name = 'user3'))"), 1);
+					"(SELECT hash FROM ballot WHERE seq = 1 AND rater_id = "
+					"(SELECT id FROM rater WHERE name = 'user3'))"),
+			 1);
 	/* ballots are never edited or removed, whoever writes */
 	assert_int_not_equal(sql_exec(f->db, "UPDATE ballot SET preference = 0"), SQLITE_OK);
 	assert_int_not_equal(sql_exec(f->db, "DELETE FROM ballot"), SQLITE_OK);
@@ -279,7 +284,8 @@ static void test_expert_ballot(void **state)
 	assert_int_equal(session_submit(s, 0, &a, code, &err), 0);
 	session_end(&s);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM ballot WHERE kind = 'expert' AND "
-				 "flags_right = 4 AND comment_right = '출처가 틀렸다'"), 1);
+					"flags_right = 4 AND comment_right = '출처가 틀렸다'"),
+			 1);
 }
 
 /* Many raters cast at once into one round file: nothing lost, no chain
@@ -329,12 +335,16 @@ static void test_concurrent_casting(void **state)
 	/* 6 users x 6 tasks, plus one superseding ballot each */
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM ballot"), 6 * 7);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM ballot b WHERE NOT EXISTS "
-				 "(SELECT 1 FROM ballot s WHERE s.supersedes = b.hash)"), 36);
+					"(SELECT 1 FROM ballot s WHERE s.supersedes = b.hash)"),
+			 36);
 	/* every chain is gapless: seq 1..7 for each rater */
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM (SELECT rater_id, max(seq) m, "
-				 "count(*) c FROM ballot GROUP BY rater_id) WHERE m = 7 AND c = 7"), 6);
+	assert_int_equal(sql_int(f->db,
+				 "SELECT count(*) FROM (SELECT rater_id, max(seq) m, "
+				 "count(*) c FROM ballot GROUP BY rater_id) WHERE m = 7 AND c = 7"),
+			 6);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM pragma_integrity_check "
-				 "WHERE integrity_check = 'ok'"), 1);
+					"WHERE integrity_check = 'ok'"),
+			 1);
 }
 
 /* The task list's summary says what session_task and session_load_draft
@@ -356,7 +366,8 @@ static void test_summary_matches_the_full_view(void **state)
 	assert_int_equal(session_save_draft(s, 4, &a, &err), 0);
 	/* an unreadable draft is no draft, in both */
 	assert_int_equal(sql_int(f->db, "UPDATE draft SET data = '{broken' WHERE position = "
-				 "(SELECT max(position) FROM draft) RETURNING 1"), 1);
+					"(SELECT max(position) FROM draft) RETURNING 1"),
+			 1);
 	for (size_t i = 0; i < session_task_count(s); i++) {
 		int found;
 
@@ -383,14 +394,10 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_start_refusals),
-		T(test_tasks_are_blind_and_complete),
-		T(test_draft_survives_restart),
-		T(test_submit_signs_and_chains),
-		T(test_resubmit_supersedes),
-		T(test_expert_ballot),
-		T(test_concurrent_casting),
-		T(test_summary_matches_the_full_view),
+		T(test_start_refusals),         T(test_tasks_are_blind_and_complete),
+		T(test_draft_survives_restart), T(test_submit_signs_and_chains),
+		T(test_resubmit_supersedes),    T(test_expert_ballot),
+		T(test_concurrent_casting),     T(test_summary_matches_the_full_view),
 	};
 
 	if (sodium_init() < 0)

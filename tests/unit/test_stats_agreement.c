@@ -105,7 +105,10 @@ static void kripp_csv(struct csvtext *t)
 
 static void test_krippendorff_2011(void **state)
 {
-	static const struct { enum agree_level level; double want, published; } cases[] = {
+	static const struct {
+		enum agree_level level;
+		double want, published;
+	} cases[] = {
 		{ AGREE_NOMINAL, 0.7434210526, 0.743 },
 		{ AGREE_ORDINAL, 0.8153875038, 0.815 },
 		{ AGREE_INTERVAL, 0.8491071429, 0.849 },
@@ -135,8 +138,8 @@ static void test_fleiss_wikipedia(void **state)
 {
 	static const int n[10][5] = {
 		{ 0, 0, 0, 0, 14 }, { 0, 2, 6, 4, 2 }, { 0, 0, 3, 5, 6 }, { 0, 3, 9, 2, 0 },
-		{ 2, 2, 8, 1, 1 }, { 7, 7, 0, 0, 0 }, { 3, 2, 6, 3, 0 }, { 2, 5, 3, 2, 2 },
-		{ 6, 5, 2, 1, 0 }, { 0, 2, 2, 3, 7 },
+		{ 2, 2, 8, 1, 1 },  { 7, 7, 0, 0, 0 }, { 3, 2, 6, 3, 0 }, { 2, 5, 3, 2, 2 },
+		{ 6, 5, 2, 1, 0 },  { 0, 2, 2, 3, 7 },
 	};
 	static struct csvtext t;
 	struct agree_data d;
@@ -276,7 +279,8 @@ static void test_undefined_and_errors(void **state)
 	assert_int_equal(load_err("unit,rater\n1,a\n", AGREE_NOMINAL, &err), -1);
 	assert_non_null(strstr(err.msg, "bad.csv:1: header: missing column 'value'"));
 	assert_int_equal(load_err("unit,rater,value\n1,a,1\n1,a,2\n", AGREE_ORDINAL, &err), -1);
-	assert_non_null(strstr(err.msg, "bad.csv:3: field 'rater': 'a' already rated unit '1' (line 2)"));
+	assert_non_null(
+		strstr(err.msg, "bad.csv:3: field 'rater': 'a' already rated unit '1' (line 2)"));
 	assert_int_equal(load_err("unit,rater,value\n1,,1\n", AGREE_ORDINAL, &err), -1);
 	assert_non_null(strstr(err.msg, "bad.csv:2:2: field 'rater': empty"));
 	assert_int_equal(load_err("unit,rater,value\n1,a,\"2\n", AGREE_ORDINAL, &err), -1);
@@ -305,13 +309,16 @@ static void test_bootstrap_deterministic(void **state)
 	kripp_csv(&t);
 	load(t.buf, AGREE_ORDINAL, &d);
 	assert_int_equal(agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 500,
-					     7, &v1, &lo1, &hi1, NULL, &err), 0);
+					     7, &v1, &lo1, &hi1, NULL, &err),
+			 0);
 	assert_int_equal(agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 500,
-					     7, &v2, &lo2, &hi2, NULL, &err), 0);
+					     7, &v2, &lo2, &hi2, NULL, &err),
+			 0);
 	assert_true(v1 == v2 && lo1 == lo2 && hi1 == hi2);
 	assert_true(lo1 <= v1 && v1 <= hi1 && hi1 <= 1.0);
 	assert_int_equal(agree_with_interval(&d, AGREE_ALPHA, AGREE_ORDINAL, AGREE_UNWEIGHTED, 500,
-					     8, &v2, &lo2, &hi2, NULL, &err), 0);
+					     8, &v2, &lo2, &hi2, NULL, &err),
+			 0);
 	assert_true(lo1 != lo2 || hi1 != hi2);
 	agree_data_release(&d);
 }
@@ -354,20 +361,23 @@ static void test_bootstrap_redraws(void **state)
 	for (int varied = 3; varied >= 1; varied -= 2) {
 		len = (size_t)snprintf(text, sizeof text, "unit,rater,value\n");
 		for (int u = 0; u < 20; u++)
-			len += (size_t)snprintf(text + len, sizeof text - len, "u%02d,r1,a\nu%02d,r2,%s\n",
-						u, u, u < varied ? "b" : "a");
+			len += (size_t)snprintf(text + len, sizeof text - len,
+						"u%02d,r1,a\nu%02d,r2,%s\n", u, u,
+						u < varied ? "b" : "a");
 		load(text, AGREE_NOMINAL, &d);
 		if (varied == 3) {
 			assert_int_equal(agree_with_interval(&d, AGREE_ALPHA, AGREE_NOMINAL,
 							     AGREE_UNWEIGHTED, 500, 3, &v, &lo, &hi,
-							     &redrawn, &err), 0);
+							     &redrawn, &err),
+					 0);
 			print_message("%u of 500 resamples redrawn\n", redrawn);
 			assert_true(redrawn > 0 && redrawn <= 50);
 			assert_true(lo <= v && v <= hi);
 		} else {
 			assert_int_equal(agree_with_interval(&d, AGREE_ALPHA, AGREE_NOMINAL,
 							     AGREE_UNWEIGHTED, 500, 3, &v, &lo, &hi,
-							     &redrawn, &err), -1);
+							     &redrawn, &err),
+					 -1);
 			assert_non_null(strstr(err.msg, "resamples of units had no value"));
 			assert_non_null(strstr(err.msg, "too few units for an interval"));
 		}

@@ -26,8 +26,8 @@
  * constants as written) */
 static unsigned long long run_seed;
 
-static const char *const teams[7] = { "Milwaukee", "Detroit", "Toronto", "New York",
-				      "Boston", "Cleveland", "Baltimore" };
+static const char *const teams[7] = { "Milwaukee", "Detroit",   "Toronto",  "New York",
+				      "Boston",    "Cleveland", "Baltimore" };
 
 /* Agresti Table 10.10 as wins[i][j]: x = wins of the second team of each
  * pair (pairs in order MD MT MN MB MC MBa DT ... CBa), out of 13. */
@@ -46,7 +46,9 @@ static void baseball(double *w)
 
 static void test_agresti_baseball(void **state)
 {
-	static const double logab[6] = { 1.581356, 1.436408, 1.294485, 1.247618, 1.107698, 0.683853 };
+	static const double logab[6] = {
+		1.581356, 1.436408, 1.294485, 1.247618, 1.107698, 0.683853
+	};
 	static const double published[6] = { 1.5814, 1.4364, 1.2945, 1.2476, 1.1077, 0.6839 };
 	double w[49], s[7], e[7];
 	struct simsa_err err;
@@ -277,8 +279,12 @@ static void random_votes(struct vote_set *vs, size_t nv, uint32_t n, uint32_t nr
  * spare bits (few entrants) and in its own array (many). */
 static void test_tally_equals_votes_add(void **state)
 {
-	static const struct { uint32_t n, np; bool packed; } cases[] = {
-		{ 5, 40, true }, { 100, 70000, false },
+	static const struct {
+		uint32_t n, np;
+		bool packed;
+	} cases[] = {
+		{ 5, 40, true },
+		{ 100, 70000, false },
 	};
 
 	(void)state;
@@ -297,8 +303,9 @@ static void test_tally_equals_votes_add(void **state)
 		for (int bb = 0; bb < 2; bb++) {
 			bool both_bad_tie = bb == 0;
 
-			assert_int_equal(vote_tally_init(&t, n, vs.v, 3000, nr, np, 3,
-							 both_bad_tie, &err), 0);
+			assert_int_equal(
+				vote_tally_init(&t, n, vs.v, 3000, nr, np, 3, both_bad_tie, &err),
+				0);
 			assert_true(t.packed == cases[c].packed);
 			boot_stream(&d, 5 + run_seed, "test-mult");
 			boot_draw(&d, nr, gm);
@@ -372,9 +379,11 @@ static void test_bootstrap_equals_sequential(void **state)
 			for (size_t k = 0; k < nv; k++) {
 				const struct vote *v = &vs.v[k];
 				double w = (!raters && !prompts ? vm[k] : 1.0) *
-					   (raters ? rm[v->rater] : 1.0) * (prompts ? pm[v->prompt] : 1.0);
+					   (raters ? rm[v->rater] : 1.0) *
+					   (prompts ? pm[v->prompt] : 1.0);
 
-				votes_add(wins, N, v->left, v->right, v->outcome, v->much, w, 2, true);
+				votes_add(wins, N, v->left, v->right, v->outcome, v->much, w, 2,
+					  true);
 			}
 			if (bt_check(N, wins, names, &err) < 0) {
 				discarded++; /* no MLE: redrawn */
@@ -417,8 +426,9 @@ static void test_bootstrap_equals_sequential(void **state)
 		vs.n_prompts = NP;
 		assert_int_equal(rank_compute(&vs, &o, &r, &err), -1);
 		print_message("%s\n", err.msg);
-		assert_non_null(strstr(err.msg, "resamples had no maximum-likelihood strengths (the "
-					   "first: no maximum-likelihood strengths: '"));
+		assert_non_null(strstr(err.msg,
+				       "resamples had no maximum-likelihood strengths (the "
+				       "first: no maximum-likelihood strengths: '"));
 		assert_non_null(strstr(err.msg, "too few votes, raters or prompts for intervals"));
 		free(vs.v);
 	}

@@ -60,7 +60,8 @@ static void test_create_and_reopen(void **state)
 	/* the settings that make concurrent writers safe are in the file */
 	assert_int_equal(sql_int(f->db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM pragma_journal_mode "
-				 "WHERE journal_mode = 'wal'"), 1);
+					"WHERE journal_mode = 'wal'"),
+			 1);
 }
 
 static void test_create_refuses_existing(void **state)
@@ -74,7 +75,8 @@ static void test_create_refuses_existing(void **state)
 	assert_non_null(strstr(err.msg, "cannot create"));
 	assert_null(st);
 	/* the original is intact */
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM round WHERE title = '시험 라운드'"), 1);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM round WHERE title = '시험 라운드'"),
+			 1);
 }
 
 static void test_open_refuses_missing_and_foreign(void **state)
@@ -122,7 +124,8 @@ static void test_migrates_old_file_in_place(void **state)
 	assert_int_equal(store_open(f->db, &st, &err), 0);
 	store_close(&st);
 	assert_int_equal(sql_int(f->db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master WHERE name = 'output'"), 1);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master WHERE name = 'output'"),
+			 1);
 }
 
 static void test_rollback_leaves_nothing(void **state)
@@ -250,7 +253,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create_and_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_refuses_existing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_refuses_missing_and_foreign, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_refuses_missing_and_foreign, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_open_refuses_newer_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_old_file_in_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),

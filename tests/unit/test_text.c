@@ -29,9 +29,8 @@ static struct text_doc *doc(const char *s)
 static bool dangerous(int32_t cp, bool zwj_ok)
 {
 	static const int32_t list[] = {
-		0x061C, 0x180E, 0x200B, 0x200C, 0x200E, 0x200F, 0x2028, 0x2029,
-		0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2060, 0x2066, 0x2067,
-		0x2068, 0x2069, 0xFEFF,
+		0x061C, 0x180E, 0x200B, 0x200C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A, 0x202B,
+		0x202C, 0x202D, 0x202E, 0x2060, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF,
 	};
 	int cat = utf8proc_category(cp);
 
@@ -108,11 +107,11 @@ static char *layout(const char *src, int width)
 	return layout_n(src, strlen(src), width, NULL);
 }
 
-#define assert_layout(src, width, want)                         \
-	do {                                                    \
-		char *got_ = layout((src), (width));            \
-		assert_string_equal(got_, (want));              \
-		free(got_);                                     \
+#define assert_layout(src, width, want)              \
+	do {                                         \
+		char *got_ = layout((src), (width)); \
+		assert_string_equal(got_, (want));   \
+		free(got_);                          \
 	} while (0)
 
 /* ---- widths and graphemes ----------------------------------------------- */
@@ -285,7 +284,7 @@ static void test_long_mark_runs_are_cut(void **state)
 struct hostile {
 	const char *name;
 	const char *in;
-	size_t len;   /* 0: strlen */
+	size_t len; /* 0: strlen */
 	const char *want;
 };
 
@@ -296,9 +295,22 @@ static const struct hostile hostile[] = {
 	{ "clipboard OSC 52", "\x1b]52;c;ZWNobyBoaQ==\x1b\\", 0,
 	  "\u241B]52;c;ZWNobyBoaQ==\u241B\\" },
 	{ "DCS query", "\x1bP+q544e\x1b\\", 0, "\u241BP+q544e\u241B\\" },
-	{ "C1 CSI", "\xc2\x9b" "6n", 0, "\u27E8CSI\u27E9" "6n" },
-	{ "C1 OSC and ST", "\xc2\x9d" "0;t\xc2\x9c", 0, "\u27E8OSC\u27E9" "0;t\u27E8ST\u27E9" },
-	{ "NEL", "a\xc2\x85" "b", 0, "a\u27E8NEL\u27E9b" },
+	{ "C1 CSI",
+	  "\xc2\x9b"
+	  "6n",
+	  0,
+	  "\u27E8CSI\u27E9"
+	  "6n" },
+	{ "C1 OSC and ST",
+	  "\xc2\x9d"
+	  "0;t\xc2\x9c",
+	  0,
+	  "\u27E8OSC\u27E9"
+	  "0;t\u27E8ST\u27E9" },
+	{ "NEL",
+	  "a\xc2\x85"
+	  "b",
+	  0, "a\u27E8NEL\u27E9b" },
 	{ "RLO", "abc\u202Edef", 0, "abc\u27E8RLO\u27E9def" },
 	{ "LRI PDI", "\u2066x\u2069", 0, "\u27E8LRI\u27E9x\u27E8PDI\u27E9" },
 	{ "RLM ALM", "\u200F\u061C", 0, "\u27E8RLM\u27E9\u27E8ALM\u27E9" },
@@ -309,11 +321,19 @@ static const struct hostile hostile[] = {
 	  "hi\u27E8tag:A\u27E9\u27E8U+E0020\u27E9\u27E8U+E007F\u27E9" },
 	{ "lone CR", "a\rb", 0, "a\u240Db" },
 	{ "NUL", "a\0b", 3, "a\u2400b" },
-	{ "DEL", "a\x7f" "b", 0, "a\u2421b" },
+	{ "DEL",
+	  "a\x7f"
+	  "b",
+	  0, "a\u2421b" },
 	{ "BEL VT FF", "\x07\x0b\x0c", 0, "\u2407\u240B\u240C" },
 	{ "lone continuation", "\x80", 0, "\uFFFD" },
 	{ "truncated 2-byte", "a\xc3", 0, "a\uFFFD" },
-	{ "truncated 3-byte then ASCII", "\xe2\x82" "A", 0, "\uFFFD" "A" },
+	{ "truncated 3-byte then ASCII",
+	  "\xe2\x82"
+	  "A",
+	  0,
+	  "\uFFFD"
+	  "A" },
 	{ "truncated 4-byte", "\xf0\x9f\x98", 0, "\uFFFD" },
 	{ "overlong slash", "\xc0\xaf", 0, "\uFFFD\uFFFD" },
 	{ "overlong 3-byte", "\xe0\x80\xaf", 0, "\uFFFD\uFFFD\uFFFD" },
@@ -366,7 +386,8 @@ static void test_placeholders_are_flagged(void **state)
 static void test_line_breaks(void **state)
 {
 	size_t n;
-	char *got = layout_n("a\r\nb\nc\u2028d\u2029e\n", strlen("a\r\nb\nc\u2028d\u2029e\n"), 80, &n);
+	char *got =
+		layout_n("a\r\nb\nc\u2028d\u2029e\n", strlen("a\r\nb\nc\u2028d\u2029e\n"), 80, &n);
 
 	assert_string_equal(got, "a\nb\nc\nd\ne");
 	assert_int_equal(n, 5);
@@ -427,7 +448,7 @@ static void test_every_code_point(void **state)
 		const struct text_grapheme *g = &d->g[i];
 		int32_t cp;
 
-		if (line == '\r') {  /* with the separator, CR LF: one break */
+		if (line == '\r') { /* with the separator, CR LF: one break */
 			assert_int_equal(g->flags, TEXT_G_NEWLINE);
 			continue;
 		}
@@ -488,14 +509,14 @@ static void test_wrap_korean_sentence(void **state)
 static void test_wide_chars_never_split(void **state)
 {
 	struct simsa_err err;
-	struct text_doc *d = doc("가가가가가가가가가가가");  /* 11, no spaces */
+	struct text_doc *d = doc("가가가가가가가가가가가"); /* 11, no spaces */
 	struct text_lines ls = TEXT_LINES_INIT;
 
 	for (int w = 20; w <= 21; w++) {
 		assert_int_equal(text_wrap(d, w, &ls, &err), 0);
 		assert_int_equal(ls.n, 2);
 		assert_int_equal(ls.v[0].count, 10);
-		assert_int_equal(ls.v[0].cols, 20);  /* at 21, column 21 stays empty */
+		assert_int_equal(ls.v[0].cols, 20); /* at 21, column 21 stays empty */
 		assert_int_equal(ls.v[0].flags, TEXT_L_SOFT);
 		assert_int_equal(ls.v[1].count, 1);
 		assert_int_equal(ls.v[1].flags, 0);
@@ -628,9 +649,12 @@ static void test_sanitizing_is_idempotent(void **state)
 			x = x * 1103515245u + 12345u;
 			unsigned v = (x >> 16) & 0xFF;
 			/* mostly UTF-8 of marks, jamo, emoji and controls */
-			static const char *bits[] = { "\u0301", "\u1161", "\u11A8", "\u1100",
-				"\u200D", "\U0001F468", "\U0001F1F0", "\uFE0F", "\u102B",
-				"\x1b", "\t", "\r", "\n", "\xe2\x82", "\u0600", "\u0D4E", "a", " " };
+			static const char *bits[] = { "\u0301",     "\u1161",   "\u11A8",
+						      "\u1100",     "\u200D",   "\U0001F468",
+						      "\U0001F1F0", "\uFE0F",   "\u102B",
+						      "\x1b",       "\t",       "\r",
+						      "\n",         "\xe2\x82", "\u0600",
+						      "\u0D4E",     "a",        " " };
 			const char *b = bits[v % (sizeof bits / sizeof bits[0])];
 			size_t bl = strlen(b);
 
@@ -696,8 +720,14 @@ static void test_grapheme_stepping(void **state)
 	/* a mark after an ASCII letter belongs to it */
 	assert_int_equal(text_prev_grapheme("ab\u0301", 4, 4), 1);
 	/* invalid bytes step one maximal subpart at a time */
-	assert_int_equal(text_next_grapheme("\xe2\x82" "A", 3, 0), 2);
-	assert_int_equal(text_prev_grapheme("\xe2\x82" "A", 3, 3), 2);
+	assert_int_equal(text_next_grapheme("\xe2\x82"
+					    "A",
+					    3, 0),
+			 2);
+	assert_int_equal(text_prev_grapheme("\xe2\x82"
+					    "A",
+					    3, 3),
+			 2);
 	/* CR LF is one step, a lone CR another */
 	assert_int_equal(text_next_grapheme("\r\nx", 3, 0), 2);
 	assert_int_equal(text_prev_grapheme("x\r\n", 3, 3), 1);

@@ -120,7 +120,8 @@ static long long count(struct fx *f, const char *rater, const char *where)
 
 	snprintf(sql, sizeof sql,
 		 "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id "
-		 "WHERE r.name = '%s' %s", rater, where);
+		 "WHERE r.name = '%s' %s",
+		 rater, where);
 	return sql_int(f->db, sql);
 }
 
@@ -133,7 +134,7 @@ static void test_expert_full_session(void **state)
 
 	fprintf(m, "dump first\n");
 	for (int t = 0; t < 10; t++) {
-		fprintf(m, "keys 4 4 3 4 5 3\n");              /* A: six criteria */
+		fprintf(m, "keys 4 4 3 4 5 3\n");                   /* A: six criteria */
 		fprintf(m, "keys <Tab> k k k k k k 3 0 4 4 4 -\n"); /* B, N/A twice */
 		fprintf(m, "keys 2 c\ntype 설명이 장황함 %d\nkeys <Enter>\n", t + 1);
 		if (t == 0)
@@ -169,7 +170,8 @@ static void test_expert_full_session(void **state)
 	assert_int_equal(count(f, "expert1", "AND b.comment_right LIKE '설명이 장황함 %'"), 10);
 	assert_int_equal(count(f, "expert1", "AND b.flags_right = 2 AND b.flags_left = 0"), 10);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM draft d JOIN rater r ON "
-					"r.id = d.rater_id WHERE r.name = 'expert1'"), 0);
+					"r.id = d.rater_id WHERE r.name = 'expert1'"),
+			 0);
 }
 
 static void test_user_full_session_and_supersede(void **state)
@@ -199,7 +201,8 @@ static void test_user_full_session_and_supersede(void **state)
 	 * and change the answer: a new ballot supersedes the first */
 	assert_int_equal(run(f, "user01", "80x24", "en",
 			     "dump list\nkeys g <Enter>\ndump reopened\nkeys 5 s\ndump confirm\n"
-			     "keys y\ndump receipt\n"), 0);
+			     "keys y\ndump receipt\n"),
+			 0);
 	all = dump_text(f);
 	has(section(all, "list"), "screen=review\n");
 	sec = section(all, "reopened");
@@ -225,27 +228,35 @@ static void test_hostile_output(void **state)
 	 * overrides, zero-width characters; the demo's assignment is random):
 	 * go to that task and that side */
 	for (int u = 4; u <= 12 && !who[0]; u++) {
-		snprintf(sql, sizeof sql, "SELECT count(*) FROM task t JOIN rater r ON r.id = "
-			 "t.rater_id JOIN blind_output b ON b.id IN (t.left_output, t.right_output) "
-			 "WHERE r.name = 'user%02d' AND instr(b.text, char(27)) > 0", u);
+		snprintf(
+			sql, sizeof sql,
+			"SELECT count(*) FROM task t JOIN rater r ON r.id = "
+			"t.rater_id JOIN blind_output b ON b.id IN (t.left_output, t.right_output) "
+			"WHERE r.name = 'user%02d' AND instr(b.text, char(27)) > 0",
+			u);
 		if (sql_int(f->db, sql) == 1)
 			snprintf(who, sizeof who, "user%02d", u);
 	}
 	if (!who[0])
 		skip();
-	snprintf(sql, sizeof sql, "SELECT t.position FROM task t JOIN rater r ON r.id = t.rater_id "
+	snprintf(sql, sizeof sql,
+		 "SELECT t.position FROM task t JOIN rater r ON r.id = t.rater_id "
 		 "JOIN blind_output b ON b.id IN (t.left_output, t.right_output) "
-		 "WHERE r.name = '%s' AND instr(b.text, char(27)) > 0", who);
+		 "WHERE r.name = '%s' AND instr(b.text, char(27)) > 0",
+		 who);
 	pos = sql_int(f->db, sql);
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM task t JOIN rater r ON r.id = t.rater_id "
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM task t JOIN rater r ON r.id = t.rater_id "
 		 "JOIN blind_output b ON b.id = t.right_output "
-		 "WHERE r.name = '%s' AND instr(b.text, char(27)) > 0", who);
+		 "WHERE r.name = '%s' AND instr(b.text, char(27)) > 0",
+		 who);
 	right = sql_int(f->db, sql);
 	for (long long i = 0; i < pos; i++)
 		strcat(moves, " n");
 	snprintf(script, sizeof script,
 		 "keys%s%s\ndump w80\nresize 100x30\ndump w100\nresize 200x50\ndump w200\n"
-		 "resize 80x24\nkeys J J J\ndump w80b\n", moves, right ? " <Tab>" : "");
+		 "resize 80x24\nkeys J J J\ndump w80b\n",
+		 moves, right ? " <Tab>" : "");
 	assert_int_equal(run(f, who, "80x24", "en", script), 0);
 	all = dump_text(f);
 	for (const unsigned char *p = (const unsigned char *)all; *p; p++) {
@@ -276,7 +287,8 @@ static void test_resize_mid_comment(void **state)
 
 	assert_int_equal(run(f, "expert3", "120x40", "ko",
 			     "keys c\ntype 한글 의견\nresize 70x24\ndump narrow\nresize 40x12\n"
-			     "dump tiny\nresize 200x50\ntype  추가\ndump wide\n"), 0);
+			     "dump tiny\nresize 200x50\ntype  추가\ndump wide\n"),
+			 0);
 	all = dump_text(f);
 	sec = section(all, "narrow");
 	has(sec, "editing=1\n");
@@ -292,7 +304,8 @@ static void test_resize_mid_comment(void **state)
 	/* every keystroke went into the draft */
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM draft d JOIN rater r ON "
 					"r.id = d.rater_id WHERE r.name = 'expert3' AND "
-					"d.data LIKE '%한글 의견 추가%'"), 1);
+					"d.data LIKE '%한글 의견 추가%'"),
+			 1);
 }
 
 static void test_kill9_and_hup_keep_the_draft(void **state)
@@ -311,8 +324,10 @@ static void test_kill9_and_hup_keep_the_draft(void **state)
 	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-	assert_int_equal(run(f, "expert2", "100x30", "en", "dump resumed\nkeys 5\nsignal HUP\n"
-							    "keys 1\n"), 128 + SIGHUP);
+	assert_int_equal(run(f, "expert2", "100x30", "en",
+			     "dump resumed\nkeys 5\nsignal HUP\n"
+			     "keys 1\n"),
+			 128 + SIGHUP);
 	all = dump_text(f);
 	sec = section(all, "resumed");
 	has(sec, "task=1/10\n");
@@ -336,7 +351,8 @@ static void test_ctrl_c_asks_and_required(void **state)
 	assert_int_equal(run(f, "expert4", "80x24", "en",
 			     "keys <C-c>\ndump ask\nkeys n\ndump back\nkeys s\ndump incomplete\n"
 			     "keys 0\ndump na-required\nkeys ?\ndump help\nkeys <Esc> a\n"
-			     "dump anchors\nkeys 2\ndump chosen\nkeys q y\n"), 0);
+			     "dump anchors\nkeys 2\ndump chosen\nkeys q y\n"),
+			 0);
 	all = dump_text(f);
 	has(section(all, "ask"), "screen=quit\n");
 	has(section(all, "back"), "screen=rate\n");
@@ -373,7 +389,8 @@ static void test_paste_is_never_commands(void **state)
 	assert_int_equal(run(f, "expert1", "100x30", "ko",
 			     "keys 4 4 3 4 5 3\nkeys <Tab> k k k k k k 3 0 4 4 4 -\ndump filled\n"
 			     "paste 1 2 3 s y\\n5 0 x s y q y <Enter> n r\ndump pasted\n"
-			     "keys s\ndump confirm\npaste y\ndump still\nkeys n\ndump back\n"), 0);
+			     "keys s\ndump confirm\npaste y\ndump still\nkeys n\ndump back\n"),
+			 0);
 	all = dump_text(f);
 	before = state_without_message(section(all, "filled"));
 	after = state_without_message(section(all, "pasted"));
@@ -400,7 +417,8 @@ static void test_paste_into_comment(void **state)
 	assert_int_equal(run(f, "expert1", "100x30", "ko",
 			     "keys c\ntype 앞뒤\nkeys <Left>\n"
 			     "paste 한국어 첫 줄\\n둘째\\t셋\x01째\xff\ndump pasted\nkeys <Enter>\n"
-			     "dump done\n"), 0);
+			     "dump done\n"),
+			 0);
 	all = dump_text(f);
 	sec = section(all, "pasted");
 	has(sec, "editing=1\n");
@@ -411,7 +429,8 @@ static void test_paste_into_comment(void **state)
 	free(all);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM draft d JOIN rater r ON "
 					"r.id = d.rater_id WHERE r.name = 'expert1' AND "
-					"d.data LIKE '%앞한국어 첫 줄 둘째 셋째뒤%'"), 1);
+					"d.data LIKE '%앞한국어 첫 줄 둘째 셋째뒤%'"),
+			 1);
 }
 
 static void test_paste_cut_and_split_end(void **state)
@@ -428,7 +447,8 @@ static void test_paste_cut_and_split_end(void **state)
 		fputs("가", m);
 	fprintf(m, "xy\ndump cut\nkeys <C-u>\n");
 	/* an end mark whose ESC came alone (a slow link and ESCDELAY) */
-	fprintf(m, "keys <PasteBegin>\ntype ab\nkeys <Esc>\ntype [201~\nkeys <Enter>\ndump split\n");
+	fprintf(m,
+		"keys <PasteBegin>\ntype ab\nkeys <Esc>\ntype [201~\nkeys <Enter>\ndump split\n");
 	/* a lone ESC followed by something else: the held keys are text */
 	fprintf(m, "keys c <PasteBegin>\ntype c\nkeys <Esc>\ntype [20x\nkeys <PasteEnd>\n"
 		   "dump held\n");
@@ -457,7 +477,8 @@ static void test_task_list_rows(void **state)
 	char *all, *sec, *p, row[128], receipt[32] = "";
 
 	assert_int_equal(run(f, "user02", "80x24", "en",
-			     "keys 2 j 4 s y\ndump receipt\nkeys <Enter> 3 n r\ndump list\n"), 0);
+			     "keys 2 j 4 s y\ndump receipt\nkeys <Enter> 3 n r\ndump list\n"),
+			 0);
 	all = dump_text(f);
 	p = strstr(section(all, "receipt"), "last_receipt=");
 	assert_non_null(p);

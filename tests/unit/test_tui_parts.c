@@ -18,7 +18,8 @@ static void type_str(struct lineedit *e, const char *s)
 
 	while (i < n) {
 		int32_t cp;
-		ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (ssize_t)(n - i), &cp);
+		ssize_t k =
+			utf8proc_iterate((const utf8proc_uint8_t *)s + i, (ssize_t)(n - i), &cp);
 
 		assert_true(k > 0);
 		assert_true(lineedit_insert(e, (uint32_t)cp));
@@ -208,7 +209,8 @@ static void test_i18n(void **state)
 
 static void test_pane_markdown_and_scroll(void **state)
 {
-	static const char md[] = "# 제목\n\n본문 **굵게** 끝\n```\nint main(void) { return 0; } // long\n```\n- 목록\n";
+	static const char md[] =
+		"# 제목\n\n본문 **굵게** 끝\n```\nint main(void) { return 0; } // long\n```\n- 목록\n";
 	struct pane p = PANE_INIT;
 	struct canvas c = CANVAS_INIT;
 	struct simsa_err err;
@@ -224,9 +226,9 @@ static void test_pane_markdown_and_scroll(void **state)
 	assert_int_equal(PANE_KIND(p.style[4]), PS_CODE);
 	pane_draw(&p, &c, 0, 0, 12, 20);
 	canvas_row(&c, 4, row, sizeof row);
-	assert_true(strncmp(row, "│", 3) == 0);     /* code is marked */
+	assert_true(strncmp(row, "│", 3) == 0); /* code is marked */
 	canvas_row(&c, 5, row, sizeof row);
-	assert_true(strncmp(row, "↪", 3) == 0);     /* a wrapped code line says so */
+	assert_true(strncmp(row, "↪", 3) == 0); /* a wrapped code line says so */
 	for (int y = 0; y < 12; y++) {
 		assert_false(canvas_row_unsafe(&c, y));
 		assert_true(canvas_row(&c, y, row, sizeof row) < sizeof row);

@@ -221,7 +221,9 @@ static void expected_chart(const struct score_entrant *e, double max, int w, cha
 	hi = hi < 1 ? 1 : hi;
 	for (int cell = 1; cell <= w; cell++)
 		out[cell - 1] = cell == lo || cell == hi ? '|'
-				: cell <= n ? '#' : cell > lo && cell < hi ? '-' : '.';
+				: cell <= n              ? '#'
+				: cell > lo && cell < hi ? '-'
+							 : '.';
 	out[w] = '\0';
 }
 
@@ -293,9 +295,10 @@ static void check_table(const char *sec, const struct score_result *r)
 		expected_chart(e, r->total_max, cw, chart);
 		assert_true((int)strlen(line) == cx + cw);
 		if (strcmp(line + cx, chart) != 0)
-			fail_msg("chart of %s: '%s', expected '%s' (total %g [%g, %g] of %g, %d cells)",
-				 e->name, line + cx, chart, e->total, e->total_low, e->total_high,
-				 r->total_max, cw);
+			fail_msg(
+				"chart of %s: '%s', expected '%s' (total %g [%g, %g] of %g, %d cells)",
+				e->name, line + cx, chart, e->total, e->total_low, e->total_high,
+				r->total_max, cw);
 		free(line);
 	}
 	if (strcmp(state(sec, "order"), names) != 0)
@@ -316,7 +319,8 @@ static void test_table_by_rank(void **state_)
 	has(sec, f->r.closed_at);
 	has(sec, "total/60");
 	has(sec, "unsafe_rows=0\n");
-	has(sec, "columns=rank,name,expert,user,total,elo,win,chart\n"); /* 80: Elo's interval in details */
+	has(sec,
+	    "columns=rank,name,expert,user,total,elo,win,chart\n"); /* 80: Elo's interval in details */
 	check_table(sec, &f->r);
 	/* the counts and the recipe */
 	{
@@ -350,7 +354,8 @@ static void test_benchmark_and_detail(void **state_)
 	e = &f->rb.e[ord[1]];
 	assert_int_equal(run(f, "100x30", "en", f->bench,
 			     "dump t\nkeys j <Enter>\ndump d\nkeys n\ndump d3\nkeys N <Esc>\n"
-			     "dump back\nkeys ?\ndump help\nkeys q q\n"), 0);
+			     "dump back\nkeys ?\ndump help\nkeys q q\n"),
+			 0);
 	sec = section(f->all, "t");
 	has(sec, "total/100");
 	check_table(sec, &f->rb);
@@ -416,7 +421,8 @@ static void test_korean_80x24(void **state_)
 
 	assert_int_equal(run(f, "80x24", "ko", f->bench,
 			     "dump t\nkeys <Enter>\ndump d\nkeys ?\ndump h\nkeys <Esc> <Esc> G\n"
-			     "dump g\n"), 0);
+			     "dump g\n"),
+			 0);
 	sec = section(f->all, "t");
 	has(sec, "lang=ko\n");
 	has(sec, "columns=rank,name,expert,user,bench,total,elo,chart\n");
@@ -452,7 +458,8 @@ static void test_resize_and_small(void **state_)
 
 	assert_int_equal(run(f, "80x24", "en", NULL,
 			     "resize 30x8\ndump small\nresize 40x10\ndump min\nresize 250x60\n"
-			     "dump wide\nkeys q\n"), 0);
+			     "dump wide\nkeys q\n"),
+			 0);
 	sec = section(f->all, "small");
 	has(sec, "screen=too-small\n");
 	has(sec, "at least 40x10");
@@ -517,8 +524,8 @@ static void rater_order(const struct score_result *r, char *out, size_t cap, cha
 	for (size_t i = 0; i < r->n_raters; i++)
 		ord[i] = i;
 	for (size_t i = 1; i < r->n_raters; i++)
-		for (size_t j = i; j > 0 && rater_before(&r->raters[ord[j]], &r->raters[ord[j - 1]]);
-		     j--) {
+		for (size_t j = i;
+		     j > 0 && rater_before(&r->raters[ord[j]], &r->raters[ord[j - 1]]); j--) {
 			size_t t = ord[j];
 
 			ord[j] = ord[j - 1];
@@ -546,8 +553,9 @@ static void check_panel(const char *sec, const struct score_result *r)
 		const struct score_agree_stat *st = &r->agree[k];
 		const char *what = strcmp(st->what, "preference") == 0 ? "preference" : st->what;
 		const char *stat = st->method == AGREE_FLEISS ? "Fleiss kappa" : "alpha";
-		const char *level = st->level == AGREE_ORDINAL ? "ordinal"
-				    : st->level == AGREE_INTERVAL ? "interval" : "nominal";
+		const char *level = st->level == AGREE_ORDINAL    ? "ordinal"
+				    : st->level == AGREE_INTERVAL ? "interval"
+								  : "nominal";
 		const char *p[6] = { what, stat, level, a, b, cc };
 
 		if (isnan(st->value))
@@ -588,8 +596,10 @@ static void check_panel(const char *sec, const struct score_result *r)
 	snprintf(a, sizeof a, "%zu", flagged);
 	snprintf(b, sizeof b, "%zu", r->n_raters);
 	snprintf(cc, sizeof cc, "%zu", out);
-	snprintf(names, sizeof names, "%s of %s raters flagged; %s left out for failing the gold "
-		 "items.", a, b, cc);
+	snprintf(names, sizeof names,
+		 "%s of %s raters flagged; %s left out for failing the gold "
+		 "items.",
+		 a, b, cc);
 	has(sec, names);
 	rater_order(r, names, sizeof names, flags, sizeof flags);
 	assert_string_equal(state(sec, "raters"), names);
@@ -605,7 +615,8 @@ static void test_panel(void **state_)
 	assert_true(f->r.n_raters > 0);
 	assert_int_equal(run(f, "120x90", "en", NULL,
 			     "keys p\ndump all\nkeys <Esc>\ndump back\nkeys p p\ndump again\n"
-			     "keys ?\ndump help\n"), 0);
+			     "keys ?\ndump help\n"),
+			 0);
 	sec = section(f->all, "all");
 	check_panel(sec, &f->r);
 	assert_int_equal(state_int(sec, "panel.top"), 0);
@@ -633,7 +644,8 @@ static void test_panel_80x24(void **state_)
 
 	assert_int_equal(run(f, "80x24", "en", NULL,
 			     "keys p\ndump p\nkeys j\ndump j\nkeys <PgDn>\ndump pg\nkeys G\n"
-			     "dump end\nkeys g\ndump top\nkeys h\ndump back\n"), 0);
+			     "dump end\nkeys g\ndump top\nkeys h\ndump back\n"),
+			 0);
 	all_fit(f->all, 80);
 	sec = section(f->all, "p");
 	lines = state_int(sec, "panel.lines");
@@ -667,8 +679,7 @@ static void test_panel_80x24(void **state_)
 	has(sec, "screen=results\n");
 	free(sec);
 	/* Korean */
-	assert_int_equal(run(f, "80x24", "ko", f->bench, "keys p\ndump p\nkeys G\ndump end\n"),
-			 0);
+	assert_int_equal(run(f, "80x24", "ko", f->bench, "keys p\ndump p\nkeys G\ndump end\n"), 0);
 	all_fit(f->all, 80);
 	sec = section(f->all, "p");
 	has(sec, "lang=ko\n");
@@ -714,9 +725,12 @@ static void test_hostile_names_and_scrolling(void **state_)
 		char name[256];
 
 		if (i == 0)
-			snprintf(name, sizeof name, "bad\x1b[31mred\x9b" "1m\r\nname");
+			snprintf(name, sizeof name,
+				 "bad\x1b[31mred\x9b"
+				 "1m\r\nname");
 		else if (i == 1)
-			snprintf(name, sizeof name, "%s", "아주아주아주긴한국어이름의모델입니다정말로길어요");
+			snprintf(name, sizeof name, "%s",
+				 "아주아주아주긴한국어이름의모델입니다정말로길어요");
 		else
 			snprintf(name, sizeof name, "m%02d", i);
 		e->name = strdup(name);
@@ -734,10 +748,12 @@ static void test_hostile_names_and_scrolling(void **state_)
 	/* the panel: a hostile criterion id, rater name and reason */
 	r.n_agree = 2;
 	r.agree = calloc(2, sizeof *r.agree);
-	r.agree[0] = (struct score_agree_stat){ "acc\x1b[2Juracy\xe2\x80\xae", AGREE_ALPHA,
-						AGREE_ORDINAL, 0.5, 0.25, 0.75, 10, "" };
-	r.agree[1] = (struct score_agree_stat){ "preference", AGREE_FLEISS, AGREE_NOMINAL, NAN,
-						NAN, NAN, 1, "" };
+	r.agree[0] = (struct score_agree_stat){
+		"acc\x1b[2Juracy\xe2\x80\xae", AGREE_ALPHA, AGREE_ORDINAL, 0.5, 0.25, 0.75, 10, ""
+	};
+	r.agree[1] = (struct score_agree_stat){
+		"preference", AGREE_FLEISS, AGREE_NOMINAL, NAN, NAN, NAN, 1, ""
+	};
 	snprintf(r.agree[1].note, sizeof r.agree[1].note, "%s",
 		 "undefined: fewer than two votes \x1b]0;x\x07on a unit");
 	r.n_raters = 3;
@@ -764,8 +780,8 @@ static void test_hostile_names_and_scrolling(void **state_)
 	i18n_force(LANG_EN);
 	assert_int_equal(results_init(&v, &r, &err), 0);
 	assert_int_equal(headless_open(f->script, f->dump, &hl, &err), 0);
-	assert_int_equal(console_open_view(&headless_frontend, hl, 80, 24, &v, SCR_RESULTS, &c,
-					   &err), 0);
+	assert_int_equal(
+		console_open_view(&headless_frontend, hl, 80, 24, &v, SCR_RESULTS, &c, &err), 0);
 	assert_int_equal(console_loop(c, &err), 0);
 	console_free(&c);
 	headless_free(&hl);
@@ -810,8 +826,9 @@ static void test_hostile_names_and_scrolling(void **state_)
 	has(sec, "undefined: fewer than two votes");
 	has(sec, "disagreement");
 	{
-		const char *p1[] = { "uracy", "alpha", "ordinal", " 0.500", "[0.250, 0.750]",
-				     " 10" };
+		const char *p1[] = {
+			"uracy", "alpha", "ordinal", " 0.500", "[0.250, 0.750]", " 10"
+		};
 		const char *p2[] = { "preference", "Fleiss kappa", "nominal", " -", " 1" };
 		const char *p3[] = { "!", "expert", "evil", " 0.750", " 4.25" };
 		char *scr = screen_of(sec), *first = NULL;
