@@ -141,4 +141,8 @@ int assign_encode(const struct assign_result *r, size_t first, size_t n, unsigne
 /* BLAKE2b-256 (unkeyed) of the canonical bytes of the whole list. */
 void assign_hash(const struct assign_result *r, unsigned char out[DRBG_HASH_LEN]);
 
+/* The stored name of a task kind (enum assign_kind): "normal",
+ * "gold_repeat" or "gold_known" (the task table's kind column). */
+const char *assign_kind_name(unsigned kind);
+
 #endif

@@ -67,3 +67,10 @@ void assign_result_release(struct assign_result *r)
 	free(r->first);
 	memset(r, 0, sizeof *r);
 }
+
+const char *assign_kind_name(unsigned kind)
+{
+	return kind == ASSIGN_GOLD_REPEAT  ? "gold_repeat"
+	       : kind == ASSIGN_GOLD_KNOWN ? "gold_known"
+					   : "normal";
+}

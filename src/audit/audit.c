@@ -51,6 +51,15 @@ static int take_task(void *ctx, const struct task_row *t)
 	at = &rt->t[t->position];
 	at->present = true;
 	at->prompt_row = t->prompt_row;
+	/* only the three names the schema allows are kept; anything else (a
+	 * doctored file) is reported as unknown, never echoed */
+	snprintf(at->kind, sizeof at->kind, "%s",
+		 t->kind && (strcmp(t->kind, "normal") == 0 ||
+			     strcmp(t->kind, "gold_repeat") == 0 ||
+			     strcmp(t->kind, "gold_known") == 0)
+			 ? t->kind
+			 : "an unknown kind");
+	at->replica = t->replica;
 	for (int side = 0; side < 2; side++) {
 		const char *id = side ? t->right : t->left;
 		json_t *o = json_object_get(a->blind, id ? id : "");
@@ -389,6 +398,14 @@ static void step_assignment(struct audit *a)
 			      "rater '%s': task %u is not the one the seed assigns (prompt or "
 			      "order of outputs differs)",
 			      r->name, t->position + 1);
+		/* the kind decides which ballots count (gold ones never do), so
+		 * it is checked as strictly as the prompt and the sides */
+		if (strcmp(st->kind, assign_kind_name(t->kind)) != 0 || st->replica != t->replica)
+			failf(&s,
+			      "rater '%s': task %u is stored as %s (replica %u); the seed assigns "
+			      "%s (replica %u)",
+			      r->name, t->position + 1, st->kind, st->replica,
+			      assign_kind_name(t->kind), t->replica);
 	}
 	assign_result_release(&ar);
 	step_end(a, &s);

@@ -30,6 +30,8 @@ struct step {
 struct atask {
 	bool present;
 	int64_t prompt_row;
+	char kind[16];             /* as stored: "normal", "gold_repeat", "gold_known" */
+	uint32_t replica;          /* as stored */
 	char id[2][33];            /* blind output ids, left and right */
 	unsigned char hash[2][32]; /* their text hashes */
 	unsigned char current[32]; /* the counted ballot so far */

@@ -16,13 +16,6 @@ static const char *blind_id(const struct secrets *s, uint32_t prompt, uint32_t e
 	return NULL;
 }
 
-static const char *kind_name(uint16_t kind)
-{
-	return kind == ASSIGN_GOLD_REPEAT  ? "gold_repeat"
-	       : kind == ASSIGN_GOLD_KNOWN ? "gold_known"
-					   : "normal";
-}
-
 int late_tasks(struct store *st, const struct secret_key *organizer, struct simsa_err *err)
 {
 	struct round_inputs in = { 0 };
@@ -53,7 +46,7 @@ int late_tasks(struct store *st, const struct secret_key *organizer, struct sims
 		t[i].prompt_row = in.prompts[a->prompt].row;
 		t[i].left = blind_id(&sec, a->prompt, a->left);
 		t[i].right = blind_id(&sec, a->prompt, a->right);
-		t[i].kind = kind_name(a->kind);
+		t[i].kind = assign_kind_name(a->kind);
 		t[i].replica = a->replica;
 		if (!t[i].left || !t[i].right) {
 			err_set(err, "the sealed output map lacks an output of prompt %s",

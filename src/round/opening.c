@@ -313,13 +313,6 @@ static void encode_secrets(struct buf *b, const unsigned char seed[32],
 	}
 }
 
-static const char *kind_name(uint16_t kind)
-{
-	return kind == ASSIGN_GOLD_REPEAT  ? "gold_repeat"
-	       : kind == ASSIGN_GOLD_KNOWN ? "gold_known"
-					   : "normal";
-}
-
 /* Turns assigned tasks (entrant indices) into stored tasks (blind ids). */
 static int make_tasks(const struct plan *p, const struct assign_result *ar,
 		      const struct blind_rec *blind, struct task_rec **out, struct simsa_err *err)
@@ -338,7 +331,7 @@ static int make_tasks(const struct plan *p, const struct assign_result *ar,
 		t[i].prompt_row = p->in.prompts[a->prompt].row;
 		t[i].left = blind[a->prompt * e + a->left].id;
 		t[i].right = blind[a->prompt * e + a->right].id;
-		t[i].kind = kind_name(a->kind);
+		t[i].kind = assign_kind_name(a->kind);
 		t[i].replica = a->replica;
 	}
 	*out = t;

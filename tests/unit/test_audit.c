@@ -398,6 +398,39 @@ static void test_swapped_identities(void **state)
 	caught(db, "manifest", "do not hash to the manifest signed at open");
 }
 
+/* A task's kind decides whether its ballot counts (gold ones never do):
+ * turning a normal task into a gold one hides its ballot from the points,
+ * with no key needed, so verify derives the kind from the seed. */
+static void test_normal_task_made_gold(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE task SET kind = 'gold_repeat' WHERE rowid = "
+				      "(SELECT min(rowid) FROM task WHERE kind = 'normal')"),
+			 SQLITE_OK);
+	caught(db, "assignment", "is stored as gold_repeat (replica");
+}
+
+static void test_normal_task_made_known_gold(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE task SET kind = 'gold_known' WHERE rowid = "
+				      "(SELECT max(rowid) FROM task WHERE kind = 'normal')"),
+			 SQLITE_OK);
+	caught(db, "assignment", "is stored as gold_known (replica");
+}
+
+static void test_changed_replica(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE task SET replica = replica + 1 WHERE rowid = "
+				      "(SELECT min(rowid) FROM task)"),
+			 SQLITE_OK);
+	caught(db, "assignment", "the seed assigns normal (replica");
+}
+
 /* A bundle that does not fit on the disk (the kernel refuses to grow a
  * file past RLIMIT_FSIZE, as on a full disk) is refused with a message
  * that says so, and no half-written bundle is left behind. */
@@ -461,6 +494,9 @@ int main(void)
 		cmocka_unit_test(test_changed_seed),
 		cmocka_unit_test(test_changed_seal),
 		cmocka_unit_test(test_swapped_identities),
+		cmocka_unit_test(test_normal_task_made_gold),
+		cmocka_unit_test(test_normal_task_made_known_gold),
+		cmocka_unit_test(test_changed_replica),
 		cmocka_unit_test(test_bundle_on_a_full_disk),
 	};
 
