@@ -9,6 +9,7 @@
 #   make demo       deps, then the whole road on a demo round
 #   make style      clang-format --dry-run --Werror over the tree
 #   make layers     the layer check alone (also part of make test)
+#   make golden     rewrites the golden screens in tests/golden from the program
 #
 # WERROR=1 makes every warning an error (CI builds so with gcc and clang:
 # .ci/run runs make style, make test, make sanitize and make clang-test).
@@ -54,7 +55,7 @@ BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 # src/*/*_internal.h); the layer rule binds src/, tui/ and cli/ only.
 TEST_INC = -Itests/unit -Icli -Itui
 
-.PHONY: all deps test check programs suites sanitize clang-test bench demo fuzz style layers clean
+.PHONY: all deps test check programs suites sanitize clang-test bench demo fuzz style layers golden clean
 .SUFFIXES:
 
 all: $(BIN)
@@ -96,6 +97,10 @@ $(BUILD)/bench/%.o: bench/%.c
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libsimsa.a
 	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+# test_golden pins the wall and monotonic clocks at link time: its own
+# time_now_utc and mono_seconds replace simsa's (tests/unit/test_golden.c).
+$(BUILD)/tests/test_golden: LDFLAGS_ALL += -Wl,--wrap=time_now_utc,--wrap=mono_seconds
 
 .SECONDARY: $(TEST_BIN:=.o) $(BENCH_BIN:=.o)
 
@@ -146,6 +151,13 @@ $(RESULTS)/headers.tap: $(LIB_OBJ) $(TEST_BIN)
 
 layers: $(LIB_OBJ)
 	@sh tests/layers.sh $(BUILD)
+
+# The golden screens (docs/console.md, "Golden screens"): test_golden writes
+# tests/golden/*.txt instead of comparing; review them with git diff and
+# commit them with the change that made them differ.
+golden: $(BUILD)/tests/test_golden
+	@SIMSA_GOLDEN_WRITE=1 TOP=$(CURDIR) ./$(BUILD)/tests/test_golden
+	@git status --short -- tests/golden 2>/dev/null || true
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san BIN=build-san/simsa \
