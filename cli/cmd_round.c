@@ -1,5 +1,6 @@
 /* cmd_round — `simsa init` and `simsa status`. */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -296,40 +297,39 @@ static void print_status_text(json_t *j)
 #undef I
 }
 
+struct status_args {
+	enum out_format fmt;
+};
+
+static const struct cli_opt status_opts[] = {
+	CLI_OPT("format", 'f', NULL, OPT_FORMAT, offsetof(struct status_args, fmt), 0,
+		"text, or json: machine-readable output",
+		.formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON)),
+	{ 0 },
+};
+
+const struct cli_spec spec_status = {
+	"what the round holds and what is missing", "ROUND.db", NULL, status_opts, NULL,
+};
+
 int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	enum out_format fmt = FMT_TEXT;
+	struct status_args a = { FMT_TEXT };
+	char *pos[CLI_MAX_ARGS];
 	struct simsa_err err;
 	struct store *st = NULL;
 	json_t *j;
-	int c;
+	int rc = cli_parse("status", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (!cli_parse_format(optarg, &fmt))
-				return cli_usage_error("status", "--format: text or json, not '%s'",
-						       optarg);
-			break;
-		case 'h': cli_help("status", stdout); return EXIT_OK;
-		default: return cli_usage_error("status", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("status", "expected one ROUND.db");
-	if (store_open(argv[optind], &st, &err) < 0)
+	if (rc != CLI_RUN)
+		return rc;
+	if (store_open(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	j = status_json(st, &err);
 	store_close(&st);
 	if (!j)
 		return cli_fail(&err);
-	if (fmt == FMT_JSON) {
+	if (a.fmt == FMT_JSON) {
 		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 		printf("%s\n", s);
