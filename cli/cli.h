@@ -97,11 +97,7 @@ void cli_spec_help(const char *name, const struct cli_spec *s, FILE *f);
 struct command {
 	const char *name; /* "init", "entrants import", ... */
 	int (*run)(int argc, char **argv);
-	const struct cli_spec *spec;
-	/* commands without a table yet */
-	const char *usage; /* arguments after the name */
-	const char *summary;
-	const char *help; /* options and details, for --help */
+	const struct cli_spec *spec; /* summary, arguments, options, help */
 };
 
 /* The table of commands, ending with {0}. */
@@ -116,7 +112,6 @@ void cli_help(const char *name, FILE *f);
 /* After new outputs or names: warns on stderr when outputs may reveal
  * their entrant (open refuses them until each is decided). */
 void cli_warn_identities(struct store *st);
-bool cli_parse_format(const char *s, enum out_format *fmt);
 /* The command called NAME, or NULL. */
 const struct command *cli_command(const char *name);
 
@@ -138,7 +133,11 @@ int cli_unlock_organizer(const char *round, const char *key_opt, const char *pas
 	__attribute__((warn_unused_result));
 
 /* The commands' tables (in their cmd_*.c). */
-extern const struct cli_spec spec_export, spec_status, spec_results;
+extern const struct cli_spec spec_demo, spec_init, spec_import_entrants, spec_import_prompts,
+	spec_import_outputs, spec_outputs_generate, spec_import_gold, spec_outputs_screen,
+	spec_outputs_accept, spec_outputs_redact, spec_rater_add, spec_open, spec_rate, spec_close,
+	spec_verify, spec_export, spec_receipt, spec_status, spec_score, spec_results,
+	spec_agreement, spec_rank;
 
 int cmd_init(int argc, char **argv);
 int cmd_close(int argc, char **argv);

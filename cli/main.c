@@ -18,10 +18,8 @@ static void usage(FILE *f)
 	for (const struct command *c = simsa_commands; c->name; c++) {
 		char u[1024];
 
-		if (c->spec)
-			cli_usage(c->spec, u, sizeof u);
-		fprintf(f, "  simsa %s %s\n      %s\n", c->name, c->spec ? u : c->usage,
-			c->spec ? c->spec->summary : c->summary);
+		cli_usage(c->spec, u, sizeof u);
+		fprintf(f, "  simsa %s %s\n      %s\n", c->name, u, c->spec->summary);
 	}
 }
 
@@ -64,10 +62,8 @@ int main(int argc, char **argv)
 				if (strncmp(c->name, argv[1], n) == 0 && c->name[n] == ' ') {
 					char u[1024];
 
-					if (c->spec)
-						cli_usage(c->spec, u, sizeof u);
-					fprintf(stderr, "  simsa %s %s\n", c->name,
-						c->spec ? u : c->usage);
+					cli_usage(c->spec, u, sizeof u);
+					fprintf(stderr, "  simsa %s %s\n", c->name, u);
 				}
 			return EXIT_USAGE;
 		}

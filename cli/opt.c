@@ -12,7 +12,7 @@
 
 #define MAX_OPTS 32
 #define HELP_COL_MAX 30 /* wider options put their help two spaces after them */
-#define USAGE_MAX 90	/* a longer usage line shows "[OPTION]..." instead */
+#define USAGE_MAX 90    /* a longer usage line shows "[OPTION]..." instead */
 
 const char *const cli_format_names[FMT_COUNT] = {
 	"text", "json", "jsonl", "csv", "bundle", "votes", "ratings",
@@ -111,10 +111,10 @@ static void put_option(FILE *f, const char *left, const char *help, int col)
 		const char *nl = strchr(line, '\n');
 		int len = nl ? (int)(nl - line) : (int)strlen(line);
 
-		if (line != help)
+		if (line != help || w > col - 2)
 			fprintf(f, "\n%*s", col, "");
 		else
-			fprintf(f, "%*s", w < col ? col - w : 2, "");
+			fprintf(f, "%*s", col - w, "");
 		fprintf(f, "%.*s", len, line);
 		line = nl ? nl + 1 : NULL;
 	}
@@ -199,8 +199,9 @@ static const char *store(const struct cli_opt *o, const char *arg, void *args, c
 			snprintf(msg, cap, "bad value '%s' for --%s: a whole number >= %ld", arg,
 				 o->name, o->min);
 		else
-			snprintf(msg, cap, "bad value '%s' for --%s: a whole number from %ld to %ld",
-				 arg, o->name, o->min, o->max);
+			snprintf(msg, cap,
+				 "bad value '%s' for --%s: a whole number from %ld to %ld", arg,
+				 o->name, o->min, o->max);
 		return msg;
 	case OPT_CALL: return o->call(arg, args);
 	}
