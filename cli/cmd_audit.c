@@ -1,5 +1,5 @@
 /* cmd_audit — `simsa close`, `simsa verify`, `simsa receipt`. */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,43 +13,52 @@
 #include "simsa/store.h"
 #include "simsa/util.h"
 
+struct close_args {
+	bool force;
+	const char *okey, *opass;
+};
+
+static const struct cli_opt close_opts[] = {
+	CLI_OPT("force", 0, NULL, OPT_FLAG, offsetof(struct close_args, force), 0,
+		"close even while raters have unsubmitted drafts\n"
+		"(dropped); without it, close refuses"),
+	CLI_OPT("organizer-key", 0, "PATH", OPT_STRING, offsetof(struct close_args, okey), 0,
+		"default: ROUND.keys/organizer.key"),
+	CLI_OPT("passphrase-file", 0, "FILE", OPT_STRING, offsetof(struct close_args, opass), 0,
+		"the organizer's passphrase; also\n"
+		"SIMSA_ORGANIZER_PASSPHRASE_FILE, SIMSA_PASSPHRASE_FILE"),
+	{ 0 },
+};
+
+const struct cli_spec spec_close = {
+	"reveal the seed and identities, and seal the round with the organizer's key",
+	"ROUND.db",
+	NULL,
+	close_opts,
+	NULL,
+};
+
 int cmd_close(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "organizer-key", required_argument, NULL, 'K' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	const char *okey = NULL, *opass = NULL;
+	struct close_args a = { 0 };
+	char *pos[CLI_MAX_ARGS];
 	struct secret_key *org = NULL;
 	struct store *st = NULL;
 	struct close_result res;
 	struct simsa_err err;
-	bool force = false;
 	char root[65];
-	int c, rc = EXIT_FAIL;
+	int rc = cli_parse("close", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': force = true; break;
-		case 'K': okey = optarg; break;
-		case 'P': opass = optarg; break;
-		case 'h': cli_help("close", stdout); return EXIT_OK;
-		default: return cli_usage_error("close", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("close", "expected one ROUND.db");
-	if (store_open(argv[optind], &st, &err) < 0 ||
-	    cli_unlock_organizer(argv[optind], okey, opass, &org, &err) < 0 ||
-	    round_close(st, org, force, &res, &err) < 0)
+	if (rc != CLI_RUN)
+		return rc;
+	rc = EXIT_FAIL;
+	if (store_open(pos[0], &st, &err) < 0 ||
+	    cli_unlock_organizer(pos[0], a.okey, a.opass, &org, &err) < 0 ||
+	    round_close(st, org, a.force, &res, &err) < 0)
 		goto out;
 	hex_encode(res.merkle_root, 32, root);
-	printf("closed %s at %s\n%u ballots, Merkle root %s\n", argv[optind], res.closed_at,
-	       res.ballots, root);
+	printf("closed %s at %s\n%u ballots, Merkle root %s\n", pos[0], res.closed_at, res.ballots,
+	       root);
 	if (res.drafts_dropped)
 		printf("%ld unsubmitted drafts were dropped (--force)\n", res.drafts_dropped);
 	printf("the seed and who wrote each output are now revealed; run simsa verify\n");
@@ -91,45 +100,49 @@ static void print_report(const char *path, json_t *rep)
 		printf("result: all %zu steps passed\n", json_array_size(steps));
 }
 
+struct verify_args {
+	enum out_format fmt;
+};
+
+static const struct cli_opt verify_opts[] = {
+	CLI_OPT("format", 0, NULL, OPT_FORMAT, offsetof(struct verify_args, fmt), 0,
+		"json: the same report for programs",
+		.formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON)),
+	{ 0 },
+};
+
+const struct cli_spec spec_verify = {
+	"check every signature, chain, assignment and the seal; exit 0 only if all pass",
+	"ROUND.db|BUNDLE",
+	"  a step report: what was checked, how many items, and each failure\n",
+	verify_opts,
+	NULL,
+};
+
 int cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	enum out_format fmt = FMT_TEXT;
+	struct verify_args a = { FMT_TEXT };
+	char *pos[CLI_MAX_ARGS];
 	struct store *st = NULL;
 	struct simsa_err err;
 	json_t *rep = NULL;
-	int c, rc;
+	int rc = cli_parse("verify", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (!cli_parse_format(optarg, &fmt))
-				return cli_usage_error("verify", "--format: text or json");
-			break;
-		case 'h': cli_help("verify", stdout); return EXIT_OK;
-		default: return cli_usage_error("verify", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("verify", "expected one ROUND.db or bundle");
-	if (store_open(argv[optind], &st, &err) < 0)
+	if (rc != CLI_RUN)
+		return rc;
+	if (store_open(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	rc = audit_run(st, &rep, &err);
 	store_close(&st);
 	if (rc < 0)
 		return cli_fail(&err);
-	if (fmt == FMT_JSON) {
+	if (a.fmt == FMT_JSON) {
 		char *s = json_dumps(rep, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 		printf("%s\n", s);
 		free(s);
 	} else {
-		print_report(argv[optind], rep);
+		print_report(pos[0], rep);
 	}
 	rc = json_is_true(json_object_get(rep, "ok")) ? EXIT_OK : EXIT_FAIL;
 	json_decref(rep);
@@ -164,35 +177,40 @@ static int find_ballot(void *ctx, const struct ballot_row *b)
 	return 0;
 }
 
+const struct cli_spec spec_receipt = {
+	"say whether the ballot with this receipt code is in the round and counted",
+	"ROUND.db|BUNDLE CODE",
+	"  exits 0 when the ballot is present and counted, 1 otherwise\n",
+	NULL,
+	NULL,
+};
+
 int cmd_receipt(int argc, char **argv)
 {
 	struct find_ctx f = { 0 };
 	struct store *st = NULL;
 	struct simsa_err err;
-	int rc;
+	char *pos[CLI_MAX_ARGS];
+	int rc = cli_parse("receipt", argc, argv, NULL, pos);
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		cli_help("receipt", stdout);
-		return EXIT_OK;
-	}
-	if (argc != 3)
-		return cli_usage_error("receipt", "expected ROUND.db and a receipt code");
-	if (!ballot_receipt_parse(argv[2], f.prefix))
+	if (rc != CLI_RUN)
+		return rc;
+	if (!ballot_receipt_parse(pos[1], f.prefix))
 		return cli_usage_error("receipt",
 				       "'%s' is not a receipt code (16 letters and "
 				       "digits, like 7K3M-Q2XA-9DPF-0B4R)",
-				       argv[2]);
-	if (store_open(argv[1], &st, &err) < 0)
+				       pos[1]);
+	if (store_open(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	rc = store_each_ballot(st, find_ballot, &f, &err);
 	store_close(&st);
 	if (rc < 0)
 		return cli_fail(&err);
 	if (!f.found) {
-		printf("%s: no ballot with receipt %s is in this round\n", argv[1], argv[2]);
+		printf("%s: no ballot with receipt %s is in this round\n", pos[0], pos[1]);
 		return EXIT_FAIL;
 	}
-	printf("%s: ballot %lld (task %u, sequence %u, cast %s) is in the round", argv[1],
+	printf("%s: ballot %lld (task %u, sequence %u, cast %s) is in the round", pos[0],
 	       (long long)f.id, f.task + 1, f.seq, f.cast_at);
 	if (f.superseded_by) {
 		printf(", superseded by ballot %lld: not counted\n", (long long)f.superseded_by);

@@ -1,7 +1,7 @@
 /* cmd_demo — `simsa demo`: a round with Korean sample data, built through
  * the same init, import, enrolment and open paths an organizer uses. */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -117,39 +117,48 @@ out:
 	return rc;
 }
 
+struct demo_args {
+	const char *db, *as, *lang;
+	bool no_panel;
+};
+
+#define AT(f) offsetof(struct demo_args, f)
+static const struct cli_opt opts[] = {
+	CLI_OPT("db", 'd', "PATH", OPT_STRING, AT(db), 0,
+		"create the round at PATH (must not exist); default: a new\n"
+		"file in a temporary directory"),
+	CLI_OPT("as", 0, "RATER", OPT_STRING, AT(as), 0,
+		"on a terminal, open the console as RATER (default user01;\n"
+		"experts: expert1..expert4); passphrase \"demo\""),
+	CLI_OPT("lang", 0, "ko|en", OPT_CHOICE, AT(lang), 0, "the console's language"),
+	CLI_OPT("no-panel", 0, NULL, OPT_FLAG, AT(no_panel), 0,
+		"do not cast the simulated panel's ballots (by default every\n"
+		"expert and user but RATER has rated, so that close, score\n"
+		"and verify have something to show)"),
+	{ 0 },
+};
+
+const struct cli_spec spec_demo = {
+	"make an open demo round (Korean prompts, four entrants) and rate it", "", NULL, opts, NULL,
+};
+
 int cmd_demo(int argc, char **argv)
 {
-	/* clang-format off */
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "no-panel", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	/* clang-format on */
-	const char *db = NULL, *tmpbase = getenv("TMPDIR"), *as = "user01", *lang = NULL;
-	char dir[2048], dbpath[4096], keys[4096];
+	struct demo_args a = { .as = "user01" };
+	const char *db, *tmpbase = getenv("TMPDIR"), *as, *lang;
+	char *pos[CLI_MAX_ARGS], dir[2048], dbpath[4096], keys[4096];
 	struct open_result res;
 	struct simsa_err err;
-	bool panel = true;
+	bool panel;
 	size_t ballots = 0;
-	int c, rc;
+	int rc = cli_parse("demo", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'a': as = optarg; break;
-		case 'l': lang = optarg; break;
-		case 'n': panel = false; break;
-		case 'h': cli_help("demo", stdout); return EXIT_OK;
-		default: return cli_usage_error("demo", "bad option");
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("demo", "unexpected argument '%s'", argv[optind]);
+	if (rc != CLI_RUN)
+		return rc;
+	db = a.db;
+	as = a.as;
+	lang = a.lang;
+	panel = !a.no_panel;
 	if (db && access(db, F_OK) == 0) {
 		err_set(&err, "%s: already exists; a round file is never overwritten", db);
 		return cli_fail(&err);

@@ -9,7 +9,7 @@
  * The records and rows are the engine's (simsa/export.h, simsa/score.h);
  * the command picks the format and the file and says what happened. */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,57 +19,73 @@
 #include "simsa/score.h"
 #include "simsa/store.h"
 
-enum fmt { EX_JSONL, EX_CSV, EX_BUNDLE, EX_VOTES, EX_RATINGS };
+struct export_args {
+	enum out_format fmt;
+	const char *criterion, *out;
+};
+
+#define AT(f) offsetof(struct export_args, f)
+static const struct cli_opt opts[] = {
+	CLI_OPT("format", 0, NULL, OPT_FORMAT, AT(fmt), OPT_REQUIRED, "one of the formats above",
+		.formats = FMT_BIT(FMT_JSONL) | FMT_BIT(FMT_CSV) | FMT_BIT(FMT_BUNDLE) |
+			   FMT_BIT(FMT_VOTES) | FMT_BIT(FMT_RATINGS)),
+	CLI_OPT("criterion", 0, "ID", OPT_STRING, AT(criterion), 0,
+		"with --format ratings: the expert criterion, or preference"),
+	CLI_OPT("out", 0, "PATH", OPT_STRING, AT(out), 0,
+		"write there (never overwritten) instead of standard output"),
+	{ 0 },
+};
+
+const struct cli_spec spec_export = {
+	"export the round for auditors and analysts",
+	"ROUND.db|BUNDLE",
+	"  jsonl    one record per line with a \"kind\" (round, rubric, entrant, prompt,\n"
+	"           rater, output, task, opening, ballot, seal); entrants of outputs\n"
+	"           appear once the round is closed\n"
+	"  csv      one row per ballot, for R or pandas\n"
+	"  bundle   a copy of the round file without drafts; simsa verify, receipt\n"
+	"           and status read it like a round (needs --out)\n"
+	"  votes    a closed round's user votes that count in the points, after every\n"
+	"           exclusion, as simsa rank reads them (rater,prompt,left,right,\n"
+	"           outcome,much): simsa rank recomputes the user component from it\n"
+	"  ratings  with --criterion ID: the experts' scores on that criterion that\n"
+	"           count, as simsa agreement reads them (unit,rater,value; a unit is\n"
+	"           an output, PROMPT/ENTRANT): it recomputes score's agreement;\n"
+	"           --criterion preference: the user votes as +2..-2 per slot\n",
+	opts,
+	NULL,
+};
 
 int cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "criterion", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	const char *out = NULL, *fmt_s = NULL, *criterion = NULL;
+	struct export_args a = { 0 };
+	char *pos[CLI_MAX_ARGS];
+	const char *out, *criterion;
 	struct store *st = NULL;
 	struct simsa_err err;
 	FILE *f = NULL;
-	enum fmt fmt;
-	int c, rc = EXIT_FAIL, wrote;
+	enum out_format fmt;
+	int rc = cli_parse("export", argc, argv, &a, pos), wrote;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': fmt_s = optarg; break;
-		case 'o': out = optarg; break;
-		case 'c': criterion = optarg; break;
-		case 'h': cli_help("export", stdout); return EXIT_OK;
-		default: return cli_usage_error("export", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("export", "expected one ROUND.db");
-	if (!fmt_s || (strcmp(fmt_s, "jsonl") && strcmp(fmt_s, "csv") && strcmp(fmt_s, "bundle") &&
-		       strcmp(fmt_s, "votes") && strcmp(fmt_s, "ratings")))
-		return cli_usage_error("export", "--format: jsonl, csv, bundle, votes or ratings");
-	fmt = strcmp(fmt_s, "jsonl") == 0     ? EX_JSONL
-	      : strcmp(fmt_s, "csv") == 0     ? EX_CSV
-	      : strcmp(fmt_s, "votes") == 0   ? EX_VOTES
-	      : strcmp(fmt_s, "ratings") == 0 ? EX_RATINGS
-					      : EX_BUNDLE;
-	if ((fmt == EX_RATINGS) != (criterion != NULL))
+	if (rc != CLI_RUN)
+		return rc;
+	rc = EXIT_FAIL;
+	fmt = a.fmt;
+	out = a.out;
+	criterion = a.criterion;
+	if ((fmt == FMT_RATINGS) != (criterion != NULL))
 		return cli_usage_error("export", criterion
 							 ? "--criterion goes with --format ratings"
 							 : "--format ratings needs --criterion ID");
-	if (fmt == EX_BUNDLE && !out)
+	if (fmt == FMT_BUNDLE && !out)
 		return cli_usage_error("export", "--format bundle needs --out PATH");
 	if (out && access(out, F_OK) == 0) {
 		err_set(&err, "%s: already exists; export never overwrites a file", out);
 		return cli_fail(&err);
 	}
-	if (store_open(argv[optind], &st, &err) < 0)
+	if (store_open(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
-	if (fmt == EX_BUNDLE) {
+	if (fmt == FMT_BUNDLE) {
 		if (store_export_bundle(st, out, &err) < 0)
 			goto out;
 		printf("bundle written to %s (verify it with: simsa verify %s)\n", out, out);
@@ -81,10 +97,10 @@ int cmd_export(int argc, char **argv)
 		err_set(&err, "%s: cannot create: %s", out, strerror(errno));
 		goto out;
 	}
-	wrote = fmt == EX_JSONL   ? export_jsonl(st, f, &err)
-		: fmt == EX_CSV   ? export_csv(st, f, &err)
-		: fmt == EX_VOTES ? score_export_votes(st, f, &err)
-				  : score_export_ratings(st, criterion, f, &err);
+	wrote = fmt == FMT_JSONL   ? export_jsonl(st, f, &err)
+		: fmt == FMT_CSV   ? export_csv(st, f, &err)
+		: fmt == FMT_VOTES ? score_export_votes(st, f, &err)
+				   : score_export_ratings(st, criterion, f, &err);
 	if (wrote < 0)
 		goto out;
 	if (fflush(f) != 0 || ferror(f)) {

@@ -2,7 +2,7 @@
  * progress display (a live line on a terminal, plain lines otherwise) and
  * the final summary with failures grouped by reason. The work is gen_run's
  * (src/generate/generate.c). */
-#include <getopt.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -223,11 +223,6 @@ static void print_json(FILE *f, const struct gen_summary *s)
 	json_decref(doc);
 }
 
-static bool num(const char *arg, long min, long max, long *out)
-{
-	return parse_long(arg, min, max, out);
-}
-
 static int parse_show(const char *s, enum show *out)
 {
 	static const char *const names[] = { "auto", "live", "lines", "none" };
@@ -240,91 +235,102 @@ static int parse_show(const char *s, enum show *out)
 	return -1;
 }
 
+/* The options: straight into gen_options where the types agree, else
+ * into longs copied over after parsing. */
+struct generate_args {
+	struct gen_options o;
+	long concurrency, per_entrant, max_attempts, max_response, every_s;
+	const char *progress;
+	enum out_format fmt;
+};
+
+#define AT(f) offsetof(struct generate_args, f)
+static const struct cli_opt opts[] = {
+	CLI_OPT("entrant", 0, "NAME", OPT_STRING, AT(o.entrant), 0, "only this entrant"),
+	CLI_OPT("concurrency", 0, "N", OPT_LONG, AT(concurrency), 0,
+		"requests at once, overall (default 16)", .min = 1, .max = 1024),
+	CLI_OPT("per-entrant", 0, "N", OPT_LONG, AT(per_entrant), 0,
+		"requests at once per entrant (default min(N, 8))", .min = 1, .max = 1024),
+	CLI_OPT("retry-failed", 0, NULL, OPT_FLAG, AT(o.retry_failed), 0,
+		"ask again for pairs whose last request failed"),
+	CLI_OPT("max-attempts", 0, "N", OPT_LONG, AT(max_attempts), 0,
+		"per pair, retries included (default 4); retried:\n"
+		"connection errors, TLS handshakes, timeouts,\n"
+		"408, 429, 5xx",
+		.min = 1, .max = 20),
+	CLI_OPT("backoff", 0, "MS", OPT_LONG, AT(o.backoff_ms), 0,
+		"first retry delay, doubled each time (default 500)", .min = 0, .max = 600000),
+	CLI_OPT("max-retry-after", 0, "S", OPT_LONG, AT(o.retry_after_max_s), 0,
+		"cap on a server's Retry-After (default 120)", .min = 0, .max = 3600),
+	CLI_OPT("connect-timeout", 0, "S", OPT_LONG, AT(o.connect_timeout_s), 0, "(default 10)",
+		.min = 1, .max = 600),
+	CLI_OPT("timeout", 0, "S", OPT_LONG, AT(o.timeout_s), 0, "whole request (default 600)",
+		.min = 1, .max = 86400),
+	CLI_OPT("low-speed-time", 0, "S", OPT_LONG, AT(o.low_speed_time_s), 0,
+		"abort after S seconds below 1 byte/s (default 300)", .min = 1, .max = 86400),
+	CLI_OPT("max-response", 0, "BYTES", OPT_LONG, AT(max_response), 0,
+		"abort a larger response (default 8 MiB)", .min = 1024, .max = 1L << 30),
+	CLI_OPT("cacert", 0, "FILE", OPT_STRING, AT(o.cacert), 0,
+		"trust the CA certificates in FILE too (PEM)"),
+	CLI_OPT("progress", 0, "auto|live|lines|none", OPT_CHOICE, AT(progress), 0,
+		"live line on a terminal, else lines"),
+	CLI_OPT("progress-every", 0, "S", OPT_LONG, AT(every_s), 0,
+		"seconds between progress lines (default 10)", .min = 1, .max = 3600),
+	CLI_OPT("format", 0, NULL, OPT_FORMAT, AT(fmt), 0,
+		"the summary (json: progress goes to stderr)",
+		.formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON)),
+	{ 0 },
+};
+#undef AT
+
+const struct cli_spec spec_outputs_generate = {
+	"ask each entrant's OpenAI-compatible endpoint for the outputs still missing",
+	"ROUND.db",
+	"  one POST {endpoint}/chat/completions per (prompt, entrant) without an output;\n"
+	"  each answer is stored as it arrives, so a rerun asks only for what is missing\n",
+	opts,
+	"  API keys come only from the variable named by the entrant's api_key_env.\n"
+	"  Exits 1 if any request failed, failed pairs were skipped, or it was\n"
+	"  interrupted (Ctrl-C); what arrived is kept.\n",
+};
+
 int cmd_outputs_generate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "entrant", required_argument, NULL, 'e' },
-		{ "concurrency", required_argument, NULL, 'c' },
-		{ "per-entrant", required_argument, NULL, 'p' },
-		{ "max-attempts", required_argument, NULL, 'a' },
-		{ "retry-failed", no_argument, NULL, 'r' },
-		{ "connect-timeout", required_argument, NULL, 'C' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "low-speed-time", required_argument, NULL, 'L' },
-		{ "max-response", required_argument, NULL, 'M' },
-		{ "backoff", required_argument, NULL, 'B' },
-		{ "max-retry-after", required_argument, NULL, 'R' },
-		{ "cacert", required_argument, NULL, 'A' },
-		{ "progress", required_argument, NULL, 'P' },
-		{ "progress-every", required_argument, NULL, 'E' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
+	struct generate_args a = { .fmt = FMT_TEXT, .every_s = 10 };
 	struct gen_options o;
 	struct gen_summary s;
 	struct view v = { .f = stdout, .show = SHOW_AUTO, .every_s = 10 };
-	enum out_format fmt = FMT_TEXT;
+	char *pos[CLI_MAX_ARGS];
 	struct simsa_err err;
 	struct store *st = NULL;
-	long n;
-	int c, rc, li = 0;
+	int rc;
 
-	gen_options_default(&o);
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, &li)) != -1) {
-		bool ok = true;
-
-		switch (c) {
-		case 'e': o.entrant = optarg; break;
-		case 'c':
-			ok = num(optarg, 1, 1024, &n);
-			o.concurrency = (int)n;
-			break;
-		case 'p':
-			ok = num(optarg, 1, 1024, &n);
-			o.per_entrant = (int)n;
-			break;
-		case 'a':
-			ok = num(optarg, 1, 20, &n);
-			o.max_attempts = (int)n;
-			break;
-		case 'r': o.retry_failed = true; break;
-		case 'C': ok = num(optarg, 1, 600, &o.connect_timeout_s); break;
-		case 'T': ok = num(optarg, 1, 86400, &o.timeout_s); break;
-		case 'L': ok = num(optarg, 1, 86400, &o.low_speed_time_s); break;
-		case 'M':
-			ok = num(optarg, 1024, 1L << 30, &n);
-			o.max_response = (size_t)n;
-			break;
-		case 'B': ok = num(optarg, 0, 600000, &o.backoff_ms); break;
-		case 'R': ok = num(optarg, 0, 3600, &o.retry_after_max_s); break;
-		case 'A': o.cacert = optarg; break;
-		case 'P': ok = parse_show(optarg, &v.show) == 0; break;
-		case 'E':
-			ok = num(optarg, 1, 3600, &n);
-			v.every_s = (double)n;
-			break;
-		case 'f': ok = cli_parse_format(optarg, &fmt); break;
-		case 'h': cli_help(NAME, stdout); return EXIT_OK;
-		default: return cli_usage_error(NAME, "bad option");
-		}
-		if (!ok)
-			return cli_usage_error(NAME, "bad value '%s' for --%s", optarg,
-					       opts[li].name);
-	}
-	if (optind != argc - 1)
-		return cli_usage_error(NAME, "expected ROUND.db");
+	gen_options_default(&a.o);
+	a.concurrency = a.o.concurrency;
+	a.per_entrant = a.o.per_entrant;
+	a.max_attempts = a.o.max_attempts;
+	a.max_response = (long)a.o.max_response;
+	rc = cli_parse(NAME, argc, argv, &a, pos);
+	if (rc != CLI_RUN)
+		return rc;
+	o = a.o;
+	o.concurrency = (int)a.concurrency;
+	o.per_entrant = (int)a.per_entrant;
+	o.max_attempts = (int)a.max_attempts;
+	o.max_response = (size_t)a.max_response;
+	v.every_s = (double)a.every_s;
+	if (a.progress)
+		(void)parse_show(a.progress, &v.show); /* one of the table's choices */
 	if (o.cacert && access(o.cacert, R_OK) != 0)
 		return cli_usage_error(NAME, "--cacert %s: cannot read the file", o.cacert);
-	if (fmt == FMT_JSON)
+	if (a.fmt == FMT_JSON)
 		v.f = stderr; /* progress beside the JSON document, not in it */
 	if (v.show == SHOW_AUTO)
 		v.show = isatty(fileno(v.f)) ? SHOW_LIVE : SHOW_LINES;
 	o.progress = on_progress;
 	o.ctx = &v;
 	o.stop = &stop_flag;
-	if (store_open(argv[optind], &st, &err) < 0)
+	if (store_open(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	catch_signals(true);
 	rc = gen_run(st, &o, &s, &err);
@@ -343,7 +349,7 @@ int cmd_outputs_generate(int argc, char **argv)
 		gen_summary_release(&s);
 		return EXIT_FAIL;
 	}
-	if (fmt == FMT_JSON)
+	if (a.fmt == FMT_JSON)
 		print_json(stdout, &s);
 	else
 		print_summary(stdout, &s);

@@ -1,44 +1,71 @@
 /* cmd_import — `simsa entrants|prompts|outputs import ROUND.db FILE.jsonl`. */
-#include <getopt.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "simsa/import.h"
 #include "simsa/store.h"
 
+const struct cli_spec spec_import_entrants = {
+	"add entrants (JSON Lines) to a draft round, all or nothing",
+	"ROUND.db FILE.jsonl",
+	"  each line: {\"name\", \"team\", \"model\", \"aliases\", \"endpoint\",\n"
+	"              \"api_key_env\", \"params\", \"system\"}; only name is required\n",
+	NULL,
+	NULL,
+};
+
+const struct cli_spec spec_import_prompts = {
+	"add prompts (JSON Lines) to a draft round, all or nothing",
+	"ROUND.db FILE.jsonl",
+	"  each line: {\"id\", \"category\", \"prompt\", \"system\", \"reference\"};\n"
+	"  id, category and prompt are required; reference is shown to experts only\n",
+	NULL,
+	NULL,
+};
+
+const struct cli_spec spec_import_outputs = {
+	"add model outputs (JSON Lines) to a draft round, all or nothing",
+	"ROUND.db FILE.jsonl",
+	"  each line: {\"prompt_id\", \"entrant\", \"output\"}; one output per prompt\n"
+	"  and entrant, at most 1 MiB of UTF-8 each, stored exactly as given\n",
+	NULL,
+	NULL,
+};
+
+const struct cli_spec spec_import_gold = {
+	"add control tasks, committed in the manifest at open",
+	"ROUND.db FILE.jsonl",
+	"  each line: {\"kind\": \"repeat\", \"role\": \"user\"} (each rater of the role\n"
+	"  gets one of their own tasks again, sides swapped), or {\"kind\": \"known\",\n"
+	"  \"role\": \"user\", \"prompt_id\", \"better\", \"worse\"} (a pair with a known\n"
+	"  better answer, sides drawn per rater)\n",
+	NULL,
+	NULL,
+};
+
 static int run_import(enum import_kind kind, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	char name[32];
+	char name[32], *pos[CLI_MAX_ARGS];
 	struct import_result res;
 	struct simsa_err err;
 	struct store *st = NULL;
-	int c, rc;
+	int rc;
 
 	snprintf(name, sizeof name, "%s import", import_kind_name(kind));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			cli_help(name, stdout);
-			return EXIT_OK;
-		}
-		return cli_usage_error(name, "bad option");
-	}
-	if (optind != argc - 2)
-		return cli_usage_error(name, "expected ROUND.db and FILE.jsonl");
-	if (store_open(argv[optind], &st, &err) < 0)
+	rc = cli_parse(name, argc, argv, NULL, pos);
+	if (rc != CLI_RUN)
+		return rc;
+	if (store_open(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
-	rc = import_file(st, kind, argv[optind + 1], &res, &err);
+	rc = import_file(st, kind, pos[1], &res, &err);
 	if (rc < 0) {
 		store_close(&st);
 		fprintf(stderr, "simsa: %s\nsimsa: nothing was imported; the round is unchanged\n",
 			err.msg);
 		return EXIT_FAIL;
 	}
-	printf("imported %ld %s from %s\n", res.records, import_kind_name(kind), argv[optind + 1]);
+	printf("imported %ld %s from %s\n", res.records, import_kind_name(kind), pos[1]);
 	cli_warn_identities(st);
 	store_close(&st);
 	return EXIT_OK;

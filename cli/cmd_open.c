@@ -1,6 +1,6 @@
 /* cmd_open — `simsa rater add`, `simsa open`, and identity screening:
  * `simsa outputs screen|accept|redact`. */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,56 +79,68 @@ static bool rater_name_ok(const char *s)
 	return true;
 }
 
+struct rater_add_args {
+	const char *name, *role, *cats, *key, *pass, *okey, *opass;
+};
+
+#define AT(f) offsetof(struct rater_add_args, f)
+static const struct cli_opt rater_add_opts[] = {
+	CLI_OPT("name", 0, "NAME", OPT_STRING, AT(name), OPT_REQUIRED,
+		"1 to 64 of A-Z a-z 0-9 . _ - (not \"organizer\")"),
+	CLI_OPT("role", 0, "expert|user|auditor", OPT_CHOICE, AT(role), OPT_REQUIRED,
+		"what the rater does"),
+	CLI_OPT("categories", 0, "A,B", OPT_STRING, AT(cats), 0,
+		"experts: the prompt categories they rate\n"
+		"(used when the expert rubric says by_category)"),
+	CLI_OPT("key-file", 0, "PATH", OPT_STRING, AT(key), 0,
+		"where to write the rater's key\n"
+		"(default: ROUND.keys/NAME.key)"),
+	CLI_OPT("passphrase-file", 0, "FILE", OPT_STRING, AT(pass), 0,
+		"the rater's new passphrase (first line);\n"
+		"also SIMSA_PASSPHRASE_FILE"),
+	CLI_OPT("organizer-key", 0, "PATH", OPT_STRING, AT(okey), 0,
+		"default: ROUND.keys/organizer.key"),
+	CLI_OPT("organizer-passphrase-file", 0, "FILE", OPT_STRING, AT(opass), 0,
+		"also SIMSA_ORGANIZER_PASSPHRASE_FILE,\n"
+		"then SIMSA_PASSPHRASE_FILE"),
+	{ 0 },
+};
+#undef AT
+
+const struct cli_spec spec_rater_add = {
+	"enrol a rater: a new key pair, signed by the organizer",
+	"ROUND.db",
+	NULL,
+	rater_add_opts,
+	NULL,
+};
+
 int cmd_rater_add(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "role", required_argument, NULL, 'r' },
-		{ "categories", required_argument, NULL, 'c' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "organizer-key", required_argument, NULL, 'K' },
-		{ "organizer-passphrase-file", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	const char *name = NULL, *role_s = NULL, *cats = NULL, *key_opt = NULL;
-	const char *pass = NULL, *okey = NULL, *opass = NULL;
-	char key[4096], *cats_json = NULL;
+	struct rater_add_args a = { 0 };
+	const char *name, *cats;
+	char *pos[CLI_MAX_ARGS], key[4096], *cats_json = NULL;
 	struct secret_key *org = NULL;
 	struct store *st = NULL;
 	struct simsa_err err;
 	enum rater_role role;
 	unsigned char pk[32];
-	int c, rc = EXIT_FAIL;
+	int c, rc = cli_parse("rater add", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n': name = optarg; break;
-		case 'r': role_s = optarg; break;
-		case 'c': cats = optarg; break;
-		case 'k': key_opt = optarg; break;
-		case 'p': pass = optarg; break;
-		case 'K': okey = optarg; break;
-		case 'P': opass = optarg; break;
-		case 'h': cli_help("rater add", stdout); return EXIT_OK;
-		default: return cli_usage_error("rater add", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("rater add", "expected one ROUND.db");
-	if (!name || !rater_name_ok(name))
+	if (rc != CLI_RUN)
+		return rc;
+	rc = EXIT_FAIL;
+	name = a.name;
+	cats = a.cats;
+	if (!rater_name_ok(name))
 		return cli_usage_error("rater add", "--name: 1 to 64 of A-Z a-z 0-9 . _ - "
 						    "(and not \"organizer\")");
-	role = rater_role_parse(role_s);
-	if (role == ROLE_NONE)
-		return cli_usage_error("rater add", "--role: expert, user or auditor");
+	role = rater_role_parse(a.role); /* one of the table's choices */
 	if (cats && role != ROLE_EXPERT)
 		return cli_usage_error("rater add", "--categories: only for experts");
 	if (cats && categories_json(cats, &cats_json, &err) < 0)
 		return cli_fail(&err);
-	if (store_open(argv[optind], &st, &err) < 0)
+	if (store_open(pos[0], &st, &err) < 0)
 		goto out;
 	c = store_find_rater(st, name, NULL, &err);
 	if (c != 0) {
@@ -136,13 +148,13 @@ int cmd_rater_add(int argc, char **argv)
 			err_set(&err, "a rater named '%s' is already enrolled", name);
 		goto out;
 	}
-	if (cli_unlock_organizer(argv[optind], okey, opass, &org, &err) < 0)
+	if (cli_unlock_organizer(pos[0], a.okey, a.opass, &org, &err) < 0)
 		goto out;
-	if (key_opt)
-		snprintf(key, sizeof key, "%s", key_opt);
-	else if (keyfile_round_path(argv[optind], name, true, key, sizeof key, &err) < 0)
+	if (a.key)
+		snprintf(key, sizeof key, "%s", a.key);
+	else if (keyfile_round_path(pos[0], name, true, key, sizeof key, &err) < 0)
 		goto out;
-	if (cli_new_key(key, pass, name, pk, &err) < 0)
+	if (cli_new_key(key, a.pass, name, pk, &err) < 0)
 		goto out;
 	if (rater_enrol(st, org, name, role, pk, cats_json, &err) < 0) {
 		unlink(key); /* made just now for this enrolment */
@@ -167,34 +179,42 @@ out:
 	return rc;
 }
 
+struct open_args {
+	const char *okey, *opass;
+};
+
+static const struct cli_opt open_opts[] = {
+	CLI_OPT("organizer-key", 0, "PATH", OPT_STRING, offsetof(struct open_args, okey), 0,
+		"default: ROUND.keys/organizer.key"),
+	CLI_OPT("passphrase-file", 0, "FILE", OPT_STRING, offsetof(struct open_args, opass), 0,
+		"the organizer's passphrase; also\n"
+		"SIMSA_ORGANIZER_PASSPHRASE_FILE, SIMSA_PASSPHRASE_FILE"),
+	{ 0 },
+};
+
+const struct cli_spec spec_open = {
+	"freeze the inputs, commit to a secret seed, blind outputs, assign tasks",
+	"ROUND.db",
+	"  refuses, listing everything missing, until the round is complete\n",
+	open_opts,
+	NULL,
+};
+
 int cmd_open(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "organizer-key", required_argument, NULL, 'K' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	const char *okey = NULL, *opass = NULL;
+	struct open_args a = { 0 };
+	char *pos[CLI_MAX_ARGS];
 	struct secret_key *org = NULL;
 	struct store *st = NULL;
 	struct open_result res;
 	struct simsa_err err;
 	char hex[65];
-	int c, rc = EXIT_FAIL;
+	int rc = cli_parse("open", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'K': okey = optarg; break;
-		case 'P': opass = optarg; break;
-		case 'h': cli_help("open", stdout); return EXIT_OK;
-		default: return cli_usage_error("open", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("open", "expected one ROUND.db");
-	if (store_open(argv[optind], &st, &err) < 0 || store_require_draft(st, &err) < 0)
+	if (rc != CLI_RUN)
+		return rc;
+	rc = EXIT_FAIL;
+	if (store_open(pos[0], &st, &err) < 0 || store_require_draft(st, &err) < 0)
 		goto out;
 	{
 		/* say what is missing before asking for a passphrase */
@@ -217,10 +237,10 @@ int cmd_open(int argc, char **argv)
 			return EXIT_FAIL;
 		}
 	}
-	if (cli_unlock_organizer(argv[optind], okey, opass, &org, &err) < 0 ||
+	if (cli_unlock_organizer(pos[0], a.okey, a.opass, &org, &err) < 0 ||
 	    round_open(st, org, &res, NULL, &err) < 0)
 		goto out;
-	printf("opened %s at %s\n", argv[optind], res.opened_at);
+	printf("opened %s at %s\n", pos[0], res.opened_at);
 	hex_encode(res.manifest_hash, 32, hex);
 	printf("manifest hash    %s\n", hex);
 	hex_encode(res.seed_commitment, 32, hex);
@@ -278,45 +298,47 @@ out:
 	return rc;
 }
 
+struct screen_args {
+	const char *words;
+	enum out_format fmt;
+};
+
+static const struct cli_opt screen_opts[] = {
+	CLI_OPT("words", 0, "FILE", OPT_STRING, offsetof(struct screen_args, words), 0,
+		"add the words of FILE (one per line) to the round's list\n"
+		"of identifying words before screening"),
+	CLI_OPT("format", 0, NULL, OPT_FORMAT, offsetof(struct screen_args, fmt), 0,
+		"json: the hits for programs", .formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON)),
+	{ 0 },
+};
+
+const struct cli_spec spec_outputs_screen = {
+	"list outputs that may reveal their entrant, and their decisions",
+	"ROUND.db",
+	NULL,
+	screen_opts,
+	"  exits 1 while any output is undecided: `simsa open` refuses until each\n"
+	"  is accepted (outputs accept) or replaced by a redacted text (outputs redact)\n",
+};
+
 int cmd_outputs_screen(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "words", required_argument, NULL, 'w' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	const char *words = NULL;
-	enum out_format fmt = FMT_TEXT;
+	struct screen_args a = { NULL, FMT_TEXT };
+	const char *words;
+	char *pos[CLI_MAX_ARGS];
 	struct round_inputs in = { 0 };
 	struct store *st = NULL;
 	struct simsa_err err;
-	json_t *hits = json_array(), *v;
+	json_t *hits, *v;
 	size_t i, pending = 0;
-	int c, rc = EXIT_FAIL;
+	int rc = cli_parse("outputs screen", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'w': words = optarg; break;
-		case 'f':
-			if (!cli_parse_format(optarg, &fmt)) {
-				json_decref(hits);
-				return cli_usage_error("outputs screen", "--format: text or json");
-			}
-			break;
-		case 'h':
-			json_decref(hits);
-			cli_help("outputs screen", stdout);
-			return EXIT_OK;
-		default: json_decref(hits); return cli_usage_error("outputs screen", "bad option");
-		}
-	}
-	if (optind != argc - 1) {
-		json_decref(hits);
-		return cli_usage_error("outputs screen", "expected one ROUND.db");
-	}
-	if (store_open(argv[optind], &st, &err) < 0 || store_require_draft(st, &err) < 0 ||
+	if (rc != CLI_RUN)
+		return rc;
+	rc = EXIT_FAIL;
+	words = a.words;
+	hits = json_array();
+	if (store_open(pos[0], &st, &err) < 0 || store_require_draft(st, &err) < 0 ||
 	    (words && add_words(st, words, &err) < 0) || store_load_inputs(st, &in, &err) < 0 ||
 	    screening_each(st, &in, hit_json, hits, &err) < 0) {
 		cli_fail(&err);
@@ -325,7 +347,7 @@ int cmd_outputs_screen(int argc, char **argv)
 	json_array_foreach(hits, i, v)
 		pending +=
 			strcmp(json_string_value(json_object_get(v, "decision")), "undecided") == 0;
-	if (fmt == FMT_JSON) {
+	if (a.fmt == FMT_JSON) {
 		char *s = json_dumps(hits, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 		printf("%s\n", s);
@@ -377,37 +399,44 @@ static void accept_hit(void *ctx, const struct screen_hit *h)
 		a->done++;
 }
 
+struct accept_args {
+	const char *prompt, *entrant, *term;
+};
+
+#define AT(f) offsetof(struct accept_args, f)
+static const struct cli_opt accept_opts[] = {
+	CLI_OPT("prompt", 0, "ID", OPT_STRING, AT(prompt), OPT_REQUIRED, "the output's prompt"),
+	CLI_OPT("entrant", 0, "NAME", OPT_STRING, AT(entrant), OPT_REQUIRED,
+		"the output's entrant"),
+	CLI_OPT("term", 0, "T", OPT_STRING, AT(term), 0,
+		"accept only this term (default: every hit of that output)"),
+	{ 0 },
+};
+#undef AT
+
+const struct cli_spec spec_outputs_accept = {
+	"accept a screening hit: the output stays as it is", "ROUND.db", NULL, accept_opts, NULL,
+};
+
 int cmd_outputs_accept(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "prompt", required_argument, NULL, 'p' },
-		{ "entrant", required_argument, NULL, 'e' },
-		{ "term", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	const char *prompt = NULL, *entrant = NULL;
+	struct accept_args o = { 0 };
+	const char *prompt, *entrant;
+	char *pos[CLI_MAX_ARGS];
 	struct accept_ctx a = { 0 };
 	struct round_inputs in = { 0 };
 	struct simsa_err err;
 	int64_t prow, erow;
-	int c, rc = EXIT_FAIL;
+	int rc = cli_parse("outputs accept", argc, argv, &o, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': prompt = optarg; break;
-		case 'e': entrant = optarg; break;
-		case 't': a.term = optarg; break;
-		case 'h': cli_help("outputs accept", stdout); return EXIT_OK;
-		default: return cli_usage_error("outputs accept", "bad option");
-		}
-	}
-	if (optind != argc - 1 || !prompt || !entrant)
-		return cli_usage_error("outputs accept",
-				       "expected ROUND.db, --prompt and --entrant");
+	if (rc != CLI_RUN)
+		return rc;
+	rc = EXIT_FAIL;
+	prompt = o.prompt;
+	entrant = o.entrant;
+	a.term = o.term;
 	a.err = &err;
-	if (store_open(argv[optind], &a.st, &err) < 0 || store_begin(a.st, &err) < 0 ||
+	if (store_open(pos[0], &a.st, &err) < 0 || store_begin(a.st, &err) < 0 ||
 	    store_require_draft(a.st, &err) < 0)
 		goto out;
 	if (store_find_prompt(a.st, prompt, &prow, &err) != 1 ||
@@ -510,6 +539,15 @@ out:
 	return rc;
 }
 
+const struct cli_spec spec_outputs_redact = {
+	"replace outputs by redacted texts (same format as outputs import)",
+	"ROUND.db FILE.jsonl",
+	"  each line's output replaces the stored text of that (prompt, entrant);\n"
+	"  its screening hits are then recorded as redacted; all or nothing\n",
+	NULL,
+	NULL,
+};
+
 int cmd_outputs_redact(int argc, char **argv)
 {
 	struct store *st = NULL;
@@ -519,15 +557,14 @@ int cmd_outputs_redact(int argc, char **argv)
 	struct simsa_err err;
 	json_t *obj;
 	long n = 0;
-	int more, rc = EXIT_FAIL;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		cli_help("outputs redact", stdout);
-		return EXIT_OK;
-	}
-	if (argc != 3)
-		return cli_usage_error("outputs redact", "expected ROUND.db and FILE.jsonl");
-	if (store_open(argv[1], &st, &err) < 0 || jsonl_open(&r, argv[2], &err) < 0 ||
+	char *pos[CLI_MAX_ARGS];
+	int more, rc = cli_parse("outputs redact", argc, argv, NULL, pos);
+
+	if (rc != CLI_RUN)
+		return rc;
+	rc = EXIT_FAIL;
+	if (store_open(pos[0], &st, &err) < 0 || jsonl_open(&r, pos[1], &err) < 0 ||
 	    store_begin(st, &err) < 0 || store_require_draft(st, &err) < 0 ||
 	    store_load_inputs(st, &in, &err) < 0 || screening_screen(st, &in, &scr, &err) < 0)
 		goto out;

@@ -2,8 +2,8 @@
  * rater's key before the screen starts (three tries at a terminal), the
  * session, and the choice of front end (terminal, or the headless script
  * when SIMSA_CONSOLE_SCRIPT is set). Only here is anything printed. */
-#include <getopt.h>
 #include <langinfo.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,36 +94,38 @@ int cli_rate(const char *round_path, const char *rater, const char *key_file, co
 	return rc;
 }
 
+struct rate_args {
+	const char *rater, *key, *pass, *lang;
+};
+
+#define AT(f) offsetof(struct rate_args, f)
+static const struct cli_opt opts[] = {
+	CLI_OPT("rater", 0, "NAME", OPT_STRING, AT(rater), OPT_REQUIRED,
+		"the enrolled rater (expert or user)"),
+	CLI_OPT("key-file", 0, "PATH", OPT_STRING, AT(key), 0, "default: ROUND.keys/NAME.key"),
+	CLI_OPT("passphrase-file", 0, "FILE", OPT_STRING, AT(pass), 0,
+		"the key's passphrase (first line); also\n"
+		"SIMSA_PASSPHRASE_FILE; otherwise asked (three tries)"),
+	CLI_OPT("lang", 0, "ko|en", OPT_CHOICE, AT(lang), 0,
+		"interface language (default: from the locale)"),
+	{ 0 },
+};
+
+const struct cli_spec spec_rate = {
+	"the rating console: blind side-by-side rating for experts and users",
+	"ROUND.db",
+	NULL,
+	opts,
+	NULL,
+};
+
 int cmd_rate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "rater", required_argument, NULL, 'r' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	const char *rater = NULL, *key = NULL, *pass = NULL;
-	const char *lang = NULL;
-	int c;
+	struct rate_args a = { 0 };
+	char *pos[CLI_MAX_ARGS];
+	int rc = cli_parse("rate", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': rater = optarg; break;
-		case 'k': key = optarg; break;
-		case 'P': pass = optarg; break;
-		case 'l': lang = optarg; break;
-		case 'h': cli_help("rate", stdout); return EXIT_OK;
-		default: return cli_usage_error("rate", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("rate", "expected one ROUND.db");
-	if (!rater)
-		return cli_usage_error("rate", "--rater NAME is required");
-	if (lang && strcmp(lang, "ko") != 0 && strcmp(lang, "en") != 0)
-		return cli_usage_error("rate", "--lang must be ko or en");
-	return cli_rate(argv[optind], rater, key, pass, lang);
+	if (rc != CLI_RUN)
+		return rc;
+	return cli_rate(pos[0], a.rater, a.key, a.pass, a.lang);
 }

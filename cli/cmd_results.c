@@ -3,8 +3,8 @@
  * does, so an open round is refused with the same message before any
  * screen starts), then runs the results view (results.c) on the terminal,
  * or on the headless script when SIMSA_CONSOLE_SCRIPT is set. */
-#include <getopt.h>
 #include <langinfo.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,30 +49,37 @@ int cli_results(const char *round_path, const char *benchmark_csv, const char *l
 	return rc;
 }
 
+struct results_args {
+	const char *benchmark, *lang;
+};
+
+static const struct cli_opt opts[] = {
+	CLI_OPT("benchmark", 0, "FILE.csv", OPT_STRING, offsetof(struct results_args, benchmark), 0,
+		"CSV entrant,points (0..40, every entrant once)"),
+	CLI_OPT("lang", 0, "ko|en", OPT_CHOICE, offsetof(struct results_args, lang), 0,
+		"interface language (default: from the locale)"),
+	{ 0 },
+};
+
+const struct cli_spec spec_results = {
+	"the points of a closed round on a full screen, for the organizer",
+	"ROUND.db|BUNDLE",
+	"  the figures of `simsa score`: entrants by rank with expert /35, user /25,\n"
+	"  benchmark /40 and total, a bar of each total with a whisker for its 95%\n"
+	"  interval on one axis, Elo and win rate; Enter: an entrant's details (per\n"
+	"  criterion means and sd, outputs, scorings, votes); counts and the recipe\n"
+	"  below. Keys: j/k or arrows move, Enter details, Esc back, ? help, q quit\n",
+	opts,
+	"  for tests: SIMSA_CONSOLE_SCRIPT, as for `simsa rate` (docs/console.md)\n",
+};
+
 int cmd_results(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "benchmark", required_argument, NULL, 'b' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	const char *lang = NULL;
-	const char *bench = NULL;
-	int c;
+	struct results_args a = { 0 };
+	char *pos[CLI_MAX_ARGS];
+	int rc = cli_parse("results", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b': bench = optarg; break;
-		case 'l': lang = optarg; break;
-		case 'h': cli_help("results", stdout); return EXIT_OK;
-		default: return cli_usage_error("results", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("results", "expected one ROUND.db or bundle");
-	if (lang && strcmp(lang, "ko") != 0 && strcmp(lang, "en") != 0)
-		return cli_usage_error("results", "--lang must be ko or en");
-	return cli_results(argv[optind], bench, lang);
+	if (rc != CLI_RUN)
+		return rc;
+	return cli_results(pos[0], a.benchmark, a.lang);
 }

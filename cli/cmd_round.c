@@ -1,5 +1,5 @@
 /* cmd_round — `simsa init` and `simsa status`. */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,58 +13,68 @@
 #include "simsa/store.h"
 #include "simsa/util.h"
 
+struct init_args {
+	const char *title, *key_file, *pass_file;
+	char *rubrics[2];
+	int n_rubrics;
+};
+
+static const char *add_rubric(const char *arg, void *args)
+{
+	struct init_args *a = args;
+
+	if (a->n_rubrics == 2)
+		return "at most two --rubric files";
+	a->rubrics[a->n_rubrics++] = (char *)arg; /* an argv string */
+	return NULL;
+}
+
+#define AT(f) offsetof(struct init_args, f)
+static const struct cli_opt init_opts[] = {
+	CLI_OPT("title", 't', "T", OPT_STRING, AT(title), OPT_REQUIRED, "the round's title"),
+	CLI_OPT("rubric", 'r', "FILE", OPT_CALL, 0, OPT_REPEAT,
+		"a rubric file (once per component: expert, user);\n"
+		"without any, the built-in default rubrics are used",
+		.call = add_rubric),
+	CLI_OPT("key-file", 0, "PATH", OPT_STRING, AT(key_file), 0,
+		"where to write the organizer's new key\n"
+		"(default: ROUND.keys/organizer.key)"),
+	CLI_OPT("passphrase-file", 0, "FILE", OPT_STRING, AT(pass_file), 0,
+		"the new key's passphrase (first line); also\n"
+		"SIMSA_PASSPHRASE_FILE; otherwise asked twice"),
+	{ 0 },
+};
+#undef AT
+
+const struct cli_spec spec_init = {
+	"create a round file and the organizer's key", "ROUND.db", NULL, init_opts, NULL,
+};
+
 int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "title", required_argument, NULL, 't' },
-		{ "rubric", required_argument, NULL, 'r' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	char *rubrics[3], key[4096];
-	const char *title = NULL, *key_file = NULL, *pass_file = NULL;
+	struct init_args a = { 0 };
+	char *pos[CLI_MAX_ARGS], key[4096];
 	unsigned char pk[32];
 	struct simsa_err err;
-	int n = 0, c;
+	int rc = cli_parse("init", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "t:r:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': title = optarg; break;
-		case 'k': key_file = optarg; break;
-		case 'p': pass_file = optarg; break;
-		case 'r':
-			if (n == 2)
-				return cli_usage_error("init", "at most two --rubric files");
-			rubrics[n++] = optarg;
-			break;
-		case 'h': cli_help("init", stdout); return EXIT_OK;
-		default: return cli_usage_error("init", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("init", "expected one ROUND.db");
-	if (!title)
-		return cli_usage_error("init", "--title is required");
-	if (access(argv[optind], F_OK) == 0) {
-		err_set(&err, "%s: already exists; a round file is never overwritten",
-			argv[optind]);
+	if (rc != CLI_RUN)
+		return rc;
+	if (access(pos[0], F_OK) == 0) {
+		err_set(&err, "%s: already exists; a round file is never overwritten", pos[0]);
 		return cli_fail(&err);
 	}
-	if (key_file)
-		snprintf(key, sizeof key, "%s", key_file);
-	else if (keyfile_round_path(argv[optind], "organizer", true, key, sizeof key, &err) < 0)
+	if (a.key_file)
+		snprintf(key, sizeof key, "%s", a.key_file);
+	else if (keyfile_round_path(pos[0], "organizer", true, key, sizeof key, &err) < 0)
 		return cli_fail(&err);
-	if (cli_new_key(key, pass_file, "the organizer", pk, &err) < 0)
+	if (cli_new_key(key, a.pass_file, "the organizer", pk, &err) < 0)
 		return cli_fail(&err);
-	if (round_init(argv[optind], title, rubrics, n, pk, &err) < 0) {
+	if (round_init(pos[0], a.title, a.rubrics, a.n_rubrics, pk, &err) < 0) {
 		unlink(key); /* made just now for this round */
 		return cli_fail(&err);
 	}
-	printf("created %s\norganizer key: %s (keep it and its passphrase safe)\n", argv[optind],
-	       key);
+	printf("created %s\norganizer key: %s (keep it and its passphrase safe)\n", pos[0], key);
 	return EXIT_OK;
 }
 
@@ -296,40 +306,39 @@ static void print_status_text(json_t *j)
 #undef I
 }
 
+struct status_args {
+	enum out_format fmt;
+};
+
+static const struct cli_opt status_opts[] = {
+	CLI_OPT("format", 'f', NULL, OPT_FORMAT, offsetof(struct status_args, fmt), 0,
+		"text, or json: machine-readable output",
+		.formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON)),
+	{ 0 },
+};
+
+const struct cli_spec spec_status = {
+	"what the round holds and what is missing", "ROUND.db", NULL, status_opts, NULL,
+};
+
 int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	enum out_format fmt = FMT_TEXT;
+	struct status_args a = { FMT_TEXT };
+	char *pos[CLI_MAX_ARGS];
 	struct simsa_err err;
 	struct store *st = NULL;
 	json_t *j;
-	int c;
+	int rc = cli_parse("status", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (!cli_parse_format(optarg, &fmt))
-				return cli_usage_error("status", "--format: text or json, not '%s'",
-						       optarg);
-			break;
-		case 'h': cli_help("status", stdout); return EXIT_OK;
-		default: return cli_usage_error("status", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("status", "expected one ROUND.db");
-	if (store_open(argv[optind], &st, &err) < 0)
+	if (rc != CLI_RUN)
+		return rc;
+	if (store_open(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	j = status_json(st, &err);
 	store_close(&st);
 	if (!j)
 		return cli_fail(&err);
-	if (fmt == FMT_JSON) {
+	if (a.fmt == FMT_JSON) {
 		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 		printf("%s\n", s);

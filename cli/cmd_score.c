@@ -1,17 +1,15 @@
 /* cmd_score — `simsa score ROUND.db|BUNDLE [--benchmark FILE.csv]`: the
  * points of a closed round as a table, JSON or CSV (include/simsa/score.h,
  * docs/scoring.md). */
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "simsa/score.h"
 #include "simsa/util.h"
-
-enum score_format { SCF_TEXT, SCF_JSON, SCF_CSV };
 
 static json_t *num(double x)
 {
@@ -336,48 +334,50 @@ static void print_text(const char *path, const struct score_result *r)
 	free(ord);
 }
 
+struct score_args {
+	const char *bench;
+	enum out_format fmt;
+};
+
+static const struct cli_opt opts[] = {
+	CLI_OPT("benchmark", 0, "FILE.csv", OPT_STRING, offsetof(struct score_args, bench), 0,
+		"CSV entrant,points (0..40, every entrant once):\n"
+		"adds the benchmark component for a total out of 100"),
+	CLI_OPT("format", 0, NULL, OPT_FORMAT, offsetof(struct score_args, fmt), 0,
+		"text (a table), json or csv",
+		.formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_CSV)),
+	{ 0 },
+};
+
+const struct cli_spec spec_score = {
+	"the points of a closed round: expert /35, user /25, benchmark /40, total",
+	"ROUND.db|BUNDLE",
+	"  counted ballots only; gold tasks and expert ballots flagged \"identity\n"
+	"  revealed\" are left out; 95% intervals by a seeded bootstrap of experts,\n"
+	"  users and prompts (the expert rubric's [scoring] seed and resamples)\n",
+	opts,
+	"  rank = 1 + entrants whose total's interval lies wholly above; formulas:\n"
+	"  docs/scoring.md\n",
+};
+
 int cmd_score(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "benchmark", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	enum score_format fmt = SCF_TEXT;
-	const char *bench = NULL;
+	struct score_args a = { NULL, FMT_TEXT };
+	char *pos[CLI_MAX_ARGS];
 	struct store *st = NULL;
 	struct score_result r;
 	struct simsa_err err;
-	int c, rc;
+	int rc = cli_parse("score", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b': bench = optarg; break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				fmt = SCF_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = SCF_JSON;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = SCF_CSV;
-			else
-				return cli_usage_error("score", "--format: text, json or csv");
-			break;
-		case 'h': cli_help("score", stdout); return EXIT_OK;
-		default: return cli_usage_error("score", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("score", "expected one ROUND.db or bundle");
-	if (store_open(argv[optind], &st, &err) < 0)
+	if (rc != CLI_RUN)
+		return rc;
+	if (store_open(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
-	rc = score_round(st, bench, &r, &err);
+	rc = score_round(st, a.bench, &r, &err);
 	store_close(&st);
 	if (rc < 0)
 		return cli_fail(&err);
-	if (fmt == SCF_JSON) {
+	if (a.fmt == FMT_JSON) {
 		json_t *j = to_json(&r);
 		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
@@ -385,10 +385,10 @@ int cmd_score(int argc, char **argv)
 			printf("%s\n", s);
 		free(s);
 		json_decref(j);
-	} else if (fmt == SCF_CSV) {
+	} else if (a.fmt == FMT_CSV) {
 		print_csv(&r);
 	} else {
-		print_text(argv[optind], &r);
+		print_text(pos[0], &r);
 	}
 	score_result_release(&r);
 	return EXIT_OK;

@@ -1,10 +1,10 @@
 /* cmd_stats — `simsa agreement FILE.csv` and `simsa rank FILE.csv`: the
  * statistics on exported data, without a round file (include/simsa/stats.h,
  * docs/scoring.md). */
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,21 +12,6 @@
 #include "cli.h"
 #include "simsa/stats.h"
 #include "simsa/util.h"
-
-enum stats_format { SF_TEXT, SF_JSON, SF_CSV };
-
-static bool parse_sformat(const char *s, enum stats_format *f)
-{
-	if (strcmp(s, "text") == 0)
-		*f = SF_TEXT;
-	else if (strcmp(s, "json") == 0)
-		*f = SF_JSON;
-	else if (strcmp(s, "csv") == 0)
-		*f = SF_CSV;
-	else
-		return false;
-	return true;
-}
 
 static json_t *real_or_null(double x)
 {
@@ -43,91 +28,77 @@ static void print_json(json_t *j)
 	json_decref(j);
 }
 
-static bool parse_count(const char *s, long max, long *out)
-{
-	return parse_long(s, 0, max, out);
-}
-
 /* ---- agreement ---- */
+
+struct agreement_args {
+	const char *level, *method, *weights;
+	enum out_format fmt;
+	long resamples, seed;
+};
+
+#define AT(f) offsetof(struct agreement_args, f)
+static const struct cli_opt agreement_opts[] = {
+	CLI_OPT("level", 'l', "nominal|ordinal|interval|ratio", OPT_CHOICE, AT(level), 0,
+		"required for alpha;\n"
+		"default nominal for the kappas"),
+	CLI_OPT("method", 'm', "alpha|fleiss|cohen", OPT_CHOICE, AT(method), 0,
+		"alpha (Krippendorff, default), fleiss,\n"
+		"cohen (two raters)"),
+	CLI_OPT("weights", 'w', "unweighted|linear|quadratic", OPT_CHOICE, AT(weights), 0,
+		"cohen only: unweighted (default), linear,\n"
+		"quadratic"),
+	CLI_OPT("bootstrap", 'b', "N", OPT_LONG, AT(resamples), 0,
+		"resamples of units for a 95% interval\n"
+		"(default 1000; 0: none)",
+		.min = 0, .max = 1000000),
+	CLI_OPT("seed", 's', "S", OPT_LONG, AT(seed), 0,
+		"bootstrap seed (default 1); same seed,\n"
+		"same interval anywhere",
+		.min = 0, .max = LONG_MAX),
+	CLI_OPT("format", 'f', NULL, OPT_FORMAT, AT(fmt), 0, "json: key alpha or kappa",
+		.formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_CSV)),
+	{ 0 },
+};
+#undef AT
+
+const struct cli_spec spec_agreement = {
+	"inter-rater agreement of ratings in a CSV file (unit,rater,value)",
+	"FILE.csv",
+	"  FILE.csv: header unit,rater,value; one row per rating, missing ratings\n"
+	"  absent; values are labels (nominal) or numbers (other levels)\n",
+	agreement_opts,
+	"  formulas and worked examples: docs/scoring.md\n",
+};
 
 int cmd_agreement(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "level", required_argument, NULL, 'l' },
-		{ "method", required_argument, NULL, 'm' },
-		{ "weights", required_argument, NULL, 'w' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "bootstrap", required_argument, NULL, 'b' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
+	struct agreement_args a = { .fmt = FMT_TEXT,
+				    .resamples = BOOT_DEFAULT_RESAMPLES,
+				    .seed = BOOT_DEFAULT_SEED };
 	enum agree_level level = AGREE_NOMINAL;
 	enum agree_method method = AGREE_ALPHA;
 	enum agree_weights weights = AGREE_UNWEIGHTED;
-	enum stats_format fmt = SF_TEXT;
-	bool have_level = false, have_weights = false;
-	long resamples = BOOT_DEFAULT_RESAMPLES, seed = BOOT_DEFAULT_SEED;
+	enum out_format fmt;
+	bool have_level, have_weights;
+	long resamples, seed;
+	char *pos[CLI_MAX_ARGS];
 	struct agree_data d;
 	struct simsa_err err;
 	double v, lo, hi;
 	uint32_t redrawn = 0;
 	const char *key;
-	int c;
+	int rc = cli_parse("agreement", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "l:m:w:f:b:s:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			if (agree_level_parse(optarg, &level) < 0)
-				return cli_usage_error("agreement",
-						       "--level: nominal, ordinal, "
-						       "interval or ratio, not '%s'",
-						       optarg);
-			have_level = true;
-			break;
-		case 'm':
-			if (agree_method_parse(optarg, &method) < 0)
-				return cli_usage_error("agreement",
-						       "--method: alpha, fleiss or cohen, "
-						       "not '%s'",
-						       optarg);
-			break;
-		case 'w':
-			if (agree_weights_parse(optarg, &weights) < 0)
-				return cli_usage_error("agreement",
-						       "--weights: unweighted, linear or "
-						       "quadratic, not '%s'",
-						       optarg);
-			have_weights = true;
-			break;
-		case 'f':
-			if (!parse_sformat(optarg, &fmt))
-				return cli_usage_error("agreement",
-						       "--format: text, json or csv, "
-						       "not '%s'",
-						       optarg);
-			break;
-		case 'b':
-			if (!parse_count(optarg, 1000000, &resamples))
-				return cli_usage_error("agreement",
-						       "--bootstrap: 0 to 1000000 "
-						       "resamples, not '%s'",
-						       optarg);
-			break;
-		case 's':
-			if (!parse_count(optarg, LONG_MAX, &seed))
-				return cli_usage_error("agreement",
-						       "--seed: a whole number >= 0, "
-						       "not '%s'",
-						       optarg);
-			break;
-		case 'h': cli_help("agreement", stdout); return EXIT_OK;
-		default: return cli_usage_error("agreement", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("agreement", "expected one FILE.csv");
+	if (rc != CLI_RUN)
+		return rc;
+	/* the table checked the names: these parse */
+	have_level = a.level && agree_level_parse(a.level, &level) == 0;
+	if (a.method)
+		(void)agree_method_parse(a.method, &method);
+	have_weights = a.weights && agree_weights_parse(a.weights, &weights) == 0;
+	fmt = a.fmt;
+	resamples = a.resamples;
+	seed = a.seed;
 	if (method == AGREE_ALPHA && !have_level)
 		return cli_usage_error("agreement", "--level is required for alpha");
 	if (have_weights && method != AGREE_COHEN)
@@ -137,7 +108,7 @@ int cmd_agreement(int argc, char **argv)
 				       "--weights %s needs ordered categories: "
 				       "--level ordinal, interval or ratio",
 				       agree_weights_name(weights));
-	if (agree_load_csv(argv[optind], level, &d, &err) < 0)
+	if (agree_load_csv(pos[0], level, &d, &err) < 0)
 		return cli_fail(&err);
 	if (agree_with_interval(&d, method, level, weights, (uint32_t)resamples, (uint64_t)seed, &v,
 				&lo, &hi, &redrawn, &err) < 0) {
@@ -145,7 +116,7 @@ int cmd_agreement(int argc, char **argv)
 		return cli_fail(&err);
 	}
 	key = method == AGREE_ALPHA ? "alpha" : "kappa";
-	if (fmt == SF_JSON) {
+	if (fmt == FMT_JSON) {
 		json_t *j = json_object();
 
 		json_object_set_new(j, "method", json_string(agree_method_name(method)));
@@ -163,7 +134,7 @@ int cmd_agreement(int argc, char **argv)
 		json_object_set_new(j, "raters", json_integer((json_int_t)d.n_raters));
 		json_object_set_new(j, "ratings", json_integer((json_int_t)d.start[d.n_units]));
 		print_json(j);
-	} else if (fmt == SF_CSV) {
+	} else if (fmt == FMT_CSV) {
 		printf("method,level,weights,value,ci_low,ci_high,resamples,seed,units,raters,ratings\n");
 		printf("%s,%s,%s,", agree_method_name(method), agree_level_name(level),
 		       method == AGREE_COHEN ? agree_weights_name(weights) : "");
@@ -213,9 +184,9 @@ static int cmp_rank(const void *pa, const void *pb)
 }
 
 static void print_rank(const struct vote_set *vs, const struct rank_result *r,
-		       const struct rank_opts *o, enum stats_format fmt, const size_t *order)
+		       const struct rank_opts *o, enum out_format fmt, const size_t *order)
 {
-	if (fmt == SF_JSON) {
+	if (fmt == FMT_JSON) {
 		json_t *j = json_object(), *arr = json_array();
 
 		json_object_set_new(j, "method", json_string("bradley-terry"));
@@ -254,7 +225,7 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 		print_json(j);
 		return;
 	}
-	if (fmt == SF_CSV) {
+	if (fmt == FMT_CSV) {
 		printf("rank,name,rating,ci_low,ci_high,win_rate,strength,expected,points,"
 		       "points_low,points_high,votes\n");
 		for (size_t k = 0; k < r->n; k++) {
@@ -304,71 +275,65 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 		       r->discarded == 1 ? "was" : "were");
 }
 
+struct rank_args {
+	const char *both_bad;
+	long much_weight, resamples, seed;
+	enum out_format fmt;
+};
+
+#define AT(f) offsetof(struct rank_args, f)
+static const struct cli_opt rank_opts[] = {
+	CLI_OPT("both-bad", 'x', "tie|exclude", OPT_CHOICE, AT(both_bad), 0,
+		"\"both bad\" as a tie (default) or left out"),
+	CLI_OPT("much-better-weight", 'w', "W", OPT_LONG, AT(much_weight), 0,
+		"wins one much-better vote counts as (default 2)", .min = 1, .max = 100),
+	CLI_OPT("bootstrap", 'b', "N", OPT_LONG, AT(resamples), 0,
+		"resamples for 95% intervals\n"
+		"(default 1000; 0: none)",
+		.min = 0, .max = 1000000),
+	CLI_OPT("seed", 's', "S", OPT_LONG, AT(seed), 0, "bootstrap seed (default 1)", .min = 0,
+		.max = LONG_MAX),
+	CLI_OPT("format", 'f', NULL, OPT_FORMAT, AT(fmt), 0,
+		"json: entrants with name, rating (Elo scale),\n"
+		"ci_low, ci_high, rank, win_rate, ...",
+		.formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_CSV)),
+	{ 0 },
+};
+#undef AT
+
+const struct cli_spec spec_rank = {
+	"Bradley-Terry ranking of entrants from pairwise votes in a CSV file",
+	"FILE.csv",
+	"  FILE.csv: header left,right,outcome with outcome left, right, tie or bothbad;\n"
+	"  optional columns: much (1 = much better), rater and prompt (the clusters\n"
+	"  the bootstrap resamples; without them it resamples single votes)\n",
+	rank_opts,
+	"  rank = 1 + entrants whose interval lies wholly above;\n"
+	"  formulas: docs/scoring.md\n",
+};
+
 int cmd_rank(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "both-bad", required_argument, NULL, 'x' },
-		{ "much-better-weight", required_argument, NULL, 'w' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "bootstrap", required_argument, NULL, 'b' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	struct rank_opts o = { true, 2, BOOT_DEFAULT_RESAMPLES, BOOT_DEFAULT_SEED };
-	enum stats_format fmt = SF_TEXT;
+	struct rank_args a = { NULL, 2, BOOT_DEFAULT_RESAMPLES, BOOT_DEFAULT_SEED, FMT_TEXT };
+	struct rank_opts o;
+	char *pos[CLI_MAX_ARGS];
 	struct vote_set vs;
 	struct rank_result r;
 	struct simsa_err err;
 	size_t *order;
-	long x;
-	int c;
+	int rc = cli_parse("rank", argc, argv, &a, pos);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "x:w:f:b:s:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'x':
-			if (strcmp(optarg, "tie") && strcmp(optarg, "exclude"))
-				return cli_usage_error(
-					"rank", "--both-bad: tie or exclude, not '%s'", optarg);
-			o.both_bad_tie = strcmp(optarg, "tie") == 0;
-			break;
-		case 'w':
-			if (!parse_long(optarg, 1, 100, &x))
-				return cli_usage_error(
-					"rank", "--much-better-weight: 1 to 100, not '%s'", optarg);
-			o.much_weight = (int)x;
-			break;
-		case 'f':
-			if (!parse_sformat(optarg, &fmt))
-				return cli_usage_error(
-					"rank", "--format: text, json or csv, not '%s'", optarg);
-			break;
-		case 'b':
-			if (!parse_count(optarg, 1000000, &x))
-				return cli_usage_error("rank",
-						       "--bootstrap: 0 to 1000000 resamples, "
-						       "not '%s'",
-						       optarg);
-			o.resamples = (uint32_t)x;
-			break;
-		case 's':
-			if (!parse_count(optarg, LONG_MAX, &x))
-				return cli_usage_error(
-					"rank", "--seed: a whole number >= 0, not '%s'", optarg);
-			o.seed = (uint64_t)x;
-			break;
-		case 'h': cli_help("rank", stdout); return EXIT_OK;
-		default: return cli_usage_error("rank", "bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("rank", "expected one FILE.csv");
-	if (votes_load_csv(argv[optind], &vs, &err) < 0)
+	if (rc != CLI_RUN)
+		return rc;
+	o.both_bad_tie = !a.both_bad || strcmp(a.both_bad, "tie") == 0;
+	o.much_weight = (int)a.much_weight;
+	o.resamples = (uint32_t)a.resamples;
+	o.seed = (uint64_t)a.seed;
+	if (votes_load_csv(pos[0], &vs, &err) < 0)
 		return cli_fail(&err);
 	if (rank_compute(&vs, &o, &r, &err) < 0) {
 		vote_set_release(&vs);
-		err_prefix(&err, "%s", argv[optind]);
+		err_prefix(&err, "%s", pos[0]);
 		return cli_fail(&err);
 	}
 	order = malloc((r.n ? r.n : 1) * sizeof *order);
@@ -383,7 +348,7 @@ int cmd_rank(int argc, char **argv)
 	g_entries = r.e;
 	g_names = vs.entrant;
 	qsort(order, r.n, sizeof *order, cmp_rank);
-	print_rank(&vs, &r, &o, fmt, order);
+	print_rank(&vs, &r, &o, a.fmt, order);
 	free(order);
 	rank_result_release(&r);
 	vote_set_release(&vs);

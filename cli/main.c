@@ -15,8 +15,12 @@ static void usage(FILE *f)
 		   "simsa runs the human part of an LLM evaluation round: blind, randomized\n"
 		   "outputs rated by experts and users, signed ballots, and an audit.\n\n"
 		   "commands:\n");
-	for (const struct command *c = simsa_commands; c->name; c++)
-		fprintf(f, "  simsa %s %s\n      %s\n", c->name, c->usage, c->summary);
+	for (const struct command *c = simsa_commands; c->name; c++) {
+		char u[1024];
+
+		cli_usage(c->spec, u, sizeof u);
+		fprintf(f, "  simsa %s %s\n      %s\n", c->name, u, c->spec->summary);
+	}
 }
 
 int main(int argc, char **argv)
@@ -55,8 +59,12 @@ int main(int argc, char **argv)
 		if (strncmp(c->name, argv[1], n) == 0 && c->name[n] == ' ') {
 			fprintf(stderr, "simsa: '%s' needs a subcommand:\n", argv[1]);
 			for (; c->name; c++)
-				if (strncmp(c->name, argv[1], n) == 0 && c->name[n] == ' ')
-					fprintf(stderr, "  simsa %s %s\n", c->name, c->usage);
+				if (strncmp(c->name, argv[1], n) == 0 && c->name[n] == ' ') {
+					char u[1024];
+
+					cli_usage(c->spec, u, sizeof u);
+					fprintf(stderr, "  simsa %s %s\n", c->name, u);
+				}
 			return EXIT_USAGE;
 		}
 	}
