@@ -36,7 +36,11 @@ static int save_draft(struct console *c, struct simsa_err *err)
 		return 0;
 	rt->ans.active_seconds = console_active_seconds(c);
 	if (session_save_draft(rt->s, rt->task, &rt->ans, err) < 0) {
-		i18n_fill(c->msg, sizeof c->msg, S_SAVE_FAILED, err->msg, NULL, NULL);
+		char words[sizeof err->msg];
+
+		rating_problem_words(rt, session_last_problem(rt->s), err->msg, words,
+				     sizeof words);
+		i18n_fill(c->msg, sizeof c->msg, S_SAVE_FAILED, words, NULL, NULL);
 		return -1;
 	}
 	rt->draft_dirty = false;
@@ -116,7 +120,8 @@ static int submit(struct console *c, struct simsa_err *err)
 
 	rt->ans.active_seconds = console_active_seconds(c);
 	if (session_submit(rt->s, rt->task, &rt->ans, rt->receipt, err) < 0) {
-		snprintf(c->msg, sizeof c->msg, "%s", err->msg);
+		rating_problem_words(rt, session_last_problem(rt->s), err->msg, c->msg,
+				     sizeof c->msg);
 		console_go(c, V_RATE);
 		return 0; /* shown to the rater; the draft is still there */
 	}

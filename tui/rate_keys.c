@@ -145,17 +145,6 @@ static unsigned clear_value(struct console *c, bool na)
 	return OUT_DRAW | OUT_CHANGED;
 }
 
-static const char *why_text(const char *why)
-{
-	if (!why)
-		return "";
-	if (strstr(why, "which answer"))
-		return S(S_WHY_PREF);
-	if (strstr(why, "required criterion"))
-		return S(S_WHY_REQUIRED);
-	return why;
-}
-
 static unsigned scroll(struct console *c, enum action a)
 {
 	struct rating *rt = rating_of(c);
@@ -182,7 +171,8 @@ static unsigned rate_key(struct console *c, int key)
 {
 	struct rating *rt = rating_of(c);
 	enum action a;
-	const char *why;
+	struct session_problem why;
+	char words[512];
 
 	if (rt->editing)
 		return edit_key(c, key);
@@ -230,7 +220,9 @@ static unsigned rate_key(struct console *c, int key)
 	case ACT_EDIT: start_edit(c); return OUT_DRAW;
 	case ACT_SUBMIT:
 		if (!session_answer_complete(rt->s, &rt->ans, &why)) {
-			i18n_fill(c->msg, sizeof c->msg, S_INCOMPLETE, why_text(why), NULL, NULL);
+			i18n_fill(c->msg, sizeof c->msg, S_INCOMPLETE,
+				  rating_problem_words(rt, &why, "", words, sizeof words), NULL,
+				  NULL);
 			return OUT_DRAW;
 		}
 		console_go(c, V_CONFIRM);

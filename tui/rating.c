@@ -40,6 +40,40 @@ const char *rate_value_keys(const struct rating *rt)
 	return rt->role == ROLE_EXPERT ? "1-5" : "1-6";
 }
 
+const char *rating_problem_words(const struct rating *rt, const struct session_problem *p,
+				 const char *engine_msg, char *buf, size_t cap)
+{
+	static const char *const side[2] = { "A", "B" };
+	const char *sd = p->side == 0 || p->side == 1 ? side[p->side] : "";
+	char n[24];
+
+	switch (p->code) {
+	case SE_NONE: snprintf(buf, cap, "%s", ""); break;
+	case SE_NO_TASK:
+		snprintf(n, sizeof n, "%zu", p->task + 1);
+		i18n_fill(buf, cap, S_SE_NO_TASK, n, NULL, NULL);
+		break;
+	case SE_SCORE_OUT_OF_SCALE: {
+		const struct rubric_criterion *cr =
+			p->criterion >= 0 && (size_t)p->criterion < rt->rub->n_criteria
+				? &rt->rub->criteria[p->criterion]
+				: NULL;
+		const char *name = !cr ? "" : i18n_lang() == LANG_KO ? cr->name_ko : cr->name_en;
+
+		i18n_fill(buf, cap, S_WHY_SCALE, name, sd, NULL);
+		break;
+	}
+	case SE_REQUIRED_MISSING: snprintf(buf, cap, "%s", S(S_WHY_REQUIRED)); break;
+	case SE_UNKNOWN_FLAG: i18n_fill(buf, cap, S_WHY_FLAG, sd, NULL, NULL); break;
+	case SE_NO_PREFERENCE: snprintf(buf, cap, "%s", S(S_WHY_PREF)); break;
+	case SE_SATISFACTION_OUT_OF_SCALE: snprintf(buf, cap, "%s", S(S_WHY_SATISFACTION)); break;
+	case SE_ROUND_CLOSED: snprintf(buf, cap, "%s", S(S_SE_ROUND_CLOSED)); break;
+	case SE_KEY: snprintf(buf, cap, "%s", S(S_SE_KEY)); break;
+	case SE_STORE: snprintf(buf, cap, "%s", engine_msg ? engine_msg : ""); break;
+	}
+	return buf;
+}
+
 static void put_safe(FILE *f, const char *key, const char *value)
 {
 	char buf[LINEEDIT_MAX * 3 + 64];

@@ -68,6 +68,10 @@ enum row_kind rate_row_kind(const struct rating *rt, int row);
 const char *score_text(uint32_t v, char buf[12]);
 const char *rate_value_keys(const struct rating *rt);
 void rating_dump_state(struct console *c, FILE *f);
+/* The words for a problem the session reports (session.h), in the rater's
+ * language; engine_msg (the engine's message) for the round file failing. */
+const char *rating_problem_words(const struct rating *rt, const struct session_problem *p,
+				 const char *engine_msg, char *buf, size_t cap);
 
 /* rate.c: the rating screen's layout and drawing; rate_keys.c: its keys
  * and the comment editor, and the view. */
