@@ -22,7 +22,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "console_int.h"
+#include "rating.h"
 #include "cli.h"
 #include "simsa/keyfile.h"
 #include "simsa/util.h"
@@ -50,7 +50,7 @@ static void null_present(struct console *c)
 {
 	(void)c;
 }
-static const struct frontend null_fe = { null_next, null_pending, null_present, NULL };
+static const struct frontend null_fe = { null_next, null_pending, null_present, NULL, NULL };
 
 static struct session *demo_session(char *dir, size_t cap)
 {
@@ -160,7 +160,8 @@ static void redraw(struct console *c)
 
 static void resize_redraw(struct console *c)
 {
-	c->out[0].width = c->out[1].width = 0; /* forget the layout: re-wrap */
+	rating_of(c)->out[0].width = rating_of(c)->out[1].width =
+		0; /* forget the layout: re-wrap */
 	console_draw(c);
 }
 
@@ -182,8 +183,10 @@ static long check_all(struct console *c, json_t *outs, long *rows_checked)
 	for (size_t i = 0; i < json_array_size(outs); i++) {
 		json_t *o = json_array_get(outs, i);
 
-		if (pane_set(&c->out[0], json_string_value(o), json_string_length(o), &err) < 0 ||
-		    pane_set(&c->out[1], json_string_value(o), json_string_length(o), &err) < 0)
+		if (pane_set(&rating_of(c)->out[0], json_string_value(o), json_string_length(o),
+			     &err) < 0 ||
+		    pane_set(&rating_of(c)->out[1], json_string_value(o), json_string_length(o),
+			     &err) < 0)
 			die("pane", &err);
 		for (int k = 0; k < 3; k++) {
 			if (canvas_resize(&c->cv, sizes[k][0], sizes[k][1], &err) < 0)
@@ -192,8 +195,9 @@ static long check_all(struct console *c, json_t *outs, long *rows_checked)
 			c->h = sizes[k][1];
 			console_layout(c);
 			console_draw(c);
-			for (size_t l = 0; l < c->out[0].lines.n; l++)
-				bad += c->out[0].lines.v[l].cols > c->out[0].width;
+			for (size_t l = 0; l < rating_of(c)->out[0].lines.n; l++)
+				bad += rating_of(c)->out[0].lines.v[l].cols >
+				       rating_of(c)->out[0].width;
 			for (int y = 0; y < c->h; y++, (*rows_checked)++)
 				bad += canvas_row_unsafe(&c->cv, y);
 		}
@@ -222,8 +226,8 @@ int main(int argc, char **argv)
 		die("console", &err);
 	a = korean_text(outs, 0, TEXT_BYTES);
 	b = korean_text(outs, 7, TEXT_BYTES);
-	if (pane_set(&c->out[0], a, strlen(a), &err) < 0 ||
-	    pane_set(&c->out[1], b, strlen(b), &err) < 0)
+	if (pane_set(&rating_of(c)->out[0], a, strlen(a), &err) < 0 ||
+	    pane_set(&rating_of(c)->out[1], b, strlen(b), &err) < 0)
 		die("pane", &err);
 	free(a);
 	free(b);
@@ -255,7 +259,7 @@ int main(int argc, char **argv)
 		if (bad)
 			t_draw = 1;
 	}
-	console_free(&c);
+	console_rating_free(&c);
 	session_end(&s);
 	json_decref(outs);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

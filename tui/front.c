@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "console_int.h"
-#include "results.h"
+#include "rating.h"
+#include "results_int.h"
 #include "simsa/console.h"
 
 bool console_utf8_locale(void)
@@ -106,7 +106,7 @@ static int run_view(struct results *v, const char *script, struct simsa_err *err
 	console_signals();
 	if (!script && term_open(&w, &h, err) < 0)
 		return -1;
-	if (console_open_view(fe, hl, w, h, v, SCR_RESULTS, &c, err) == 0)
+	if (results_console_open(fe, hl, w, h, v, &c, err) == 0)
 		rc = console_loop(c, err);
 	console_free(&c);
 	if (script)

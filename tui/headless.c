@@ -26,8 +26,6 @@ struct headless {
 	bool own_dump;
 };
 
-static struct headless *g_hl; /* for headless_dump, called from the loop */
-
 static int add(struct headless *hl, struct event ev)
 {
 	if (grow_array((void **)&hl->ev, &hl->cap, hl->n + 1, sizeof *hl->ev) < 0)
@@ -240,7 +238,6 @@ int headless_open(const char *script_path, const char *dump_path, struct headles
 	} else {
 		hl->dump = stdout;
 	}
-	g_hl = hl;
 	*out = hl;
 	return 0;
 fail:
@@ -262,8 +259,6 @@ void headless_free(struct headless **p)
 	free(hl->labels);
 	free(hl->ev);
 	free(hl);
-	if (g_hl == hl)
-		g_hl = NULL;
 	*p = NULL;
 }
 
@@ -295,110 +290,12 @@ static void hl_flush(struct console *c)
 	(void)c;
 }
 
-const struct frontend headless_frontend = { hl_next, hl_pending, hl_present, hl_flush };
-
-const char *screen_name(enum scr_id s)
+/* The screen as text, then its meaning: the view up (or "too-small"), the
+ * size, and what the program says of its state (struct program). */
+static int hl_dump(struct console *c, const char *label)
 {
-	static const char *const names[] = { "rate",    "confirm", "receipt", "review", "help",
-					     "anchors", "quit",    "results", "detail", "panel" };
-
-	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
-}
-
-static void put_safe(FILE *f, const char *key, const char *value)
-{
-	char buf[LINEEDIT_MAX * 3 + 64];
-
-	text_sanitize_line(value ? value : "", value ? strlen(value) : 0, buf, sizeof buf);
-	fprintf(f, "%s=%s\n", key, buf);
-}
-
-static void dump_answer(struct console *c, FILE *f)
-{
-	char key[96], num[12];
-
-	if (c->role == ROLE_EXPERT) {
-		for (size_t k = 0; k < c->rub->n_criteria; k++)
-			for (int s = 0; s < 2; s++) {
-				uint32_t v = c->ans.scores[s][k];
-
-				snprintf(key, sizeof key, "score.%c.%s", 'A' + s,
-					 c->rub->criteria[k].id);
-				put_safe(f, key,
-					 v == BALLOT_SCORE_UNSET ? "-"
-					 : v == BALLOT_SCORE_NA
-						 ? "na"
-						 : (snprintf(num, sizeof num, "%u", (unsigned)v),
-						    num));
-			}
-		for (int s = 0; s < 2; s++) {
-			fprintf(f, "flags.%c=%u\n", 'A' + s, (unsigned)c->ans.flags[s]);
-			snprintf(key, sizeof key, "comment.%c", 'A' + s);
-			put_safe(f, key, c->ans.comment[s]);
-		}
-	} else {
-		fprintf(f, "preference=%s\n",
-			c->ans.preference < 0
-				? "-"
-				: rubric_pref_name((enum rubric_pref)c->ans.preference));
-		fprintf(f, "satisfaction=%s\n",
-			c->ans.satisfaction == BALLOT_SCORE_UNSET
-				? "-"
-				: (snprintf(num, sizeof num, "%u", (unsigned)c->ans.satisfaction),
-				   num));
-		put_safe(f, "reason", c->ans.reason);
-	}
-}
-
-static void dump_state(struct console *c, FILE *f)
-{
-	static const char *const modes[] = { "side-by-side", "stacked", "single" };
-	static const char *const kinds[] = { "criterion",  "flags",        "comment",
-					     "preference", "satisfaction", "reason" };
-	enum row_kind k;
-
-	if (c->res) {
-		fprintf(f, "screen=%s\n", c->lay.too_small ? "too-small" : screen_name(c->scr));
-		fprintf(f, "size=%dx%d\n", c->w, c->h);
-		fprintf(f, "lang=%s\n", i18n_lang() == LANG_KO ? "ko" : "en");
-		results_dump_state(c, f);
-		return;
-	}
-	k = rate_row_kind(c, c->row);
-	fprintf(f, "screen=%s\n",
-		c->lay.too_small && c->scr != SCR_QUIT ? "too-small" : screen_name(c->scr));
-	fprintf(f, "size=%dx%d\nlayout=%s\n", c->w, c->h, modes[c->lay.mode]);
-	fprintf(f, "lang=%s\nrole=%s\n", i18n_lang() == LANG_KO ? "ko" : "en",
-		c->role == ROLE_EXPERT ? "expert" : "user");
-	fprintf(f, "task=%zu/%zu\ndone=%zu\ntask_done=%d\n", c->task + 1, c->n_tasks,
-		session_done_count(c->s), c->tv.done ? 1 : 0);
-	put_safe(f, "prompt_id", c->loaded ? c->tv.prompt_id : "");
-	fprintf(f, "task_receipt=%s\nlast_receipt=%s\n", c->tv.receipt, c->receipt);
-	fprintf(f, "side=%c\nrow=%d\nrow_kind=%s\n", 'A' + c->side, c->row, kinds[k]);
-	if (k == ROW_CRITERION)
-		fprintf(f, "criterion=%s\n", c->rub->criteria[c->row].id);
-	fprintf(f, "lock=%d\n", c->lock ? 1 : 0);
-	for (int s = 0; s < 2; s++)
-		fprintf(f, "pane.%c=top %zu lines %zu width %d shown %d\n", 'A' + s, c->out[s].top,
-			pane_line_count(&c->out[s]), c->lay.pane_w[s],
-			c->lay.mode != LAY_SINGLE || s == c->side ? 1 : 0);
-	fprintf(f, "prompt=top %zu lines %zu\n", c->prompt.top, pane_line_count(&c->prompt));
-	fprintf(f, "editing=%d\n", c->editing ? 1 : 0);
-	if (c->editing) {
-		put_safe(f, "edit.text", c->ed.buf);
-		fprintf(f, "edit.cursor=%zu\nedit.col=%d\n", c->ed.cur,
-			lineedit_cursor_col(&c->ed));
-	}
-	fprintf(f, "cursor=%d,%d\n", c->cur_y, c->cur_x);
-	dump_answer(c, f);
-	put_safe(f, "message", c->msg);
-	if (c->scr == SCR_REVIEW)
-		fprintf(f, "review.cursor=%zu\n", c->rv_cursor + 1);
-}
-
-int headless_dump(struct console *c, const char *label)
-{
-	FILE *f = g_hl ? g_hl->dump : stdout;
+	struct headless *hl = c->fe_data;
+	FILE *f = hl->dump;
 	size_t cap = (size_t)c->w * 64 + 1;
 	char *row = malloc(cap);
 	int unsafe = 0;
@@ -412,9 +309,13 @@ int headless_dump(struct console *c, const char *label)
 		fprintf(f, "%s\n", row);
 	}
 	fprintf(f, "--- state\n");
-	dump_state(c, f);
+	fprintf(f, "screen=%s\n", c->too_small && !c->view->small_ok ? "too-small" : c->view->name);
+	fprintf(f, "size=%dx%d\n", c->w, c->h);
+	c->prog->dump_state(c, f);
 	fprintf(f, "unsafe_rows=%d\n--- end\n", unsafe);
 	fflush(f);
 	free(row);
 	return ferror(f) ? -1 : 0;
 }
+
+const struct frontend headless_frontend = { hl_next, hl_pending, hl_present, hl_flush, hl_dump };

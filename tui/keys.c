@@ -65,6 +65,18 @@ const struct action_def key_actions[] = {
 	{ ACT_PREV, CTX_DETAIL, { 'N', '<' }, S_H_RES_PREV, NOF },
 	{ ACT_BACK, CTX_DETAIL, { K_ESC, K_ENTER, 'h', K_LEFT, K_BS }, S_H_RES_BACK, S_F_BACK },
 	{ ACT_BACK, CTX_PANEL, { K_ESC, 'p', 'h', K_LEFT, K_BS }, S_H_RES_BACK, S_F_BACK },
+	/* the dialogs of the rating console */
+	{ ACT_YES, CTX_CONFIRM, { 'y', 'Y' }, S_H_CAST, NOF },
+	{ ACT_NO, CTX_CONFIRM, { 'n', 'N', K_ESC, 'q' }, S_H_NOT_YET, NOF },
+	{ ACT_QUIT, CTX_CONFIRM | CTX_ANCHORS, { K_CTRL('c') }, S_H_QUIT, NOF },
+	{ ACT_NEXT, CTX_RECEIPT, { K_ENTER, ' ', 'n' }, S_H_RECEIPT_NEXT, NOF },
+	{ ACT_REVIEW, CTX_RECEIPT, { 'r' }, S_H_REVIEW, NOF },
+	{ ACT_QUIT, CTX_RECEIPT, { 'q', K_CTRL('c') }, S_H_QUIT, NOF },
+	{ ACT_VALUE, CTX_ANCHORS, { '1', '2', '3', '4', '5', '6', '7', '8', '9' }, S_H_VALUE, NOF },
+	{ ACT_NA, CTX_ANCHORS, { '0' }, S_H_NA, NOF },
+	{ ACT_BACK, CTX_ANCHORS, { K_ESC, 'a', 'q', K_ENTER }, S_H_ANCHORS_BACK, NOF },
+	{ ACT_YES, CTX_LEAVE, { 'y', 'Y', K_CTRL('c') }, S_H_LEAVE_YES, NOF },
+	{ ACT_NO, CTX_LEAVE, { 'n', 'N', K_ESC, 'q' }, S_H_LEAVE_NO, NOF },
 	{ ACT_NONE, 0, { 0 }, NOF, NOF },
 };
 /* clang-format on */
@@ -72,7 +84,7 @@ const struct action_def key_actions[] = {
 enum action keys_lookup(unsigned ctx, int key, const struct action_def **def)
 {
 	for (const struct action_def *a = key_actions; a->act != ACT_NONE; a++) {
-		bool applies = (a->ctx & ctx) || ((a->ctx & CTX_GLOBAL) && ctx != CTX_EDIT);
+		bool applies = (a->ctx & ctx) || ((a->ctx & CTX_GLOBAL) && !(ctx & CTX_NO_GLOBAL));
 
 		if (!applies)
 			continue;

@@ -43,7 +43,13 @@ enum ctx {
 	CTX_RESULTS = 1 << 5, /* the results table (simsa results) */
 	CTX_DETAIL = 1 << 6,  /* one entrant's details */
 	CTX_PANEL = 1 << 7,   /* agreement within the round and the raters */
+	/* the dialogs: CTX_GLOBAL entries do not apply there (nor in CTX_EDIT) */
+	CTX_CONFIRM = 1 << 8, /* what will be signed */
+	CTX_RECEIPT = 1 << 9,
+	CTX_ANCHORS = 1 << 10, /* the levels of one criterion */
+	CTX_LEAVE = 1 << 11,   /* leave the console? */
 };
+#define CTX_NO_GLOBAL (CTX_EDIT | CTX_CONFIRM | CTX_RECEIPT | CTX_ANCHORS | CTX_LEAVE)
 
 enum action {
 	ACT_NONE = 0,
@@ -84,6 +90,8 @@ enum action {
 	ACT_OPEN,
 	ACT_BACK,
 	ACT_PANEL,
+	ACT_YES, /* a dialog's answer */
+	ACT_NO,
 };
 
 #define KEYS_PER_ACTION 9
@@ -100,7 +108,8 @@ struct action_def {
 extern const struct action_def key_actions[];
 
 /* The action of key in a context (CTX_GLOBAL entries apply in every
- * context but CTX_EDIT), or ACT_NONE; *def receives its entry. */
+ * context but CTX_EDIT and the dialogs'), or ACT_NONE; *def receives its
+ * entry. */
 enum action keys_lookup(unsigned ctx, int key, const struct action_def **def);
 
 /* A key's printable name ("j", "Enter", "Ctrl-C", "1"), for help. */

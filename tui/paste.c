@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "console_int.h"
+#include "lineedit.h"
 
 #define PASTE_IDLE 3.0       /* seconds: longer than a stall of a slow link */
 #define PASTE_MAX (1u << 20) /* bytes: far beyond any comment */
@@ -22,9 +23,10 @@ bool paste_owns(const struct console *c, int key)
 	return c->paste.on || key == K_PASTE_BEGIN || key == K_PASTE_END;
 }
 
+/* The view up has an editor open that takes text (struct view_ops). */
 static bool into_editor(const struct console *c)
 {
-	return !c->res && c->scr == SCR_RATE && c->editing && !c->lay.too_small;
+	return c->view->text_open && c->view->text && c->view->text_open(c) && !c->too_small;
 }
 
 static size_t utf8_len(int key)
@@ -49,7 +51,7 @@ static unsigned put(struct console *c, int key)
 		cp = (uint32_t)key;
 	if (!into_editor(c) || c->paste.cut)
 		return OUT_NONE;
-	o = rate_edit_insert(c, cp);
+	o = c->view->text(c, cp);
 	if (o != OUT_NONE)
 		return o;
 	c->paste.cut = true; /* nothing after the cut, even if it would fit */

@@ -1,7 +1,8 @@
-/* results — the view state of `simsa results` (tui/results.c): the points
- * of a closed round from score_round() (score.h), which the caller owns and
- * keeps alive while the view runs, in rank order, its raters in the
- * panel's order, and where the organizer is in them. */
+/* results — the state of `simsa results` (tui/results.c) that its views
+ * share: the points of a closed round from score_round() (score.h), which
+ * the caller owns and keeps alive while the view runs, in rank order, its
+ * raters in the panel's order, and the entrant selected. What each view
+ * laid out and where it is scrolled is that view's own state. */
 #ifndef SIMSA_TUI_RESULTS_H
 #define SIMSA_TUI_RESULTS_H
 
@@ -12,17 +13,9 @@
 
 struct results {
 	const struct score_result *r;
-	size_t *ord;     /* entrant indices by rank, total, import order */
-	size_t cur, top; /* selected row of ord; first row shown */
-	size_t dtop;     /* details: first line shown */
-	size_t *rord;    /* rater indices: flagged first, then role, name */
-	size_t ptop;     /* panel: first line shown */
-	/* what the last draw laid out (for keys and the headless dump) */
-	int table_y, rows;    /* first entrant row, entrant rows that fit */
-	int chart_x, chart_w; /* the chart's columns (chart_w 0: not shown) */
-	unsigned cols;        /* bit per enum of the columns shown */
-	int dlines, drows;    /* details: lines in all, lines that fit */
-	int plines, prows;    /* panel: lines in all, lines that fit */
+	size_t *ord;  /* entrant indices by rank, total, import order */
+	size_t cur;   /* selected row of ord (the table and the details) */
+	size_t *rord; /* rater indices: flagged first, then role, name */
 };
 
 /* Orders r's entrants; r must outlive the view. */

@@ -42,6 +42,12 @@ struct pline {
 	int sub;           /* PL_WRAP: its line */
 };
 
+/* Where the panel is scrolled, and what fits (for keys and the dump). */
+struct panel_state {
+	size_t top;      /* first line shown */
+	int lines, rows; /* lines in all, lines that fit */
+};
+
 _Static_assert((int)RC_N >= (int)AC_N, "the panel's cell buffers hold either row");
 
 #define PL_INDENT 6 /* notes and reasons, below the row they belong to */
@@ -219,7 +225,7 @@ static int pl_wrap(const struct results *v, struct pline *out, int n, int w, enu
 {
 	char buf[1024];
 	const char *s = pl_text(v, t, i, buf, sizeof buf);
-	int k = s[0] ? res_wrapped_rows(s, w - pl_x(t) - 1) : 0;
+	int k = s[0] ? draw_wrapped_rows(s, w - pl_x(t) - 1) : 0;
 
 	for (int j = 0; j < k; j++, n++)
 		if (out)
@@ -297,9 +303,10 @@ static void draw_row(struct console *c, int y, int n, unsigned shown, unsigned l
 	}
 }
 
-void results_panel_draw(struct console *c)
+static void panel_draw(struct console *c)
 {
-	struct results *v = c->res;
+	struct results *v = results_of(c);
+	struct panel_state *ps = console_vstate(c, V_PANEL);
 	const struct score_result *r = v->r;
 	int awid[AC_N] = { 0 }, axs[AC_N] = { 0 }, rwid[RC_N] = { 0 }, rxs[RC_N] = { 0 };
 	unsigned ashown, rshown;
@@ -314,15 +321,15 @@ void results_panel_draw(struct console *c)
 	n = panel_lines(v, c->w, NULL);
 	pl = malloc((size_t)(n ? n : 1) * sizeof *pl);
 	if (!pl) {
-		draw_footer(c, CTX_PANEL);
+		draw_footer(c, CTX_PANEL, NULL);
 		return;
 	}
 	panel_lines(v, c->w, pl);
-	v->plines = n;
-	v->prows = c->h - 1 - y;
-	if (v->ptop + (size_t)v->prows > (size_t)n)
-		v->ptop = n > v->prows ? (size_t)(n - v->prows) : 0;
-	for (int i = (int)v->ptop; i < n && y < c->h - 1; i++, y++) {
+	ps->lines = n;
+	ps->rows = c->h - 1 - y;
+	if (ps->top + (size_t)ps->rows > (size_t)n)
+		ps->top = n > ps->rows ? (size_t)(n - ps->rows) : 0;
+	for (int i = (int)ps->top; i < n && y < c->h - 1; i++, y++) {
 		const struct pline *l = &pl[i];
 		const struct score_rater *x;
 
@@ -360,5 +367,75 @@ void results_panel_draw(struct console *c)
 		}
 	}
 	free(pl);
-	draw_footer(c, CTX_PANEL);
+	draw_footer(c, CTX_PANEL, NULL);
 }
+
+static void panel_enter(struct console *c)
+{
+	struct panel_state *ps = console_vstate(c, V_PANEL);
+
+	ps->top = 0;
+}
+
+static unsigned panel_key(struct console *c, int key)
+{
+	struct panel_state *ps = console_vstate(c, V_PANEL);
+	size_t page = ps->rows > 1 ? (size_t)ps->rows - 1 : 1;
+	size_t max = ps->lines > ps->rows ? (size_t)(ps->lines - ps->rows) : 0;
+	enum action a = keys_lookup(CTX_PANEL, key, NULL);
+
+	switch (a) {
+	case ACT_LINE_DOWN:
+		if (ps->top < max)
+			ps->top++;
+		break;
+	case ACT_LINE_UP:
+		if (ps->top > 0)
+			ps->top--;
+		break;
+	case ACT_PAGE_DOWN: ps->top = ps->top + page < max ? ps->top + page : max; break;
+	case ACT_PAGE_UP: ps->top = ps->top > page ? ps->top - page : 0; break;
+	case ACT_TOP: ps->top = 0; break;
+	case ACT_BOTTOM: ps->top = max; break;
+	case ACT_BACK: console_go(c, V_RESULTS); break;
+	default: return res_common_key(c, a);
+	}
+	return OUT_DRAW;
+}
+
+/* Its scrolling, the statistics and the raters in its order. */
+static void panel_dump_state(struct console *c, FILE *f)
+{
+	const struct results *v = results_of(c);
+	const struct panel_state *ps = console_vstate(c, V_PANEL);
+	const struct score_result *r = v->r;
+	char names[1024], safe[1024];
+	size_t n = 0, flagged = 0;
+
+	fprintf(f, "panel.top=%zu\npanel.lines=%d\nagreement=%zu\n", ps->top, ps->lines,
+		r->n_agree);
+	names[0] = '\0';
+	for (size_t i = 0; i < r->n_raters && n < sizeof names; i++) {
+		const struct score_rater *x = &r->raters[v->rord[i]];
+
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? "," : "",
+				      x->name ? x->name : "");
+		flagged += x->flagged;
+	}
+	text_sanitize_line(names, strlen(names), safe, sizeof safe);
+	fprintf(f, "raters=%s\n", safe);
+	fprintf(f, "raters_flagged=%zu\nrater_flags=", flagged);
+	for (size_t i = 0; i < r->n_raters; i++)
+		fprintf(f, "%s%c", i ? "," : "", r->raters[v->rord[i]].flagged ? '!' : '-');
+	fprintf(f, "\n");
+}
+
+const struct view_ops panel_view = {
+	.name = "panel",
+	.id = V_PANEL,
+	.state_size = sizeof(struct panel_state),
+	.enter = panel_enter,
+	.draw = panel_draw,
+	.key = panel_key,
+	.dump_state = panel_dump_state,
+};

@@ -344,4 +344,4 @@ static void term_flush(struct console *c)
 	g_have_ahead = false;
 }
 
-const struct frontend term_frontend = { term_next, term_pending, term_present, term_flush };
+const struct frontend term_frontend = { term_next, term_pending, term_present, term_flush, NULL };

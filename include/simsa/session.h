@@ -102,9 +102,40 @@ struct answer {
 /* An empty answer: everything unset. */
 void answer_init(struct answer *a);
 
-/* What is still missing before the answer can be submitted, as a short
- * message in *why (NULL when complete). */
-bool session_answer_complete(const struct session *s, const struct answer *a, const char **why);
+/* What went wrong in rating, as a code with where it is, for the console
+ * to put in words (its own, in the rater's language): an answer not ready
+ * to submit, and the failures of casting and of drafts. */
+enum session_error {
+	SE_NONE = 0,
+	SE_NO_TASK,                   /* no task `task` */
+	SE_SCORE_OUT_OF_SCALE,        /* the score of `criterion` for `side` */
+	SE_REQUIRED_MISSING,          /* required `criterion` has no score for `side` */
+	SE_UNKNOWN_FLAG,              /* on `side` */
+	SE_NO_PREFERENCE,             /* a user has not chosen which answer is better */
+	SE_SATISFACTION_OUT_OF_SCALE, /* the user's satisfaction */
+	SE_ROUND_CLOSED,              /* the round is no longer open: nothing is cast */
+	SE_KEY,                       /* the rater's key cannot sign */
+	SE_STORE,                     /* the round file failed: the engine's message is in err */
+};
+
+struct session_problem {
+	enum session_error code;
+	size_t task;   /* 0-based, for SE_NO_TASK and the failures of a task */
+	int criterion; /* index in the rubric, or -1 */
+	int side;      /* 0 = A, 1 = B, or -1 */
+};
+
+/* Whether the answer can be submitted; when not, *why (may be NULL) says
+ * what is missing first. */
+bool session_answer_complete(const struct session *s, const struct answer *a,
+			     struct session_problem *why);
+/* The problem of the last session_submit, session_save_draft or
+ * session_load_draft that failed on s (code SE_NONE after one that did
+ * not). err still carries the engine's own words for logs. */
+const struct session_problem *session_last_problem(const struct session *s);
+/* The engine's own English words for a problem, as its error messages use
+ * them (for logs and tests; the console has its own). */
+const char *session_problem_text(const struct session_problem *p);
 
 /* Saves the draft of a task (one small transaction); loads it back (returns
  * 1 if a draft exists, 0 if not; *a is answer_init'ed when none). */

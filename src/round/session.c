@@ -24,6 +24,7 @@ struct session {
 	char (*receipt)[BALLOT_RECEIPT_LEN + 1];
 	char *text[2]; /* texts of the task last viewed */
 	size_t text_len[2];
+	struct session_problem problem; /* of the last submit or draft call */
 };
 
 void answer_init(struct answer *a)
@@ -257,41 +258,63 @@ static bool score_ok(const struct rubric_criterion *c, uint32_t v)
 	       (v >= (uint32_t)c->scale_min && v <= (uint32_t)c->scale_max);
 }
 
-bool session_answer_complete(const struct session *s, const struct answer *a, const char **why)
+static bool problem(struct session_problem *p, enum session_error code, size_t task, int criterion,
+		    int side)
+{
+	if (p)
+		*p = (struct session_problem){ code, task, criterion, side };
+	return false;
+}
+
+bool session_answer_complete(const struct session *s, const struct answer *a,
+			     struct session_problem *why)
 {
 	const struct rubric *r = s->rubric;
 
-	*why = NULL;
+	problem(why, SE_NONE, 0, -1, -1);
 	if (s->role == ROLE_EXPERT) {
 		for (size_t c = 0; c < r->n_criteria; c++)
 			for (int side = 0; side < 2; side++) {
 				const struct rubric_criterion *cr = &r->criteria[c];
 
-				if (!score_ok(cr, a->scores[side][c])) {
-					*why = "a score is outside its scale";
-					return false;
-				}
-				if (cr->required && a->scores[side][c] == BALLOT_SCORE_UNSET) {
-					*why = "every required criterion needs a score for A and B";
-					return false;
-				}
+				if (!score_ok(cr, a->scores[side][c]))
+					return problem(why, SE_SCORE_OUT_OF_SCALE, 0, (int)c, side);
+				if (cr->required && a->scores[side][c] == BALLOT_SCORE_UNSET)
+					return problem(why, SE_REQUIRED_MISSING, 0, (int)c, side);
 			}
-		if ((a->flags[0] | a->flags[1]) & ~(uint32_t)BALLOT_FLAGS_ALL) {
-			*why = "unknown flag";
-			return false;
-		}
+		for (int side = 0; side < 2; side++)
+			if (a->flags[side] & ~(uint32_t)BALLOT_FLAGS_ALL)
+				return problem(why, SE_UNKNOWN_FLAG, 0, -1, side);
 	} else {
-		if (a->preference < 0 || a->preference >= PREF_COUNT) {
-			*why = "choose which answer is better";
-			return false;
-		}
+		if (a->preference < 0 || a->preference >= PREF_COUNT)
+			return problem(why, SE_NO_PREFERENCE, 0, -1, -1);
 		if (a->satisfaction != BALLOT_SCORE_UNSET &&
-		    (!r->has_satisfaction || !score_ok(&r->satisfaction, a->satisfaction))) {
-			*why = "satisfaction is outside its scale";
-			return false;
-		}
+		    (!r->has_satisfaction || !score_ok(&r->satisfaction, a->satisfaction)))
+			return problem(why, SE_SATISFACTION_OUT_OF_SCALE, 0, -1, -1);
 	}
 	return true;
+}
+
+const struct session_problem *session_last_problem(const struct session *s)
+{
+	return &s->problem;
+}
+
+const char *session_problem_text(const struct session_problem *p)
+{
+	switch (p->code) {
+	case SE_NONE: return "";
+	case SE_NO_TASK: return "no such task";
+	case SE_SCORE_OUT_OF_SCALE: return "a score is outside its scale";
+	case SE_REQUIRED_MISSING: return "every required criterion needs a score for A and B";
+	case SE_UNKNOWN_FLAG: return "unknown flag";
+	case SE_NO_PREFERENCE: return "choose which answer is better";
+	case SE_SATISFACTION_OUT_OF_SCALE: return "satisfaction is outside its scale";
+	case SE_ROUND_CLOSED: return "the round is closed: ballots are cast only while it is open";
+	case SE_KEY: return "cannot use the rater's key";
+	case SE_STORE: break;
+	}
+	return "the round file failed";
 }
 
 /* ---- drafts: JSON in the round file ---- */
@@ -364,8 +387,11 @@ int session_save_draft(struct session *s, size_t index, const struct answer *a,
 	char *text;
 	int rc;
 
-	if (index >= s->n_tasks)
+	problem(&s->problem, SE_NONE, index, -1, -1);
+	if (index >= s->n_tasks) {
+		problem(&s->problem, SE_NO_TASK, index, -1, -1);
 		return err_set(err, "no task %zu", index + 1);
+	}
 	j = answer_to_json(s, a);
 	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
@@ -379,6 +405,8 @@ int session_save_draft(struct session *s, size_t index, const struct answer *a,
 	else
 		store_rollback(s->st);
 	free(text);
+	if (rc < 0)
+		problem(&s->problem, SE_STORE, index, -1, -1);
 	return rc;
 }
 
@@ -389,9 +417,14 @@ int session_load_draft(struct session *s, size_t index, struct answer *a, struct
 	int found;
 
 	answer_init(a);
-	if (index >= s->n_tasks)
+	problem(&s->problem, SE_NONE, index, -1, -1);
+	if (index >= s->n_tasks) {
+		problem(&s->problem, SE_NO_TASK, index, -1, -1);
 		return err_set(err, "no task %zu", index + 1);
+	}
 	found = store_get_draft(s->st, s->rater_row, s->tasks[index].position, &text, err);
+	if (found < 0)
+		problem(&s->problem, SE_STORE, index, -1, -1);
 	if (found <= 0)
 		return found;
 	j = json_loads(text, 0, NULL);
@@ -504,22 +537,35 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	struct ballot_rec rec = { 0 };
 	unsigned char *bytes = NULL;
 	char *scores = NULL;
-	const char *why;
+	struct session_problem why;
+	struct round_info ri;
 	uint32_t seq = 0;
 	int found, rc = -1;
 
-	if (index >= s->n_tasks)
+	problem(&s->problem, SE_NONE, index, -1, -1);
+	if (index >= s->n_tasks) {
+		problem(&s->problem, SE_NO_TASK, index, -1, -1);
 		return err_set(err, "no task %zu", index + 1);
-	if (!session_answer_complete(s, a, &why))
-		return err_set(err, "the answer is not complete: %s", why);
+	}
+	if (!session_answer_complete(s, a, &why)) {
+		s->problem = why;
+		s->problem.task = index;
+		return err_set(err, "the answer is not complete: %s", session_problem_text(&why));
+	}
+	problem(&s->problem, SE_STORE, index, -1, -1); /* until it is cast */
 	b = malloc(sizeof *b);
 	if (!b)
 		return err_set(err, "out of memory");
 	fill_ballot(s, index, a, b);
 	/* Chain head and supersession are read under the write lock, so two
 	 * sessions of one rater cannot fork the chain. */
-	if (store_begin(s->st, err) < 0)
+	if (store_begin(s->st, err) < 0 || store_round_info(s->st, &ri, err) < 0)
 		goto out;
+	if (ri.state != ROUND_OPEN) {
+		problem(&s->problem, SE_ROUND_CLOSED, index, -1, -1);
+		err_set(err, "%s", session_problem_text(&s->problem));
+		goto out;
+	}
 	found = store_chain_head(s->st, s->rater_row, &seq, b->prev_hash, err);
 	if (found < 0)
 		goto out;
@@ -538,6 +584,7 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	rec.bytes = bytes;
 	ballot_hash(bytes, rec.len, rec.hash);
 	if (secret_key_sign(s->sk, bytes, rec.len, rec.signature) < 0) {
+		problem(&s->problem, SE_KEY, index, -1, -1);
 		err_set(err, "cannot use the rater's key");
 		goto out;
 	}
@@ -546,6 +593,7 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	    store_commit(s->st, err) < 0)
 		goto out;
 	ballot_receipt(rec.hash, receipt);
+	problem(&s->problem, SE_NONE, index, -1, -1);
 	s->done[index] = true;
 	memcpy(s->receipt[index], receipt, BALLOT_RECEIPT_LEN + 1);
 	rc = 0;

@@ -123,7 +123,7 @@ static void test_submit_signs_and_chains(void **state)
 	struct answer a;
 	struct simsa_err err;
 	char r1[BALLOT_RECEIPT_LEN + 1], r2[BALLOT_RECEIPT_LEN + 1];
-	const char *why;
+	struct session_problem why;
 
 	answer_init(&a);
 	assert_false(session_answer_complete(s, &a, &why));
@@ -261,7 +261,7 @@ static void test_expert_ballot(void **state)
 	struct answer a;
 	struct simsa_err err;
 	char code[BALLOT_RECEIPT_LEN + 1];
-	const char *why;
+	struct session_problem why;
 
 	answer_init(&a);
 	assert_true(r->criteria[0].required);
@@ -270,10 +270,10 @@ static void test_expert_ballot(void **state)
 		a.scores[1][c] = 3;
 	}
 	assert_false(session_answer_complete(s, &a, &why)); /* a required criterion missing */
-	assert_non_null(strstr(why, "required"));
+	assert_non_null(strstr(session_problem_text(&why), "required"));
 	a.scores[0][0] = 9;
 	assert_false(session_answer_complete(s, &a, &why)); /* outside 1-5 */
-	assert_non_null(strstr(why, "outside"));
+	assert_non_null(strstr(session_problem_text(&why), "outside"));
 	a.scores[0][0] = 4;
 	a.scores[1][0] = 1;
 	for (size_t c = 0; c < r->n_criteria; c++)

@@ -15,8 +15,7 @@
 #include <sodium.h>
 #include <utf8proc.h>
 
-#include "console_int.h"
-#include "results.h"
+#include "results_int.h"
 #include "cli.h"
 #include "simsa/console.h"
 #include "simsa/score.h"
@@ -780,8 +779,7 @@ static void test_hostile_names_and_scrolling(void **state_)
 	i18n_force(LANG_EN);
 	assert_int_equal(results_init(&v, &r, &err), 0);
 	assert_int_equal(headless_open(f->script, f->dump, &hl, &err), 0);
-	assert_int_equal(
-		console_open_view(&headless_frontend, hl, 80, 24, &v, SCR_RESULTS, &c, &err), 0);
+	assert_int_equal(results_console_open(&headless_frontend, hl, 80, 24, &v, &c, &err), 0);
 	assert_int_equal(console_loop(c, &err), 0);
 	console_free(&c);
 	headless_free(&hl);

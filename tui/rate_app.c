@@ -1,0 +1,268 @@
+/* rate_app — the rating program (`simsa rate`): its view table, and what
+ * its views ask for carried out on the session: saving drafts, casting the
+ * ballot, opening a task, refreshing the task list. The only place that
+ * calls the session's writing functions. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rating.h"
+#include "simsa/util.h"
+
+static char *compose_prompt(const struct task_view *v)
+{
+	size_t n = strlen(v->prompt) + (v->system ? strlen(v->system) : 0) +
+		   (v->reference ? strlen(v->reference) : 0) + 256;
+	char *s = malloc(n);
+
+	if (!s)
+		return NULL;
+	snprintf(s, n, "%s%s%s%s%s%s%s", v->system ? "## " : "", v->system ? S(S_SYSTEM) : "",
+		 v->system ? "\n" : "", v->system ? v->system : "", v->system ? "\n\n" : "",
+		 v->prompt, v->reference ? "\n\n## " : "");
+	if (v->reference) {
+		size_t k = strlen(s);
+
+		snprintf(s + k, n - k, "%s\n%s", S(S_REFERENCE), v->reference);
+	}
+	return s;
+}
+
+static int save_draft(struct console *c, struct simsa_err *err)
+{
+	struct rating *rt = rating_of(c);
+
+	if (!rt->draft_dirty || !rt->loaded)
+		return 0;
+	rt->ans.active_seconds = console_active_seconds(c);
+	if (session_save_draft(rt->s, rt->task, &rt->ans, err) < 0) {
+		char words[sizeof err->msg];
+
+		rating_problem_words(rt, session_last_problem(rt->s), err->msg, words,
+				     sizeof words);
+		i18n_fill(c->msg, sizeof c->msg, S_SAVE_FAILED, words, NULL, NULL);
+		return -1;
+	}
+	rt->draft_dirty = false;
+	return 0;
+}
+
+/* Puts the cursor where work on a restored draft goes on: the first
+ * criterion without a score (A first, then B), else the first row. */
+static void resume_cursor(struct rating *rt)
+{
+	rt->row = 0;
+	rt->side = 0;
+	if (rt->role != ROLE_EXPERT)
+		return;
+	for (int s = 0; s < 2; s++)
+		for (size_t k = 0; k < rt->rub->n_criteria; k++)
+			if (rt->ans.scores[s][k] == BALLOT_SCORE_UNSET) {
+				rt->side = s;
+				rt->row = (int)k;
+				return;
+			}
+}
+
+static int load_task(struct console *c, size_t i, struct simsa_err *err)
+{
+	struct rating *rt = rating_of(c);
+	char *prompt;
+	int found;
+
+	if (save_draft(c, err) < 0)
+		return -1;
+	if (session_task(rt->s, i, &rt->tv, err) < 0)
+		return -1;
+	prompt = compose_prompt(&rt->tv);
+	if (!prompt)
+		return err_set(err, "out of memory");
+	if (pane_set(&rt->prompt, prompt, strlen(prompt), err) < 0 ||
+	    pane_set(&rt->out[0], rt->tv.text[0], rt->tv.text_len[0], err) < 0 ||
+	    pane_set(&rt->out[1], rt->tv.text[1], rt->tv.text_len[1], err) < 0) {
+		free(prompt);
+		return -1;
+	}
+	free(prompt);
+	found = session_load_draft(rt->s, i, &rt->ans, err);
+	if (found < 0)
+		return -1;
+	rt->task = i;
+	rt->loaded = true;
+	resume_cursor(rt);
+	rt->editing = false;
+	c->active = rt->ans.active_seconds;
+	c->last_event = mono_seconds();
+	c->msg[0] = '\0';
+	if (found)
+		snprintf(c->msg, sizeof c->msg, "%s", S(S_DRAFT_RESTORED));
+	return 0;
+}
+
+/* The task list's rows, from summaries: no output text is read. */
+static int refresh_review(struct rating *rt, struct simsa_err *err)
+{
+	struct task_summary t;
+
+	for (size_t i = 0; i < rt->n_tasks; i++) {
+		if (session_task_summary(rt->s, i, &t, err) < 0)
+			return -1;
+		rt->rv_label[i] = t.prompt_id;
+		memcpy(rt->rv_receipt[i], t.receipt, sizeof rt->rv_receipt[i]);
+		rt->rv[i] = t.done ? RV_DONE : t.has_draft ? RV_DRAFT : RV_OPEN;
+	}
+	return 0;
+}
+
+static int submit(struct console *c, struct simsa_err *err)
+{
+	struct rating *rt = rating_of(c);
+
+	rt->ans.active_seconds = console_active_seconds(c);
+	if (session_submit(rt->s, rt->task, &rt->ans, rt->receipt, err) < 0) {
+		rating_problem_words(rt, session_last_problem(rt->s), err->msg, c->msg,
+				     sizeof c->msg);
+		console_go(c, V_RATE);
+		return 0; /* shown to the rater; the draft is still there */
+	}
+	rt->draft_dirty = false;
+	rt->tv.done = true;
+	memcpy(rt->tv.receipt, rt->receipt, sizeof rt->receipt);
+	answer_init(&rt->ans);
+	console_go(c, V_RECEIPT);
+	c->msg[0] = '\0';
+	return 0;
+}
+
+static int rating_carry_out(struct console *c, unsigned out, struct simsa_err *err)
+{
+	struct rating *rt = rating_of(c);
+
+	if (out & OUT_CHANGED)
+		rt->draft_dirty = true;
+	if (out & OUT_SUBMIT && submit(c, err) < 0)
+		return -1;
+	if (out & OUT_LOAD) {
+		if (rt->want >= rt->n_tasks) {
+			rt->want = rt->n_tasks;
+			console_go(c, V_REVIEW);
+			out |= OUT_REVIEW;
+		} else if (load_task(c, rt->want, err) < 0) {
+			return -1;
+		}
+		console_layout(c);
+	}
+	if ((out & OUT_REVIEW) && refresh_review(rt, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* clang-format off */
+static const struct help_section rating_help[] = {
+	{ CTX_RATE, S_CTX_RATE }, { CTX_EDIT, S_CTX_EDIT },
+	{ CTX_REVIEW, S_CTX_REVIEW }, { CTX_GLOBAL, S_CTX_GLOBAL }, { 0, S_COUNT },
+};
+/* clang-format on */
+
+static const struct program rating_program = {
+	.views = {
+		[V_RATE] = &rate_view,
+		[V_CONFIRM] = &confirm_view,
+		[V_RECEIPT] = &receipt_view,
+		[V_REVIEW] = &review_view,
+		[V_HELP] = &help_view,
+		[V_ANCHORS] = &anchors_view,
+		[V_QUIT] = &quit_view,
+	},
+	.ctx = CTX_RATE,
+	.help = rating_help,
+	.layout = rate_layout,
+	.carry_out = rating_carry_out,
+	.save = save_draft,
+	.dump_state = rating_dump_state,
+};
+
+static int start(struct console *c, struct simsa_err *err)
+{
+	struct rating *rt = rating_of(c);
+	size_t first = session_first_open(rt->s);
+
+	rt->rv = calloc(rt->n_tasks + 1, 1);
+	rt->rv_receipt = calloc(rt->n_tasks + 1, sizeof *rt->rv_receipt);
+	rt->rv_label = calloc(rt->n_tasks + 1, sizeof *rt->rv_label);
+	if (!rt->rv || !rt->rv_receipt || !rt->rv_label)
+		return err_set(err, "out of memory");
+	if (rt->n_tasks == 0) {
+		snprintf(c->msg, sizeof c->msg, "%s", S(S_NO_TASKS));
+		console_go(c, V_REVIEW);
+		return 0;
+	}
+	if (first >= rt->n_tasks) {
+		char n[24];
+
+		snprintf(n, sizeof n, "%zu", rt->n_tasks);
+		console_go(c, V_REVIEW);
+		if (refresh_review(rt, err) < 0)
+			return -1;
+		i18n_fill(c->msg, sizeof c->msg, S_ALL_DONE, n, NULL, NULL);
+		return 0;
+	}
+	return load_task(c, first, err);
+}
+
+int console_open(struct session *s, const struct frontend *fe, void *fe_data, int w, int h,
+		 struct console **out, struct simsa_err *err)
+{
+	struct rating *rt = calloc(1, sizeof *rt);
+	struct console *c = NULL;
+
+	*out = NULL;
+	if (!rt)
+		return err_set(err, "out of memory");
+	rt->s = s;
+	rt->rub = session_rubric(s);
+	rt->role = session_role(s);
+	rt->n_tasks = session_task_count(s);
+	answer_init(&rt->ans);
+	if (console_new(&rating_program, rt, fe, fe_data, w, h, V_RATE, &c, err) < 0) {
+		free(rt);
+		return -1;
+	}
+	if (start(c, err) < 0) {
+		console_rating_free(&c);
+		return -1;
+	}
+	console_layout(c);
+	*out = c;
+	return 0;
+}
+
+void console_rating_free(struct console **cp)
+{
+	struct rating *rt;
+
+	if (!*cp)
+		return;
+	rt = rating_of(*cp);
+	for (int i = 0; i < 2; i++)
+		pane_release(&rt->out[i]);
+	pane_release(&rt->prompt);
+	free(rt->rv);
+	free(rt->rv_receipt);
+	free(rt->rv_label);
+	free(rt);
+	console_free(cp);
+}
+
+int console_run(struct session *s, const struct frontend *fe, void *fe_data, int w, int h,
+		struct simsa_err *err)
+{
+	struct console *c = NULL;
+	int rc;
+
+	if (console_open(s, fe, fe_data, w, h, &c, err) < 0)
+		return -1;
+	rc = console_loop(c, err);
+	console_rating_free(&c);
+	return rc;
+}
