@@ -128,6 +128,13 @@ static int agree_row(void *ctx, const struct csvin_row *row, struct simsa_err *e
 				err, row, agree_cols, A_VALUE,
 				"'%s' is not a number (the %s level needs numbers)",
 				row->field[A_VALUE], agree_level_name(a->level));
+		if ((a->level == AGREE_INTERVAL || a->level == AGREE_RATIO) &&
+		    fabs(v) > AGREE_MAX_VALUE)
+			return csvin_field_error(err, row, agree_cols, A_VALUE,
+						 "%s is too large (the %s level needs values of "
+						 "magnitude at most %g)",
+						 row->field[A_VALUE], agree_level_name(a->level),
+						 AGREE_MAX_VALUE);
 		if (a->level == AGREE_RATIO && v < 0)
 			return csvin_field_error(
 				err, row, agree_cols, A_VALUE,
