@@ -195,13 +195,33 @@ void store_rollback(struct store *st)
 /* Brings the file up to STORE_SCHEMA_VERSION, one migration per
  * transaction, re-reading the version under the write lock so two
  * processes opening an old file at once migrate it once. */
+/* The file's user_version into *v: -1 with a message when it cannot be
+ * read or is negative (no simsa ever wrote one). */
+static int read_version(struct store *st, long *v, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+		return sq_db_err(st, err, "cannot read schema version");
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*v = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return sq_db_err(st, err, "cannot read schema version");
+	if (*v < 0)
+		return err_set(err, "%s: schema version %ld is not one simsa knows", st->path, *v);
+	return 0;
+}
+
 static int migrate(struct store *st, struct simsa_err *err)
 {
 	for (;;) {
-		long v = sq_pragma_int(st, "PRAGMA user_version");
+		long v;
 
-		if (v < 0)
-			return sq_db_err(st, err, "cannot read schema version");
+		if (read_version(st, &v, err) < 0)
+			return -1;
 		if (v > STORE_SCHEMA_VERSION)
 			return err_set(err,
 				       "%s: schema version %ld is newer than this "
@@ -211,8 +231,11 @@ static int migrate(struct store *st, struct simsa_err *err)
 			return 0;
 		if (store_begin(st, err) < 0)
 			return -1;
-		v = sq_pragma_int(st, "PRAGMA user_version");
-		if (v >= 0 && v < STORE_SCHEMA_VERSION) {
+		if (read_version(st, &v, err) < 0) {
+			store_rollback(st);
+			return -1;
+		}
+		if (v < STORE_SCHEMA_VERSION) {
 			char set[64];
 
 			snprintf(set, sizeof set, "PRAGMA user_version = %ld", v + 1);

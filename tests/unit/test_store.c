@@ -111,6 +111,24 @@ static void test_open_refuses_newer_schema(void **state)
 	assert_non_null(strstr(err.msg, "schema version 99 is newer"));
 }
 
+static void test_open_refuses_negative_schema(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = make_round(f);
+	struct simsa_err err;
+
+	store_close(&st);
+	assert_int_equal(sql_exec(f->db, "PRAGMA user_version = -3"), SQLITE_OK);
+	assert_int_equal(store_open(f->db, &st, &err), -1);
+	if (!strstr(err.msg, "schema version -3 is not one simsa knows") ||
+	    strstr(err.msg, "not an error"))
+		fail_msg("%s", err.msg);
+	assert_int_equal(sql_exec(f->db, "PRAGMA user_version = -1"), SQLITE_OK);
+	assert_int_equal(store_open(f->db, &st, &err), -1);
+	if (!strstr(err.msg, "schema version -1 is not one simsa knows"))
+		fail_msg("%s", err.msg);
+}
+
 static void test_migrates_old_file_in_place(void **state)
 {
 	struct fx *f = *state;
@@ -256,6 +274,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_refuses_missing_and_foreign, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_open_refuses_newer_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_refuses_negative_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_old_file_in_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_round_freezes_inputs, setup, teardown),
