@@ -406,7 +406,8 @@ int store_get_rubric(struct store *st, const char *component, char **text, size_
 			sqlite3_finalize(stmt);
 			return err_set(err, "out of memory");
 		}
-		memcpy(copy, sqlite3_column_text(stmt, 0), n);
+		if (n) /* NULL text (or none) has no bytes to copy */
+			memcpy(copy, sqlite3_column_text(stmt, 0), n);
 		copy[n] = '\0';
 		*text = copy;
 		*len = n;

@@ -431,6 +431,16 @@ static void test_changed_replica(void **state)
 	caught(db, "assignment", "the seed assigns normal (replica");
 }
 
+/* Empty signed bytes (a zero-length blob, read back as a NULL pointer):
+ * failed by name, no crash (make sanitize runs this under UBSan). */
+static void test_empty_ballot_bytes(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE ballot SET bytes = x'' WHERE id = 3"), SQLITE_OK);
+	caught(db, "ballots", "ballot 3 (user0)");
+}
+
 /* A bundle that does not fit on the disk (the kernel refuses to grow a
  * file past RLIMIT_FSIZE, as on a full disk) is refused with a message
  * that says so, and no half-written bundle is left behind. */
@@ -497,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_normal_task_made_gold),
 		cmocka_unit_test(test_normal_task_made_known_gold),
 		cmocka_unit_test(test_changed_replica),
+		cmocka_unit_test(test_empty_ballot_bytes),
 		cmocka_unit_test(test_bundle_on_a_full_disk),
 	};
 
