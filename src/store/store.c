@@ -352,6 +352,11 @@ int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *
 	copy_col(stmt, 1, ri->title, sizeof ri->title);
 	copy_col(stmt, 2, ri->created_at, sizeof ri->created_at);
 	ri->state = state_parse((const char *)sqlite3_column_text(stmt, 3));
+	ri->state_null = sqlite3_column_type(stmt, 3) == SQLITE_NULL;
+	copy_col(stmt, 3, ri->state_raw, sizeof ri->state_raw);
+	ri->state_known = !ri->state_null && (strcmp(ri->state_raw, "draft") == 0 ||
+					      strcmp(ri->state_raw, "open") == 0 ||
+					      strcmp(ri->state_raw, "closed") == 0);
 	ri->schema_version = (int)sq_pragma_int(st, "PRAGMA user_version");
 	sqlite3_finalize(stmt);
 	return 0;
