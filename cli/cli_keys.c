@@ -31,6 +31,8 @@ int cli_unlock(const char *path, const char *pass_file, const char *whose, struc
 	size_t len = 0;
 	int rc;
 
+	if (keyfile_mode_too_open(path, err))
+		fprintf(stderr, "simsa: warning: %s\n", err->msg);
 	snprintf(prompt, sizeof prompt, "Passphrase for %s (%s): ", whose, path);
 	if (passphrase_get(prompt, pass_file, false, &pass, &len, err) < 0)
 		return -1;

@@ -31,6 +31,8 @@ static int unlock(const char *key_path, const char *pass_file, const char *rater
 	int tries = asks ? UNLOCK_TRIES : 1;
 	char prompt[4700];
 
+	if (keyfile_mode_too_open(key_path, err))
+		fprintf(stderr, "simsa rate: warning: %s\n", err->msg);
 	snprintf(prompt, sizeof prompt, "Passphrase for %s (%s): ", rater, key_path);
 	for (int t = 1; t <= tries; t++) {
 		char *pass = NULL;

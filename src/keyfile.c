@@ -147,6 +147,19 @@ static int parse(const char *path, const unsigned char *buf, size_t n, struct ke
 	return kdf_check(kdf, path, err);
 }
 
+bool keyfile_mode_too_open(const char *path, struct simsa_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 077))
+		return false;
+	err_set(err,
+		"%s: the key file can be read or written by others (mode %04o); "
+		"chmod 600 it",
+		path, (unsigned)(st.st_mode & 07777));
+	return true;
+}
+
 /* Reads and parses a key file into buf (KEYFILE_SIZE bytes). */
 static int load(const char *path, unsigned char *buf, struct keyfile_kdf *kdf,
 		struct simsa_err *err)
@@ -156,7 +169,9 @@ static int load(const char *path, unsigned char *buf, struct keyfile_kdf *kdf,
 	size_t n = 0;
 	int fd, rc = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO at the path must not wait for a writer; it is
+	 * refused below like anything else that is not a regular file */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return err_set(err, "%s: cannot open: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
@@ -164,7 +179,8 @@ static int load(const char *path, unsigned char *buf, struct keyfile_kdf *kdf,
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err_set(err, "%s: not a regular file", path);
+		err_set(err, "%s: not a regular file (a key file is a plain file of %d bytes)",
+			path, KEYFILE_SIZE);
 		goto out;
 	}
 	while (n < sizeof raw) {

@@ -35,6 +35,12 @@ struct agree_data {
 	char **cat_label;  /* n_cats: the label as written (nominal) */
 };
 
+/* The largest magnitude of a value at the interval and ratio levels: the
+ * sums of squared differences stay finite well beyond any data set's size
+ * (the loader refuses larger values at their line; agree_alpha refuses
+ * them too). A statistic that still comes out non-finite is an error. */
+#define AGREE_MAX_VALUE 1e100
+
 /* Krippendorff's alpha = 1 - (n - 1) * sum o_ck d2_ck / sum n_c n_k d2_ck over
  * the coincidence matrix of pairable values (units with >= 2 ratings). */
 int agree_alpha(const struct agree_data *d, enum agree_level level, const uint32_t *unit_mult,

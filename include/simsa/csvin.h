@@ -48,4 +48,10 @@ int csvin_field_error(struct simsa_err *err, const struct csvin_row *row,
 		      const struct csvin_col *cols, size_t col, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* Whether s is a plain decimal number — an optional sign, digits, an
+ * optional '.' and digits, an optional e or E exponent (sign, digits) —
+ * and finite as a double; if so, *v is its value. No hex, "inf", "nan",
+ * spaces or empty strings: the numbers of every CSV file simsa reads. */
+bool csvin_decimal(const char *s, double *v) __attribute__((warn_unused_result));
+
 #endif

@@ -75,6 +75,12 @@ int keyfile_read_public(const char *path, unsigned char pk[KEYFILE_PK_LEN], stru
 int keyfile_read_kdf(const char *path, struct keyfile_kdf *kdf, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
+/* Whether the key file at path can be read or written by its group or by
+ * others (any of mode 077); if so, err holds a one-line warning naming the
+ * file and its mode. A regular file only: false for anything else or when
+ * path cannot be examined (unlocking will say why). */
+bool keyfile_mode_too_open(const char *path, struct simsa_err *err);
+
 /* The public half; valid as long as sk. */
 const unsigned char *secret_key_public(const struct secret_key *sk);
 

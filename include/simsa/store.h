@@ -33,7 +33,11 @@ struct round_info {
 	char round_id[33]; /* 32 hex digits */
 	char title[1024];
 	char created_at[32];
-	enum round_state state;
+	enum round_state state; /* draft unless the column says open or closed */
+	/* the column as stored, for verify: known when it is exactly draft,
+	 * open or closed; null when NULL; else its first bytes in state_raw */
+	bool state_known, state_null;
+	char state_raw[24];
 	int schema_version;
 };
 

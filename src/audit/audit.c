@@ -17,6 +17,7 @@
 #include "simsa/opening.h"
 #include "simsa/rubric.h"
 #include "simsa/statement.h"
+#include "simsa/text.h"
 #include "simsa/util.h"
 
 #include "audit_internal.h"
@@ -153,6 +154,38 @@ static void step_opening(struct audit *a)
 				  "organizer's key");
 	}
 	buf_release(&msg);
+	step_end(a, &s);
+}
+
+/* round.state: one of draft, open, closed, and the one the opening and
+ * closing rows present say (readers take the state from the column). */
+static void step_state(struct audit *a)
+{
+	static const char *const names[] = { "draft", "open", "closed" };
+	const struct round_info *ri = &a->in.info;
+	enum round_state rows = a->closed ? ROUND_CLOSED : a->opened ? ROUND_OPEN : ROUND_DRAFT;
+	struct step s;
+
+	step_begin(&s, "state",
+		   "round.state is draft, open or closed, as the opening and closing rows say");
+	s.items = 1;
+	if (a->closed && !a->opened)
+		failf(&s, "the round has a closing but no opening");
+	if (ri->state_null) {
+		failf(&s, "round.state is NULL, not draft, open or closed");
+	} else if (!ri->state_known) {
+		char shown[64];
+
+		text_sanitize_line(ri->state_raw, strlen(ri->state_raw), shown, sizeof shown);
+		failf(&s, "round.state is '%s', not draft, open or closed", shown);
+	} else if (ri->state != rows) {
+		const char *why = ri->state == ROUND_CLOSED ? "no closing"
+				  : a->closed               ? "a closing"
+				  : ri->state == ROUND_OPEN ? "no opening"
+							    : "an opening";
+
+		failf(&s, "round.state is '%s' but the round has %s", names[ri->state], why);
+	}
 	step_end(a, &s);
 }
 
@@ -425,6 +458,7 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 	if (!a.steps || load(&a) < 0)
 		goto out;
 	double t_load = mono_seconds() - t0;
+	step_state(&a);
 	step_opening(&a);
 	step_enrolments(&a);
 	step_outputs(&a);
@@ -438,9 +472,10 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 		ok = ok && json_is_true(json_object_get(v, "passed"));
 	*report = json_pack("{s:s, s:s, s:b, s:b, s:O, s:f, s:f}", "round_id", a.in.info.round_id,
 			    "state",
-			    a.in.info.state == ROUND_CLOSED ? "closed"
-			    : a.in.info.state == ROUND_OPEN ? "open"
-							    : "draft",
+			    !a.in.info.state_known            ? "unknown-state"
+			    : a.in.info.state == ROUND_CLOSED ? "closed"
+			    : a.in.info.state == ROUND_OPEN   ? "open"
+							      : "draft",
 			    "complete", a.closed, "ok", ok, "steps", a.steps, "load_seconds",
 			    t_load, "seconds", mono_seconds() - t0);
 	rc = *report ? 0 : err_set(err, "out of memory");

@@ -389,7 +389,8 @@ static int check_ballot(void *ctx, const struct ballot_row *r)
 		a->oom = true;
 		return 1;
 	}
-	memcpy(e->bytes, r->bytes, r->len);
+	if (r->len) /* empty bytes come back from sqlite as NULL */
+		memcpy(e->bytes, r->bytes, r->len);
 	e->len = r->len;
 	if (e->ri < 0)
 		bfail(c, c->sb, "ballot %lld: cast by no enrolled rater", (long long)r->id);

@@ -2,6 +2,7 @@
 #include "simsa/csvin.h"
 
 #include <csv.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,47 @@ int csvin_field_error(struct simsa_err *err, const struct csvin_row *row,
 	va_end(ap);
 	return err_set(err, "%s:%zu:%zu: field '%s': %s", row->path, row->line, row->column[col],
 		       cols[col].name, msg);
+}
+
+static const char *digits(const char *s)
+{
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return s;
+}
+
+bool csvin_decimal(const char *s, double *v)
+{
+	const char *p = s, *q;
+	char *end;
+	double x;
+
+	if (*p == '+' || *p == '-')
+		p++;
+	q = digits(p);
+	if (q == p)
+		return false;
+	if (*q == '.') {
+		p = q + 1;
+		q = digits(p);
+		if (q == p)
+			return false;
+	}
+	if (*q == 'e' || *q == 'E') {
+		p = q + 1;
+		if (*p == '+' || *p == '-')
+			p++;
+		q = digits(p);
+		if (q == p)
+			return false;
+	}
+	if (*q)
+		return false;
+	x = strtod(s, &end); /* an overflow is HUGE_VAL; an underflow, near 0 */
+	if (*end || !isfinite(x))
+		return false;
+	*v = x;
+	return true;
 }
 
 static int append(struct reader *r, const void *s, size_t n)

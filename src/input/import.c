@@ -1,5 +1,6 @@
 /* import — JSON Lines into a draft round (see include/simsa/import.h). */
 #include "simsa/import.h"
+#include <stdbool.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,18 @@ static int check_aliases(const struct jsonl_reader *r, json_t *obj, struct simsa
 	return 0;
 }
 
+/* Whether an http(s) URL carries userinfo ("user:password@") in its
+ * authority, the part between "://" and the first '/', '?' or '#'. */
+static bool url_has_userinfo(const char *url)
+{
+	const char *a = strstr(url, "://");
+
+	if (!a)
+		return false;
+	a += 3;
+	return memchr(a, '@', strcspn(a, "/?#")) != NULL;
+}
+
 static int one_entrant(struct store *st, struct jsonl_reader *r, json_t *obj, struct seen *seen,
 		       struct simsa_err *err)
 {
@@ -113,6 +126,13 @@ static int one_entrant(struct store *st, struct jsonl_reader *r, json_t *obj, st
 	if (e.endpoint && strncmp(e.endpoint, "http://", 7) != 0 &&
 	    strncmp(e.endpoint, "https://", 8) != 0) {
 		jsonl_field_err(r, "endpoint", err, "expected an http:// or https:// URL");
+		goto out;
+	}
+	if (e.endpoint && url_has_userinfo(e.endpoint)) {
+		/* The message never quotes the URL: it holds a secret. */
+		jsonl_field_err(r, "endpoint", err,
+				"a URL may not carry credentials (user:password@); "
+				"name the variable holding the key with api_key_env");
 		goto out;
 	}
 	if (e.api_key_env && !env_name_ok(e.api_key_env)) {

@@ -2,7 +2,6 @@
  * benchmark CSV (include/simsa/score.h, docs/scoring.md). */
 #include "simsa/score.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,7 +292,6 @@ static int bench_row(void *ctx, const struct csvin_row *row, struct simsa_err *e
 {
 	struct bench_ctx *b = ctx;
 	const char *name = row->field[0], *pts = row->field[1];
-	char *end;
 	double v;
 	size_t i;
 
@@ -308,9 +306,7 @@ static int bench_row(void *ctx, const struct csvin_row *row, struct simsa_err *e
 					 "entrant '%s' given twice "
 					 "(first at line %zu)",
 					 name, b->line[i]);
-	errno = 0;
-	v = strtod(pts, &end);
-	if (!*pts || *end || errno || !isfinite(v))
+	if (!csvin_decimal(pts, &v))
 		return csvin_field_error(err, row, bench_cols, 1, "not a number: \"%s\"", pts);
 	if (v < 0 || v > SCORE_BENCH_POINTS)
 		return csvin_field_error(err, row, bench_cols, 1, "%s is outside 0..40", pts);

@@ -83,6 +83,18 @@ void agree_data_release(struct agree_data *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* 0 if v is a number; otherwise -1 with a message: a statistic that is
+ * not finite is never returned. */
+static int finite_or_fail(double v, const char *what, struct simsa_err *err)
+{
+	if (isfinite(v))
+		return 0;
+	return err_set(err,
+		       "%s is not a finite number for these data (the values are too large "
+		       "for the arithmetic)",
+		       what);
+}
+
 static double mult(const uint32_t *unit_mult, size_t u)
 {
 	return unit_mult ? (double)unit_mult[u] : 1.0;
@@ -163,6 +175,15 @@ int agree_alpha(const struct agree_data *d, enum agree_level level, const uint32
 		err_set(err, "ratio level needs values >= 0; found %g", d->cat_value[0]);
 		goto out;
 	}
+	if ((level == AGREE_INTERVAL || level == AGREE_RATIO) && K > 0 &&
+	    (fabs(d->cat_value[0]) > AGREE_MAX_VALUE ||
+	     fabs(d->cat_value[K - 1]) > AGREE_MAX_VALUE)) {
+		err_set(err, "%g is too large (the %s level needs values of magnitude at most %g)",
+			fabs(d->cat_value[0]) > AGREE_MAX_VALUE ? d->cat_value[0]
+								: d->cat_value[K - 1],
+			level_names[level], AGREE_MAX_VALUE);
+		goto out;
+	}
 	/* n_c: the pairable values (in units with at least two ratings). */
 	for (size_t u = 0; u < d->n_units; u++) {
 		size_t m = d->start[u + 1] - d->start[u];
@@ -223,7 +244,7 @@ int agree_alpha(const struct agree_data *d, enum agree_level level, const uint32
 		goto out;
 	}
 	*alpha = 1.0 - (n - 1.0) * Do / De;
-	rc = 0;
+	rc = finite_or_fail(*alpha, "alpha", err);
 out:
 	free(scratch);
 	free(nc);
@@ -288,7 +309,7 @@ int agree_fleiss(const struct agree_data *d, const uint32_t *unit_mult, double *
 		goto out;
 	}
 	*kappa = (Pbar - Pe) / (1.0 - Pe);
-	rc = 0;
+	rc = finite_or_fail(*kappa, "Fleiss' kappa", err);
 out:
 	free(scratch);
 	free(p);
@@ -388,7 +409,7 @@ int agree_cohen(const struct agree_data *d, enum agree_weights wt, const uint32_
 		goto out;
 	}
 	*kappa = (po - pe) / (1.0 - pe);
-	rc = 0;
+	rc = finite_or_fail(*kappa, "Cohen's kappa", err);
 out:
 	free(rank);
 	free(t);

@@ -4,7 +4,6 @@
  * (the bootstrap depends on that order). */
 #include "simsa/stats.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,15 +118,18 @@ static int agree_row(void *ctx, const struct csvin_row *row, struct simsa_err *e
 		if (!*row->field[c])
 			return csvin_field_error(err, row, agree_cols, c, "empty");
 	if (a->level != AGREE_NOMINAL) {
-		char *end;
-
-		errno = 0;
-		v = strtod(row->field[A_VALUE], &end);
-		if (*end || errno == ERANGE || !isfinite(v))
+		if (!csvin_decimal(row->field[A_VALUE], &v))
 			return csvin_field_error(
 				err, row, agree_cols, A_VALUE,
 				"'%s' is not a number (the %s level needs numbers)",
 				row->field[A_VALUE], agree_level_name(a->level));
+		if ((a->level == AGREE_INTERVAL || a->level == AGREE_RATIO) &&
+		    fabs(v) > AGREE_MAX_VALUE)
+			return csvin_field_error(err, row, agree_cols, A_VALUE,
+						 "%s is too large (the %s level needs values of "
+						 "magnitude at most %g)",
+						 row->field[A_VALUE], agree_level_name(a->level),
+						 AGREE_MAX_VALUE);
 		if (a->level == AGREE_RATIO && v < 0)
 			return csvin_field_error(
 				err, row, agree_cols, A_VALUE,

@@ -195,13 +195,33 @@ void store_rollback(struct store *st)
 /* Brings the file up to STORE_SCHEMA_VERSION, one migration per
  * transaction, re-reading the version under the write lock so two
  * processes opening an old file at once migrate it once. */
+/* The file's user_version into *v: -1 with a message when it cannot be
+ * read or is negative (no simsa ever wrote one). */
+static int read_version(struct store *st, long *v, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+		return sq_db_err(st, err, "cannot read schema version");
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*v = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return sq_db_err(st, err, "cannot read schema version");
+	if (*v < 0)
+		return err_set(err, "%s: schema version %ld is not one simsa knows", st->path, *v);
+	return 0;
+}
+
 static int migrate(struct store *st, struct simsa_err *err)
 {
 	for (;;) {
-		long v = sq_pragma_int(st, "PRAGMA user_version");
+		long v;
 
-		if (v < 0)
-			return sq_db_err(st, err, "cannot read schema version");
+		if (read_version(st, &v, err) < 0)
+			return -1;
 		if (v > STORE_SCHEMA_VERSION)
 			return err_set(err,
 				       "%s: schema version %ld is newer than this "
@@ -211,8 +231,11 @@ static int migrate(struct store *st, struct simsa_err *err)
 			return 0;
 		if (store_begin(st, err) < 0)
 			return -1;
-		v = sq_pragma_int(st, "PRAGMA user_version");
-		if (v >= 0 && v < STORE_SCHEMA_VERSION) {
+		if (read_version(st, &v, err) < 0) {
+			store_rollback(st);
+			return -1;
+		}
+		if (v < STORE_SCHEMA_VERSION) {
 			char set[64];
 
 			snprintf(set, sizeof set, "PRAGMA user_version = %ld", v + 1);
@@ -329,6 +352,11 @@ int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *
 	copy_col(stmt, 1, ri->title, sizeof ri->title);
 	copy_col(stmt, 2, ri->created_at, sizeof ri->created_at);
 	ri->state = state_parse((const char *)sqlite3_column_text(stmt, 3));
+	ri->state_null = sqlite3_column_type(stmt, 3) == SQLITE_NULL;
+	copy_col(stmt, 3, ri->state_raw, sizeof ri->state_raw);
+	ri->state_known = !ri->state_null && (strcmp(ri->state_raw, "draft") == 0 ||
+					      strcmp(ri->state_raw, "open") == 0 ||
+					      strcmp(ri->state_raw, "closed") == 0);
 	ri->schema_version = (int)sq_pragma_int(st, "PRAGMA user_version");
 	sqlite3_finalize(stmt);
 	return 0;
@@ -383,7 +411,8 @@ int store_get_rubric(struct store *st, const char *component, char **text, size_
 			sqlite3_finalize(stmt);
 			return err_set(err, "out of memory");
 		}
-		memcpy(copy, sqlite3_column_text(stmt, 0), n);
+		if (n) /* NULL text (or none) has no bytes to copy */
+			memcpy(copy, sqlite3_column_text(stmt, 0), n);
 		copy[n] = '\0';
 		*text = copy;
 		*len = n;

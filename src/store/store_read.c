@@ -140,7 +140,7 @@ int store_get_sealed(struct store *st, unsigned char **blob, size_t *len, struct
 	if (rc == SQLITE_ROW) {
 		*len = (size_t)sqlite3_column_bytes(stmt, 0);
 		*blob = malloc(*len + 1);
-		if (*blob)
+		if (*blob && *len) /* an empty blob comes back as NULL */
 			memcpy(*blob, sqlite3_column_blob(stmt, 0), *len);
 	}
 	sqlite3_finalize(stmt);

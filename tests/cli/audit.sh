@@ -8,7 +8,7 @@ chmod 600 "$T/demo.pass"
 
 expect_ok "verify an open round" verify "$db"
 if grep -q "^  ok    opening" "$T/out" && grep -q "once the round is closed" "$T/out" &&
-	grep -q "^result: all 5 steps passed" "$T/out"; then
+	grep -q "^result: all 6 steps passed" "$T/out"; then
 	ok "verify reports each step and what waits for close"
 else
 	not_ok "verify reports each step" "$(cat "$T/out")"

@@ -110,7 +110,10 @@ else
 	not_ok "non-ASCII key" "$(cat "$T/err")"
 fi
 check "nothing was sent with a bad or missing key" test "$(wc -l <"$T/req.jsonl")" -eq "$before"
-new_round creds "{\"name\": \"gaon\", \"model\": \"echo\", \"endpoint\": \"http://user:pw@127.0.0.1:$port/v1\"}"
+# import refuses credentials in an endpoint (tests/cli/import.sh); a file
+# edited behind its back is refused by generate all the same
+new_round creds "{\"name\": \"gaon\", \"model\": \"echo\", \"endpoint\": \"http://127.0.0.1:$port/v1\"}"
+sqlite3 "$db" "UPDATE entrant SET endpoint = 'http://user:pw@127.0.0.1:$port/v1'"
 expect_fail "credentials in an endpoint are refused" 1 "may not carry credentials" outputs generate "$db"
 
 # ---- limits on concurrency ----

@@ -64,6 +64,9 @@ bad "invalid UTF-8" prompts "bad.jsonl:1: invalid UTF-8" \
 	'{"id": "x", "category": "c", "prompt": "\355\225"}\n'
 bad "missing field" outputs "bad.jsonl:2: field 'output': missing" \
 	'{"prompt_id": "write-001", "entrant": "gaon", "output": "ok"}\n{"prompt_id": "write-001", "entrant": "nuri"}\n'
+bad "credentials in an endpoint" entrants "bad.jsonl:1: field 'endpoint': a URL may not carry credentials" \
+	'{"name": "zz", "endpoint": "https://bob:hunter2@api.example/v1"}\n'
+check "the refusal does not echo the password" test "$(grep -c hunter2 "$T/err")" = 0
 bad "mistyped field" prompts "bad.jsonl:1: field 'prompt': expected a string, got a number" \
 	'{"id": "x", "category": "c", "prompt": 7}\n'
 bad "duplicate id in the file" prompts "bad.jsonl:3: field 'id': duplicate prompt id (first on line 1)" \

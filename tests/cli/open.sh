@@ -82,7 +82,25 @@ if [ "$(json_get "$T/status.json" "d['problems']")" = "[]" ]; then ok "status: n
 
 expect_fail "open with a wrong passphrase" 1 "wrong passphrase" open "$db" --passphrase-file "$T/wrong"
 check "the round is still a draft" sh -c "[ \"\$(sqlite3 '$db' 'SELECT state FROM round')\" = draft ]"
+# a FIFO where the key should be: refused at once (timeout turns a hang
+# into exit 124), not waited on
+mkfifo "$T/fifo.key"
+timeout 20 "$SIMSA" open "$db" --organizer-key "$T/fifo.key" >"$T/out" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "fifo.key: not a regular file" "$T/err"; then
+	ok "a FIFO as the key file is refused without blocking"
+else
+	not_ok "a FIFO as the key file" "exit $rc" "$(cat "$T/err")"
+fi
+# a key file others can read: a warning, and the command still works
+chmod 644 "$T/round.keys/organizer.key"
 expect_ok "open" open "$db"
+if grep -q "warning: .*organizer.key: the key file can be read or written by others (mode 0644)" "$T/err"; then
+	ok "a key file others can read is warned about"
+else
+	not_ok "a key file others can read is warned about" "$(cat "$T/err")"
+fi
+chmod 600 "$T/round.keys/organizer.key"
 if grep -q "^manifest hash    [0-9a-f]\{64\}$" "$T/out" && grep -q "^seed commitment  [0-9a-f]\{64\}$" "$T/out" &&
 	grep -q "6 outputs blinded, 18 tasks assigned" "$T/out"; then
 	ok "open prints the manifest hash, the commitment and the counts"

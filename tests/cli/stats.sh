@@ -68,6 +68,12 @@ expect_fail "an entrant that never lost" 1 "'a' never lost" rank "$T/sep.csv" --
 printf 'unit,rater,value\n1,a,3\n1,b,three\n' >"$T/bad4.csv"
 expect_fail "a label at the interval level" 1 "bad4.csv:3:3: field 'value': 'three' is not a number" \
 	agreement "$T/bad4.csv" --level interval
+printf 'unit,rater,value\n1,a,1e308\n1,b,-1e308\n2,a,1e308\n2,b,1e308\n3,a,-1e308\n3,b,5\n' >"$T/huge.csv"
+expect_fail "values whose squares overflow" 1 "huge.csv:2:3: field 'value': 1e308 is too large" \
+	agreement "$T/huge.csv" --level interval
+printf 'unit,rater,value\n1,a,0x10\n1,b,2\n' >"$T/hex.csv"
+expect_fail "a hex number" 1 "hex.csv:2:3: field 'value': '0x10' is not a number" \
+	agreement "$T/hex.csv" --level interval
 expect_fail "missing file" 1 "nope.csv" agreement "$T/nope.csv" --level nominal
 expect_fail "alpha needs --level" 2 "--level is required" agreement "$D/krippendorff2011.csv"
 expect_fail "weights only with cohen" 2 "--weights is for --method cohen" \

@@ -142,7 +142,7 @@ static void test_valid_round_passes(void **state)
 	assert_string_equal(json_string_value(json_object_get(rep, "state")), "closed");
 	json_array_foreach(json_object_get(rep, "steps"), i, s)
 		assert_true(json_is_true(json_object_get(s, "passed")));
-	assert_int_equal(json_array_size(json_object_get(rep, "steps")), 9);
+	assert_int_equal(json_array_size(json_object_get(rep, "steps")), 10);
 	json_decref(rep);
 	/* nothing can be cast once closed */
 	assert_int_equal(sql_int(F.db, "SELECT count(*) FROM closing"), 1);
@@ -431,6 +431,92 @@ static void test_changed_replica(void **state)
 	caught(db, "assignment", "the seed assigns normal (replica");
 }
 
+/* Empty signed bytes (a zero-length blob, read back as a NULL pointer):
+ * failed by name, no crash (make sanitize runs this under UBSan). */
+static void test_empty_ballot_bytes(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE ballot SET bytes = x'' WHERE id = 3"), SQLITE_OK);
+	caught(db, "ballots", "ballot 3 (user0)");
+}
+
+/* round.state is one of draft, open, closed and agrees with the opening
+ * and closing rows present. */
+static char *state_tamper_copy(void)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "DROP TRIGGER round_forward; DROP TRIGGER opening_keep_d;"
+				      "DROP TRIGGER closing_keep_d;"),
+			 SQLITE_OK);
+	return db;
+}
+
+static void test_state_bogus(void **state)
+{
+	char *db = state_tamper_copy();
+
+	assert_int_equal(sql_exec(db, "PRAGMA ignore_check_constraints = 1;"
+				      "UPDATE round SET state = 'bogus'"),
+			 SQLITE_OK);
+	caught(db, "state", "round.state is 'bogus'");
+}
+
+static void test_state_null(void **state)
+{
+	char *db = state_tamper_copy();
+
+	/* NOT NULL is in the table's text: an attacker edits the text */
+	assert_int_equal(sql_exec(db, "PRAGMA writable_schema = 1;"
+				      "UPDATE sqlite_master SET sql = replace(sql, "
+				      "'state TEXT NOT NULL', 'state TEXT') WHERE name = 'round'"),
+			 SQLITE_OK);
+	assert_int_equal(sql_exec(db, "UPDATE round SET state = NULL"), SQLITE_OK);
+	caught(db, "state", "round.state is NULL");
+}
+
+static void test_state_draft_with_closing(void **state)
+{
+	char *db = state_tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE round SET state = 'draft'"), SQLITE_OK);
+	caught(db, "state", "round.state is 'draft' but the round has a closing");
+}
+
+static void test_state_open_with_closing(void **state)
+{
+	char *db = state_tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE round SET state = 'open'"), SQLITE_OK);
+	caught(db, "state", "round.state is 'open' but the round has a closing");
+}
+
+static void test_state_closed_without_closing(void **state)
+{
+	char *db = state_tamper_copy();
+
+	assert_int_equal(sql_exec(db, "DELETE FROM closing"), SQLITE_OK);
+	caught(db, "state", "round.state is 'closed' but the round has no closing");
+}
+
+static void test_state_draft_with_opening_only(void **state)
+{
+	char *db = state_tamper_copy();
+
+	assert_int_equal(sql_exec(db, "DELETE FROM closing; UPDATE round SET state = 'draft'"),
+			 SQLITE_OK);
+	caught(db, "state", "round.state is 'draft' but the round has an opening");
+}
+
+static void test_state_closing_without_opening(void **state)
+{
+	char *db = state_tamper_copy();
+
+	assert_int_equal(sql_exec(db, "DELETE FROM opening"), SQLITE_OK);
+	caught(db, "state", "a closing but no opening");
+}
+
 /* A bundle that does not fit on the disk (the kernel refuses to grow a
  * file past RLIMIT_FSIZE, as on a full disk) is refused with a message
  * that says so, and no half-written bundle is left behind. */
@@ -497,6 +583,14 @@ int main(void)
 		cmocka_unit_test(test_normal_task_made_gold),
 		cmocka_unit_test(test_normal_task_made_known_gold),
 		cmocka_unit_test(test_changed_replica),
+		cmocka_unit_test(test_empty_ballot_bytes),
+		cmocka_unit_test(test_state_bogus),
+		cmocka_unit_test(test_state_null),
+		cmocka_unit_test(test_state_draft_with_closing),
+		cmocka_unit_test(test_state_open_with_closing),
+		cmocka_unit_test(test_state_closed_without_closing),
+		cmocka_unit_test(test_state_draft_with_opening_only),
+		cmocka_unit_test(test_state_closing_without_opening),
 		cmocka_unit_test(test_bundle_on_a_full_disk),
 	};
 

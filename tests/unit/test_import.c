@@ -78,6 +78,9 @@ static long long fingerprint(struct fx *f)
 		"(SELECT count(*) FROM import_log)");
 }
 
+/* The message of the last refusal, for checks refused() does not make. */
+static char last_refusal[sizeof(((struct simsa_err *)0)->msg)];
+
 /* Imports text, expects refusal with each of the fragments in the message
  * and no change to the round. */
 static void refused(struct fx *f, enum import_kind kind, const char *text, const char *frag1,
@@ -89,6 +92,7 @@ static void refused(struct fx *f, enum import_kind kind, const char *text, const
 	char *path = write_file(f->dir, "bad.jsonl", text);
 
 	assert_int_equal(import_file(f->st, kind, path, &res, &err), -1);
+	snprintf(last_refusal, sizeof last_refusal, "%s", err.msg);
 	if (!strstr(err.msg, frag1) || (frag2 && !strstr(err.msg, frag2)))
 		fail_msg("message \"%s\" lacks \"%s\" / \"%s\"", err.msg, frag1,
 			 frag2 ? frag2 : "");
@@ -233,6 +237,16 @@ static void test_unknown_field_and_bad_values(void **state)
 	refused(f, IMPORT_ENTRANTS,
 		"{\"name\": \"z\", \"endpoint\": \"http://x/v1\", \"api_key_env\": \"sk-12345\"}\n",
 		"field 'api_key_env'", "not a key");
+	refused(f, IMPORT_ENTRANTS,
+		"{\"name\": \"z\", \"endpoint\": \"https://bob:hunter2@x.example/v1\"}\n",
+		"bad.jsonl:1: field 'endpoint'", "credentials");
+	assert_null(strstr(last_refusal, "hunter2"));
+	refused(f, IMPORT_ENTRANTS,
+		"{\"name\": \"z\", \"endpoint\": \"http://tok3n@x.example:8000/v1\"}\n",
+		"bad.jsonl:1: field 'endpoint'", "credentials");
+	assert_null(strstr(last_refusal, "tok3n"));
+	import_ok(f, IMPORT_ENTRANTS,
+		  "{\"name\": \"y\", \"endpoint\": \"http://x.example/v1/a@b\"}\n", 1);
 	refused(f, IMPORT_ENTRANTS, "{\"name\": \"z\", \"name\": \"y\"}\n",
 		"bad.jsonl:1: malformed JSON", "duplicate");
 }

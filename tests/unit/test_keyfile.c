@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -390,6 +391,57 @@ static void test_create_and_open_errors_name_the_path(void **state)
 	free(path);
 }
 
+/* A FIFO (or any non-regular file) at the key's path is refused at once:
+ * opening it must not wait for a writer. alarm() turns a hang into a
+ * failure. */
+static void test_fifo_refused_without_blocking(void **state)
+{
+	struct secret_key *sk = NULL;
+	unsigned char pk[32];
+	struct keyfile_kdf k;
+	struct simsa_err err;
+	char *fifo = path_in("fifo.key");
+
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10);
+	assert_int_equal(keyfile_unlock(fifo, "pw", 2, &sk, &err), -1);
+	assert_msg(&err, fifo);
+	assert_msg(&err, "not a regular file");
+	assert_int_equal(keyfile_read_public(fifo, pk, &err), -1);
+	assert_msg(&err, "not a regular file");
+	assert_int_equal(keyfile_read_kdf(fifo, &k, &err), -1);
+	assert_msg(&err, "not a regular file");
+	alarm(0);
+	assert_false(keyfile_mode_too_open(fifo, &err));
+	free(fifo);
+}
+
+/* A key file readable or writable by group or others: the check says so
+ * (the commands warn); the file still unlocks. */
+static void test_mode_too_open(void **state)
+{
+	struct secret_key *sk = NULL;
+	unsigned char pk[32];
+	struct simsa_err err;
+	char *path = path_in("k.key");
+
+	assert_int_equal(keyfile_create(path, "pw", 2, &fast, pk, &err), 0);
+	assert_false(keyfile_mode_too_open(path, &err));
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_true(keyfile_mode_too_open(path, &err));
+	assert_msg(&err, path);
+	assert_msg(&err, "0644");
+	assert_int_equal(chmod(path, 0620), 0);
+	assert_true(keyfile_mode_too_open(path, &err));
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_false(keyfile_mode_too_open(path, &err));
+	assert_int_equal(chmod(path, 0604), 0);
+	assert_true(keyfile_mode_too_open(path, &err));
+	assert_int_equal(keyfile_unlock(path, "pw", 2, &sk, &err), 0);
+	secret_key_free(&sk);
+	free(path);
+}
+
 static void test_simsa_kdf_fast_is_recorded(void **state)
 {
 	unsigned char pk[32], raw[KEYFILE_SIZE];
@@ -571,6 +623,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mode_0600_whatever_the_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_and_open_errors_name_the_path, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_refused_without_blocking, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mode_too_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_simsa_kdf_fast_is_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defaults_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_documented_format_and_key_consistency, setup,

@@ -345,6 +345,17 @@ static void test_benchmark_errors(void **state)
 	bench_error("entrant,points\nteam0,1\nteam1,2\n", "entrant 'team2' has no row");
 	bench_error("entrant,score\nteam0,1\n", "unknown column 'score'");
 	bench_error("entrant,points\nteam0,nan\nteam1,2\nteam2,3\n", "not a number");
+	/* plain decimal numbers only: no hex, inf, nan or spaces inside quotes */
+	bench_error("entrant,points\nteam0,0x10\nteam1,2\nteam2,3\n",
+		    "b.csv:2:2: field 'points': not a number");
+	bench_error("entrant,points\nteam0,1\nteam1,0x1p5\nteam2,3\n",
+		    "b.csv:3:2: field 'points': not a number");
+	bench_error("entrant,points\nteam0,inf\nteam1,2\nteam2,3\n", "not a number");
+	bench_error("entrant,points\nteam0,\" 5\"\nteam1,2\nteam2,3\n", "not a number");
+	bench_error("entrant,points\nteam0,5.\nteam1,2\nteam2,3\n", "not a number");
+	bench_error("entrant,points\nteam0,.5\nteam1,2\nteam2,3\n", "not a number");
+	bench_error("entrant,points\nteam0,1e\nteam1,2\nteam2,3\n", "not a number");
+	bench_error("entrant,points\nteam0,+\nteam1,2\nteam2,3\n", "not a number");
 }
 
 static void test_open_round_refused(void **state)

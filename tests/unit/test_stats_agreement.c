@@ -291,6 +291,40 @@ static void test_undefined_and_errors(void **state)
 	assert_non_null(strstr(err.msg, "negative"));
 	assert_int_equal(load_err("unit,rater,value\n", AGREE_RATIO, &err), -1);
 	assert_non_null(strstr(err.msg, "no data rows"));
+	/* values whose squares overflow: refused at their line, never a NaN */
+	assert_int_equal(load_err("unit,rater,value\n1,a,1e308\n1,b,-1e308\n2,a,1\n2,b,2\n",
+				  AGREE_INTERVAL, &err),
+			 -1);
+	assert_non_null(strstr(err.msg, "bad.csv:2:3: field 'value': 1e308 is too large"));
+	assert_int_equal(load_err("unit,rater,value\n1,a,1\n1,b,-1e101\n", AGREE_INTERVAL, &err),
+			 -1);
+	assert_non_null(strstr(err.msg, "bad.csv:3:3: field 'value'"));
+	assert_int_equal(load_err("unit,rater,value\n1,a,1\n1,b,2e150\n", AGREE_RATIO, &err), -1);
+	assert_non_null(strstr(err.msg, "too large"));
+	/* plain decimal numbers only */
+	static const char *const not_numbers[] = { "0x10", "0x1p5",  "inf",     "-infinity",
+						   "nan",  "\" 3\"", "\"3 \"",  "1e",
+						   "1.",   "--1",    "\"1,5\"", "" };
+	for (size_t i = 0; *not_numbers[i]; i++) {
+		char text[128];
+
+		snprintf(text, sizeof text, "unit,rater,value\n1,a,1\n1,b,%s\n", not_numbers[i]);
+		if (load_err(text, AGREE_INTERVAL, &err) != -1 ||
+		    !strstr(err.msg, "bad.csv:3:3: field 'value'"))
+			fail_msg("%s: accepted or badly located (%s)", not_numbers[i], err.msg);
+	}
+	load("unit,rater,value\n1,a,-1.5e+2\n1,b,+2E-1\n2,a,0.0\n2,b,007\n", AGREE_INTERVAL, &d);
+	assert_true(d.cat_value[0] == -150.0 && d.cat_value[3] == 7.0);
+	agree_data_release(&d);
+	/* the order alone counts at the ordinal level: large values are fine */
+	load("unit,rater,value\n1,a,1e308\n1,b,-1e308\n2,a,1e308\n2,b,1e308\n", AGREE_ORDINAL, &d);
+	assert_int_equal(agree_alpha(&d, AGREE_ORDINAL, NULL, &a, &err), 0);
+	assert_true(isfinite(a));
+	/* the same data handed to agree_alpha directly (not through the
+	 * loader) is an error too, never a non-finite alpha */
+	assert_int_equal(agree_alpha(&d, AGREE_INTERVAL, NULL, &a, &err), -1);
+	assert_non_null(strstr(err.msg, "too large"));
+	agree_data_release(&d);
 	/* quoting and CRLF are CSV, not errors */
 	load("unit,rater,value\r\n\"u,1\",a,\"x\"\r\n\"u,1\",b,y\r\n", AGREE_NOMINAL, &d);
 	assert_int_equal(d.n_units, 1);

@@ -111,6 +111,46 @@ static void test_open_refuses_newer_schema(void **state)
 	assert_non_null(strstr(err.msg, "schema version 99 is newer"));
 }
 
+/* A rubric whose text is a zero-length blob (sqlite hands back NULL):
+ * read as empty text, no memcpy from NULL (make sanitize runs this). */
+static void test_rubric_text_empty_blob(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = make_round(f);
+	struct simsa_err err;
+	char *text = NULL;
+	size_t len = 9;
+
+	store_close(&st);
+	assert_int_equal(sql_exec(f->db, "INSERT INTO rubric (component, source, text, hash) "
+					 "VALUES ('expert', 'x.rubric', x'', zeroblob(32))"),
+			 SQLITE_OK);
+	assert_int_equal(store_open(f->db, &st, &err), 0);
+	assert_int_equal(store_get_rubric(st, "expert", &text, &len, &err), 1);
+	assert_string_equal(text, "");
+	assert_int_equal(len, 0);
+	free(text);
+	store_close(&st);
+}
+
+static void test_open_refuses_negative_schema(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = make_round(f);
+	struct simsa_err err;
+
+	store_close(&st);
+	assert_int_equal(sql_exec(f->db, "PRAGMA user_version = -3"), SQLITE_OK);
+	assert_int_equal(store_open(f->db, &st, &err), -1);
+	if (!strstr(err.msg, "schema version -3 is not one simsa knows") ||
+	    strstr(err.msg, "not an error"))
+		fail_msg("%s", err.msg);
+	assert_int_equal(sql_exec(f->db, "PRAGMA user_version = -1"), SQLITE_OK);
+	assert_int_equal(store_open(f->db, &st, &err), -1);
+	if (!strstr(err.msg, "schema version -1 is not one simsa knows"))
+		fail_msg("%s", err.msg);
+}
+
 static void test_migrates_old_file_in_place(void **state)
 {
 	struct fx *f = *state;
@@ -256,6 +296,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_refuses_missing_and_foreign, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_open_refuses_newer_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_refuses_negative_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rubric_text_empty_blob, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_old_file_in_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_round_freezes_inputs, setup, teardown),
