@@ -43,7 +43,7 @@ const struct command *cli_command(const char *name)
 
 int cli_fail(const struct simsa_err *err)
 {
-	fprintf(stderr, "simsa: %s\n", err->msg);
+	cli_puts(stderr, "simsa: ", err->msg);
 	return EXIT_FAIL;
 }
 
@@ -60,12 +60,12 @@ int cli_usage_error(const char *name, const char *fmt, ...)
 {
 	const struct command *c = cli_command(name);
 	va_list ap;
+	char msg[2048];
 
-	fprintf(stderr, "simsa %s: ", name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap); /* quotes the command line */
 	va_end(ap);
-	fprintf(stderr, "\n");
+	fprintf(stderr, "simsa %s: %s\n", cli_text(name), cli_text(msg));
 	if (c) {
 		char u[1024];
 

@@ -57,8 +57,8 @@ int cmd_close(int argc, char **argv)
 	    round_close(st, org, a.force, &res, &err) < 0)
 		goto out;
 	hex_encode(res.merkle_root, 32, root);
-	printf("closed %s at %s\n%u ballots, Merkle root %s\n", pos[0], res.closed_at, res.ballots,
-	       root);
+	printf("closed %s at %s\n%u ballots, Merkle root %s\n", cli_text(pos[0]),
+	       cli_text(res.closed_at), res.ballots, root);
 	if (res.drafts_dropped)
 		printf("%ld unsubmitted drafts were dropped (--force)\n", res.drafts_dropped);
 	printf("the seed and who wrote each output are now revealed; run simsa verify\n");
@@ -76,20 +76,21 @@ static void print_report(const char *path, json_t *rep)
 	json_t *steps = json_object_get(rep, "steps"), *s, *f;
 	size_t i, j, failed = 0;
 
-	printf("verify %s: %s round %s\n", path, json_string_value(json_object_get(rep, "state")),
-	       json_string_value(json_object_get(rep, "round_id")));
+	printf("verify %s: %s round %s\n", cli_text(path),
+	       cli_text(json_string_value(json_object_get(rep, "state"))),
+	       cli_text(json_string_value(json_object_get(rep, "round_id"))));
 	json_array_foreach(steps, i, s) {
 		bool pass = json_is_true(json_object_get(s, "passed"));
 
 		failed += !pass;
 		printf("  %-4s  %-11s %lld checked", pass ? "ok" : "FAIL",
-		       json_string_value(json_object_get(s, "step")),
+		       cli_text(json_string_value(json_object_get(s, "step"))),
 		       json_integer_value(json_object_get(s, "items")));
 		if (!pass)
 			printf(", %lld failed", json_integer_value(json_object_get(s, "failed")));
-		printf(": %s\n", json_string_value(json_object_get(s, "checked")));
+		printf(": %s\n", cli_text(json_string_value(json_object_get(s, "checked"))));
 		json_array_foreach(json_object_get(s, "failures"), j, f)
-			printf("          - %s\n", json_string_value(f));
+			printf("          - %s\n", cli_text(json_string_value(f)));
 	}
 	if (!json_is_true(json_object_get(rep, "complete")))
 		printf("  note: the seal, the seed, the manifest and the assignment can be checked "
@@ -137,10 +138,11 @@ int cmd_verify(int argc, char **argv)
 	if (rc < 0)
 		return cli_fail(&err);
 	if (a.fmt == FMT_JSON) {
-		char *s = json_dumps(rep, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-		printf("%s\n", s);
-		free(s);
+		if (cli_json(stdout, rep, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
+			json_decref(rep);
+			err_set(&err, "out of memory");
+			return cli_fail(&err);
+		}
 	} else {
 		print_report(pos[0], rep);
 	}
@@ -207,11 +209,12 @@ int cmd_receipt(int argc, char **argv)
 	if (rc < 0)
 		return cli_fail(&err);
 	if (!f.found) {
-		printf("%s: no ballot with receipt %s is in this round\n", pos[0], pos[1]);
+		printf("%s: no ballot with receipt %s is in this round\n", cli_text(pos[0]),
+		       cli_text(pos[1]));
 		return EXIT_FAIL;
 	}
-	printf("%s: ballot %lld (task %u, sequence %u, cast %s) is in the round", pos[0],
-	       (long long)f.id, f.task + 1, f.seq, f.cast_at);
+	printf("%s: ballot %lld (task %u, sequence %u, cast %s) is in the round", cli_text(pos[0]),
+	       (long long)f.id, f.task + 1, f.seq, cli_text(f.cast_at));
 	if (f.superseded_by) {
 		printf(", superseded by ballot %lld: not counted\n", (long long)f.superseded_by);
 		return EXIT_FAIL;

@@ -182,21 +182,21 @@ int cmd_demo(int argc, char **argv)
 	if (keyfile_round_path(db, "", false, keys, sizeof keys, &err) < 0)
 		return cli_fail(&err);
 	keys[strlen(keys) - 5] = '\0'; /* the directory: drop "/.key" */
-	printf("demo round created: %s\n", db);
-	printf("keys: %s/ (organizer, expert1-%d, user01-%02d, auditor; passphrase \"%s\")\n", keys,
-	       DEMO_EXPERTS, DEMO_USERS, DEMO_PASSPHRASE);
+	printf("demo round created: %s\n", cli_text(db));
+	printf("keys: %s/ (organizer, expert1-%d, user01-%02d, auditor; passphrase \"%s\")\n",
+	       cli_text(keys), DEMO_EXPERTS, DEMO_USERS, DEMO_PASSPHRASE);
 	printf("opened: %zu outputs blinded, %zu tasks assigned\n", res.n_outputs, res.n_tasks);
 	if (panel)
 		printf("simulated panel: %zu signed ballots cast for every expert and user but %s\n"
 		       "  (demo only: these raters know which entrant wrote what)\n",
-		       ballots, as);
+		       ballots, cli_text(as));
 	printf("\n");
 	fflush(stdout);
 	char *args[] = { "status", (char *)db, NULL };
 	rc = cmd_status(2, args);
 	if (rc != EXIT_OK || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		printf("\nrate: simsa rate %s --rater user01   (passphrase \"%s\"; experts: expert1..)\n",
-		       db, DEMO_PASSPHRASE);
+		       cli_text(db), DEMO_PASSPHRASE);
 		return rc;
 	}
 	/* on a terminal the demo ends in the console, as the first user */
@@ -207,10 +207,11 @@ int cmd_demo(int argc, char **argv)
 	pf = fopen(pass, "w");
 	if (!pf || fprintf(pf, "%s\n", DEMO_PASSPHRASE) < 0 || fclose(pf) != 0 ||
 	    chmod(pass, 0600) != 0) {
-		fprintf(stderr, "simsa: %s: cannot write the demo passphrase\n", pass);
+		fprintf(stderr, "simsa: %s: cannot write the demo passphrase\n", cli_text(pass));
 		return EXIT_FAIL;
 	}
-	printf("\nopening the rating console as %s (q leaves; ? shows the keys)...\n", as);
+	printf("\nopening the rating console as %s (q leaves; ? shows the keys)...\n",
+	       cli_text(as));
 	fflush(stdout);
 	return cli_rate(db, as, NULL, pass, lang);
 }

@@ -63,7 +63,8 @@ int cmd_export(int argc, char **argv)
 	const char *out, *criterion;
 	struct store *st = NULL;
 	struct simsa_err err;
-	FILE *f = NULL;
+	struct cli_raw raw = { 0 };
+	FILE *f = NULL, *w;
 	enum out_format fmt;
 	int rc = cli_parse("export", argc, argv, &a, pos), wrote;
 
@@ -88,7 +89,8 @@ int cmd_export(int argc, char **argv)
 	if (fmt == FMT_BUNDLE) {
 		if (store_export_bundle(st, out, &err) < 0)
 			goto out;
-		printf("bundle written to %s (verify it with: simsa verify %s)\n", out, out);
+		printf("bundle written to %s (verify it with: simsa verify %s)\n", cli_text(out),
+		       cli_text(out));
 		rc = EXIT_OK;
 		goto out;
 	}
@@ -97,11 +99,17 @@ int cmd_export(int argc, char **argv)
 		err_set(&err, "%s: cannot create: %s", out, strerror(errno));
 		goto out;
 	}
-	wrote = fmt == FMT_JSONL   ? export_jsonl(st, f, &err)
-		: fmt == FMT_CSV   ? export_csv(st, f, &err)
-		: fmt == FMT_VOTES ? score_export_votes(st, f, &err)
-				   : score_export_ratings(st, criterion, f, &err);
-	if (wrote < 0)
+	/* the exact bytes; to a terminal only if none would act on it */
+	w = cli_raw_begin(&raw, f);
+	wrote = fmt == FMT_JSONL   ? export_jsonl(st, w, &err)
+		: fmt == FMT_CSV   ? export_csv(st, w, &err)
+		: fmt == FMT_VOTES ? score_export_votes(st, w, &err)
+				   : score_export_ratings(st, criterion, w, &err);
+	if (wrote < 0) {
+		cli_raw_drop(&raw);
+		goto out;
+	}
+	if (cli_raw_end(&raw, "export", "write it with --out PATH", &err) < 0)
 		goto out;
 	if (fflush(f) != 0 || ferror(f)) {
 		err_set(&err, "%s: write error", out ? out : "standard output");

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "simsa/generate.h"
 #include "simsa/screening.h"
 #include "simsa/store.h"
+#include "simsa/text.h"
 #include "simsa/util.h"
 
 #define NAME "outputs generate"
@@ -106,34 +108,39 @@ static void fmt_progress(const struct gen_progress *p, char *out, size_t cap)
 static void on_progress(void *ctx, const struct gen_progress *p)
 {
 	struct view *v = ctx;
-	char line[2048];
+	char line[2048], *safe;
 
 	if (v->show == SHOW_NONE)
 		return;
 	fmt_progress(p, line, sizeof line);
+	/* names come from the round: sanitized (not by cli_text(), whose
+	 * buffers are the main thread's) */
+	safe = text_sanitize_alloc(line, strlen(line));
+	if (!safe)
+		return;
 	if (v->show == SHOW_LIVE) {
 		int w = term_width(v->f) - 1;
 
-		/* entrant names and numbers are ASCII: bytes are columns */
-		if ((int)strlen(line) > w)
-			line[w] = '\0';
-		fprintf(v->f, "\r\033[K%s", line);
+		/* cut by columns, at a grapheme */
+		fprintf(v->f, "\r\033[K%.*s", (int)text_fit(safe, strlen(safe), w < 0 ? 0 : w),
+			safe);
 		v->drawn = true;
 	} else if (p->elapsed_s - v->last_s >= v->every_s) {
 		v->last_s = p->elapsed_s;
-		fprintf(v->f, "progress: %s\n", line);
+		fprintf(v->f, "progress: %s\n", safe);
 	}
+	free(safe);
 	fflush(v->f);
 }
 
 static void print_group(FILE *f, const struct gen_group *g)
 {
-	fprintf(f, "  %-24s %ld", g->reason, g->count);
+	fprintf(f, "  %s %ld", cli_pad(g->reason, 24), g->count);
 	if (g->detail[0])
-		fprintf(f, "   (%s)", g->detail);
+		fprintf(f, "   (%s)", cli_text(g->detail));
 	fputc('\n', f);
 	for (size_t i = 0; i < g->n_examples; i++)
-		fprintf(f, "      %s\n", g->examples[i]);
+		fprintf(f, "      %s\n", cli_text(g->examples[i]));
 	if ((long)g->n_examples < g->count)
 		fprintf(f, "      ... and %ld more\n", g->count - (long)g->n_examples);
 }
@@ -148,11 +155,11 @@ static void print_summary(FILE *f, const struct gen_summary *s)
 		const struct gen_entrant_progress *e = &s->entrants[i];
 
 		if (!e->has_endpoint) {
-			fprintf(f, "  %-16s no endpoint: %ld outputs missing (import them)\n",
-				e->name, e->missing);
+			fprintf(f, "  %s no endpoint: %ld outputs missing (import them)\n",
+				cli_pad(e->name, 16), e->missing);
 			continue;
 		}
-		fprintf(f, "  %-16s %ld of %ld", e->name, e->done, e->total);
+		fprintf(f, "  %s %ld of %ld", cli_pad(e->name, 16), e->done, e->total);
 		if (e->failed)
 			fprintf(f, ", %ld failed", e->failed);
 		if (e->truncated)
@@ -195,7 +202,6 @@ static void print_json(FILE *f, const struct gen_summary *s)
 {
 	const struct gen_progress *t = &s->totals;
 	json_t *ents = json_array(), *fails = json_array(), *doc;
-	char *text;
 
 	for (size_t i = 0; i < s->n_entrants; i++) {
 		const struct gen_entrant_progress *e = &s->entrants[i];
@@ -216,10 +222,8 @@ static void print_json(FILE *f, const struct gen_summary *s)
 			(json_int_t)s->skipped_failed, "requests", (json_int_t)t->requests,
 			"elapsed_s", t->elapsed_s, "interrupted", s->interrupted, "entrants", ents,
 			"failures", fails, "stopped_for_length", group_json(&s->truncated));
-	text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
-	if (text)
-		fprintf(f, "%s\n", text);
-	free(text);
+	if (doc)
+		(void)cli_json(f, doc, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 	json_decref(doc);
 }
 
@@ -341,7 +345,7 @@ int cmd_outputs_generate(int argc, char **argv)
 		cli_warn_identities(st);
 	store_close(&st);
 	if (rc < 0) {
-		fprintf(stderr, "simsa: %s\n", err.msg);
+		cli_puts(stderr, "simsa: ", err.msg);
 		if (s.totals.done)
 			fprintf(stderr,
 				"simsa: %ld outputs were stored before this; they are kept\n",

@@ -61,11 +61,11 @@ static int run_import(enum import_kind kind, int argc, char **argv)
 	rc = import_file(st, kind, pos[1], &res, &err);
 	if (rc < 0) {
 		store_close(&st);
-		fprintf(stderr, "simsa: %s\nsimsa: nothing was imported; the round is unchanged\n",
-			err.msg);
+		cli_puts(stderr, "simsa: ", err.msg);
+		fprintf(stderr, "simsa: nothing was imported; the round is unchanged\n");
 		return EXIT_FAIL;
 	}
-	printf("imported %ld %s from %s\n", res.records, import_kind_name(kind), pos[1]);
+	printf("imported %ld %s from %s\n", res.records, import_kind_name(kind), cli_text(pos[1]));
 	cli_warn_identities(st);
 	store_close(&st);
 	return EXIT_OK;

@@ -160,14 +160,14 @@ int cmd_rater_add(int argc, char **argv)
 		unlink(key); /* made just now for this enrolment */
 		goto out;
 	}
-	printf("enrolled %s (%s), key %s\n", name, rater_role_name(role), key);
+	printf("enrolled %s (%s), key %s\n", cli_text(name), rater_role_name(role), cli_text(key));
 	{
 		struct round_info ri;
 
 		if (store_round_info(st, &ri, &err) == 0 && ri.state == ROUND_OPEN)
 			printf("the round is open: %s joined late and has tasks of their own; "
 			       "nobody else's changed\n",
-			       name);
+			       cli_text(name));
 	}
 	rc = EXIT_OK;
 out:
@@ -226,7 +226,7 @@ int cmd_open(int argc, char **argv)
 		if (prc == 0 && json_array_size(problems) > 0) {
 			fprintf(stderr, "simsa: the round cannot open yet:\n");
 			json_array_foreach(problems, i, v)
-				fprintf(stderr, "  - %s\n", json_string_value(v));
+				fprintf(stderr, "  - %s\n", cli_text(json_string_value(v)));
 		}
 		prc = prc < 0 ? -1 : (int)json_array_size(problems);
 		json_decref(problems);
@@ -348,20 +348,17 @@ int cmd_outputs_screen(int argc, char **argv)
 		pending +=
 			strcmp(json_string_value(json_object_get(v, "decision")), "undecided") == 0;
 	if (a.fmt == FMT_JSON) {
-		char *s = json_dumps(hits, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-		printf("%s\n", s);
-		free(s);
+		(void)cli_json(stdout, hits, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	} else {
 		json_array_foreach(hits, i, v) {
 			const char *owner = json_string_value(json_object_get(v, "names"));
 
-			printf("%-10s prompt %s, entrant %s: mentions \"%s\" (%s%s)\n",
-			       json_string_value(json_object_get(v, "decision")),
-			       json_string_value(json_object_get(v, "prompt")),
-			       json_string_value(json_object_get(v, "entrant")),
-			       json_string_value(json_object_get(v, "term")),
-			       owner ? "names " : "a listed word", owner ? owner : "");
+			printf("%s prompt %s, entrant %s: mentions \"%s\" (%s%s)\n",
+			       cli_pad(json_string_value(json_object_get(v, "decision")), 10),
+			       cli_text(json_string_value(json_object_get(v, "prompt"))),
+			       cli_text(json_string_value(json_object_get(v, "entrant"))),
+			       cli_text(json_string_value(json_object_get(v, "term"))),
+			       owner ? "names " : "a listed word", owner ? cli_text(owner) : "");
 		}
 		printf("%zu hits, %zu undecided\n", json_array_size(hits), pending);
 	}
@@ -456,7 +453,7 @@ int cmd_outputs_accept(int argc, char **argv)
 	if (store_commit(a.st, &err) < 0)
 		goto out;
 	printf("accepted %ld hit%s in the output of '%s' for prompt '%s'\n", a.done,
-	       a.done == 1 ? "" : "s", entrant, prompt);
+	       a.done == 1 ? "" : "s", cli_text(entrant), cli_text(prompt));
 	rc = EXIT_OK;
 out:
 	if (rc != EXIT_OK) {
@@ -584,7 +581,8 @@ out:
 	if (rc != EXIT_OK) {
 		if (st)
 			store_rollback(st);
-		fprintf(stderr, "simsa: %s\nsimsa: nothing was changed\n", err.msg);
+		cli_puts(stderr, "simsa: ", err.msg);
+		fprintf(stderr, "simsa: nothing was changed\n");
 	}
 	leak_match_free(&scr);
 	jsonl_close(&r);

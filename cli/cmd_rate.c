@@ -19,7 +19,7 @@
 
 static int fail(const struct simsa_err *err)
 {
-	fprintf(stderr, "simsa rate: %s\n", err->msg);
+	cli_puts(stderr, "simsa rate: ", err->msg);
 	return 1;
 }
 
@@ -32,8 +32,9 @@ static int unlock(const char *key_path, const char *pass_file, const char *rater
 	char prompt[4700];
 
 	if (keyfile_mode_too_open(key_path, err))
-		fprintf(stderr, "simsa rate: warning: %s\n", err->msg);
-	snprintf(prompt, sizeof prompt, "Passphrase for %s (%s): ", rater, key_path);
+		fprintf(stderr, "simsa rate: warning: %s\n", cli_text(err->msg));
+	snprintf(prompt, sizeof prompt, "Passphrase for %s (%s): ", cli_text(rater),
+		 cli_text(key_path));
 	for (int t = 1; t <= tries; t++) {
 		char *pass = NULL;
 		size_t len = 0;
@@ -46,7 +47,7 @@ static int unlock(const char *key_path, const char *pass_file, const char *rater
 		if (rc == 0)
 			return 0;
 		if (t < tries)
-			fprintf(stderr, "simsa rate: %s; try again (%d left)\n", err->msg,
+			fprintf(stderr, "simsa rate: %s; try again (%d left)\n", cli_text(err->msg),
 				tries - t);
 	}
 	return -1;
@@ -89,7 +90,7 @@ int cli_rate(const char *round_path, const char *rater, const char *key_file, co
 	rc = console_rate_session(s, &err);
 	if (rc >= 0 && !console_headless())
 		printf("simsa rate: %zu of %zu tasks done; drafts are kept in %s\n",
-		       session_done_count(s), session_task_count(s), round_path);
+		       session_done_count(s), session_task_count(s), cli_text(round_path));
 	session_end(&s);
 	if (rc < 0)
 		return fail(&err);

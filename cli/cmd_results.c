@@ -43,7 +43,7 @@ int cli_results(const char *round_path, const char *benchmark_csv, const char *l
 	rc = console_show_results(&r, &err);
 	score_result_release(&r);
 	if (rc < 0) {
-		fprintf(stderr, "simsa results: %s\n", err.msg);
+		cli_puts(stderr, "simsa results: ", err.msg);
 		return EXIT_FAIL;
 	}
 	return rc;

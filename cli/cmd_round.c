@@ -74,7 +74,8 @@ int cmd_init(int argc, char **argv)
 		unlink(key); /* made just now for this round */
 		return cli_fail(&err);
 	}
-	printf("created %s\norganizer key: %s (keep it and its passphrase safe)\n", pos[0], key);
+	printf("created %s\norganizer key: %s (keep it and its passphrase safe)\n",
+	       cli_text(pos[0]), cli_text(key));
 	return EXIT_OK;
 }
 
@@ -247,7 +248,7 @@ static void print_status_text(json_t *j)
 	json_t *v, *miss = json_object_get(j, "missing_outputs");
 	size_t i;
 
-#define S(k) json_string_value(json_object_get(j, k))
+#define S(k) cli_text(json_string_value(json_object_get(j, k)))
 #define I(k) json_integer_value(json_object_get(j, k))
 	printf("round     %s\n", S("title"));
 	printf("id        %s (created %s, schema %lld)\n", S("round_id"), S("created_at"),
@@ -258,14 +259,15 @@ static void print_status_text(json_t *j)
 	print_rubric("user", json_object_get(json_object_get(j, "rubrics"), "user"));
 	printf("entrants  %lld\n", I("entrants"));
 	json_array_foreach(json_object_get(j, "per_entrant"), i, v)
-		printf("  %-24s %lld outputs\n", json_string_value(json_object_get(v, "name")),
+		printf("  %s %lld outputs\n",
+		       cli_pad(json_string_value(json_object_get(v, "name")), 24),
 		       json_integer_value(json_object_get(v, "outputs")));
 	printf("prompts   %lld\n", I("prompts"));
 	printf("raters    %zu\n", json_array_size(json_object_get(j, "raters")));
 	json_array_foreach(json_object_get(j, "raters"), i, v) {
-		printf("  %-24s %-8s %lld of %lld tasks done",
-		       json_string_value(json_object_get(v, "name")),
-		       json_string_value(json_object_get(v, "role")),
+		printf("  %s %s %lld of %lld tasks done",
+		       cli_pad(json_string_value(json_object_get(v, "name")), 24),
+		       cli_pad(json_string_value(json_object_get(v, "role")), 8),
 		       json_integer_value(json_object_get(v, "done")),
 		       json_integer_value(json_object_get(v, "tasks")));
 		if (json_integer_value(json_object_get(v, "drafts")))
@@ -281,18 +283,19 @@ static void print_status_text(json_t *j)
 			break;
 		}
 		printf("  missing: prompt %s has %lld of %lld outputs\n",
-		       json_string_value(json_object_get(v, "prompt")),
+		       cli_text(json_string_value(json_object_get(v, "prompt"))),
 		       json_integer_value(json_object_get(v, "have")),
 		       json_integer_value(json_object_get(v, "need")));
 	}
 	if (json_is_object(json_object_get(j, "opening"))) {
 		json_t *o = json_object_get(j, "opening");
 
-		printf("opened    %s\n", json_string_value(json_object_get(o, "opened_at")));
+		printf("opened    %s\n",
+		       cli_text(json_string_value(json_object_get(o, "opened_at"))));
 		printf("  manifest hash    %s\n",
-		       json_string_value(json_object_get(o, "manifest_hash")));
+		       cli_text(json_string_value(json_object_get(o, "manifest_hash"))));
 		printf("  seed commitment  %s\n",
-		       json_string_value(json_object_get(o, "seed_commitment")));
+		       cli_text(json_string_value(json_object_get(o, "seed_commitment"))));
 		print_slots("user slots", json_object_get(json_object_get(j, "slots"), "user"));
 		print_slots("expert outputs",
 			    json_object_get(json_object_get(j, "slots"), "expert_outputs"));
@@ -300,7 +303,7 @@ static void print_status_text(json_t *j)
 		printf("ready     all inputs present: simsa open can run\n");
 	} else {
 		json_array_foreach(json_object_get(j, "problems"), i, v)
-			printf("to do     %s\n", json_string_value(v));
+			printf("to do     %s\n", cli_text(json_string_value(v)));
 	}
 #undef S
 #undef I
@@ -339,10 +342,7 @@ int cmd_status(int argc, char **argv)
 	if (!j)
 		return cli_fail(&err);
 	if (a.fmt == FMT_JSON) {
-		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-		printf("%s\n", s);
-		free(s);
+		(void)cli_json(stdout, j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	} else {
 		print_status_text(j);
 	}

@@ -172,11 +172,12 @@ static json_t *to_json(const struct score_result *r)
 	return root;
 }
 
-static void print_csv(const struct score_result *r)
+static void print_csv(FILE *f, const struct score_result *r)
 {
-	printf("entrant,expert,expert_low,expert_high,user,user_low,user_high,rating,rating_low,"
-	       "rating_high,win_rate,votes,benchmark,total,total_low,total_high,rank,"
-	       "expert_corrected,expert_corrected_low,expert_corrected_high\n");
+	fprintf(f,
+		"entrant,expert,expert_low,expert_high,user,user_low,user_high,rating,rating_low,"
+		"rating_high,win_rate,votes,benchmark,total,total_low,total_high,rank,"
+		"expert_corrected,expert_corrected_low,expert_corrected_high\n");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct score_entrant *e = &r->e[i];
 		const double v[] = { e->expert,      e->expert_low, e->expert_high, e->user,
@@ -184,14 +185,14 @@ static void print_csv(const struct score_result *r)
 				     e->rating_high, e->win_rate,   e->votes,       e->benchmark,
 				     e->total,       e->total_low,  e->total_high };
 
-		csv_put(stdout, e->name, ",");
+		csv_put(f, e->name, ",");
 		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
-			csv_num(stdout, v[k], ",");
-		printf("%d,", e->rank);
+			csv_num(f, v[k], ",");
+		fprintf(f, "%d,", e->rank);
 		/* new columns go last: readers of the old ones by position keep working */
-		csv_num(stdout, e->expert_corrected, ",");
-		csv_num(stdout, e->expert_corrected_low, ",");
-		csv_num(stdout, e->expert_corrected_high, "\n");
+		csv_num(f, e->expert_corrected, ",");
+		csv_num(f, e->expert_corrected_low, ",");
+		csv_num(f, e->expert_corrected_high, "\n");
 	}
 }
 
@@ -217,7 +218,7 @@ static void print_agreement(const struct score_result *r)
 	printf("\nagreement within the round (95%% intervals: units resampled):\n");
 	for (size_t k = 0; k < r->n_agree; k++) {
 		const struct score_agree_stat *st = &r->agree[k];
-		char what[64], iv[48] = "";
+		char what[256], iv[48] = "";
 
 		snprintf(what, sizeof what, "%s %s", st->what,
 			 st->method == AGREE_FLEISS   ? "Fleiss kappa"
@@ -226,17 +227,17 @@ static void print_agreement(const struct score_result *r)
 		if (!isnan(st->low))
 			snprintf(iv, sizeof iv, "  [%.3f, %.3f]", st->low, st->high);
 		if (isnan(st->value))
-			printf("  %-32s  -  (%s)\n", what, st->note);
+			printf("  %s  -  (%s)\n", cli_pad(what, 32), cli_text(st->note));
 		else
-			printf("  %-32s  %6.3f%s  %ld units%s%s\n", what, st->value, iv, st->units,
-			       st->note[0] ? "; " : "", st->note);
+			printf("  %s  %6.3f%s  %ld units%s%s\n", cli_pad(what, 32), st->value, iv,
+			       st->units, st->note[0] ? "; " : "", cli_text(st->note));
 	}
 	for (size_t i = 0; i < r->n_raters; i++)
 		if (r->raters[i].flagged) {
 			if (!flagged++)
 				printf("flagged raters (reported only: their ballots still count):\n");
 			printf("  %s %s: %s\n", r->raters[i].expert ? "expert" : "user",
-			       r->raters[i].name, r->raters[i].reason);
+			       cli_text(r->raters[i].name), cli_text(r->raters[i].reason));
 		}
 	if (!flagged)
 		printf("no rater is flagged (%zu raters checked)\n", r->n_raters);
@@ -252,8 +253,8 @@ static void print_text(const char *path, const struct score_result *r)
 		return;
 	for (size_t i = 0; i < r->n; i++) {
 		ord[i] = i;
-		if ((int)strlen(r->e[i].name) > w)
-			w = (int)strlen(r->e[i].name);
+		if (cli_width(r->e[i].name) > w)
+			w = cli_width(r->e[i].name);
 	}
 	for (size_t i = 1; i < r->n; i++) /* insertion sort: a handful of entrants */
 		for (size_t j = i; j > 0 && cmp_order(&ord[j - 1], &ord[j], r) > 0; j--) {
@@ -262,7 +263,8 @@ static void print_text(const char *path, const struct score_result *r)
 			ord[j] = ord[j - 1];
 			ord[j - 1] = t;
 		}
-	printf("score %s: %s (round %s, closed %s)\n", path, r->title, r->round_id, r->closed_at);
+	printf("score %s: %s (round %s, closed %s)\n", cli_text(path), cli_text(r->title),
+	       cli_text(r->round_id), cli_text(r->closed_at));
 	printf("%-*s  %9s  %8s  %9s  %9s  %-19s  %4s\n", w, "entrant", "expert/35", "user/25",
 	       "bench/40", r->has_benchmark ? "total/100" : "total/60", "95% interval", "rank");
 	for (size_t k = 0; k < r->n; k++) {
@@ -274,8 +276,8 @@ static void print_text(const char *path, const struct score_result *r)
 		if (!isnan(e->total_low))
 			snprintf(iv, sizeof iv, "[%.2f, %.2f]", e->total_low, e->total_high);
 		score_chart(bar, BAR, e->total, e->total_low, e->total_high, r->total_max);
-		printf("%-*s  %9.4f  %8.4f  %9s  %9.4f  %-19s  %4d  [%s]\n", w, e->name, e->expert,
-		       e->user, bench, e->total, iv, e->rank, bar);
+		printf("%s  %9.4f  %8.4f  %9s  %9.4f  %-19s  %4d  [%s]\n", cli_pad(e->name, w),
+		       e->expert, e->user, bench, e->total, iv, e->rank, bar);
 	}
 	printf("\nexpert component, and corrected for rater severity (reported, not the "
 	       "points):\n%-*s  %9s  %-17s  %9s  %-17s\n",
@@ -289,7 +291,7 @@ static void print_text(const char *path, const struct score_result *r)
 		if (!isnan(e->expert_corrected_low))
 			snprintf(cv, sizeof cv, "[%.2f, %.2f]", e->expert_corrected_low,
 				 e->expert_corrected_high);
-		printf("%-*s  %9.4f  %-17s  %9.4f  %s\n", w, e->name, e->expert, iv,
+		printf("%s  %9.4f  %-17s  %9.4f  %s\n", cli_pad(e->name, w), e->expert, iv,
 		       e->expert_corrected, cv);
 	}
 	printf("\nuser component (Bradley-Terry):\n%-*s  %8s  %8s  %7s  %-17s\n", w, "entrant",
@@ -300,7 +302,7 @@ static void print_text(const char *path, const struct score_result *r)
 
 		if (!isnan(e->rating_low))
 			snprintf(iv, sizeof iv, "[%.1f, %.1f]", e->rating_low, e->rating_high);
-		printf("%-*s  %8.4f  %8.0f  %7.1f  %s\n", w, e->name, e->win_rate, e->votes,
+		printf("%s  %8.4f  %8.0f  %7.1f  %s\n", cli_pad(e->name, w), e->win_rate, e->votes,
 		       e->rating, iv);
 	}
 	print_agreement(r);
@@ -379,14 +381,18 @@ int cmd_score(int argc, char **argv)
 		return cli_fail(&err);
 	if (a.fmt == FMT_JSON) {
 		json_t *j = to_json(&r);
-		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
-		if (s)
-			printf("%s\n", s);
-		free(s);
+		if (j)
+			(void)cli_json(stdout, j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(j);
 	} else if (a.fmt == FMT_CSV) {
-		print_csv(&r);
+		struct cli_raw raw;
+
+		print_csv(cli_raw_begin(&raw, stdout), &r);
+		if (cli_raw_end(&raw, "CSV", "redirect it to a file", &err) < 0) {
+			score_result_release(&r);
+			return cli_fail(&err);
+		}
 	} else {
 		print_text(pos[0], &r);
 	}

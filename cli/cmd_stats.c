@@ -20,11 +20,8 @@ static json_t *real_or_null(double x)
 
 static void print_json(json_t *j)
 {
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-	if (s)
-		printf("%s\n", s);
-	free(s);
+	if (j)
+		(void)cli_json(stdout, j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 }
 
@@ -183,8 +180,8 @@ static int cmp_rank(const void *pa, const void *pb)
 	return strcmp(g_names[a], g_names[b]);
 }
 
-static void print_rank(const struct vote_set *vs, const struct rank_result *r,
-		       const struct rank_opts *o, enum out_format fmt, const size_t *order)
+static int print_rank(const struct vote_set *vs, const struct rank_result *r,
+		      const struct rank_opts *o, enum out_format fmt, const size_t *order)
 {
 	if (fmt == FMT_JSON) {
 		json_t *j = json_object(), *arr = json_array();
@@ -223,28 +220,34 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 		}
 		json_object_set_new(j, "entrants", arr);
 		print_json(j);
-		return;
+		return EXIT_OK;
 	}
 	if (fmt == FMT_CSV) {
-		printf("rank,name,rating,ci_low,ci_high,win_rate,strength,expected,points,"
-		       "points_low,points_high,votes\n");
+		struct cli_raw raw;
+		struct simsa_err err;
+		FILE *out = cli_raw_begin(&raw, stdout);
+
+		fprintf(out, "rank,name,rating,ci_low,ci_high,win_rate,strength,expected,points,"
+			     "points_low,points_high,votes\n");
 		for (size_t k = 0; k < r->n; k++) {
 			const struct rank_entry *e = &r->e[order[k]];
 
-			printf("%d,", e->rank);
-			csv_put(stdout, vs->entrant[order[k]], ",");
-			csv_num(stdout, e->rating, ",");
-			csv_num(stdout, e->ci_low, ",");
-			csv_num(stdout, e->ci_high, ",");
-			csv_num(stdout, e->win_rate, ",");
-			csv_num(stdout, e->strength, ",");
-			csv_num(stdout, e->expected, ",");
-			csv_num(stdout, e->points, ",");
-			csv_num(stdout, e->points_low, ",");
-			csv_num(stdout, e->points_high, ",");
-			printf("%.0f\n", e->votes);
+			fprintf(out, "%d,", e->rank);
+			csv_put(out, vs->entrant[order[k]], ",");
+			csv_num(out, e->rating, ",");
+			csv_num(out, e->ci_low, ",");
+			csv_num(out, e->ci_high, ",");
+			csv_num(out, e->win_rate, ",");
+			csv_num(out, e->strength, ",");
+			csv_num(out, e->expected, ",");
+			csv_num(out, e->points, ",");
+			csv_num(out, e->points_low, ",");
+			csv_num(out, e->points_high, ",");
+			fprintf(out, "%.0f\n", e->votes);
 		}
-		return;
+		if (cli_raw_end(&raw, "CSV", "redirect it to a file", &err) < 0)
+			return cli_fail(&err);
+		return EXIT_OK;
 	}
 	printf("%-4s  %-20s  %7s  %-17s  %-16s  %8s  %8s  %6s\n", "rank", "entrant", "rating",
 	       "95% interval", "points of 25", "win rate", "strength", "votes");
@@ -255,9 +258,9 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 		if (o->resamples > 0)
 			snprintf(iv, sizeof iv, "%.1f..%.1f", e->ci_low, e->ci_high);
 		snprintf(pts, sizeof pts, "%.2f", e->points);
-		printf("%4d  %-20s  %7.1f  %-17s  %-16s  %8.3f  %8.4f  %6.0f\n", e->rank,
-		       vs->entrant[order[k]], e->rating, iv, pts, e->win_rate, e->strength,
-		       e->votes);
+		printf("%4d  %s  %7.1f  %-17s  %-16s  %8.3f  %8.4f  %6.0f\n", e->rank,
+		       cli_pad(vs->entrant[order[k]], 20), e->rating, iv, pts, e->win_rate,
+		       e->strength, e->votes);
 	}
 	printf("\n%zu votes; Bradley–Terry maximum likelihood; \"both bad\" %s; much better = %d "
 	       "wins\n",
@@ -268,11 +271,12 @@ static void print_rank(const struct vote_set *vs, const struct rank_result *r,
 	if (o->resamples > 0)
 		printf("intervals: %u bootstrap resamples of %s, seed %llu; rank = 1 + entrants "
 		       "whose interval lies wholly above\n",
-		       o->resamples, r->cluster, (unsigned long long)o->seed);
+		       o->resamples, cli_text(r->cluster), (unsigned long long)o->seed);
 	if (r->discarded)
 		printf("(%zu resample%s without maximum-likelihood strengths %s redrawn)\n",
 		       r->discarded, r->discarded == 1 ? "" : "s",
 		       r->discarded == 1 ? "was" : "were");
+	return EXIT_OK;
 }
 
 struct rank_args {
@@ -348,9 +352,9 @@ int cmd_rank(int argc, char **argv)
 	g_entries = r.e;
 	g_names = vs.entrant;
 	qsort(order, r.n, sizeof *order, cmp_rank);
-	print_rank(&vs, &r, &o, a.fmt, order);
+	rc = print_rank(&vs, &r, &o, a.fmt, order);
 	free(order);
 	rank_result_release(&r);
 	vote_set_release(&vs);
-	return EXIT_OK;
+	return rc;
 }

@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 		size_t n = strlen(argv[1]);
 
 		if (strncmp(c->name, argv[1], n) == 0 && c->name[n] == ' ') {
-			fprintf(stderr, "simsa: '%s' needs a subcommand:\n", argv[1]);
+			fprintf(stderr, "simsa: '%s' needs a subcommand:\n", cli_text(argv[1]));
 			for (; c->name; c++)
 				if (strncmp(c->name, argv[1], n) == 0 && c->name[n] == ' ') {
 					char u[1024];
@@ -68,6 +68,7 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	fprintf(stderr, "simsa: unknown command '%s' (simsa --help lists them)\n", argv[1]);
+	fprintf(stderr, "simsa: unknown command '%s' (simsa --help lists them)\n",
+		cli_text(argv[1]));
 	return EXIT_USAGE;
 }

@@ -411,6 +411,71 @@ size_t text_sanitize_line(const char *src, size_t len, char *buf, size_t cap)
 	return need;
 }
 
+char *text_sanitize_alloc(const char *src, size_t len)
+{
+	size_t need = text_sanitize_line(src, len, NULL, 0);
+	char *out = malloc(need + 1);
+
+	if (out)
+		text_sanitize_line(src, len, out, need + 1);
+	return out;
+}
+
+bool text_is_plain(const char *src, size_t len)
+{
+	const uint8_t *s = (const uint8_t *)src;
+	size_t pos = 0;
+	struct cluster c;
+
+	while (pos < len) {
+		scan(s + pos, len - pos, &c);
+		if (c.flags & (TEXT_G_PLACEHOLDER | TEXT_G_ORPHAN))
+			return false;
+		/* U+2028 and U+2029 are line breaks to the console, not to a
+		 * terminal */
+		if ((c.flags & TEXT_G_NEWLINE) && s[pos] != '\n' && s[pos] != '\r')
+			return false;
+		pos += c.used;
+	}
+	return true;
+}
+
+static size_t put_u_escape(char *out, unsigned v)
+{
+	return (size_t)sprintf(out, "\\u%04x", v);
+}
+
+char *text_json_escape(const char *json, size_t len)
+{
+	const uint8_t *s = (const uint8_t *)json;
+	/* an escape is at most 12 bytes (a surrogate pair) for one byte or more */
+	char *out = len < SIZE_MAX / 13 ? malloc(len * 12 + 1) : NULL;
+	size_t pos = 0, n = 0;
+
+	if (!out)
+		return NULL;
+	while (pos < len) {
+		int32_t cp;
+		size_t m = decode(s + pos, len - pos, &cp);
+		enum kind k = cp < 0 ? K_HIDE : classify(cp, utf8proc_get_property(cp));
+
+		if (cp == '\n' || cp == '\t' || k == K_TEXT) {
+			memcpy(out + n, s + pos, m);
+			n += m;
+		} else if (cp < 0) {
+			n += put_u_escape(out + n, 0xFFFD); /* jansson writes none */
+		} else if (cp > 0xFFFF) {
+			n += put_u_escape(out + n, 0xD800 + ((unsigned)(cp - 0x10000) >> 10));
+			n += put_u_escape(out + n, 0xDC00 + ((unsigned)(cp - 0x10000) & 0x3FF));
+		} else {
+			n += put_u_escape(out + n, (unsigned)cp);
+		}
+		pos += m;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 int text_width(const char *src, size_t len)
 {
 	const uint8_t *s = (const uint8_t *)src;

@@ -155,6 +155,24 @@ size_t text_render_line(const struct text_doc *d, const struct text_lines *ls, s
  * NUL-terminates when cap > 0, returns the full length needed. */
 size_t text_sanitize_line(const char *src, size_t len, char *buf, size_t cap);
 
+/* text_sanitize_line() into a new string the caller frees; NULL when out of
+ * memory. What the commands print of any untrusted string (docs/text.md). */
+char *text_sanitize_alloc(const char *src, size_t len) __attribute__((warn_unused_result));
+
+/* True when src would be drawn as its own bytes: valid UTF-8 with nothing
+ * text_doc_new() replaces (no control but tab, LF and CR LF, no C1, bidi,
+ * zero-width, format, private-use or unassigned code point, no mark without
+ * a base). What a terminal may be handed raw. */
+bool text_is_plain(const char *src, size_t len);
+
+/* The JSON text json (valid UTF-8, as jansson writes it) with every code
+ * point a terminal could act on or hide written as a \uXXXX escape (a
+ * surrogate pair above U+FFFF): controls other than tab and LF, DEL, C1,
+ * U+2028, U+2029 and everything text_doc_new() replaces. Such code points
+ * occur only inside strings, so the value is the same, exactly. A new string
+ * the caller frees; NULL when out of memory. */
+char *text_json_escape(const char *json, size_t len) __attribute__((warn_unused_result));
+
 /* Columns that text_sanitize_line(src) uses: the sum of graphemes' cols. */
 int text_width(const char *src, size_t len);
 

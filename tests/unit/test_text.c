@@ -700,6 +700,37 @@ static void test_sanitize_line(void **state)
 	assert_int_equal(text_fit("가나다", 9, 99), 9);
 }
 
+/* What the commands print (docs/text.md, "Commands"): the same one-line
+ * sanitizing; raw bytes to a terminal only when plain; JSON escaped. */
+static void test_command_output(void **state)
+{
+	const char *in = "a\x1b]52;c;eA==\x07\xc2\x9b"
+			 "6n\xe2\x80\xae\xff";
+	char *s = text_sanitize_alloc(in, strlen(in));
+
+	assert_non_null(s);
+	assert_string_equal(s, "a\u241B]52;c;eA==\u2407\u27E8CSI\u27E96n\u27E8RLO\u27E9\uFFFD");
+	free(s);
+	assert_true(text_is_plain("", 0));
+	assert_true(text_is_plain("a,b\tc\r\n가\u0301\U0001F468\u200D\U0001F469\n", 24));
+	assert_false(text_is_plain("a\x1b", 2));
+	assert_false(text_is_plain("a\r", 2));
+	assert_false(text_is_plain("\xc2\x9b", 2));
+	assert_false(text_is_plain("\xe2\x80\xae", 3));
+	assert_false(text_is_plain("\xe2\x80\xa8", 3)); /* U+2028 */
+	assert_false(text_is_plain("\xff", 1));
+	assert_false(text_is_plain("\u0301", 2)); /* a mark with no base */
+	assert_false(text_is_plain("a\0b", 3));
+	/* JSON: what a terminal acts on escaped, the rest kept as it is */
+	const char *j = "{\"t\": \"\u202e\xc2\x85\x7f\u2028\U000E0041\u200b가\\u001b\"}\n\t";
+
+	s = text_json_escape(j, strlen(j));
+	assert_non_null(s);
+	assert_string_equal(s, "{\"t\": \"\\u202e\\u0085\\u007f\\u2028\\udb40\\udc41"
+			       "\\u200b가\\u001b\"}\n\t");
+	free(s);
+}
+
 static void test_grapheme_stepping(void **state)
 {
 	/* a | 가 | 각 in jamo | e + acute | family | KR flag | x */
@@ -768,6 +799,7 @@ int main(void)
 		cmocka_unit_test(test_render_truncates_whole_graphemes),
 		cmocka_unit_test(test_wrap_100k),
 		cmocka_unit_test(test_sanitize_line),
+		cmocka_unit_test(test_command_output),
 		cmocka_unit_test(test_grapheme_stepping),
 		cmocka_unit_test(test_doc_too_long),
 	};
