@@ -2,7 +2,8 @@
  *
  * Each command takes argc/argv starting at its own name, returns the exit
  * status (EXIT_OK, EXIT_FAIL for a failed check or bad input, EXIT_USAGE for
- * a bad command line) and prints its own messages; main() only dispatches. */
+ * a bad command line, EXIT_UNVERIFIED for figures computed with --no-verify)
+ * and prints its own messages; main() only dispatches. */
 #ifndef SIMSA_CLI_H
 #define SIMSA_CLI_H
 
@@ -14,7 +15,7 @@
 #include "simsa/err.h"
 #include "simsa/store.h"
 
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_UNVERIFIED = 3 };
 
 /* The output formats of every command (--format); each command's table
  * says which of them it accepts, as a mask of FMT_BIT. */
@@ -156,6 +157,32 @@ void cli_help(const char *name, FILE *f);
 void cli_warn_identities(struct store *st);
 /* The command called NAME, or NULL. */
 const struct command *cli_command(const char *name);
+
+/* ---- readers verify first (cli/verify_first.c, docs/verify.md) ----
+ *
+ * score, results, export --format votes|ratings|csv and receipt run the
+ * whole verification before they compute, and refuse a file that fails. */
+struct cli_verified {
+	bool skipped; /* --no-verify: not run; every output says NOT VERIFIED */
+	bool open;    /* not closed: only the steps possible before close ran */
+};
+/* Runs audit_run on st (unless no_verify). 0: go on; -1 after printing
+ * "simsa CMD: PATH fails verification (steps: ...); run simsa verify PATH
+ * for the details; NOTHING" (or why it could not be verified): the command
+ * then exits EXIT_FAIL without computing. */
+int cli_verify_first(const char *cmd, const char *path, struct store *st, bool no_verify,
+		     const char *nothing, struct cli_verified *v)
+	__attribute__((warn_unused_result));
+/* The NOT VERIFIED line (--no-verify) or the provisional one (open round)
+ * to f; nothing for a verified closed round. */
+void cli_verified_banner(FILE *f, const char *path, const struct cli_verified *v);
+/* The same on stderr, after "simsa CMD: " (for the exact-bytes formats). */
+void cli_verified_warn(const char *cmd, const char *path, const struct cli_verified *v);
+/* Sets "verified" (true only for a closed round that verified) and
+ * "verification" ("passed", "skipped", "provisional: ...") in root. */
+void cli_verified_json(json_t *root, const struct cli_verified *v);
+/* rc, or EXIT_UNVERIFIED instead of EXIT_OK when verification was skipped. */
+int cli_verified_status(const struct cli_verified *v, int rc);
 
 /* Asks for a new passphrase (twice on a terminal) and creates a key file. */
 int cli_new_key(const char *path, const char *pass_file, const char *whose, unsigned char pk[32],
