@@ -241,11 +241,13 @@ int cmd_results(int argc, char **argv);
  * UTF-8 locale; refuses others. */
 int cli_rate(const char *round_path, const char *rater, const char *key_file, const char *pass_file,
 	     const char *lang);
-/* `simsa results`: scores a closed round or bundle (score_round(),
- * benchmark_csv may be NULL) and shows the points full-screen. An open
- * round is refused before anything is drawn, in the words of `simsa
- * score`. Returns 0, 1 (could not score or start), 2 (bad lang) or
- * 128 + N after signal N. */
-int cli_results(const char *round_path, const char *benchmark_csv, const char *lang);
+/* `simsa results`: verifies (unless no_verify) and scores a closed round or
+ * bundle (score_round(), benchmark_csv may be NULL) and shows the points
+ * full-screen. A file that fails verification and an open round are
+ * refused before anything is drawn, in the words of `simsa score`.
+ * Returns 0, 1 (could not verify, score or start), 2 (bad lang), 3 (shown
+ * with no_verify) or 128 + N after signal N. */
+int cli_results(const char *round_path, const char *benchmark_csv, const char *lang,
+		bool no_verify);
 
 #endif

@@ -22,6 +22,7 @@
 struct export_args {
 	enum out_format fmt;
 	const char *criterion, *out;
+	bool no_verify;
 };
 
 #define AT(f) offsetof(struct export_args, f)
@@ -33,6 +34,9 @@ static const struct cli_opt opts[] = {
 		"with --format ratings: the expert criterion, or preference"),
 	CLI_OPT("out", 0, "PATH", OPT_STRING, AT(out), 0,
 		"write there (never overwritten) instead of standard output"),
+	CLI_OPT("no-verify", 0, NULL, OPT_FLAG, AT(no_verify), 0,
+		"csv, votes, ratings: write without verifying first;\n"
+		"NOT VERIFIED on stderr (the bytes stay exact), exit 3"),
 	{ 0 },
 };
 
@@ -53,7 +57,9 @@ const struct cli_spec spec_export = {
 	"           an output, PROMPT/ENTRANT): it recomputes score's agreement;\n"
 	"           --criterion preference: the user votes as +2..-2 per slot\n",
 	opts,
-	NULL,
+	"  csv, votes and ratings verify the file first (simsa verify) and refuse it,\n"
+	"  exit 1, naming the failing steps; exit 3: written with --no-verify; on an\n"
+	"  open round, stderr says the rows are provisional (docs/verify.md)\n",
 };
 
 int cmd_export(int argc, char **argv)
@@ -64,6 +70,7 @@ int cmd_export(int argc, char **argv)
 	struct store *st = NULL;
 	struct simsa_err err;
 	struct cli_raw raw = { 0 };
+	struct cli_verified v = { 0 };
 	FILE *f = NULL, *w;
 	enum out_format fmt;
 	int rc = cli_parse("export", argc, argv, &a, pos), wrote;
@@ -80,12 +87,21 @@ int cmd_export(int argc, char **argv)
 							 : "--format ratings needs --criterion ID");
 	if (fmt == FMT_BUNDLE && !out)
 		return cli_usage_error("export", "--format bundle needs --out PATH");
+	if (a.no_verify && (fmt == FMT_JSONL || fmt == FMT_BUNDLE))
+		return cli_usage_error(
+			"export", "--no-verify goes with --format csv, votes or ratings (jsonl "
+				  "and bundle are what verify reads: never checked first)");
 	if (out && access(out, F_OK) == 0) {
 		err_set(&err, "%s: already exists; export never overwrites a file", out);
 		return cli_fail(&err);
 	}
 	if (store_open(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
+	if (fmt != FMT_JSONL && fmt != FMT_BUNDLE &&
+	    cli_verify_first("export", pos[0], st, a.no_verify, "nothing written", &v) < 0) {
+		store_close(&st);
+		return EXIT_FAIL;
+	}
 	if (fmt == FMT_BUNDLE) {
 		if (store_export_bundle(st, out, &err) < 0)
 			goto out;
@@ -99,7 +115,9 @@ int cmd_export(int argc, char **argv)
 		err_set(&err, "%s: cannot create: %s", out, strerror(errno));
 		goto out;
 	}
-	/* the exact bytes; to a terminal only if none would act on it */
+	/* the exact bytes; to a terminal only if none would act on it; NOT
+	 * VERIFIED and provisional go to stderr */
+	cli_verified_warn("export", pos[0], &v);
 	w = cli_raw_begin(&raw, f);
 	wrote = fmt == FMT_JSONL   ? export_jsonl(st, w, &err)
 		: fmt == FMT_CSV   ? export_csv(st, w, &err)
@@ -125,5 +143,5 @@ out:
 			unlink(out); /* made by this run ("wx"): no half-written export stays */
 	}
 	store_close(&st);
-	return rc;
+	return cli_verified_status(&v, rc);
 }

@@ -1,7 +1,8 @@
 /* cmd_results — `simsa results ROUND.db|BUNDLE [--benchmark FILE.csv]
- * [--lang ko|en]`: scores the closed round (score_round, as `simsa score`
- * does, so an open round is refused with the same message before any
- * screen starts), then runs the results view (results.c) on the terminal,
+ * [--lang ko|en] [--no-verify]`: verifies the file first and scores the
+ * closed round (score_round, as `simsa score` does, so a file that fails
+ * verification or an open round is refused with the same message before
+ * any screen starts), then runs the results view (results.c) on the terminal,
  * or on the headless script when SIMSA_CONSOLE_SCRIPT is set. */
 #include <langinfo.h>
 #include <stddef.h>
@@ -14,11 +15,12 @@
 #include "simsa/score.h"
 #include "simsa/store.h"
 
-int cli_results(const char *round_path, const char *benchmark_csv, const char *lang)
+int cli_results(const char *round_path, const char *benchmark_csv, const char *lang, bool no_verify)
 {
 	struct store *st = NULL;
 	struct score_result r;
 	struct simsa_err err;
+	struct cli_verified v;
 	int rc;
 
 	if (console_set_lang(lang) < 0) {
@@ -27,6 +29,10 @@ int cli_results(const char *round_path, const char *benchmark_csv, const char *l
 	}
 	if (store_open(round_path, &st, &err) < 0)
 		return cli_fail(&err);
+	if (cli_verify_first("results", round_path, st, no_verify, "nothing shown", &v) < 0) {
+		store_close(&st);
+		return EXIT_FAIL;
+	}
 	rc = score_round(st, benchmark_csv, &r, &err);
 	store_close(&st);
 	if (rc < 0)
@@ -40,17 +46,30 @@ int cli_results(const char *round_path, const char *benchmark_csv, const char *l
 		score_result_release(&r);
 		return EXIT_FAIL;
 	}
+	if (v.skipped) { /* the title row of every screen says so */
+		static const char mark[] = "NOT VERIFIED (--no-verify): ";
+		size_t n = sizeof mark + (r.title ? strlen(r.title) : 0);
+		char *t = malloc(n);
+
+		if (t) {
+			snprintf(t, n, "%s%s", mark, r.title ? r.title : "");
+			free(r.title);
+			r.title = t;
+		}
+	}
 	rc = console_show_results(&r, &err);
 	score_result_release(&r);
 	if (rc < 0) {
 		cli_puts(stderr, "simsa results: ", err.msg);
 		return EXIT_FAIL;
 	}
-	return rc;
+	cli_verified_warn("results", round_path, &v);
+	return cli_verified_status(&v, rc);
 }
 
 struct results_args {
 	const char *benchmark, *lang;
+	bool no_verify;
 };
 
 static const struct cli_opt opts[] = {
@@ -58,6 +77,9 @@ static const struct cli_opt opts[] = {
 		"CSV entrant,points (0..40, every entrant once)"),
 	CLI_OPT("lang", 0, "ko|en", OPT_CHOICE, offsetof(struct results_args, lang), 0,
 		"interface language (default: from the locale)"),
+	CLI_OPT("no-verify", 0, NULL, OPT_FLAG, offsetof(struct results_args, no_verify), 0,
+		"show without verifying first: the title says\n"
+		"NOT VERIFIED and the exit status is 3"),
 	{ 0 },
 };
 
@@ -70,6 +92,8 @@ const struct cli_spec spec_results = {
 	"  criterion means and sd, outputs, scorings, votes); counts and the recipe\n"
 	"  below. Keys: j/k or arrows move, Enter details, Esc back, ? help, q quit\n",
 	opts,
+	"  the file is verified first (simsa verify) and refused, exit 1, naming the\n"
+	"  failing steps; exit 3: shown with --no-verify (docs/verify.md)\n"
 	"  for tests: SIMSA_CONSOLE_SCRIPT, as for `simsa rate` (docs/console.md)\n",
 };
 
@@ -81,5 +105,5 @@ int cmd_results(int argc, char **argv)
 
 	if (rc != CLI_RUN)
 		return rc;
-	return cli_results(pos[0], a.benchmark, a.lang);
+	return cli_results(pos[0], a.benchmark, a.lang, a.no_verify);
 }

@@ -339,6 +339,7 @@ static void print_text(const char *path, const struct score_result *r)
 struct score_args {
 	const char *bench;
 	enum out_format fmt;
+	bool no_verify;
 };
 
 static const struct cli_opt opts[] = {
@@ -348,6 +349,9 @@ static const struct cli_opt opts[] = {
 	CLI_OPT("format", 0, NULL, OPT_FORMAT, offsetof(struct score_args, fmt), 0,
 		"text (a table), json or csv",
 		.formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_CSV)),
+	CLI_OPT("no-verify", 0, NULL, OPT_FLAG, offsetof(struct score_args, no_verify), 0,
+		"compute without verifying first: the output says\n"
+		"NOT VERIFIED (csv: on stderr) and the exit status is 3"),
 	{ 0 },
 };
 
@@ -359,43 +363,61 @@ const struct cli_spec spec_score = {
 	"  users and prompts (the expert rubric's [scoring] seed and resamples)\n",
 	opts,
 	"  rank = 1 + entrants whose total's interval lies wholly above; formulas:\n"
-	"  docs/scoring.md\n",
+	"  docs/scoring.md\n"
+	"  the file is verified first (simsa verify) and refused, exit 1, naming the\n"
+	"  failing steps; exit 3: computed with --no-verify (docs/verify.md)\n",
 };
 
 int cmd_score(int argc, char **argv)
 {
-	struct score_args a = { NULL, FMT_TEXT };
+	struct score_args a = { NULL, FMT_TEXT, false };
 	char *pos[CLI_MAX_ARGS];
 	struct store *st = NULL;
 	struct score_result r;
 	struct simsa_err err;
+	struct cli_verified v;
 	int rc = cli_parse("score", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
 	if (store_open(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
+	if (cli_verify_first("score", pos[0], st, a.no_verify, "nothing computed", &v) < 0) {
+		store_close(&st);
+		return EXIT_FAIL;
+	}
 	rc = score_round(st, a.bench, &r, &err);
 	store_close(&st);
 	if (rc < 0)
 		return cli_fail(&err);
 	if (a.fmt == FMT_JSON) {
-		json_t *j = to_json(&r);
+		json_t *j = json_object(), *body = to_json(&r);
 
+		/* "verified" first, where a reader of the file sees it */
+		cli_verified_json(j, &v);
+		if (json_object_update(j, body) < 0) {
+			json_decref(j);
+			j = NULL;
+		}
+		json_decref(body);
 		if (j)
 			(void)cli_json(stdout, j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(j);
 	} else if (a.fmt == FMT_CSV) {
 		struct cli_raw raw;
 
+		cli_verified_warn("score", pos[0], &v); /* the CSV keeps its exact bytes */
 		print_csv(cli_raw_begin(&raw, stdout), &r);
 		if (cli_raw_end(&raw, "CSV", "redirect it to a file", &err) < 0) {
 			score_result_release(&r);
 			return cli_fail(&err);
 		}
 	} else {
+		/* first and last: the table is longer than a screen */
+		cli_verified_banner(stdout, pos[0], &v);
 		print_text(pos[0], &r);
+		cli_verified_banner(stdout, pos[0], &v);
 	}
 	score_result_release(&r);
-	return EXIT_OK;
+	return cli_verified_status(&v, EXIT_OK);
 }

@@ -17,7 +17,7 @@ cp "$T/out" "$T/round.txt"
 printf 'entrant,points\nteam0,30\nteam1,40\nteam2,20.5\n' >"$T/bench.csv"
 expect_ok "score --format json --benchmark" score "$db" --format json --benchmark "$T/bench.csv"
 cp "$T/out" "$T/round.json"
-if [ "$(json_get "$T/round.json" "sorted(d.keys()), sorted(d['entrants'][0].keys()), sorted(d['entrants'][0]['user'].keys())")" = "['agreement', 'closed_at', 'counts', 'entrants', 'gold', 'raters', 'recipe', 'round_id', 'title'] ['benchmark', 'expert', 'name', 'rank', 'total', 'total_high', 'total_low', 'user'] ['expected', 'high', 'low', 'points', 'rating', 'rating_high', 'rating_low', 'strength', 'votes', 'win_rate']" ]; then
+if [ "$(json_get "$T/round.json" "sorted(d.keys()), sorted(d['entrants'][0].keys()), sorted(d['entrants'][0]['user'].keys())")" = "['agreement', 'closed_at', 'counts', 'entrants', 'gold', 'raters', 'recipe', 'round_id', 'title', 'verification', 'verified'] ['benchmark', 'expert', 'name', 'rank', 'total', 'total_high', 'total_low', 'user'] ['expected', 'high', 'low', 'points', 'rating', 'rating_high', 'rating_low', 'strength', 'votes', 'win_rate']" ]; then
 	ok "json keys"
 else
 	not_ok "json keys" "$(head -c 2000 "$T/round.json")"

@@ -78,7 +78,7 @@ static int run(struct fx *f, const char *size, const char *lang, const char *ben
 	setenv("SIMSA_CONSOLE_SCRIPT", f->script, 1);
 	setenv("SIMSA_CONSOLE_SIZE", size, 1);
 	setenv("SIMSA_CONSOLE_DUMP", f->dump, 1);
-	rc = cli_results(f->db, bench, lang);
+	rc = cli_results(f->db, bench, lang, false);
 	free(f->all);
 	f->all = access(f->dump, R_OK) == 0 ? file_text(f->dump) : strdup("");
 	return rc;
