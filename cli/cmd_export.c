@@ -84,7 +84,7 @@ int cmd_export(int argc, char **argv)
 		err_set(&err, "%s: already exists; export never overwrites a file", out);
 		return cli_fail(&err);
 	}
-	if (store_open(pos[0], &st, &err) < 0)
+	if (store_open_read(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	if (fmt == FMT_BUNDLE) {
 		if (store_export_bundle(st, out, &err) < 0)

@@ -373,7 +373,7 @@ int cmd_score(int argc, char **argv)
 
 	if (rc != CLI_RUN)
 		return rc;
-	if (store_open(pos[0], &st, &err) < 0)
+	if (store_open_read(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	rc = score_round(st, a.bench, &r, &err);
 	store_close(&st);
