@@ -336,8 +336,9 @@ int store_open_read(const char *path, struct store **out, struct simsa_err *err)
 	}
 	st->reader = true;
 	st->max_steps = MAX_STEPS;
-	how = mode == JOURNAL_ROLLBACK ? "a bundle: immutable (no -wal, -shm or -journal read or made)"
-				       : "a working round file with its WAL (read-only)";
+	how = mode == JOURNAL_ROLLBACK
+		      ? "a bundle: immutable (no -wal, -shm or -journal read or made)"
+		      : "a working round file with its WAL (read-only)";
 	if (open_db(st, mode == JOURNAL_ROLLBACK, err) < 0)
 		goto fail;
 	app = sq_pragma_int(st, "PRAGMA application_id");
@@ -365,8 +366,9 @@ int store_open_read(const char *path, struct store **out, struct simsa_err *err)
 		goto fail;
 	}
 	if (v > STORE_SCHEMA_VERSION) {
-		err_set(err, "%s: schema version %ld is newer than this simsa understands (%d); "
-			     "upgrade simsa",
+		err_set(err,
+			"%s: schema version %ld is newer than this simsa understands (%d); "
+			"upgrade simsa",
 			path, v, STORE_SCHEMA_VERSION);
 		goto fail;
 	}
