@@ -9,7 +9,10 @@
  * and a busy timeout; every write runs inside store_begin()/store_commit()
  * (BEGIN IMMEDIATE), retried while another process holds the write lock, so
  * many simsa processes can write one round at once. Once a round is open,
- * triggers in the file itself refuse any change to its inputs.
+ * triggers in the file itself refuse any change to its inputs. The
+ * commands that only read use store_open_read instead: no migration, no
+ * pragma that writes, nothing written to the file or beside it. Writing
+ * connections (store_open, store_create) use WAL as above.
  *
  * All functions return 0 on success and -1 with err filled on failure,
  * unless documented otherwise. Strings passed in are copied. */
