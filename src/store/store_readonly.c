@@ -17,7 +17,7 @@
 
 #define APPLICATION_ID 0x53494d53 /* "SIMS", as store.c */
 #define BUSY_TIMEOUT_MS 5000
-/* The most VM steps one statement may take: about a second of work, far
+/* The most VM steps one statement may take: a few seconds of work, far
  * more than the readers' queries need. Only a hostile file should come near
  * it, and the schema check refuses those first; this is the backstop. */
 #define MAX_STEPS 200000000L
