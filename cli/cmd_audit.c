@@ -79,6 +79,9 @@ static void print_report(const char *path, json_t *rep)
 	printf("verify %s: %s round %s\n", cli_text(path),
 	       cli_text(json_string_value(json_object_get(rep, "state"))),
 	       cli_text(json_string_value(json_object_get(rep, "round_id"))));
+	if (json_object_get(rep, "read_as"))
+		printf("  read as %s\n",
+		       cli_text(json_string_value(json_object_get(rep, "read_as"))));
 	json_array_foreach(steps, i, s) {
 		bool pass = json_is_true(json_object_get(s, "passed"));
 
@@ -131,7 +134,7 @@ int cmd_verify(int argc, char **argv)
 
 	if (rc != CLI_RUN)
 		return rc;
-	if (store_open(pos[0], &st, &err) < 0)
+	if (store_open_read(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	rc = audit_run(st, &rep, &err);
 	store_close(&st);
@@ -217,7 +220,7 @@ int cmd_receipt(int argc, char **argv)
 				       "'%s' is not a receipt code (16 letters and "
 				       "digits, like 7K3M-Q2XA-9DPF-0B4R)",
 				       pos[1]);
-	if (store_open(pos[0], &st, &err) < 0)
+	if (store_open_read(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	if (cli_verify_first("receipt", pos[0], st, a.no_verify, "nothing looked up", &v) < 0) {
 		store_close(&st);

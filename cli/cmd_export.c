@@ -95,7 +95,7 @@ int cmd_export(int argc, char **argv)
 		err_set(&err, "%s: already exists; export never overwrites a file", out);
 		return cli_fail(&err);
 	}
-	if (store_open(pos[0], &st, &err) < 0)
+	if (store_open_read(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	if (fmt != FMT_JSONL && fmt != FMT_BUNDLE &&
 	    cli_verify_first("export", pos[0], st, a.no_verify, "nothing written", &v) < 0) {

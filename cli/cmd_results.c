@@ -27,7 +27,7 @@ int cli_results(const char *round_path, const char *benchmark_csv, const char *l
 		fprintf(stderr, "simsa results: --lang must be ko or en\n");
 		return EXIT_USAGE;
 	}
-	if (store_open(round_path, &st, &err) < 0)
+	if (store_open_read(round_path, &st, &err) < 0)
 		return cli_fail(&err);
 	if (cli_verify_first("results", round_path, st, no_verify, "nothing shown", &v) < 0) {
 		store_close(&st);

@@ -335,7 +335,7 @@ int cmd_status(int argc, char **argv)
 
 	if (rc != CLI_RUN)
 		return rc;
-	if (store_open(pos[0], &st, &err) < 0)
+	if (store_open_read(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	j = status_json(st, &err);
 	store_close(&st);

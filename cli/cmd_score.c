@@ -380,7 +380,7 @@ int cmd_score(int argc, char **argv)
 
 	if (rc != CLI_RUN)
 		return rc;
-	if (store_open(pos[0], &st, &err) < 0)
+	if (store_open_read(pos[0], &st, &err) < 0)
 		return cli_fail(&err);
 	if (cli_verify_first("score", pos[0], st, a.no_verify, "nothing computed", &v) < 0) {
 		store_close(&st);

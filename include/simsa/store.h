@@ -9,7 +9,10 @@
  * and a busy timeout; every write runs inside store_begin()/store_commit()
  * (BEGIN IMMEDIATE), retried while another process holds the write lock, so
  * many simsa processes can write one round at once. Once a round is open,
- * triggers in the file itself refuse any change to its inputs.
+ * triggers in the file itself refuse any change to its inputs. The
+ * commands that only read use store_open_read instead: no migration, no
+ * pragma that writes, nothing written to the file or beside it. Writing
+ * connections (store_open, store_create) use WAL as above.
  *
  * All functions return 0 on success and -1 with err filled on failure,
  * unless documented otherwise. Strings passed in are copied. */
@@ -84,6 +87,27 @@ int store_create(const char *path, const char *title, struct store **out, struct
  * Refuses a file that is not a simsa round or is newer than this build. */
 int store_open(const char *path, struct store **out, struct simsa_err *err)
 	__attribute__((warn_unused_result));
+/* Opens a round file or a bundle for reading only, never writing a byte
+ * (docs/round-file.md, "Reading"): read-only, SQLITE_DBCONFIG_DEFENSIVE,
+ * trusted_schema off, no journal pragma and no migration. A file in
+ * rollback-journal mode (a bundle) is opened immutable, so no -wal, -shm or
+ * -journal beside it is read or made; a file in WAL mode (the organizer's
+ * working round) is read with its WAL, or immutable when its directory is
+ * read-only and no -wal or -shm exists. Before any other query, the file's
+ * tables, views, triggers and indexes must be exactly those of simsa's
+ * schema at its version, else it is refused naming the first object that
+ * differs. An older schema is upgraded in a private copy in memory, never
+ * in the file. Every statement is stopped after a generous bound of steps.
+ * Writing through the handle fails. */
+int store_open_read(const char *path, struct store **out, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+/* How store_open_read read the file, in words ("a bundle: immutable"), or
+ * NULL for a handle from store_open. */
+const char *store_read_as(const struct store *st);
+/* The bound on the steps one statement may take (store_open_read sets a
+ * generous one); for tests of the backstop. */
+void store_set_step_limit(struct store *st, long steps);
+
 /* Closes and sets *st to NULL; rolls back an unfinished transaction. */
 void store_close(struct store **st);
 

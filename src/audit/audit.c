@@ -479,6 +479,11 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 			    "complete", a.closed, "ok", ok, "steps", a.steps, "load_seconds",
 			    t_load, "seconds", mono_seconds() - t0);
 	rc = *report ? 0 : err_set(err, "out of memory");
+	/* how the file was read (store_open_read): a bundle immutable, or a
+	 * working round with its WAL */
+	if (*report && store_read_as(st) &&
+	    json_object_set_new(*report, "read_as", json_string(store_read_as(st))) < 0)
+		rc = err_set(err, "out of memory");
 out:
 	json_decref(a.steps);
 	for (size_t r = 0; a.tasks && r < a.in.n_raters; r++)

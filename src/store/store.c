@@ -22,6 +22,12 @@ int sq_db_err(struct store *st, struct simsa_err *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(st->db) & 0xff;
 
+	if (st->stopped && code == SQLITE_INTERRUPT)
+		return err_set(err,
+			       "%s: %s: stopped after %ld steps of the database engine: no query "
+			       "simsa makes needs that many, so the file is not one simsa wrote",
+			       st->path, what, st->max_steps);
+
 	/* a full disk (or a file that may not grow) must read as what it is */
 	if (code == SQLITE_FULL || code == SQLITE_IOERR)
 		return err_set(err,
@@ -250,6 +256,11 @@ static int migrate(struct store *st, struct simsa_err *err)
 	}
 }
 
+int sq_migrate(struct store *st, struct simsa_err *err)
+{
+	return migrate(st, err);
+}
+
 int store_create(const char *path, const char *title, struct store **out, struct simsa_err *err)
 {
 	struct store *st = NULL;
@@ -357,7 +368,8 @@ int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *
 	ri->state_known = !ri->state_null && (strcmp(ri->state_raw, "draft") == 0 ||
 					      strcmp(ri->state_raw, "open") == 0 ||
 					      strcmp(ri->state_raw, "closed") == 0);
-	ri->schema_version = (int)sq_pragma_int(st, "PRAGMA user_version");
+	ri->schema_version =
+		st->reader ? st->file_version : (int)sq_pragma_int(st, "PRAGMA user_version");
 	sqlite3_finalize(stmt);
 	return 0;
 }

@@ -14,6 +14,15 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool in_tx;
+	/* opened by store_open_read: how (for verify to say), the file's own
+	 * schema version (the connection may hold a copy upgraded in memory),
+	 * and the progress handler's bound on one statement's VM steps */
+	bool reader;
+	char read_as[200];
+	int file_version;
+	long max_steps, ticks; /* ticks: progress calls since a statement started */
+	int every;             /* VM steps between two progress calls */
+	bool stopped;          /* the progress handler stopped a statement */
 };
 
 extern const char *const store_migrations[];
@@ -42,6 +51,8 @@ int sq_find_row(struct store *st, const char *sql, const char *key, int64_t *row
 int sq_load_rows(struct store *st, const char *sql, size_t elem, void **arr, size_t *n,
 		 int (*row)(sqlite3_stmt *stmt, void *dst, void *ctx), void *ctx,
 		 struct simsa_err *err);
+/* Brings the connection's database up to STORE_SCHEMA_VERSION (store.c). */
+int sq_migrate(struct store *st, struct simsa_err *err);
 /* A malloc'd copy of a text column, or NULL for SQL NULL; *oom set on failure. */
 char *sq_dup_col(sqlite3_stmt *stmt, int i, bool *oom);
 

@@ -319,10 +319,11 @@ int store_export_bundle(struct store *st, const char *path, struct simsa_err *er
 	/* private working state out of the copy; secure_delete and VACUUM
 	 * leave no trace of it */
 	if (sqlite3_open_v2(path, &copy, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-	    sqlite3_exec(copy,
-			 "PRAGMA secure_delete = ON; DELETE FROM draft; "
-			 "DELETE FROM screen_decision; VACUUM;",
-			 NULL, NULL, &msg) != SQLITE_OK) {
+	    sqlite3_exec(
+		    copy,
+		    "PRAGMA journal_mode = DELETE; PRAGMA secure_delete = ON; DELETE FROM draft; "
+		    "DELETE FROM screen_decision; VACUUM;",
+		    NULL, NULL, &msg) != SQLITE_OK) {
 		err_set(err, "%s: cannot finish the bundle: %s", path,
 			msg    ? msg
 			: copy ? sqlite3_errmsg(copy)

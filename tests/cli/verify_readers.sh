@@ -36,11 +36,20 @@ if ! grep -q "NOT VERIFIED" "$T/out"; then ok "no NOT VERIFIED banner on a valid
 expect_ok "receipt of a counted ballot" receipt "$db" "$code"
 expect_ok "export votes of a valid round" export "$db" --format votes
 
-# tamper NAME SQL: a doctored copy at $T/NAME.db, the guard triggers dropped
+# doctor FILE SQL: runs SQL on FILE with the guard triggers dropped, then
+# puts them back, as an attacker with write access would (the readers
+# refuse a file whose schema is not simsa's, so a careless edit is caught
+# before verify even runs)
+doctor() {
+	sqlite3 "$1" "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger'" >"$T/triggers.sql"
+	sqlite3 "$1" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'" | sqlite3 "$1"
+	sqlite3 "$1" "$2"
+	sqlite3 "$1" <"$T/triggers.sql"
+}
+# tamper NAME SQL: a doctored copy at $T/NAME.db
 tamper() {
 	cp "$db" "$T/$1.db"
-	sqlite3 "$T/$1.db" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'" | sqlite3 "$T/$1.db"
-	sqlite3 "$T/$1.db" "$2"
+	doctor "$T/$1.db" "$2"
 }
 # refused NAME STEPS: every reader refuses $T/NAME.db naming STEPS ("chains, seal")
 # and computes it with --no-verify, NOT VERIFIED and exit 3
@@ -112,8 +121,7 @@ expect_fail "receipt on an open round" 1 "" receipt "$T/demo.db" "0000-0000-0000
 if grep -q "^provisional: the round is open" "$T/out" && grep -q "no ballot with receipt" "$T/out"; then ok "receipt on an open round: provisional"; else not_ok "receipt provisional" "$(cat "$T/out")"; fi
 expect_fail "score still refuses an open round" 1 "the round is still open" score "$T/demo.db"
 cp "$T/demo.db" "$T/open_bad.db"
-sqlite3 "$T/open_bad.db" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'" | sqlite3 "$T/open_bad.db"
-sqlite3 "$T/open_bad.db" "UPDATE blind_output SET text = text || 'x' WHERE id = (SELECT min(id) FROM blind_output)"
+doctor "$T/open_bad.db" "UPDATE blind_output SET text = text || 'x' WHERE id = (SELECT min(id) FROM blind_output)"
 expect_fail "an open round that fails a step before close is refused" 1 "fails verification (steps: outputs)" export "$T/open_bad.db" --format csv
 expect_fail "receipt too" 1 "fails verification (steps: outputs)" receipt "$T/open_bad.db" "0000-0000-0000-0000"
 

@@ -168,6 +168,66 @@ static void test_migrates_old_file_in_place(void **state)
 			 1);
 }
 
+/* store_open_read: nothing written, old files upgraded only in memory,
+ * the step bound as a backstop (docs/round-file.md, "Reading"). */
+static void test_read_only_open(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = make_round(f);
+	struct store_counts c;
+	struct round_info ri;
+	struct simsa_err err;
+
+	store_close(&st);
+	assert_int_equal(store_open_read(f->db, &st, &err), 0);
+	assert_non_null(strstr(store_read_as(st), "a working round file with its WAL"));
+	assert_int_equal(store_round_info(st, &ri, &err), 0);
+	assert_string_equal(ri.title, "시험 라운드");
+	assert_int_equal(store_add_entrant(st, &(struct entrant_rec){ .name = "x" }, &err), -1);
+	if (!strstr(err.msg, "readonly")) /* a reader cannot write */
+		fail_msg("%s", err.msg);
+	store_set_step_limit(st, 5);
+	assert_int_equal(store_counts(st, &c, &err), -1);
+	if (!strstr(err.msg, "stopped after 5 steps of the database engine"))
+		fail_msg("%s", err.msg);
+	store_close(&st);
+	assert_int_equal(store_open(f->db, &st, &err), 0);
+	assert_null(store_read_as(st));
+	store_close(&st);
+
+	assert_int_equal(sql_exec(f->db, "PRAGMA user_version = -3"), SQLITE_OK);
+	assert_int_equal(store_open_read(f->db, &st, &err), -1);
+	if (!strstr(err.msg, "schema version -3 is not one simsa knows"))
+		fail_msg("%s", err.msg);
+	assert_int_equal(sql_exec(f->db, "PRAGMA user_version = 99"), SQLITE_OK);
+	assert_int_equal(store_open_read(f->db, &st, &err), -1);
+	if (!strstr(err.msg, "newer than this simsa understands"))
+		fail_msg("%s", err.msg);
+	assert_int_equal(store_open_read(f->dir, &st, &err), -1); /* a directory */
+	if (!strstr(err.msg, "not a simsa round file"))
+		fail_msg("%s", err.msg);
+}
+
+static void test_read_old_file_in_memory(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	struct round_info ri;
+	struct simsa_err err;
+
+	/* schema 0, in rollback mode (as a bundle) */
+	assert_int_equal(sql_exec(f->db, "PRAGMA application_id = 1397312851"), SQLITE_OK);
+	assert_int_equal(store_open_read(f->db, &st, &err), 0);
+	assert_non_null(strstr(store_read_as(st), "a bundle: immutable"));
+	assert_non_null(strstr(store_read_as(st), "schema 0 upgraded in memory"));
+	assert_int_equal(store_round_info(st, &ri, &err), -1); /* upgraded: no round row */
+	if (!strstr(err.msg, "the round record is missing"))
+		fail_msg("%s", err.msg);
+	store_close(&st);
+	assert_int_equal(sql_int(f->db, "PRAGMA user_version"), 0);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master"), 0);
+}
+
 static void test_rollback_leaves_nothing(void **state)
 {
 	struct fx *f = *state;
@@ -299,6 +359,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_refuses_negative_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rubric_text_empty_blob, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_old_file_in_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_only_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_old_file_in_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_round_freezes_inputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
