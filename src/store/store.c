@@ -198,12 +198,7 @@ void store_rollback(struct store *st)
 	st->in_tx = false;
 }
 
-/* Brings the file up to STORE_SCHEMA_VERSION, one migration per
- * transaction, re-reading the version under the write lock so two
- * processes opening an old file at once migrate it once. */
-/* The file's user_version into *v: -1 with a message when it cannot be
- * read or is negative (no simsa ever wrote one). */
-static int read_version(struct store *st, long *v, struct simsa_err *err)
+int sq_read_version(struct store *st, long *v, struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
@@ -221,12 +216,15 @@ static int read_version(struct store *st, long *v, struct simsa_err *err)
 	return 0;
 }
 
+/* Brings the file up to STORE_SCHEMA_VERSION, one migration per
+ * transaction, re-reading the version under the write lock so two
+ * processes opening an old file at once migrate it once. */
 static int migrate(struct store *st, struct simsa_err *err)
 {
 	for (;;) {
 		long v;
 
-		if (read_version(st, &v, err) < 0)
+		if (sq_read_version(st, &v, err) < 0)
 			return -1;
 		if (v > STORE_SCHEMA_VERSION)
 			return err_set(err,
@@ -237,7 +235,7 @@ static int migrate(struct store *st, struct simsa_err *err)
 			return 0;
 		if (store_begin(st, err) < 0)
 			return -1;
-		if (read_version(st, &v, err) < 0) {
+		if (sq_read_version(st, &v, err) < 0) {
 			store_rollback(st);
 			return -1;
 		}

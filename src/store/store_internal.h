@@ -56,4 +56,8 @@ int sq_migrate(struct store *st, struct simsa_err *err);
 /* A malloc'd copy of a text column, or NULL for SQL NULL; *oom set on failure. */
 char *sq_dup_col(sqlite3_stmt *stmt, int i, bool *oom);
 
+/* The file's user_version into *v: -1 with a message when it cannot be
+ * read or is negative (no simsa ever wrote one). */
+int sq_read_version(struct store *st, long *v, struct simsa_err *err);
+
 #endif

@@ -303,23 +303,6 @@ static int upgrade_in_memory(struct store *st, struct simsa_err *err)
 	return sq_migrate(st, err);
 }
 
-/* PRAGMA user_version into *v; -1 with a message when it cannot be read. */
-static int user_version(struct store *st, long *v, struct simsa_err *err)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-		return sq_db_err(st, err, "cannot read schema version");
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*v = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return sq_db_err(st, err, "cannot read schema version");
-	return 0;
-}
-
 int store_open_read(const char *path, struct store **out, struct simsa_err *err)
 {
 	struct store *st;
@@ -359,12 +342,8 @@ int store_open_read(const char *path, struct store **out, struct simsa_err *err)
 			err_set(err, "%s: not a simsa round file", path);
 		goto fail;
 	}
-	if (user_version(st, &v, err) < 0)
+	if (sq_read_version(st, &v, err) < 0) /* a negative one is refused there */
 		goto fail;
-	if (v < 0) {
-		err_set(err, "%s: schema version %ld is not one simsa knows", path, v);
-		goto fail;
-	}
 	if (v > STORE_SCHEMA_VERSION) {
 		err_set(err,
 			"%s: schema version %ld is newer than this simsa understands (%d); "
