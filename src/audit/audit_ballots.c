@@ -137,7 +137,13 @@ static const char *column_mismatch(const struct ballot_row *r, const struct ball
 		if (!col_eq_str(r->comment_left, b->comment[0]) ||
 		    !col_eq_str(r->comment_right, b->comment[1]))
 			return "comments";
+		/* the user's columns stay NULL: a value there is in no signature */
+		if (r->preference != -1 || r->satisfaction != -1 || r->reason)
+			return "preference, satisfaction or reason (none on an expert ballot)";
 	} else {
+		if (r->scores || r->flags_left != -1 || r->flags_right != -1 || r->comment_left ||
+		    r->comment_right)
+			return "scores, flags or comments (none on a user ballot)";
 		if (r->preference != b->preference)
 			return "preference";
 		if (r->satisfaction !=

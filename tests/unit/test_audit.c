@@ -517,6 +517,29 @@ static void test_state_closing_without_opening(void **state)
 	caught(db, "state", "a closing but no opening");
 }
 
+/* The columns of the other kind of ballot are in no signature: a value
+ * put there (shown by exports and status) is refused, not passed over. */
+static void test_user_columns_on_an_expert_ballot(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db,
+				  "UPDATE ballot SET preference = 0, reason = '위조' WHERE id = "
+				  "(SELECT min(id) FROM ballot WHERE kind = 'expert')"),
+			 SQLITE_OK);
+	caught(db, "ballots", "none on an expert ballot");
+}
+
+static void test_expert_columns_on_a_user_ballot(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db, "UPDATE ballot SET comment_left = '위조된 의견' WHERE id = "
+				      "(SELECT min(id) FROM ballot WHERE kind = 'user')"),
+			 SQLITE_OK);
+	caught(db, "ballots", "none on a user ballot");
+}
+
 /* A bundle that does not fit on the disk (the kernel refuses to grow a
  * file past RLIMIT_FSIZE, as on a full disk) is refused with a message
  * that says so, and no half-written bundle is left behind. */
@@ -583,6 +606,8 @@ int main(void)
 		cmocka_unit_test(test_normal_task_made_gold),
 		cmocka_unit_test(test_normal_task_made_known_gold),
 		cmocka_unit_test(test_changed_replica),
+		cmocka_unit_test(test_user_columns_on_an_expert_ballot),
+		cmocka_unit_test(test_expert_columns_on_a_user_ballot),
 		cmocka_unit_test(test_empty_ballot_bytes),
 		cmocka_unit_test(test_state_bogus),
 		cmocka_unit_test(test_state_null),
