@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "simsa/closing.h"
 #include "simsa/keyfile.h"
+#include "simsa/score.h"
 #include "simsa/store.h"
 #include "simsa/util.h"
 
@@ -156,7 +157,7 @@ int cmd_verify(int argc, char **argv)
 
 struct find_ctx {
 	unsigned char prefix[10];
-	bool found, counted;
+	bool found;
 	int64_t id, rater;
 	uint32_t seq, task;
 	unsigned char hash[32];
@@ -194,20 +195,43 @@ static const struct cli_opt receipt_opts[] = {
 };
 
 const struct cli_spec spec_receipt = {
-	"say whether the ballot with this receipt code is in the round and counted",
+	"say whether the ballot with this receipt code is in the round, and its status",
 	"ROUND.db|BUNDLE CODE",
-	"  exits 0 when the ballot is present and counted, 1 otherwise; the file is\n"
-	"  verified first (simsa verify) and refused, exit 1, naming the failing\n"
-	"  steps; on an open round the answer is provisional (docs/verify.md)\n",
+	"  the ballot's one status (docs/scoring.md): on a closed round counted,\n"
+	"  superseded, gold or excluded with its reason; on an open round\n"
+	"  recorded or superseded. Exits 0 when it is counted (open: recorded),\n"
+	"  1 otherwise; the file is verified first (simsa verify) and refused,\n"
+	"  exit 1, naming the failing steps; on an open round the answer is\n"
+	"  provisional (docs/verify.md)\n",
 	receipt_opts,
-	"  exit 3: present and counted, looked up with --no-verify\n",
+	"  exit 3: counted (open: recorded), looked up with --no-verify\n",
 };
+
+/* The answer after "is in the round: ", and whether it is the good one. */
+static bool print_status(const struct ballot_status *s, int64_t superseded_by, bool closed)
+{
+	switch (s->status) {
+	case STATUS_COUNTED: printf("counted\n"); return true;
+	case STATUS_RECORDED: printf("recorded\n"); return true;
+	case STATUS_SUPERSEDED:
+		printf("superseded by ballot %lld", (long long)superseded_by);
+		break;
+	case STATUS_GOLD: printf("gold (a check of the rater, never in the points)"); break;
+	case STATUS_EXCLUDED: printf("excluded (%s)", score_reason_name(s->reason)); break;
+	case STATUS_COUNT: break;
+	}
+	/* before close nothing is counted yet, and nothing else is said */
+	printf(closed ? ", not counted\n" : "\n");
+	return false;
+}
 
 int cmd_receipt(int argc, char **argv)
 {
 	struct find_ctx f = { 0 };
 	struct receipt_args a = { false };
 	struct store *st = NULL;
+	struct ballot_statuses sts = { 0 };
+	const struct ballot_status *s;
 	struct simsa_err err;
 	struct cli_verified v;
 	char *pos[CLI_MAX_ARGS];
@@ -227,21 +251,21 @@ int cmd_receipt(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	rc = store_each_ballot(st, find_ballot, &f, &err);
+	if (rc == 0 && f.found)
+		rc = score_ballot_statuses(st, &sts, &err);
 	store_close(&st);
 	if (rc < 0)
 		return cli_fail(&err);
 	cli_verified_banner(stdout, pos[0], &v);
-	if (!f.found) {
+	if (!f.found || !(s = score_status_of(&sts, f.id))) {
 		printf("%s: no ballot with receipt %s is in this round\n", cli_text(pos[0]),
 		       cli_text(pos[1]));
+		score_statuses_release(&sts);
 		return EXIT_FAIL;
 	}
-	printf("%s: ballot %lld (task %u, sequence %u, cast %s) is in the round", cli_text(pos[0]),
-	       (long long)f.id, f.task + 1, f.seq, cli_text(f.cast_at));
-	if (f.superseded_by) {
-		printf(", superseded by ballot %lld: not counted\n", (long long)f.superseded_by);
-		return EXIT_FAIL;
-	}
-	printf(" and counted\n");
-	return cli_verified_status(&v, EXIT_OK);
+	printf("%s: ballot %lld (task %u, sequence %u, cast %s) is in the round: ",
+	       cli_text(pos[0]), (long long)f.id, f.task + 1, f.seq, cli_text(f.cast_at));
+	rc = print_status(s, f.superseded_by, sts.closed) ? EXIT_OK : EXIT_FAIL;
+	score_statuses_release(&sts);
+	return cli_verified_status(&v, rc);
 }

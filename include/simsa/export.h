@@ -5,10 +5,12 @@
  * rubric, entrant, prompt, rater, opening, output, task, ballot, seal (the
  * ones the round has so far), enough to replay the assignment and recheck
  * every signature without simsa's database. Once the round is closed the
- * outputs carry their entrant; every ballot says whether it counts (no
- * later ballot superseded it).
+ * outputs carry their entrant; every ballot carries its one status
+ * (score.h, score_ballot_statuses: "status", "reason" or null) and
+ * "counted", true only for the status counted.
  * csv: a header, then one row per ballot in cast order, in plain form for R
- * or pandas (entrants filled once the round is closed).
+ * or pandas (entrants filled once the round is closed); `counted` is yes
+ * only for the status counted, `status` and `reason` are the last columns.
  *
  * Both write to out, which stays the caller's (opened, flushed and closed
  * by it, and its write errors checked by it); nothing in the round changes.

@@ -166,6 +166,50 @@ int score_export_votes(struct store *st, FILE *out, struct simsa_err *err)
 int score_export_ratings(struct store *st, const char *criterion, FILE *out, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
+/* One status per ballot (docs/scoring.md "Ballot statuses"), the one
+ * definition that score's counts, `simsa receipt` and every export use.
+ * After close, exactly one of counted (in the points), superseded (a later
+ * ballot of the same task replaced it), gold (a gold task: checks the rater,
+ * never in the points) or excluded with its reason (the rubrics' recipe:
+ * the rater failed the gold items, or an expert flagged "identity
+ * revealed"), in this order of precedence. Before close only recorded or
+ * superseded: which tasks are gold is not told to anyone who reads it. */
+enum ballot_status_kind {
+	STATUS_RECORDED,
+	STATUS_COUNTED,
+	STATUS_SUPERSEDED,
+	STATUS_GOLD,
+	STATUS_EXCLUDED,
+	STATUS_COUNT
+};
+enum ballot_status_reason { REASON_NONE, REASON_FAILED_GOLD, REASON_IDENTITY, REASON_COUNT };
+
+struct ballot_status {
+	int64_t id; /* the ballot's id (cast order) */
+	enum ballot_status_kind status;
+	enum ballot_status_reason reason; /* REASON_NONE unless STATUS_EXCLUDED */
+};
+
+struct ballot_statuses {
+	bool closed;             /* the statuses after close */
+	struct ballot_status *b; /* every ballot of the round, by id */
+	size_t n;
+};
+
+/* The status of every ballot, from the signed bytes and the same
+ * classification score_round() uses (after close), or from the
+ * supersession chains alone (before close). -1 (err) when the round cannot
+ * be read or classified. */
+int score_ballot_statuses(struct store *st, struct ballot_statuses *out, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+void score_statuses_release(struct ballot_statuses *s);
+/* The status of ballot id, NULL if the round has none. */
+const struct ballot_status *score_status_of(const struct ballot_statuses *s, int64_t id);
+/* "recorded", "counted", "superseded", "gold", "excluded" */
+const char *score_status_name(enum ballot_status_kind k);
+/* "", "failed gold", "identity revealed" */
+const char *score_reason_name(enum ballot_status_reason r);
+
 /* Reads the benchmark CSV into points[i] for names[i] (n of them). */
 int score_load_benchmark(const char *path, char *const *names, size_t n, double *points,
 			 struct simsa_err *err) __attribute__((warn_unused_result));

@@ -10,16 +10,26 @@
 #include <jansson.h>
 
 #include "simsa/rubric.h"
+#include "simsa/score.h"
 #include "simsa/util.h"
 
 struct ex {
 	FILE *out;
 	struct round_inputs in;
-	json_t *owner;      /* blind id -> entrant name (closed rounds) */
-	json_t *task_of;    /* "rater:position" -> [prompt id, left, right] */
-	json_t *superseded; /* hash hex -> true */
+	json_t *owner;             /* blind id -> entrant name (closed rounds) */
+	json_t *task_of;           /* "rater:position" -> [prompt id, left, right] */
+	struct ballot_statuses st; /* each ballot's one status (score.h) */
 	bool closed;
 };
+
+/* The status of a ballot; "?" (never counted) for one the round lacks. */
+static const struct ballot_status *status_of(const struct ex *x, int64_t id)
+{
+	static const struct ballot_status none = { 0, STATUS_COUNT, REASON_NONE };
+	const struct ballot_status *s = score_status_of(&x->st, id);
+
+	return s ? s : &none;
+}
 
 static json_t *hexj(const unsigned char *p, size_t n)
 {
@@ -88,19 +98,6 @@ static int take_task(void *ctx, const struct task_row *t)
 	return 0;
 }
 
-static int mark_superseded(void *ctx, const struct ballot_row *b)
-{
-	struct ex *x = ctx;
-
-	if (b->supersedes) {
-		char h[65];
-
-		hex_encode(b->supersedes, 32, h);
-		json_object_set_new(x->superseded, h, json_true());
-	}
-	return 0;
-}
-
 /* ---- jsonl ---- */
 
 static int jsonl_output(void *ctx, const char *id, int64_t prompt_row, const char *text, size_t len,
@@ -131,17 +128,20 @@ static int jsonl_task(void *ctx, const struct task_row *t)
 static int jsonl_ballot(void *ctx, const struct ballot_row *b)
 {
 	struct ex *x = ctx;
+	const struct ballot_status *s = status_of(x, b->id);
 	char h[65];
 	json_t *rec;
 
 	hex_encode(b->hash, 32, h);
-	rec = json_pack("{s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:o}", "kind", "ballot",
-			"id", (json_int_t)b->id, "rater", rater_name(x, b->rater_row), "seq",
-			(json_int_t)b->seq, "task", (json_int_t)b->task_position, "hash",
+	rec = json_pack("{s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:o, s:s, s:o}", "kind",
+			"ballot", "id", (json_int_t)b->id, "rater", rater_name(x, b->rater_row),
+			"seq", (json_int_t)b->seq, "task", (json_int_t)b->task_position, "hash",
 			json_string(h), "supersedes",
 			b->supersedes ? hexj(b->supersedes, 32) : json_null(), "counted",
-			json_object_get(x->superseded, h) == NULL, "bytes", hexj(b->bytes, b->len),
-			"signature", b->signature ? hexj(b->signature, 64) : json_null());
+			s->status == STATUS_COUNTED, "bytes", hexj(b->bytes, b->len), "signature",
+			b->signature ? hexj(b->signature, 64) : json_null(), "status",
+			score_status_name(s->status), "reason",
+			s->reason ? json_string(score_reason_name(s->reason)) : json_null());
 	emit(x, rec);
 	return 0;
 }
@@ -223,6 +223,7 @@ static void csv_int(FILE *f, int64_t v, bool present)
 static int csv_ballot(void *ctx, const struct ballot_row *b)
 {
 	struct ex *x = ctx;
+	const struct ballot_status *s = status_of(x, b->id);
 	char key[48], h[65];
 	json_t *t;
 	const char *l, *r;
@@ -255,8 +256,10 @@ static int csv_ballot(void *ctx, const struct ballot_row *b)
 	csv_int(x->out, b->flags_right, b->flags_right >= 0);
 	csv_int(x->out, b->active_seconds, b->active_seconds >= 0);
 	csv_field(x->out, b->cast_at, false);
-	csv_field(x->out, json_object_get(x->superseded, h) ? "no" : "yes", false);
-	csv_field(x->out, h, true);
+	csv_field(x->out, s->status == STATUS_COUNTED ? "yes" : "no", false);
+	csv_field(x->out, h, false);
+	csv_field(x->out, score_status_name(s->status), false);
+	csv_field(x->out, score_reason_name(s->reason), true);
 	return 0;
 }
 
@@ -264,13 +267,13 @@ static int write_csv(struct store *st, struct ex *x, struct simsa_err *err)
 {
 	fprintf(x->out, "ballot,rater,role,task,prompt,left_output,right_output,left_entrant,"
 			"right_entrant,kind,preference,satisfaction,scores,flags_left,flags_right,"
-			"active_seconds,cast_at,counted,hash\n");
+			"active_seconds,cast_at,counted,hash,status,reason\n");
 	return store_each_ballot(st, csv_ballot, x, err);
 }
 
 /* What both formats need besides the ballots themselves: the inputs, who
  * wrote each output (once the round is closed), each task's prompt and
- * sides, and which ballots a later one superseded. */
+ * sides, and each ballot's status (score_ballot_statuses). */
 static int ex_load(struct store *st, FILE *out, struct ex *x, struct simsa_err *err)
 {
 	struct closing_rec cl;
@@ -279,7 +282,6 @@ static int ex_load(struct store *st, FILE *out, struct ex *x, struct simsa_err *
 	x->out = out;
 	x->owner = json_object();
 	x->task_of = json_object();
-	x->superseded = json_object();
 	if (store_load_inputs(st, &x->in, err) < 0)
 		return -1;
 	closed = store_get_closing(st, &cl, err);
@@ -288,7 +290,7 @@ static int ex_load(struct store *st, FILE *out, struct ex *x, struct simsa_err *
 	x->closed = closed == 1;
 	if (store_each_reveal(st, take_owner, x, err) < 0 ||
 	    store_each_task(st, take_task, x, err) < 0 ||
-	    store_each_ballot(st, mark_superseded, x, err) < 0)
+	    score_ballot_statuses(st, &x->st, err) < 0)
 		return -1;
 	return 0;
 }
@@ -297,7 +299,7 @@ static void ex_release(struct ex *x)
 {
 	json_decref(x->owner);
 	json_decref(x->task_of);
-	json_decref(x->superseded);
+	score_statuses_release(&x->st);
 	round_inputs_release(&x->in);
 }
 

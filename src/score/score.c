@@ -261,12 +261,15 @@ static int classify_start(struct build *B, struct score_result *r, struct simsa_
 	B->d.ex = calloc(l->n_bal + 1, sizeof *B->d.ex);
 	B->d.us = calloc(l->n_bal + 1, sizeof *B->d.us);
 	B->d.votes = calloc(l->n_bal + 1, sizeof *B->d.votes);
+	B->status = calloc(l->n_bal + 1, sizeof *B->status);
 	B->used = calloc(nr + 1, sizeof *B->used);
 	B->sums = calloc(B->in.n_entrants + 1, sizeof *B->sums);
 	r->raters = calloc(nr + 1, sizeof *r->raters);
-	if (!B->d.ex || !B->d.us || !B->d.votes || !B->used || !B->sums || !r->raters)
+	if (!B->d.ex || !B->d.us || !B->d.votes || !B->status || !B->used || !B->sums || !r->raters)
 		return err_set(err, "out of memory");
 	r->n_raters = nr;
+	for (size_t k = 0; k < l->n_bal; k++)
+		B->status[k] = (struct ballot_status){ l->bal[k].id, STATUS_COUNTED, REASON_NONE };
 	for (size_t i = 0; i < nr; i++) {
 		const struct in_rater *ir = &B->in.raters[i];
 
@@ -280,9 +283,10 @@ static int classify_start(struct build *B, struct score_result *r, struct simsa_
 	return 0;
 }
 
-/* Pass one: links each ballot to its task, marks its rater as having one
- * and tallies the superseded ballots and the gold items (a rater who
- * failed these may be left out in the passes after). */
+/* Pass one: links each ballot to its task, marks its rater as having one,
+ * gives the superseded ballots and those of gold tasks their status and
+ * tallies the gold items (a rater who failed these may be left out in the
+ * passes after). */
 static int link_ballots(struct build *B, struct score_result *r, struct simsa_err *err)
 {
 	for (size_t k = 0; k < B->l.n_bal; k++) {
@@ -293,21 +297,22 @@ static int link_ballots(struct build *B, struct score_result *r, struct simsa_er
 		if (rc < 0)
 			return -1;
 		if (rc > 0) {
-			r->counts.superseded++;
+			B->status[k].status = STATUS_SUPERSEDED;
 			continue;
 		}
 		at.t->ballot = (long)k;
 		B->used[at.rr] = true;
 		if (at.t->gold) {
-			r->counts.gold++;
+			B->status[k].status = STATUS_GOLD;
 			tally_gold(B, r, b, at.t, at.le, at.re, at.p, &r->raters[at.rr]);
 		}
 	}
 	return 0;
 }
 
-/* Pass two: tallies the ballots left out and marks the raters and prompts
- * with a ballot that counts, the clusters in use. */
+/* Pass two: gives the ballots left out by the recipe their status and
+ * reason, and marks the raters and prompts with a ballot that counts, the
+ * clusters in use. */
 static int mark_clusters(struct build *B, struct score_result *r, struct simsa_err *err)
 {
 	for (size_t k = 0; k < B->l.n_bal; k++) {
@@ -321,8 +326,14 @@ static int mark_clusters(struct build *B, struct score_result *r, struct simsa_e
 			continue;
 		switch (left_out(B, r, b, &at)) {
 		case GOLD_ITEM: break;
-		case FAILED_GOLD: r->counts.failed_gold_excluded++; break;
-		case IDENTITY: r->counts.identity_excluded++; break;
+		case FAILED_GOLD:
+			B->status[k] = (struct ballot_status){ b->id, STATUS_EXCLUDED,
+							       REASON_FAILED_GOLD };
+			break;
+		case IDENTITY:
+			B->status[k] =
+				(struct ballot_status){ b->id, STATUS_EXCLUDED, REASON_IDENTITY };
+			break;
 		case COUNTED:
 			(b->kind == BALLOT_EXPERT ? B->xidx : B->uidx)[at.rr] = 1;
 			B->pidx[at.p] = 1;
@@ -330,6 +341,19 @@ static int mark_clusters(struct build *B, struct score_result *r, struct simsa_e
 		}
 	}
 	return 0;
+}
+
+/* The counts of the ballots left out, as tallies of their statuses. */
+static void count_statuses(const struct build *B, struct score_result *r)
+{
+	for (size_t k = 0; k < B->l.n_bal; k++) {
+		const struct ballot_status *s = &B->status[k];
+
+		r->counts.superseded += s->status == STATUS_SUPERSEDED;
+		r->counts.gold += s->status == STATUS_GOLD;
+		r->counts.failed_gold_excluded += s->reason == REASON_FAILED_GOLD;
+		r->counts.identity_excluded += s->reason == REASON_IDENTITY;
+	}
 }
 
 /* The clusters marked in use get their numbers; their counts are the
@@ -407,7 +431,7 @@ static int record_items(struct build *B, struct score_result *r, struct simsa_er
 
 		if (rc < 0)
 			return -1;
-		if (rc > 0 || left_out(B, r, b, &at) != COUNTED)
+		if (rc > 0 || B->status[k].status != STATUS_COUNTED)
 			continue;
 		if (b->kind == BALLOT_EXPERT)
 			record_expert(B, b, &at);
@@ -435,7 +459,8 @@ static void criterion_stats(const struct build *B, struct score_result *r)
 		}
 }
 
-/* Sorts every ballot into superseded, gold, left out and counted, in three
+/* Sorts every ballot into superseded, gold, excluded and counted (its
+ * status in B->status, the one definition: score.h), in three
  * passes over them (the failed gold items decide who is left out, and who
  * is left out which clusters are numbered); fills B->d and B->d.votes. */
 static int classify(struct build *B, struct score_result *r, struct simsa_err *err)
@@ -445,6 +470,7 @@ static int classify(struct build *B, struct score_result *r, struct simsa_err *e
 	mark_failed_gold(B, r);
 	if (mark_clusters(B, r, err) < 0)
 		return -1;
+	count_statuses(B, r);
 	number_all_clusters(B, r);
 	if (record_items(B, r, err) < 0)
 		return -1;
@@ -572,6 +598,22 @@ out:
 	return rc;
 }
 
+static void build_release(struct build *B)
+{
+	round_inputs_release(&B->in);
+	rubric_free(&B->rx);
+	rubric_free(&B->ru);
+	score_loader_free(&B->l);
+	free(B->erows);
+	free(B->xidx);
+	free(B->d.ex);
+	free(B->d.us);
+	free(B->d.votes);
+	free(B->status);
+	free(B->used);
+	free(B->sums);
+}
+
 /* Scores; with out, only classifies and writes the counted user votes, or
  * with criterion the experts' ratings on it. */
 static int score_or_votes(struct store *st, const char *benchmark_csv, struct score_result *r,
@@ -592,17 +634,7 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 	}
 	if (rc < 0 || out)
 		score_result_release(r);
-	round_inputs_release(&B.in);
-	rubric_free(&B.rx);
-	rubric_free(&B.ru);
-	score_loader_free(&B.l);
-	free(B.erows);
-	free(B.xidx);
-	free(B.d.ex);
-	free(B.d.us);
-	free(B.d.votes);
-	free(B.used);
-	free(B.sums);
+	build_release(&B);
 	return rc;
 }
 
@@ -624,4 +656,99 @@ int score_export_ratings(struct store *st, const char *criterion, FILE *out, str
 	struct score_result r;
 
 	return score_or_votes(st, NULL, &r, out, criterion, err);
+}
+
+static int cmp_status(const void *a, const void *b)
+{
+	int64_t x = ((const struct ballot_status *)a)->id,
+		y = ((const struct ballot_status *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
+/* Before close: superseded or recorded, from the signed supersession links. */
+static int open_statuses(struct store *st, struct ballot_statuses *out, struct simsa_err *err)
+{
+	struct loader l;
+	int rc = -1;
+
+	memset(&l, 0, sizeof l);
+	if (score_load_ballots(st, &l, err) < 0)
+		goto out;
+	if (!(out->b = calloc(l.n_bal + 1, sizeof *out->b))) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < l.n_bal; k++)
+		out->b[k] = (struct ballot_status){ l.bal[k].id,
+						    score_superseded(&l, l.bal[k].hash)
+							    ? STATUS_SUPERSEDED
+							    : STATUS_RECORDED,
+						    REASON_NONE };
+	out->n = l.n_bal;
+	rc = 0;
+out:
+	score_loader_free(&l);
+	return rc;
+}
+
+int score_ballot_statuses(struct store *st, struct ballot_statuses *out, struct simsa_err *err)
+{
+	struct round_info ri;
+	struct score_result r;
+	struct build B;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (store_round_info(st, &ri, err) < 0)
+		return -1;
+	if (ri.state != ROUND_CLOSED) {
+		rc = open_statuses(st, out, err);
+	} else {
+		memset(&B, 0, sizeof B);
+		memset(&r, 0, sizeof r);
+		out->closed = true;
+		if (score_load(st, &B, &r, err) == 0 && classify(&B, &r, err) == 0) {
+			out->b = B.status;
+			out->n = B.l.n_bal;
+			B.status = NULL;
+			rc = 0;
+		}
+		score_result_release(&r);
+		build_release(&B);
+	}
+	if (rc < 0) {
+		score_statuses_release(out);
+		return -1;
+	}
+	qsort(out->b, out->n, sizeof *out->b, cmp_status);
+	return 0;
+}
+
+void score_statuses_release(struct ballot_statuses *s)
+{
+	free(s->b);
+	memset(s, 0, sizeof *s);
+}
+
+const struct ballot_status *score_status_of(const struct ballot_statuses *s, int64_t id)
+{
+	struct ballot_status key = { .id = id };
+
+	return s->n ? bsearch(&key, s->b, s->n, sizeof *s->b, cmp_status) : NULL;
+}
+
+const char *score_status_name(enum ballot_status_kind k)
+{
+	static const char *const name[STATUS_COUNT] = { "recorded", "counted", "superseded", "gold",
+							"excluded" };
+
+	return k < STATUS_COUNT ? name[k] : "?";
+}
+
+const char *score_reason_name(enum ballot_status_reason r)
+{
+	static const char *const name[REASON_COUNT] = { "", "failed gold", "identity revealed" };
+
+	return r < REASON_COUNT ? name[r] : "?";
 }

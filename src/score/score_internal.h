@@ -32,6 +32,7 @@ struct reveal_ent {
 };
 
 struct ballot_ent {
+	int64_t id; /* the ballot's row id (cast order) */
 	int64_t rater_row;
 	uint32_t position;
 	unsigned char hash[32];
@@ -53,7 +54,7 @@ struct loader {
 	size_t n_bal, cap_bal;
 	unsigned char (*sup)[32]; /* hashes some ballot supersedes */
 	size_t n_sup, cap_sup;
-	const struct rubric *expert; /* a ballot's criteria must be its */
+	const struct rubric *expert; /* a ballot's criteria must be its (NULL: not checked) */
 	struct simsa_err *err;
 	int failed; /* a callback failed (err says why) */
 };
@@ -75,7 +76,8 @@ struct build {
 	int64_t *erows, *prows, *rrows;
 	long *xidx, *uidx, *pidx; /* cluster numbers, -1 if none */
 	struct score_data d;
-	bool *used;                                    /* per rater: a counted ballot */
+	struct ballot_status *status;                  /* per ballot of l.bal: its one status */
+	bool *used;                                    /* per rater: a ballot not superseded */
 	struct crit_sums (*sums)[RUBRIC_MAX_CRITERIA]; /* per entrant, criterion */
 };
 
@@ -83,6 +85,10 @@ struct build {
  * recipe and the entrants' names into r, then the loader's tasks, reveals
  * and ballots (score_load.c). -1 (err) if the round cannot be scored. */
 int score_load(struct store *st, struct build *B, struct score_result *r, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+/* Reads only the round's ballots into l (decoded from their signed bytes,
+ * the superseded hashes sorted), for the statuses before close. */
+int score_load_ballots(struct store *st, struct loader *l, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 void score_loader_free(struct loader *l);
 /* The task of a rater's position, NULL if none. */

@@ -64,6 +64,7 @@ static int on_ballot(void *ctx, const struct ballot_row *row)
 		return 1;
 	}
 	e = &l->bal[l->n_bal++];
+	e->id = row->id;
 	e->rater_row = row->rater_row;
 	e->position = b->task_position;
 	ballot_hash(row->bytes, row->len, e->hash);
@@ -74,7 +75,7 @@ static int on_ballot(void *ctx, const struct ballot_row *row)
 	memcpy(e->flags, b->flags, sizeof e->flags);
 	if (b->has_supersedes)
 		memcpy(l->sup[l->n_sup++], b->supersedes, 32);
-	if (b->kind == BALLOT_EXPERT) {
+	if (b->kind == BALLOT_EXPERT && l->expert) {
 		bool ok = b->n_criteria == l->expert->n_criteria;
 
 		for (uint32_t c = 0; ok && c < b->n_criteria; c++)
@@ -132,6 +133,15 @@ bool score_revealed(const struct loader *l, const char *id, int64_t *entrant_row
 	if (r)
 		*entrant_row = r->entrant_row;
 	return r != NULL;
+}
+
+int score_load_ballots(struct store *st, struct loader *l, struct simsa_err *err)
+{
+	l->err = err;
+	if (store_each_ballot(st, on_ballot, l, err) < 0 || l->failed)
+		return -1;
+	qsort(l->sup, l->n_sup, 32, cmp_hash);
+	return 0;
 }
 
 void score_loader_free(struct loader *l)

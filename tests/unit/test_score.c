@@ -59,6 +59,13 @@
 
 static struct round_fx F;
 
+/* In the status round (test_ballot_statuses), users from this index on
+ * answer so that they pass the user gold items (all on even prompts, team0
+ * the worse side): strictly the side that is not team0 on even prompts,
+ * team0 on odd ones; the users before it fail them. -1: none (every other
+ * round: users answer as the header says). */
+static int passing_users = -1;
+
 static int who(const char *text)
 {
 	const char *m = strstr(text, "모델 ");
@@ -129,6 +136,10 @@ static void cast(struct round_fx *f, const char *name, bool expert)
 			 * users must still have team0 tying somewhere) */
 			if (l != 0 && r != 0)
 				a.preference = PREF_TIE;
+			else if (passing_users >= 0 && atoi(name + 4) >= passing_users)
+				a.preference = (l == 0) != (atoi(v.prompt_id + 1) % 2 == 0)
+						       ? PREF_A
+						       : PREF_B;
 			else if ((l == 0) != (atoi(v.prompt_id + 1) % 2 == 1))
 				a.preference = l == 0 ? PREF_A_MUCH : PREF_B_MUCH;
 			else
@@ -147,13 +158,30 @@ static const char gold_two[] =
 	"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
 	"\"better\": \"team0\", \"worse\": \"team1\"}\n";
 
+/* Three known gold items per role (users: all on even prompts, team0 the
+ * worse side; experts: all on q001) and repeats: 3 per user, 1 per expert. */
+static const char gold_many[] =
+	"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q000\", "
+	"\"better\": \"team2\", \"worse\": \"team0\"}\n"
+	"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q002\", "
+	"\"better\": \"team2\", \"worse\": \"team0\"}\n"
+	"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q004\", "
+	"\"better\": \"team1\", \"worse\": \"team0\"}\n"
+	"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+	"\"better\": \"team0\", \"worse\": \"team1\"}\n"
+	"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+	"\"better\": \"team0\", \"worse\": \"team2\"}\n"
+	"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
+	"\"better\": \"team2\", \"worse\": \"team1\"}\n"
+	"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
+	"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
+	"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
+	"{\"kind\": \"repeat\", \"role\": \"expert\"}\n";
+
 /* The round with gold items and, when user_rubric is not NULL, that user
- * rubric instead of the built-in one. */
-static void make_closed_round_rubric(struct round_fx *f, const char *gold, const char *user_rubric)
+ * rubric instead of the built-in one, every rater's ballots cast; open. */
+static void make_cast_round(struct round_fx *f, const char *gold, const char *user_rubric)
 {
-	struct store *st = NULL;
-	struct close_result res;
-	struct simsa_err err;
 	const struct asset *ex = asset_find("rubrics/expert.rubric");
 	char *dir = user_rubric ? tmpdir_make() : NULL, *paths[2] = { NULL, NULL }, *text;
 
@@ -180,9 +208,23 @@ static void make_closed_round_rubric(struct round_fx *f, const char *gold, const
 		snprintf(name, sizeof name, "expert%d", i);
 		cast(f, name, true);
 	}
+}
+
+static void close_round(struct round_fx *f)
+{
+	struct store *st = NULL;
+	struct close_result res;
+	struct simsa_err err;
+
 	if (store_open(f->db, &st, &err) < 0 || round_close(st, f->org, false, &res, &err) < 0)
 		fail_msg("%s", err.msg);
 	store_close(&st);
+}
+
+static void make_closed_round_rubric(struct round_fx *f, const char *gold, const char *user_rubric)
+{
+	make_cast_round(f, gold, user_rubric);
+	close_round(f);
 }
 
 static void make_closed_round_gold(struct round_fx *f, const char *gold)
@@ -724,23 +766,7 @@ static void test_agreement_by_hand(void **state)
  * match 0 or 1/3 (see test_points_by_hand's round), experts all agree. */
 static void test_flags_in_a_round(void **state)
 {
-	static const char gold[] =
-		"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q000\", "
-		"\"better\": \"team2\", \"worse\": \"team0\"}\n"
-		"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q002\", "
-		"\"better\": \"team2\", \"worse\": \"team0\"}\n"
-		"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q004\", "
-		"\"better\": \"team1\", \"worse\": \"team0\"}\n"
-		"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
-		"\"better\": \"team0\", \"worse\": \"team1\"}\n"
-		"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
-		"\"better\": \"team0\", \"worse\": \"team2\"}\n"
-		"{\"kind\": \"known\", \"role\": \"expert\", \"prompt_id\": \"q001\", "
-		"\"better\": \"team2\", \"worse\": \"team1\"}\n"
-		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
-		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
-		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
-		"{\"kind\": \"repeat\", \"role\": \"expert\"}\n";
+	static const char *const gold = gold_many;
 	const struct asset *a = asset_find("rubrics/user.rubric");
 	struct round_fx f;
 	struct score_result r;
@@ -817,6 +843,100 @@ static void test_flags_in_a_round(void **state)
 	}
 	score_result_release(&r);
 	fx_release(&f);
+}
+
+/* The status round: gold_many, user0 fails the gold items (0 of 3; left
+ * out, as failed_gold = exclude says), users 1..5 pass them (3 of 3),
+ * experts pass them; each user's first answer superseded, expert0's
+ * ballot flagged "identity revealed". OPEN_COPY (may be NULL) gets the
+ * file as it was before close. */
+static void make_status_round(struct round_fx *f, const char *open_copy)
+{
+	passing_users = 1;
+	make_cast_round(f, gold_many, NULL);
+	passing_users = -1;
+	if (open_copy) {
+		char cmd[1400];
+
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f->db, open_copy);
+		assert_int_equal(system(cmd), 0);
+	}
+	close_round(f);
+}
+
+static void statuses_of(const char *db, struct ballot_statuses *s)
+{
+	struct store *st = NULL;
+	struct simsa_err err;
+
+	if (store_open_read(db, &st, &err) < 0 || score_ballot_statuses(st, s, &err) < 0)
+		fail_msg("%s", err.msg);
+	store_close(&st);
+}
+
+/* One status per ballot, computed once (score_ballot_statuses): after
+ * close counted, superseded, gold or excluded with its reason, and score's
+ * counts are its tallies; before close only recorded or superseded. */
+static void test_ballot_statuses(void **state)
+{
+	struct round_fx f;
+	struct ballot_statuses s, o;
+	struct score_result r;
+	long n[STATUS_COUNT] = { 0 }, why[REASON_COUNT] = { 0 };
+	char open_db[600];
+	char *dir = tmpdir_make();
+
+	(void)state;
+	snprintf(open_db, sizeof open_db, "%s/open.db", dir);
+	make_status_round(&f, open_db);
+	statuses_of(f.db, &s);
+	score_file(f.db, NULL, &r);
+	assert_true(s.closed);
+	for (size_t i = 0; i < s.n; i++) {
+		const struct ballot_status *b = &s.b[i];
+
+		assert_true(i == 0 || b->id > s.b[i - 1].id);
+		assert_ptr_equal(score_status_of(&s, b->id), b);
+		n[b->status]++;
+		why[b->reason]++;
+		/* a reason exactly when excluded */
+		assert_true((b->status == STATUS_EXCLUDED) == (b->reason != REASON_NONE));
+	}
+	assert_int_equal(n[STATUS_RECORDED], 0);
+	assert_int_equal(n[STATUS_COUNTED], r.counts.expert_ballots + r.counts.user_ballots);
+	assert_int_equal(n[STATUS_SUPERSEDED], r.counts.superseded);
+	assert_int_equal(n[STATUS_GOLD], r.counts.gold);
+	assert_int_equal(why[REASON_FAILED_GOLD], r.counts.failed_gold_excluded);
+	assert_int_equal(why[REASON_IDENTITY], r.counts.identity_excluded);
+	assert_int_equal(n[STATUS_EXCLUDED], why[REASON_FAILED_GOLD] + why[REASON_IDENTITY]);
+	/* the round has every kind: a superseded first answer per user, the
+	 * gold tasks (3 known, 3 repeats per user; 3 known, 1 repeat per
+	 * expert), user0's 8 regular tasks left out, one identity flag */
+	assert_int_equal(n[STATUS_SUPERSEDED], U);
+	assert_int_equal(n[STATUS_GOLD], 6 * U + 4 * X);
+	assert_int_equal(r.counts.failed_gold_raters, 1);
+	assert_int_equal(why[REASON_FAILED_GOLD], 8);
+	assert_int_equal(why[REASON_IDENTITY], 1);
+	assert_int_equal(n[STATUS_COUNTED], 5 * 8 + 23);
+	assert_string_equal(score_status_name(STATUS_EXCLUDED), "excluded");
+	assert_string_equal(score_reason_name(REASON_FAILED_GOLD), "failed gold");
+	assert_string_equal(score_reason_name(REASON_IDENTITY), "identity revealed");
+	/* before close: the same ballots, recorded or superseded, nothing else */
+	statuses_of(open_db, &o);
+	assert_false(o.closed);
+	assert_int_equal(o.n, s.n);
+	for (size_t i = 0; i < o.n; i++) {
+		assert_int_equal(o.b[i].id, s.b[i].id);
+		assert_int_equal(o.b[i].reason, REASON_NONE);
+		assert_int_equal(o.b[i].status, s.b[i].status == STATUS_SUPERSEDED
+							? STATUS_SUPERSEDED
+							: STATUS_RECORDED);
+	}
+	score_statuses_release(&o);
+	score_statuses_release(&s);
+	score_result_release(&r);
+	fx_release(&f);
+	tmpdir_remove(&dir);
 }
 
 /* The chart of `simsa score` and the results screen (src/score/score_chart.c),
@@ -929,6 +1049,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_flag_rule),
 		cmocka_unit_test(test_agreement_by_hand),
 		cmocka_unit_test(test_flags_in_a_round),
+		cmocka_unit_test(test_ballot_statuses),
 	};
 
 	if (sodium_init() < 0)
@@ -940,6 +1061,20 @@ int main(int argc, char **argv)
 		char cmd[1400];
 
 		make_closed_round(&f);
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f.db, argv[2]);
+		if (system(cmd) != 0)
+			return 1;
+		fx_release(&f);
+		return 0;
+	}
+	/* tests/cli/status.sh: `test_score --make-status-round CLOSED OPEN`
+	 * leaves the status round (test_ballot_statuses) at CLOSED, and as it
+	 * was before close at OPEN */
+	if (argc == 4 && strcmp(argv[1], "--make-status-round") == 0) {
+		struct round_fx f;
+		char cmd[1400];
+
+		make_status_round(&f, argv[3]);
 		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f.db, argv[2]);
 		if (system(cmd) != 0)
 			return 1;

@@ -114,6 +114,23 @@ static void has(const char *sec, const char *needle)
 		fail_msg("missing '%s' in:\n%s", needle, sec);
 }
 
+static void lacks(const char *sec, const char *needle)
+{
+	if (strstr(sec, needle))
+		fail_msg("'%s' should not be in:\n%s", needle, sec);
+}
+
+/* Before close a rater is told only that a ballot is recorded (or, by
+ * simsa receipt, superseded): never counted, and never that a task is gold
+ * (docs/scoring.md "Ballot statuses"). */
+static void says_recorded_only(const char *sec)
+{
+	static const char *const words[] = { "counted", "gold", "Gold", "집계", "골드" };
+
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		lacks(sec, words[i]);
+}
+
 static long long count(struct fx *f, const char *rater, const char *where)
 {
 	char sql[512];
@@ -161,6 +178,8 @@ static void test_expert_full_session(void **state)
 	sec = section(all, "receipt");
 	has(sec, "screen=receipt\n");
 	has(sec, "영수증 코드: ");
+	has(sec, "표가 기록되었는지 확인할 수 있습니다");
+	says_recorded_only(sec);
 	sec = section(all, "end");
 	has(sec, "screen=review\n");
 	has(sec, "done=10\n");
@@ -484,7 +503,10 @@ static void test_task_list_rows(void **state)
 	assert_non_null(p);
 	sscanf(p, "last_receipt=%31s", receipt);
 	assert_int_equal(strlen(receipt), 19); /* ABCD-EFGH-JKMN-PQRS */
+	has(section(all, "receipt"), "ballot is\n  recorded.");
+	says_recorded_only(section(all, "receipt"));
 	sec = section(all, "list");
+	says_recorded_only(sec);
 	has(sec, "Tasks (1 of 10 done)");
 	snprintf(row, sizeof row, "\n     1  done      %s  ", receipt);
 	has(sec, row);
