@@ -55,7 +55,9 @@ static int on_row(void *ctx, const struct csvin_row *row, struct simsa_err *err)
 {
 	size_t *rows = ctx;
 
-	CHECK(row->line >= 2);
+	/* a lone CR ends a record but not a line: the header and a record
+	 * can both be on line 1 */
+	CHECK(row->line >= 1);
 	CHECK(row->field[0] != NULL && row->column[0] >= 1);
 	for (size_t c = 0; c < N_COLS; c++) {
 		if (!row->field[c]) {
