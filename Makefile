@@ -173,21 +173,63 @@ bench: $(BIN) $(BENCH_BIN)
 	@sh scripts/deps.sh bench
 	@sh bench/run.sh $(BUILD) ./$(BIN)
 
-# libFuzzer on the ballot decoder (needs clang: make deps installs it with
-# `sh scripts/deps.sh ci`).
+# ---- fuzzing (libFuzzer; needs clang: `sh scripts/deps.sh ci`) ----
+# One target per reader of hostile bytes (tests/fuzz/fuzz_*.c): the ballot
+# decoder, the JSONL reader, the rubric parser, the CSV reader, the text
+# sanitizer and opening a round file or bundle. Each runs on three corpus
+# directories: build-fuzz/corpus/T (what it grows; not committed), the
+# seeds tests/fuzz/seed.c makes in build-fuzz/seeds/T (ballots; a small
+# closed round and its bundle) and tests/fuzz/corpus/T (committed, small).
+#   make fuzz         builds them and fuzzes each for FUZZ_SECONDS in turn
+#   make fuzz-replay  builds them and runs each once over the seeds and the
+#                     committed corpus, no fuzzing (what CI can afford)
 FUZZ_SECONDS ?= 60
-fuzz:
+FUZZ_TARGETS = ballot jsonl rubric csv text bundle
+FUZZ_BIN     = $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  = $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer -Iinclude $(PKG_CFLAGS)
+# max_len per target (libFuzzer's default is 4096); a round file needs more
+FUZZ_LEN_bundle = 65536
+FUZZ_LEN_rubric = 16384
+FUZZ_LEN_jsonl  = 8192
+FUZZ_LEN_text   = 8192
+FUZZ_OPTS    = -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
+# the fuzzer's own corpus, the seeds, the committed corpus (the ones there)
+fuzz_dirs    = build-fuzz/corpus/$(1) build-fuzz/seeds/$(1) \
+	       $(wildcard tests/fuzz/corpus/$(1))
+fuzz_len     = $(if $(FUZZ_LEN_$(1)),-max_len=$(FUZZ_LEN_$(1)))
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libsimsa.a
+	clang $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< build-fuzz/libsimsa.a \
+	    -pthread $(PKG_LIBS)
+
+# SQLite connections get a step bound in the bundle fuzzer (see its head)
+build-fuzz/fuzz_bundle: PKG_LIBS += -Wl,--wrap=sqlite3_open_v2
+
+build-fuzz/seed: tests/fuzz/seed.c build-fuzz/libsimsa.a
+	clang $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $< build-fuzz/libsimsa.a -pthread $(PKG_LIBS)
+
+fuzz-build:
 	@sh scripts/deps.sh build ci
-	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SAN="-fsanitize=address,undefined,fuzzer-no-link" \
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    OPT="-O1 -g -fno-omit-frame-pointer" SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
 	    build-fuzz/libsimsa.a
-	@mkdir -p build-fuzz/corpus
-	clang $(WARN) $(DEFS) -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude \
-	    $(PKG_CFLAGS) -o build-fuzz/fuzz_ballot tests/fuzz/fuzz_ballot.c \
-	    build-fuzz/libsimsa.a -pthread $(PKG_LIBS)
-	clang $(WARN) $(DEFS) -O1 -g -fsanitize=address,undefined -Iinclude $(PKG_CFLAGS) \
-	    -o build-fuzz/seed tests/fuzz/seed.c build-fuzz/libsimsa.a -pthread $(PKG_LIBS)
-	build-fuzz/seed build-fuzz/corpus
-	build-fuzz/fuzz_ballot -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus
+	@$(MAKE) --no-print-directory -j2 $(FUZZ_BIN) build-fuzz/seed
+	@for t in $(FUZZ_TARGETS); do mkdir -p build-fuzz/corpus/$$t build-fuzz/seeds/$$t; done
+	@build-fuzz/seed build-fuzz/seeds/ballot
+	@build-fuzz/seed --round build-fuzz/seeds/bundle
+
+fuzz: fuzz-build
+	@set -e; $(foreach t,$(FUZZ_TARGETS),echo "== fuzz_$(t), $(FUZZ_SECONDS) s"; \
+	    build-fuzz/fuzz_$(t) $(FUZZ_OPTS) $(call fuzz_len,$(t)) \
+	    -max_total_time=$(FUZZ_SECONDS) $(call fuzz_dirs,$(t));)
+
+fuzz-replay: fuzz-build
+	@set -e; $(foreach t,$(FUZZ_TARGETS),echo "== fuzz_$(t), replay"; \
+	    build-fuzz/fuzz_$(t) $(FUZZ_OPTS) $(call fuzz_len,$(t)) -runs=0 \
+	    build-fuzz/seeds/$(t) $(wildcard tests/fuzz/corpus/$(t));)
+
+.PHONY: fuzz-build fuzz-replay
 
 demo:
 	@sh scripts/deps.sh build

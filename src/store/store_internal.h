@@ -46,8 +46,9 @@ int sq_step_row(struct store *st, sqlite3_stmt *stmt, int64_t *row, struct simsa
 int sq_find_row(struct store *st, const char *sql, const char *key, int64_t *row,
 		struct simsa_err *err);
 /* Runs sql and calls row() for each result row, filling a growing array of
- * elements of size elem (*arr, *n; the caller frees *arr). row returns -1
- * when out of memory. */
+ * elements of size elem (*arr, *n; the caller frees *arr, after a failure
+ * too: the rows loaded before it are in *arr). row returns -1 when out of
+ * memory. */
 int sq_load_rows(struct store *st, const char *sql, size_t elem, void **arr, size_t *n,
 		 int (*row)(sqlite3_stmt *stmt, void *dst, void *ctx), void *ctx,
 		 struct simsa_err *err);

@@ -266,7 +266,7 @@ static int row_rater(sqlite3_stmt *stmt, void *dst, void *ctx)
 int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_err *err)
 {
 	void *arr;
-	int found;
+	int found, rc;
 
 	memset(in, 0, sizeof *in);
 	if (store_round_info(st, &in->info, err) < 0)
@@ -275,39 +275,46 @@ int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_er
 	if (found < 0)
 		return -1;
 	in->has_organizer = found == 1;
-	if (sq_load_rows(st, "SELECT component, text, hash FROM rubric ORDER BY component",
-			 sizeof *in->rubrics, &arr, &in->n_rubrics, row_rubric, NULL, err) < 0)
-		goto fail;
+	rc = sq_load_rows(st, "SELECT component, text, hash FROM rubric ORDER BY component",
+			  sizeof *in->rubrics, &arr, &in->n_rubrics, row_rubric, NULL, err);
+	/* rows loaded before a failure are in's to free */
 	in->rubrics = arr;
-	if (sq_load_rows(st, "SELECT id, name, team, model, aliases FROM entrant ORDER BY id",
-			 sizeof *in->entrants, &arr, &in->n_entrants, row_entrant, NULL, err) < 0)
+	if (rc < 0)
 		goto fail;
+	rc = sq_load_rows(st, "SELECT id, name, team, model, aliases FROM entrant ORDER BY id",
+			  sizeof *in->entrants, &arr, &in->n_entrants, row_entrant, NULL, err);
 	in->entrants = arr;
-	if (sq_load_rows(st,
-			 "SELECT id, ext_id, category, prompt, system, reference FROM prompt "
-			 "ORDER BY id",
-			 sizeof *in->prompts, &arr, &in->n_prompts, row_prompt, NULL, err) < 0)
+	if (rc < 0)
 		goto fail;
+	rc = sq_load_rows(st,
+			  "SELECT id, ext_id, category, prompt, system, reference FROM prompt "
+			  "ORDER BY id",
+			  sizeof *in->prompts, &arr, &in->n_prompts, row_prompt, NULL, err);
 	in->prompts = arr;
-	if (sq_load_rows(st,
-			 "SELECT id, prompt_id, entrant_id, hash FROM output "
-			 "ORDER BY prompt_id, entrant_id",
-			 sizeof *in->outputs, &arr, &in->n_outputs, row_output, NULL, err) < 0)
+	if (rc < 0)
 		goto fail;
+	rc = sq_load_rows(st,
+			  "SELECT id, prompt_id, entrant_id, hash FROM output "
+			  "ORDER BY prompt_id, entrant_id",
+			  sizeof *in->outputs, &arr, &in->n_outputs, row_output, NULL, err);
 	in->outputs = arr;
+	if (rc < 0)
+		goto fail;
 	if (rows_to_indices(in, err) < 0)
 		goto fail;
-	if (sq_load_rows(st,
-			 "SELECT id, name, role, public_key, categories, late, enrolled_at, "
-			 "signature FROM rater ORDER BY id",
-			 sizeof *in->raters, &arr, &in->n_raters, row_rater, NULL, err) < 0)
-		goto fail;
+	rc = sq_load_rows(st,
+			  "SELECT id, name, role, public_key, categories, late, enrolled_at, "
+			  "signature FROM rater ORDER BY id",
+			  sizeof *in->raters, &arr, &in->n_raters, row_rater, NULL, err);
 	in->raters = arr;
-	if (sq_load_rows(st,
-			 "SELECT kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id",
-			 sizeof *in->gold, &arr, &in->n_gold, row_gold, in, err) < 0)
+	if (rc < 0)
 		goto fail;
+	rc = sq_load_rows(st,
+			  "SELECT kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id",
+			  sizeof *in->gold, &arr, &in->n_gold, row_gold, in, err);
 	in->gold = arr;
+	if (rc < 0)
+		goto fail;
 	return 0;
 fail:
 	round_inputs_release(in);

@@ -30,8 +30,13 @@ int store_screen_words(struct store *st, char ***words, size_t *n, struct simsa_
 	void *arr;
 
 	if (sq_load_rows(st, "SELECT word FROM screen_word ORDER BY word", sizeof(char *), &arr, n,
-			 row_word, NULL, err) < 0)
+			 row_word, NULL, err) < 0) {
+		for (size_t i = 0; i < *n; i++)
+			free(((char **)arr)[i]);
+		free(arr);
+		*n = 0;
 		return -1;
+	}
 	*words = arr;
 	return 0;
 }
