@@ -1,5 +1,5 @@
 /* libFuzzer target: opening a round file or bundle made of any bytes, and
- * reading it as verify and score do (store_open, store_round_info,
+ * reading it as verify and score do (store_open_read, store_round_info,
  * store_counts, audit_run, score_round). The bytes go to a file in /dev/shm
  * (SQLite needs a path); the seeds are a small closed round and its bundle
  * (tests/fuzz/seed.c --round). Run with -max_len=65536.
@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(f = fopen(path, "wb")) || fwrite(data, 1, size, f) != size || fclose(f) != 0)
 		abort();
 	ticks = 0;
-	if (store_open(path, &st, &err) == 0) {
+	if (store_open_read(path, &st, &err) == 0) {
 		(void)store_round_info(st, &ri, &err);
 		(void)store_counts(st, &c, &err);
 		if (audit_run(st, &rep, &err) == 0) {
