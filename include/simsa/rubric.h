@@ -104,4 +104,14 @@ enum rubric_component rubric_component_parse(const char *s);
  * "a_better", "tie", "b_better", "b_much_better", "both_bad". */
 const char *rubric_pref_name(enum rubric_pref p);
 
+struct in_rubric;
+/* Parses a round's stored rubrics (include/simsa/store.h) into *expert and
+ * *user (each NULL when the round has none; the caller frees both, also
+ * after a failure). A second rubric for one component, or one for a
+ * component that is neither, is refused: a damaged or doctored file may
+ * hold either. */
+int rubric_parse_round(const struct in_rubric *rubrics, size_t n, struct rubric **expert,
+		       struct rubric **user, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
 #endif

@@ -100,13 +100,8 @@ static int load(struct audit *a)
 
 	if (store_load_inputs(a->st, &a->in, err) < 0)
 		return -1;
-	for (size_t i = 0; i < a->in.n_rubrics; i++) {
-		struct in_rubric *r = &a->in.rubrics[i];
-		struct rubric **slot = strcmp(r->component, "expert") == 0 ? &a->expert : &a->user;
-
-		if (rubric_parse(r->text, r->len, r->component, slot, err) < 0)
-			return -1;
-	}
+	if (rubric_parse_round(a->in.rubrics, a->in.n_rubrics, &a->expert, &a->user, err) < 0)
+		return -1;
 	found = store_get_opening(a->st, &a->op, err);
 	if (found < 0)
 		return -1;

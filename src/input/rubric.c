@@ -8,6 +8,7 @@
  * how messages name lines, and how a repeated or empty section is caught. */
 #include "simsa/rubric.h"
 #include "rubric_internal.h"
+#include "simsa/store.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -596,4 +597,23 @@ enum rubric_component rubric_component_parse(const char *s)
 const char *rubric_pref_name(enum rubric_pref p)
 {
 	return (unsigned)p < PREF_COUNT ? pref_names[p] : "unknown";
+}
+
+int rubric_parse_round(const struct in_rubric *rubrics, size_t n, struct rubric **expert,
+		       struct rubric **user, struct simsa_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct in_rubric *r = &rubrics[i];
+		bool is_expert = r->component && strcmp(r->component, "expert") == 0;
+		struct rubric **slot = is_expert ? expert : user;
+
+		if (!is_expert && !(r->component && strcmp(r->component, "user") == 0))
+			return err_set(err, "the round holds a rubric for an unknown component");
+		if (*slot)
+			return err_set(err, "the round holds two %s rubrics",
+				       is_expert ? "expert" : "user");
+		if (rubric_parse(r->text, r->len, r->component, slot, err) < 0)
+			return -1;
+	}
+	return 0;
 }

@@ -125,13 +125,8 @@ static int plan_load(struct store *st, struct plan *p, json_t *problems, struct 
 	memset(p, 0, sizeof *p);
 	if (store_load_inputs(st, &p->in, err) < 0)
 		return -1;
-	for (size_t i = 0; i < p->in.n_rubrics; i++) {
-		struct in_rubric *r = &p->in.rubrics[i];
-		struct rubric **slot = strcmp(r->component, "expert") == 0 ? &p->expert : &p->user;
-
-		if (rubric_parse(r->text, r->len, r->component, slot, err) < 0)
-			goto fail;
-	}
+	if (rubric_parse_round(p->in.rubrics, p->in.n_rubrics, &p->expert, &p->user, err) < 0)
+		goto fail;
 	if (plan_categories(p, err) < 0 || plan_raters(p, problems, err) < 0)
 		goto fail;
 	p->gold = calloc(p->in.n_gold + 1, sizeof *p->gold);
