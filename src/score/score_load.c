@@ -210,6 +210,9 @@ int score_load(struct store *st, struct build *B, struct score_result *r, struct
 	B->pidx = B->uidx + nr;
 	for (size_t i = 0; i < ne; i++) {
 		B->erows[i] = B->in.entrants[i].row;
+		if (!B->in.entrants[i].name) /* NOT NULL in the schema: a damaged file */
+			return err_set(err, "entrant %zu has no name: the round file is damaged",
+				       i + 1);
 		if (!(r->e[i].name = strdup(B->in.entrants[i].name)))
 			return err_set(err, "out of memory");
 	}
