@@ -463,7 +463,7 @@ static void criterion_stats(const struct build *B, struct score_result *r)
  * status in B->status, the one definition: score.h), in three
  * passes over them (the failed gold items decide who is left out, and who
  * is left out which clusters are numbered); fills B->d and B->d.votes. */
-static int classify(struct build *B, struct score_result *r, struct simsa_err *err)
+int score_classify(struct build *B, struct score_result *r, struct simsa_err *err)
 {
 	if (classify_start(B, r, err) < 0 || link_ballots(B, r, err) < 0)
 		return -1;
@@ -598,7 +598,7 @@ out:
 	return rc;
 }
 
-static void build_release(struct build *B)
+void score_build_release(struct build *B)
 {
 	round_inputs_release(&B->in);
 	rubric_free(&B->rx);
@@ -624,7 +624,7 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 
 	memset(&B, 0, sizeof B);
 	memset(r, 0, sizeof *r);
-	if (score_load(st, &B, r, err) == 0 && classify(&B, r, err) == 0) {
+	if (score_load(st, &B, r, err) == 0 && score_classify(&B, r, err) == 0) {
 		struct score_view v = { &B.in, B.xidx, B.uidx, B.pidx, &B.d };
 
 		if ((out && criterion ? score_write_ratings(&v, r, criterion, out, err)
@@ -634,7 +634,7 @@ static int score_or_votes(struct store *st, const char *benchmark_csv, struct sc
 	}
 	if (rc < 0 || out)
 		score_result_release(r);
-	build_release(&B);
+	score_build_release(&B);
 	return rc;
 }
 
@@ -656,99 +656,4 @@ int score_export_ratings(struct store *st, const char *criterion, FILE *out, str
 	struct score_result r;
 
 	return score_or_votes(st, NULL, &r, out, criterion, err);
-}
-
-static int cmp_status(const void *a, const void *b)
-{
-	int64_t x = ((const struct ballot_status *)a)->id,
-		y = ((const struct ballot_status *)b)->id;
-
-	return (x > y) - (x < y);
-}
-
-/* Before close: superseded or recorded, from the signed supersession links. */
-static int open_statuses(struct store *st, struct ballot_statuses *out, struct simsa_err *err)
-{
-	struct loader l;
-	int rc = -1;
-
-	memset(&l, 0, sizeof l);
-	if (score_load_ballots(st, &l, err) < 0)
-		goto out;
-	if (!(out->b = calloc(l.n_bal + 1, sizeof *out->b))) {
-		err_set(err, "out of memory");
-		goto out;
-	}
-	for (size_t k = 0; k < l.n_bal; k++)
-		out->b[k] = (struct ballot_status){ l.bal[k].id,
-						    score_superseded(&l, l.bal[k].hash)
-							    ? STATUS_SUPERSEDED
-							    : STATUS_RECORDED,
-						    REASON_NONE };
-	out->n = l.n_bal;
-	rc = 0;
-out:
-	score_loader_free(&l);
-	return rc;
-}
-
-int score_ballot_statuses(struct store *st, struct ballot_statuses *out, struct simsa_err *err)
-{
-	struct round_info ri;
-	struct score_result r;
-	struct build B;
-	int rc = -1;
-
-	memset(out, 0, sizeof *out);
-	if (store_round_info(st, &ri, err) < 0)
-		return -1;
-	if (ri.state != ROUND_CLOSED) {
-		rc = open_statuses(st, out, err);
-	} else {
-		memset(&B, 0, sizeof B);
-		memset(&r, 0, sizeof r);
-		out->closed = true;
-		if (score_load(st, &B, &r, err) == 0 && classify(&B, &r, err) == 0) {
-			out->b = B.status;
-			out->n = B.l.n_bal;
-			B.status = NULL;
-			rc = 0;
-		}
-		score_result_release(&r);
-		build_release(&B);
-	}
-	if (rc < 0) {
-		score_statuses_release(out);
-		return -1;
-	}
-	qsort(out->b, out->n, sizeof *out->b, cmp_status);
-	return 0;
-}
-
-void score_statuses_release(struct ballot_statuses *s)
-{
-	free(s->b);
-	memset(s, 0, sizeof *s);
-}
-
-const struct ballot_status *score_status_of(const struct ballot_statuses *s, int64_t id)
-{
-	struct ballot_status key = { .id = id };
-
-	return s->n ? bsearch(&key, s->b, s->n, sizeof *s->b, cmp_status) : NULL;
-}
-
-const char *score_status_name(enum ballot_status_kind k)
-{
-	static const char *const name[STATUS_COUNT] = { "recorded", "counted", "superseded", "gold",
-							"excluded" };
-
-	return k < STATUS_COUNT ? name[k] : "?";
-}
-
-const char *score_reason_name(enum ballot_status_reason r)
-{
-	static const char *const name[REASON_COUNT] = { "", "failed gold", "identity revealed" };
-
-	return r < REASON_COUNT ? name[r] : "?";
 }

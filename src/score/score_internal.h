@@ -111,4 +111,9 @@ int score_write_votes(const struct score_view *v, const struct score_result *r, 
 int score_write_ratings(const struct score_view *v, const struct score_result *r, const char *crit,
 			FILE *f, struct simsa_err *err) __attribute__((warn_unused_result));
 
+/* score.c: the classification of a loaded round (which ballots count,
+ * the statuses, the clusters), and freeing what score_load built. */
+int score_classify(struct build *B, struct score_result *r, struct simsa_err *err);
+void score_build_release(struct build *B);
+
 #endif
