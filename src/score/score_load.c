@@ -140,7 +140,8 @@ int score_load_ballots(struct store *st, struct loader *l, struct simsa_err *err
 	l->err = err;
 	if (store_each_ballot(st, on_ballot, l, err) < 0 || l->failed)
 		return -1;
-	qsort(l->sup, l->n_sup, 32, cmp_hash);
+	if (l->n_sup) /* NULL when no ballot supersedes another */
+		qsort(l->sup, l->n_sup, 32, cmp_hash);
 	return 0;
 }
 
@@ -251,8 +252,13 @@ int score_load(struct store *st, struct build *B, struct score_result *r, struct
 	    store_each_reveal(st, on_reveal, &B->l, err) < 0 || B->l.failed ||
 	    store_each_ballot(st, on_ballot, &B->l, err) < 0 || B->l.failed)
 		return -1;
-	qsort(B->l.sup, B->l.n_sup, 32, cmp_hash);
-	qsort(B->l.tasks, B->l.n_tasks, sizeof *B->l.tasks, cmp_task);
-	qsort(B->l.rev, B->l.n_rev, sizeof *B->l.rev, cmp_reveal);
+	/* qsort's base must not be NULL even for 0 items (an array nothing was
+	 * added to is NULL) */
+	if (B->l.n_sup)
+		qsort(B->l.sup, B->l.n_sup, 32, cmp_hash);
+	if (B->l.n_tasks)
+		qsort(B->l.tasks, B->l.n_tasks, sizeof *B->l.tasks, cmp_task);
+	if (B->l.n_rev)
+		qsort(B->l.rev, B->l.n_rev, sizeof *B->l.rev, cmp_reveal);
 	return 0;
 }

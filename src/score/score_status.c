@@ -69,7 +69,8 @@ int score_ballot_statuses(struct store *st, struct ballot_statuses *out, struct 
 		score_statuses_release(out);
 		return -1;
 	}
-	qsort(out->b, out->n, sizeof *out->b, cmp_status);
+	if (out->n)
+		qsort(out->b, out->n, sizeof *out->b, cmp_status);
 	return 0;
 }
 
