@@ -209,25 +209,6 @@ static void enrol(struct store *st, const char *db, const struct secret_key *org
 	check(rater_enrol(st, org, name, role, pk, NULL, &err), &err);
 }
 
-/* The bytes of a file (the round, which holds NULs). */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *s;
-	long n;
-
-	assert_non_null(fp);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	s = malloc((size_t)n + 1);
-	assert_non_null(s);
-	assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*len = (size_t)n;
-	return s;
-}
-
 static void put_bytes(const char *path, const char *data, size_t len)
 {
 	char side[600];
@@ -278,7 +259,7 @@ static int setup(void **state)
 	}
 	check(round_open(st, org, &opened, NULL, &err), &err);
 	store_close(&st);
-	f->open_bytes = slurp(f->db, &f->open_len);
+	f->open_bytes = file_bytes(f->db, &f->open_len);
 	/* closed: every demo ballot, then `simsa close` */
 	rng_reset("panel");
 	check(demo_panel(f->db, NULL, &ballots, &err), &err);
@@ -287,7 +268,7 @@ static int setup(void **state)
 	check(round_close(st, org, false, &closed, &err), &err);
 	store_close(&st);
 	secret_key_free(&org);
-	f->closed_bytes = slurp(f->db, &f->closed_len);
+	f->closed_bytes = file_bytes(f->db, &f->closed_len);
 	p = write_file(f->dir, "bench.csv",
 		       "entrant,points\ndasol,31.5\nmirinae,24\nondam,18.25\nyunseul,35\n");
 	snprintf(f->bench, sizeof f->bench, "%s", p);
@@ -392,25 +373,6 @@ static void golden_path(const char *name, char *out, size_t cap)
 	snprintf(out, cap, "%s/%s/%s", top && *top ? top : ".", GOLDEN_DIR, name);
 }
 
-/* Columns of a line as a terminal draws it. */
-static int line_width(const char *s, size_t len)
-{
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	utf8proc_ssize_t left = (utf8proc_ssize_t)len;
-	int w = 0;
-
-	while (left > 0) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-
-		assert_true(n > 0);
-		w += utf8proc_charwidth(cp) > 0 ? utf8proc_charwidth(cp) : 0;
-		p += n;
-		left -= n;
-	}
-	return w;
-}
-
 /* What every dump must be, golden or not: H rows no wider than W, no
  * control byte drawn. */
 static void check_shape(const char *name, const char *dump, int w, int h)
@@ -422,9 +384,9 @@ static void check_shape(const char *name, const char *dump, int w, int h)
 	while (p <= st) {
 		size_t len = strcspn(p, "\n");
 
-		if (line_width(p, len) > w)
+		if (text_cols(p, len) > w)
 			fail_msg("%s: row %d is %d columns wide", name, rows + 1,
-				 line_width(p, len));
+				 text_cols(p, len));
 		rows++;
 		p += len + 1;
 	}

@@ -147,25 +147,6 @@ static int state_int(const char *sec, const char *key)
 	return atoi(state(sec, key));
 }
 
-/* Columns of a line as a terminal draws it: utf8proc's widths, wide = 2. */
-static int line_width(const char *s)
-{
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
-	int w = 0;
-
-	while (left > 0) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-
-		assert_true(n > 0);
-		w += utf8proc_charwidth(cp) > 0 ? utf8proc_charwidth(cp) : 0;
-		p += n;
-		left -= n;
-	}
-	return w;
-}
-
 /* Every screen line of every dump in all fits in w columns. */
 static void all_fit(const char *all, int w)
 {
@@ -179,8 +160,8 @@ static void all_fit(const char *all, int w)
 		while (p < end) {
 			char *l = strndup(p, strcspn(p, "\n"));
 
-			if (line_width(l) > w)
-				fail_msg("a line of %d columns: '%s'", line_width(l), l);
+			if (text_cols(l, strlen(l)) > w)
+				fail_msg("a line of %d columns: '%s'", text_cols(l, strlen(l)), l);
 			free(l);
 			p = strchr(p, '\n') + 1;
 			checked++;
@@ -798,7 +779,7 @@ static void test_hostile_names_and_scrolling(void **state_)
 	has(sec, "top=0\n");
 	line = row(sec, state_int(sec, "table_y") + 1);
 	has(line, "~"); /* the long name, cut */
-	assert_true(line_width(line) <= 80);
+	assert_true(text_cols(line, strlen(line)) <= 80);
 	free(line);
 	free(sec);
 	sec = section(f->all, "bottom");

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <utf8proc.h>
 
 #include "simsa/score.h"
 #include "simsa/store.h"
@@ -89,8 +90,9 @@ static inline char *write_file(const char *dir, const char *name, const char *te
 	return path;
 }
 
-/* The whole file at path, NUL-terminated (caller frees). */
-static inline char *file_text(const char *path)
+/* The bytes of the file at path, NUL-terminated (caller frees); its
+ * length in *len when len is not NULL (a round file holds NULs). */
+static inline char *file_bytes(const char *path, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
 	char *s;
@@ -105,7 +107,35 @@ static inline char *file_text(const char *path)
 	assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
 	s[n] = '\0';
 	fclose(fp);
+	if (len)
+		*len = (size_t)n;
 	return s;
+}
+
+/* The whole file at path, NUL-terminated (caller frees). */
+static inline char *file_text(const char *path)
+{
+	return file_bytes(path, NULL);
+}
+
+/* Columns of len bytes of UTF-8 as a terminal draws them: utf8proc's
+ * widths, wide = 2. */
+static inline int text_cols(const char *s, size_t len)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+	int w = 0;
+
+	while (left > 0) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+
+		assert_true(n > 0);
+		w += utf8proc_charwidth(cp) > 0 ? utf8proc_charwidth(cp) : 0;
+		p += n;
+		left -= n;
+	}
+	return w;
 }
 
 /* Runs SQL on a round file behind simsa's back (to inspect or tamper). */
