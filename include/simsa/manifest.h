@@ -1,7 +1,7 @@
 /* manifest — the canonical encoding of everything raters are judged on, and
  * its hash, which the organizer signs at open.
  *
- * Covered: the round id, a secret salt (revealed at close, so the hash
+ * Covered: the round id, title and creation time, a secret salt (revealed at close, so the hash
  * cannot be used before then to test guesses of who wrote what), the
  * organizer's public key, the rubric texts, the entrants, the prompts, each
  * output's hash with its prompt and entrant, and the roster of raters

@@ -162,10 +162,16 @@ static void step_state(struct audit *a)
 	struct step s;
 
 	step_begin(&s, "state",
-		   "round.state is draft, open or closed, as the opening and closing rows say");
+		   "the round record: round_id, title and created_at whole, and round.state "
+		   "draft, open or closed as the opening and closing rows say");
 	s.items = 1;
 	if (a->closed && !a->opened)
 		failf(&s, "the round has a closing but no opening");
+	/* a value cut short when read would be signed and hashed cut short */
+	if (ri->bad_column)
+		failf(&s, "round.%s is not text of the expected length", ri->bad_column);
+	else if (!ri->round_id_hex)
+		failf(&s, "round.round_id is not 32 lower-case hex digits");
 	if (ri->state_null) {
 		failf(&s, "round.state is NULL, not draft, open or closed");
 	} else if (!ri->state_known) {

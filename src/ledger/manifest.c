@@ -8,7 +8,7 @@
 
 #include "simsa/enc.h"
 
-#define TAG "simsa/manifest/v1"
+#define TAG "simsa/manifest/v2"
 
 void manifest_encode(const struct round_inputs *in, const unsigned char salt[MANIFEST_SALT_LEN],
 		     void (*sink)(void *ctx, const void *data, size_t len), void *ctx)
@@ -18,6 +18,8 @@ void manifest_encode(const struct round_inputs *in, const unsigned char salt[MAN
 
 	enc_tag(&o, TAG);
 	enc_str(&o, in->info.round_id);
+	enc_str(&o, in->info.title);
+	enc_str(&o, in->info.created_at);
 	enc_raw(&o, salt, MANIFEST_SALT_LEN);
 	enc_u8(&o, in->has_organizer);
 	if (in->has_organizer)

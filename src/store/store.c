@@ -342,6 +342,19 @@ static void copy_col(sqlite3_stmt *stmt, int i, char *dst, size_t cap)
 	snprintf(dst, cap, "%s", s ? s : "");
 }
 
+/* Whether column i is text that copy_col copies whole: no NUL inside, and
+ * shorter than cap. */
+static bool col_fits(sqlite3_stmt *stmt, int i, size_t cap)
+{
+	const char *s;
+
+	if (sqlite3_column_type(stmt, i) != SQLITE_TEXT)
+		return false;
+	s = (const char *)sqlite3_column_text(stmt, i);
+	return s && strlen(s) == (size_t)sqlite3_column_bytes(stmt, i) &&
+	       (size_t)sqlite3_column_bytes(stmt, i) < cap;
+}
+
 int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
@@ -360,6 +373,12 @@ int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *
 	copy_col(stmt, 0, ri->round_id, sizeof ri->round_id);
 	copy_col(stmt, 1, ri->title, sizeof ri->title);
 	copy_col(stmt, 2, ri->created_at, sizeof ri->created_at);
+	ri->bad_column = !col_fits(stmt, 0, sizeof ri->round_id)     ? "round_id"
+			 : !col_fits(stmt, 1, sizeof ri->title)      ? "title"
+			 : !col_fits(stmt, 2, sizeof ri->created_at) ? "created_at"
+								     : NULL;
+	ri->round_id_hex =
+		strlen(ri->round_id) == 32 && strspn(ri->round_id, "0123456789abcdef") == 32;
 	ri->state = state_parse((const char *)sqlite3_column_text(stmt, 3));
 	ri->state_null = sqlite3_column_type(stmt, 3) == SQLITE_NULL;
 	copy_col(stmt, 3, ri->state_raw, sizeof ri->state_raw);

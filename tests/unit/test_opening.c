@@ -418,6 +418,15 @@ static void test_manifest_covers_inputs(void **state)
 	manifest_hash(&in, salt, h2);
 	assert_memory_not_equal(h1, h2, 32);
 	in.rubrics[0].text[10] ^= 1;
+	/* the title and creation time shown by every reader (issue 13) */
+	in.info.title[0] ^= 1;
+	manifest_hash(&in, salt, h2);
+	assert_memory_not_equal(h1, h2, 32);
+	in.info.title[0] ^= 1;
+	in.info.created_at[3] ^= 1;
+	manifest_hash(&in, salt, h2);
+	assert_memory_not_equal(h1, h2, 32);
+	in.info.created_at[3] ^= 1;
 	salt[0] ^= 1;
 	manifest_hash(&in, salt, h2);
 	assert_memory_not_equal(h1, h2, 32);
