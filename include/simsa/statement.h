@@ -29,7 +29,7 @@ void statement_enrolment(struct buf *b, const struct enrolment *e);
  * hash, time. Appends to b. */
 void statement_opening(struct buf *b, const char *round_id, const unsigned char manifest[32],
 		       const unsigned char commitment[32], const unsigned char assignment[32],
-		       const char *opened_at);
+		       const char *opened_at, const unsigned char sealed_hash[32]);
 
 struct chain_head {
 	const unsigned char *public_key; /* 32 bytes */

@@ -135,19 +135,29 @@ static void step_opening(struct audit *a)
 {
 	struct step s;
 	struct buf msg = { 0 };
+	unsigned char *sealed = NULL, sealed_hash[32];
+	size_t sealed_len = 0;
+	struct simsa_err err;
 
-	step_begin(&s, "opening", "the organizer's signature on the opening statement");
+	step_begin(&s, "opening",
+		   "the organizer's signature on the opening statement (with the hash of the "
+		   "sealed secrets)");
 	if (!a->opened) {
 		failf(&s, "the round has not been opened");
+	} else if (store_get_sealed(a->st, &sealed, &sealed_len, &err) < 0) {
+		failf(&s, "the sealed secrets cannot be read: %s", err.msg);
 	} else {
 		s.items = 1;
+		crypto_generichash(sealed_hash, 32, sealed, sealed_len, NULL, 0);
 		statement_opening(&msg, a->in.info.round_id, a->op.manifest_hash,
-				  a->op.seed_commitment, a->op.assignment_hash, a->op.opened_at);
+				  a->op.seed_commitment, a->op.assignment_hash, a->op.opened_at,
+				  sealed_hash);
 		if (msg.oom || crypto_sign_verify_detached(a->op.signature, msg.p, msg.n,
 							   a->in.organizer_pk) != 0)
 			failf(&s, "the opening statement's signature does not verify under the "
 				  "organizer's key");
 	}
+	free(sealed);
 	buf_release(&msg);
 	step_end(a, &s);
 }

@@ -19,16 +19,17 @@ void statement_enrolment(struct buf *b, const struct enrolment *e)
 
 void statement_opening(struct buf *b, const char *round_id, const unsigned char manifest[32],
 		       const unsigned char commitment[32], const unsigned char assignment[32],
-		       const char *opened_at)
+		       const char *opened_at, const unsigned char sealed_hash[32])
 {
 	struct enc o = buf_enc(b);
 
-	enc_tag(&o, "simsa/opening/v1");
+	enc_tag(&o, "simsa/opening/v2");
 	enc_str(&o, round_id);
 	enc_raw(&o, manifest, 32);
 	enc_raw(&o, commitment, 32);
 	enc_raw(&o, assignment, 32);
 	enc_str(&o, opened_at);
+	enc_raw(&o, sealed_hash, 32);
 }
 
 void statement_seal(struct buf *b, const char *round_id, const unsigned char manifest[32],

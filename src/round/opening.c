@@ -338,6 +338,7 @@ int round_open(struct store *st, const struct secret_key *organizer, struct open
 {
 	unsigned char *secret = sodium_malloc(64); /* seed, then salt */
 	unsigned char x25519[crypto_box_PUBLICKEYBYTES];
+	unsigned char sealed_hash[32];
 	struct assign_result ar = { 0 };
 	struct assign_input a;
 	struct blind_rec *blind = NULL;
@@ -407,20 +408,9 @@ int round_open(struct store *st, const struct secret_key *organizer, struct open
 		goto out;
 
 	time_now_utc(res->opened_at);
-	statement_opening(&stmt, p.in.info.round_id, res->manifest_hash, res->seed_commitment,
-			  res->assignment_hash, res->opened_at);
 	encode_secrets(&secrets, secret, secret + 32, &p, blind);
-	if (stmt.oom || secrets.oom) {
+	if (secrets.oom) {
 		err_set(err, "out of memory");
-		goto out;
-	}
-	memset(&op, 0, sizeof op);
-	memcpy(op.manifest_hash, res->manifest_hash, 32);
-	memcpy(op.seed_commitment, res->seed_commitment, 32);
-	memcpy(op.assignment_hash, res->assignment_hash, 32);
-	memcpy(op.opened_at, res->opened_at, sizeof op.opened_at);
-	if (secret_key_sign(organizer, stmt.p, stmt.n, op.signature) < 0) {
-		err_set(err, "cannot use the organizer key");
 		goto out;
 	}
 	if (crypto_sign_ed25519_pk_to_curve25519(x25519, p.in.organizer_pk) != 0) {
@@ -433,6 +423,23 @@ int round_open(struct store *st, const struct secret_key *organizer, struct open
 		goto out;
 	}
 	crypto_box_seal(sealed, secrets.p, secrets.n, x25519);
+	/* the opening statement names the sealed secrets by their hash */
+	crypto_generichash(sealed_hash, 32, sealed, secrets.n + crypto_box_SEALBYTES, NULL, 0);
+	statement_opening(&stmt, p.in.info.round_id, res->manifest_hash, res->seed_commitment,
+			  res->assignment_hash, res->opened_at, sealed_hash);
+	if (stmt.oom) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	memset(&op, 0, sizeof op);
+	memcpy(op.manifest_hash, res->manifest_hash, 32);
+	memcpy(op.seed_commitment, res->seed_commitment, 32);
+	memcpy(op.assignment_hash, res->assignment_hash, 32);
+	memcpy(op.opened_at, res->opened_at, sizeof op.opened_at);
+	if (secret_key_sign(organizer, stmt.p, stmt.n, op.signature) < 0) {
+		err_set(err, "cannot use the organizer key");
+		goto out;
+	}
 	op.sealed = sealed;
 	op.sealed_len = secrets.n + crypto_box_SEALBYTES;
 

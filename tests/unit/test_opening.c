@@ -269,8 +269,13 @@ static void test_open_commits_signs_and_blinds(void **state)
 	assert_int_equal(store_round_info(f->st, &ri, &err), 0);
 	seed_commitment(seed, ri.round_id, res.manifest_hash, commit);
 	assert_memory_equal(commit, op.seed_commitment, 32);
+	unsigned char *sealed, sealed_hash[32];
+	size_t sealed_len;
+	assert_int_equal(store_get_sealed(f->st, &sealed, &sealed_len, &err), 0);
+	crypto_generichash(sealed_hash, 32, sealed, sealed_len, NULL, 0);
+	free(sealed);
 	statement_opening(&msg, ri.round_id, op.manifest_hash, op.seed_commitment,
-			  op.assignment_hash, op.opened_at);
+			  op.assignment_hash, op.opened_at, sealed_hash);
 	assert_int_equal(crypto_sign_verify_detached(op.signature, msg.p, msg.n, f->org_pk), 0);
 	msg.p[msg.n - 1] ^= 1;
 	assert_int_not_equal(crypto_sign_verify_detached(op.signature, msg.p, msg.n, f->org_pk), 0);
