@@ -480,6 +480,20 @@ int store_each_blind(struct store *st,
 			       size_t len, const unsigned char hash[STORE_HASH_LEN]),
 		     void *ctx, struct simsa_err *err);
 
+/* What open and close remove, counted: rows that an open round must not
+ * have (draft outputs, generation records, screening words and decisions,
+ * the import log), values it must not keep (rubric paths, entrants'
+ * endpoints, key variables, parameters, system prompts), and drafts, which
+ * a closed round must not have. */
+struct store_leftovers {
+	long outputs, generations, screen_decisions, screen_words, imports;
+	long rubric_sources, entrant_settings;
+	long drafts;
+};
+
+int store_leftovers(struct store *st, struct store_leftovers *lo, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
 /* The sealed secrets of an open round (malloc'd). */
 int store_get_sealed(struct store *st, unsigned char **blob, size_t *len, struct simsa_err *err);
 long store_draft_count(struct store *st, struct simsa_err *err);

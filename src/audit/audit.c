@@ -248,9 +248,65 @@ static void step_outputs(struct audit *a)
 	struct step s;
 	struct out_ctx c = { &s };
 
-	step_begin(&s, "outputs", "every output's text against its BLAKE2b-256 hash");
+	step_begin(&s, "outputs", "every output's and rubric's text against its BLAKE2b-256 hash");
 	if (store_each_blind(a->st, check_output, &c, a->err) < 0)
 		failf(&s, "%s", a->err->msg);
+	for (size_t i = 0; i < a->in.n_rubrics; i++) {
+		unsigned char h[32];
+
+		s.items++;
+		hash_bytes(a->in.rubrics[i].text, a->in.rubrics[i].len, h);
+		if (memcmp(h, a->in.rubrics[i].hash, 32) != 0)
+			failf(&s, "rubric %s: its text does not match its hash",
+			      a->in.rubrics[i].component);
+	}
+	step_end(a, &s);
+}
+
+/* What open removes from the draft, and close from the open round, is
+ * gone: a row left there is covered by nothing, yet readers count it. */
+static void step_cleared(struct audit *a)
+{
+	struct step s;
+	struct store_leftovers lo;
+	struct simsa_err err;
+
+	step_begin(&s, "cleared",
+		   "what open removes (draft outputs, generation records, screening, the "
+		   "import log, rubric paths, entrants' endpoints and settings) and close "
+		   "removes (drafts) is gone");
+	if (!a->opened) {
+		step_end(a, &s);
+		return;
+	}
+	if (store_leftovers(a->st, &lo, &err) < 0) {
+		failf(&s, "%s", err.msg);
+		step_end(a, &s);
+		return;
+	}
+	const struct {
+		long n;
+		const char *what;
+		bool closed_only;
+	} left[] = {
+		{ lo.outputs, "draft output rows (table output)", false },
+		{ lo.generations, "generation records (table generation)", false },
+		{ lo.screen_decisions, "screening decisions (table screen_decision)", false },
+		{ lo.screen_words, "screening words (table screen_word)", false },
+		{ lo.imports, "import log rows (table import_log)", false },
+		{ lo.rubric_sources, "rubrics with a source path (rubric.source)", false },
+		{ lo.entrant_settings,
+		  "entrants with an endpoint, key variable, parameters or system prompt", false },
+		{ lo.drafts, "drafts (table draft)", true },
+	};
+	for (size_t i = 0; i < sizeof left / sizeof *left; i++) {
+		if (left[i].closed_only && !a->closed)
+			continue;
+		s.items++;
+		if (left[i].n)
+			failf(&s, "%ld %s left in a%s round", left[i].n, left[i].what,
+			      a->closed ? " closed" : "n open");
+	}
 	step_end(a, &s);
 }
 
@@ -473,6 +529,7 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 	step_opening(&a);
 	step_enrolments(&a);
 	step_outputs(&a);
+	step_cleared(&a);
 	step_ballots(&a);
 	if (a.closed) {
 		step_seal(&a);

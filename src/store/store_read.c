@@ -150,6 +150,30 @@ int store_get_sealed(struct store *st, unsigned char **blob, size_t *len, struct
 	return *blob ? 0 : err_set(err, "out of memory");
 }
 
+int store_leftovers(struct store *st, struct store_leftovers *lo, struct simsa_err *err)
+{
+	static const char *const sql[] = {
+		"SELECT count(*) FROM output",
+		"SELECT count(*) FROM generation",
+		"SELECT count(*) FROM screen_decision",
+		"SELECT count(*) FROM screen_word",
+		"SELECT count(*) FROM import_log",
+		"SELECT count(*) FROM rubric WHERE source IS NOT ''",
+		"SELECT count(*) FROM entrant WHERE endpoint IS NOT NULL OR api_key_env IS NOT NULL "
+		"OR params IS NOT NULL OR system IS NOT NULL",
+		"SELECT count(*) FROM draft",
+	};
+	long *out[] = { &lo->outputs, &lo->generations,    &lo->screen_decisions, &lo->screen_words,
+			&lo->imports, &lo->rubric_sources, &lo->entrant_settings, &lo->drafts };
+
+	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+		*out[i] = sq_pragma_int(st, sql[i]);
+		if (*out[i] < 0)
+			return sq_db_err(st, err, "cannot count what open and close remove");
+	}
+	return 0;
+}
+
 long store_draft_count(struct store *st, struct simsa_err *err)
 {
 	long n = sq_pragma_int(st, "SELECT count(*) FROM draft");

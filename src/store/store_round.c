@@ -468,7 +468,11 @@ int store_open_round(struct store *st, const struct blind_rec *blind, size_t n_b
 		goto fail;
 	}
 	if (sq_exec(st,
-		    "DELETE FROM output; DELETE FROM screen_decision; "
+		    "DELETE FROM output; DELETE FROM screen_decision; DELETE FROM screen_word; "
+		    "DELETE FROM generation; DELETE FROM import_log; "
+		    "UPDATE rubric SET source = ''; "
+		    "UPDATE entrant SET endpoint = NULL, api_key_env = NULL, params = NULL, "
+		    "system = NULL; "
 		    "UPDATE round SET state = 'open'",
 		    err) < 0 ||
 	    store_commit(st, err) < 0)

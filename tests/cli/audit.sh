@@ -8,7 +8,7 @@ chmod 600 "$T/demo.pass"
 
 expect_ok "verify an open round" verify "$db"
 if grep -q "^  ok    opening" "$T/out" && grep -q "once the round is closed" "$T/out" &&
-	grep -q "^result: all 6 steps passed" "$T/out"; then
+	grep -q "^result: all 7 steps passed" "$T/out"; then
 	ok "verify reports each step and what waits for close"
 else
 	not_ok "verify reports each step" "$(cat "$T/out")"
@@ -37,8 +37,8 @@ if [ "$(json_get "$T/verify.json" "d['ok'], d['complete'], [s['step'] for s in d
 else
 	not_ok "verify --format json" "$(cat "$T/verify.json")"
 fi
-if [ "$(json_get "$T/verify.json" "[s['items'] for s in d['steps'] if s['step'] in ('outputs', 'assignment')]")" = "[40, 170]" ]; then
-	ok "verify checked 40 outputs and replayed 170 tasks (the late rater's included)"
+if [ "$(json_get "$T/verify.json" "[s['items'] for s in d['steps'] if s['step'] in ('outputs', 'assignment')]")" = "[42, 170]" ]; then
+	ok "verify checked 40 outputs and 2 rubrics and replayed 170 tasks (the late rater's included)"
 else
 	not_ok "verify item counts" "$(cat "$T/verify.json")"
 fi

@@ -142,7 +142,12 @@ static void test_valid_round_passes(void **state)
 	assert_string_equal(json_string_value(json_object_get(rep, "state")), "closed");
 	json_array_foreach(json_object_get(rep, "steps"), i, s)
 		assert_true(json_is_true(json_object_get(s, "passed")));
-	assert_int_equal(json_array_size(json_object_get(rep, "steps")), 10);
+	assert_int_equal(json_array_size(json_object_get(rep, "steps")), 11);
+	/* open removed what linked outputs to entrants or named local paths */
+	assert_int_equal(sql_int(F.db, "SELECT count(*) FROM import_log"), 0);
+	assert_int_equal(sql_int(F.db, "SELECT count(*) FROM rubric WHERE source <> ''"), 0);
+	assert_int_equal(sql_int(F.db, "SELECT count(*) FROM entrant WHERE endpoint IS NOT NULL"),
+			 0);
 	json_decref(rep);
 	/* nothing can be cast once closed */
 	assert_int_equal(sql_int(F.db, "SELECT count(*) FROM closing"), 1);
