@@ -73,10 +73,11 @@ FLOORS="0 gen
 2 src/store src/assign
 3 src/input src/ledger
 4 src/stats src/generate
-5 src/round src/score
-6 src/audit
-7 tui
-8 cli"
+5 src/round
+6 src/score
+7 src/audit
+8 tui
+9 cli"
 
 # check SCAN: one line "OBJECT: SYMBOL (RULE)" per violation
 check() {

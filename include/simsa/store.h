@@ -491,6 +491,10 @@ struct store_leftovers {
 	long drafts;
 };
 
+/* Tasks whose row id is not greater than the id of the task before them in
+ * (rater, position) order (tasks are stored in that order), or -1. */
+long store_task_ids_out_of_order(struct store *st, struct simsa_err *err);
+
 int store_leftovers(struct store *st, struct store_leftovers *lo, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 

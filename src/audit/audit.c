@@ -507,6 +507,13 @@ static void step_assignment(struct audit *a)
 			      r->name, t->position + 1, st->kind, st->replica,
 			      assign_kind_name(t->kind), t->replica);
 	}
+	/* the row key carries no value, but it must not carry one either */
+	long disorder = store_task_ids_out_of_order(a->st, &err);
+
+	if (disorder < 0)
+		failf(&s, "%s", err.msg);
+	else if (disorder)
+		failf(&s, "%ld tasks have row ids out of (rater, position) order", disorder);
 	assign_result_release(&ar);
 	step_end(a, &s);
 }

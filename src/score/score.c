@@ -22,13 +22,6 @@ static long index_of_row(const int64_t *rows, size_t n, int64_t row)
 	return -1;
 }
 
-static long entrant_of(const struct loader *l, const int64_t *erows, size_t ne, const char *id)
-{
-	int64_t row;
-
-	return score_revealed(l, id, &row) ? index_of_row(erows, ne, row) : -1;
-}
-
 /* The weighted mean of one side's normalized criterion scores; NA criteria
  * are left out and the remaining weights renormalized. NAN if all NA. */
 static double side_value(const struct rubric *rb, const uint32_t *s)
@@ -107,8 +100,7 @@ static void tally_repeats(struct build *B, struct score_result *r)
 			int a, c;
 
 			if (o->gold || o->ballot < 0 || o->prompt_row != t->prompt_row ||
-			    o->replica != t->replica || strcmp(o->left, t->right) ||
-			    strcmp(o->right, t->left))
+			    o->replica != t->replica || o->le != t->re || o->re != t->le)
 				continue;
 			a = ballot_side(B, &l->bal[o->ballot]);
 			c = ballot_side(B, &l->bal[t->ballot]);
@@ -216,15 +208,14 @@ static int place_ballot(const struct build *B, const struct ballot_ent *b, struc
 			struct simsa_err *err)
 {
 	const struct loader *l = &B->l;
-	size_t ne = B->in.n_entrants;
 
 	if (score_superseded(l, b->hash))
 		return 1;
 	at->t = score_task(l, b->rater_row, b->position);
 	at->rr = index_of_row(B->rrows, B->in.n_raters, b->rater_row);
 	at->p = at->t ? index_of_row(B->prows, B->in.n_prompts, at->t->prompt_row) : -1;
-	at->le = at->t ? entrant_of(l, B->erows, ne, at->t->left) : -1;
-	at->re = at->t ? entrant_of(l, B->erows, ne, at->t->right) : -1;
+	at->le = at->t ? at->t->le : -1;
+	at->re = at->t ? at->t->re : -1;
 	if (!at->t || at->rr < 0 || at->p < 0 || at->le < 0 || at->re < 0)
 		return err_set(err,
 			       "a ballot of rater row %lld, task %u, has no task, "

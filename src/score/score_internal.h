@@ -15,20 +15,17 @@
 #include "simsa/stats.h"
 #include "simsa/store.h"
 
-/* The ballot loader's copy of a task, a revealed output and a ballot. */
+/* The loader's copy of a task, as the assignment replayed from the
+ * revealed seed gives it (never the task table's columns), and of a
+ * ballot. */
 struct task_ent {
 	int64_t rater_row;
 	uint32_t position;
 	int64_t prompt_row;
-	char left[33], right[33];
+	long le, re; /* the entrants shown as A and B (indexes into the inputs) */
 	uint32_t replica;
 	int gold;    /* 0 normal, 1 gold_known, 2 gold_repeat */
 	long ballot; /* its counted ballot (index into loader.bal), -1 */
-};
-
-struct reveal_ent {
-	char id[33];
-	int64_t entrant_row;
 };
 
 struct ballot_ent {
@@ -48,8 +45,6 @@ struct ballot_ent {
 struct loader {
 	struct task_ent *tasks;
 	size_t n_tasks, cap_tasks;
-	struct reveal_ent *rev;
-	size_t n_rev, cap_rev;
 	struct ballot_ent *bal;
 	size_t n_bal, cap_bal;
 	unsigned char (*sup)[32]; /* hashes some ballot supersedes */
@@ -82,7 +77,7 @@ struct build {
 };
 
 /* Reads a closed round for scoring into B: its inputs and rubrics, the
- * recipe and the entrants' names into r, then the loader's tasks, reveals
+ * recipe and the entrants' names into r, then the loader's tasks (replayed)
  * and ballots (score_load.c). -1 (err) if the round cannot be scored. */
 int score_load(struct store *st, struct build *B, struct score_result *r, struct simsa_err *err)
 	__attribute__((warn_unused_result));
@@ -95,8 +90,6 @@ void score_loader_free(struct loader *l);
 struct task_ent *score_task(const struct loader *l, int64_t rater_row, uint32_t position);
 /* True if some ballot supersedes the ballot with this hash. */
 bool score_superseded(const struct loader *l, const unsigned char hash[32]);
-/* True if output id was revealed, with its entrant's row in *entrant_row. */
-bool score_revealed(const struct loader *l, const char *id, int64_t *entrant_row);
 
 struct score_view {
 	const struct round_inputs *in;

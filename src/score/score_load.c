@@ -1,46 +1,60 @@
 /* score_load — reads a closed round for scoring: its inputs, rubrics and
- * recipe, then every task, revealed output and ballot (the ballots decoded
- * from their signed bytes), sorted for classify's lookups in score.c. */
+ * recipe, every task (replayed from the revealed seed, as verify replays
+ * it) and every ballot (decoded from its signed bytes), sorted for
+ * classify's lookups in score.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "simsa/assign.h"
+#include "simsa/opening.h"
 #include "simsa/util.h"
 #include "score_internal.h"
 
-static int on_task(void *ctx, const struct task_row *t)
+/* The tasks from the assignment replayed from the revealed seed and the
+ * manifest hash signed at open (docs/assignment.md): what decides which
+ * ballots count (kind, replica, prompt, sides) is derived, as verify
+ * derives it, never read from the task table. */
+static int replay_tasks(struct store *st, struct build *B, const struct closing_rec *c,
+			struct simsa_err *err)
 {
-	struct loader *l = ctx;
-	struct task_ent *e;
+	struct opening_rec op;
+	struct assign_result ar = { 0 };
+	int rc;
 
-	if (grow_array((void **)&l->tasks, &l->cap_tasks, l->n_tasks + 1, sizeof *l->tasks) < 0) {
-		l->failed = err_set(l->err, "out of memory");
-		return 1;
+	if ((rc = store_get_opening(st, &op, err)) < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(err,
+			       "the round is marked closed but has no opening (run simsa verify)");
+	if (opening_replay(st, c->seed, op.manifest_hash, &ar, err) < 0)
+		return err_prefix(err, "the assignment cannot be replayed from the revealed seed");
+	B->l.tasks = calloc(ar.n_tasks + 1, sizeof *B->l.tasks);
+	if (!B->l.tasks) {
+		assign_result_release(&ar);
+		return err_set(err, "out of memory");
 	}
-	e = &l->tasks[l->n_tasks++];
-	e->rater_row = t->rater_row;
-	e->position = t->position;
-	e->prompt_row = t->prompt_row;
-	e->replica = t->replica;
-	e->ballot = -1;
-	snprintf(e->left, sizeof e->left, "%s", t->left ? t->left : "");
-	snprintf(e->right, sizeof e->right, "%s", t->right ? t->right : "");
-	e->gold = !t->kind || strcmp(t->kind, "normal") == 0 ? 0
-		  : strcmp(t->kind, "gold_known") == 0       ? 1
-							     : 2;
-	return 0;
-}
+	for (size_t i = 0; i < ar.n_tasks; i++) {
+		const struct assign_task *t = &ar.tasks[i];
+		struct task_ent *e = &B->l.tasks[i];
 
-static int on_reveal(void *ctx, const char *id, int64_t entrant)
-{
-	struct loader *l = ctx;
-
-	if (grow_array((void **)&l->rev, &l->cap_rev, l->n_rev + 1, sizeof *l->rev) < 0) {
-		l->failed = err_set(l->err, "out of memory");
-		return 1;
+		if (t->rater >= B->in.n_raters || t->prompt >= B->in.n_prompts ||
+		    t->left >= B->in.n_entrants || t->right >= B->in.n_entrants) {
+			assign_result_release(&ar);
+			return err_set(err, "the replayed assignment names a rater, prompt or "
+					    "entrant the round does not have");
+		}
+		e->rater_row = B->in.raters[t->rater].row;
+		e->position = t->position;
+		e->prompt_row = B->in.prompts[t->prompt].row;
+		e->le = t->left;
+		e->re = t->right;
+		e->replica = t->replica;
+		e->gold = t->kind == ASSIGN_GOLD_KNOWN ? 1 : t->kind == ASSIGN_GOLD_REPEAT ? 2 : 0;
+		e->ballot = -1;
 	}
-	snprintf(l->rev[l->n_rev].id, 33, "%s", id ? id : "");
-	l->rev[l->n_rev++].entrant_row = entrant;
+	B->l.n_tasks = B->l.cap_tasks = ar.n_tasks;
+	assign_result_release(&ar);
 	return 0;
 }
 
@@ -107,11 +121,6 @@ static int cmp_task(const void *a, const void *b)
 	return (x->position > y->position) - (x->position < y->position);
 }
 
-static int cmp_reveal(const void *a, const void *b)
-{
-	return strcmp(((const struct reveal_ent *)a)->id, ((const struct reveal_ent *)b)->id);
-}
-
 struct task_ent *score_task(const struct loader *l, int64_t rater_row, uint32_t position)
 {
 	struct task_ent key = { .rater_row = rater_row, .position = position };
@@ -122,17 +131,6 @@ struct task_ent *score_task(const struct loader *l, int64_t rater_row, uint32_t 
 bool score_superseded(const struct loader *l, const unsigned char hash[32])
 {
 	return bsearch(hash, l->sup, l->n_sup, 32, cmp_hash) != NULL;
-}
-
-bool score_revealed(const struct loader *l, const char *id, int64_t *entrant_row)
-{
-	struct reveal_ent key, *r;
-
-	snprintf(key.id, sizeof key.id, "%s", id);
-	r = bsearch(&key, l->rev, l->n_rev, sizeof *l->rev, cmp_reveal);
-	if (r)
-		*entrant_row = r->entrant_row;
-	return r != NULL;
 }
 
 int score_load_ballots(struct store *st, struct loader *l, struct simsa_err *err)
@@ -148,7 +146,6 @@ int score_load_ballots(struct store *st, struct loader *l, struct simsa_err *err
 void score_loader_free(struct loader *l)
 {
 	free(l->tasks);
-	free(l->rev);
 	free(l->bal);
 	free(l->sup);
 }
@@ -248,9 +245,8 @@ int score_load(struct store *st, struct build *B, struct score_result *r, struct
 			  B->rx->bootstrap_seed != B->ru->bootstrap_seed;
 	B->l.expert = B->rx;
 	B->l.err = err;
-	if (store_each_task(st, on_task, &B->l, err) < 0 || B->l.failed ||
-	    store_each_reveal(st, on_reveal, &B->l, err) < 0 || B->l.failed ||
-	    store_each_ballot(st, on_ballot, &B->l, err) < 0 || B->l.failed)
+	if (replay_tasks(st, B, &c, err) < 0 || store_each_ballot(st, on_ballot, &B->l, err) < 0 ||
+	    B->l.failed)
 		return -1;
 	/* qsort's base must not be NULL even for 0 items (an array nothing was
 	 * added to is NULL) */
@@ -258,7 +254,5 @@ int score_load(struct store *st, struct build *B, struct score_result *r, struct
 		qsort(B->l.sup, B->l.n_sup, 32, cmp_hash);
 	if (B->l.n_tasks)
 		qsort(B->l.tasks, B->l.n_tasks, sizeof *B->l.tasks, cmp_task);
-	if (B->l.n_rev)
-		qsort(B->l.rev, B->l.n_rev, sizeof *B->l.rev, cmp_reveal);
 	return 0;
 }

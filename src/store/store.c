@@ -370,13 +370,14 @@ int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *
 		return sq_db_err(st, err, "cannot read the round");
 	}
 	memset(ri, 0, sizeof *ri);
-	copy_col(stmt, 0, ri->round_id, sizeof ri->round_id);
-	copy_col(stmt, 1, ri->title, sizeof ri->title);
-	copy_col(stmt, 2, ri->created_at, sizeof ri->created_at);
+	/* before copy_col: reading a value as text converts its type */
 	ri->bad_column = !col_fits(stmt, 0, sizeof ri->round_id)     ? "round_id"
 			 : !col_fits(stmt, 1, sizeof ri->title)      ? "title"
 			 : !col_fits(stmt, 2, sizeof ri->created_at) ? "created_at"
 								     : NULL;
+	copy_col(stmt, 0, ri->round_id, sizeof ri->round_id);
+	copy_col(stmt, 1, ri->title, sizeof ri->title);
+	copy_col(stmt, 2, ri->created_at, sizeof ri->created_at);
 	ri->round_id_hex =
 		strlen(ri->round_id) == 32 && strspn(ri->round_id, "0123456789abcdef") == 32;
 	ri->state = state_parse((const char *)sqlite3_column_text(stmt, 3));

@@ -150,6 +150,17 @@ int store_get_sealed(struct store *st, unsigned char **blob, size_t *len, struct
 	return *blob ? 0 : err_set(err, "out of memory");
 }
 
+long store_task_ids_out_of_order(struct store *st, struct simsa_err *err)
+{
+	long n = sq_pragma_int(st, "SELECT count(*) FROM (SELECT id, lag(id) OVER "
+				   "(ORDER BY rater_id, position) AS prev FROM task) "
+				   "WHERE prev >= id");
+
+	if (n < 0)
+		sq_db_err(st, err, "cannot read the tasks");
+	return n;
+}
+
 int store_leftovers(struct store *st, struct store_leftovers *lo, struct simsa_err *err)
 {
 	static const char *const sql[] = {

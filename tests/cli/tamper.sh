@@ -1,0 +1,101 @@
+# The tamper suite (issue 13, docs/verify.md): every case of
+# tests/tamper/cases applied to a copy of a closed round and of its
+# bundle, as an attacker with sqlite3 and write access would (the guard
+# triggers dropped, the change made, the triggers put back so the schema is
+# simsa's). For each: `simsa verify` exits 1 with at least the named steps
+# failing, and `simsa score` refuses the file naming the failing steps.
+# Cases marked same-points touch only what score derives itself (the
+# tasks, replayed from the revealed seed): `score --no-verify` gives the
+# points of the untouched round.
+. "$(dirname "$0")/../cli_lib.sh"
+
+cases=$(dirname "$0")/../tamper/cases
+db=$T/round.db
+scored_round "$db"
+expect_ok "export the bundle" export "$db" --format bundle --out "$T/bundle.db"
+expect_ok "the round verifies" verify "$db"
+expect_ok "the bundle verifies" verify "$T/bundle.db"
+# the untouched round's points, to compare with what score derives
+"$SIMSA" score "$db" --format json >"$T/points.json" 2>/dev/null
+points() { # FILE: the ballot counts and every entrant's figures, one line
+	python3 -c "
+import json,sys
+d=json.load(open(sys.argv[1]))
+print(json.dumps([d['counts'], d['entrants']], sort_keys=True))" "$1" 2>/dev/null
+}
+want_points=$(points "$T/points.json")
+[ -n "$want_points" ] && ok "the round's points" || not_ok "the round's points" "$(head -c 300 "$T/points.json")"
+
+# doctor FILE SQLFILE: SQL with the guard triggers dropped, then put back
+# (the same triggers in the round and the bundle: read once)
+sqlite3 "$db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger'" >"$T/triggers.sql"
+sqlite3 "$db" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'" >"$T/drop.sql"
+[ -s "$T/triggers.sql" ] && ok "the guard triggers" || not_ok "the guard triggers"
+doctor() {
+	{ echo "BEGIN;"; cat "$T/drop.sql" "$2" "$T/triggers.sql"; echo "COMMIT;"; } |
+		sqlite3 -bail "$1" >"$T/doctor.out" 2>&1
+}
+
+# split the cases: $T/case/NNN.{name,steps,flags,sql}
+mkdir "$T/case"
+awk -v dir="$T/case" '
+	/^#/ { next }
+	/^== / {
+		k++; f = sprintf("%s/%03d", dir, k)
+		line = substr($0, 4); n = split(line, part, "|")
+		for (i = 1; i <= n; i++) gsub(/^ +| +$/, "", part[i])
+		print part[1] > (f ".name"); print part[2] > (f ".steps"); print (n > 2 ? part[3] : "") > (f ".flags")
+		next
+	}
+	k { print > (f ".sql") }
+' "$cases"
+total=$(ls "$T/case" | grep -c '\.name$')
+[ "$total" -ge 60 ] && ok "$total cases" || not_ok "at least 60 cases" "$total"
+
+for c in "$T"/case/*.name; do
+	base=${c%.name}
+	name=$(cat "$c")
+	steps=$(cat "$base.steps")
+	flags=$(cat "$base.flags")
+	for target in round bundle; do
+		src=$db
+		[ "$target" = bundle ] && src=$T/bundle.db
+		f=$T/$target-$name.db
+		cp "$src" "$f"
+		if ! doctor "$f" "$base.sql"; then
+			not_ok "$target $name: the alteration applies" "$(cat "$T/doctor.out")"
+			continue
+		fi
+		"$SIMSA" verify "$f" >"$T/v.out" 2>"$T/v.err"
+		vrc=$?
+		# the failing steps (lines "  FAIL  STEP ..."), and those of the
+		# case's steps not among them
+		failed=$(awk '$1 == "FAIL" { printf "%s%s", sep, $2; sep = "," }' "$T/v.out")
+		missing=""
+		for want in $(echo "$steps" | tr ',' ' '); do
+			case ",$failed," in *",$want,"*) ;; *) missing="$missing $want" ;; esac
+		done
+		if [ "$vrc" -eq 1 ] && [ -n "$failed" ] && [ -z "$missing" ]; then
+			ok "$target $name: verify fails ($failed)"
+		else
+			not_ok "$target $name: verify fails with $steps" "exit $vrc, failed: $failed" "$(head -c 400 "$T/v.err")" "$(grep FAIL "$T/v.out")"
+		fi
+		"$SIMSA" score "$f" >"$T/s.out" 2>"$T/s.err"
+		src_rc=$?
+		if [ "$src_rc" -eq 1 ] && grep -q "fails verification (steps: " "$T/s.err" && [ ! -s "$T/s.out" ]; then
+			ok "$target $name: score refuses"
+		else
+			not_ok "$target $name: score refuses" "exit $src_rc" "$(head -c 300 "$T/s.err")" "$(head -c 300 "$T/s.out")"
+		fi
+		if [ "$flags" = same-points ]; then
+			"$SIMSA" score "$f" --no-verify --format json >"$T/nv.json" 2>/dev/null
+			got=$(points "$T/nv.json")
+			if [ -n "$got" ] && [ "$got" = "$want_points" ]; then
+				ok "$target $name: score --no-verify derives the tasks: the round's points"
+			else
+				not_ok "$target $name: score --no-verify derives the tasks" "want $want_points" "got $got"
+			fi
+		fi
+	done
+done
+finish
