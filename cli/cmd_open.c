@@ -506,7 +506,8 @@ static int redact_one(struct store *st, struct leak_match *scr, struct jsonl_rea
 	if (jsonl_check_keys(r, obj, redact_keys, err) < 0 ||
 	    jsonl_get_text(r, obj, "prompt_id", true, TEXT_LINE, &pid, NULL, err) < 0 ||
 	    jsonl_get_text(r, obj, "entrant", true, TEXT_LINE, &ename, NULL, err) < 0 ||
-	    jsonl_get_text(r, obj, "output", true, TEXT_NONBLANK, &text, &len, err) < 0)
+	    jsonl_get_text(r, obj, "output", true, TEXT_NONBLANK | TEXT_ALLOW_NUL, &text, &len,
+			   err) < 0)
 		return -1;
 	if (store_find_prompt(st, pid, &prow, err) != 1 ||
 	    store_find_entrant(st, ename, &erow, err) != 1 ||
