@@ -453,11 +453,17 @@ struct ballot_row {
 	const unsigned char *signature; /* 64, or NULL when malformed */
 	const char *kind;
 	const unsigned char *left_hash, *right_hash;
-	int64_t preference, satisfaction; /* -1 when NULL */
-	const char *scores;               /* JSON, or NULL */
-	int64_t flags_left, flags_right;  /* -1 when NULL */
+	/* -1 when NULL; -2 when not a non-negative integer (no ballot has
+	 * that, so it never matches the signed bytes) */
+	int64_t preference, satisfaction;
+	const char *scores; /* JSON, or NULL */
+	int64_t flags_left, flags_right;
 	const char *comment_left, *comment_right, *reason, *cast_at;
 	int64_t active_seconds;
+	/* a column is not of its type: rater_id, seq or task_position not an
+	 * integer in range, or a text column a BLOB or holding a NUL byte (it
+	 * would read cut short, and match what the signed bytes say) */
+	bool malformed;
 };
 
 int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot_row *b), void *ctx,
