@@ -498,8 +498,10 @@ struct head_rec {
 	unsigned char head[32];
 };
 
-/* In one transaction: the seal, the revealed identities and chain heads,
- * the drafts removed, and the round marked closed. */
+/* Inside the caller's transaction (store_begin, taken before the ballots
+ * the seal covers were read; the caller commits, or rolls back on failure):
+ * the seal, the revealed identities and chain heads, the drafts removed,
+ * and the round marked closed. */
 int store_close_round(struct store *st, const struct closing_rec *c,
 		      const struct reveal_rec *reveal, size_t n_reveal,
 		      const struct head_rec *heads, size_t n_heads, struct simsa_err *err)
