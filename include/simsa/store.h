@@ -113,6 +113,11 @@ void store_close(struct store **st);
 
 /* BEGIN IMMEDIATE, waiting (bounded) while another writer holds the lock. */
 int store_begin(struct store *st, struct simsa_err *err) __attribute__((warn_unused_result));
+/* store_begin for a writer that must not wait behind a stream of others
+ * (close, with raters casting): while the lock is held it asks again every
+ * 0.1 to 1 ms instead of backing off to 100 ms as the busy timeout does,
+ * which would leave the lock to whoever just let go of it. */
+int store_begin_eager(struct store *st, struct simsa_err *err) __attribute__((warn_unused_result));
 int store_commit(struct store *st, struct simsa_err *err) __attribute__((warn_unused_result));
 /* Safe to call with no transaction open. */
 void store_rollback(struct store *st);

@@ -195,7 +195,7 @@ int round_close(struct store *st, const struct secret_key *organizer, bool force
 	 * acknowledged between the reading and the sealing. The caller unlocks
 	 * the organizer's key before, so no passphrase is asked with the lock
 	 * held. */
-	if (store_begin(st, err) < 0)
+	if (store_begin_eager(st, err) < 0)
 		return -1;
 	if (store_load_inputs(st, &in, err) < 0)
 		goto out;
