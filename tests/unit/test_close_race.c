@@ -13,7 +13,8 @@
  *     nothing else;
  *   - `simsa receipt` calls the last ballot acknowledged counted.
  * Nothing here is timed: the close starts once enough ballots are in, and
- * the casters cast until they are refused. */
+ * the casters cast until they are refused. A second test takes the two
+ * ends of the race one after the other in one process. */
 #include "testutil.h"
 
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 
 #include "fixture.h"
 #include "simsa/ballot.h"
+#include "simsa/closing.h"
 #include "simsa/merkle.h"
 #include "simsa/session.h"
 
@@ -396,9 +398,54 @@ static void test_close_while_16_processes_cast(void **state)
 		fail_msg("%d of %d rounds closed under casting went wrong:%s", failed, ROUNDS, all);
 }
 
+/* The race's two ends, one after the other in one process: a close
+ * without --force refuses while a draft waits, a forced one drops it, and a
+ * cast the rater had on screen from before the close is refused with the
+ * words that say why; it writes nothing and gives no receipt. */
+static void test_cast_after_close_is_refused(void **state)
+{
+	struct round_fx f;
+	struct session *s = NULL;
+	struct store *st = NULL;
+	struct close_result res;
+	struct simsa_err err;
+	struct answer a;
+	char first[BALLOT_RECEIPT_LEN + 1], code[BALLOT_RECEIPT_LEN + 1] = "unchanged";
+
+	fx_open_round(&f, 3, 6, 6, 3);
+	if (session_start(f.db, "user0", fx_unlock(&f, "user0"), &s, &err) < 0)
+		fail_msg("%s", err.msg);
+	answer_init(&a);
+	a.preference = PREF_A;
+	assert_int_equal(session_submit(s, 0, &a, first, &err), 0);
+	assert_int_equal(session_save_draft(s, 1, &a, &err), 0);
+	if (store_open(f.db, &st, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(round_close(st, f.org, false, &res, &err), -1);
+	assert_non_null(strstr(err.msg, "1 tasks have unsubmitted drafts"));
+	assert_int_equal(sql_int(f.db, "SELECT count(*) FROM closing"), 0);
+	assert_int_equal(round_close(st, f.org, true, &res, &err), 0);
+	assert_int_equal(res.ballots, 1);
+	assert_int_equal(res.drafts_dropped, 1);
+	store_close(&st);
+	/* the answer of task 2 was still on the rater's screen */
+	assert_int_equal(session_submit(s, 1, &a, code, &err), -1);
+	assert_int_equal(session_last_problem(s)->code, SE_ROUND_CLOSED);
+	assert_string_equal(err.msg, "the round was closed before this ballot was recorded; it "
+				     "was not cast");
+	assert_string_equal(code, "unchanged");
+	assert_int_equal(session_done_count(s), 1);
+	session_end(&s);
+	assert_int_equal(sql_int(f.db, "SELECT count(*) FROM ballot"), 1);
+	assert_int_equal(sql_int(f.db, "SELECT ballot_count FROM closing"), 1);
+	assert_int_equal(sql_int(f.db, "SELECT count(*) FROM draft"), 0);
+	fx_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cast_after_close_is_refused),
 		cmocka_unit_test(test_close_while_16_processes_cast),
 	};
 	const char *bin = getenv("SIMSA");
