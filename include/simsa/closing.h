@@ -46,7 +46,7 @@ struct close_result {
 };
 
 /* Closes the round in one write transaction: takes the write lock
- * (store_begin), then reads the ballots, drafts and secrets, signs the seal
+ * (store_begin_eager), then reads the ballots, drafts and secrets, signs the seal
  * and marks the round closed, so every ballot committed before is in the
  * seal and every cast after is refused. Unlock the organizer's key before
  * calling. Refuses while drafts are unsubmitted unless force. */

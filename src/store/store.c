@@ -178,12 +178,12 @@ int store_begin(struct store *st, struct simsa_err *err)
 /* SQLite's busy timeout sleeps longer and longer between tries (up to
  * 100 ms), so a process that has waited a while seldom looks, while one
  * that has just committed (a rater casting again) takes the lock back at
- * once: with 16 raters casting without a pause, a close waited seconds
- * for its turn while thousands of ballots went in. While it waits,
+ * once: with 16 raters casting without a pause, a close waited seconds for
+ * its turn while thousands of ballots went in. While it waits,
  * store_begin_eager looks again after a short random pause (0.1 to 1 ms)
- * instead; only the one process that waits so spends the CPU on it. After BUSY_TIMEOUT_MS of one
- * wait SQLite reports the lock busy, and store_begin tries again until its
- * deadline. */
+ * instead; only the one process that waits so spends the CPU on it. After
+ * BUSY_TIMEOUT_MS of one wait SQLite reports the lock busy, and
+ * store_begin tries again until its deadline. */
 static int eager_wait(void *arg, int tries)
 {
 	struct store *st = arg;

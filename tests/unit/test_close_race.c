@@ -207,8 +207,8 @@ static long place_of(const struct sealed *s, const char *code)
 	return -1;
 }
 
-/* Reads the receipts one caster wrote, checks each against the seal; keeps
- * the one latest in the file in *last. */
+/* Reads the receipts one caster wrote and checks each against the seal;
+ * keeps the one cast last (of these and those checked before) in last. */
 static size_t check_receipts(const char *path, const struct sealed *s, struct verdict *v,
 			     long *last_place, char last[BALLOT_RECEIPT_LEN + 1])
 {
@@ -251,8 +251,9 @@ static void fresh_copy(void)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* One round: a copy of the open round, cast from CASTERS processes, close under them, check.
- * Returns the number of receipts shown; v says what was wrong. */
+/* One round: a copy of the open round, CASTERS processes casting into it,
+ * the close under them, the checks. Returns the number of receipts shown;
+ * v says what was wrong. */
 static size_t one_round(int r, struct verdict *v)
 {
 	pid_t pids[CASTERS];
