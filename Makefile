@@ -118,7 +118,8 @@ $(BUILD)/tests/test_golden: LDFLAGS_ALL += -Wl,--wrap=time_now_utc,--wrap=mono_s
 ALL_SUITES = $(TEST_BIN:$(BUILD)/tests/%=unit/%) \
 	 $(patsubst tests/cli/%.sh,cli/%,$(sort $(wildcard tests/cli/*.sh))) layers headers
 SLOW_SUITES = unit/test_casting cli/generate cli/generate_fail unit/test_keyfile \
-	 cli/generate_retry cli/demo cli/import cli/console_tmux unit/test_score cli/results
+	 unit/test_close_race cli/generate_retry cli/demo cli/import cli/console_tmux \
+	 unit/test_score cli/results
 SUITES = $(filter $(ALL_SUITES),$(SLOW_SUITES)) $(filter-out $(SLOW_SUITES),$(ALL_SUITES))
 RESULTS = $(BUILD)/results
 

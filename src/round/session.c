@@ -310,7 +310,8 @@ const char *session_problem_text(const struct session_problem *p)
 	case SE_UNKNOWN_FLAG: return "unknown flag";
 	case SE_NO_PREFERENCE: return "choose which answer is better";
 	case SE_SATISFACTION_OUT_OF_SCALE: return "satisfaction is outside its scale";
-	case SE_ROUND_CLOSED: return "the round is closed: ballots are cast only while it is open";
+	case SE_ROUND_CLOSED:
+		return "the round was closed before this ballot was recorded; it was not cast";
 	case SE_KEY: return "cannot use the rater's key";
 	case SE_STORE: break;
 	}
@@ -557,8 +558,11 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	if (!b)
 		return err_set(err, "out of memory");
 	fill_ballot(s, index, a, b);
-	/* Chain head and supersession are read under the write lock, so two
-	 * sessions of one rater cannot fork the chain. */
+	/* The state, chain head and supersession are read under the write
+	 * lock: two sessions of one rater cannot fork the chain, and a close
+	 * (which reads and seals under the same lock: round_close) either
+	 * sealed the round before this transaction, which then casts nothing,
+	 * or seals this ballot too. */
 	if (store_begin(s->st, err) < 0 || store_round_info(s->st, &ri, err) < 0)
 		goto out;
 	if (ri.state != ROUND_OPEN) {

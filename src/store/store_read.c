@@ -231,15 +231,16 @@ int store_close_round(struct store *st, const struct closing_rec *c,
 		      const struct reveal_rec *reveal, size_t n_reveal,
 		      const struct head_rec *heads, size_t n_heads, struct simsa_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *stmt;
 
-	if (store_begin(st, err) < 0)
-		return -1;
+	if (!st->in_tx)
+		return err_set(err, "%s: closing needs the write lock (store_begin) first",
+			       st->path);
 	if (sq_prepare(st,
 		       "INSERT INTO closing (one, seed, salt, ballot_count, merkle_root, "
 		       "closed_at, signature) VALUES (1, ?, ?, ?, ?, ?, ?)",
 		       &stmt, err) < 0)
-		goto fail;
+		return -1;
 	sqlite3_bind_blob(stmt, 1, c->seed, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 2, c->salt, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, c->ballot_count);
@@ -247,24 +248,24 @@ int store_close_round(struct store *st, const struct closing_rec *c,
 	sqlite3_bind_text(stmt, 5, c->closed_at, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 6, c->signature, STORE_SIG_LEN, SQLITE_STATIC);
 	if (sq_step_done(st, stmt, "cannot store the seal", err) < 0)
-		goto fail;
+		return -1;
 	if (sq_prepare(st, "INSERT INTO reveal (output_id, entrant_id) VALUES (?, ?)", &stmt, err) <
 	    0)
-		goto fail;
+		return -1;
 	for (size_t i = 0; i < n_reveal; i++) {
 		sqlite3_bind_text(stmt, 1, reveal[i].output_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 2, reveal[i].entrant_row);
 		if (sqlite3_step(stmt) != SQLITE_DONE) {
 			sqlite3_finalize(stmt);
 			sq_db_err(st, err, "cannot reveal an output");
-			goto fail;
+			return -1;
 		}
 		sqlite3_reset(stmt);
 	}
 	sqlite3_finalize(stmt);
 	if (sq_prepare(st, "INSERT INTO chain_head (rater_id, count, head) VALUES (?, ?, ?)", &stmt,
 		       err) < 0)
-		goto fail;
+		return -1;
 	for (size_t i = 0; i < n_heads; i++) {
 		sqlite3_bind_int64(stmt, 1, heads[i].rater_row);
 		sqlite3_bind_int64(stmt, 2, heads[i].count);
@@ -272,18 +273,12 @@ int store_close_round(struct store *st, const struct closing_rec *c,
 		if (sqlite3_step(stmt) != SQLITE_DONE) {
 			sqlite3_finalize(stmt);
 			sq_db_err(st, err, "cannot store a chain head");
-			goto fail;
+			return -1;
 		}
 		sqlite3_reset(stmt);
 	}
 	sqlite3_finalize(stmt);
-	if (sq_exec(st, "DELETE FROM draft; UPDATE round SET state = 'closed'", err) < 0 ||
-	    store_commit(st, err) < 0)
-		goto fail;
-	return 0;
-fail:
-	store_rollback(st);
-	return -1;
+	return sq_exec(st, "DELETE FROM draft; UPDATE round SET state = 'closed'", err);
 }
 
 int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err *err)
