@@ -15,7 +15,7 @@
 # .ci/run runs make style, make test, make sanitize and make clang-test).
 # Layout: docs/architecture.md (src/ engine, tui/ console, cli/ commands).
 
-PKGS     = ncursesw libcurl sqlite3 libsodium jansson inih libutf8proc
+PKGS     = ncursesw libcurl sqlite3 libsodium jansson inih libutf8proc icu-uc icu-i18n
 BUILD   ?= build
 BIN     ?= simsa
 CC      ?= cc
