@@ -125,7 +125,7 @@ int cmd_rater_add(int argc, char **argv)
 	struct simsa_err err;
 	enum rater_role role;
 	unsigned char pk[32];
-	int c, rc = cli_parse("rater add", argc, argv, &a, pos);
+	int rc = cli_parse("rater add", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -142,12 +142,9 @@ int cmd_rater_add(int argc, char **argv)
 		return cli_fail(&err);
 	if (store_open(pos[0], &st, &err) < 0)
 		goto out;
-	c = store_find_rater(st, name, NULL, &err);
-	if (c != 0) {
-		if (c > 0)
-			err_set(&err, "a rater named '%s' is already enrolled", name);
+	/* before the passphrase is asked for; rater_enrol checks again */
+	if (rater_name_check(st, name, &err) < 0)
 		goto out;
-	}
 	if (cli_unlock_organizer(pos[0], a.okey, a.opass, &org, &err) < 0)
 		goto out;
 	if (a.key)

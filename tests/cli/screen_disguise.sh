@@ -2,7 +2,7 @@
 # screening"): look-alike letters from other scripts, a name spelled in
 # invisible Unicode tag characters, letters spaced out, and well-known model
 # vendors and families named with no alias given; Latin names match as whole
-# words.
+# words. Rater names that read the same as an enrolled rater's are refused.
 . "$(dirname "$0")/../cli_lib.sh"
 
 db=$T/round.db
@@ -86,6 +86,22 @@ if grep -q 'undecided  prompt vendor, entrant Dasol: mentions "Cohere" (a well-k
 	ok "the text listing names the built-in term and shows the context"
 else
 	not_ok "the text listing names the built-in term and shows the context" "$(cat "$T/out")"
+fi
+
+# raters whose names read the same are refused at enrolment
+expect_ok "rater add alice" rater add "$db" --name alice --role user
+expect_fail "a name with a capital I for an l is refused, naming both" 1 \
+	"rater name 'aIice' is confusable with the enrolled rater 'alice'" rater add "$db" --name aIice --role user
+check "the refused rater gets no key file" test ! -e "$T/round.keys/aIice.key"
+expect_fail "a name with a digit 1 for an l is refused" 1 "confusable with the enrolled rater 'alice'" \
+	rater add "$db" --name a1ice --role user
+expect_fail "the same name in capitals is refused" 1 "confusable with the enrolled rater 'alice'" \
+	rater add "$db" --name ALICE --role user
+expect_ok "a different name is enrolled" rater add "$db" --name alicia --role user
+if [ "$(sqlite3 "$db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM rater ORDER BY id)")" = "alice alicia" ]; then
+	ok "only the distinct names were enrolled"
+else
+	not_ok "only the distinct names were enrolled" "$(sqlite3 "$db" 'SELECT name FROM rater')"
 fi
 
 finish

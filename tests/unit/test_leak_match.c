@@ -1,9 +1,11 @@
 /* Unit tests: identity-leak matching and its one rule (src/round/leak_match.c,
- * src/round/leak_fold.c; docs/opening.md, "Identity screening"). Each disguise is one
+ * src/round/leak_fold.c; docs/opening.md, "Identity screening"), and the
+ * refusal of confusable rater names (src/round/round.c). Each disguise is one
  * a model could use to name itself unseen: look-alike letters of another
  * script, invisible characters, tag characters, spaced-out letters. */
 #include "testutil.h"
 
+#include "fixture.h"
 #include "simsa/leak_match.h"
 #include "simsa/text.h"
 
@@ -397,6 +399,50 @@ static void test_builtin_list(void **state)
 	leak_match_free(&s);
 }
 
+/* ---- rater names -------------------------------------------------------- */
+
+static void test_confusable_rater_refused(void **state)
+{
+	char *dir = tmpdir_make(), db[600], key[600];
+	struct secret_key *org = NULL;
+	unsigned char opk[32], pk[32] = { 1 };
+	struct store *st = NULL;
+	struct simsa_err err;
+	static const char *const refused[] = { "aIice", "a1ice", "ALICE", "a.l.i.c.e",
+					       "0rganizer" };
+
+	snprintf(db, sizeof db, "%s/round.db", dir);
+	snprintf(key, sizeof key, "%s/organizer.key", dir);
+	if (keyfile_create(key, "pw", 2, &fx_fast_kdf, opk, &err) < 0 ||
+	    keyfile_unlock(key, "pw", 2, &org, &err) < 0 ||
+	    round_init(db, "이름 시험", NULL, 0, opk, &err) < 0 || store_open(db, &st, &err) < 0 ||
+	    rater_enrol(st, org, "alice", ROLE_USER, pk, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		char want[256];
+
+		pk[0] = (unsigned char)(2 + i);
+		assert_int_equal(rater_enrol(st, org, refused[i], ROLE_USER, pk, NULL, &err), -1);
+		snprintf(want, sizeof want, "rater name '%s' is confusable with %s", refused[i],
+			 i == 4 ? "the organizer's key name 'organizer'"
+				: "the enrolled rater 'alice'");
+		if (!strstr(err.msg, want))
+			fail_msg("%s: %s", refused[i], err.msg);
+		assert_int_equal(store_find_rater(st, refused[i], NULL, &err), 0);
+	}
+	/* the names in the message are sanitized */
+	assert_int_equal(rater_enrol(st, org, "al\u200Bice\x1b", ROLE_USER, pk, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "rater name 'al⟨ZWSP⟩ice␛' is confusable"));
+	assert_int_equal(rater_enrol(st, org, "alice", ROLE_USER, pk, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "a rater named 'alice' is already enrolled"));
+	pk[0] = 99;
+	if (rater_enrol(st, org, "alicia", ROLE_USER, pk, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	store_close(&st);
+	secret_key_free(&org);
+	tmpdir_remove(&dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_confusable),
 		cmocka_unit_test(test_builtin_list),
+		cmocka_unit_test(test_confusable_rater_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
