@@ -143,6 +143,9 @@ static int fold_char(USpoofChecker *sc, int32_t cp, char out[UNIT_OUT_MAX], size
 	for (size_t i = 0; i < na && *n + 4 < UNIT_OUT_MAX; i++) {
 		utf8proc_category_t k = utf8proc_category(a[i]);
 
+		if (k ==
+		    UTF8PROC_CATEGORY_ZS) /* U+FE74 is " " and a mark: only the mark was seen */
+			continue;
 		alnum = alnum && k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_NO;
 		*n += (size_t)utf8proc_encode_char(a[i] == 'i' ? 'l' : a[i],
 						   (utf8proc_uint8_t *)out + *n);
