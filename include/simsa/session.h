@@ -137,7 +137,8 @@ const struct session_problem *session_last_problem(const struct session *s);
  * them (for logs and tests; the console has its own). */
 const char *session_problem_text(const struct session_problem *p);
 
-/* Saves the draft of a task (one small transaction); loads it back (returns
+/* Saves the draft of a task (one small transaction, refused with
+ * SE_ROUND_CLOSED once the round is closed); loads it back (returns
  * 1 if a draft exists, 0 if not; *a is answer_init'ed when none). */
 int session_save_draft(struct session *s, size_t index, const struct answer *a,
 		       struct simsa_err *err) __attribute__((warn_unused_result));

@@ -72,9 +72,15 @@ static int caster(const char *name, int receipts_fd, int ready_fd)
 		a.preference = (int)(k % PREF_COUNT);
 		a.active_seconds = k;
 		if (session_save_draft(s, i, &a, &err) < 0) {
-			fprintf(stderr, "%s: draft: %s\n", name, err.msg);
+			/* a close between two casts: the draft is refused
+			 * too, and nothing is written into the sealed round */
+			int rc = session_last_problem(s)->code == SE_ROUND_CLOSED ? CAST_REFUSED
+										  : CAST_FAILED;
+
+			if (rc != CAST_REFUSED)
+				fprintf(stderr, "%s: draft: %s\n", name, err.msg);
 			session_end(&s);
-			return CAST_FAILED;
+			return rc;
 		}
 		if (session_submit(s, i, &a, code, &err) < 0) {
 			int rc = CAST_FAILED;
