@@ -203,8 +203,8 @@ int store_leftovers(struct store *st, struct store_leftovers *lo, struct simsa_e
 		"SELECT count(*) FROM screen_word",
 		"SELECT count(*) FROM import_log",
 		"SELECT count(*) FROM rubric WHERE source IS NOT ''",
-		"SELECT count(*) FROM entrant WHERE endpoint IS NOT NULL OR api_key_env IS NOT NULL "
-		"OR params IS NOT NULL OR system IS NOT NULL",
+		("SELECT count(*) FROM entrant WHERE endpoint IS NOT NULL OR api_key_env IS NOT NULL "
+		 "OR params IS NOT NULL OR system IS NOT NULL"),
 		"SELECT count(*) FROM draft",
 	};
 	long *out[] = { &lo->outputs, &lo->generations,    &lo->screen_decisions, &lo->screen_words,
