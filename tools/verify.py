@@ -191,12 +191,14 @@ class Refused(Exception):
     pass
 
 
-def assign(seed, mh, E, N, cat, raters, k, m, gold, late_tasks=0):
+def assign(seed, mh, E, N, cat, raters, k, m, gold, late_tasks=0, passes=("user", "expert")):
     """The tasks, sorted by (rater, position): tuples (rater, position,
     prompt, left, right, kind, replica, gold). raters: dicts with role
     ('user', 'expert', 'auditor'), late, cats (list of category indices,
     empty = all) and key (32 bytes, late raters). gold: dicts with kind
-    (REPEAT, KNOWN), role, and for KNOWN prompt, left, right."""
+    (REPEAT, KNOWN), role, and for KNOWN prompt, left, right. passes: the
+    components the round has a rubric for; the pass (and refusal) of a
+    component without one is skipped."""
     if not 2 <= E <= 64:
         raise Refused("the round has %d entrants (2 to 64 can be assigned)" % E)
     if not 1 <= N <= 2**24:
@@ -227,13 +229,13 @@ def assign(seed, mh, E, N, cat, raters, k, m, gold, late_tasks=0):
     def may(r, c):
         return not r["cats"] or c in r["cats"]
 
-    if U < P * k:
+    if "user" in passes and U < P * k:
         raise Refused(
             "the user rubric asks for %d raters per slot: %d entrants make %d pairs, so at least %d users"
             " are needed; the round has %d" % (k, E, P, P * k, U)
         )
     need = min(T, 2 * m - 1 + (m * E) % 2)
-    for q in range(N):
+    for q in range(N if "expert" in passes else 0):
         may_rate = sum(1 for x in experts if may(raters[x], cat[q]))
         if may_rate < need:
             raise Refused(
@@ -251,7 +253,7 @@ def assign(seed, mh, E, N, cat, raters, k, m, gold, late_tasks=0):
     flip = [s.uniform(2) for _ in range(P)]
     load, occ = [0] * U, [0] * P
     pc = [[0] * P for _ in range(U)]
-    for q in s.iota(N):
+    for q in s.iota(N) if "user" in passes else []:
         rank = [0] * U
         for i, u in enumerate(s.iota(U)):
             rank[u] = i
@@ -274,7 +276,7 @@ def assign(seed, mh, E, N, cat, raters, k, m, gold, late_tasks=0):
 
     s = Stream(seed, mh, b"experts")
     load, d = [0] * X, [0] * E
-    for q in s.iota(N):
+    for q in s.iota(N) if "expert" in passes else []:
         el = [x for x in range(X) if may(raters[experts[x]], cat[q])]
         rank = {}
         for i, v in enumerate(s.iota(len(el))):
@@ -588,6 +590,9 @@ BALLOT_TAG = b"simsa/ballot\0"
 NOT_APPLICABLE = 0xFFFFFFFE
 NOT_GIVEN = 0xFFFFFFFF
 MAX_COMMENT = 4000
+CRITERION_MAX = 32
+CRITERION_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789_-"
+CAST_AT_MAX = 31
 
 
 class BadBallot(Exception):
@@ -620,6 +625,8 @@ class Reader:
             b.decode("utf-8")
         except UnicodeDecodeError:
             raise BadBallot("a string that is not UTF-8")
+        if b"\0" in b:
+            raise BadBallot("a string with a NUL byte")
         return b
 
 
@@ -631,7 +638,9 @@ def decode_ballot(data):
     b = {"version": r.u32()}
     if b["version"] != 1:
         raise BadBallot("unknown version %d" % b["version"])
-    b["round_id"] = r.str(64)
+    b["round_id"] = r.str(32)
+    if len(b["round_id"]) != 32:
+        raise BadBallot("a round id of %d bytes (32)" % len(b["round_id"]))
     b["manifest_hash"] = r.take(32)
     b["rater_key"] = r.take(32)
     b["task_position"] = r.u32()
@@ -643,7 +652,10 @@ def decode_ballot(data):
         n = r.u32()
         if not 1 <= n <= 16:
             raise BadBallot("%d criteria (1 to 16)" % n)
-        b["criteria"] = [r.str(32) for _ in range(n)]
+        b["criteria"] = [r.str(CRITERION_MAX) for _ in range(n)]
+        for c in b["criteria"]:
+            if not c or any(x not in CRITERION_BYTES for x in c):
+                raise BadBallot("a criterion id that is not 1 to 32 of a-z, 0-9, _ and -")
         sides = []
         for _ in range(2):
             scores = [r.u32() for _ in range(n)]
@@ -670,7 +682,9 @@ def decode_ballot(data):
     if has not in (0, 1):
         raise BadBallot("has_supersedes is %d" % has)
     b["supersedes"] = r.take(32) if has else None
-    b["cast_at"] = r.str(64)
+    b["cast_at"] = r.str(CAST_AT_MAX)
+    if not b["cast_at"]:
+        raise BadBallot("no time")
     if r.pos != len(data):
         raise BadBallot("%d trailing bytes" % (len(data) - r.pos))
     return b
@@ -1331,7 +1345,8 @@ def replay_inputs(rnd):
                 raise Refused("rater #%s: categories are not a JSON array" % rid)
             for c in names:
                 c = c.encode() if isinstance(c, str) else b""
-                idx.append(cat_index.get(c, len(prompts)))  # a category no prompt has
+                if c in cat_index:  # a category no prompt has is dropped
+                    idx.append(cat_index[c])
         raters.append({"role": role, "late": late == 1, "cats": idx, "key": key})
     gold = []
     for _id, kind, role, prompt_id, better, worse in rnd.d["gold"]:
@@ -1344,14 +1359,15 @@ def replay_inputs(rnd):
         gold.append(g)
     k = user_rub["raters_per_slot"] if user_rub else 2
     m = expert_rub["ratings_per_output"] if expert_rub else 2
-    return len(rnd.d["entrant"]), len(prompts), cat, raters, k, m, gold
+    passes = tuple(c for c in ("user", "expert") if c in rnd.rubrics)
+    return len(rnd.d["entrant"]), len(prompts), cat, raters, k, m, gold, passes
 
 
 def step_assignment(rnd, st):
     seed = rnd.closing[0]
     try:
-        E, N, cat, raters, k, m, gold = replay_inputs(rnd)
-        tasks = assign(seed, rnd.manifest_hash or b"", E, N, cat, raters, k, m, gold)
+        E, N, cat, raters, k, m, gold, passes = replay_inputs(rnd)
+        tasks = assign(seed, rnd.manifest_hash or b"", E, N, cat, raters, k, m, gold, passes=passes)
     except Refused as e:
         st.fail("the assignment cannot be replayed: %s" % e)
         return
