@@ -18,6 +18,7 @@ auditor runs it and what it does not check.
 """
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -458,6 +459,7 @@ def _scale_section(sec, keys, where, weighted):
     return {"lo": lo, "hi": hi, "required": keys["required"] == "yes", "weight": weight}
 
 
+@functools.lru_cache(maxsize=16)  # many files of one round share their rubrics
 def parse_rubric(text, name):
     """The parts verify uses: component, criteria [(id, scale)], satisfaction,
     raters_per_slot, ratings_per_output, by_category. Raises Unreadable with
