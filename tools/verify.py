@@ -1405,8 +1405,8 @@ def step_assignment(rnd, st):
                     % (name, pos + 1, txt(row[6]), txt(row[7]), KIND_NAME[kind].decode(), replica))
     for key, row in stored.items():
         if key not in want_keys:
-            st.fail("rater '%s': task %s is not in the replayed assignment" % (rnd.rater_name(key[0]),
-                                                                               txt(row[2] + 1 if isinstance(row[2], int) else row[2])))
+            place = row[2] + 1 if isinstance(row[2], int) else row[2]
+            st.fail("rater '%s': task %s is not in the replayed assignment" % (rnd.rater_name(key[0]), txt(place)))
     ids = [row[0] for row in rnd.d["task"]]
     by_place = sorted(rnd.d["task"], key=lambda row: (row[1], row[2]))
     if [row[0] for row in by_place] != ids:
@@ -1484,7 +1484,9 @@ def text_report(path, rep):
             lines.append("  FAIL  %-11s %d checked, %d failed: %s" % (s["step"], s["items"], s["failed"], s["checked"]))
             lines += ["          - %s" % f for f in s["failures"]]
     if not rep["complete"]:
-        lines.append("  note: the seal, the seed, the manifest and the assignment can be checked once the round is closed")
+        lines.append(
+            "  note: the seal, the seed, the manifest and the assignment can be checked once the round is closed"
+        )
     failed = [s for s in rep["steps"] if not s["passed"]]
     if failed:
         lines.append("result: FAILED (%d of %d steps)" % (len(failed), len(rep["steps"])))

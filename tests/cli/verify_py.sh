@@ -80,24 +80,32 @@ expect_ok "close" close "$db" --passphrase-file "$T/demo.pass" --force
 expect_ok "export the bundle" export "$db" --format bundle --out "$T/bundle.simsa"
 compare "the closed round and its bundle: both pass all 11 steps" 0 "$db" "$T/bundle.simsa"
 
-vpy "$T/bundle.simsa" >"$T/out" 2>"$T/err"
-if [ $? -eq 0 ] && grep -q "^result: all 11 steps passed$" "$T/out" &&
-	grep -q "^  read as a bundle: immutable" "$T/out" && grep -q "^  ok    assignment " "$T/out"; then
-	ok "verify.py's text report"
+# expect_vpy DESC STATUS FRAGMENT ARGS...: verify.py exits STATUS, with
+# FRAGMENT in its output or on stderr (empty: the status only)
+expect_vpy() {
+	desc=$1 want=$2 frag=$3
+	shift 3
+	vpy "$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		not_ok "$desc" "exit $got, wanted $want" "$(head -c 400 "$T/err")"
+	elif [ -n "$frag" ] && ! cat "$T/out" "$T/err" | grep -qF -- "$frag"; then
+		not_ok "$desc" "lacks: $frag" "$(head -c 400 "$T/out")" "$(head -c 400 "$T/err")"
+	else
+		ok "$desc"
+	fi
+}
+expect_vpy "verify.py's text report on the bundle" 0 "result: all 11 steps passed" "$T/bundle.simsa"
+if grep -q "^  read as a bundle: immutable" "$T/out" && grep -q "^  ok    assignment " "$T/out"; then
+	ok "verify.py's text report says how it read the file and each step"
 else
-	not_ok "verify.py's text report" "$(cat "$T/out" "$T/err")"
+	not_ok "verify.py's text report says how it read the file and each step" "$(cat "$T/out")"
 fi
 
 # the command line
-vpy >/dev/null 2>&1
-[ $? -eq 2 ] && ok "verify.py without a file: exit 2" || not_ok "verify.py without a file: exit 2"
-vpy "$db" --format xml >/dev/null 2>&1
-[ $? -eq 2 ] && ok "verify.py --format xml: exit 2" || not_ok "verify.py --format xml: exit 2"
-vpy "$T/nothing.db" >/dev/null 2>"$T/err"
-[ $? -eq 1 ] && grep -q "no such round file" "$T/err" && ok "verify.py on a missing file: exit 1" ||
-	not_ok "verify.py on a missing file: exit 1" "$(cat "$T/err")"
+expect_vpy "verify.py without a file: exit 2" 2 ""
+expect_vpy "verify.py --format xml: exit 2" 2 "" "$db" --format xml
+expect_vpy "verify.py on a missing file: exit 1" 1 "no such round file" "$T/nothing.db"
 echo "not a round" >"$T/text.db"
-vpy "$T/text.db" >/dev/null 2>"$T/err"
-[ $? -eq 1 ] && grep -q "not a simsa round file" "$T/err" && ok "verify.py on a file that is not a round: exit 1" ||
-	not_ok "verify.py on a file that is not a round: exit 1" "$(cat "$T/err")"
+expect_vpy "verify.py on a file that is not a round: exit 1" 1 "not a simsa round file" "$T/text.db"
 finish
