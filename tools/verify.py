@@ -26,6 +26,7 @@ import sqlite3
 import struct
 import sys
 import time
+import unicodedata
 import urllib.parse
 
 try:
@@ -906,12 +907,20 @@ class Step:
 
 
 def txt(b):
-    """Bytes of a stored text for a message."""
+    """Bytes of a stored text for a message, made harmless to print: a
+    bundle may come from someone hostile, so control, format (bidi,
+    zero-width) and unassigned characters show as \\u{XXXX}."""
     if b is None:
         return "NULL"
     if isinstance(b, int):
         return str(b)
-    return b.decode("utf-8", "replace").replace("\0", "\\0")
+    out = []
+    for ch in b.decode("utf-8", "replace"):
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            out.append("\\u{%04X}" % ord(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def whole(value, field):
@@ -1476,7 +1485,8 @@ def verify(path):
 
 
 def text_report(path, rep):
-    lines = ["verify %s: %s round %s" % (path, rep["state"], rep["round_id"]), "  read as %s" % rep["read_as"]]
+    lines = ["verify %s: %s round %s" % (txt(os.fsencode(path)), rep["state"], rep["round_id"]),
+             "  read as %s" % rep["read_as"]]
     for s in rep["steps"]:
         if s["passed"]:
             lines.append("  ok    %-11s %d checked: %s" % (s["step"], s["items"], s["checked"]))
@@ -1513,7 +1523,7 @@ def main(argv):
         try:
             rep = verify(path)
         except Unreadable as e:
-            msg = str(e)
+            msg = txt(str(e).encode("utf-8", "replace"))
             sys.stderr.write("verify.py: %s\n" % (msg if msg.startswith(path) else "%s: %s" % (path, msg)))
             if several and args.format == "json":
                 print(json.dumps({"ok": False, "error": msg}, ensure_ascii=False), flush=True)
