@@ -15,7 +15,7 @@
 # .ci/run runs make style, make test, make sanitize and make clang-test).
 # Layout: docs/architecture.md (src/ engine, tui/ console, cli/ commands).
 
-PKGS     = ncursesw libcurl sqlite3 libsodium jansson inih libutf8proc
+PKGS     = ncursesw libcurl sqlite3 libsodium jansson inih libutf8proc icu-uc icu-i18n
 BUILD   ?= build
 BIN     ?= simsa
 CC      ?= cc
@@ -118,7 +118,8 @@ $(BUILD)/tests/test_golden: LDFLAGS_ALL += -Wl,--wrap=time_now_utc,--wrap=mono_s
 ALL_SUITES = $(TEST_BIN:$(BUILD)/tests/%=unit/%) \
 	 $(patsubst tests/cli/%.sh,cli/%,$(sort $(wildcard tests/cli/*.sh))) layers headers
 SLOW_SUITES = unit/test_casting cli/generate cli/generate_fail unit/test_keyfile \
-	 cli/generate_retry cli/demo cli/import cli/console_tmux unit/test_score cli/results
+	 unit/test_close_race cli/generate_retry cli/demo cli/import cli/console_tmux \
+	 unit/test_score cli/results
 SUITES = $(filter $(ALL_SUITES),$(SLOW_SUITES)) $(filter-out $(SLOW_SUITES),$(ALL_SUITES))
 RESULTS = $(BUILD)/results
 
@@ -176,15 +177,16 @@ bench: $(BIN) $(BENCH_BIN)
 # ---- fuzzing (libFuzzer; needs clang: `sh scripts/deps.sh ci`) ----
 # One target per reader of hostile bytes (tests/fuzz/fuzz_*.c): the ballot
 # decoder, the JSONL reader, the rubric parser, the CSV reader, the text
-# sanitizer and opening a round file or bundle. Each runs on three corpus
-# directories: build-fuzz/corpus/T (what it grows; not committed), the
+# sanitizer, opening a round file or bundle, and identity screening. Each
+# runs on three corpus directories: build-fuzz/corpus/T (what it grows; not
+# committed), the
 # seeds tests/fuzz/seed.c makes in build-fuzz/seeds/T (ballots; a small
 # closed round and its bundle) and tests/fuzz/corpus/T (committed, small).
 #   make fuzz         builds them and fuzzes each for FUZZ_SECONDS in turn
 #   make fuzz-replay  builds them and runs each once over the seeds and the
 #                     committed corpus, no fuzzing (what CI can afford)
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = ballot jsonl rubric csv text bundle
+FUZZ_TARGETS = ballot jsonl rubric csv text bundle leak
 FUZZ_BIN     = $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  = $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer -Iinclude $(PKG_CFLAGS)
@@ -193,6 +195,7 @@ FUZZ_LEN_bundle = 65536
 FUZZ_LEN_rubric = 16384
 FUZZ_LEN_jsonl  = 8192
 FUZZ_LEN_text   = 8192
+FUZZ_LEN_leak   = 8192
 FUZZ_OPTS    = -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
 # the fuzzer's own corpus, the seeds, the committed corpus (the ones there)
 fuzz_dirs    = build-fuzz/corpus/$(1) build-fuzz/seeds/$(1) \

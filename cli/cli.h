@@ -127,6 +127,11 @@ void cli_puts(FILE *f, const char *prefix, const char *msg);
  * terminal acts on escaped (text_json_escape): the exact values, still
  * valid JSON. -1 when out of memory. */
 int cli_json(FILE *f, const json_t *j, size_t flags);
+/* A JSON string of a stored text for showing (status, score): the text
+ * itself, or, in a damaged file, with U+FFFD for each byte that is not
+ * valid UTF-8 (json_string() would give NULL and drop the key); null for
+ * NULL. */
+json_t *cli_jtext(const char *s);
 
 /* CSV and JSON Lines keep the exact bytes (auditors recompute from them),
  * so they are never sanitized; but to a terminal they are written only if

@@ -125,7 +125,7 @@ int cmd_rater_add(int argc, char **argv)
 	struct simsa_err err;
 	enum rater_role role;
 	unsigned char pk[32];
-	int c, rc = cli_parse("rater add", argc, argv, &a, pos);
+	int rc = cli_parse("rater add", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -142,12 +142,9 @@ int cmd_rater_add(int argc, char **argv)
 		return cli_fail(&err);
 	if (store_open(pos[0], &st, &err) < 0)
 		goto out;
-	c = store_find_rater(st, name, NULL, &err);
-	if (c != 0) {
-		if (c > 0)
-			err_set(&err, "a rater named '%s' is already enrolled", name);
+	/* before the passphrase is asked for; rater_enrol checks again */
+	if (rater_name_check(st, name, &err) < 0)
 		goto out;
-	}
 	if (cli_unlock_organizer(pos[0], a.okey, a.opass, &org, &err) < 0)
 		goto out;
 	if (a.key)
@@ -267,10 +264,12 @@ static const char *decision_name(enum screen_decision d)
 
 static void hit_json(void *ctx, const struct screen_hit *h)
 {
-	json_array_append_new(ctx,
-			      json_pack("{s:s, s:s, s:s, s:s?, s:s}", "prompt", h->prompt_id,
-					"entrant", h->entrant, "term", h->term, "names",
-					h->term_owner, "decision", decision_name(h->decision)));
+	const char *source = h->term_owner ? "entrant" : h->builtin ? "builtin" : "listed";
+
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s}", "prompt",
+					     h->prompt_id, "entrant", h->entrant, "term", h->term,
+					     "names", h->term_owner, "source", source, "context",
+					     h->context, "decision", decision_name(h->decision)));
 }
 
 static int add_words(struct store *st, const char *path, struct simsa_err *err)
@@ -352,13 +351,19 @@ int cmd_outputs_screen(int argc, char **argv)
 	} else {
 		json_array_foreach(hits, i, v) {
 			const char *owner = json_string_value(json_object_get(v, "names"));
+			bool builtin = strcmp(json_string_value(json_object_get(v, "source")),
+					      "builtin") == 0;
 
-			printf("%s prompt %s, entrant %s: mentions \"%s\" (%s%s)\n",
+			printf("%s prompt %s, entrant %s: mentions \"%s\" (%s%s)\n%11s%s\n",
 			       cli_pad(json_string_value(json_object_get(v, "decision")), 10),
 			       cli_text(json_string_value(json_object_get(v, "prompt"))),
 			       cli_text(json_string_value(json_object_get(v, "entrant"))),
 			       cli_text(json_string_value(json_object_get(v, "term"))),
-			       owner ? "names " : "a listed word", owner ? cli_text(owner) : "");
+			       owner     ? "names "
+			       : builtin ? "a well-known model name"
+					 : "a listed word",
+			       owner ? cli_text(owner) : "", "",
+			       cli_text(json_string_value(json_object_get(v, "context"))));
 		}
 		printf("%zu hits, %zu undecided\n", json_array_size(hits), pending);
 	}
@@ -471,17 +476,21 @@ out:
  * redacted; terms the new text still mentions are undecided again. */
 static const char *const redact_keys[] = { "prompt_id", "entrant", "output", NULL };
 
+/* The terms found (the screen's own strings); oom when one was lost. */
 struct terms {
-	const char *list[64];
-	size_t n;
+	const char **list;
+	size_t n, cap;
+	bool oom;
 };
 
-static void collect_term(void *ctx, const char *term, int entrant)
+static void collect_term(void *ctx, const struct leak_hit *h)
 {
 	struct terms *t = ctx;
 
-	if (t->n < sizeof t->list / sizeof t->list[0])
-		t->list[t->n++] = term;
+	if (grow_array((void **)&t->list, &t->cap, t->n + 1, sizeof *t->list) < 0)
+		t->oom = true;
+	else
+		t->list[t->n++] = h->term;
 }
 
 static bool has_term(const struct terms *t, const char *term)
@@ -506,7 +515,8 @@ static int redact_one(struct store *st, struct leak_match *scr, struct jsonl_rea
 	if (jsonl_check_keys(r, obj, redact_keys, err) < 0 ||
 	    jsonl_get_text(r, obj, "prompt_id", true, TEXT_LINE, &pid, NULL, err) < 0 ||
 	    jsonl_get_text(r, obj, "entrant", true, TEXT_LINE, &ename, NULL, err) < 0 ||
-	    jsonl_get_text(r, obj, "output", true, TEXT_NONBLANK, &text, &len, err) < 0)
+	    jsonl_get_text(r, obj, "output", true, TEXT_NONBLANK | TEXT_ALLOW_NUL, &text, &len,
+			   err) < 0)
 		return -1;
 	if (store_find_prompt(st, pid, &prow, err) != 1 ||
 	    store_find_entrant(st, ename, &erow, err) != 1 ||
@@ -518,7 +528,7 @@ static int redact_one(struct store *st, struct leak_match *scr, struct jsonl_rea
 	if (store_output_text(st, row, &old, &old_len, err) < 0)
 		return -1;
 	if (leak_match_text(scr, old, old_len, collect_term, &before) < 0 ||
-	    leak_match_text(scr, text, len, collect_term, &after) < 0) {
+	    leak_match_text(scr, text, len, collect_term, &after) < 0 || before.oom || after.oom) {
 		err_set(err, "out of memory");
 		goto out;
 	}
@@ -532,6 +542,8 @@ static int redact_one(struct store *st, struct leak_match *scr, struct jsonl_rea
 			goto out;
 	rc = 0;
 out:
+	free(before.list);
+	free(after.list);
 	free(old);
 	return rc;
 }

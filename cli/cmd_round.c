@@ -90,25 +90,26 @@ static int add_missing(void *ctx, const char *prompt_id, long have)
 {
 	struct missing_ctx *m = ctx;
 
-	json_array_append_new(m->list, json_pack("{s:s, s:I, s:I}", "prompt", prompt_id, "have",
-						 (json_int_t)have, "need", (json_int_t)m->need));
+	json_array_append_new(m->list,
+			      json_pack("{s:o, s:I, s:I}", "prompt", cli_jtext(prompt_id), "have",
+					(json_int_t)have, "need", (json_int_t)m->need));
 	return 0;
 }
 
 static int add_entrant(void *ctx, const char *name, long outputs)
 {
-	json_array_append_new(
-		ctx, json_pack("{s:s, s:I}", "name", name, "outputs", (json_int_t)outputs));
+	json_array_append_new(ctx, json_pack("{s:o, s:I}", "name", cli_jtext(name), "outputs",
+					     (json_int_t)outputs));
 	return 0;
 }
 
 static int add_rater(void *ctx, const struct rater_progress *p)
 {
-	json_array_append_new(ctx, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I}", "name", p->name,
-					     "role", p->role, "late", p->late, "tasks",
-					     (json_int_t)p->tasks, "done", (json_int_t)p->done,
-					     "ballots", (json_int_t)p->ballots, "drafts",
-					     (json_int_t)p->drafts));
+	json_array_append_new(ctx, json_pack("{s:o, s:s, s:b, s:I, s:I, s:I, s:I}", "name",
+					     cli_jtext(p->name), "role", p->role, "late", p->late,
+					     "tasks", (json_int_t)p->tasks, "done",
+					     (json_int_t)p->done, "ballots", (json_int_t)p->ballots,
+					     "drafts", (json_int_t)p->drafts));
 	return 0;
 }
 
@@ -193,12 +194,13 @@ static json_t *status_json(struct store *st, struct simsa_err *err)
 	    store_each_rater(st, add_rater, raters, err) < 0 ||
 	    (ri.state == ROUND_DRAFT && opening_problems(st, problems, err) < 0))
 		goto fail;
-	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:{s:o, s:o}, s:I, s:I, s:I, s:I, s:o, s:o, "
+	j = json_pack("{s:o, s:o, s:o, s:s, s:i, s:{s:o, s:o}, s:I, s:I, s:I, s:I, s:o, s:o, "
 		      "s:o, s:o, s:o, s:{s:o, s:o}}",
-		      "round_id", ri.round_id, "title", ri.title, "created_at", ri.created_at,
-		      "state", state_name(ri.state), "schema_version", ri.schema_version, "rubrics",
-		      "expert", exp, "user", usr, "entrants", (json_int_t)c.entrants, "prompts",
-		      (json_int_t)c.prompts, "outputs", (json_int_t)c.outputs, "outputs_expected",
+		      "round_id", cli_jtext(ri.round_id), "title", cli_jtext(ri.title),
+		      "created_at", cli_jtext(ri.created_at), "state", state_name(ri.state),
+		      "schema_version", ri.schema_version, "rubrics", "expert", exp, "user", usr,
+		      "entrants", (json_int_t)c.entrants, "prompts", (json_int_t)c.prompts,
+		      "outputs", (json_int_t)c.outputs, "outputs_expected",
 		      (json_int_t)c.outputs_expected, "per_entrant", entrants, "missing_outputs",
 		      m.list, "raters", raters, "opening", opening, "problems", problems, "slots",
 		      "user", slots_u, "expert_outputs", slots_x);

@@ -49,7 +49,7 @@ static json_t *raters_json(const struct score_result *r)
 		const struct score_rater *x = &r->raters[i];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "name", json_string(x->name));
+		json_object_set_new(o, "name", cli_jtext(x->name));
 		json_object_set_new(o, "role", json_string(x->expert ? "expert" : "user"));
 		json_object_set_new(o, "shared", json_integer(x->shared));
 		json_object_set_new(o, x->expert ? "disagreement" : "match_rate",
@@ -60,7 +60,7 @@ static json_t *raters_json(const struct score_result *r)
 		json_object_set_new(o, "repeats", json_integer(x->repeats));
 		json_object_set_new(o, "repeats_reversed", json_integer(x->repeats_reversed));
 		json_object_set_new(o, "flagged", json_boolean(x->flagged));
-		json_object_set_new(o, "reason", x->flagged ? json_string(x->reason) : json_null());
+		json_object_set_new(o, "reason", x->flagged ? cli_jtext(x->reason) : json_null());
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -72,7 +72,7 @@ static json_t *to_json(const struct score_result *r)
 	json_t *counts = json_object(), *gold = json_object(), *ents = json_array();
 
 	json_object_set_new(root, "round_id", json_string(r->round_id));
-	json_object_set_new(root, "title", json_string(r->title));
+	json_object_set_new(root, "title", cli_jtext(r->title));
 	json_object_set_new(root, "closed_at", json_string(r->closed_at));
 	for (size_t c = 0; c < r->n_criteria; c++)
 		json_array_append_new(crit, json_pack("{s:s, s:i, s:i, s:i}", "id", r->crit_id[c],
@@ -158,7 +158,7 @@ static json_t *to_json(const struct score_result *r)
 		json_object_set_new(us, "rating_high", num(e->rating_high));
 		json_object_set_new(us, "win_rate", num(e->win_rate));
 		json_object_set_new(us, "votes", num(e->votes));
-		json_object_set_new(o, "name", json_string(e->name));
+		json_object_set_new(o, "name", cli_jtext(e->name));
 		json_object_set_new(o, "expert", ex);
 		json_object_set_new(o, "user", us);
 		json_object_set_new(o, "benchmark", num(e->benchmark));

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "simsa/text.h"
+#include "simsa/util.h"
 
 /* The last strings cli_text() and cli_pad() gave: each stays valid for
  * CLI_TEXT_RING more calls, enough for one printf. */
@@ -64,6 +65,21 @@ void cli_puts(FILE *f, const char *prefix, const char *msg)
 			break;
 		p = nl + 1;
 	}
+}
+
+json_t *cli_jtext(const char *s)
+{
+	json_t *j;
+	char *fixed;
+
+	if (!s)
+		return json_null();
+	if ((j = json_string(s)))
+		return j;
+	fixed = utf8_lossy(s, strlen(s));
+	j = fixed ? json_string(fixed) : NULL;
+	free(fixed);
+	return j;
 }
 
 int cli_json(FILE *f, const json_t *j, size_t flags)

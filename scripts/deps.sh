@@ -20,7 +20,8 @@ set -eu
 # build: command -> package, pkg-config module -> package, header -> package
 BUILD_TOOLS="cc:gcc make:make pkg-config:pkg-config"
 BUILD_LIBS="ncursesw:libncurses-dev libcurl:libcurl4-openssl-dev sqlite3:libsqlite3-dev
-libsodium:libsodium-dev jansson:libjansson-dev inih:libinih-dev libutf8proc:libutf8proc-dev"
+libsodium:libsodium-dev jansson:libjansson-dev inih:libinih-dev libutf8proc:libutf8proc-dev
+icu-uc:libicu-dev icu-i18n:libicu-dev"
 BUILD_HEADERS="csv.h:libcsv-dev"
 TEST_TOOLS="sqlite3:sqlite3 python3:python3"
 TEST_LIBS="cmocka:libcmocka-dev"

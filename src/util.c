@@ -164,3 +164,27 @@ void csv_num(FILE *f, double x, const char *sep)
 		fprintf(f, "%.17g", x);
 	fputs(sep, f);
 }
+
+char *utf8_lossy(const char *s, size_t len)
+{
+	char *out = len < SIZE_MAX / 3 ? malloc(len * 3 + 1) : NULL;
+	size_t n = 0, bad;
+
+	if (!out)
+		return NULL;
+	while (len > 0) {
+		if (utf8_valid(s, len, &bad)) {
+			memcpy(out + n, s, len);
+			n += len;
+			break;
+		}
+		memcpy(out + n, s, bad);
+		n += bad;
+		memcpy(out + n, "\xef\xbf\xbd", 3);
+		n += 3;
+		s += bad + 1;
+		len -= bad + 1;
+	}
+	out[n] = '\0';
+	return out;
+}

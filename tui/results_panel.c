@@ -174,15 +174,14 @@ static void rater_plan(const struct score_result *r, int avail, int *wid, int *x
 static void count_text(const struct score_result *r, char *buf, size_t cap)
 {
 	char a[24], b[24], cc[24];
-	size_t flagged = 0, out = 0;
+	size_t flagged = 0;
 
-	for (size_t i = 0; i < r->n_raters; i++) {
+	for (size_t i = 0; i < r->n_raters; i++)
 		flagged += r->raters[i].flagged;
-		out += r->raters[i].gold_excluded;
-	}
 	snprintf(a, sizeof a, "%zu", flagged);
 	snprintf(b, sizeof b, "%zu", r->n_raters);
-	snprintf(cc, sizeof cc, "%zu", out);
+	/* the count score and its JSON give (one source for every reader) */
+	snprintf(cc, sizeof cc, "%ld", (long)r->counts.failed_gold_raters);
 	i18n_fill(buf, cap, S_PANEL_COUNT, a, b, cc);
 }
 

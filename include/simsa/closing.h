@@ -45,7 +45,11 @@ struct close_result {
 	long drafts_dropped;
 };
 
-/* Closes the round. Refuses while drafts are unsubmitted unless force. */
+/* Closes the round in one write transaction: takes the write lock
+ * (store_begin_eager), then reads the ballots, drafts and secrets, signs the seal
+ * and marks the round closed, so every ballot committed before is in the
+ * seal and every cast after is refused. Unlock the organizer's key before
+ * calling. Refuses while drafts are unsubmitted unless force. */
 int round_close(struct store *st, const struct secret_key *organizer, bool force,
 		struct close_result *res, struct simsa_err *err)
 	__attribute__((warn_unused_result));

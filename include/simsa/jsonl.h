@@ -53,6 +53,10 @@ enum jsonl_text_rule {
 	TEXT_NONBLANK = 1, /* not empty nor only white space */
 	TEXT_LINE = 2,     /* nonblank, one line, no control characters, ≤ 200 bytes */
 	TEXT_SLUG = 4,     /* [A-Za-z0-9._-], 1..64 bytes */
+	/* may hold U+0000 (JSON "\u0000", which models emit): only for a
+	 * text kept with its length (an output); any other field refuses it,
+	 * since it would be cut short there */
+	TEXT_ALLOW_NUL = 8,
 };
 
 /* Reads string field key. Absent (or null) and !required: *out = NULL, 0.

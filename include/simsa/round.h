@@ -21,12 +21,19 @@ int round_init(const char *path, const char *title, char **rubric_paths, int n_r
 	       const unsigned char organizer_pk[32], struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
+/* 0 when a rater may be enrolled under name: no rater has that name or one
+ * that reads the same under identity screening's rule (leak_confusable():
+ * "alice", "ALICE", "aIice" and "a1ice" read the same), and it does not read
+ * as "organizer". Else -1, err naming both names (sanitized). */
+int rater_name_check(struct store *st, const char *name, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+
 /* Enrols a rater with the given public key in a draft or open round, in one
  * transaction of its own: the enrolment statement signed with organizer
  * (which must be the round's organizer key), and once the round is open
  * the late rater's tasks (late.h). name and categories (a JSON array of
  * strings, or NULL) are stored as given: the caller checks their form. A
- * closed round or a name already enrolled is refused. */
+ * closed round, or a name rater_name_check() refuses, is refused. */
 int rater_enrol(struct store *st, const struct secret_key *organizer, const char *name,
 		enum rater_role role, const unsigned char pk[32], const char *categories,
 		struct simsa_err *err) __attribute__((warn_unused_result));

@@ -113,7 +113,7 @@ enum session_error {
 	SE_UNKNOWN_FLAG,              /* on `side` */
 	SE_NO_PREFERENCE,             /* a user has not chosen which answer is better */
 	SE_SATISFACTION_OUT_OF_SCALE, /* the user's satisfaction */
-	SE_ROUND_CLOSED,              /* the round is no longer open: nothing is cast */
+	SE_ROUND_CLOSED,              /* closed before the ballot was recorded: not cast */
 	SE_KEY,                       /* the rater's key cannot sign */
 	SE_STORE,                     /* the round file failed: the engine's message is in err */
 };
@@ -137,7 +137,8 @@ const struct session_problem *session_last_problem(const struct session *s);
  * them (for logs and tests; the console has its own). */
 const char *session_problem_text(const struct session_problem *p);
 
-/* Saves the draft of a task (one small transaction); loads it back (returns
+/* Saves the draft of a task (one small transaction, refused with
+ * SE_ROUND_CLOSED once the round is closed); loads it back (returns
  * 1 if a draft exists, 0 if not; *a is answer_init'ed when none). */
 int session_save_draft(struct session *s, size_t index, const struct answer *a,
 		       struct simsa_err *err) __attribute__((warn_unused_result));
@@ -146,7 +147,11 @@ int session_load_draft(struct session *s, size_t index, struct answer *a, struct
 
 /* Casts the answer as a signed ballot for task index (superseding that
  * task's earlier ballot if there is one), removes the draft, and writes the
- * receipt code. Refuses an incomplete answer. */
+ * receipt code: all in one write transaction, which reads the round's state
+ * under the lock. Refuses an incomplete answer, and (SE_ROUND_CLOSED) a
+ * ballot whose transaction finds the round closed: a close that took the
+ * lock first sealed the round without it, so nothing is written, the draft
+ * is left as it is, and no receipt is given. */
 int session_submit(struct session *s, size_t index, const struct answer *a,
 		   char receipt[BALLOT_RECEIPT_LEN + 1], struct simsa_err *err)
 	__attribute__((warn_unused_result));

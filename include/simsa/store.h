@@ -118,6 +118,11 @@ void store_close(struct store **st);
 
 /* BEGIN IMMEDIATE, waiting (bounded) while another writer holds the lock. */
 int store_begin(struct store *st, struct simsa_err *err) __attribute__((warn_unused_result));
+/* store_begin for a writer that must not wait behind a stream of others
+ * (close, with raters casting): while the lock is held it asks again every
+ * 0.1 to 1 ms instead of backing off to 100 ms as the busy timeout does,
+ * which would leave the lock to whoever just let go of it. */
+int store_begin_eager(struct store *st, struct simsa_err *err) __attribute__((warn_unused_result));
 int store_commit(struct store *st, struct simsa_err *err) __attribute__((warn_unused_result));
 /* Safe to call with no transaction open. */
 void store_rollback(struct store *st);
@@ -453,11 +458,17 @@ struct ballot_row {
 	const unsigned char *signature; /* 64, or NULL when malformed */
 	const char *kind;
 	const unsigned char *left_hash, *right_hash;
-	int64_t preference, satisfaction; /* -1 when NULL */
-	const char *scores;               /* JSON, or NULL */
-	int64_t flags_left, flags_right;  /* -1 when NULL */
+	/* -1 when NULL; -2 when not a non-negative integer (no ballot has
+	 * that, so it never matches the signed bytes) */
+	int64_t preference, satisfaction;
+	const char *scores; /* JSON, or NULL */
+	int64_t flags_left, flags_right;
 	const char *comment_left, *comment_right, *reason, *cast_at;
 	int64_t active_seconds;
+	/* a column is not of its type: rater_id, seq or task_position not an
+	 * integer in range, or a text column a BLOB or holding a NUL byte (it
+	 * would read cut short, and match what the signed bytes say) */
+	bool malformed;
 };
 
 int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot_row *b), void *ctx,
@@ -521,8 +532,10 @@ struct head_rec {
 	unsigned char head[32];
 };
 
-/* In one transaction: the seal, the revealed identities and chain heads,
- * the drafts removed, and the round marked closed. */
+/* Inside the caller's transaction (store_begin, taken before the ballots
+ * the seal covers were read; the caller commits, or rolls back on failure):
+ * the seal, the revealed identities and chain heads, the drafts removed,
+ * and the round marked closed. */
 int store_close_round(struct store *st, const struct closing_rec *c,
 		      const struct reveal_rec *reveal, size_t n_reveal,
 		      const struct head_rec *heads, size_t n_heads, struct simsa_err *err)

@@ -30,6 +30,10 @@ bool parse_long(const char *s, long min, long max, long *out);
 /* True if s (len bytes) is valid UTF-8 (no surrogates, no overlongs).
  * On false, *bad_at is the byte offset of the first invalid sequence. */
 bool utf8_valid(const char *s, size_t len, size_t *bad_at);
+/* A copy of s with each byte that is not part of valid UTF-8 replaced by
+ * U+FFFD (for showing a damaged file's text, never for what is hashed or
+ * signed); NUL-terminated, the caller frees; NULL when out of memory. */
+char *utf8_lossy(const char *s, size_t len) __attribute__((warn_unused_result));
 
 /* Reads a whole file of at most max bytes into a new NUL-terminated buffer
  * (*out, caller frees). */

@@ -117,6 +117,9 @@ static const char *column_mismatch(const struct ballot_row *r, const struct ball
 {
 	bool expert = b->kind == BALLOT_EXPERT;
 
+	if (r->malformed)
+		return "a column not of its type (a number out of range, text as a blob or with a "
+		       "NUL byte)";
 	if (r->seq != b->seq || r->task_position != b->task_position)
 		return "seq or task";
 	if ((r->supersedes != NULL) != b->has_supersedes ||

@@ -20,6 +20,7 @@ struct ex {
 	json_t *task_of;           /* "rater:position" -> [prompt id, left, right] */
 	struct ballot_statuses st; /* each ballot's one status (score.h) */
 	bool closed;
+	long unwritable; /* records JSON cannot hold (text not valid UTF-8) */
 };
 
 /* The status of a ballot; "?" (never counted) for one the round lacks. */
@@ -44,10 +45,14 @@ static json_t *hexj(const unsigned char *p, size_t n)
 	return j;
 }
 
+/* Writes one record. jansson builds no string from text that is not valid
+ * UTF-8 (only a damaged file has such text): such a record is counted, and
+ * the export fails rather than leave it out unsaid. */
 static void emit(struct ex *x, json_t *rec)
 {
-	char *s = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = rec ? json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 
+	x->unwritable += !s;
 	if (s) {
 		fprintf(x->out, "%s\n", s);
 		free(s);
@@ -306,8 +311,27 @@ static void ex_release(struct ex *x)
 int export_jsonl(struct store *st, FILE *out, struct simsa_err *err)
 {
 	struct ex x = { 0 };
-	int rc = ex_load(st, out, &x, err) < 0 ? -1 : write_jsonl(st, &x, err);
+	char *buf = NULL;
+	size_t len = 0;
+	/* written to memory first: a record JSON cannot hold fails the export
+	 * before one byte reaches out (a pipe cannot be taken back) */
+	FILE *mem = open_memstream(&buf, &len);
+	int rc;
 
+	if (!mem)
+		return err_set(err, "out of memory");
+	rc = ex_load(st, mem, &x, err) < 0 ? -1 : write_jsonl(st, &x, err);
+	if (fclose(mem) != 0 && rc == 0)
+		rc = err_set(err, "out of memory");
+	if (rc == 0 && x.unwritable)
+		rc = err_set(err,
+			     "%ld records hold text that is not valid UTF-8 and cannot be written "
+			     "as JSON: the file is damaged (run simsa verify); nothing written (a "
+			     "bundle export keeps every byte)",
+			     x.unwritable);
+	if (rc == 0 && len && fwrite(buf, 1, len, out) != len)
+		rc = err_set(err, "write error");
+	free(buf);
 	ex_release(&x);
 	return rc;
 }

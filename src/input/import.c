@@ -204,7 +204,8 @@ static int one_output(struct store *st, struct jsonl_reader *r, json_t *obj, str
 	if (jsonl_check_keys(r, obj, output_keys, err) < 0 ||
 	    jsonl_get_text(r, obj, "prompt_id", true, TEXT_LINE, &pid, NULL, err) < 0 ||
 	    jsonl_get_text(r, obj, "entrant", true, TEXT_LINE, &ename, NULL, err) < 0 ||
-	    jsonl_get_text(r, obj, "output", true, TEXT_NONBLANK, &o.text, &o.text_len, err) < 0)
+	    jsonl_get_text(r, obj, "output", true, TEXT_NONBLANK | TEXT_ALLOW_NUL, &o.text,
+			   &o.text_len, err) < 0)
 		return -1;
 	found = store_find_prompt(st, pid, &o.prompt_row, err);
 	if (found <= 0)

@@ -121,7 +121,9 @@ int jsonl_next(struct jsonl_reader *r, json_t **obj, struct simsa_err *err)
 		if (!utf8_valid(line, len, &bad))
 			return err_set(err, "%s:%ld: invalid UTF-8 at byte %zu of the line",
 				       r->path, r->lineno, bad + 1);
-		v = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+		/* "\u0000" is valid JSON: each field says whether it may hold
+		 * one (jsonl_get_text) */
+		v = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 		if (!v)
 			return err_set(err, "%s:%ld: malformed JSON at column %d: %s", r->path,
 				       r->lineno, je.column, je.text);
@@ -239,6 +241,8 @@ int jsonl_get_text(const struct jsonl_reader *r, json_t *obj, const char *key, b
 	if (n > JSONL_MAX_TEXT)
 		return jsonl_field_err(r, key, err, "%zu bytes, more than the %u allowed", n,
 				       JSONL_MAX_TEXT);
+	if (!(rules & TEXT_ALLOW_NUL) && memchr(s, 0, n))
+		return jsonl_field_err(r, key, err, "contains a NUL character (\\u0000)");
 	if ((rules & (TEXT_NONBLANK | TEXT_LINE | TEXT_SLUG)) && strspn(s, " \t\r\n") == n)
 		return jsonl_field_err(r, key, err, "empty");
 	if ((rules & TEXT_LINE) && (n > 200 || has_control(s, n)))

@@ -188,8 +188,17 @@ int round_close(struct store *st, const struct secret_key *organizer, bool force
 
 	memset(res, 0, sizeof *res);
 	memset(&c, 0, sizeof c);
-	if (store_load_inputs(st, &in, err) < 0)
+	/* The write lock first, then everything the seal covers is read, and
+	 * the seal is written in the same transaction: a ballot is either
+	 * committed before it (and sealed) or its cast takes the lock after it
+	 * and finds the round closed (session_submit refuses it). None can be
+	 * acknowledged between the reading and the sealing. The caller unlocks
+	 * the organizer's key before, so no passphrase is asked with the lock
+	 * held. */
+	if (store_begin_eager(st, err) < 0)
 		return -1;
+	if (store_load_inputs(st, &in, err) < 0)
+		goto out;
 	if (in.info.state != ROUND_OPEN) {
 		err_set(err, "the round is %s; only an open round can be closed",
 			in.info.state == ROUND_DRAFT ? "not open yet" : "already closed");
@@ -261,13 +270,16 @@ int round_close(struct store *st, const struct secret_key *organizer, bool force
 	for (size_t i = 0; i < sec.n; i++)
 		reveal[i] = (struct reveal_rec){ sec.owners[i].id,
 						 in.entrants[sec.owners[i].entrant].row };
-	if (store_close_round(st, &c, reveal, sec.n, t.heads, in.n_raters, err) < 0)
+	if (store_close_round(st, &c, reveal, sec.n, t.heads, in.n_raters, err) < 0 ||
+	    store_commit(st, err) < 0)
 		goto out;
 	res->ballots = c.ballot_count;
 	memcpy(res->merkle_root, c.merkle_root, 32);
 	memcpy(res->closed_at, c.closed_at, sizeof res->closed_at);
 	rc = 0;
 out:
+	if (rc < 0)
+		store_rollback(st);
 	secrets_release(&sec);
 	free(t.leaves);
 	free(t.heads);

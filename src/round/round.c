@@ -13,8 +13,10 @@
 #include "simsa/assets.h"
 #include "simsa/enc.h"
 #include "simsa/late.h"
+#include "simsa/leak_match.h"
 #include "simsa/rubric.h"
 #include "simsa/statement.h"
+#include "simsa/text.h"
 #include "simsa/util.h"
 
 #define RUBRIC_MAX_BYTES (1u << 20)
@@ -146,6 +148,67 @@ out:
 	return rc;
 }
 
+struct name_check {
+	const char *name;
+	char *clash; /* the enrolled name that reads the same */
+	bool failed;
+};
+
+static int name_clash(void *ctx, const struct rater_progress *p)
+{
+	struct name_check *c = ctx;
+	int same = leak_confusable(c->name, p->name);
+
+	if (same < 0)
+		c->failed = true;
+	else if (same > 0 && !(c->clash = strdup(p->name)))
+		c->failed = true;
+	return same != 0;
+}
+
+/* The refusal of name, which reads as other (NULL: out of memory). */
+static int clash_err(const char *name, const char *other, const char *what, struct simsa_err *err)
+{
+	char *shown, *other_shown, *folded;
+
+	if (!other)
+		return err_set(err, "out of memory, or ICU's spoof checker cannot be opened");
+	shown = text_sanitize_alloc(name, strlen(name));
+	other_shown = text_sanitize_alloc(other, strlen(other));
+	folded = leak_normalize(name, strlen(name));
+	err_set(err,
+		"rater name '%s' is confusable with %s '%s' (both read as '%s'); choose a name "
+		"that reads differently",
+		shown ? shown : "?", what, other_shown ? other_shown : "?", folded ? folded : "?");
+	free(shown);
+	free(other_shown);
+	free(folded);
+	return -1;
+}
+
+int rater_name_check(struct store *st, const char *name, struct simsa_err *err)
+{
+	struct name_check c = { name, NULL, false };
+	int same, found = store_find_rater(st, name, NULL, err);
+
+	if (found != 0)
+		return found > 0 ? err_set(err, "a rater named '%s' is already enrolled", name)
+				 : -1;
+	if (store_each_rater(st, name_clash, &c, err) < 0) {
+		free(c.clash);
+		return -1;
+	}
+	if (c.clash || c.failed) {
+		clash_err(name, c.failed ? NULL : c.clash, "the enrolled rater", err);
+		free(c.clash);
+		return -1;
+	}
+	same = leak_confusable(name, "organizer");
+	if (same == 0)
+		return 0;
+	return clash_err(name, same > 0 ? "organizer" : NULL, "the organizer's key name", err);
+}
+
 int rater_enrol(struct store *st, const struct secret_key *organizer, const char *name,
 		enum rater_role role, const unsigned char pk[32], const char *categories,
 		struct simsa_err *err)
@@ -173,12 +236,8 @@ int rater_enrol(struct store *st, const struct secret_key *organizer, const char
 		err_set(err, "that key is not this round's organizer key");
 		goto out;
 	}
-	found = store_find_rater(st, name, NULL, err);
-	if (found != 0) {
-		if (found > 0)
-			err_set(err, "a rater named '%s' is already enrolled", name);
+	if (rater_name_check(st, name, err) < 0)
 		goto out;
-	}
 	time_now_utc(now);
 	e = (struct enrolment){ ri.round_id, name,       rater_role_name(role),
 				pk,          categories, ri.state == ROUND_OPEN,

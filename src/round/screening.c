@@ -17,20 +17,22 @@ struct run {
 	bool failed;
 };
 
-static void on_term(void *ctx, const char *term, int entrant)
+static void on_term(void *ctx, const struct leak_hit *h)
 {
 	struct run *r = ctx;
 	int d;
 
 	if (r->failed)
 		return;
-	d = store_screen_decision(r->st, r->cur.output_row, term, r->err);
+	d = store_screen_decision(r->st, r->cur.output_row, h->term, r->err);
 	if (d < 0) {
 		r->failed = true;
 		return;
 	}
-	r->cur.term = term;
-	r->cur.term_owner = entrant >= 0 ? r->in->entrants[entrant].name : NULL;
+	r->cur.term = h->term;
+	r->cur.term_owner = h->entrant >= 0 ? r->in->entrants[h->entrant].name : NULL;
+	r->cur.builtin = h->entrant == LEAK_BUILTIN;
+	r->cur.context = h->context;
 	r->cur.decision = (enum screen_decision)d;
 	r->fn(r->ctx, &r->cur);
 }
@@ -45,7 +47,7 @@ static int on_output(void *ctx, int64_t row, int64_t prompt_row, int64_t entrant
 	r->cur.output_row = row;
 	r->cur.prompt_id = p >= 0 ? r->in->prompts[p].id : "?";
 	r->cur.entrant = e >= 0 ? r->in->entrants[e].name : "?";
-	if (leak_match_text(r->screen, text, len, on_term, r) < 0) {
+	if (leak_match_text(r->screen, text, len, on_term, r) < 0 && !r->failed) {
 		err_set(r->err, "out of memory");
 		r->failed = true;
 	}

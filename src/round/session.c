@@ -310,7 +310,8 @@ const char *session_problem_text(const struct session_problem *p)
 	case SE_UNKNOWN_FLAG: return "unknown flag";
 	case SE_NO_PREFERENCE: return "choose which answer is better";
 	case SE_SATISFACTION_OUT_OF_SCALE: return "satisfaction is outside its scale";
-	case SE_ROUND_CLOSED: return "the round is closed: ballots are cast only while it is open";
+	case SE_ROUND_CLOSED:
+		return "the round was closed before this ballot was recorded; it was not cast";
 	case SE_KEY: return "cannot use the rater's key";
 	case SE_STORE: break;
 	}
@@ -383,6 +384,7 @@ static void answer_from_json(const struct session *s, json_t *j, struct answer *
 int session_save_draft(struct session *s, size_t index, const struct answer *a,
 		       struct simsa_err *err)
 {
+	struct round_info ri;
 	json_t *j;
 	char *text;
 	int rc;
@@ -397,7 +399,19 @@ int session_save_draft(struct session *s, size_t index, const struct answer *a,
 	json_decref(j);
 	if (!text)
 		return err_set(err, "out of memory");
+	/* The state is read under the write lock, as for a cast: a close
+	 * removes every draft, and none may be written into a sealed round
+	 * (verify's cleared step requires drafts gone after close). */
 	rc = store_begin(s->st, err);
+	if (rc == 0)
+		rc = store_round_info(s->st, &ri, err);
+	if (rc == 0 && ri.state != ROUND_OPEN) {
+		problem(&s->problem, SE_ROUND_CLOSED, index, -1, -1);
+		rc = err_set(err, "the round is closed; the draft was not saved");
+		store_rollback(s->st);
+		free(text);
+		return rc;
+	}
 	if (rc == 0)
 		rc = store_put_draft(s->st, s->rater_row, s->tasks[index].position, text, err);
 	if (rc == 0)
@@ -557,8 +571,11 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	if (!b)
 		return err_set(err, "out of memory");
 	fill_ballot(s, index, a, b);
-	/* Chain head and supersession are read under the write lock, so two
-	 * sessions of one rater cannot fork the chain. */
+	/* The state, chain head and supersession are read under the write
+	 * lock: two sessions of one rater cannot fork the chain, and a close
+	 * (which reads and seals under the same lock: round_close) either
+	 * sealed the round before this transaction, which then casts nothing,
+	 * or seals this ballot too. */
 	if (store_begin(s->st, err) < 0 || store_round_info(s->st, &ri, err) < 0)
 		goto out;
 	if (ri.state != ROUND_OPEN) {

@@ -14,6 +14,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool in_tx;
+	double busy_since; /* when the present wait for the lock began (eager_wait) */
 	/* opened by store_open_read: how (for verify to say), the file's own
 	 * schema version (the connection may hold a copy upgraded in memory),
 	 * and the progress handler's bound on one statement's VM steps */

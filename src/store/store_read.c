@@ -15,10 +15,36 @@ static const unsigned char *blob_of(sqlite3_stmt *stmt, int col, int want)
 	return sqlite3_column_blob(stmt, col);
 }
 
-static int64_t int_or(sqlite3_stmt *stmt, int col, int64_t dflt)
+/* A ballot's optional number column: -1 when NULL, -2 when it is not a
+ * non-negative integer. */
+static int64_t opt_count(sqlite3_stmt *stmt, int col)
 {
-	return sqlite3_column_type(stmt, col) == SQLITE_NULL ? dflt
-							     : sqlite3_column_int64(stmt, col);
+	switch (sqlite3_column_type(stmt, col)) {
+	case SQLITE_NULL: return -1;
+	case SQLITE_INTEGER:
+		return sqlite3_column_int64(stmt, col) >= 0 ? sqlite3_column_int64(stmt, col) : -2;
+	default: return -2;
+	}
+}
+
+/* Whether column col is an integer in [0, max]. */
+static bool int_in(sqlite3_stmt *stmt, int col, int64_t max)
+{
+	return sqlite3_column_type(stmt, col) == SQLITE_INTEGER &&
+	       sqlite3_column_int64(stmt, col) >= 0 && sqlite3_column_int64(stmt, col) <= max;
+}
+
+/* Whether column col is NULL or text without a NUL byte. */
+static bool text_whole(sqlite3_stmt *stmt, int col)
+{
+	const char *s;
+
+	if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+		return true;
+	if (sqlite3_column_type(stmt, col) != SQLITE_TEXT)
+		return false;
+	s = (const char *)sqlite3_column_text(stmt, col);
+	return s && strlen(s) == (size_t)sqlite3_column_bytes(stmt, col);
 }
 
 int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot_row *b), void *ctx,
@@ -39,6 +65,18 @@ int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot
 		struct ballot_row b;
 		const unsigned char *h = blob_of(stmt, 4, 32);
 
+		/* types first: reading a value as text or a number converts it */
+		b.malformed = !int_in(stmt, 1, INT64_MAX) || !int_in(stmt, 2, UINT32_MAX) ||
+			      !int_in(stmt, 3, UINT32_MAX);
+		for (int col = 8; col <= 19 && !b.malformed; col++)
+			if (col == 8 || col == 13 || (col >= 16 && col <= 19))
+				b.malformed = !text_whole(stmt, col);
+		b.preference = opt_count(stmt, 11);
+		b.satisfaction = opt_count(stmt, 12);
+		b.flags_left = opt_count(stmt, 14);
+		b.flags_right = opt_count(stmt, 15);
+		b.active_seconds = opt_count(stmt, 20);
+
 		b.id = sqlite3_column_int64(stmt, 0);
 		b.rater_row = sqlite3_column_int64(stmt, 1);
 		b.seq = (uint32_t)sqlite3_column_int64(stmt, 2);
@@ -51,16 +89,11 @@ int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot
 		b.kind = (const char *)sqlite3_column_text(stmt, 8);
 		b.left_hash = blob_of(stmt, 9, 32);
 		b.right_hash = blob_of(stmt, 10, 32);
-		b.preference = int_or(stmt, 11, -1);
-		b.satisfaction = int_or(stmt, 12, -1);
 		b.scores = (const char *)sqlite3_column_text(stmt, 13);
-		b.flags_left = int_or(stmt, 14, -1);
-		b.flags_right = int_or(stmt, 15, -1);
 		b.comment_left = (const char *)sqlite3_column_text(stmt, 16);
 		b.comment_right = (const char *)sqlite3_column_text(stmt, 17);
 		b.reason = (const char *)sqlite3_column_text(stmt, 18);
 		b.cast_at = (const char *)sqlite3_column_text(stmt, 19);
-		b.active_seconds = int_or(stmt, 20, -1);
 		if (fn(ctx, &b))
 			break;
 	}
@@ -198,15 +231,16 @@ int store_close_round(struct store *st, const struct closing_rec *c,
 		      const struct reveal_rec *reveal, size_t n_reveal,
 		      const struct head_rec *heads, size_t n_heads, struct simsa_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *stmt;
 
-	if (store_begin(st, err) < 0)
-		return -1;
+	if (!st->in_tx)
+		return err_set(err, "%s: closing needs the write lock (store_begin) first",
+			       st->path);
 	if (sq_prepare(st,
 		       "INSERT INTO closing (one, seed, salt, ballot_count, merkle_root, "
 		       "closed_at, signature) VALUES (1, ?, ?, ?, ?, ?, ?)",
 		       &stmt, err) < 0)
-		goto fail;
+		return -1;
 	sqlite3_bind_blob(stmt, 1, c->seed, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 2, c->salt, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, c->ballot_count);
@@ -214,24 +248,24 @@ int store_close_round(struct store *st, const struct closing_rec *c,
 	sqlite3_bind_text(stmt, 5, c->closed_at, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 6, c->signature, STORE_SIG_LEN, SQLITE_STATIC);
 	if (sq_step_done(st, stmt, "cannot store the seal", err) < 0)
-		goto fail;
+		return -1;
 	if (sq_prepare(st, "INSERT INTO reveal (output_id, entrant_id) VALUES (?, ?)", &stmt, err) <
 	    0)
-		goto fail;
+		return -1;
 	for (size_t i = 0; i < n_reveal; i++) {
 		sqlite3_bind_text(stmt, 1, reveal[i].output_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 2, reveal[i].entrant_row);
 		if (sqlite3_step(stmt) != SQLITE_DONE) {
 			sqlite3_finalize(stmt);
 			sq_db_err(st, err, "cannot reveal an output");
-			goto fail;
+			return -1;
 		}
 		sqlite3_reset(stmt);
 	}
 	sqlite3_finalize(stmt);
 	if (sq_prepare(st, "INSERT INTO chain_head (rater_id, count, head) VALUES (?, ?, ?)", &stmt,
 		       err) < 0)
-		goto fail;
+		return -1;
 	for (size_t i = 0; i < n_heads; i++) {
 		sqlite3_bind_int64(stmt, 1, heads[i].rater_row);
 		sqlite3_bind_int64(stmt, 2, heads[i].count);
@@ -239,18 +273,12 @@ int store_close_round(struct store *st, const struct closing_rec *c,
 		if (sqlite3_step(stmt) != SQLITE_DONE) {
 			sqlite3_finalize(stmt);
 			sq_db_err(st, err, "cannot store a chain head");
-			goto fail;
+			return -1;
 		}
 		sqlite3_reset(stmt);
 	}
 	sqlite3_finalize(stmt);
-	if (sq_exec(st, "DELETE FROM draft; UPDATE round SET state = 'closed'", err) < 0 ||
-	    store_commit(st, err) < 0)
-		goto fail;
-	return 0;
-fail:
-	store_rollback(st);
-	return -1;
+	return sq_exec(st, "DELETE FROM draft; UPDATE round SET state = 'closed'", err);
 }
 
 int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err *err)

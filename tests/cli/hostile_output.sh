@@ -65,6 +65,15 @@ UPDATE rater SET name = name || CAST(X'$hx' AS TEXT), categories = CAST(X'$bx' A
 UPDATE prompt SET ext_id = ext_id || CAST(X'$hx' AS TEXT), category = CAST(X'$bx' AS TEXT);
 UPDATE ballot SET cast_at = cast_at || CAST(X'$bx' AS TEXT);"
 sqlite3 "$db" <"$T/triggers.sql"
+# the same without the invalid bytes, which JSON cannot hold
+hxdb=$T/hx.db
+cp "$T/good.db" "$hxdb"
+sqlite3 "$hxdb" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'" |
+	sqlite3 "$hxdb"
+sqlite3 "$hxdb" "UPDATE round SET title = CAST(X'$hx' AS TEXT);
+UPDATE entrant SET name = name || CAST(X'$hx' AS TEXT);
+UPDATE rater SET name = name || CAST(X'$hx' AS TEXT);"
+sqlite3 "$hxdb" <"$T/triggers.sql"
 if [ "$(sqlite3 "$db" "SELECT count(*) FROM entrant WHERE instr(name, char(27)) > 0")" -eq 3 ]; then
 	ok "the hostile round is made"
 else
@@ -124,11 +133,25 @@ else
 fi
 run_clean "receipt, a hostile code" 2 receipt "$db" "$(printf 'A\033]52;c;eA==\007')"
 run_clean "unknown command" 2 "$(printf 'x\033[6n')"
+# JSON cannot hold bytes that are not UTF-8: a JSON Lines export of the
+# damaged round fails whole, never leaving a record out unsaid
+run_clean "export jsonl of text that is not UTF-8" 1 export "$db" --format jsonl
+if grep -q "records hold text that is not valid UTF-8" "$T/err" && [ ! -s "$T/out" ]; then
+	ok "export jsonl says why and writes nothing"
+else
+	not_ok "export jsonl says why and writes nothing" "$(cat "$T/err")" "$(head -c 200 "$T/out")"
+fi
+run_clean "score json of text that is not UTF-8" 3 score "$db" --format json --no-verify
+if [ "$(json_get "$T/out" "len([e for e in d['entrants'] if '\ufffd' in e['name'] or '\x1b' in e['name']])")" = 3 ]; then
+	ok "score json keeps every name (U+FFFD for a byte JSON cannot hold)"
+else
+	not_ok "score json keeps every name" "$(head -c 300 "$T/out")"
+fi
 for f in csv jsonl votes; do
 	# (jsonl is what verify reads: never checked first)
-	nv=--no-verify want=3
-	[ $f = jsonl ] && nv= want=0
-	run export "$db" --format $f $nv
+	nv=--no-verify want=3 src=$db
+	[ $f = jsonl ] && nv= want=0 src=$hxdb
+	run export "$src" --format $f $nv
 	# CSV the raw bytes, JSON Lines as jansson escapes them (\u001b)
 	if [ "$rc" -eq "$want" ] && python3 -c "import sys; b = open(sys.argv[1], 'rb').read(); sys.exit(0 if b'\x1b' in b or b'\\\\u001b' in b.lower() else 1)" "$T/out"; then
 		ok "export $f in a pipe keeps the exact bytes"
@@ -159,9 +182,9 @@ open(sys.argv[0] + ".out", "wb").write(out)
 print(os.waitstatus_to_exitcode(st))
 EOF
 for f in csv jsonl votes; do
-	nv=--no-verify
-	[ $f = jsonl ] && nv=
-	rc=$(python3 "$T/tty_run.py" "$SIMSA" export "$db" --format $f $nv)
+	nv=--no-verify src=$db
+	[ $f = jsonl ] && nv= src=$hxdb
+	rc=$(python3 "$T/tty_run.py" "$SIMSA" export "$src" --format $f $nv)
 	sed 's/\r$//' "$T/tty_run.py.out" >"$T/out" # the terminal's CR LF
 	: >"$T/err"
 	if [ "$rc" = 1 ] && grep -q -- '--out' "$T/out"; then

@@ -69,7 +69,19 @@ class Handler(BaseHTTPRequestHandler):
         body = json.dumps(doc, ensure_ascii=False).encode()
         self.send_raw(status, body, headers)
 
+    def release(self):
+        """The request is no longer in flight: called before the first
+        byte of the answer goes out (a client may send its next request as
+        soon as it has read this one's answer, before a later decrement)
+        and once more, harmlessly, when the handler ends."""
+        model = getattr(self, "inflight_model", None)
+        if model is not None:
+            self.inflight_model = None
+            with LOCK:
+                INFLIGHT[model] -= 1
+
     def send_raw(self, status, body, headers=()):
+        self.release()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -92,6 +104,7 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             INFLIGHT[model] = INFLIGHT.get(model, 0) + 1
             inflight = INFLIGHT[model]
+        self.inflight_model = model
         record({"path": self.path, "model": model, "inflight": inflight, "t": time.time(),
                 "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
         try:
@@ -100,8 +113,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.answer(model, body)
         finally:
-            with LOCK:
-                INFLIGHT[model] -= 1
+            self.release()
 
     def answer(self, model, body):
         msgs = body.get("messages") or []

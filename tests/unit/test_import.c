@@ -195,6 +195,35 @@ static void test_invalid_utf8(void **state)
 		"bad.jsonl:2:", "invalid UTF-8");
 }
 
+/* "\u0000" is valid JSON and models emit it: an output keeps it, whole,
+ * with the text after it in the hash; a field kept as a C string (a prompt,
+ * a name) refuses it, naming file, line and field, rather than cut itself
+ * short there. */
+static void test_nul_in_output_kept_elsewhere_refused(void **state)
+{
+	struct fx *f = *state;
+	static const char text[] = "앞\0뒤 after";
+	unsigned char h[32];
+	char hex[65], q[256];
+
+	load_entrants_and_prompts(f);
+	import_ok(f, IMPORT_OUTPUTS,
+		  "{\"prompt_id\": \"write-001\", \"entrant\": \"gaon\", \"output\": "
+		  "\"앞\\u0000뒤 after\"}\n",
+		  1);
+	assert_int_equal(sql_int(f->db, "SELECT length(CAST(text AS BLOB)) FROM output"),
+			 (long long)sizeof text - 1);
+	crypto_generichash(h, 32, (const unsigned char *)text, sizeof text - 1, NULL, 0);
+	sodium_bin2hex(hex, sizeof hex, h, 32);
+	snprintf(q, sizeof q, "SELECT count(*) FROM output WHERE lower(hex(hash)) = '%s'", hex);
+	assert_int_equal(sql_int(f->db, q), 1);
+	refused(f, IMPORT_PROMPTS,
+		"{\"id\": \"x-1\", \"category\": \"c\", \"prompt\": \"a\\u0000b\"}\n",
+		"bad.jsonl:1: field 'prompt': contains a NUL character", NULL);
+	refused(f, IMPORT_ENTRANTS, "{\"name\": \"z\", \"team\": \"t\\u0000\"}\n",
+		"bad.jsonl:1: field 'team': contains a NUL character", NULL);
+}
+
 static void test_missing_field(void **state)
 {
 	struct fx *f = *state;
@@ -368,6 +397,7 @@ int main(void)
 		T(test_bom_crlf_and_blank_lines),
 		T(test_malformed_json),
 		T(test_invalid_utf8),
+		T(test_nul_in_output_kept_elsewhere_refused),
 		T(test_missing_field),
 		T(test_mistyped_field),
 		T(test_unknown_field_and_bad_values),

@@ -292,6 +292,8 @@ static void test_hostile_output(void **state)
 		has(sec, right ? "side=B\n" : "side=A\n");
 		has(sec, "\xe2\x90\x9b"); /* ␛ shown instead of ESC */
 		if (i != 3)
+			has(sec, "\xe2\x90\x80"); /* ␀ for the \u0000 after the title's 퇴근길 */
+		if (i != 3)
 			has(sec, "⟨RLO⟩");
 		if (i == 0)
 			has(sec, right ? "showing B" : "showing A");

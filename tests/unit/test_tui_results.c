@@ -745,6 +745,7 @@ static void test_hostile_names_and_scrolling(void **state_)
 	r.raters[0].name = strdup("alice");
 	r.raters[1].name = strdup("bob");
 	r.raters[1].gold_excluded = r.raters[1].gold_failed = true;
+	r.counts.failed_gold_raters = 1; /* as score counts it */
 	r.raters[1].gold_known = 4;
 	r.raters[2].name = strdup("zz\x1b[31mevil\xe2\x80\xae\xe2\x81\xa6name\x9b");
 	r.raters[2].flagged = true;
