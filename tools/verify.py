@@ -732,6 +732,11 @@ TABLES = {
 # The longest value of the round record a reader holds (docs/verify.md,
 # step state); the other steps see the value cut there and at a NUL.
 FIELD_MAX = {"round_id": 32, "title": 1023, "created_at": 31}
+# The ballot columns that hold a number and those that hold text
+# (docs/verify.md, step ballots: each of its type, or NULL where allowed).
+BALLOT_INTS = ("rater_id", "seq", "task_position", "preference", "satisfaction", "flags_left", "flags_right",
+               "active_seconds")
+BALLOT_TEXTS = ("kind", "scores", "comment_left", "comment_right", "reason", "cast_at")
 STEP_LIMIT = 200_000_000  # SQLite VM steps, as simsa's backstop
 
 
@@ -837,7 +842,9 @@ def load(con):
         d["ballot"] = q(
             "SELECT id, hash, rater_id, seq, task_position, supersedes, bytes, signature, kind, left_hash,"
             " right_hash, preference, satisfaction, scores, flags_left, flags_right, comment_left,"
-            " comment_right, reason, active_seconds, cast_at FROM ballot ORDER BY id"
+            " comment_right, reason, active_seconds, cast_at, "
+            + ", ".join("typeof(%s)" % c for c in BALLOT_INTS + BALLOT_TEXTS)
+            + " FROM ballot ORDER BY id"
         )
         d["closing"] = q("SELECT seed, salt, ballot_count, merkle_root, closed_at, signature FROM closing")
         d["reveal"] = q("SELECT output_id, entrant_id FROM reveal")
@@ -1073,7 +1080,7 @@ def step_ballots(rnd, st):
         tasks[(rater_id, pos)] = (left, right)
     for row in rnd.d["ballot"]:
         (bid, hsh, rater_id, seq, tpos, sup, data, sig, kind, lh, rh, pref, sat, scores, fl, fr, cl, cr, reason,
-         active, cast_at) = row
+         active, cast_at) = row[:21]
         st.items += 1
         who = "ballot %s (%s)" % (bid, rnd.rater_name(rater_id))
         rater = rnd.rater_by_id.get(rater_id)
@@ -1092,6 +1099,8 @@ def step_ballots(rnd, st):
         rnd.valid_ballots.add(bid)
         rnd.decoded[bid] = b
         problems = []
+        if not _typed(row):
+            problems.append("a column not of its type (a number out of range, text as a blob or with a NUL byte)")
         if hsh != h256(data):
             problems.append("stored hash is not the hash of its bytes")
         cols = [
@@ -1151,6 +1160,21 @@ def step_ballots(rnd, st):
         problems += _against_rubric(rnd, rater, b)
         for p in problems:
             st.fail("%s: %s" % (who, p))
+
+
+def _typed(row):
+    """Every number column an integer and every text column text without a
+    NUL, or NULL (whether NULL is allowed is the column's own check)."""
+    types = row[21:]
+    values = dict(zip(BALLOT_TEXTS, (row[8], row[13], row[16], row[17], row[18], row[20])))
+    for col, typ in zip(BALLOT_INTS + BALLOT_TEXTS, types):
+        if typ == b"null":
+            continue
+        if col in BALLOT_INTS and typ != b"integer":
+            return False
+        if col in BALLOT_TEXTS and (typ != b"text" or b"\0" in values[col]):
+            return False
+    return True
 
 
 def _strict_ints(scores):
@@ -1249,7 +1273,10 @@ def step_seal(rnd, st):
     for rater in rnd.raters:
         rid, key = rater[0], rater[3]
         chain = per.get(rid, [])
-        have_count = len(chain)
+        # the head is the last ballot's sequence number and stored hash, as
+        # a cast reads it (docs/ballot-format.md, "Casting"); a gap in the
+        # chain is the chains step's
+        have_count = rnd.decoded[chain[-1][0]]["seq"] if chain else 0
         have_head = chain[-1][1] if chain else genesis(rnd, key)
         h = heads.get(rid)
         if h is None:
