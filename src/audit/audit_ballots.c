@@ -84,9 +84,12 @@ static void bfail(struct ballot_ctx *c, struct step *s, const char *fmt, ...)
 	b->e[b->n - 1].n_notes++;
 }
 
+/* A stored text column against its signed string: NULL is not the empty
+ * string (a cast stores "" for an empty comment or reason; NULL belongs on
+ * the other kind's columns only). */
 static bool col_eq_str(const char *col, const char *v)
 {
-	return strcmp(col ? col : "", v) == 0;
+	return col && strcmp(col, v) == 0;
 }
 
 static bool scores_match(const char *json, const struct ballot *b)
