@@ -919,7 +919,7 @@ def txt(b):
     zero-width) and unassigned characters show as \\u{XXXX}."""
     if b is None:
         return "NULL"
-    if isinstance(b, int):
+    if not isinstance(b, bytes):  # a number (an integer or a REAL where one was due)
         return str(b)
     out = []
     for ch in b.decode("utf-8", "replace"):

@@ -36,6 +36,10 @@ static int take_task(void *ctx, const struct task_row *t)
 	struct rtasks *rt;
 	struct atask *at;
 
+	if (t->bad_key) {
+		a->bad_key_tasks++; /* read as another task's key: left out, reported */
+		return 0;
+	}
 	if (ri < 0 || t->position > (1u << 28))
 		return 0; /* a task of no rater: the ballots naming it fail their check */
 	rt = &a->tasks[ri];
@@ -61,6 +65,7 @@ static int take_task(void *ctx, const struct task_row *t)
 			 ? t->kind
 			 : "an unknown kind");
 	at->replica = t->replica;
+	at->malformed = t->malformed;
 	for (int side = 0; side < 2; side++) {
 		const char *id = side ? t->right : t->left;
 		json_t *o = json_object_get(a->blind, id ? id : "");
@@ -320,7 +325,7 @@ struct head_ctx {
 	bool *present;
 };
 
-static int take_head(void *ctx, int64_t rater, uint32_t count, const unsigned char *head)
+static int take_head(void *ctx, int64_t rater, int64_t count, const unsigned char *head)
 {
 	struct head_ctx *h = ctx;
 	long i = rater_index(h->a, rater);
@@ -329,7 +334,11 @@ static int take_head(void *ctx, int64_t rater, uint32_t count, const unsigned ch
 		failf(h->s, "a sealed chain head names no enrolled rater");
 		return 0;
 	}
-	h->count[i] = count;
+	/* a count past 32 bits would read as the signed one, wrapped */
+	if (count < 0)
+		failf(h->s, "rater '%s': the sealed chain head's count is not an integer in range",
+		      h->a->in.raters[i].name);
+	h->count[i] = count < 0 ? 0 : (uint32_t)count;
 	memcpy(h->head[i], head, 32);
 	h->present[i] = true;
 	return 0;
@@ -363,6 +372,9 @@ static void step_seal(struct audit *a)
 	if (msg.oom ||
 	    crypto_sign_verify_detached(a->cl.signature, msg.p, msg.n, a->in.organizer_pk) != 0)
 		failf(&s, "the seal's signature does not verify under the organizer's key");
+	/* a count past 32 bits (or not a whole number) would read as the signed one */
+	if (a->cl.malformed)
+		failf(&s, "closing.ballot_count is not an integer in range");
 	merkle_root((const unsigned char(*)[32])a->leaves, a->n_leaves, root);
 	if (a->n_leaves != a->cl.ballot_count)
 		failf(&s,
@@ -476,6 +488,9 @@ static void step_assignment(struct audit *a)
 	free(enc);
 	if (memcmp(h, a->op.assignment_hash, 32) != 0)
 		failf(&s, "the replayed assignment's hash is not the one signed at open");
+	if (a->bad_key_tasks)
+		failf(&s, "%zu tasks have a rater or position that is not an integer in range",
+		      a->bad_key_tasks);
 	if (a->n_tasks != ar.n_tasks)
 		failf(&s, "the round stores %zu tasks, the replay gives %zu", a->n_tasks,
 		      ar.n_tasks);
@@ -500,7 +515,13 @@ static void step_assignment(struct audit *a)
 			      r->name, t->position + 1);
 		/* the kind decides which ballots count (gold ones never do), so
 		 * it is checked as strictly as the prompt and the sides */
-		if (strcmp(st->kind, assign_kind_name(t->kind)) != 0 || st->replica != t->replica)
+		if (st->malformed)
+			failf(&s,
+			      "rater '%s': task %u has a prompt or replica that is not an integer "
+			      "in range",
+			      r->name, t->position + 1);
+		else if (strcmp(st->kind, assign_kind_name(t->kind)) != 0 ||
+			 st->replica != t->replica)
 			failf(&s,
 			      "rater '%s': task %u is stored as %s (replica %u); the seed assigns "
 			      "%s (replica %u)",

@@ -32,6 +32,7 @@ struct atask {
 	int64_t prompt_row;
 	char kind[16];             /* as stored: "normal", "gold_repeat", "gold_known" */
 	uint32_t replica;          /* as stored */
+	bool malformed;            /* prompt or replica not an integer in range */
 	char id[2][33];            /* blind output ids, left and right */
 	unsigned char hash[2][32]; /* their text hashes */
 	unsigned char current[32]; /* the counted ballot so far */
@@ -53,8 +54,9 @@ struct audit {
 	struct closing_rec cl;
 	struct rtasks *tasks; /* per rater, enrolment order */
 	size_t n_tasks;
-	json_t *blind; /* id -> [hash hex, prompt row] */
-	json_t *owner; /* id -> entrant row (closed rounds) */
+	size_t bad_key_tasks; /* rater or position not an integer in range: left out */
+	json_t *blind;        /* id -> [hash hex, prompt row] */
+	json_t *owner;        /* id -> entrant row (closed rounds) */
 	json_t *steps;
 	/* from the ballots, for the seal */
 	unsigned char (*leaves)[32];
