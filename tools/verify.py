@@ -737,6 +737,27 @@ FIELD_MAX = {"round_id": 32, "title": 1023, "created_at": 31}
 BALLOT_INTS = ("rater_id", "seq", "task_position", "preference", "satisfaction", "flags_left", "flags_right",
                "active_seconds")
 BALLOT_TEXTS = ("kind", "scores", "comment_left", "comment_right", "reason", "cast_at")
+# What each step reads besides the round record, the rubrics and the
+# ballots' own columns, and the type it must hold (docs/verify.md, "Stored
+# values of their type"): "i" an integer (not a REAL, not text), "t" text
+# (not a BLOB, no NUL byte); NULL passes.
+_MANIFEST_TYPED = [
+    ("entrant", "name", "t"), ("entrant", "team", "t"), ("entrant", "model", "t"), ("entrant", "aliases", "t"),
+    ("prompt", "ext_id", "t"), ("prompt", "category", "t"), ("prompt", "prompt", "t"), ("prompt", "system", "t"),
+    ("prompt", "reference", "t"), ("rater", "name", "t"), ("rater", "categories", "t"),
+    ("blind_output", "id", "t"), ("blind_output", "prompt_id", "i"), ("reveal", "output_id", "t"),
+    ("reveal", "entrant_id", "i"), ("gold", "prompt_id", "i"), ("gold", "better_id", "i"), ("gold", "worse_id", "i"),
+]
+TYPED = {
+    "opening": [("opening", "opened_at", "t")],
+    "enrolments": [("rater", "name", "t"), ("rater", "categories", "t"), ("rater", "enrolled_at", "t")],
+    "ballots": [("task", "left_output", "t"), ("task", "right_output", "t"), ("blind_output", "id", "t")],
+    "seal": [("closing", "closed_at", "t")],
+    "manifest": _MANIFEST_TYPED,
+    "assignment": [("task", "left_output", "t"), ("task", "right_output", "t"), ("reveal", "output_id", "t"),
+                   ("reveal", "entrant_id", "i"), ("gold", "prompt_id", "i"), ("gold", "better_id", "i"),
+                   ("gold", "worse_id", "i")],
+}
 STEP_LIMIT = 200_000_000  # SQLite VM steps, as simsa's backstop
 
 
@@ -850,6 +871,13 @@ def load(con):
         d["reveal"] = q("SELECT output_id, entrant_id FROM reveal")
         d["chain_head"] = q("SELECT rater_id, count, head FROM chain_head ORDER BY rater_id")
         d["gold"] = q("SELECT id, kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id")
+        d["untyped"] = {}
+        for table, col, typ in sorted({tc for cols in TYPED.values() for tc in cols}):
+            if typ == "i":
+                cond = "typeof(%s) <> 'integer'" % col
+            else:
+                cond = "(typeof(%s) <> 'text' OR instr(CAST(%s AS BLOB), x'00') > 0)" % (col, col)
+            d["untyped"][(table, col)] = q("SELECT count(*) FROM %s WHERE %s IS NOT NULL AND %s" % (table, col, cond))[0][0]
         d["cleared"] = {
             t: q("SELECT count(*) FROM %s" % t)[0][0]
             for t in ("output", "generation", "screen_decision", "screen_word", "import_log", "draft")
@@ -1493,6 +1521,11 @@ def verify(path):
         st = Step(name)
         try:
             STEP_FUNCS[name](rnd, st)
+            for table, col, typ in TYPED.get(name, ()):
+                n = rnd.d["untyped"][(table, col)]
+                if n:
+                    st.fail("%d values of %s.%s are not %s" % (
+                        n, table, col, "integers" if typ == "i" else "text (a BLOB, or a NUL byte with a tail after it)"))
         except (TypeError, ValueError, KeyError, IndexError, struct.error) as e:
             # a value of an unexpected type: the step cannot vouch for it
             st.fail("a stored value cannot be read as the documents say (%s: %s)" % (type(e).__name__, e))

@@ -508,6 +508,13 @@ struct store_leftovers {
  * (rater, position) order (tasks are stored in that order), or -1. */
 long store_task_ids_out_of_order(struct store *st, struct simsa_err *err);
 
+/* How many values of table.column are not of its type, or -1: integer
+ * (not a REAL, not text), or text ('t': not a BLOB, no NUL byte, which a
+ * reader would cut the value at); NULL passes. table and column are
+ * constants of the caller, never input. */
+long store_untyped(struct store *st, const char *table, const char *column, char type,
+		   struct simsa_err *err);
+
 int store_leftovers(struct store *st, struct store_leftovers *lo, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 

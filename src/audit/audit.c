@@ -152,7 +152,13 @@ static void step_opening(struct audit *a)
 	} else if (store_get_sealed(a->st, &sealed, &sealed_len, &err) < 0) {
 		failf(&s, "the sealed secrets cannot be read: %s", err.msg);
 	} else {
+		static const struct typed_col types[] = {
+			{ "opening", "opened_at", 't' },
+			{ NULL, NULL, 0 },
+		};
+
 		s.items = 1;
+		check_types(a, &s, types);
 		crypto_generichash(sealed_hash, 32, sealed, sealed_len, NULL, 0);
 		statement_opening(&msg, a->in.info.round_id, a->op.manifest_hash,
 				  a->op.seed_commitment, a->op.assignment_hash, a->op.opened_at,
@@ -205,11 +211,33 @@ static void step_state(struct audit *a)
 	step_end(a, &s);
 }
 
+void check_types(struct audit *a, struct step *s, const struct typed_col *cols)
+{
+	for (const struct typed_col *c = cols; c->table; c++) {
+		struct simsa_err err;
+		long n = store_untyped(a->st, c->table, c->column, c->type, &err);
+
+		if (n < 0)
+			failf(s, "%s", err.msg);
+		else if (n > 0)
+			failf(s, "%ld values of %s.%s are not %s", n, c->table, c->column,
+			      c->type == 'i' ? "integers"
+					     : "text (a BLOB, or a NUL byte with a tail after it)");
+	}
+}
+
 static void step_enrolments(struct audit *a)
 {
+	static const struct typed_col types[] = {
+		{ "rater", "name", 't' },
+		{ "rater", "categories", 't' },
+		{ "rater", "enrolled_at", 't' },
+		{ NULL, NULL, 0 },
+	};
 	struct step s;
 
 	step_begin(&s, "enrolments", "the organizer's signature on every rater's enrolment");
+	check_types(a, &s, types);
 	for (size_t i = 0; i < a->in.n_raters; i++) {
 		const struct in_rater *r = &a->in.raters[i];
 		struct enrolment e = { a->in.info.round_id,
@@ -353,10 +381,16 @@ static void step_seal(struct audit *a)
 			       calloc(a->in.n_raters + 1, 32), calloc(a->in.n_raters + 1, 1) };
 	unsigned char root[32];
 
+	static const struct typed_col types[] = {
+		{ "closing", "closed_at", 't' },
+		{ NULL, NULL, 0 },
+	};
+
 	step_begin(&s, "seal",
 		   "the organizer's signature on the seal, and the Merkle root and "
 		   "every chain head against the ballots");
 	s.items = 1;
+	check_types(a, &s, types);
 	if (!ch || !hc.count || !hc.head || !hc.present ||
 	    store_each_head(a->st, take_head, &hc, a->err) < 0) {
 		failf(&s, "cannot read the seal");
@@ -428,6 +462,29 @@ static int owners_of(struct audit *a, struct step *s, struct owner **out, size_t
 	return 0;
 }
 
+/* What the manifest step reads besides the round record and the rubrics */
+static const struct typed_col manifest_types[] = {
+	{ "entrant", "name", 't' },
+	{ "entrant", "team", 't' },
+	{ "entrant", "model", 't' },
+	{ "entrant", "aliases", 't' },
+	{ "prompt", "ext_id", 't' },
+	{ "prompt", "category", 't' },
+	{ "prompt", "prompt", 't' },
+	{ "prompt", "system", 't' },
+	{ "prompt", "reference", 't' },
+	{ "rater", "name", 't' },
+	{ "rater", "categories", 't' },
+	{ "blind_output", "id", 't' },
+	{ "blind_output", "prompt_id", 'i' },
+	{ "reveal", "output_id", 't' },
+	{ "reveal", "entrant_id", 'i' },
+	{ "gold", "prompt_id", 'i' },
+	{ "gold", "better_id", 'i' },
+	{ "gold", "worse_id", 'i' },
+	{ NULL, NULL, 0 },
+};
+
 static void step_seed_and_manifest(struct audit *a)
 {
 	struct step s1, s2;
@@ -438,6 +495,7 @@ static void step_seed_and_manifest(struct audit *a)
 	step_begin(&s1, "seed", "the revealed seed against the commitment made at open");
 	step_begin(&s2, "manifest", "the manifest hash recomputed from the revealed inputs");
 	s1.items = s2.items = 1;
+	check_types(a, &s2, manifest_types);
 	seed_commitment(a->cl.seed, a->in.info.round_id, a->op.manifest_hash, commit);
 	if (memcmp(commit, a->op.seed_commitment, 32) != 0)
 		failf(&s1, "the revealed seed does not match its commitment");
@@ -462,9 +520,17 @@ static void step_assignment(struct audit *a)
 	struct simsa_err err;
 	unsigned char h[32];
 
+	static const struct typed_col types[] = {
+		{ "task", "left_output", 't' }, { "task", "right_output", 't' },
+		{ "reveal", "output_id", 't' }, { "reveal", "entrant_id", 'i' },
+		{ "gold", "prompt_id", 'i' },   { "gold", "better_id", 'i' },
+		{ "gold", "worse_id", 'i' },    { NULL, NULL, 0 },
+	};
+
 	step_begin(&s, "assignment",
 		   "every task against the assignment replayed from the "
 		   "revealed seed and the manifest");
+	check_types(a, &s, types);
 	if (opening_replay(a->st, a->cl.seed, a->op.manifest_hash, &ar, &err) < 0) {
 		failf(&s, "the assignment cannot be replayed: %s", err.msg);
 		step_end(a, &s);

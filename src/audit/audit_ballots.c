@@ -456,6 +456,14 @@ void step_ballots(struct audit *a)
 	}
 	if (a->oom)
 		failf(&sb, "out of memory");
+	/* the outputs a task showed, which each ballot's signed hashes name */
+	static const struct typed_col types[] = {
+		{ "task", "left_output", 't' },
+		{ "task", "right_output", 't' },
+		{ "blind_output", "id", 't' },
+		{ NULL, NULL, 0 },
+	};
+	check_types(a, &sb, types);
 	for (size_t r = 0; r < a->in.n_raters; r++)
 		for (uint32_t p = 0; p < a->tasks[r].n; p++)
 			if (a->tasks[r].t[p].counted > 1)

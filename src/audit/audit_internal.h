@@ -77,6 +77,20 @@ const char *rater_name(const struct audit *a, int64_t row);
 /* The stored task of rater index ri at position, or NULL. */
 struct atask *audit_task(const struct audit *a, long ri, uint32_t position);
 
+/* ---- audit.c ---- */
+
+/* A stored column a step reads, and its type: 'i' integer, 't' text (not a
+ * BLOB, no NUL byte); NULL passes. A list ends with a NULL table. */
+struct typed_col {
+	const char *table, *column;
+	char type;
+};
+
+/* Fails step s once for each column of cols holding a value not of its
+ * type: a reader would take it for another value (a REAL rounded to an
+ * integer, a text cut at its NUL) and sign or hash that one. */
+void check_types(struct audit *a, struct step *s, const struct typed_col *cols);
+
 /* ---- audit_ballots.c ---- */
 
 /* The ballots and chains steps. */

@@ -199,6 +199,27 @@ long store_task_ids_out_of_order(struct store *st, struct simsa_err *err)
 	return n;
 }
 
+long store_untyped(struct store *st, const char *table, const char *column, char type,
+		   struct simsa_err *err)
+{
+	char sql[256];
+	long n;
+
+	if (type == 'i')
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND typeof(%s) <> 'integer'",
+			 table, column, column);
+	else
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND (typeof(%s) <> 'text' "
+			 "OR instr(CAST(%s AS BLOB), x'00') > 0)",
+			 table, column, column, column);
+	n = sq_pragma_int(st, sql);
+	if (n < 0)
+		sq_db_err(st, err, "cannot read the round");
+	return n;
+}
+
 int store_leftovers(struct store *st, struct store_leftovers *lo, struct simsa_err *err)
 {
 	static const char *const sql[] = {
