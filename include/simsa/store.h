@@ -85,7 +85,8 @@ struct store_counts {
 	long prompts_incomplete; /* prompts lacking an output from some entrant */
 };
 
-/* Creates a new round file; refuses if path exists. */
+/* Creates a new round file, mode 0600 whatever the umask (its -wal and
+ * -shm take the same mode); refuses if path exists. */
 int store_create(const char *path, const char *title, struct store **out, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 /* Opens an existing round file and migrates it to STORE_SCHEMA_VERSION.
@@ -106,6 +107,14 @@ int store_open(const char *path, struct store **out, struct simsa_err *err)
  * Writing through the handle fails. */
 int store_open_read(const char *path, struct store **out, struct simsa_err *err)
 	__attribute__((warn_unused_result));
+/* Who is told when store_open or store_open_read opens a round that is not
+ * closed and that others (not its owner, not its group) may read or write:
+ * an open round's ballots and blinding are for no one else's eyes
+ * (docs/round-file.md "Who may read a round"). The command line sets a
+ * function that prints msg as a warning; NULL (the default) says nothing. */
+void store_set_exposure_warning(void (*fn)(const char *msg));
+/* The message for path at mode (0 when others have no access). */
+int store_exposure(const char *path, char *msg, size_t cap);
 /* How store_open_read read the file, in words ("a bundle: immutable"), or
  * NULL for a handle from store_open. */
 const char *store_read_as(const struct store *st);
