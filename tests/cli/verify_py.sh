@@ -2,8 +2,9 @@
 # against simsa verify on the demo round: open (with a late rater), a copy
 # of it with a ballot deleted, closed, and its bundle. Each time the same
 # verdict, the same steps with the same item counts and failing steps, and
-# the same report keys. Its command line: exit 2 for a bad one, 1 for a
-# file it cannot read. (tests/cli/tamper.sh compares the two on every case
+# the same report keys. Run as tools/README.md tells an auditor (the file
+# alone, no simsa, a read-only directory). Its command line: exit 2 for a
+# bad one, 1 for a file it cannot read. (tests/cli/tamper.sh compares the two on every case
 # of the tamper suite.)
 . "$(dirname "$0")/../cli_lib.sh"
 
@@ -101,6 +102,27 @@ if grep -q "^  read as a bundle: immutable" "$T/out" && grep -q "^  ok    assign
 else
 	not_ok "verify.py's text report says how it read the file and each step" "$(cat "$T/out")"
 fi
+
+# as tools/README.md tells an auditor: the one file and the bundle alone, in
+# a directory nobody may write, Debian's interpreter with nothing of this
+# checkout or the environment (-I, env -i): it passes and writes nothing
+# (the listing is checked: root may write in a 555 directory)
+mkdir "$T/auditor"
+cp "$VPY" "$T/bundle.simsa" "$T/auditor/"
+chmod 555 "$T/auditor"
+if (cd "$T/auditor" && env -i PATH=/usr/bin:/bin /usr/bin/python3 -I verify.py bundle.simsa) >"$T/out" 2>&1 &&
+	grep -q "^result: all 11 steps passed" "$T/out" &&
+	[ "$(ls -A "$T/auditor" | tr '\n' ' ')" = "bundle.simsa verify.py " ]; then
+	ok "verify.py alone on a bundle in a read-only directory, no simsa, no environment"
+else
+	not_ok "verify.py alone on a bundle in a read-only directory" "$(head -c 400 "$T/out")" "$(ls -A "$T/auditor")"
+fi
+# tools/README.md's one-liner for the organizer's key, against the key stored
+key=$(cd "$T/auditor" && /usr/bin/python3 -c "import sqlite3,sys,urllib.parse; print(sqlite3.connect('file:' + urllib.parse.quote(sys.argv[1]) + '?mode=ro&immutable=1', uri=True).execute('select lower(hex(public_key)) from organizer').fetchone()[0])" bundle.simsa 2>&1)
+want=$(sqlite3 "$db" "SELECT lower(hex(public_key)) FROM organizer")
+[ -n "$want" ] && [ "$key" = "$want" ] && ok "tools/README.md's one-liner prints the organizer's key" ||
+	not_ok "tools/README.md's one-liner prints the organizer's key" "got: $key" "want: $want"
+chmod 755 "$T/auditor"
 
 # the command line
 expect_vpy "verify.py without a file: exit 2" 2 ""
