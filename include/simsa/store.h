@@ -489,6 +489,8 @@ struct task_row {
 	int64_t prompt_row;
 	const char *left, *right, *kind;
 	uint32_t replica;
+	bool bad_key;   /* rater_id or position not an integer in range */
+	bool malformed; /* prompt_id or replica not an integer in range */
 };
 
 int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row *t), void *ctx,
@@ -515,6 +517,13 @@ struct store_leftovers {
  * (rater, position) order (tasks are stored in that order), or -1. */
 long store_task_ids_out_of_order(struct store *st, struct simsa_err *err);
 
+/* How many values of table.column are not of its type, or -1: integer
+ * (not a REAL, not text), or text ('t': not a BLOB, no NUL byte, which a
+ * reader would cut the value at); NULL passes. table and column are
+ * constants of the caller, never input. */
+long store_untyped(struct store *st, const char *table, const char *column, char type,
+		   struct simsa_err *err);
+
 int store_leftovers(struct store *st, struct store_leftovers *lo, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
@@ -528,6 +537,7 @@ struct closing_rec {
 	unsigned char merkle_root[32];
 	char closed_at[32];
 	unsigned char signature[STORE_SIG_LEN];
+	bool malformed; /* ballot_count not an integer in 0..2^32-1 (read back) */
 };
 
 struct reveal_rec {
@@ -560,9 +570,10 @@ int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err 
 /* Each revealed (output id, entrant row). */
 int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int64_t entrant),
 		      void *ctx, struct simsa_err *err);
-/* Each sealed chain head (rater row, count, head). */
+/* Each sealed chain head (rater row, count, head); count is -1 when the
+ * stored one is not an integer in 0..2^32-1. */
 int store_each_head(struct store *st,
-		    int (*fn)(void *ctx, int64_t rater, uint32_t count, const unsigned char *head),
+		    int (*fn)(void *ctx, int64_t rater, int64_t count, const unsigned char *head),
 		    void *ctx, struct simsa_err *err);
 
 /* ---- generation (schema 5) ---- */
