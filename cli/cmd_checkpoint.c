@@ -16,8 +16,8 @@ struct checkpoint_args {
 static const struct cli_opt checkpoint_opts[] = {
 	CLI_OPT("organizer-key", 0, "PATH", OPT_STRING, offsetof(struct checkpoint_args, okey), 0,
 		"default: ROUND.keys/organizer.key"),
-	CLI_OPT("passphrase-file", 0, "FILE", OPT_STRING,
-		offsetof(struct checkpoint_args, opass), 0,
+	CLI_OPT("passphrase-file", 0, "FILE", OPT_STRING, offsetof(struct checkpoint_args, opass),
+		0,
 		"the organizer's passphrase; also\n"
 		"SIMSA_ORGANIZER_PASSPHRASE_FILE, SIMSA_PASSPHRASE_FILE"),
 	{ 0 },

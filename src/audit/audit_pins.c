@@ -76,12 +76,14 @@ static bool check_head(const struct audit *a, struct step *s, const struct check
 		if (gap) {
 			ok = false;
 			if (gap == q - 1)
-				failf(s, "%s: rater '%s': ballot %u, covered by the checkpoint, is "
-					 "missing from the log",
+				failf(s,
+				      "%s: rater '%s': ballot %u, covered by the checkpoint, is "
+				      "missing from the log",
 				      cp->source, who, gap);
 			else
-				failf(s, "%s: rater '%s': ballots %u to %u, covered by the "
-					 "checkpoint, are missing from the log",
+				failf(s,
+				      "%s: rater '%s': ballots %u to %u, covered by the "
+				      "checkpoint, are missing from the log",
 				      cp->source, who, gap, q - 1);
 			gap = 0;
 		}
@@ -89,14 +91,16 @@ static bool check_head(const struct audit *a, struct step *s, const struct check
 			break;
 		if (at - 1 >= cp->size) {
 			ok = false;
-			failf(s, "%s: rater '%s': ballot %u is at leaf %zu, after the checkpoint's "
-				 "%u leaves (moved)",
+			failf(s,
+			      "%s: rater '%s': ballot %u is at leaf %zu, after the checkpoint's "
+			      "%u leaves (moved)",
 			      cp->source, who, q, at - 1, cp->size);
 		}
 		if (q == h->count && memcmp(a->leaf_hash[at - 1], h->head, 32) != 0) {
 			ok = false;
-			failf(s, "%s: rater '%s': ballot %u (leaf %zu) is not the one the "
-				 "checkpoint covers: the chain was changed at or before it",
+			failf(s,
+			      "%s: rater '%s': ballot %u (leaf %zu) is not the one the "
+			      "checkpoint covers: the chain was changed at or before it",
 			      cp->source, who, q, at - 1);
 		}
 	}
@@ -127,14 +131,16 @@ static void check_checkpoint(const struct audit *a, struct step *s, const struct
 	hex_encode(id, 4, idhex);
 	v = checkpoint_verify(cp, pk);
 	if (v < 0) {
-		failf(s, "%s: its signature by the organizer's key (key ID %s) does not verify: "
-			 "the checkpoint was altered or forged",
+		failf(s,
+		      "%s: its signature by the organizer's key (key ID %s) does not verify: "
+		      "the checkpoint was altered or forged",
 		      cp->source, idhex);
 		goto out;
 	}
 	if (v == 0) {
-		failf(s, "%s: not signed by the %s organizer key (no signature line of simsa/%s "
-			 "with key ID %s)",
+		failf(s,
+		      "%s: not signed by the %s organizer key (no signature line of simsa/%s "
+		      "with key ID %s)",
 		      cp->source, a->pins->organizer_pk ? "pinned" : "round's", cp->round_id,
 		      idhex);
 		goto out;
@@ -144,8 +150,9 @@ static void check_checkpoint(const struct audit *a, struct step *s, const struct
 
 		if (r < 0) {
 			named = true;
-			failf(s, "%s: %u ballots of a key no rater of this round holds are "
-				 "missing from the log (chain head %zu)",
+			failf(s,
+			      "%s: %u ballots of a key no rater of this round holds are "
+			      "missing from the log (chain head %zu)",
 			      cp->source, cp->heads[i].count, i + 1);
 			continue;
 		}
@@ -159,10 +166,11 @@ static void check_checkpoint(const struct audit *a, struct step *s, const struct
 		if (r >= 0 && a->leaf_seq[i] >= 1 && a->leaf_seq[i] <= count[r])
 			continue;
 		named = true;
-		failf(s, "%s: leaf %zu holds %s%s%s ballot %u, which the checkpoint does not "
-			 "cover (a ballot before it was removed or moved)",
-		      cp->source, i, r >= 0 ? "rater '" : "no rater's", r >= 0 ? a->in.raters[r].name : "",
-		      r >= 0 ? "'s" : "", a->leaf_seq[i]);
+		failf(s,
+		      "%s: leaf %zu holds %s%s%s ballot %u, which the checkpoint does not "
+		      "cover (a ballot before it was removed or moved)",
+		      cp->source, i, r >= 0 ? "rater '" : "no rater's",
+		      r >= 0 ? a->in.raters[r].name : "", r >= 0 ? "'s" : "", a->leaf_seq[i]);
 	}
 	if (cp->size > a->n_leaves) {
 		failf(s, "%s: the checkpoint covers %u ballots; the log has only %zu", cp->source,
@@ -171,7 +179,8 @@ static void check_checkpoint(const struct audit *a, struct step *s, const struct
 	}
 	merkle_root((const unsigned char(*)[32])a->leaves, n, root);
 	if (memcmp(root, cp->root, 32) != 0)
-		failf(s, "%s: the first %u leaves of the log do not hash to the checkpoint's root%s",
+		failf(s,
+		      "%s: the first %u leaves of the log do not hash to the checkpoint's root%s",
 		      cp->source, cp->size,
 		      named ? "" : " (every ballot it covers is here: their order changed)");
 out:
@@ -202,12 +211,14 @@ void step_pinned(struct audit *a)
 		hex_encode(a->cl.merkle_root, 32, x);
 		hex_encode(p->root, 32, y);
 		if (!a->closed)
-			failf(&s, "the round is not closed: no sealed root to compare with the "
-				  "pinned %s",
+			failf(&s,
+			      "the round is not closed: no sealed root to compare with the "
+			      "pinned %s",
 			      y);
 		else if (memcmp(a->cl.merkle_root, p->root, 32) != 0)
-			failf(&s, "the sealed Merkle root is %s, not the pinned %s (the round was "
-				  "sealed again, or is not the one published)",
+			failf(&s,
+			      "the sealed Merkle root is %s, not the pinned %s (the round was "
+			      "sealed again, or is not the one published)",
 			      x, y);
 	}
 	if (p->n_checkpoints && !(ix = index_chains(a)))

@@ -264,10 +264,11 @@ static int parse_text(struct parse *p, const char *t, size_t len, struct checkpo
 					   s, n);
 			for (size_t k = 6; k < n; k++)
 				if (!((s[k] >= '0' && s[k] <= '9') || (s[k] >= 'a' && s[k] <= 'f')))
-					return bad(p, line, "origin",
-						   "is not \"simsa/\" and a round id (32 lower-case "
-						   "hex digits)",
-						   s, n);
+					return bad(
+						p, line, "origin",
+						"is not \"simsa/\" and a round id (32 lower-case "
+						"hex digits)",
+						s, n);
 			memcpy(cp->round_id, s + 6, 32);
 			cp->round_id[32] = '\0';
 		} else if (line == 2) {
@@ -328,8 +329,8 @@ static int parse_sigs(struct parse *p, size_t line, const char *s, size_t len,
 
 		i += n + 1;
 		if (++total > CHECKPOINT_MAX_SIGS)
-			return bad(p, line, "signature line", "more than 100 signature lines",
-				   NULL, 0);
+			return bad(p, line, "signature line", "more than 100 signature lines", NULL,
+				   0);
 		if (n < dash || memcmp(l, EM_DASH, dash) != 0)
 			return bad(p, line, "signature line",
 				   "does not begin with an em dash (U+2014) and a space", l, n);
@@ -349,8 +350,8 @@ static int parse_sigs(struct parse *p, size_t line, const char *s, size_t len,
 		for (size_t k = 0; k < cp->n_sigs; k++)
 			if (memcmp(cp->sigs[k].key_id, raw, 4) == 0)
 				return bad(p, line, "signature line",
-					   "a second signature with the same key name and ID",
-					   NULL, 0);
+					   "a second signature with the same key name and ID", NULL,
+					   0);
 		struct checkpoint_sig *g = &cp->sigs[cp->n_sigs];
 
 		g->sig = malloc(got - 4);

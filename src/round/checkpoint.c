@@ -53,8 +53,7 @@ int round_checkpoint(struct store *st, const struct secret_key *organizer, struc
 		err_set(err, "the round is not open yet: there are no ballots to checkpoint");
 		goto out;
 	}
-	if (!in.has_organizer ||
-	    memcmp(secret_key_public(organizer), in.organizer_pk, 32) != 0) {
+	if (!in.has_organizer || memcmp(secret_key_public(organizer), in.organizer_pk, 32) != 0) {
 		err_set(err, "this key is not the round's organizer key; nothing signed");
 		goto out;
 	}
@@ -66,9 +65,10 @@ int round_checkpoint(struct store *st, const struct secret_key *organizer, struc
 	if (store_each_ballot(st, take_leaf, &c, err) < 0)
 		goto out;
 	if (c.oom || c.stranger) {
-		err_set(err, c.oom ? "out of memory"
-				   : "a ballot of a rater enrolled while the checkpoint was read, or "
-				     "without a signature; run it again (and simsa verify)");
+		err_set(err,
+			c.oom ? "out of memory"
+			      : "a ballot of a rater enrolled while the checkpoint was read, or "
+				"without a signature; run it again (and simsa verify)");
 		goto out;
 	}
 	memcpy(cp->round_id, in.info.round_id, sizeof cp->round_id);
