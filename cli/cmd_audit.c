@@ -129,8 +129,8 @@ struct verify_args {
 	enum out_format fmt;
 	const char *checkpoints[MAX_CHECKPOINTS];
 	size_t n_checkpoints;
+	const char *pk_hex, *root_hex;
 	unsigned char pk[32], root[32];
-	bool has_pk, has_root;
 };
 
 static const char *add_checkpoint(const char *arg, void *args)
@@ -152,22 +152,6 @@ static bool hex32(const char *arg, unsigned char out[32])
 	       n == 32 && end == arg + 64;
 }
 
-static const char *pin_key(const char *arg, void *args)
-{
-	struct verify_args *a = args;
-
-	a->has_pk = hex32(arg, a->pk);
-	return a->has_pk ? NULL : "--organizer-pubkey takes the key as 64 hex digits";
-}
-
-static const char *pin_root(const char *arg, void *args)
-{
-	struct verify_args *a = args;
-
-	a->has_root = hex32(arg, a->root);
-	return a->has_root ? NULL : "--root takes the Merkle root as 64 hex digits";
-}
-
 static const struct cli_opt verify_opts[] = {
 	CLI_OPT("format", 0, NULL, OPT_FORMAT, offsetof(struct verify_args, fmt), 0,
 		"json: the same report for programs",
@@ -177,15 +161,13 @@ static const struct cli_opt verify_opts[] = {
 		"checkpoint): its signature, and every ballot it\n"
 		"covers present, in place and unchanged",
 		.call = add_checkpoint),
-	CLI_OPT("organizer-pubkey", 0, "HEX", OPT_CALL, 0, 0,
-		"the organizer's published public key: the\n"
-		"round's must be it, and checkpoints are checked\n"
-		"under it",
-		.call = pin_key),
-	CLI_OPT("root", 0, "HEX", OPT_CALL, 0, 0,
-		"the Merkle root published at close: the seal's\n"
-		"must be it",
-		.call = pin_root),
+	CLI_OPT("organizer-pubkey", 0, "HEX", OPT_STRING, offsetof(struct verify_args, pk_hex), 0,
+		"the organizer's published public key (64 hex\n"
+		"digits): the round's must be it, and checkpoints\n"
+		"are checked under it"),
+	CLI_OPT("root", 0, "HEX", OPT_STRING, offsetof(struct verify_args, root_hex), 0,
+		"the Merkle root published at close (64 hex\n"
+		"digits): the seal's must be it"),
 	{ 0 },
 };
 
@@ -215,18 +197,23 @@ int cmd_verify(int argc, char **argv)
 
 	if (rc != CLI_RUN)
 		return rc;
+	if (a.pk_hex && !hex32(a.pk_hex, a.pk))
+		return cli_usage_error("verify",
+				       "--organizer-pubkey takes the key as 64 hex digits");
+	if (a.root_hex && !hex32(a.root_hex, a.root))
+		return cli_usage_error("verify", "--root takes the Merkle root as 64 hex digits");
 	/* a malformed checkpoint is refused before anything is read */
 	for (; n < a.n_checkpoints; n++)
 		if (cli_read_checkpoint(a.checkpoints[n], &cps[n], &err) < 0) {
 			rc = cli_fail(&err);
 			goto out;
 		}
-	pins = (struct audit_pins){ a.has_pk ? a.pk : NULL, a.has_root ? a.root : NULL, cps, n };
+	pins = (struct audit_pins){ a.pk_hex ? a.pk : NULL, a.root_hex ? a.root : NULL, cps, n };
 	if (store_open_read(pos[0], &st, &err) < 0) {
 		rc = cli_fail(&err);
 		goto out;
 	}
-	rc = audit_run_pinned(st, n || a.has_pk || a.has_root ? &pins : NULL, &rep, &err);
+	rc = audit_run_pinned(st, n || a.pk_hex || a.root_hex ? &pins : NULL, &rep, &err);
 	store_close(&st);
 	if (rc < 0) {
 		rc = cli_fail(&err);

@@ -30,7 +30,7 @@ const struct cli_spec spec_checkpoint = {
 	"  ballot count, the Merkle root, the time and each rater's chain head,\n"
 	"  signed with the organizer's key (docs/checkpoint.md). Run it as often\n"
 	"  as you like while raters cast, and publish what it prints; simsa\n"
-	"  verify --checkpoint FILE then fails if any ballot it covers is later\n"
+	"  verify, given the file, then fails if any ballot it covers is later\n"
 	"  missing, moved or changed. Reads the round (verified first), never\n"
 	"  writes it\n",
 	checkpoint_opts,

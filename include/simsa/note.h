@@ -61,6 +61,11 @@ void note_key_id(const char *round_id, const unsigned char pk[32], unsigned char
  * the 32 bytes of the Ed25519 public key. */
 void organizer_fingerprint(const unsigned char pk[32], unsigned char out[32]);
 
+struct buf;
+/* Appends the note text of cp's fields (what the signature covers) to b:
+ * of a parsed checkpoint, exactly its text. */
+void checkpoint_body(const struct checkpoint *cp, struct buf *b);
+
 /* The whole signed note of cp (text, blank line, one signature line by
  * the organizer's key), malloc'd and NUL-terminated. */
 int checkpoint_sign(const struct checkpoint *cp, const struct secret_key *organizer, char **note,

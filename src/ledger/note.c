@@ -53,8 +53,7 @@ static void put_b64(struct buf *b, const unsigned char *p, size_t n)
 	put(b, out);
 }
 
-/* The note text: what the signature covers, ending in a newline. */
-static void checkpoint_text(const struct checkpoint *cp, struct buf *b)
+void checkpoint_body(const struct checkpoint *cp, struct buf *b)
 {
 	char line[64];
 
@@ -84,7 +83,7 @@ int checkpoint_sign(const struct checkpoint *cp, const struct secret_key *organi
 	char name[64];
 	size_t text_len;
 
-	checkpoint_text(cp, &b);
+	checkpoint_body(cp, &b);
 	text_len = b.n;
 	note_key_id(cp->round_id, secret_key_public(organizer), sig);
 	if (b.oom || secret_key_sign(organizer, b.p, text_len, sig + 4) < 0) {
