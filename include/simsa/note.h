@@ -53,9 +53,9 @@ struct checkpoint {
 
 /* "simsa/" and the round id: the origin line and the key name. */
 void checkpoint_origin(const char *round_id, char out[64]);
-/* The signed-note key ID of an Ed25519 key under the round's key name:
- * SHA-256(name || 0x0A || 0x01 || public key)[:4]. */
-void note_key_id(const char *round_id, const unsigned char pk[32], unsigned char id[4]);
+/* The signed-note key ID of an Ed25519 key under a key name (a round's:
+ * its origin): SHA-256(name || 0x0A || 0x01 || public key)[:4]. */
+void note_key_id(const char *name, const unsigned char pk[32], unsigned char id[4]);
 
 /* The organizer key's fingerprint, as verify prints it: BLAKE2b-256 of
  * the 32 bytes of the Ed25519 public key. */

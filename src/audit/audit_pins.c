@@ -111,7 +111,7 @@ static void check_checkpoint(const struct audit *a, struct step *s, const struct
 			     const unsigned char pk[32], const struct chain_ix *ix)
 {
 	unsigned char id[4], root[32];
-	char idhex[9];
+	char idhex[9], name[64];
 	uint32_t *count = calloc(a->in.n_raters + 1, sizeof *count);
 	size_t n = cp->size < a->n_leaves ? cp->size : a->n_leaves;
 	bool named = false;
@@ -127,7 +127,8 @@ static void check_checkpoint(const struct audit *a, struct step *s, const struct
 		      cp->round_id, a->in.info.round_id);
 		goto out;
 	}
-	note_key_id(cp->round_id, pk, id);
+	checkpoint_origin(cp->round_id, name);
+	note_key_id(name, pk, id);
 	hex_encode(id, 4, idhex);
 	v = checkpoint_verify(cp, pk);
 	if (v < 0) {

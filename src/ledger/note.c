@@ -19,14 +19,12 @@ void checkpoint_origin(const char *round_id, char out[64])
 	snprintf(out, 64, "simsa/%s", round_id);
 }
 
-void note_key_id(const char *round_id, const unsigned char pk[32], unsigned char id[4])
+void note_key_id(const char *name, const unsigned char pk[32], unsigned char id[4])
 {
 	crypto_hash_sha256_state h;
 	unsigned char full[crypto_hash_sha256_BYTES];
 	const unsigned char sep[2] = { 0x0a, 0x01 }; /* newline, type Ed25519 */
-	char name[64];
 
-	checkpoint_origin(round_id, name);
 	crypto_hash_sha256_init(&h);
 	crypto_hash_sha256_update(&h, (const unsigned char *)name, strlen(name));
 	crypto_hash_sha256_update(&h, sep, 2);
@@ -85,12 +83,12 @@ int checkpoint_sign(const struct checkpoint *cp, const struct secret_key *organi
 
 	checkpoint_body(cp, &b);
 	text_len = b.n;
-	note_key_id(cp->round_id, secret_key_public(organizer), sig);
+	checkpoint_origin(cp->round_id, name);
+	note_key_id(name, secret_key_public(organizer), sig);
 	if (b.oom || secret_key_sign(organizer, b.p, text_len, sig + 4) < 0) {
 		buf_release(&b);
 		return err_set(err, "cannot sign the checkpoint (out of memory)");
 	}
-	checkpoint_origin(cp->round_id, name);
 	put(&b, "\n" EM_DASH);
 	put(&b, name);
 	put(&b, " ");
@@ -410,9 +408,11 @@ int checkpoint_parse(const char *source, const char *data, size_t len, struct ch
 int checkpoint_verify(const struct checkpoint *cp, const unsigned char pk[32])
 {
 	unsigned char id[4];
+	char name[64];
 	int found = 0;
 
-	note_key_id(cp->round_id, pk, id);
+	checkpoint_origin(cp->round_id, name);
+	note_key_id(name, pk, id);
 	for (size_t i = 0; i < cp->n_sigs; i++) {
 		const struct checkpoint_sig *s = &cp->sigs[i];
 

@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf b = { 0 };
 
 	if (checkpoint_parse("fuzz.txt", (const char *)data, size, &cp, &err) < 0) {
-		CHECK(strncmp(err.msg, "fuzz.txt", 8) == 0 || strcmp(err.msg, "out of memory") == 0);
+		CHECK(strncmp(err.msg, "fuzz.txt", 8) == 0 ||
+		      strcmp(err.msg, "out of memory") == 0);
 		CHECK(text_is_plain(err.msg, strlen(err.msg)));
 		checkpoint_release(&cp);
 		return 0;
