@@ -26,8 +26,8 @@ static void test_reference_key_id(void **state)
 	size_t n = 0;
 
 	(void)state;
-	assert_int_equal(sodium_base642bin(vkey, sizeof vkey, vkey_b64, strlen(vkey_b64), NULL,
-					   &n, NULL, sodium_base64_VARIANT_ORIGINAL),
+	assert_int_equal(sodium_base642bin(vkey, sizeof vkey, vkey_b64, strlen(vkey_b64), NULL, &n,
+					   NULL, sodium_base64_VARIANT_ORIGINAL),
 			 0);
 	assert_int_equal(n, 33);
 	assert_int_equal(vkey[0], 0x01); /* the signature type: Ed25519 */
@@ -135,13 +135,18 @@ static void test_refusals(void **state)
 {
 	(void)state;
 	refused("", "cp.txt: empty");
-	refused(ORIGIN "1\n" ROOT "time 2026-12-07T19:30:00Z\nhead " KEY " 1 " KEY "\n", "no blank line");
+	refused(ORIGIN "1\n" ROOT "time 2026-12-07T19:30:00Z\nhead " KEY " 1 " KEY "\n",
+		"no blank line");
 	refused(ORIGIN "01\n" ROOT "time 2026-12-07T19:30:00Z\n" SIG, "cp.txt:2: tree size: '01'");
-	refused(ORIGIN "4294967296\n" ROOT "time 2026-12-07T19:30:00Z\n" SIG, "cp.txt:2: tree size");
-	refused(ORIGIN "0\nq6ur\n" "time 2026-12-07T19:30:00Z\n" SIG, "cp.txt:3: root hash: 'q6ur'");
+	refused(ORIGIN "4294967296\n" ROOT "time 2026-12-07T19:30:00Z\n" SIG,
+		"cp.txt:2: tree size");
+	refused(ORIGIN "0\nq6ur\n"
+		       "time 2026-12-07T19:30:00Z\n" SIG,
+		"cp.txt:3: root hash: 'q6ur'");
 	refused(ORIGIN "0\n" ROOT "time 2026-12-07 19:30\n" SIG, "cp.txt:4: time:");
 	refused(ORIGIN "0\n" ROOT SIG, "ends after 3 lines");
-	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\nextra\n" SIG, "cp.txt:5: extension line: 'extra'");
+	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\nextra\n" SIG,
+		"cp.txt:5: extension line: 'extra'");
 	refused(ORIGIN "2\n" ROOT "time 2026-12-07T19:30:00Z\nhead " KEY " 1 " KEY "\n" SIG,
 		"tree size: 2 ballots, but the chain heads count 1");
 	refused(ORIGIN "2\n" ROOT "time 2026-12-07T19:30:00Z\nhead " KEY " 1 " KEY "\nhead " KEY
@@ -149,17 +154,23 @@ static void test_refusals(void **state)
 		"cp.txt:6: chain head: a second head");
 	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\nhead " KEY " 0 " KEY "\n" SIG,
 		"cp.txt:5: chain head count: '0'");
-	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\n\n\n" SIG, "cp.txt:5: checkpoint text: an empty line");
-	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\n\n- simsa/x AAAAAAAA\n", "cp.txt:6: signature line");
-	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\n\n\xe2\x80\x94 a+b AAAAAAAA\n", "cp.txt:6: key name");
-	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\n\n\xe2\x80\x94 name AAAA\n", "cp.txt:6: signature:");
+	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\n\n\n" SIG,
+		"cp.txt:5: checkpoint text: an empty line");
+	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\n\n- simsa/x AAAAAAAA\n",
+		"cp.txt:6: signature line");
+	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\n\n\xe2\x80\x94 a+b AAAAAAAA\n",
+		"cp.txt:6: key name");
+	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\n\n\xe2\x80\x94 name AAAA\n",
+		"cp.txt:6: signature:");
 	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\n" SIG
-		"\xe2\x80\x94 simsa/0123456789abcdef0123456789abcdef AAAAAAAB\n",
+		       "\xe2\x80\x94 simsa/0123456789abcdef0123456789abcdef AAAAAAAB\n",
 		"cp.txt:7: signature line: a second signature");
 	refused("simsa/0123\x1b[2J\n", "cp.txt:1: a control character (0x1B)");
 	refused("simsa/\xff\n", "cp.txt:1: not valid UTF-8");
-	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\n" SIG "x", "does not end with a newline");
-	refused("simsa/\xe2\x80\xae" "0123456789abcdef0123456789abcde\n0\n" ROOT "time 2026-12-07T19:30:00Z\n" SIG,
+	refused(ORIGIN "0\n" ROOT "time 2026-12-07T19:30:00Z\n" SIG "x",
+		"does not end with a newline");
+	refused("simsa/\xe2\x80\xae"
+		"0123456789abcdef0123456789abcde\n0\n" ROOT "time 2026-12-07T19:30:00Z\n" SIG,
 		"cp.txt:1: origin: 'simsa/⟨RLO⟩");
 }
 
