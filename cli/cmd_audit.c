@@ -185,7 +185,7 @@ const struct cli_spec spec_verify = {
 
 int cmd_verify(int argc, char **argv)
 {
-	struct verify_args a = { FMT_TEXT };
+	struct verify_args a = { .fmt = FMT_TEXT };
 	char *pos[CLI_MAX_ARGS];
 	struct store *st = NULL;
 	struct simsa_err err;
