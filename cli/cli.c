@@ -21,6 +21,7 @@ const struct command simsa_commands[] = {
 	{ "open", cmd_open, &spec_open },
 	{ "rate", cmd_rate, &spec_rate },
 	{ "close", cmd_close, &spec_close },
+	{ "checkpoint", cmd_checkpoint, &spec_checkpoint },
 	{ "verify", cmd_verify, &spec_verify },
 	{ "export", cmd_export, &spec_export },
 	{ "receipt", cmd_receipt, &spec_receipt },

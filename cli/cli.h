@@ -210,12 +210,18 @@ int cli_unlock_organizer(const char *round, const char *key_opt, const char *pas
 extern const struct cli_spec spec_demo, spec_init, spec_import_entrants, spec_import_prompts,
 	spec_import_outputs, spec_outputs_generate, spec_import_gold, spec_outputs_screen,
 	spec_outputs_accept, spec_outputs_redact, spec_rater_add, spec_open, spec_rate, spec_close,
-	spec_verify, spec_export, spec_receipt, spec_status, spec_score, spec_results,
-	spec_agreement, spec_rank;
+	spec_verify, spec_checkpoint, spec_export, spec_receipt, spec_status, spec_score,
+	spec_results, spec_agreement, spec_rank;
 
 int cmd_init(int argc, char **argv);
 int cmd_close(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
+struct checkpoint;
+/* Reads and parses a checkpoint file (checkpoint_parse): every refusal
+ * names the file, line and field. */
+int cli_read_checkpoint(const char *path, struct checkpoint *cp, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 int cmd_receipt(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_rater_add(int argc, char **argv);

@@ -14,6 +14,7 @@
 #include "simsa/enc.h"
 #include "simsa/manifest.h"
 #include "simsa/merkle.h"
+#include "simsa/note.h"
 #include "simsa/opening.h"
 #include "simsa/rubric.h"
 #include "simsa/statement.h"
@@ -236,7 +237,9 @@ static void step_enrolments(struct audit *a)
 	};
 	struct step s;
 
-	step_begin(&s, "enrolments", "the organizer's signature on every rater's enrolment");
+	step_begin(&s, "enrolments",
+		   "the organizer's signature on every rater's enrolment (and, closed, its "
+		   "time not after the close)");
 	check_types(a, &s, types);
 	for (size_t i = 0; i < a->in.n_raters; i++) {
 		const struct in_rater *r = &a->in.raters[i];
@@ -254,6 +257,9 @@ static void step_enrolments(struct audit *a)
 		if (msg.oom || crypto_sign_verify_detached(r->signature, msg.p, msg.n,
 							   a->in.organizer_pk) != 0)
 			failf(&s, "rater '%s': enrolment signature does not verify", r->name);
+		else if (a->closed && audit_after_close(a, r->enrolled_at))
+			failf(&s, "rater '%s': enrolled at %s, after the close at %s", r->name,
+			      audit_time(r->enrolled_at), audit_time(a->cl.closed_at));
 		buf_release(&msg);
 	}
 	step_end(a, &s);
@@ -605,9 +611,42 @@ static void step_assignment(struct audit *a)
 	step_end(a, &s);
 }
 
+/* What verify prints for comparing with what the organizer published:
+ * the organizer's key and its fingerprint, the ballot count and Merkle
+ * root (sealed, or of the ballots so far in an open round), the close
+ * time (docs/verify.md, "What to compare"). */
+static int put_anchors(struct audit *a, json_t *rep)
+{
+	char key[65], fp[65], root[65];
+	unsigned char h[32], r[32];
+	uint32_t count = a->closed ? a->cl.ballot_count : (uint32_t)a->n_leaves;
+
+	hex_encode(a->in.organizer_pk, 32, key);
+	organizer_fingerprint(a->in.organizer_pk, h);
+	hex_encode(h, 32, fp);
+	if (a->closed)
+		memcpy(r, a->cl.merkle_root, 32);
+	else
+		merkle_root((const unsigned char(*)[32])a->leaves, a->n_leaves, r);
+	hex_encode(r, 32, root);
+	return json_object_update_new(
+		rep, json_pack("{s:o, s:o, s:I, s:s, s:o}", "organizer_key",
+			       a->in.has_organizer ? json_string(key) : json_null(),
+			       "organizer_fingerprint",
+			       a->in.has_organizer ? json_string(fp) : json_null(), "ballot_count",
+			       (json_int_t)count, "merkle_root", root, "closed_at",
+			       a->closed ? json_string(audit_time(a->cl.closed_at)) : json_null()));
+}
+
 int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 {
-	struct audit a = { .st = st, .err = err };
+	return audit_run_pinned(st, NULL, report, err);
+}
+
+int audit_run_pinned(struct store *st, const struct audit_pins *pins, json_t **report,
+		     struct simsa_err *err)
+{
+	struct audit a = { .st = st, .err = err, .pins = pins };
 	bool ok = true;
 	size_t i;
 	json_t *v;
@@ -630,17 +669,23 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 		step_seed_and_manifest(&a);
 		step_assignment(&a);
 	}
+	if (pins)
+		step_pinned(&a);
 	json_array_foreach(a.steps, i, v)
 		ok = ok && json_is_true(json_object_get(v, "passed"));
-	*report = json_pack("{s:s, s:s, s:b, s:b, s:O, s:f, s:f}", "round_id", a.in.info.round_id,
-			    "state",
+	*report = json_pack("{s:s, s:s}", "round_id", a.in.info.round_id, "state",
 			    !a.in.info.state_known            ? "unknown-state"
 			    : a.in.info.state == ROUND_CLOSED ? "closed"
 			    : a.in.info.state == ROUND_OPEN   ? "open"
-							      : "draft",
-			    "complete", a.closed, "ok", ok, "steps", a.steps, "load_seconds",
-			    t_load, "seconds", mono_seconds() - t0);
-	rc = *report ? 0 : err_set(err, "out of memory");
+							      : "draft");
+	rc = *report && put_anchors(&a, *report) == 0 &&
+			     json_object_update_new(
+				     *report,
+				     json_pack("{s:b, s:b, s:O, s:f, s:f}", "complete", a.closed,
+					       "ok", ok, "steps", a.steps, "load_seconds", t_load,
+					       "seconds", mono_seconds() - t0)) == 0
+		     ? 0
+		     : err_set(err, "out of memory");
 	/* how the file was read (store_open_read): a bundle immutable, or a
 	 * working round with its WAL */
 	if (*report && store_read_as(st) &&
@@ -654,6 +699,9 @@ out:
 	json_decref(a.blind);
 	json_decref(a.owner);
 	free(a.leaves);
+	free(a.leaf_rater);
+	free(a.leaf_seq);
+	free(a.leaf_hash);
 	free(a.head_count);
 	free(a.head);
 	rubric_free(&a.expert);

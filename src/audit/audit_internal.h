@@ -2,7 +2,7 @@
  * the folder. Calls run one way: audit.c (the steps on the inputs, the
  * seal, and the run) calls audit_ballots.c (the ballots and chains steps);
  * both call audit_report.c (the report and the lookups), which calls
- * neither. */
+ * neither. audit_pins.c (the pinned step) calls audit_report.c. */
 #ifndef SIMSA_AUDIT_INTERNAL_H
 #define SIMSA_AUDIT_INTERNAL_H
 
@@ -61,6 +61,13 @@ struct audit {
 	/* from the ballots, for the seal */
 	unsigned char (*leaves)[32];
 	size_t n_leaves, cap_leaves;
+	/* with pins only: each leaf's rater index (-1: none), seq and ballot
+	 * hash, for naming what a checkpoint covers */
+	const struct audit_pins *pins;
+	long *leaf_rater;
+	uint32_t *leaf_seq;
+	unsigned char (*leaf_hash)[32];
+	size_t cap_rater, cap_seq, cap_hash;
 	uint32_t *head_count; /* per rater (enrolment order) */
 	unsigned char (*head)[32];
 	struct simsa_err *err;
@@ -91,9 +98,21 @@ struct typed_col {
  * integer, a text cut at its NUL) and sign or hash that one. */
 void check_types(struct audit *a, struct step *s, const struct typed_col *cols);
 
+/* Whether time t (of a closed round's enrolment or ballot) is after the
+ * sealed close, or either is not a UTC time and so cannot be placed. */
+bool audit_after_close(const struct audit *a, const char *t);
+/* t when it is a UTC time, else words saying it is not (never the raw
+ * value, which may be anything). */
+const char *audit_time(const char *t);
+
 /* ---- audit_ballots.c ---- */
 
 /* The ballots and chains steps. */
 void step_ballots(struct audit *a);
+
+/* ---- audit_pins.c ---- */
+
+/* The pinned step: the values published outside the file. */
+void step_pinned(struct audit *a);
 
 #endif
