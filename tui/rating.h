@@ -47,9 +47,9 @@ struct rating {
 	struct lineedit ed;
 	char ed_saved[LINEEDIT_MAX + 1];
 
-	char receipt[BALLOT_RECEIPT_LEN + 1]; /* of the ballot cast last */
+	char receipt[BALLOT_RECEIPT_MAX + 1]; /* of the ballot cast last */
 	uint8_t *rv;                          /* enum review_state per task */
-	char (*rv_receipt)[BALLOT_RECEIPT_LEN + 1];
+	char (*rv_receipt)[BALLOT_RECEIPT_MAX + 1];
 	const char **rv_label; /* prompt id of each task (the session's memory) */
 	size_t rv_cursor;      /* the task list's selected task */
 };

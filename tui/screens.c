@@ -19,7 +19,7 @@ static void review_draw(struct console *c)
 	struct rating *rt = rating_of(c);
 	struct review_view_state *vs = console_vstate(c, V_REVIEW);
 	char buf[512], a[24], b[24];
-	int rows = c->h - 3;
+	int rows = c->h - 3, code_w = 19;
 	size_t done = session_done_count(rt->s);
 
 	snprintf(a, sizeof a, "%zu", done);
@@ -27,6 +27,9 @@ static void review_draw(struct console *c)
 	draw_title_bar(c, i18n_fill(buf, sizeof buf, S_REVIEW_TITLE, a, b, NULL));
 	if (rows < 1)
 		rows = 1;
+	for (size_t i = 0; rt->rv_receipt && i < rt->n_tasks; i++) /* codes grow with the place */
+		if ((int)strlen(rt->rv_receipt[i]) > code_w)
+			code_w = (int)strlen(rt->rv_receipt[i]);
 	if (rt->rv_cursor < vs->top)
 		vs->top = rt->rv_cursor;
 	if (rt->rv_cursor >= vs->top + (size_t)rows)
@@ -45,8 +48,8 @@ static void review_draw(struct console *c)
 		canvas_text(&c->cv, 1 + r, x, 10, state, st == RV_DONE ? AT_BOLD : 0);
 		x += 10;
 		if (st == RV_DONE && rt->rv_receipt)
-			canvas_text(&c->cv, 1 + r, x, 20, rt->rv_receipt[i], 0);
-		x += 21;
+			canvas_text(&c->cv, 1 + r, x, code_w, rt->rv_receipt[i], 0);
+		x += code_w + 2;
 		if (rt->rv_label && rt->rv_label[i])
 			canvas_text(&c->cv, 1 + r, x, c->w - x - 1, rt->rv_label[i], 0);
 		if (sel)

@@ -107,7 +107,7 @@ static void rate(const char *db, const char *dir, const char *name, bool expert)
 	unsigned char pk[32];
 	struct session *s = NULL;
 	struct simsa_err err;
-	char code[BALLOT_RECEIPT_LEN + 1];
+	char code[BALLOT_RECEIPT_MAX + 1];
 
 	if (session_start(db, name, key(dir, name, pk, false), &s, &err) < 0)
 		die("session", &err);

@@ -122,7 +122,7 @@ static void test_submit_signs_and_chains(void **state)
 	struct session *s = start(f, "user2");
 	struct answer a;
 	struct simsa_err err;
-	char r1[BALLOT_RECEIPT_LEN + 1], r2[BALLOT_RECEIPT_LEN + 1];
+	char r1[BALLOT_RECEIPT_MAX + 1], r2[BALLOT_RECEIPT_MAX + 1];
 	struct session_problem why;
 
 	answer_init(&a);
@@ -132,7 +132,12 @@ static void test_submit_signs_and_chains(void **state)
 	user_answer(&a, PREF_A);
 	assert_int_equal(session_save_draft(s, 0, &a, &err), 0);
 	assert_int_equal(session_submit(s, 0, &a, r1, &err), 0);
-	assert_int_equal(strlen(r1), BALLOT_RECEIPT_LEN);
+	{ /* the first ballot of the round: place 0 */
+		struct receipt_parsed p;
+
+		assert_int_equal(ballot_receipt_parse(r1, &p), RECEIPT_CODE);
+		assert_int_equal(p.place, 0);
+	}
 	user_answer(&a, PREF_TIE);
 	assert_int_equal(session_submit(s, 1, &a, r2, &err), 0);
 	assert_int_equal(session_done_count(s), 2);
@@ -176,18 +181,20 @@ static void test_submit_signs_and_chains(void **state)
 	int seen = 0;
 
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT b.bytes, b.signature, b.hash, r.public_key, "
-					    "b.seq FROM ballot b JOIN rater r ON r.id = b.rater_id "
-					    "WHERE r.name = 'user2' ORDER BY b.seq",
-					    -1, &q, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+				   "SELECT b.bytes, b.signature, b.hash, r.public_key, "
+				   "b.seq, (SELECT count(*) FROM ballot x WHERE x.id < b.id) "
+				   "FROM ballot b JOIN rater r ON r.id = b.rater_id "
+				   "WHERE r.name = 'user2' ORDER BY b.seq",
+				   -1, &q, NULL),
+		SQLITE_OK);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		const unsigned char *bytes = sqlite3_column_blob(q, 0);
 		size_t n = (size_t)sqlite3_column_bytes(q, 0);
 		const unsigned char *pk = sqlite3_column_blob(q, 3);
 		unsigned char h[32];
-		char code[BALLOT_RECEIPT_LEN + 1];
+		char code[BALLOT_RECEIPT_MAX + 1];
 		struct ballot *b = malloc(sizeof *b);
 
 		assert_int_equal(
@@ -209,7 +216,7 @@ static void test_submit_signs_and_chains(void **state)
 		} else {
 			assert_memory_equal(b->prev_hash, prev, 32);
 		}
-		ballot_receipt(h, code);
+		ballot_receipt((uint32_t)sqlite3_column_int64(q, 5), h, code);
 		assert_string_equal(code, seen == 0 ? r1 : r2);
 		assert_int_equal(b->preference, seen == 0 ? PREF_A : PREF_TIE);
 		memcpy(prev, h, 32);
@@ -227,7 +234,7 @@ static void test_resubmit_supersedes(void **state)
 	struct session *s = start(f, "user3");
 	struct answer a;
 	struct simsa_err err;
-	char r1[BALLOT_RECEIPT_LEN + 1], r2[BALLOT_RECEIPT_LEN + 1];
+	char r1[BALLOT_RECEIPT_MAX + 1], r2[BALLOT_RECEIPT_MAX + 1];
 	struct task_view v;
 
 	user_answer(&a, PREF_A);
@@ -260,7 +267,7 @@ static void test_expert_ballot(void **state)
 	const struct rubric *r = session_rubric(s);
 	struct answer a;
 	struct simsa_err err;
-	char code[BALLOT_RECEIPT_LEN + 1];
+	char code[BALLOT_RECEIPT_MAX + 1];
 	struct session_problem why;
 
 	answer_init(&a);
@@ -304,7 +311,7 @@ static void test_concurrent_casting(void **state)
 			struct session *s = NULL;
 			struct simsa_err err;
 			struct answer a;
-			char code[BALLOT_RECEIPT_LEN + 1];
+			char code[BALLOT_RECEIPT_MAX + 1];
 			int bad = 0;
 
 			snprintf(name, sizeof name, "user%d", u);
@@ -357,7 +364,7 @@ static void test_summary_matches_the_full_view(void **state)
 	struct task_summary t;
 	struct task_view v;
 	struct simsa_err err;
-	char r[BALLOT_RECEIPT_LEN + 1];
+	char r[BALLOT_RECEIPT_MAX + 1];
 	static const bool want_draft[6] = { false, false, true, false, false, false };
 
 	user_answer(&a, PREF_B);

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "simsa/ballot.h"
 #include "simsa/console.h"
 
 struct fx {
@@ -504,7 +505,11 @@ static void test_task_list_rows(void **state)
 	p = strstr(section(all, "receipt"), "last_receipt=");
 	assert_non_null(p);
 	sscanf(p, "last_receipt=%31s", receipt);
-	assert_int_equal(strlen(receipt), 19); /* ABCD-EFGH-JKMN-PQRS */
+	{ /* PLACE-ABCD-EFGH-JKMN-PQRS-C */
+		struct receipt_parsed code;
+
+		assert_int_equal(ballot_receipt_parse(receipt, &code), RECEIPT_CODE);
+	}
 	has(section(all, "receipt"), "ballot is\n  recorded.");
 	says_recorded_only(section(all, "receipt"));
 	sec = section(all, "list");
