@@ -214,9 +214,7 @@ static bool print_answer(const struct ctx *c, const char *typed, const struct an
 
 	*in = false;
 	switch (a->f) {
-	case F_NOT_A_CODE:
-		printf("'%s' is not a receipt code\n", cli_text(typed));
-		return false;
+	case F_NOT_A_CODE: printf("'%s' is not a receipt code\n", cli_text(typed)); return false;
 	case F_MISTYPED:
 		printf("%s is mistyped (its check symbol does not match)", cli_text(typed));
 		print_nearest(&c->l, typed);
@@ -273,9 +271,9 @@ static int one_code(struct ctx *c, const char *typed)
  * its place, whatever its status. */
 static int file_codes(struct ctx *c, const char *file, const char *round_id)
 {
-	static const char *const what[F_COUNT] = { "in the round", "in the round", "moved",
-						   "not in this round", "mistyped",
-						   "not a receipt code" };
+	static const char *const what[F_COUNT] = { "in the round", "in the round",
+						   "moved",        "not in this round",
+						   "mistyped",     "not a receipt code" };
 	struct receipt_line *lines = NULL;
 	struct simsa_err err;
 	size_t n = 0, n_this = 0, found = 0, other = 0, by[F_COUNT] = { 0 };
@@ -304,8 +302,7 @@ static int file_codes(struct ctx *c, const char *file, const char *round_id)
 		print_answer(c, r->code, &a, &in);
 		by[a.f]++;
 		if (in) {
-			const struct ballot_status *s =
-				score_status_of(&c->sts, c->l.e[a.at].id);
+			const struct ballot_status *s = score_status_of(&c->sts, c->l.e[a.at].id);
 
 			found++;
 			by_status[s ? s->status : STATUS_COUNT]++;
