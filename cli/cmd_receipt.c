@@ -379,7 +379,7 @@ int cmd_receipt(int argc, char **argv)
 	if (pos[1] && ballot_receipt_parse(pos[1], &p) == RECEIPT_NOT_A_CODE)
 		return cli_usage_error("receipt",
 				       "'%s' is not a receipt code (letters and digits, like "
-				       "1F-7K3M-Q2XA-9DPF-0B4R-Z)",
+				       "1F-7K3M-Q2XA-9DPF-0B4R-V)",
 				       pos[1]);
 	c.path = pos[0];
 	if (store_open_read(pos[0], &st, &err) < 0)
