@@ -237,6 +237,23 @@ int store_task_ballot(struct store *st, int64_t rater_row, uint32_t position,
 	return sq_db_err(st, err, "cannot read the task's ballot");
 }
 
+/* 1 when the ballots' ids are exactly 1..n, 0 when not, -1 on error. */
+static int ids_dense(struct store *st, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc, dense = 0;
+
+	if (sq_prepare(st, "SELECT count(*), min(id), max(id) FROM ballot", &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		dense = sqlite3_column_int64(stmt, 0) == 0 ||
+			(sqlite3_column_int64(stmt, 1) == 1 &&
+			 sqlite3_column_int64(stmt, 2) == sqlite3_column_int64(stmt, 0));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? dense : sq_db_err(st, err, "cannot count the ballots");
+}
+
 int store_each_counted(struct store *st, int64_t rater_row,
 		       void (*fn)(void *ctx, uint32_t position, uint32_t place,
 				  const unsigned char hash[32]),
@@ -246,14 +263,25 @@ int store_each_counted(struct store *st, int64_t rater_row,
 	int rc;
 
 	/* a ballot's place: the ballots before it in cast order (by id), as
-	 * close builds the Merkle tree; one pass over the table */
-	if (sq_prepare(st,
-		       "SELECT b.task_position, b.place, b.hash FROM (SELECT id, rater_id, "
-		       "task_position, hash, seq, row_number() OVER (ORDER BY id) - 1 AS place "
-		       "FROM ballot) b WHERE b.rater_id = ? "
-		       "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
-		       "ORDER BY b.seq",
-		       &stmt, err) < 0)
+	 * close builds the Merkle tree. Ids 1..n (never a gap: ballots are
+	 * only appended) make it id - 1 without reading the table; otherwise
+	 * one pass over it counts. */
+	int dense = ids_dense(st, err);
+
+	if (dense < 0)
+		return -1;
+	if (sq_prepare(
+		    st,
+		    dense ? "SELECT b.task_position, b.id - 1, b.hash FROM ballot b "
+			    "WHERE b.rater_id = ? "
+			    "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
+			    "ORDER BY b.seq"
+			  : "SELECT b.task_position, b.place, b.hash FROM (SELECT id, rater_id, "
+			    "task_position, hash, seq, row_number() OVER (ORDER BY id) - 1 AS "
+			    "place FROM ballot) b WHERE b.rater_id = ? "
+			    "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
+			    "ORDER BY b.seq",
+		    &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, rater_row);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {

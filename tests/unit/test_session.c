@@ -397,6 +397,58 @@ static void test_summary_matches_the_full_view(void **state)
 	session_end(&s);
 }
 
+/* A receipt names the ballot's place: the ballots before it, by id, as
+ * close orders the Merkle leaves. Casts count it under the lock; a new
+ * session finds it again, through id - 1 while the ids run 1..n, and by
+ * counting once they do not (a ballot removed behind simsa's back, the
+ * guard dropped): then its receipts name the places the seal will give. */
+static void test_receipts_name_places(void **state)
+{
+	struct round_fx *f = *state;
+	struct session *a = start(f, "user0"), *b = start(f, "user1");
+	char r[4][BALLOT_RECEIPT_MAX + 1];
+	struct task_summary t;
+	struct receipt_parsed p;
+	struct simsa_err err;
+	struct answer ans;
+
+	user_answer(&ans, PREF_A);
+	assert_int_equal(session_submit(a, 0, &ans, r[0], &err), 0);
+	assert_int_equal(session_submit(b, 0, &ans, r[1], &err), 0);
+	assert_int_equal(session_submit(a, 1, &ans, r[2], &err), 0);
+	assert_int_equal(session_submit(b, 1, &ans, r[3], &err), 0);
+	for (uint32_t i = 0; i < 4; i++) {
+		assert_int_equal(ballot_receipt_parse(r[i], &p), RECEIPT_CODE);
+		assert_int_equal(p.place, i);
+	}
+	session_end(&a);
+	a = start(f, "user0");
+	assert_int_equal(session_task_summary(a, 1, &t, &err), 0);
+	assert_string_equal(t.receipt, r[2]);
+	session_end(&a);
+	/* user1's first ballot removed behind simsa's back: user0's second
+	 * ballot is now at place 1, and a new session says so */
+	assert_int_equal(sql_exec(f->db,
+				  "DROP TRIGGER ballot_keep_d; DELETE FROM ballot WHERE id = "
+				  "2"),
+			 SQLITE_OK);
+	a = start(f, "user0");
+	assert_int_equal(session_task_summary(a, 0, &t, &err), 0);
+	assert_string_equal(t.receipt, r[0]);
+	assert_int_equal(session_task_summary(a, 1, &t, &err), 0);
+	assert_string_not_equal(t.receipt, r[2]);
+	assert_int_equal(ballot_receipt_parse(t.receipt, &p), RECEIPT_CODE);
+	assert_int_equal(p.place, 1);
+	{ /* the same hash as the receipt the cast gave */
+		struct receipt_parsed q;
+
+		assert_int_equal(ballot_receipt_parse(r[2], &q), RECEIPT_CODE);
+		assert_memory_equal(p.prefix, q.prefix, 10);
+	}
+	session_end(&a);
+	session_end(&b);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -405,6 +457,7 @@ int main(void)
 		T(test_draft_survives_restart), T(test_submit_signs_and_chains),
 		T(test_resubmit_supersedes),    T(test_expert_ballot),
 		T(test_concurrent_casting),     T(test_summary_matches_the_full_view),
+		T(test_receipts_name_places),
 	};
 
 	if (sodium_init() < 0)
