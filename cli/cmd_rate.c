@@ -120,8 +120,9 @@ static const struct cli_opt opts[] = {
 		"interface language (default: from the locale)"),
 	CLI_OPT("receipts", 0, "FILE", OPT_STRING, AT(receipts), 0,
 		"append your receipts to FILE (created 0600);\n"
-		"default: $XDG_DATA_HOME/simsa/receipts/ROUNDID-NAME.txt\n"
-		"(~/.local/share/simsa/receipts/ROUNDID-NAME.txt)"),
+		"default: ROUNDID-NAME.txt in\n"
+		"$XDG_DATA_HOME/simsa/receipts (else in\n"
+		"~/.local/share/simsa/receipts)"),
 	{ 0 },
 };
 
