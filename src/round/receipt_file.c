@@ -13,21 +13,29 @@
 
 #define RECEIPT_FILE_MAX (1 << 20)
 
+/* The rater's name as a file name and a header may hold it: characters
+ * outside A-Z a-z 0-9 . _ - become _. */
+static void safe_name(const char *rater, char *out, size_t cap)
+{
+	size_t k = 0;
+
+	for (const char *p = rater; *p && k + 1 < cap; p++)
+		out[k++] = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+					   (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+					   *p == '-'
+				   ? *p
+				   : '_';
+	out[k] = '\0';
+}
+
 int receipt_file_default(const char *round_id, const char *rater, char *out, size_t cap,
 			 struct simsa_err *err)
 {
 	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
 	char name[80];
-	size_t k = 0;
 	int w;
 
-	for (const char *p = rater; *p && k + 1 < sizeof name; p++)
-		name[k++] = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-					    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
-					    *p == '-'
-				    ? *p
-				    : '_';
-	name[k] = '\0';
+	safe_name(rater, name, sizeof name);
 	/* XDG: a relative XDG_DATA_HOME is invalid and ignored */
 	if (xdg && xdg[0] == '/')
 		w = snprintf(out, cap, "%s/simsa/receipts/%s-%s.txt", xdg, round_id, name);
@@ -81,10 +89,12 @@ int receipt_file_open(const char *path, const char *round_id, const char *rater,
 		      struct simsa_err *err)
 {
 	struct stat sb;
-	char head[512];
+	char head[512], name[80];
 	int n;
 
 	*fd = -1;
+	if (strlen(round_id) != 32 || strspn(round_id, "0123456789abcdef") != 32)
+		return err_set(err, "the round's id is not 32 hex digits: no receipts file for it");
 	if (make_parents(path, err) < 0)
 		return -1;
 	*fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -92,10 +102,11 @@ int receipt_file_open(const char *path, const char *round_id, const char *rater,
 		return err_set(err, "%s: cannot open: %s", path, strerror(errno));
 	if (fstat(*fd, &sb) < 0 || sb.st_size > 0)
 		return 0;
+	safe_name(rater, name, sizeof name);
 	n = snprintf(head, sizeof head,
 		     "# simsa receipts of rater %s in round %s: round, task, cast at (UTC), "
 		     "receipt code\n# check them all: simsa receipt ROUND.db --file THIS-FILE\n",
-		     rater, round_id);
+		     name, round_id);
 	if (n < 0 || (size_t)n >= sizeof head || write_all(*fd, head, (size_t)n) < 0) {
 		err_set(err, "%s: cannot write: %s", path, strerror(errno));
 		close(*fd);
