@@ -223,6 +223,13 @@ static unsigned rate_key(struct console *c, int key)
 			i18n_fill(c->msg, sizeof c->msg, S_INCOMPLETE,
 				  rating_problem_words(rt, &why, "", words, sizeof words), NULL,
 				  NULL);
+			/* the cursor goes to what is missing */
+			if (why.code == SE_REQUIRED_MISSING && why.criterion >= 0 &&
+			    (size_t)why.criterion < rt->rub->n_criteria &&
+			    (why.side == 0 || why.side == 1)) {
+				rt->row = why.criterion;
+				rt->side = why.side;
+			}
 			return OUT_DRAW;
 		}
 		console_go(c, V_CONFIRM);

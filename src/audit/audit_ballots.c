@@ -84,9 +84,12 @@ static void bfail(struct ballot_ctx *c, struct step *s, const char *fmt, ...)
 	b->e[b->n - 1].n_notes++;
 }
 
+/* A stored text column against its signed string: NULL is not the empty
+ * string (a cast stores "" for an empty comment or reason; NULL belongs on
+ * the other kind's columns only). */
 static bool col_eq_str(const char *col, const char *v)
 {
-	return strcmp(col ? col : "", v) == 0;
+	return col && strcmp(col, v) == 0;
 }
 
 static bool scores_match(const char *json, const struct ballot *b)
@@ -453,6 +456,14 @@ void step_ballots(struct audit *a)
 	}
 	if (a->oom)
 		failf(&sb, "out of memory");
+	/* the outputs a task showed, which each ballot's signed hashes name */
+	static const struct typed_col types[] = {
+		{ "task", "left_output", 't' },
+		{ "task", "right_output", 't' },
+		{ "blind_output", "id", 't' },
+		{ NULL, NULL, 0 },
+	};
+	check_types(a, &sb, types);
 	for (size_t r = 0; r < a->in.n_raters; r++)
 		for (uint32_t p = 0; p < a->tasks[r].n; p++)
 			if (a->tasks[r].t[p].counted > 1)

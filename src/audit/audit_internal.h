@@ -32,6 +32,7 @@ struct atask {
 	int64_t prompt_row;
 	char kind[16];             /* as stored: "normal", "gold_repeat", "gold_known" */
 	uint32_t replica;          /* as stored */
+	bool malformed;            /* prompt or replica not an integer in range */
 	char id[2][33];            /* blind output ids, left and right */
 	unsigned char hash[2][32]; /* their text hashes */
 	unsigned char current[32]; /* the counted ballot so far */
@@ -53,8 +54,9 @@ struct audit {
 	struct closing_rec cl;
 	struct rtasks *tasks; /* per rater, enrolment order */
 	size_t n_tasks;
-	json_t *blind; /* id -> [hash hex, prompt row] */
-	json_t *owner; /* id -> entrant row (closed rounds) */
+	size_t bad_key_tasks; /* rater or position not an integer in range: left out */
+	json_t *blind;        /* id -> [hash hex, prompt row] */
+	json_t *owner;        /* id -> entrant row (closed rounds) */
 	json_t *steps;
 	/* from the ballots, for the seal */
 	unsigned char (*leaves)[32];
@@ -74,6 +76,20 @@ long rater_index(const struct audit *a, int64_t row);
 const char *rater_name(const struct audit *a, int64_t row);
 /* The stored task of rater index ri at position, or NULL. */
 struct atask *audit_task(const struct audit *a, long ri, uint32_t position);
+
+/* ---- audit.c ---- */
+
+/* A stored column a step reads, and its type: 'i' integer, 't' text (not a
+ * BLOB, no NUL byte); NULL passes. A list ends with a NULL table. */
+struct typed_col {
+	const char *table, *column;
+	char type;
+};
+
+/* Fails step s once for each column of cols holding a value not of its
+ * type: a reader would take it for another value (a REAL rounded to an
+ * integer, a text cut at its NUL) and sign or hash that one. */
+void check_types(struct audit *a, struct step *s, const struct typed_col *cols);
 
 /* ---- audit_ballots.c ---- */
 

@@ -374,19 +374,23 @@ static void test_ctrl_c_asks_and_required(void **state)
 	struct fx *f = *state;
 	char *all;
 
-	assert_int_equal(run(f, "expert4", "80x24", "en",
-			     "keys <C-c>\ndump ask\nkeys n\ndump back\nkeys s\ndump incomplete\n"
-			     "keys 0\ndump na-required\nkeys ?\ndump help\nkeys <Esc> a\n"
-			     "dump anchors\nkeys 2\ndump chosen\nkeys q y\n"),
-			 0);
+	assert_int_equal(
+		run(f, "expert4", "80x24", "en",
+		    "keys <C-c>\ndump ask\nkeys n\ndump back\nkeys 3\nkeys j j\nkeys s\n"
+		    "dump incomplete\nkeys 0\ndump na-required\nkeys ?\ndump help\nkeys <Esc> a\n"
+		    "dump anchors\nkeys 2\ndump chosen\nkeys q y\n"),
+		0);
 	all = dump_text(f);
 	has(section(all, "ask"), "screen=quit\n");
 	has(section(all, "back"), "screen=rate\n");
-	has(section(all, "incomplete"), "every required criterion needs a score");
+	/* A's accuracy has a 3; the first score missing is B's accuracy: the
+	 * message names it and the cursor, two rows down, goes back to it */
+	has(section(all, "incomplete"), "Factual accuracy needs a score for B");
+	has(section(all, "incomplete"), "side=B\nrow=0\n");
 	has(section(all, "na-required"), "N/A is not allowed");
 	has(section(all, "help"), "screen=help\n");
 	has(section(all, "anchors"), "Levels of Factual accuracy");
-	has(section(all, "chosen"), "score.A.accuracy=2\n");
+	has(section(all, "chosen"), "score.B.accuracy=2\n"); /* on B, where s put it */
 	free(all);
 }
 
