@@ -249,9 +249,11 @@ int cmd_results(int argc, char **argv);
  * exit status: 0, 1 (could not start: the message says why), 2 (bad lang:
  * "ko", "en" or NULL for the locale's), or 128 + N after signal N (SIGHUP,
  * SIGTERM; the draft is kept). Needs setlocale(LC_ALL, "") done and a
- * UTF-8 locale; refuses others. */
+ * UTF-8 locale; refuses others. The rater's receipts are appended to the
+ * file receipts (NULL: the default path, receipt_file.h); a file that
+ * cannot be opened refuses the start. */
 int cli_rate(const char *round_path, const char *rater, const char *key_file, const char *pass_file,
-	     const char *lang);
+	     const char *lang, const char *receipts);
 /* `simsa results`: verifies (unless no_verify) and scores a closed round or
  * bundle (score_round(), benchmark_csv may be NULL) and shows the points
  * full-screen. A file that fails verification and an open round are

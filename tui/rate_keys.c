@@ -233,11 +233,12 @@ static unsigned rate_key(struct console *c, int key)
 			return OUT_DRAW;
 		}
 		console_go(c, V_CONFIRM);
-		return OUT_DRAW | OUT_FLUSH;
+		return OUT_DRAW | OUT_FLUSH | OUT_LATEST;
 	case ACT_REVIEW:
 		console_go(c, V_REVIEW);
 		rt->rv_cursor = rt->task;
 		return OUT_DRAW | OUT_REVIEW;
+	case ACT_RECEIPTS: console_push(c, V_RECEIPTS); return OUT_DRAW | OUT_RECEIPTS;
 	case ACT_NEXT:
 		if (rt->task + 1 >= rt->n_tasks)
 			return OUT_NONE;

@@ -420,10 +420,26 @@ int store_task_ballot(struct store *st, int64_t rater_row, uint32_t position,
 		      unsigned char hash[STORE_HASH_LEN], struct simsa_err *err);
 
 /* Calls fn for each task of the rater that has a counted ballot (one not
- * superseded), with the task's position and that ballot's hash. */
+ * superseded), with the task's position, that ballot's place (0-based, in
+ * cast order: the ballots stored before it) and its hash. */
 int store_each_counted(struct store *st, int64_t rater_row,
-		       void (*fn)(void *ctx, uint32_t position, const unsigned char hash[32]),
+		       void (*fn)(void *ctx, uint32_t position, uint32_t place,
+				  const unsigned char hash[32]),
 		       void *ctx, struct simsa_err *err);
+
+/* The current ballot of a task as stored now (store_task_ballot's), with
+ * its place and cast time: 1, or 0 when the task has none. */
+struct store_latest {
+	unsigned char hash[STORE_HASH_LEN];
+	uint32_t place;
+	char cast_at[32];
+};
+int store_task_latest(struct store *st, int64_t rater_row, uint32_t position,
+		      struct store_latest *out, struct simsa_err *err);
+
+/* How many ballots the file holds: inside a write transaction, the place
+ * of the next ballot cast. */
+int store_ballot_count(struct store *st, uint32_t *count, struct simsa_err *err);
 
 /* A signed ballot to store: its bytes, hash and signature, and the plain
  * column values that queries read instead of decoding the bytes, in the

@@ -21,7 +21,7 @@ static char *copy_dir;
 static void cast_all(struct round_fx *f, const char *prefix, int n, bool expert)
 {
 	for (int i = 0; i < n; i++) {
-		char name[16], code[BALLOT_RECEIPT_LEN + 1];
+		char name[16], code[BALLOT_RECEIPT_MAX + 1];
 		struct session *s = NULL;
 		struct simsa_err err;
 		struct answer a;
