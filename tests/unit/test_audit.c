@@ -393,14 +393,16 @@ struct heads {
 	unsigned char (*head)[32];
 };
 
-static int take_head(void *ctx, int64_t rater, uint32_t count, const unsigned char *head)
+static int take_head(void *ctx, int64_t rater, int64_t count, const unsigned char *head)
 {
 	struct heads *hs = ctx;
 	long i = inputs_rater(hs->in, rater);
 
 	assert_true(i >= 0);
+	assert_true(count >= 0); /* the store's -1: not a u32 */
 	memcpy(hs->head[i], head, 32);
-	hs->h[i] = (struct chain_head){ hs->in->raters[i].public_key, count, hs->head[i] };
+	hs->h[i] =
+		(struct chain_head){ hs->in->raters[i].public_key, (uint32_t)count, hs->head[i] };
 	return 0;
 }
 
