@@ -107,7 +107,6 @@ static int refresh_review(struct rating *rt, struct simsa_err *err)
 	for (size_t i = 0; i < rt->n_tasks; i++) {
 		if (session_task_summary(rt->s, i, &t, err) < 0)
 			return -1;
-		rt->rv_label[i] = t.prompt_id;
 		memcpy(rt->rv_receipt[i], t.receipt, sizeof rt->rv_receipt[i]);
 		rt->rv[i] = t.done ? RV_DONE : t.has_draft ? RV_DRAFT : RV_OPEN;
 	}
@@ -227,8 +226,7 @@ static int start(struct console *c, struct simsa_err *err)
 
 	rt->rv = calloc(rt->n_tasks + 1, 1);
 	rt->rv_receipt = calloc(rt->n_tasks + 1, sizeof *rt->rv_receipt);
-	rt->rv_label = calloc(rt->n_tasks + 1, sizeof *rt->rv_label);
-	if (!rt->rv || !rt->rv_receipt || !rt->rv_label)
+	if (!rt->rv || !rt->rv_receipt)
 		return err_set(err, "out of memory");
 	if (rt->n_tasks == 0) {
 		snprintf(c->msg, sizeof c->msg, "%s", S(S_NO_TASKS));
@@ -303,7 +301,6 @@ void console_rating_free(struct console **cp)
 	pane_release(&rt->prompt);
 	free(rt->rv);
 	free(rt->rv_receipt);
-	free(rt->rv_label);
 	free(rt->rc_lines);
 	free(rt);
 	console_free(cp);

@@ -133,7 +133,6 @@ void rating_dump_state(struct console *c, FILE *f)
 		rt->role == ROLE_EXPERT ? "expert" : "user");
 	fprintf(f, "task=%zu/%zu\ndone=%zu\ntask_done=%d\n", rt->task + 1, rt->n_tasks,
 		session_done_count(rt->s), rt->tv.done ? 1 : 0);
-	put_safe(f, "prompt_id", rt->loaded ? rt->tv.prompt_id : "");
 	fprintf(f, "task_receipt=%s\nlast_receipt=%s\n", rt->tv.receipt, rt->receipt);
 	fprintf(f, "side=%c\nrow=%d\nrow_kind=%s\n", 'A' + rt->side, rt->row, kinds[k]);
 	if (k == ROW_CRITERION)

@@ -51,8 +51,7 @@ struct rating {
 	char receipt[BALLOT_RECEIPT_MAX + 1]; /* of the ballot cast last */
 	uint8_t *rv;                          /* enum review_state per task */
 	char (*rv_receipt)[BALLOT_RECEIPT_MAX + 1];
-	const char **rv_label; /* prompt id of each task (the session's memory) */
-	size_t rv_cursor;      /* the task list's selected task */
+	size_t rv_cursor; /* the task list's selected task */
 
 	struct task_latest latest;     /* the task's current ballot as the confirmation read it */
 	char receipts_shown[512];      /* the receipts file's path as shown (~ for home), or "" */

@@ -49,9 +49,9 @@ static void review_draw(struct console *c)
 		x += 10;
 		if (st == RV_DONE && rt->rv_receipt)
 			canvas_text(&c->cv, 1 + r, x, code_w, rt->rv_receipt[i], 0);
-		x += code_w + 2;
-		if (rt->rv_label && rt->rv_label[i])
-			canvas_text(&c->cv, 1 + r, x, c->w - x - 1, rt->rv_label[i], 0);
+		/* no prompt id or anything else of the task: a gold repeat would
+		 * show an id seen before (docs/assignment.md "What a rater can
+		 * tell") */
 		if (sel)
 			canvas_attr(&c->cv, 1 + r, 0, c->w, AT_REVERSE);
 	}

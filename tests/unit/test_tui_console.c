@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "fixture.h"
 #include "rating.h"
 #include "simsa/ballot.h"
 #include "simsa/console.h"
@@ -293,7 +294,7 @@ static void test_hostile_output(void **state)
 		char *sec = section(all, labels[i]);
 
 		has(sec, "unsafe_rows=0\n");
-		has(sec, "prompt_id=write-002\n");
+		has(sec, "퇴근길 지하철"); /* write-002's prompt */
 		has(sec, right ? "side=B\n" : "side=A\n");
 		has(sec, "\xe2\x90\x9b"); /* ␛ shown instead of ESC */
 		if (i != 3)
@@ -523,14 +524,123 @@ static void test_task_list_rows(void **state)
 	sec = section(all, "list");
 	says_recorded_only(sec);
 	has(sec, "Tasks (1 of 10 done)");
-	snprintf(row, sizeof row, "\n     1  done      %s  ", receipt);
+	snprintf(row, sizeof row, "\n     1  done      %s\n", receipt);
 	has(sec, row);
-	has(sec, "\n     2  draft                          ");
-	has(sec, "\n >   3  to do                          ");
-	has(sec, "\n    10  to do                          ");
+	/* positions and states only: no prompt id, which a gold repeat would
+	 * show a second time (docs/assignment.md "What a rater can tell") */
+	has(sec, "\n     2  draft\n");
+	has(sec, "\n >   3  to do\n");
+	has(sec, "\n    10  to do\n");
+	for (const char *const *id = (const char *const[]){ "reason-", "write-", "culture-",
+							    "safety-", "code-", NULL };
+	     *id; id++)
+		assert_null(strstr(sec, *id));
 	has(sec, "review.cursor=3\n");
 	free(all);
 	assert_int_equal(count(f, "user02", ""), 1);
+}
+
+/* Gold tasks look like any other: a user with a repeat and a known-pair
+ * gold task goes through every task of theirs, and the state of each, as
+ * the screen shows it and as the dump gives it, has the same fields; no
+ * word on the screen or in the state names gold, a repeat, a known pair or
+ * a replica, and the task list shows no prompt id. */
+static void test_gold_looks_like_any_task(void **state)
+{
+	static const char gold[] =
+		"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q001\", "
+		"\"better\": \"team0\", \"worse\": \"team1\"}\n"
+		"{\"kind\": \"known\", \"role\": \"user\", \"prompt_id\": \"q002\", "
+		"\"better\": \"team2\", \"worse\": \"team1\"}\n"
+		"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
+		"{\"kind\": \"repeat\", \"role\": \"user\"}\n";
+	static const char *const tells[] = { "gold",   "Gold",  "GOLD",  "repeat",
+					     "Repeat", "known", "Known", "replica",
+					     "골드",   "반복",  "검증",  NULL };
+	struct round_fx rf;
+	char name[16] = "", key[700], sql[200], *pass, *script = NULL, *all, *first = NULL;
+	size_t n = 0;
+	long long tasks = 0;
+
+	(void)state;
+	fx_open_round_gold(&rf, 3, 6, 6, 3, gold);
+	for (int u = 0; u < 6 && !name[0]; u++) {
+		snprintf(
+			sql, sizeof sql,
+			"SELECT count(DISTINCT kind) FROM task t JOIN rater r ON r.id = t.rater_id "
+			"WHERE r.name = 'user%d'",
+			u);
+		if (sql_int(rf.db, sql) == 3)
+			snprintf(name, sizeof name, "user%d", u);
+	}
+	assert_true(name[0]); /* some user has normal, repeat and known tasks */
+	snprintf(
+		sql, sizeof sql,
+		"SELECT count(*) FROM task t JOIN rater r ON r.id = t.rater_id WHERE r.name = '%s'",
+		name);
+	tasks = sql_int(rf.db, sql);
+	assert_true(tasks >= 3);
+	for (long long i = 1; i <= tasks; i++)
+		fx_cat(&script, &n, "dump t%lld\nkeys n\n", i);
+	fx_cat(&script, &n, "keys r\ndump list\nkeys q y\n");
+	{
+		char *p = write_file(rf.dir, "script", script);
+
+		free(p);
+	}
+	pass = write_file(rf.dir, "pass", "pw\n");
+	assert_int_equal(chmod(pass, 0600), 0);
+	fx_key_path(&rf, name, key, sizeof key);
+	snprintf(sql, sizeof sql, "%s/script", rf.dir);
+	setenv("SIMSA_CONSOLE_SCRIPT", sql, 1);
+	setenv("SIMSA_CONSOLE_SIZE", "100x30", 1);
+	snprintf(sql, sizeof sql, "%s/dump", rf.dir);
+	setenv("SIMSA_CONSOLE_DUMP", sql, 1);
+	{
+		char receipts[700];
+
+		snprintf(receipts, sizeof receipts, "%s/receipts.txt", rf.dir);
+		assert_int_equal(cli_rate(rf.db, name, key, pass, "ko", receipts), 0);
+	}
+	all = file_text(sql);
+	assert_non_null(all);
+	for (long long i = 1; i <= tasks; i++) {
+		char label[32], *sec, *keys_of = NULL;
+		size_t kn = 0;
+
+		snprintf(label, sizeof label, "t%lld", i);
+		sec = section(all, label);
+		has(sec, "질문 "); /* the task's prompt is on the screen */
+		for (const char *const *t = tells; *t; t++)
+			if (strstr(sec, *t))
+				fail_msg("task %lld shows \"%s\":\n%s", i, *t, sec);
+		/* the state's field names, in order: the shape of a task */
+		for (char *l = strstr(sec, "\n--- state"); l && *l; l = strchr(l + 1, '\n')) {
+			char *eq = strchr(l + 1, '='), *nl = strchr(l + 1, '\n');
+
+			if (eq && (!nl || eq < nl))
+				fx_cat(&keys_of, &kn, "%.*s;", (int)(eq - l - 1), l + 1);
+		}
+		assert_non_null(keys_of);
+		if (!first)
+			first = keys_of;
+		else {
+			assert_string_equal(keys_of, first);
+			free(keys_of);
+		}
+	}
+	{
+		char *sec = section(all, "list");
+
+		for (const char *const *t = tells; *t; t++)
+			assert_null(strstr(sec, *t));
+		assert_null(strstr(sec, "q00")); /* the fixture's prompt ids */
+	}
+	free(first);
+	free(all);
+	free(script);
+	free(pass);
+	fx_release(&rf);
 }
 
 static void test_refuses_non_utf8_locale(void **state)
@@ -724,6 +834,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_paste_cut_and_split_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_task_list_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_consoles_supersede, setup, teardown),
+		cmocka_unit_test(test_gold_looks_like_any_task),
 		cmocka_unit_test(test_refuses_non_utf8_locale),
 	};
 
