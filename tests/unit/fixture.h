@@ -73,8 +73,21 @@ static inline struct secret_key *fx_unlock(const struct round_fx *f, const char 
 
 /* fx_open_round, with gold items (JSON Lines, or NULL) imported before open
  * and rubric files (n of them; none: the built-in defaults). */
+/* fx_open_round_rubrics with every output's text between pre and post
+ * (JSON string insides: "\\n" for a line break). */
+static inline void fx_open_round_with(struct round_fx *f, int E, int P, int U, int X,
+				      const char *gold, char **rubrics, int n_rubrics,
+				      const char *pre, const char *post);
+
 static inline void fx_open_round_rubrics(struct round_fx *f, int E, int P, int U, int X,
 					 const char *gold, char **rubrics, int n_rubrics)
+{
+	fx_open_round_with(f, E, P, U, X, gold, rubrics, n_rubrics, "", "");
+}
+
+static inline void fx_open_round_with(struct round_fx *f, int E, int P, int U, int X,
+				      const char *gold, char **rubrics, int n_rubrics,
+				      const char *pre, const char *post)
 {
 	struct store *st = NULL;
 	struct simsa_err err;
@@ -105,8 +118,8 @@ static inline void fx_open_round_rubrics(struct round_fx *f, int E, int P, int U
 		for (int e = 0; e < E; e++)
 			fx_cat(&text, &n,
 			       "{\"prompt_id\": \"q%03d\", \"entrant\": \"team%d\", "
-			       "\"output\": \"답변 %d번, 모델 %d의 **굵은** 글\"}\n",
-			       p, e, p, e);
+			       "\"output\": \"%s답변 %d번, 모델 %d의 **굵은** 글%s\"}\n",
+			       p, e, pre, p, e, post);
 	fx_import(st, f->dir, IMPORT_OUTPUTS, text);
 	free(text);
 	if (gold)

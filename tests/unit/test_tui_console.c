@@ -643,6 +643,69 @@ static void test_gold_looks_like_any_task(void **state)
 	fx_release(&rf);
 }
 
+/* Blank lines are drawn the same for everyone (docs/text.md "Blank
+ * lines"): outputs that start with two blank lines, hold a run of three
+ * and end with two are drawn as the text without them (3 lines: the
+ * answer, one empty line, "끝"), and the ballot cast on them names the
+ * hash of the text as imported, blank lines and all. */
+static void test_blank_lines_drawn_away_hash_kept(void **state)
+{
+	struct round_fx rf;
+	char key[700], path[700], *pass, *all, *sec, *p, *in = NULL;
+	size_t n = 0;
+
+	(void)state;
+	fx_open_round_with(&rf, 3, 4, 6, 3, NULL, NULL, 0, "\\n\\n", "\\n\\n\\n\\n끝\\n\\n");
+	p = write_file(rf.dir, "script", "dump first\nkeys 1 s y\ndump cast\nkeys q y\n");
+	free(p);
+	pass = write_file(rf.dir, "pass", "pw\n");
+	assert_int_equal(chmod(pass, 0600), 0);
+	fx_key_path(&rf, "user0", key, sizeof key);
+	snprintf(path, sizeof path, "%s/script", rf.dir);
+	setenv("SIMSA_CONSOLE_SCRIPT", path, 1);
+	setenv("SIMSA_CONSOLE_SIZE", "100x30", 1);
+	snprintf(path, sizeof path, "%s/dump", rf.dir);
+	setenv("SIMSA_CONSOLE_DUMP", path, 1);
+	{
+		char receipts[700];
+
+		snprintf(receipts, sizeof receipts, "%s/receipts.txt", rf.dir);
+		assert_int_equal(cli_rate(rf.db, "user0", key, pass, "ko", receipts), 0);
+	}
+	all = file_text(path);
+	assert_non_null(all);
+	sec = section(all, "first");
+	has(sec, "pane.A=top 0 lines 3 ");
+	has(sec, "pane.B=top 0 lines 3 ");
+	has(section(all, "cast"), "task_done=1\n");
+	/* the ballot's A is one of the outputs as imported, blank lines and
+	 * all: its BLAKE2b-256 is among theirs */
+	fx_cat(&in, &n, "SELECT count(*) FROM ballot WHERE left_hash IN (");
+	for (int q = 0; q < 4; q++)
+		for (int e = 0; e < 3; e++) {
+			char text[200], hex[65];
+			unsigned char h[32];
+			int len = snprintf(text, sizeof text,
+					   "\n\n답변 %d번, 모델 %d의 **굵은** 글\n\n\n\n끝\n\n", q,
+					   e);
+
+			crypto_generichash(h, 32, (const unsigned char *)text, (size_t)len, NULL,
+					   0);
+			sodium_bin2hex(hex, sizeof hex, h, 32);
+			fx_cat(&in, &n, "%sx'%s'", q + e ? ", " : "", hex);
+		}
+	fx_cat(&in, &n, ")");
+	assert_int_equal(sql_int(rf.db, in), 1);
+	assert_int_equal(sql_int(rf.db,
+				 "SELECT count(*) FROM blind_output WHERE substr(text, 1, 2) = "
+				 "char(10, 10)"),
+			 12);
+	free(in);
+	free(all);
+	free(pass);
+	fx_release(&rf);
+}
+
 static void test_refuses_non_utf8_locale(void **state)
 {
 	struct fx *f = *state;
@@ -835,6 +898,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_task_list_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_consoles_supersede, setup, teardown),
 		cmocka_unit_test(test_gold_looks_like_any_task),
+		cmocka_unit_test(test_blank_lines_drawn_away_hash_kept),
 		cmocka_unit_test(test_refuses_non_utf8_locale),
 	};
 
