@@ -276,7 +276,8 @@ static void draw_user_row(struct console *c, int r, int y)
 		const struct rubric_criterion *cr = &rt->rub->satisfaction;
 		const char *an = anchor(cr, rt->ans.satisfaction);
 
-		snprintf(buf, sizeof buf, "%s %s: [%s] %s", crit_name(cr), S(S_OPTIONAL),
+		snprintf(buf, sizeof buf, "%s (%s) %s: [%s] %s", crit_name(cr),
+			 rating_satisfaction_about(rt), S(S_OPTIONAL),
 			 score_text(rt->ans.satisfaction, num), an ? an : "");
 		canvas_text(&c->cv, y, x, c->w - x, buf, focus ? AT_REVERSE : 0);
 	} else if (!rt->editing) {

@@ -35,6 +35,19 @@ const char *score_text(uint32_t v, char buf[12])
 	return buf;
 }
 
+const char *rating_satisfaction_about(const struct rating *rt)
+{
+	switch (rt->ans.preference) {
+	case PREF_A_MUCH:
+	case PREF_A: return S(S_SAT_ABOUT_A);
+	case PREF_B:
+	case PREF_B_MUCH: return S(S_SAT_ABOUT_B);
+	case PREF_TIE:
+	case PREF_BOTH_BAD: return S(S_SAT_ABOUT_BOTH);
+	default: return S(S_SAT_ABOUT_FIRST);
+	}
+}
+
 const char *rate_value_keys(const struct rating *rt)
 {
 	return rt->role == ROLE_EXPERT ? "1-5" : "1-6";

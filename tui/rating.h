@@ -71,6 +71,9 @@ static inline struct rating *rating_of(const struct console *c)
 enum row_kind { ROW_CRITERION, ROW_FLAGS, ROW_COMMENT, ROW_PREF, ROW_SATISFACTION, ROW_REASON };
 int rate_rows(const struct rating *rt);
 enum row_kind rate_row_kind(const struct rating *rt, int row);
+/* Which answer the satisfaction question is about, by the preference
+ * chosen: the preferred one, both (a tie, both bad), or none chosen yet. */
+const char *rating_satisfaction_about(const struct rating *rt);
 const char *score_text(uint32_t v, char buf[12]);
 const char *rate_value_keys(const struct rating *rt);
 void rating_dump_state(struct console *c, FILE *f);

@@ -128,28 +128,50 @@ static void confirm_draw(struct console *c)
 	canvas_text(&c->cv, y++, 2, c->w - 4, i18n_fill(buf, sizeof buf, S_TASK_N, a, b, NULL),
 		    AT_BOLD);
 	if (rt->role == ROLE_EXPERT) {
+		/* B's column after the widest value A can show (N/A is 8
+		 * columns in Korean), so both columns align in either language */
+		int xa = c->w / 2,
+		    vw = canvas_text_width(S(S_NA)) > 1 ? canvas_text_width(S(S_NA)) : 1;
+		int xb = xa + 3 + vw + 3;
+		char sides[8] = "";
+
 		for (size_t k = 0; k < r->n_criteria && y < ymax; k++) {
 			snprintf(buf, sizeof buf, "%-s",
 				 ko ? r->criteria[k].name_ko : r->criteria[k].name_en);
-			canvas_text(&c->cv, y, 2, c->w / 2, buf, 0);
-			snprintf(buf, sizeof buf, "A: %-6s  B: %s",
-				 score_text(rt->ans.scores[0][k], n1),
-				 score_text(rt->ans.scores[1][k], n2));
-			canvas_text(&c->cv, y++, c->w / 2, c->w / 2 - 1, buf, AT_BOLD);
+			canvas_text(&c->cv, y, 2, xa - 3, buf, 0);
+			canvas_text(&c->cv, y, xa, 3, "A:", AT_BOLD);
+			canvas_text(&c->cv, y, xa + 3, vw, score_text(rt->ans.scores[0][k], n1),
+				    AT_BOLD);
+			canvas_text(&c->cv, y, xb, 3, "B:", AT_BOLD);
+			canvas_text(&c->cv, y++, xb + 3, c->w - xb - 4,
+				    score_text(rt->ans.scores[1][k], n2), AT_BOLD);
 		}
 		for (int s = 0; s < 2 && y < ymax; s++) {
 			uint32_t f = rt->ans.flags[s];
+			const char *names[3] = { S(S_FLAG_IDENTITY), S(S_FLAG_BROKEN),
+						 S(S_FLAG_HARMFUL) };
+			size_t at =
+				(size_t)snprintf(buf, sizeof buf, "%s %c:", S(S_FLAGS), 'A' + s);
 
-			snprintf(buf, sizeof buf, "%s %c: %s%s%s%s", S(S_FLAGS), 'A' + s,
-				 f & 1 ? S(S_FLAG_IDENTITY) : "", f & 2 ? " " : "",
-				 f & 2 ? S(S_FLAG_BROKEN) : "", f & 4 ? S(S_FLAG_HARMFUL) : "");
+			for (int i = 0; i < 3; i++)
+				if (f & (1u << i) && at < sizeof buf)
+					at += (size_t)snprintf(
+						buf + at, sizeof buf - at, "%s%s",
+						at > strlen(S(S_FLAGS)) + 4 ? ", " : " ", names[i]);
 			if (!f)
 				snprintf(buf, sizeof buf, "%s %c: -", S(S_FLAGS), 'A' + s);
+			if (f & 1)
+				strcat(sides, s ? (sides[0] ? ", B" : "B") : "A");
 			canvas_text(&c->cv, y++, 2, c->w - 4, buf, 0);
 			snprintf(buf, sizeof buf, "%s %c: %s", S(S_COMMENT), 'A' + s,
 				 rt->ans.comment[s][0] ? rt->ans.comment[s] : "-");
 			y = draw_wrapped(c, y, 2, c->w - 4, ymax, buf, 0);
 		}
+		if (sides[0] && r->identity_excluded && y < ymax) /* say what the flag does */
+			y = draw_wrapped(
+				c, y, 2, c->w - 4, ymax,
+				i18n_fill(buf, sizeof buf, S_CONFIRM_IDENTITY, sides, NULL, NULL),
+				AT_BOLD);
 	} else {
 		int p = rt->ans.preference;
 
@@ -159,8 +181,9 @@ static void confirm_draw(struct console *c)
 			       : r->pref_label_en[p]);
 		canvas_text(&c->cv, y++, 2, c->w - 4, buf, AT_BOLD);
 		if (r->has_satisfaction) {
-			snprintf(buf, sizeof buf, "%s: %s",
+			snprintf(buf, sizeof buf, "%s (%s): %s",
 				 ko ? r->satisfaction.name_ko : r->satisfaction.name_en,
+				 rating_satisfaction_about(rt),
 				 score_text(rt->ans.satisfaction, n1));
 			canvas_text(&c->cv, y++, 2, c->w - 4, buf, 0);
 		}

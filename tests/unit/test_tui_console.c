@@ -179,7 +179,7 @@ static void test_expert_full_session(void **state)
 	sec = section(all, "confirm");
 	has(sec, "screen=confirm\n");
 	has(sec, "이 평가를 제출할까요?");
-	has(sec, "A: 4       B: 3");
+	has(sec, "A: 4          B: 3"); /* B after the widest A: 해당없음 */
 	has(sec, "설명이 장황함 1");
 	sec = section(all, "receipt");
 	has(sec, "screen=receipt\n");
@@ -706,6 +706,66 @@ static void test_blank_lines_drawn_away_hash_kept(void **state)
 	fx_release(&rf);
 }
 
+/* The column where "B:" starts on each criterion line of a confirmation
+ * screen; every line must agree. Returns how many lines it saw. */
+static int b_column_agrees(const char *sec)
+{
+	int col = -1, lines = 0;
+
+	for (const char *l = sec; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *nl = strchr(l, '\n'), *a = strstr(l, "A: "), *b = strstr(l, "B: ");
+
+		if (!a || !b || (nl && b > nl) || b < a)
+			continue;
+		if (col < 0)
+			col = text_cols(l, (size_t)(b - l));
+		else if (text_cols(l, (size_t)(b - l)) != col)
+			fail_msg("B: at column %d, not %d, in:\n%s", text_cols(l, (size_t)(b - l)),
+				 col, sec);
+		lines++;
+	}
+	return lines;
+}
+
+/* The confirmation says what the points will make of the ballot: an
+ * "identity" flag leaves the whole expert ballot out, and says so naming
+ * the side; "N/A" (8 columns in Korean) on A does not push B's column; the
+ * satisfaction question names the answer it is about. */
+static void test_confirm_says_what_counts(void **state)
+{
+	struct fx *f = *state;
+	char *all, *sec;
+
+	assert_int_equal(run(f, "expert1", "100x30", "ko",
+			     "keys 4 0 3 4 5 0\nkeys <Tab> k k k k k k 3 4 4 4 4 4\nkeys 1\n"
+			     "keys s\ndump confirm\nkeys n 1 <Tab> 2\nkeys s\ndump plain\n"
+			     "keys n q y\n"),
+			 0);
+	all = dump_text(f);
+	sec = section(all, "confirm");
+	has(sec, "screen=confirm\n");
+	has(sec, "표시 B: 신원 노출\n");
+	has(sec, "B에 \"신원 노출\" 표시: 이 표는 두 답변 모두 점수 계산에서 빠집니다");
+	assert_int_equal(b_column_agrees(sec), 6);
+	has(sec, "A: 해당없음");
+	sec = section(all, "plain"); /* flag taken off again: no warning */
+	has(sec, "screen=confirm\n");
+	has(sec, "표시 A: 깨짐\n");
+	assert_null(strstr(sec, "점수 계산에서 빠집니다"));
+	free(all);
+
+	assert_int_equal(run(f, "user01", "80x24", "en",
+			     "keys j\ndump none\nkeys k 4 j\ndump b\nkeys k 3\ndump tie\n"
+			     "keys s\ndump confirm\nkeys n q y\n"),
+			 0);
+	all = dump_text(f);
+	has(section(all, "none"), "Satisfaction (about the one you prefer: choose first)");
+	has(section(all, "b"), "Satisfaction (about B, which you preferred)");
+	has(section(all, "tie"), "Satisfaction (about both answers)");
+	has(section(all, "confirm"), "Satisfaction (about both answers):");
+	free(all);
+}
+
 static void test_refuses_non_utf8_locale(void **state)
 {
 	struct fx *f = *state;
@@ -897,6 +957,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_paste_cut_and_split_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_task_list_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_consoles_supersede, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_confirm_says_what_counts, setup, teardown),
 		cmocka_unit_test(test_gold_looks_like_any_task),
 		cmocka_unit_test(test_blank_lines_drawn_away_hash_kept),
 		cmocka_unit_test(test_refuses_non_utf8_locale),
