@@ -212,21 +212,6 @@ static void step_state(struct audit *a)
 	step_end(a, &s);
 }
 
-void check_types(struct audit *a, struct step *s, const struct typed_col *cols)
-{
-	for (const struct typed_col *c = cols; c->table; c++) {
-		struct simsa_err err;
-		long n = store_untyped(a->st, c->table, c->column, c->type, &err);
-
-		if (n < 0)
-			failf(s, "%s", err.msg);
-		else if (n > 0)
-			failf(s, "%ld values of %s.%s are not %s", n, c->table, c->column,
-			      c->type == 'i' ? "integers"
-					     : "text (a BLOB, or a NUL byte with a tail after it)");
-	}
-}
-
 static void step_enrolments(struct audit *a)
 {
 	static const struct typed_col types[] = {

@@ -84,8 +84,6 @@ const char *rater_name(const struct audit *a, int64_t row);
 /* The stored task of rater index ri at position, or NULL. */
 struct atask *audit_task(const struct audit *a, long ri, uint32_t position);
 
-/* ---- audit.c ---- */
-
 /* A stored column a step reads, and its type: 'i' integer, 't' text (not a
  * BLOB, no NUL byte); NULL passes. A list ends with a NULL table. */
 struct typed_col {
