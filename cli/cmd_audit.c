@@ -207,21 +207,26 @@ const struct cli_spec spec_receipt = {
 	"  exit 3: counted (open: recorded), looked up with --no-verify\n",
 };
 
-/* The answer after "is in the round: ", and whether it is the good one. */
-static bool print_status(const struct ballot_status *s, int64_t superseded_by, bool closed)
+bool cli_status_words(const struct ballot_status *s, int64_t superseded_by, bool closed, char *buf,
+		      size_t cap)
 {
-	switch (s->status) {
-	case STATUS_COUNTED: printf("counted\n"); return true;
-	case STATUS_RECORDED: printf("recorded\n"); return true;
-	case STATUS_SUPERSEDED:
-		printf("superseded by ballot %lld", (long long)superseded_by);
-		break;
-	case STATUS_GOLD: printf("gold (a check of the rater, never in the points)"); break;
-	case STATUS_EXCLUDED: printf("excluded (%s)", score_reason_name(s->reason)); break;
-	case STATUS_COUNT: break;
-	}
 	/* before close nothing is counted yet, and nothing else is said */
-	printf(closed ? ", not counted\n" : "\n");
+	const char *tail = closed ? ", not counted" : "";
+
+	switch (s->status) {
+	case STATUS_COUNTED: snprintf(buf, cap, "counted"); return true;
+	case STATUS_RECORDED: snprintf(buf, cap, "recorded"); return true;
+	case STATUS_SUPERSEDED:
+		snprintf(buf, cap, "superseded by ballot %lld%s", (long long)superseded_by, tail);
+		break;
+	case STATUS_GOLD:
+		snprintf(buf, cap, "gold (a check of the rater, never in the points)%s", tail);
+		break;
+	case STATUS_EXCLUDED:
+		snprintf(buf, cap, "excluded (%s)%s", score_reason_name(s->reason), tail);
+		break;
+	case STATUS_COUNT: snprintf(buf, cap, "%s", tail); break;
+	}
 	return false;
 }
 
@@ -265,7 +270,14 @@ int cmd_receipt(int argc, char **argv)
 	}
 	printf("%s: ballot %lld (task %u, sequence %u, cast %s) is in the round: ",
 	       cli_text(pos[0]), (long long)f.id, f.task + 1, f.seq, cli_text(f.cast_at));
-	rc = print_status(s, f.superseded_by, sts.closed) ? EXIT_OK : EXIT_FAIL;
+	{
+		char words[128];
+
+		rc = cli_status_words(s, f.superseded_by, sts.closed, words, sizeof words)
+			     ? EXIT_OK
+			     : EXIT_FAIL;
+		printf("%s\n", words);
+	}
 	score_statuses_release(&sts);
 	return cli_verified_status(&v, rc);
 }
