@@ -330,7 +330,9 @@ int cli_station_receipts(const char *round_path, const char *rater)
 	cli_verified_banner(stdout, round_path, &v);
 	printf("receipts of %s in \"%s\" (%s, %s)\n", cli_text(rater), cli_text(ri.title),
 	       cli_text(round_path),
-	       ri.state == ROUND_CLOSED ? "closed" : ri.state == ROUND_OPEN ? "open" : "draft");
+	       ri.state == ROUND_CLOSED ? "closed"
+	       : ri.state == ROUND_OPEN ? "open"
+					: "draft");
 	if (c.n == 0)
 		printf("no ballot of %s is in the round\n", cli_text(rater));
 	else

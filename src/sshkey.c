@@ -52,8 +52,8 @@ static uint32_t be32(const unsigned char *p)
 
 /* The decoded blob of "TYPE BASE64" begins with the same type as a string
  * of the SSH wire format; an Ed25519 key is exactly that and 32 bytes. */
-static int check_blob(const char *name, const char *type, size_t tlen, const char *b64,
-		      size_t blen, struct simsa_err *err)
+static int check_blob(const char *name, const char *type, size_t tlen, const char *b64, size_t blen,
+		      struct simsa_err *err)
 {
 	size_t cap = blen / 4 * 3 + 3, n = 0;
 	unsigned char *bin = malloc(cap);
@@ -62,14 +62,15 @@ static int check_blob(const char *name, const char *type, size_t tlen, const cha
 
 	if (!bin)
 		return err_set(err, "out of memory");
-	if (sodium_base642bin(bin, cap, b64, blen, NULL, &n, &end, sodium_base64_VARIANT_ORIGINAL) !=
-		    0 ||
+	if (sodium_base642bin(bin, cap, b64, blen, NULL, &n, &end,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    end != b64 + blen) {
 		err_set(err, "%s:1: field 'key': not base64", name);
 		goto out;
 	}
 	if (n < 4 || be32(bin) != tlen || n - 4 < tlen || memcmp(bin + 4, type, tlen) != 0) {
-		err_set(err, "%s:1: field 'key': not a %.*s public key (the key names another type)",
+		err_set(err,
+			"%s:1: field 'key': not a %.*s public key (the key names another type)",
 			name, (int)tlen, type);
 		goto out;
 	}
@@ -88,13 +89,17 @@ out:
 	return rc;
 }
 
-int sshkey_parse(const char *name, const char *text, size_t len, char **key,
-		 struct simsa_err *err)
+int sshkey_parse(const char *name, const char *text, size_t len, char **key, struct simsa_err *err)
 {
 	size_t eol = 0, tlen, kstart, klen, i;
 	const char *line = text;
 
 	*key = NULL;
+	if (len >= 10 && memcmp(text, "-----BEGIN", 10) == 0)
+		return err_set(err,
+			       "%s:1: a private key (or another PEM file), not a public key: give "
+			       "the public key, NAME.pub; a private key never leaves its owner",
+			       name);
 	while (eol < len && text[eol] != '\n')
 		eol++;
 	for (i = eol + 1; i < len; i++)
@@ -106,31 +111,47 @@ int sshkey_parse(const char *name, const char *text, size_t len, char **key,
 	if (eol > 0 && text[eol - 1] == '\r' && eol < len)
 		eol--; /* CRLF */
 	if (eol == 0)
-		return err_set(err, "%s:1: empty: expected one line such as 'ssh-ed25519 AAAA... "
-				    "comment' (ssh-keygen's NAME.pub)",
+		return err_set(err,
+			       "%s:1: empty: expected one line such as 'ssh-ed25519 AAAA... "
+			       "comment' (ssh-keygen's NAME.pub)",
 			       name);
 	for (i = 0; i < eol; i++) {
 		unsigned char c = (unsigned char)line[i];
 
 		if (c < 0x20 || c == 0x7f)
-			return err_set(err, "%s:1: field '%s': a control character (byte 0x%02x at "
-					    "column %zu); a public key line has none",
+			return err_set(err,
+				       "%s:1: field '%s': a control character (byte 0x%02x at "
+				       "column %zu); a public key line has none",
 				       name, fields[field_at(line, i)], c, i + 1);
 	}
 	for (tlen = 0; tlen < eol && line[tlen] != ' '; tlen++)
 		;
 	if (!known_type(line, tlen)) {
+		/* options: a=b, a,b, quotes, or a known type after the first word
+		 * (as in "restrict ssh-ed25519 AAAA...") */
+		bool options = false;
+
 		for (i = 0; i < tlen; i++)
-			if (strchr("=,\"", line[i]))
-				return err_set(err,
-					       "%s:1: field 'type': the line starts with options "
-					       "(restrict, command=\"...\", from=...); give the bare "
-					       "public key as ssh-keygen wrote it, simsa writes the "
-					       "options",
-					       name);
+			options = options || strchr("=,\"", line[i]) != NULL;
+		for (size_t w = tlen + 1; !options && w < eol; w++)
+			if (line[w - 1] == ' ' && line[w] != ' ') {
+				size_t e = w;
+
+				while (e < eol && line[e] != ' ')
+					e++;
+				options = known_type(line + w, e - w);
+			}
+		if (options)
+			return err_set(err,
+				       "%s:1: field 'type': the line starts with options "
+				       "(restrict, command=\"...\", from=...); give the bare "
+				       "public key as ssh-keygen wrote it, simsa writes the "
+				       "options",
+				       name);
 		for (i = 0; i < tlen; i++)
 			if ((unsigned char)line[i] > 0x7e)
-				return err_set(err, "%s:1: field 'type': not a key type (known: %s)",
+				return err_set(err,
+					       "%s:1: field 'type': not a key type (known: %s)",
 					       name, KNOWN);
 		return err_set(err, "%s:1: field 'type': unknown key type '%.*s' (known: %s)", name,
 			       (int)(tlen > 64 ? 64 : tlen), line, KNOWN);

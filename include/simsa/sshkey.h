@@ -17,9 +17,9 @@
  * one of ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa and their
  * sk-...@openssh.com security-key forms; BASE64 must decode to a key blob
  * that names the same type. Refused, naming path, line and field: a second
- * line, an empty file, options before the type (restrict, command="...",
- * from=...), any control character or byte outside printable ASCII in the
- * type or key, a comment that is not UTF-8 without control characters. On
+ * line, an empty file, a private key, options before the type (restrict,
+ * command="...", from=...), any control character, a type or key that is
+ * not printable ASCII, a comment that is not UTF-8. On
  * success *key is a new "TYPE BASE64" string (the comment dropped). */
 int sshkey_read(const char *path, char **key, struct simsa_err *err)
 	__attribute__((warn_unused_result));

@@ -21,8 +21,9 @@ int store_set_station_key(struct store *st, int64_t rater_row, const char *key,
 	sqlite3_bind_int64(stmt, 2, rater_row);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		err_set(err, "that SSH key is already the station key of rater '%s'; each rater "
-			     "logs in with a key of their own",
+		err_set(err,
+			"that SSH key is already the station key of rater '%s'; each rater "
+			"logs in with a key of their own",
 			(const char *)sqlite3_column_text(stmt, 0));
 		sqlite3_finalize(stmt);
 		return -1;
