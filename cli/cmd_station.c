@@ -132,9 +132,10 @@ static const struct cli_opt ak_opts[] = {
 const struct cli_spec spec_authorized_keys = {
 	"print the station's authorized_keys: one line per rater with an SSH key",
 	"ROUND.db",
-	"  each line lets its key run only `simsa rate ROUND --rater NAME` (with\n"
-	"  absolute paths), with no forwarding; the service account's\n"
-	"  ~/.ssh/authorized_keys is these lines (docs/station.md)\n",
+	"  each line lets its key run only the rating console of this round as\n"
+	"  that rater (simsa rate, absolute paths), with no forwarding; the\n"
+	"  service account's ~/.ssh/authorized_keys is these lines\n"
+	"  (docs/station.md)\n",
 	ak_opts,
 	NULL,
 };

@@ -11,7 +11,7 @@
 
 #define ED_B64 "AAAAC3NzaC1lZDI1NTE5AAAAIO2T4yyAnfHZtTBmXWaLVF99/0J1CJVPnQw/UhdU/hzz"
 #define ED "ssh-ed25519 " ED_B64
-#define EC                                                                                  \
+#define EC                                                                                     \
 	"ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBLXIN47y3owy" \
 	"pvLKaypQIvm0Qt/4WA8PywxihFn0Z0TAHhbbwsjnZ56OPVTkL0A/1HgnsdcoHkJzr5t3zHOkXXzJioACnAcK" \
 	"ceJB8zk06xvXOcRrnn0qBKcBwDbt/dwd7Q=="
@@ -26,8 +26,13 @@ static int parse(const char *text, char **key, struct simsa_err *err)
 static void test_accepts_and_keeps_type_and_key(void **state)
 {
 	static const char *const good[] = {
-		ED, ED "\n", ED " me@host\n", ED " me@host\r\n", "ssh-ed25519   " ED_B64,
-		ED " 김 평가자 노트북\n", ED "\n\n",
+		ED,
+		ED "\n",
+		ED " me@host\n",
+		ED " me@host\r\n",
+		"ssh-ed25519   " ED_B64,
+		ED " 김 평가자 노트북\n",
+		ED "\n\n",
 	};
 	struct simsa_err err;
 	char *key;
