@@ -25,6 +25,8 @@ static const char *const types[] = {
 
 static const char *const fields[] = { "type", "key", "comment" };
 
+#define B64 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+
 static bool known_type(const char *s, size_t n)
 {
 	for (size_t i = 0; i < N_TYPES; i++)
@@ -162,6 +164,11 @@ int sshkey_parse(const char *name, const char *text, size_t len, char **key, str
 		;
 	if (klen == 0)
 		return err_set(err, "%s:1: field 'key': missing after the type", name);
+	/* the alphabet checked here: libsodium 1.0.18's decoder takes some
+	 * bytes above 0x7f for digits (found by fuzz_sshkey) */
+	for (i = kstart; i < kstart + klen; i++)
+		if (!line[i] || !strchr(B64, line[i]))
+			return err_set(err, "%s:1: field 'key': not base64", name);
 	for (i = kstart + klen; i < eol && line[i] == ' '; i++)
 		;
 	if (i < eol && !utf8_valid(line + i, eol - i, NULL))

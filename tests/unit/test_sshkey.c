@@ -67,6 +67,11 @@ static void test_refuses_naming_line_and_field(void **state)
 		{ "ssh-dss AAAA", "k.pub:1: field 'type': unknown key type 'ssh-dss'" },
 		{ "ssh-ed25519", "k.pub:1: field 'key': missing" },
 		{ "ssh-ed25519 AAAA=AAA", "k.pub:1: field 'key': not base64" },
+		/* libsodium 1.0.18 decodes this (fuzz_sshkey found it) */
+		{ "ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAItbm\342zdHAzODQAAAAI"
+		  "bmlzdHAaypQItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBLXIN47y3owypvLKaypQIvm0Qt/4WA8Pywxi"
+		  "hFn0Z0TAHhbbwsjnZ56OPVTkL0A/1BwDbt/dwd7Q== x",
+		  "k.pub:1: field 'key': not base64" },
 		{ "ssh-rsa " ED_B64, "k.pub:1: field 'key': not a ssh-rsa public key" },
 		{ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGl0ZQ==",
 		  "k.pub:1: field 'key': not a whole Ed25519 public key" },
