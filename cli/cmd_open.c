@@ -151,7 +151,8 @@ int cmd_rater_add(int argc, char **argv)
 	if (store_open(pos[0], &st, &err) < 0)
 		goto out;
 	/* before the passphrase is asked for; rater_enrol checks again */
-	if (rater_name_check(st, name, &err) < 0)
+	if (rater_name_check(st, name, &err) < 0 ||
+	    (ssh && store_station_key_free(st, -1, ssh, &err) < 0))
 		goto out;
 	if (cli_unlock_organizer(pos[0], a.okey, a.opass, &org, &err) < 0)
 		goto out;

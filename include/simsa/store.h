@@ -204,6 +204,10 @@ int store_find_rater(struct store *st, const char *name, int64_t *row, struct si
  * naming that rater (sshd would log both in as whichever comes first). */
 int store_set_station_key(struct store *st, int64_t rater_row, const char *key,
 			  struct simsa_err *err) __attribute__((warn_unused_result));
+/* 0 when no rater but the one of rater_row (-1: any) has key as their
+ * station key, else -1 naming that rater. */
+int store_station_key_free(struct store *st, int64_t rater_row, const char *key,
+			   struct simsa_err *err) __attribute__((warn_unused_result));
 /* Removes the rater's station key, in the caller's transaction; 1 when
  * there was one, 0 when not. */
 int store_drop_station_key(struct store *st, int64_t rater_row, struct simsa_err *err)

@@ -220,7 +220,7 @@ int rater_enrol_ssh(struct store *st, const struct secret_key *organizer, const 
 		    enum rater_role role, const unsigned char pk[32], const char *categories,
 		    const char *ssh_key, struct simsa_err *err)
 {
-	int64_t row;
+	int64_t row = -1;
 	struct round_info ri;
 	struct rater_rec r = { 0 };
 	struct enrolment e;
@@ -267,8 +267,9 @@ int rater_enrol_ssh(struct store *st, const struct secret_key *organizer, const 
 	}
 	if (store_add_rater(st, &r, err) < 0)
 		goto out;
-	if (ssh_key && (store_find_rater(st, name, &row, err) != 1 ||
-			store_set_station_key(st, row, ssh_key, err) < 0))
+	if (ssh_key && store_find_rater(st, name, &row, err) == 0)
+		err_set(err, "the rater just enrolled is not in the round");
+	if (ssh_key && (row < 0 || store_set_station_key(st, row, ssh_key, err) < 0))
 		goto out;
 	/* after open: the new rater's tasks, from a stream of their own */
 	if (r.late && late_tasks(st, organizer, err) < 0)

@@ -5,11 +5,10 @@
 #include "store_internal.h"
 #include "simsa/util.h"
 
-int store_set_station_key(struct store *st, int64_t rater_row, const char *key,
-			  struct simsa_err *err)
+int store_station_key_free(struct store *st, int64_t rater_row, const char *key,
+			   struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
-	char now[32];
 	int rc;
 
 	if (sq_prepare(st,
@@ -31,6 +30,17 @@ int store_set_station_key(struct store *st, int64_t rater_row, const char *key,
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return sq_db_err(st, err, "cannot read the station keys");
+	return 0;
+}
+
+int store_set_station_key(struct store *st, int64_t rater_row, const char *key,
+			  struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	char now[32];
+
+	if (store_station_key_free(st, rater_row, key, err) < 0)
+		return -1;
 	time_now_utc(now);
 	if (sq_prepare(st,
 		       "INSERT INTO station_key (rater_id, key, set_at) VALUES (?, ?, ?) "
