@@ -189,6 +189,10 @@ void cli_verified_json(json_t *root, const struct cli_verified *v);
 /* rc, or EXIT_UNVERIFIED instead of EXIT_OK when verification was skipped. */
 int cli_verified_status(const struct cli_verified *v, int rc);
 
+/* A rater name `rater add` allows: 1 to 64 of A-Z a-z 0-9 . _ -, not
+ * "organizer" (nothing a shell or sshd's option parser acts on). */
+bool cli_rater_name_ok(const char *s);
+
 struct ballot_status;
 /* The words `simsa receipt` gives a ballot's status into buf: "counted",
  * "recorded", "superseded by ballot 12", "gold (...)", "excluded (...)",

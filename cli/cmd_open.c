@@ -67,7 +67,7 @@ static int categories_json(const char *list, char **out, struct simsa_err *err)
 	return *out ? 0 : err_set(err, "out of memory");
 }
 
-static bool rater_name_ok(const char *s)
+bool cli_rater_name_ok(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -136,7 +136,7 @@ int cmd_rater_add(int argc, char **argv)
 	rc = EXIT_FAIL;
 	name = a.name;
 	cats = a.cats;
-	if (!rater_name_ok(name))
+	if (!cli_rater_name_ok(name))
 		return cli_usage_error("rater add", "--name: 1 to 64 of A-Z a-z 0-9 . _ - "
 						    "(and not \"organizer\")");
 	role = rater_role_parse(a.role); /* one of the table's choices */

@@ -17,21 +17,6 @@
 #include "simsa/store.h"
 #include "simsa/util.h"
 
-/* Rater names as `rater add` allows them: nothing a shell or sshd's
- * option parser would act on. */
-static bool station_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 64)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
-			return false;
-	return true;
-}
-
 /* ---- simsa rater ssh-key ---- */
 
 struct ssh_key_args {
@@ -157,7 +142,7 @@ static void shell_word(FILE *f, const char *s)
 	static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				    "0123456789/._-+,:@%=";
 
-	if (*s && *s != '-' && strspn(s, plain) == strlen(s)) {
+	if (*s && strspn(s, plain) == strlen(s)) {
 		fputs(s, f);
 		return;
 	}
@@ -179,11 +164,16 @@ struct ak_ctx {
 	struct simsa_err *err;
 };
 
+/* Each line from values checked again as they were when stored: a name
+ * `rater add` allows, a key sshkey_parse gives back unchanged. A file
+ * written by other hands could otherwise end a line early and start one
+ * of its own, without a forced command. */
 static int ak_line(void *arg, const char *rater, const char *key)
 {
 	struct ak_ctx *c = arg;
+	char what[128], *again = NULL;
 
-	if (!station_name_ok(rater)) {
+	if (!cli_rater_name_ok(rater)) {
 		err_set(c->err,
 			"rater '%s': a name authorized_keys cannot carry (rater add allows "
 			"A-Z a-z 0-9 . _ - only); nothing written",
@@ -191,6 +181,16 @@ static int ak_line(void *arg, const char *rater, const char *key)
 		c->bad = true;
 		return 1;
 	}
+	snprintf(what, sizeof what, "the station key of rater '%s'", rater);
+	if (sshkey_parse(what, key, strlen(key), &again, c->err) < 0 || strcmp(again, key) != 0) {
+		if (again)
+			err_set(c->err, "%s: not stored as simsa stores a key", what);
+		err_prefix(c->err, "nothing written");
+		free(again);
+		c->bad = true;
+		return 1;
+	}
+	free(again);
 	fputs("restrict,pty,command=\"", c->out);
 	shell_word(c->out, c->simsa);
 	fputs(" rate ", c->out);

@@ -179,6 +179,17 @@ expect_ok "a closed round takes a station key" rater ssh-key "$sc" --name "$rate
 expect_ok "the round verifies" verify "$sc"
 sqlite3 "$sc" "UPDATE station_key SET key = 'ssh-ed25519 AAAA', set_at = 'never'"
 expect_ok "it verifies whatever the station key holds" verify "$sc"
+expect_fail "authorized-keys refuses a stored key that is not one" 1 \
+	"the station key of rater '$rater':1: field 'key'" authorized-keys "$sc"
+if [ ! -s "$T/out" ]; then ok "and prints no line"; else not_ok "and prints no line" "$(cat "$T/out")"; fi
+good=$(cut -d' ' -f1,2 "$T/ed25519.pub")
+sqlite3 "$sc" "UPDATE station_key SET key = '$good' || char(10) || '$good'"
+expect_fail "a stored key with a second line (a line without a forced command) is refused" 1 \
+	"the station key of rater '$rater':2:" authorized-keys "$sc"
+if [ ! -s "$T/out" ]; then ok "and prints no line"; else not_ok "and prints no line" "$(cat "$T/out")"; fi
+sqlite3 "$sc" "UPDATE station_key SET key = '$good '"
+expect_fail "a stored key not as simsa stores it is refused" 1 "not stored as simsa stores a key" \
+	authorized-keys "$sc"
 expect_ok "export a bundle" export "$sc" --format bundle --out "$T/b.simsa"
 if [ "$(sqlite3 "$T/b.simsa" 'SELECT count(*) FROM station_key')" = 0 ] &&
 	[ "$(sqlite3 "$sc" 'SELECT count(*) FROM station_key')" = 1 ]; then
