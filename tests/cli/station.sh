@@ -118,14 +118,19 @@ AuthorizedKeysFile $T/svc/.ssh/authorized_keys
 # the test's files are under /tmp, which others can write
 StrictModes no
 AllowUsers $login
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
 UsePAM no
-DisableForwarding yes
 PermitUserEnvironment no
-SetEnv LANG=C.UTF-8
 LogLevel VERBOSE
+# docs/station.md's block, as written there
+Match User $login
+    AuthenticationMethods publickey
+    PasswordAuthentication no
+    KbdInteractiveAuthentication no
+    DisableForwarding yes
+    PermitTunnel no
+    PermitTTY yes
+    SetEnv LANG=C.UTF-8
+    ClientAliveInterval 60
 EOF
 	: >"$T/sshd.log"
 	/usr/sbin/sshd -D -f "$T/sshd_config" -E "$T/sshd.log" &
