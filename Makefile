@@ -187,7 +187,7 @@ bench: $(BIN) $(BENCH_BIN)
 #   make fuzz-replay  builds them and runs each once over the seeds and the
 #                     committed corpus, no fuzzing (what CI can afford)
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = ballot jsonl rubric csv text bundle leak sshkey
+FUZZ_TARGETS = ballot jsonl rubric csv text bundle leak note sshkey
 FUZZ_BIN     = $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  = $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer -Iinclude $(PKG_CFLAGS)

@@ -19,7 +19,7 @@
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "build/bench";
-	char db[4096], script[4096], dump[4096], key[4096];
+	char db[4096], script[4096], dump[4096], key[4096], receipts[4200];
 	double best = 1e9, base = 1e9;
 	struct rusage ru;
 
@@ -37,6 +37,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(script, sizeof script, "%s/first-frame.script", dir);
 	snprintf(dump, sizeof dump, "%s/first-frame.dump", dir);
+	snprintf(receipts, sizeof receipts, "%s/receipts.txt", dir);
 	snprintf(key, sizeof key, "%s/u17.key", dir);
 	write_text(script, "dump first\n");
 	setenv("SIMSA_CONSOLE_SCRIPT", script, 1);
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
 			base = mono_seconds() - t0;
 		unlink(dump);
 		t0 = mono_seconds();
-		if (cli_rate(db, "u17", key, pass, "en") != 0) {
+		if (cli_rate(db, "u17", key, pass, "en", receipts) != 0) {
 			fprintf(stderr, "bench_console_start: the console did not start\n");
 			return 1;
 		}

@@ -23,6 +23,7 @@ const struct command simsa_commands[] = {
 	{ "rate", cmd_rate, &spec_rate },
 	{ "authorized-keys", cmd_authorized_keys, &spec_authorized_keys },
 	{ "close", cmd_close, &spec_close },
+	{ "checkpoint", cmd_checkpoint, &spec_checkpoint },
 	{ "verify", cmd_verify, &spec_verify },
 	{ "export", cmd_export, &spec_export },
 	{ "receipt", cmd_receipt, &spec_receipt },

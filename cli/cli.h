@@ -197,8 +197,8 @@ struct ballot_status;
 /* The words `simsa receipt` gives a ballot's status into buf: "counted",
  * "recorded", "superseded by ballot 12", "gold (...)", "excluded (...)",
  * after close with ", not counted" when it is not. True for the good
- * ones (counted; before close, recorded). Used by the station's receipts
- * too (cli/cmd_station.c). */
+ * ones (counted; before close, recorded). `simsa receipt`
+ * (cli/cmd_receipt.c) and the station's receipts (cli/cmd_station.c). */
 bool cli_status_words(const struct ballot_status *s, int64_t superseded_by, bool closed, char *buf,
 		      size_t cap);
 
@@ -223,12 +223,18 @@ int cli_unlock_organizer(const char *round, const char *key_opt, const char *pas
 extern const struct cli_spec spec_demo, spec_init, spec_import_entrants, spec_import_prompts,
 	spec_import_outputs, spec_outputs_generate, spec_import_gold, spec_outputs_screen,
 	spec_outputs_accept, spec_outputs_redact, spec_rater_add, spec_open, spec_rate, spec_close,
-	spec_verify, spec_export, spec_receipt, spec_status, spec_score, spec_results,
-	spec_agreement, spec_rank, spec_rater_ssh_key, spec_authorized_keys;
+	spec_verify, spec_checkpoint, spec_export, spec_receipt, spec_status, spec_score,
+	spec_results, spec_agreement, spec_rank, spec_rater_ssh_key, spec_authorized_keys;
 
 int cmd_init(int argc, char **argv);
 int cmd_close(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
+struct checkpoint;
+/* Reads and parses a checkpoint file (checkpoint_parse): every refusal
+ * names the file, line and field. */
+int cli_read_checkpoint(const char *path, struct checkpoint *cp, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 int cmd_receipt(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_rater_add(int argc, char **argv);
@@ -265,9 +271,11 @@ int cli_station_receipts(const char *round_path, const char *rater);
  * exit status: 0, 1 (could not start: the message says why), 2 (bad lang:
  * "ko", "en" or NULL for the locale's), or 128 + N after signal N (SIGHUP,
  * SIGTERM; the draft is kept). Needs setlocale(LC_ALL, "") done and a
- * UTF-8 locale; refuses others. */
+ * UTF-8 locale; refuses others. The rater's receipts are appended to the
+ * file receipts (NULL: the default path, receipt_file.h); a file that
+ * cannot be opened refuses the start. */
 int cli_rate(const char *round_path, const char *rater, const char *key_file, const char *pass_file,
-	     const char *lang);
+	     const char *lang, const char *receipts);
 /* `simsa results`: verifies (unless no_verify) and scores a closed round or
  * bundle (score_round(), benchmark_csv may be NULL) and shows the points
  * full-screen. A file that fails verification and an open round are

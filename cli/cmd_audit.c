@@ -1,15 +1,17 @@
-/* cmd_audit — `simsa close`, `simsa verify`, `simsa receipt`. */
+/* cmd_audit — `simsa close`, `simsa verify` (`simsa receipt`: cmd_receipt.c). */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "simsa/audit.h"
 #include "simsa/ballot.h"
 #include "cli.h"
 #include "simsa/closing.h"
 #include "simsa/keyfile.h"
+#include "simsa/note.h"
 #include "simsa/score.h"
 #include "simsa/store.h"
 #include "simsa/util.h"
@@ -72,6 +74,21 @@ out:
 	return rc;
 }
 
+/* What to compare with what the organizer published (docs/verify.md). */
+static void print_anchors(json_t *rep)
+{
+	const char *closed = json_string_value(json_object_get(rep, "closed_at"));
+
+	printf("  organizer key %s\n  fingerprint   %s\n",
+	       cli_text(json_string_value(json_object_get(rep, "organizer_key"))),
+	       cli_text(json_string_value(json_object_get(rep, "organizer_fingerprint"))));
+	printf("  %s %lld ballots, Merkle root %s\n", closed ? "sealed       " : "so far       ",
+	       json_integer_value(json_object_get(rep, "ballot_count")),
+	       cli_text(json_string_value(json_object_get(rep, "merkle_root"))));
+	if (closed)
+		printf("  closed at     %s\n", cli_text(closed));
+}
+
 static void print_report(const char *path, json_t *rep)
 {
 	json_t *steps = json_object_get(rep, "steps"), *s, *f;
@@ -83,6 +100,7 @@ static void print_report(const char *path, json_t *rep)
 	if (json_object_get(rep, "read_as"))
 		printf("  read as %s\n",
 		       cli_text(json_string_value(json_object_get(rep, "read_as"))));
+	print_anchors(rep);
 	json_array_foreach(steps, i, s) {
 		bool pass = json_is_true(json_object_get(s, "passed"));
 
@@ -105,179 +123,115 @@ static void print_report(const char *path, json_t *rep)
 		printf("result: all %zu steps passed\n", json_array_size(steps));
 }
 
+#define MAX_CHECKPOINTS 64
+
 struct verify_args {
 	enum out_format fmt;
+	const char *checkpoints[MAX_CHECKPOINTS];
+	size_t n_checkpoints;
+	const char *pk_hex, *root_hex;
+	unsigned char pk[32], root[32];
 };
+
+static const char *add_checkpoint(const char *arg, void *args)
+{
+	struct verify_args *a = args;
+
+	if (a->n_checkpoints == MAX_CHECKPOINTS)
+		return "at most 64 --checkpoint files";
+	a->checkpoints[a->n_checkpoints++] = arg; /* an argv string */
+	return NULL;
+}
+
+static bool hex32(const char *arg, unsigned char out[32])
+{
+	size_t n = 0;
+	const char *end = NULL;
+
+	return strlen(arg) == 64 && sodium_hex2bin(out, 32, arg, 64, NULL, &n, &end) == 0 &&
+	       n == 32 && end == arg + 64;
+}
 
 static const struct cli_opt verify_opts[] = {
 	CLI_OPT("format", 0, NULL, OPT_FORMAT, offsetof(struct verify_args, fmt), 0,
 		"json: the same report for programs",
 		.formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON)),
+	CLI_OPT("checkpoint", 0, "FILE", OPT_CALL, 0, OPT_REPEAT,
+		"a checkpoint the organizer published (simsa\n"
+		"checkpoint): its signature, and every ballot it\n"
+		"covers present, in place and unchanged",
+		.call = add_checkpoint),
+	CLI_OPT("organizer-pubkey", 0, "HEX", OPT_STRING, offsetof(struct verify_args, pk_hex), 0,
+		"the organizer's published public key (64 hex\n"
+		"digits): the round's must be it, and checkpoints\n"
+		"are checked under it"),
+	CLI_OPT("root", 0, "HEX", OPT_STRING, offsetof(struct verify_args, root_hex), 0,
+		"the Merkle root published at close (64 hex\n"
+		"digits): the seal's must be it"),
 	{ 0 },
 };
 
 const struct cli_spec spec_verify = {
 	"check every signature, chain, assignment and the seal; exit 0 only if all pass",
 	"ROUND.db|BUNDLE",
-	"  a step report: what was checked, how many items, and each failure\n",
+	"  a step report: what was checked, how many items, and each failure;\n"
+	"  and the values to compare with what the organizer published (round id,\n"
+	"  organizer key and fingerprint, ballot count, Merkle root, close time).\n"
+	"  With --checkpoint, --organizer-pubkey or --root the step pinned checks\n"
+	"  them against the file (docs/verify.md)\n",
 	verify_opts,
 	NULL,
 };
 
 int cmd_verify(int argc, char **argv)
 {
-	struct verify_args a = { FMT_TEXT };
+	struct verify_args a = { .fmt = FMT_TEXT };
 	char *pos[CLI_MAX_ARGS];
 	struct store *st = NULL;
 	struct simsa_err err;
+	struct checkpoint cps[MAX_CHECKPOINTS];
+	struct audit_pins pins = { 0 };
+	size_t n = 0;
 	json_t *rep = NULL;
 	int rc = cli_parse("verify", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
-	if (store_open_read(pos[0], &st, &err) < 0)
-		return cli_fail(&err);
-	rc = audit_run(st, &rep, &err);
+	if (a.pk_hex && !hex32(a.pk_hex, a.pk))
+		return cli_usage_error("verify",
+				       "--organizer-pubkey takes the key as 64 hex digits");
+	if (a.root_hex && !hex32(a.root_hex, a.root))
+		return cli_usage_error("verify", "--root takes the Merkle root as 64 hex digits");
+	/* a malformed checkpoint is refused before anything is read */
+	for (; n < a.n_checkpoints; n++)
+		if (cli_read_checkpoint(a.checkpoints[n], &cps[n], &err) < 0) {
+			rc = cli_fail(&err);
+			goto out;
+		}
+	pins = (struct audit_pins){ a.pk_hex ? a.pk : NULL, a.root_hex ? a.root : NULL, cps, n };
+	if (store_open_read(pos[0], &st, &err) < 0) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	rc = audit_run_pinned(st, n || a.pk_hex || a.root_hex ? &pins : NULL, &rep, &err);
 	store_close(&st);
-	if (rc < 0)
-		return cli_fail(&err);
+	if (rc < 0) {
+		rc = cli_fail(&err);
+		goto out;
+	}
 	if (a.fmt == FMT_JSON) {
 		if (cli_json(stdout, rep, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
-			json_decref(rep);
 			err_set(&err, "out of memory");
-			return cli_fail(&err);
+			rc = cli_fail(&err);
+			goto out;
 		}
 	} else {
 		print_report(pos[0], rep);
 	}
 	rc = json_is_true(json_object_get(rep, "ok")) ? EXIT_OK : EXIT_FAIL;
+out:
 	json_decref(rep);
+	while (n > 0)
+		checkpoint_release(&cps[--n]);
 	return rc;
-}
-
-struct find_ctx {
-	unsigned char prefix[10];
-	bool found;
-	int64_t id, rater;
-	uint32_t seq, task;
-	unsigned char hash[32];
-	char cast_at[32];
-	int64_t superseded_by;
-};
-
-static int find_ballot(void *ctx, const struct ballot_row *b)
-{
-	struct find_ctx *f = ctx;
-
-	if (!f->found && memcmp(b->hash, f->prefix, 10) == 0) {
-		f->found = true;
-		f->id = b->id;
-		f->rater = b->rater_row;
-		f->seq = b->seq;
-		f->task = b->task_position;
-		memcpy(f->hash, b->hash, 32);
-		snprintf(f->cast_at, sizeof f->cast_at, "%s", b->cast_at ? b->cast_at : "");
-	} else if (f->found && b->supersedes && memcmp(b->supersedes, f->hash, 32) == 0) {
-		f->superseded_by = b->id;
-	}
-	return 0;
-}
-
-struct receipt_args {
-	bool no_verify;
-};
-
-static const struct cli_opt receipt_opts[] = {
-	CLI_OPT("no-verify", 0, NULL, OPT_FLAG, offsetof(struct receipt_args, no_verify), 0,
-		"look up without verifying first: the answer\n"
-		"follows a NOT VERIFIED line; exit 3 for counted"),
-	{ 0 },
-};
-
-const struct cli_spec spec_receipt = {
-	"say whether the ballot with this receipt code is in the round, and its status",
-	"ROUND.db|BUNDLE CODE",
-	"  the ballot's one status (docs/scoring.md): on a closed round counted,\n"
-	"  superseded, gold or excluded with its reason; on an open round\n"
-	"  recorded or superseded. Exits 0 when it is counted (open: recorded),\n"
-	"  1 otherwise; the file is verified first (simsa verify) and refused,\n"
-	"  exit 1, naming the failing steps; on an open round the answer is\n"
-	"  provisional (docs/verify.md)\n",
-	receipt_opts,
-	"  exit 3: counted (open: recorded), looked up with --no-verify\n",
-};
-
-bool cli_status_words(const struct ballot_status *s, int64_t superseded_by, bool closed, char *buf,
-		      size_t cap)
-{
-	/* before close nothing is counted yet, and nothing else is said */
-	const char *tail = closed ? ", not counted" : "";
-
-	switch (s->status) {
-	case STATUS_COUNTED: snprintf(buf, cap, "counted"); return true;
-	case STATUS_RECORDED: snprintf(buf, cap, "recorded"); return true;
-	case STATUS_SUPERSEDED:
-		snprintf(buf, cap, "superseded by ballot %lld%s", (long long)superseded_by, tail);
-		break;
-	case STATUS_GOLD:
-		snprintf(buf, cap, "gold (a check of the rater, never in the points)%s", tail);
-		break;
-	case STATUS_EXCLUDED:
-		snprintf(buf, cap, "excluded (%s)%s", score_reason_name(s->reason), tail);
-		break;
-	case STATUS_COUNT: snprintf(buf, cap, "%s", tail); break;
-	}
-	return false;
-}
-
-int cmd_receipt(int argc, char **argv)
-{
-	struct find_ctx f = { 0 };
-	struct receipt_args a = { false };
-	struct store *st = NULL;
-	struct ballot_statuses sts = { 0 };
-	const struct ballot_status *s;
-	struct simsa_err err;
-	struct cli_verified v;
-	char *pos[CLI_MAX_ARGS];
-	int rc = cli_parse("receipt", argc, argv, &a, pos);
-
-	if (rc != CLI_RUN)
-		return rc;
-	if (!ballot_receipt_parse(pos[1], f.prefix))
-		return cli_usage_error("receipt",
-				       "'%s' is not a receipt code (16 letters and "
-				       "digits, like 7K3M-Q2XA-9DPF-0B4R)",
-				       pos[1]);
-	if (store_open_read(pos[0], &st, &err) < 0)
-		return cli_fail(&err);
-	if (cli_verify_first("receipt", pos[0], st, a.no_verify, "nothing looked up", &v) < 0) {
-		store_close(&st);
-		return EXIT_FAIL;
-	}
-	rc = store_each_ballot(st, find_ballot, &f, &err);
-	if (rc == 0 && f.found)
-		rc = score_ballot_statuses(st, &sts, &err);
-	store_close(&st);
-	if (rc < 0)
-		return cli_fail(&err);
-	cli_verified_banner(stdout, pos[0], &v);
-	if (!f.found || !(s = score_status_of(&sts, f.id))) {
-		printf("%s: no ballot with receipt %s is in this round\n", cli_text(pos[0]),
-		       cli_text(pos[1]));
-		score_statuses_release(&sts);
-		return EXIT_FAIL;
-	}
-	printf("%s: ballot %lld (task %u, sequence %u, cast %s) is in the round: ",
-	       cli_text(pos[0]), (long long)f.id, f.task + 1, f.seq, cli_text(f.cast_at));
-	{
-		char words[128];
-
-		rc = cli_status_words(s, f.superseded_by, sts.closed, words, sizeof words)
-			     ? EXIT_OK
-			     : EXIT_FAIL;
-		printf("%s\n", words);
-	}
-	score_statuses_release(&sts);
-	return cli_verified_status(&v, rc);
 }

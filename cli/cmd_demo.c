@@ -200,7 +200,7 @@ int cmd_demo(int argc, char **argv)
 		return rc;
 	}
 	/* on a terminal the demo ends in the console, as the first user */
-	char pass[sizeof keys + sizeof "/demo.pass"];
+	char pass[sizeof keys + sizeof "/demo.pass"], receipts[sizeof keys + 80];
 	FILE *pf;
 
 	snprintf(pass, sizeof pass, "%s/demo.pass", keys);
@@ -213,5 +213,7 @@ int cmd_demo(int argc, char **argv)
 	printf("\nopening the rating console as %s (q leaves; ? shows the keys)...\n",
 	       cli_text(as));
 	fflush(stdout);
-	return cli_rate(db, as, NULL, pass, lang);
+	/* the demo's receipts stay beside its keys, not among the rater's own */
+	snprintf(receipts, sizeof receipts, "%s/%.60s.receipts.txt", keys, as);
+	return cli_rate(db, as, NULL, pass, lang, receipts);
 }

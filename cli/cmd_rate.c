@@ -54,7 +54,7 @@ static int unlock(const char *key_path, const char *pass_file, const char *rater
 }
 
 int cli_rate(const char *round_path, const char *rater, const char *key_file, const char *pass_file,
-	     const char *lang)
+	     const char *lang, const char *receipts)
 {
 	struct secret_key *sk = NULL;
 	struct session *s = NULL;
@@ -87,10 +87,17 @@ int cli_rate(const char *round_path, const char *rater, const char *key_file, co
 		return fail(&err);
 	if (session_start(round_path, rater, sk, &s, &err) < 0)
 		return fail(&err); /* the session freed the key */
+	if (session_keep_receipts(s, receipts, &err) < 0) {
+		session_end(&s);
+		err_prefix(&err, "cannot keep your receipts (choose a file with --receipts FILE)");
+		return fail(&err);
+	}
 	rc = console_rate_session(s, &err);
 	if (rc >= 0 && !console_headless())
-		printf("simsa rate: %zu of %zu tasks done; drafts are kept in %s\n",
-		       session_done_count(s), session_task_count(s), cli_text(round_path));
+		printf("simsa rate: %zu of %zu tasks done; drafts are kept in %s; your receipts "
+		       "in %s\n",
+		       session_done_count(s), session_task_count(s), cli_text(round_path),
+		       cli_text(session_receipts_path(s)));
 	session_end(&s);
 	if (rc < 0)
 		return fail(&err);
@@ -98,7 +105,7 @@ int cli_rate(const char *round_path, const char *rater, const char *key_file, co
 }
 
 struct rate_args {
-	const char *rater, *key, *pass, *lang;
+	const char *rater, *key, *pass, *lang, *receipts;
 };
 
 #define AT(f) offsetof(struct rate_args, f)
@@ -111,6 +118,11 @@ static const struct cli_opt opts[] = {
 		"SIMSA_PASSPHRASE_FILE; otherwise asked (three tries)"),
 	CLI_OPT("lang", 0, "ko|en", OPT_CHOICE, AT(lang), 0,
 		"interface language (default: from the locale)"),
+	CLI_OPT("receipts", 0, "FILE", OPT_STRING, AT(receipts), 0,
+		"append your receipts to FILE (created 0600);\n"
+		"default: ROUNDID-NAME.txt in\n"
+		"$XDG_DATA_HOME/simsa/receipts (else in\n"
+		"~/.local/share/simsa/receipts)"),
 	{ 0 },
 };
 
@@ -144,5 +156,5 @@ int cmd_rate(int argc, char **argv)
 		fprintf(stderr, "simsa rate: this login runs the rating console, or lists your "
 				"receipts when it asks for `receipts`; the command it asked for "
 				"is not run\n");
-	return cli_rate(pos[0], a.rater, a.key, a.pass, a.lang);
+	return cli_rate(pos[0], a.rater, a.key, a.pass, a.lang, a.receipts);
 }

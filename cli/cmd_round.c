@@ -1,7 +1,10 @@
 /* cmd_round — `simsa init` and `simsa status`. */
+#include <errno.h>
+#include <grp.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -14,7 +17,7 @@
 #include "simsa/util.h"
 
 struct init_args {
-	const char *title, *key_file, *pass_file;
+	const char *title, *key_file, *pass_file, *group;
 	char *rubrics[2];
 	int n_rubrics;
 };
@@ -42,9 +45,23 @@ static const struct cli_opt init_opts[] = {
 	CLI_OPT("passphrase-file", 0, "FILE", OPT_STRING, AT(pass_file), 0,
 		"the new key's passphrase (first line); also\n"
 		"SIMSA_PASSPHRASE_FILE; otherwise asked twice"),
+	CLI_OPT("group", 0, "NAME", OPT_STRING, AT(group), 0,
+		"share the round file with a Unix group: mode 0660\n"
+		"and that group, not 0600 (keys stay 0600)"),
 	{ 0 },
 };
 #undef AT
+
+/* Gives the new round file to group (mode 0660). */
+static int share_with_group(const char *path, gid_t gid, const char *group, struct simsa_err *err)
+{
+	if (chown(path, (uid_t)-1, gid) < 0)
+		return err_set(err, "%s: cannot give it to group %s: %s", path, group,
+			       strerror(errno));
+	if (chmod(path, 0660) < 0)
+		return err_set(err, "%s: cannot set mode 0660: %s", path, strerror(errno));
+	return 0;
+}
 
 const struct cli_spec spec_init = {
 	"create a round file and the organizer's key", "ROUND.db", NULL, init_opts, NULL,
@@ -56,6 +73,7 @@ int cmd_init(int argc, char **argv)
 	char *pos[CLI_MAX_ARGS], key[4096];
 	unsigned char pk[32];
 	struct simsa_err err;
+	gid_t gid = 0;
 	int rc = cli_parse("init", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
@@ -63,6 +81,14 @@ int cmd_init(int argc, char **argv)
 	if (access(pos[0], F_OK) == 0) {
 		err_set(&err, "%s: already exists; a round file is never overwritten", pos[0]);
 		return cli_fail(&err);
+	}
+	if (a.group) { /* before anything is made */
+		struct group *g = getgrnam(a.group);
+
+		if (!g)
+			return cli_usage_error("init", "--group: no Unix group '%s'",
+					       cli_text(a.group));
+		gid = g->gr_gid;
 	}
 	if (a.key_file)
 		snprintf(key, sizeof key, "%s", a.key_file);
@@ -72,6 +98,11 @@ int cmd_init(int argc, char **argv)
 		return cli_fail(&err);
 	if (round_init(pos[0], a.title, a.rubrics, a.n_rubrics, pk, &err) < 0) {
 		unlink(key); /* made just now for this round */
+		return cli_fail(&err);
+	}
+	if (a.group && share_with_group(pos[0], gid, a.group, &err) < 0) {
+		unlink(pos[0]); /* both made just now, and neither used yet */
+		unlink(key);
 		return cli_fail(&err);
 	}
 	printf("created %s\norganizer key: %s (keep it and its passphrase safe)\n",

@@ -264,7 +264,7 @@ int cmd_authorized_keys(int argc, char **argv)
 
 struct mine {
 	int64_t id;
-	uint32_t task;
+	uint32_t place, task; /* place: the ballots before it, in cast order */
 	unsigned char hash[STORE_HASH_LEN];
 	char cast_at[32];
 	int64_t superseded_by;
@@ -272,19 +272,21 @@ struct mine {
 
 struct mine_ctx {
 	int64_t rater;
+	uint32_t seen; /* ballots of the round so far */
 	struct mine *v;
 	size_t n, cap;
 	bool oom;
 };
 
-/* The rater's ballots in cast order, each with the ballot that superseded
- * it (a later one of the same rater names its hash). */
+/* The rater's ballots in cast order, each with its place in the round's
+ * log and the ballot that superseded it (a later one names its hash). */
 static int collect(void *arg, const struct ballot_row *b)
 {
 	struct mine_ctx *c = arg;
 	struct mine *m;
+	uint32_t place = c->seen++;
 
-	if (b->rater_row != c->rater)
+	if (b->rater_row != c->rater || !b->hash)
 		return 0;
 	for (size_t i = 0; b->supersedes && i < c->n; i++)
 		if (memcmp(c->v[i].hash, b->supersedes, STORE_HASH_LEN) == 0)
@@ -296,10 +298,28 @@ static int collect(void *arg, const struct ballot_row *b)
 	m = &c->v[c->n++];
 	memset(m, 0, sizeof *m);
 	m->id = b->id;
+	m->place = place;
 	m->task = b->task_position;
 	memcpy(m->hash, b->hash, STORE_HASH_LEN);
 	snprintf(m->cast_at, sizeof m->cast_at, "%s", b->cast_at ? b->cast_at : "");
 	return 0;
+}
+
+/* What cli_verified_banner says (provisional, before close), as comment
+ * lines of a receipts file. */
+static void banner_comment(const char *path, const struct cli_verified *v)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return;
+	cli_verified_banner(f, path, v);
+	if (fclose(f) == 0)
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			printf("# %s\n", line);
+	free(text);
 }
 
 int cli_station_receipts(const char *round_path, const char *rater)
@@ -328,28 +348,32 @@ int cli_station_receipts(const char *round_path, const char *rater)
 	    (c.oom && err_set(&err, "out of memory") < 0) ||
 	    score_ballot_statuses(st, &sts, &err) < 0)
 		goto out;
-	cli_verified_banner(stdout, round_path, &v);
-	printf("receipts of %s in \"%s\" (%s, %s)\n", cli_text(rater), cli_text(ri.title),
-	       cli_text(round_path),
+	/* the receipts file's own format (simsa/receipt_file.h), so that what
+	 * the rater takes home is checked with simsa receipt --file; the
+	 * status of each ballot now is a comment above its line */
+	printf("# simsa receipts of rater %s in round %s: round, task, cast at (UTC), receipt "
+	       "code\n",
+	       cli_text(rater), cli_text(ri.round_id));
+	printf("# \"%s\" (%s), %s; check them all: simsa receipt ROUND.db --file THIS-FILE\n",
+	       cli_text(ri.title), cli_text(round_path),
 	       ri.state == ROUND_CLOSED ? "closed"
 	       : ri.state == ROUND_OPEN ? "open"
 					: "draft");
+	banner_comment(round_path, &v);
 	if (c.n == 0)
-		printf("no ballot of %s is in the round\n", cli_text(rater));
-	else
-		printf("%5s  %-20s  %-*s  %s\n", "task", "cast at", BALLOT_RECEIPT_LEN, "receipt",
-		       "status");
+		printf("# no ballot of %s is in the round\n", cli_text(rater));
 	for (size_t i = 0; i < c.n; i++) {
 		const struct ballot_status *s = score_status_of(&sts, c.v[i].id);
-		char code[BALLOT_RECEIPT_LEN + 1], words[128];
+		char code[BALLOT_RECEIPT_MAX + 1], words[128];
 
-		ballot_receipt(c.v[i].hash, code);
+		ballot_receipt(c.v[i].place, c.v[i].hash, code);
 		if (s)
 			cli_status_words(s, c.v[i].superseded_by, sts.closed, words, sizeof words);
 		else
 			snprintf(words, sizeof words, "unknown");
-		printf("%5u  %-20s  %-*s  %s\n", c.v[i].task + 1, cli_text(c.v[i].cast_at),
-		       BALLOT_RECEIPT_LEN, code, words);
+		printf("# task %u: %s\n", c.v[i].task + 1, words);
+		printf("%s %u %s %s\n", cli_text(ri.round_id), c.v[i].task + 1,
+		       cli_text(c.v[i].cast_at), code);
 	}
 	rc = EXIT_OK;
 out:

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "simsa/store.h"
 
 #define SIMSA_VERSION "0.1.0"
 
@@ -23,6 +24,18 @@ static void usage(FILE *f)
 	}
 }
 
+/* The store's warning that others may read an open round (once per
+ * message: a command may open its round more than once). */
+static void warn_exposure(const char *msg)
+{
+	static char last[4200];
+
+	if (strcmp(last, msg) == 0)
+		return;
+	snprintf(last, sizeof last, "%s", msg);
+	cli_puts(stderr, "simsa: warning: ", msg);
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
@@ -30,6 +43,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "simsa: libsodium could not initialise\n");
 		return EXIT_FAIL;
 	}
+	store_set_exposure_warning(warn_exposure);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

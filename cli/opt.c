@@ -79,6 +79,16 @@ static size_t count_words(const char *s)
 	return n;
 }
 
+/* The positional arguments that must be given: those not in [brackets]. */
+static size_t count_required(const char *s)
+{
+	size_t n = 0;
+
+	for (const char *p = s ? s : ""; *p; p++)
+		n += *p != ' ' && *p != '[' && (p == s || p[-1] == ' ');
+	return n;
+}
+
 void cli_usage(const struct cli_spec *s, char *buf, size_t cap)
 {
 	char a[128];
@@ -215,7 +225,8 @@ int cli_parse(const char *name, int argc, char **argv, void *args, char *pos[CLI
 	struct option lo[MAX_OPTS + 2];
 	char shorts[2 * MAX_OPTS + 2], msg[512];
 	bool seen[MAX_OPTS] = { false };
-	size_t n = 0, ns = 0, npos = c ? count_words(c->spec->args) : 0;
+	size_t n = 0, ns = 0, npos = c ? count_words(c->spec->args) : 0,
+	       nreq = c ? count_required(c->spec->args) : 0;
 	int ch;
 
 	if (!c)
@@ -255,7 +266,7 @@ int cli_parse(const char *name, int argc, char **argv, void *args, char *pos[CLI
 		if (bad)
 			return cli_usage_error(name, "%s", bad);
 	}
-	if ((size_t)(argc - optind) != npos) {
+	if ((size_t)(argc - optind) > npos || (size_t)(argc - optind) < nreq) {
 		char words[256], *second;
 
 		snprintf(words, sizeof words, "%s", c->spec->args);
@@ -272,6 +283,6 @@ int cli_parse(const char *name, int argc, char **argv, void *args, char *pos[CLI
 		if (opts[i].flags & OPT_REQUIRED && !seen[i])
 			return cli_usage_error(name, "--%s is required", opts[i].name);
 	for (size_t i = 0; i < npos && i < CLI_MAX_ARGS; i++)
-		pos[i] = argv[optind + i];
+		pos[i] = optind + (int)i < argc ? argv[optind + (int)i] : NULL;
 	return CLI_RUN;
 }

@@ -6,6 +6,8 @@
 #
 #   build     compiler, make, pkg-config and the libraries simsa links
 #   test      what the core tests need: cmocka, the sqlite3 shell, python3,
+#             python3-nacl (Ed25519 for tools/verify.py, the second
+#             verifier, which tests/cli/tamper.sh runs beside simsa verify),
 #             and sshd and ssh for the station test (tests/cli/station.sh)
 #   optional  what the optional tests need: tmux (the real-terminal tests)
 #   ci        what CI adds: clang (the second compiler; also make fuzz) and
@@ -52,7 +54,13 @@ headers() {
 for group in "$@"; do
 	case $group in
 	build) tools "$BUILD_TOOLS"; libs "$BUILD_LIBS"; headers "$BUILD_HEADERS" ;;
-	test) tools "$TEST_TOOLS"; libs "$TEST_LIBS" ;;
+	test)
+		tools "$TEST_TOOLS"; libs "$TEST_LIBS"
+		# tools/verify.py runs under Debian's own interpreter, which sees
+		# Debian's python3-* packages
+		[ -x /usr/bin/python3 ] || missing="$missing python3"
+		/usr/bin/python3 -c "import nacl.signing" 2>/dev/null || missing="$missing python3-nacl"
+		;;
 	optional) tools "$OPTIONAL_TOOLS" ;;
 	ci) tools "$CI_TOOLS" ;;
 	bench)

@@ -358,6 +358,42 @@ oom:
 	return NULL;
 }
 
+void text_doc_tidy(struct text_doc *d)
+{
+	struct text_grapheme nl[2];
+	size_t out = 0, i = 0, pending = 0;
+	bool any = false;
+
+	/* out never passes the line being read: only graphemes are dropped,
+	 * and each newline written was read before it */
+	while (i < d->ng) {
+		size_t s = i, e;
+		bool blank = true;
+
+		while (i < d->ng && !(d->g[i].flags & TEXT_G_NEWLINE))
+			i++;
+		e = i;
+		for (size_t k = s; k < e && blank; k++)
+			blank = (d->g[k].flags & (TEXT_G_SPACE | TEXT_G_TAB)) != 0;
+		if (!blank) {
+			for (size_t k = 0; any && k < (pending < 2 ? pending : 2); k++)
+				d->g[out++] = nl[k];
+			memmove(&d->g[out], &d->g[s], (e - s) * sizeof *d->g);
+			out += e - s;
+			any = true;
+			pending = 0;
+		}
+		if (i < d->ng) { /* the newline that ends the line */
+			if (any && pending < 2)
+				nl[pending] = d->g[i];
+			if (any)
+				pending++;
+			i++;
+		}
+	}
+	d->ng = out;
+}
+
 void text_doc_free(struct text_doc **d)
 {
 	if (!*d)

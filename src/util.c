@@ -30,6 +30,17 @@ void time_now_utc(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+bool time_utc_valid(const char *s)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+	size_t i;
+
+	for (i = 0; s && s[i] && i < sizeof pat - 1; i++)
+		if (pat[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != pat[i])
+			return false;
+	return s && i == sizeof pat - 1 && !s[i];
+}
+
 double mono_seconds(void)
 {
 	struct timespec ts;

@@ -10,6 +10,8 @@ printf 'test passphrase 시험\n' >"$T/pass"
 chmod 600 "$T/pass"
 export SIMSA_PASSPHRASE_FILE="$T/pass"
 unset SIMSA_ORGANIZER_PASSPHRASE_FILE
+# simsa rate keeps the rater's receipts here, not in the tester's home
+export XDG_DATA_HOME="$T/data"
 # python3 for the checks and the stub server: Debian's own when it is there
 # (scripts/deps.sh installs it); a version manager's shim earlier in PATH
 # (pyenv) costs about a second a call under load.

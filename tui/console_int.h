@@ -33,8 +33,10 @@ enum outcome {
 	OUT_SUBMIT = 1 << 2,  /* cast the answer */
 	OUT_LOAD = 1 << 3,    /* open the task the rating view asked for */
 	OUT_QUIT = 1 << 4,
-	OUT_REVIEW = 1 << 5, /* refresh the task list */
-	OUT_FLUSH = 1 << 6,  /* drop typed-ahead input (before a confirmation) */
+	OUT_REVIEW = 1 << 5,   /* refresh the task list */
+	OUT_FLUSH = 1 << 6,    /* drop typed-ahead input (before a confirmation) */
+	OUT_LATEST = 1 << 7,   /* re-read the task's current ballot (the confirmation opens) */
+	OUT_RECEIPTS = 1 << 8, /* read the rater's receipts file (its view opens) */
 };
 
 enum ev_type { EV_KEY, EV_RESIZE, EV_TICK, EV_DUMP, EV_SIGNAL, EV_END };
@@ -83,6 +85,7 @@ enum view_id {
 	V_HELP,
 	V_ANCHORS,
 	V_QUIT,
+	V_RECEIPTS,
 	V_RESULTS,
 	V_DETAIL,
 	V_PANEL,

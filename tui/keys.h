@@ -46,8 +46,9 @@ enum ctx {
 	/* the dialogs: CTX_GLOBAL entries do not apply there (nor in CTX_EDIT) */
 	CTX_CONFIRM = 1 << 8, /* what will be signed */
 	CTX_RECEIPT = 1 << 9,
-	CTX_ANCHORS = 1 << 10, /* the levels of one criterion */
-	CTX_LEAVE = 1 << 11,   /* leave the console? */
+	CTX_ANCHORS = 1 << 10,  /* the levels of one criterion */
+	CTX_LEAVE = 1 << 11,    /* leave the console? */
+	CTX_RECEIPTS = 1 << 12, /* the rater's receipts file */
 };
 #define CTX_NO_GLOBAL (CTX_EDIT | CTX_CONFIRM | CTX_RECEIPT | CTX_ANCHORS | CTX_LEAVE)
 
@@ -90,7 +91,8 @@ enum action {
 	ACT_OPEN,
 	ACT_BACK,
 	ACT_PANEL,
-	ACT_YES, /* a dialog's answer */
+	ACT_RECEIPTS, /* the rater's receipts */
+	ACT_YES,      /* a dialog's answer */
 	ACT_NO,
 };
 

@@ -13,6 +13,7 @@ int pane_set(struct pane *p, const char *text, size_t len, struct simsa_err *err
 
 	if (!d)
 		return -1;
+	text_doc_tidy(d); /* blank lines are no tell (docs/text.md) */
 	text_doc_free(&p->doc);
 	p->doc = d;
 	p->lines.n = 0;

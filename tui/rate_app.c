@@ -131,7 +131,40 @@ static int submit(struct console *c, struct simsa_err *err)
 	answer_init(&rt->ans);
 	console_go(c, V_RECEIPT);
 	c->msg[0] = '\0';
+	if (session_receipts_failure(rt->s)) /* cast all the same: the code is on the screen */
+		i18n_fill(c->msg, sizeof c->msg, S_RECEIPT_NOT_SAVED,
+			  session_receipts_failure(rt->s), NULL, NULL);
 	return 0;
+}
+
+/* The confirmation opens: the task's current ballot as the file holds it
+ * now (another console of this rater may have cast one meanwhile). */
+static int read_latest(struct console *c, struct simsa_err *err)
+{
+	struct rating *rt = rating_of(c);
+
+	if (session_task_latest(rt->s, rt->task, &rt->latest, err) < 0) {
+		memset(&rt->latest, 0, sizeof rt->latest);
+		snprintf(c->msg, sizeof c->msg, "%s", err->msg);
+		return 0; /* shown; the cast itself reads it again under the lock */
+	}
+	rt->tv.done = rt->latest.has_ballot;
+	memcpy(rt->tv.receipt, rt->latest.receipt, sizeof rt->tv.receipt);
+	return 0;
+}
+
+/* The receipts view opens: the file as it is kept now. */
+static void read_receipts(struct rating *rt)
+{
+	const char *path = session_receipts_path(rt->s);
+	struct simsa_err e;
+
+	free(rt->rc_lines);
+	rt->rc_lines = NULL;
+	rt->rc_n = 0;
+	rt->rc_problem[0] = '\0';
+	if (path && receipt_file_read(path, &rt->rc_lines, &rt->rc_n, &e) < 0)
+		snprintf(rt->rc_problem, sizeof rt->rc_problem, "%s", e.msg);
 }
 
 static int rating_carry_out(struct console *c, unsigned out, struct simsa_err *err)
@@ -140,8 +173,12 @@ static int rating_carry_out(struct console *c, unsigned out, struct simsa_err *e
 
 	if (out & OUT_CHANGED)
 		rt->draft_dirty = true;
+	if (out & OUT_LATEST && read_latest(c, err) < 0)
+		return -1;
 	if (out & OUT_SUBMIT && submit(c, err) < 0)
 		return -1;
+	if (out & OUT_RECEIPTS)
+		read_receipts(rt);
 	if (out & OUT_LOAD) {
 		if (rt->want >= rt->n_tasks) {
 			rt->want = rt->n_tasks;
@@ -173,6 +210,7 @@ static const struct program rating_program = {
 		[V_HELP] = &help_view,
 		[V_ANCHORS] = &anchors_view,
 		[V_QUIT] = &quit_view,
+		[V_RECEIPTS] = &receipts_view,
 	},
 	.ctx = CTX_RATE,
 	.help = rating_help,
@@ -210,6 +248,21 @@ static int start(struct console *c, struct simsa_err *err)
 	return load_task(c, first, err);
 }
 
+/* The receipts file's path as the rater is shown it: ~ for the home
+ * folder (as a shell would take it back). */
+static void shown_path(const char *path, char *out, size_t cap)
+{
+	const char *home = getenv("HOME");
+	size_t n = home ? strlen(home) : 0;
+
+	if (!path)
+		snprintf(out, cap, "%s", "");
+	else if (n > 1 && strncmp(path, home, n) == 0 && path[n] == '/')
+		snprintf(out, cap, "~%s", path + n);
+	else
+		snprintf(out, cap, "%s", path);
+}
+
 int console_open(struct session *s, const struct frontend *fe, void *fe_data, int w, int h,
 		 struct console **out, struct simsa_err *err)
 {
@@ -223,6 +276,7 @@ int console_open(struct session *s, const struct frontend *fe, void *fe_data, in
 	rt->rub = session_rubric(s);
 	rt->role = session_role(s);
 	rt->n_tasks = session_task_count(s);
+	shown_path(session_receipts_path(s), rt->receipts_shown, sizeof rt->receipts_shown);
 	answer_init(&rt->ans);
 	if (console_new(&rating_program, rt, fe, fe_data, w, h, V_RATE, &c, err) < 0) {
 		free(rt);
@@ -250,6 +304,7 @@ void console_rating_free(struct console **cp)
 	free(rt->rv);
 	free(rt->rv_receipt);
 	free(rt->rv_label);
+	free(rt->rc_lines);
 	free(rt);
 	console_free(cp);
 }

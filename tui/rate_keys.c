@@ -223,14 +223,22 @@ static unsigned rate_key(struct console *c, int key)
 			i18n_fill(c->msg, sizeof c->msg, S_INCOMPLETE,
 				  rating_problem_words(rt, &why, "", words, sizeof words), NULL,
 				  NULL);
+			/* the cursor goes to what is missing */
+			if (why.code == SE_REQUIRED_MISSING && why.criterion >= 0 &&
+			    (size_t)why.criterion < rt->rub->n_criteria &&
+			    (why.side == 0 || why.side == 1)) {
+				rt->row = why.criterion;
+				rt->side = why.side;
+			}
 			return OUT_DRAW;
 		}
 		console_go(c, V_CONFIRM);
-		return OUT_DRAW | OUT_FLUSH;
+		return OUT_DRAW | OUT_FLUSH | OUT_LATEST;
 	case ACT_REVIEW:
 		console_go(c, V_REVIEW);
 		rt->rv_cursor = rt->task;
 		return OUT_DRAW | OUT_REVIEW;
+	case ACT_RECEIPTS: console_push(c, V_RECEIPTS); return OUT_DRAW | OUT_RECEIPTS;
 	case ACT_NEXT:
 		if (rt->task + 1 >= rt->n_tasks)
 			return OUT_NONE;

@@ -53,17 +53,18 @@ const char *rating_problem_words(const struct rating *rt, const struct session_p
 		snprintf(n, sizeof n, "%zu", p->task + 1);
 		i18n_fill(buf, cap, S_SE_NO_TASK, n, NULL, NULL);
 		break;
-	case SE_SCORE_OUT_OF_SCALE: {
+	case SE_SCORE_OUT_OF_SCALE:
+	case SE_REQUIRED_MISSING: {
 		const struct rubric_criterion *cr =
 			p->criterion >= 0 && (size_t)p->criterion < rt->rub->n_criteria
 				? &rt->rub->criteria[p->criterion]
 				: NULL;
 		const char *name = !cr ? "" : i18n_lang() == LANG_KO ? cr->name_ko : cr->name_en;
 
-		i18n_fill(buf, cap, S_WHY_SCALE, name, sd, NULL);
+		i18n_fill(buf, cap, p->code == SE_REQUIRED_MISSING ? S_WHY_REQUIRED : S_WHY_SCALE,
+			  name, sd, NULL);
 		break;
 	}
-	case SE_REQUIRED_MISSING: snprintf(buf, cap, "%s", S(S_WHY_REQUIRED)); break;
 	case SE_UNKNOWN_FLAG: i18n_fill(buf, cap, S_WHY_FLAG, sd, NULL, NULL); break;
 	case SE_NO_PREFERENCE: snprintf(buf, cap, "%s", S(S_WHY_PREF)); break;
 	case SE_SATISFACTION_OUT_OF_SCALE: snprintf(buf, cap, "%s", S(S_WHY_SATISFACTION)); break;

@@ -13,6 +13,7 @@
 #include "console_int.h"
 #include "lineedit.h"
 #include "pane.h"
+#include "simsa/receipt_file.h"
 #include "simsa/session.h"
 
 enum layout_mode { LAY_SIDE, LAY_STACK, LAY_SINGLE };
@@ -47,11 +48,17 @@ struct rating {
 	struct lineedit ed;
 	char ed_saved[LINEEDIT_MAX + 1];
 
-	char receipt[BALLOT_RECEIPT_LEN + 1]; /* of the ballot cast last */
+	char receipt[BALLOT_RECEIPT_MAX + 1]; /* of the ballot cast last */
 	uint8_t *rv;                          /* enum review_state per task */
-	char (*rv_receipt)[BALLOT_RECEIPT_LEN + 1];
+	char (*rv_receipt)[BALLOT_RECEIPT_MAX + 1];
 	const char **rv_label; /* prompt id of each task (the session's memory) */
 	size_t rv_cursor;      /* the task list's selected task */
+
+	struct task_latest latest;     /* the task's current ballot as the confirmation read it */
+	char receipts_shown[512];      /* the receipts file's path as shown (~ for home), or "" */
+	struct receipt_line *rc_lines; /* the receipts file, read when its view opens */
+	size_t rc_n;
+	char rc_problem[1100]; /* why it could not be read, or "" */
 };
 
 static inline struct rating *rating_of(const struct console *c)
@@ -79,7 +86,8 @@ void rate_layout(struct console *c);
 void rate_draw(struct console *c);
 extern const struct view_ops rate_view;
 /* screens.c */
-extern const struct view_ops confirm_view, receipt_view, review_view, quit_view, anchors_view;
+extern const struct view_ops confirm_view, receipt_view, review_view, quit_view, anchors_view,
+	receipts_view;
 
 /* rate_app.c: runs the console on a started session until the rater
  * leaves; returns the exit status (0, or 128 + signal), or -1 with err set.

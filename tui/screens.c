@@ -19,7 +19,7 @@ static void review_draw(struct console *c)
 	struct rating *rt = rating_of(c);
 	struct review_view_state *vs = console_vstate(c, V_REVIEW);
 	char buf[512], a[24], b[24];
-	int rows = c->h - 3;
+	int rows = c->h - 3, code_w = 19;
 	size_t done = session_done_count(rt->s);
 
 	snprintf(a, sizeof a, "%zu", done);
@@ -27,6 +27,9 @@ static void review_draw(struct console *c)
 	draw_title_bar(c, i18n_fill(buf, sizeof buf, S_REVIEW_TITLE, a, b, NULL));
 	if (rows < 1)
 		rows = 1;
+	for (size_t i = 0; rt->rv_receipt && i < rt->n_tasks; i++) /* codes grow with the place */
+		if ((int)strlen(rt->rv_receipt[i]) > code_w)
+			code_w = (int)strlen(rt->rv_receipt[i]);
 	if (rt->rv_cursor < vs->top)
 		vs->top = rt->rv_cursor;
 	if (rt->rv_cursor >= vs->top + (size_t)rows)
@@ -45,8 +48,8 @@ static void review_draw(struct console *c)
 		canvas_text(&c->cv, 1 + r, x, 10, state, st == RV_DONE ? AT_BOLD : 0);
 		x += 10;
 		if (st == RV_DONE && rt->rv_receipt)
-			canvas_text(&c->cv, 1 + r, x, 20, rt->rv_receipt[i], 0);
-		x += 21;
+			canvas_text(&c->cv, 1 + r, x, code_w, rt->rv_receipt[i], 0);
+		x += code_w + 2;
 		if (rt->rv_label && rt->rv_label[i])
 			canvas_text(&c->cv, 1 + r, x, c->w - x - 1, rt->rv_label[i], 0);
 		if (sel)
@@ -86,6 +89,7 @@ static unsigned review_key(struct console *c, int key)
 		console_go(c, V_RATE);
 		return OUT_LOAD | OUT_DRAW;
 	case ACT_BACK: console_go(c, V_RATE); break;
+	case ACT_RECEIPTS: console_push(c, V_RECEIPTS); return OUT_DRAW | OUT_RECEIPTS;
 	case ACT_HELP: console_push(c, V_HELP); break;
 	case ACT_QUIT: console_push(c, V_QUIT); break;
 	default: return OUT_NONE;
@@ -169,10 +173,18 @@ static void confirm_draw(struct console *c)
 	if (y < ymax)
 		canvas_text(&c->cv, y++, 2, c->w - 4, buf, 0);
 	y++;
-	if (rt->tv.done && y < ymax)
-		canvas_text(&c->cv, y++, 2, c->w - 4,
-			    i18n_fill(buf, sizeof buf, S_CONFIRM_SUPERSEDES, rt->tv.receipt, 0, 0),
-			    AT_BOLD);
+	/* the task's ballot as the file held it when the confirmation opened:
+	 * one cast meanwhile from another console of this rater is said */
+	if (rt->latest.has_ballot && rt->latest.elsewhere && y < ymax)
+		y = draw_wrapped(c, y, 2, c->w - 4, ymax,
+				 i18n_fill(buf, sizeof buf, S_CONFIRM_ELSEWHERE, rt->latest.receipt,
+					   rt->latest.cast_at, 0),
+				 AT_BOLD);
+	else if (rt->latest.has_ballot && y < ymax)
+		canvas_text(
+			&c->cv, y++, 2, c->w - 4,
+			i18n_fill(buf, sizeof buf, S_CONFIRM_SUPERSEDES, rt->latest.receipt, 0, 0),
+			AT_BOLD);
 	draw_wrapped(c, y, 2, c->w - 4, ymax, S(S_CONFIRM_SIGN), 0);
 	draw_bottom_bar(c, S(S_CONFIRM_KEYS));
 }
@@ -187,11 +199,20 @@ static unsigned confirm_key(struct console *c, int key)
 	}
 }
 
+static void confirm_dump_state(struct console *c, FILE *f)
+{
+	struct rating *rt = rating_of(c);
+
+	fprintf(f, "supersedes=%s\nsupersedes_elsewhere=%d\n",
+		rt->latest.has_ballot ? rt->latest.receipt : "", rt->latest.elsewhere);
+}
+
 const struct view_ops confirm_view = {
 	.name = "confirm",
 	.id = V_CONFIRM,
 	.draw = confirm_draw,
 	.key = confirm_key,
+	.dump_state = confirm_dump_state,
 };
 
 /* ---- receipt ---- */
@@ -206,6 +227,11 @@ static void receipt_draw(struct console *c)
 	canvas_text(&c->cv, y, 2, c->w - 4,
 		    i18n_fill(buf, sizeof buf, S_RECEIPT_CODE, rt->receipt, NULL, NULL), AT_BOLD);
 	y = draw_wrapped(c, y + 2, 2, c->w - 4, c->h - 2, S(S_RECEIPT_NOTE), 0);
+	if (rt->receipts_shown[0] && !c->msg[0])
+		y = draw_wrapped(
+			c, y + 1, 2, c->w - 4, c->h - 2,
+			i18n_fill(buf, sizeof buf, S_RECEIPT_SAVED, rt->receipts_shown, NULL, NULL),
+			0);
 	if (c->msg[0])
 		draw_wrapped(c, y + 1, 2, c->w - 4, c->h - 2, c->msg, AT_BOLD);
 	draw_bottom_bar(c, S(S_RECEIPT_KEYS));
@@ -237,6 +263,7 @@ static unsigned receipt_key(struct console *c, int key)
 		console_go(c, V_REVIEW);
 		rt->rv_cursor = rt->task;
 		return OUT_DRAW | OUT_REVIEW;
+	case ACT_RECEIPTS: console_push(c, V_RECEIPTS); return OUT_DRAW | OUT_RECEIPTS;
 	case ACT_QUIT: console_push(c, V_QUIT); return OUT_DRAW;
 	default: return OUT_NONE;
 	}
@@ -247,6 +274,92 @@ const struct view_ops receipt_view = {
 	.id = V_RECEIPT,
 	.draw = receipt_draw,
 	.key = receipt_key,
+};
+
+/* ---- the rater's receipts: the file, as it is kept ---- */
+
+struct receipts_view_state {
+	size_t top; /* first line shown */
+};
+
+static void receipts_draw(struct console *c)
+{
+	struct rating *rt = rating_of(c);
+	struct receipts_view_state *vs = console_vstate(c, V_RECEIPTS);
+	char buf[1200], n[24];
+	int y = 2, rows;
+
+	snprintf(n, sizeof n, "%zu", rt->rc_n);
+	draw_title_bar(c, i18n_fill(buf, sizeof buf, S_RECEIPTS_TITLE, n, NULL, NULL));
+	if (!rt->receipts_shown[0])
+		y = draw_wrapped(c, y, 2, c->w - 4, c->h - 2, S(S_RECEIPTS_NONE), 0);
+	else
+		y = draw_wrapped(
+			c, y, 2, c->w - 4, c->h - 2,
+			i18n_fill(buf, sizeof buf, S_RECEIPTS_FILE, rt->receipts_shown, NULL, NULL),
+			0);
+	if (rt->rc_problem[0])
+		y = draw_wrapped(c, y + 1, 2, c->w - 4, c->h - 2,
+				 i18n_fill(buf, sizeof buf, S_RECEIPTS_UNREADABLE, rt->rc_problem,
+					   NULL, NULL),
+				 AT_BOLD);
+	else if (rt->receipts_shown[0] && rt->rc_n == 0)
+		y = draw_wrapped(c, y + 1, 2, c->w - 4, c->h - 2, S(S_RECEIPTS_EMPTY), 0);
+	y++;
+	rows = c->h - 1 - y;
+	if (rows < 1)
+		rows = 1;
+	if (vs->top + (size_t)rows > rt->rc_n)
+		vs->top = rt->rc_n > (size_t)rows ? rt->rc_n - (size_t)rows : 0;
+	for (int r = 0; r < rows && vs->top + (size_t)r < rt->rc_n && y < c->h - 1; r++, y++) {
+		const struct receipt_line *l = &rt->rc_lines[vs->top + (size_t)r];
+		char task[64];
+
+		i18n_fill(task, sizeof task, S_RECEIPTS_TASK, l->task[0] ? l->task : "?", NULL,
+			  NULL);
+		snprintf(buf, sizeof buf, "%-9s %-20s  %s", task, l->cast_at, l->code);
+		canvas_text(&c->cv, y, 2, c->w - 4, buf, 0);
+	}
+	draw_bottom_bar(c, S(S_RECEIPTS_KEYS));
+}
+
+static unsigned receipts_key(struct console *c, int key)
+{
+	struct rating *rt = rating_of(c);
+	struct receipts_view_state *vs = console_vstate(c, V_RECEIPTS);
+	size_t page = c->h > 6 ? (size_t)c->h - 6 : 1;
+
+	switch (keys_lookup(CTX_RECEIPTS, key, NULL)) {
+	case ACT_DOWN: vs->top++; break; /* kept within the lines when drawn */
+	case ACT_UP: vs->top = vs->top ? vs->top - 1 : 0; break;
+	case ACT_PAGE_DOWN: vs->top += page; break;
+	case ACT_PAGE_UP: vs->top = vs->top > page ? vs->top - page : 0; break;
+	case ACT_TOP: vs->top = 0; break;
+	case ACT_BOTTOM: vs->top = rt->rc_n; break;
+	case ACT_BACK: console_pop(c); break;
+	case ACT_HELP: console_push(c, V_HELP); break;
+	case ACT_QUIT: console_push(c, V_QUIT); break;
+	default: return OUT_NONE;
+	}
+	return OUT_DRAW;
+}
+
+static void receipts_dump_state(struct console *c, FILE *f)
+{
+	struct rating *rt = rating_of(c);
+	struct receipts_view_state *vs = console_vstate(c, V_RECEIPTS);
+
+	fprintf(f, "receipts.file=%s\nreceipts.lines=%zu\nreceipts.top=%zu\n", rt->receipts_shown,
+		rt->rc_n, vs->top);
+}
+
+const struct view_ops receipts_view = {
+	.name = "receipts",
+	.id = V_RECEIPTS,
+	.state_size = sizeof(struct receipts_view_state),
+	.draw = receipts_draw,
+	.key = receipts_key,
+	.dump_state = receipts_dump_state,
 };
 
 /* ---- leave? ---- */

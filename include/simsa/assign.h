@@ -88,6 +88,10 @@ struct assign_input {
 	/* Normal tasks per late rater; 0 means the regular average for their
 	 * role (rounded up). Capped by the prompts they may see. */
 	uint32_t late_tasks;
+	/* For messages only (never part of the assignment): each prompt's id
+	 * (n_prompts entries) and each category's name, or NULL: numbers. */
+	const char *const *prompt_names;
+	const char *const *category_names;
 };
 
 struct assign_task {

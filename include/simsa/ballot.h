@@ -26,7 +26,8 @@
 #define BALLOT_MAX_CRITERIA RUBRIC_MAX_CRITERIA
 #define BALLOT_SCORE_UNSET 0xFFFFFFFFu
 #define BALLOT_SCORE_NA 0xFFFFFFFEu /* "not applicable" (criteria not required) */
-#define BALLOT_RECEIPT_LEN 19       /* "ABCD-EFGH-JKMN-PQRS" */
+#define BALLOT_RECEIPT_SYMBOLS 24   /* a place of up to 7 symbols, 16, the check */
+#define BALLOT_RECEIPT_MAX 29       /* "3ZZZZZZ-ABCD-EFGH-JKMN-PQRS-C", with its dashes */
 
 enum ballot_kind { BALLOT_EXPERT = 1, BALLOT_USER = 2 };
 
@@ -80,10 +81,38 @@ void ballot_hash(const unsigned char *bytes, size_t len, unsigned char out[BALLO
 void ballot_genesis(const char *round_id, const unsigned char pk[BALLOT_PK_LEN],
 		    unsigned char out[BALLOT_HASH_LEN]);
 
-/* The receipt code of a ballot hash: its first 80 bits in Crockford base32,
- * in four groups of four ("7K3M-Q2XA-..."); receipt_parse accepts any case,
- * with or without dashes, and O/I/L for 0/1/1, and gives the 10 bytes. */
-void ballot_receipt(const unsigned char hash[BALLOT_HASH_LEN], char out[BALLOT_RECEIPT_LEN + 1]);
-bool ballot_receipt_parse(const char *code, unsigned char prefix[10]);
+/* The receipt code of the ballot at place (its 0-based leaf index: the
+ * ballots before it in cast order, as the seal's Merkle tree orders them)
+ * with this hash (docs/ballot-format.md, "Receipts"): the place in Crockford
+ * base 32, the hash's first 80 bits (16 symbols), Crockford's mod-37 check
+ * symbol of both, as PLACE-XXXX-XXXX-XXXX-XXXX-C. */
+void ballot_receipt(uint32_t place, const unsigned char hash[BALLOT_HASH_LEN],
+		    char out[BALLOT_RECEIPT_MAX + 1]);
+
+enum receipt_form {
+	RECEIPT_CODE,       /* a code whose check symbol holds: place and prefix */
+	RECEIPT_OLD,        /* 16 symbols: the old form, the prefix alone */
+	RECEIPT_MISTYPED,   /* code-like, but the check fails or a symbol is misplaced */
+	RECEIPT_NOT_A_CODE, /* a character no code has, or far too short or long */
+};
+
+struct receipt_parsed {
+	enum receipt_form form;
+	uint32_t place;           /* RECEIPT_CODE */
+	unsigned char prefix[10]; /* RECEIPT_CODE, RECEIPT_OLD: the hash's first 80 bits */
+	char symbols[BALLOT_RECEIPT_SYMBOLS + 2]; /* as read: upper case, no dashes */
+};
+
+/* Reads a code typed by a person: any case, with or without dashes or
+ * spaces, O for 0 and I or L for 1; returns (and sets) out->form. */
+enum receipt_form ballot_receipt_parse(const char *code, struct receipt_parsed *out);
+
+/* A code's symbols as ballot_receipt_parse reads them (no dashes, upper
+ * case), for comparing with ballot_receipt_near. */
+void ballot_receipt_normal(const char *code, char out[BALLOT_RECEIPT_SYMBOLS + 2]);
+
+/* The two symbol strings are equal or one typo apart: one symbol
+ * substituted, dropped or doubled (inserted), or two neighbours swapped. */
+bool ballot_receipt_near(const char *a, const char *b);
 
 #endif

@@ -34,6 +34,17 @@ int session_start(const char *path, const char *rater, struct secret_key *sk, st
 /* Closes the round file, wipes and frees everything; sets *s to NULL. */
 void session_end(struct session **s);
 
+/* Keeps the rater's receipts in the file at path (receipt_file.h; NULL:
+ * the default path for this round and rater): each ballot cast from now on
+ * is appended there after it is committed. */
+int session_keep_receipts(struct session *s, const char *path, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+/* That file's path, or NULL when none is kept. */
+const char *session_receipts_path(const struct session *s);
+/* Why the receipt of the last ballot cast was not saved to the file (the
+ * ballot is cast all the same), or NULL when it was or none is kept. */
+const char *session_receipts_failure(const struct session *s);
+
 const char *session_title(const struct session *s);
 const char *session_rater(const struct session *s);
 enum rater_role session_role(const struct session *s);
@@ -57,7 +68,7 @@ struct task_view {
 	size_t text_len[2];
 	const char *output_id[2];             /* opaque ids */
 	bool done;                            /* a counted ballot exists */
-	char receipt[BALLOT_RECEIPT_LEN + 1]; /* of that ballot, "" if none */
+	char receipt[BALLOT_RECEIPT_MAX + 1]; /* of that ballot, "" if none */
 };
 
 /* Fills v with task index (pointers valid until the next session_task
@@ -74,12 +85,26 @@ struct task_summary {
 	const char *category;
 	bool done;                            /* a counted ballot exists */
 	bool has_draft;                       /* a readable draft is saved */
-	char receipt[BALLOT_RECEIPT_LEN + 1]; /* of that ballot, "" if none */
+	char receipt[BALLOT_RECEIPT_MAX + 1]; /* of that ballot, "" if none */
 };
 
 /* Fills *out for task index; leaves the texts of session_task alone. */
 int session_task_summary(struct session *s, size_t index, struct task_summary *out,
 			 struct simsa_err *err) __attribute__((warn_unused_result));
+
+/* The task's current ballot as the round file holds it now, which another
+ * console of the same rater may have cast meanwhile. */
+struct task_latest {
+	bool has_ballot;
+	bool elsewhere; /* it is not the ballot this session knew of (none, or another) */
+	char receipt[BALLOT_RECEIPT_MAX + 1];
+	char cast_at[32];
+};
+
+/* Re-reads the current ballot of task index (for the confirmation before
+ * a cast, which will supersede it); the session knows it from then on. */
+int session_task_latest(struct session *s, size_t index, struct task_latest *out,
+			struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* The answer being built for a task; the same struct serves experts and
  * users (fields of the other role stay unset). */
@@ -153,7 +178,7 @@ int session_load_draft(struct session *s, size_t index, struct answer *a, struct
  * lock first sealed the round without it, so nothing is written, the draft
  * is left as it is, and no receipt is given. */
 int session_submit(struct session *s, size_t index, const struct answer *a,
-		   char receipt[BALLOT_RECEIPT_LEN + 1], struct simsa_err *err)
+		   char receipt[BALLOT_RECEIPT_MAX + 1], struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
 /* Fills the column values of rec (store.h: everything but rater_row, the

@@ -85,7 +85,8 @@ struct store_counts {
 	long prompts_incomplete; /* prompts lacking an output from some entrant */
 };
 
-/* Creates a new round file; refuses if path exists. */
+/* Creates a new round file, mode 0600 whatever the umask (its -wal and
+ * -shm take the same mode); refuses if path exists. */
 int store_create(const char *path, const char *title, struct store **out, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 /* Opens an existing round file and migrates it to STORE_SCHEMA_VERSION.
@@ -106,6 +107,14 @@ int store_open(const char *path, struct store **out, struct simsa_err *err)
  * Writing through the handle fails. */
 int store_open_read(const char *path, struct store **out, struct simsa_err *err)
 	__attribute__((warn_unused_result));
+/* Who is told when store_open or store_open_read opens a round that is not
+ * closed and that others (not its owner, not its group) may read or write:
+ * an open round's ballots and blinding are for no one else's eyes
+ * (docs/round-file.md "Who may read a round"). The command line sets a
+ * function that prints msg as a warning; NULL (the default) says nothing. */
+void store_set_exposure_warning(void (*fn)(const char *msg));
+/* The message for path at mode (0 when others have no access). */
+int store_exposure(const char *path, char *msg, size_t cap);
 /* How store_open_read read the file, in words ("a bundle: immutable"), or
  * NULL for a handle from store_open. */
 const char *store_read_as(const struct store *st);
@@ -436,10 +445,26 @@ int store_task_ballot(struct store *st, int64_t rater_row, uint32_t position,
 		      unsigned char hash[STORE_HASH_LEN], struct simsa_err *err);
 
 /* Calls fn for each task of the rater that has a counted ballot (one not
- * superseded), with the task's position and that ballot's hash. */
+ * superseded), with the task's position, that ballot's place (0-based, in
+ * cast order: the ballots stored before it) and its hash. */
 int store_each_counted(struct store *st, int64_t rater_row,
-		       void (*fn)(void *ctx, uint32_t position, const unsigned char hash[32]),
+		       void (*fn)(void *ctx, uint32_t position, uint32_t place,
+				  const unsigned char hash[32]),
 		       void *ctx, struct simsa_err *err);
+
+/* The current ballot of a task as stored now (store_task_ballot's), with
+ * its place and cast time: 1, or 0 when the task has none. */
+struct store_latest {
+	unsigned char hash[STORE_HASH_LEN];
+	uint32_t place;
+	char cast_at[32];
+};
+int store_task_latest(struct store *st, int64_t rater_row, uint32_t position,
+		      struct store_latest *out, struct simsa_err *err);
+
+/* How many ballots the file holds: inside a write transaction, the place
+ * of the next ballot cast. */
+int store_ballot_count(struct store *st, uint32_t *count, struct simsa_err *err);
 
 /* A signed ballot to store: its bytes, hash and signature, and the plain
  * column values that queries read instead of decoding the bytes, in the
@@ -505,6 +530,8 @@ struct task_row {
 	int64_t prompt_row;
 	const char *left, *right, *kind;
 	uint32_t replica;
+	bool bad_key;   /* rater_id or position not an integer in range */
+	bool malformed; /* prompt_id or replica not an integer in range */
 };
 
 int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row *t), void *ctx,
@@ -531,6 +558,13 @@ struct store_leftovers {
  * (rater, position) order (tasks are stored in that order), or -1. */
 long store_task_ids_out_of_order(struct store *st, struct simsa_err *err);
 
+/* How many values of table.column are not of its type, or -1: integer
+ * (not a REAL, not text), or text ('t': not a BLOB, no NUL byte, which a
+ * reader would cut the value at); NULL passes. table and column are
+ * constants of the caller, never input. */
+long store_untyped(struct store *st, const char *table, const char *column, char type,
+		   struct simsa_err *err);
+
 int store_leftovers(struct store *st, struct store_leftovers *lo, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 
@@ -544,6 +578,7 @@ struct closing_rec {
 	unsigned char merkle_root[32];
 	char closed_at[32];
 	unsigned char signature[STORE_SIG_LEN];
+	bool malformed; /* ballot_count not an integer in 0..2^32-1 (read back) */
 };
 
 struct reveal_rec {
@@ -576,9 +611,10 @@ int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err 
 /* Each revealed (output id, entrant row). */
 int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int64_t entrant),
 		      void *ctx, struct simsa_err *err);
-/* Each sealed chain head (rater row, count, head). */
+/* Each sealed chain head (rater row, count, head); count is -1 when the
+ * stored one is not an integer in 0..2^32-1. */
 int store_each_head(struct store *st,
-		    int (*fn)(void *ctx, int64_t rater, uint32_t count, const unsigned char *head),
+		    int (*fn)(void *ctx, int64_t rater, int64_t count, const unsigned char *head),
 		    void *ctx, struct simsa_err *err);
 
 /* ---- generation (schema 5) ---- */

@@ -82,6 +82,13 @@ struct text_doc {
  * failure (input longer than TEXT_MAX_INPUT, out of memory) with err set. */
 struct text_doc *text_doc_new(const char *src, size_t len, struct simsa_err *err)
 	__attribute__((warn_unused_result));
+/* Display normalization, the same for every text drawn in a pane (every
+ * entrant's outputs alike; docs/text.md "Blank lines"): blank lines (empty,
+ * or only spaces and tabs) at the start and the end are dropped, with the
+ * final line break; a run of blank lines between two lines of text becomes
+ * one empty line. Only the graphemes change: the stored text and its hash
+ * never do. */
+void text_doc_tidy(struct text_doc *d);
 /* Frees *d and sets it to NULL; does nothing if *d is NULL. */
 void text_doc_free(struct text_doc **d);
 

@@ -23,6 +23,9 @@ double mono_seconds(void);
 
 /* Current UTC time as "2026-11-29T06:40:00Z" (out: at least 21 bytes). */
 void time_now_utc(char out[32]);
+/* True when s is exactly such a time (digits where time_now_utc puts
+ * them), so two of them compare in time order with strcmp. */
+bool time_utc_valid(const char *s);
 
 /* Parses a whole decimal integer in [min, max]; false on anything else. */
 bool parse_long(const char *s, long min, long max, long *out);

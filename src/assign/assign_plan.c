@@ -2,6 +2,7 @@
  * passes share (assign_internal.h): raters by role, categories, pair
  * tables, and whether the rubrics' numbers can be met (docs/assignment.md). */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "assign_internal.h"
@@ -170,6 +171,16 @@ static uint32_t experts_enough(const struct plan *pl)
 	return blocked + 1 < tasks ? blocked + 1 : tasks;
 }
 
+/* A prompt or category as a message names it: its name when the caller
+ * gave names, else its number. */
+static const char *label(const char *const *names, uint32_t i, char buf[16])
+{
+	if (names && names[i])
+		return names[i];
+	snprintf(buf, 16, "%u", i);
+	return buf;
+}
+
 static int plan_feasible(const struct plan *pl, struct simsa_err *err)
 {
 	uint64_t users = assign_users_needed(pl->E, pl->k);
@@ -185,14 +196,19 @@ static int plan_feasible(const struct plan *pl, struct simsa_err *err)
 		uint32_t c = plan_category(pl, q), n = pl->elig_first[c + 1] - pl->elig_first[c];
 		uint32_t need = experts_enough(pl);
 
-		if (n < need)
+		if (n < need) {
+			char qb[16], cb[16];
+
 			return err_set(
 				err,
-				"prompt %u (category %u) needs at least %u experts who "
+				"prompt %s (category %s) needs at least %u experts who "
 				"may rate its category, so that each of its %u outputs gets %u "
 				"distinct experts (the expert rubric's ratings per output); "
 				"%u expert%s may",
-				q, c, need, pl->E, pl->m, n, n == 1 ? "" : "s");
+				label(pl->in->prompt_names, q, qb),
+				label(pl->in->category_names, c, cb), need, pl->E, pl->m, n,
+				n == 1 ? "" : "s");
+		}
 	}
 	return 0;
 }

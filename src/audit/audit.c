@@ -14,6 +14,7 @@
 #include "simsa/enc.h"
 #include "simsa/manifest.h"
 #include "simsa/merkle.h"
+#include "simsa/note.h"
 #include "simsa/opening.h"
 #include "simsa/rubric.h"
 #include "simsa/statement.h"
@@ -36,6 +37,10 @@ static int take_task(void *ctx, const struct task_row *t)
 	struct rtasks *rt;
 	struct atask *at;
 
+	if (t->bad_key) {
+		a->bad_key_tasks++; /* read as another task's key: left out, reported */
+		return 0;
+	}
 	if (ri < 0 || t->position > (1u << 28))
 		return 0; /* a task of no rater: the ballots naming it fail their check */
 	rt = &a->tasks[ri];
@@ -61,6 +66,7 @@ static int take_task(void *ctx, const struct task_row *t)
 			 ? t->kind
 			 : "an unknown kind");
 	at->replica = t->replica;
+	at->malformed = t->malformed;
 	for (int side = 0; side < 2; side++) {
 		const char *id = side ? t->right : t->left;
 		json_t *o = json_object_get(a->blind, id ? id : "");
@@ -147,7 +153,13 @@ static void step_opening(struct audit *a)
 	} else if (store_get_sealed(a->st, &sealed, &sealed_len, &err) < 0) {
 		failf(&s, "the sealed secrets cannot be read: %s", err.msg);
 	} else {
+		static const struct typed_col types[] = {
+			{ "opening", "opened_at", 't' },
+			{ NULL, NULL, 0 },
+		};
+
 		s.items = 1;
+		check_types(a, &s, types);
 		crypto_generichash(sealed_hash, 32, sealed, sealed_len, NULL, 0);
 		statement_opening(&msg, a->in.info.round_id, a->op.manifest_hash,
 				  a->op.seed_commitment, a->op.assignment_hash, a->op.opened_at,
@@ -200,11 +212,35 @@ static void step_state(struct audit *a)
 	step_end(a, &s);
 }
 
+void check_types(struct audit *a, struct step *s, const struct typed_col *cols)
+{
+	for (const struct typed_col *c = cols; c->table; c++) {
+		struct simsa_err err;
+		long n = store_untyped(a->st, c->table, c->column, c->type, &err);
+
+		if (n < 0)
+			failf(s, "%s", err.msg);
+		else if (n > 0)
+			failf(s, "%ld values of %s.%s are not %s", n, c->table, c->column,
+			      c->type == 'i' ? "integers"
+					     : "text (a BLOB, or a NUL byte with a tail after it)");
+	}
+}
+
 static void step_enrolments(struct audit *a)
 {
+	static const struct typed_col types[] = {
+		{ "rater", "name", 't' },
+		{ "rater", "categories", 't' },
+		{ "rater", "enrolled_at", 't' },
+		{ NULL, NULL, 0 },
+	};
 	struct step s;
 
-	step_begin(&s, "enrolments", "the organizer's signature on every rater's enrolment");
+	step_begin(&s, "enrolments",
+		   "the organizer's signature on every rater's enrolment (and, closed, its "
+		   "time not after the close)");
+	check_types(a, &s, types);
 	for (size_t i = 0; i < a->in.n_raters; i++) {
 		const struct in_rater *r = &a->in.raters[i];
 		struct enrolment e = { a->in.info.round_id,
@@ -221,6 +257,9 @@ static void step_enrolments(struct audit *a)
 		if (msg.oom || crypto_sign_verify_detached(r->signature, msg.p, msg.n,
 							   a->in.organizer_pk) != 0)
 			failf(&s, "rater '%s': enrolment signature does not verify", r->name);
+		else if (a->closed && audit_after_close(a, r->enrolled_at))
+			failf(&s, "rater '%s': enrolled at %s, after the close at %s", r->name,
+			      audit_time(r->enrolled_at), audit_time(a->cl.closed_at));
 		buf_release(&msg);
 	}
 	step_end(a, &s);
@@ -320,7 +359,7 @@ struct head_ctx {
 	bool *present;
 };
 
-static int take_head(void *ctx, int64_t rater, uint32_t count, const unsigned char *head)
+static int take_head(void *ctx, int64_t rater, int64_t count, const unsigned char *head)
 {
 	struct head_ctx *h = ctx;
 	long i = rater_index(h->a, rater);
@@ -329,7 +368,11 @@ static int take_head(void *ctx, int64_t rater, uint32_t count, const unsigned ch
 		failf(h->s, "a sealed chain head names no enrolled rater");
 		return 0;
 	}
-	h->count[i] = count;
+	/* a count past 32 bits would read as the signed one, wrapped */
+	if (count < 0)
+		failf(h->s, "rater '%s': the sealed chain head's count is not an integer in range",
+		      h->a->in.raters[i].name);
+	h->count[i] = count < 0 ? 0 : (uint32_t)count;
 	memcpy(h->head[i], head, 32);
 	h->present[i] = true;
 	return 0;
@@ -344,10 +387,16 @@ static void step_seal(struct audit *a)
 			       calloc(a->in.n_raters + 1, 32), calloc(a->in.n_raters + 1, 1) };
 	unsigned char root[32];
 
+	static const struct typed_col types[] = {
+		{ "closing", "closed_at", 't' },
+		{ NULL, NULL, 0 },
+	};
+
 	step_begin(&s, "seal",
 		   "the organizer's signature on the seal, and the Merkle root and "
 		   "every chain head against the ballots");
 	s.items = 1;
+	check_types(a, &s, types);
 	if (!ch || !hc.count || !hc.head || !hc.present ||
 	    store_each_head(a->st, take_head, &hc, a->err) < 0) {
 		failf(&s, "cannot read the seal");
@@ -363,6 +412,9 @@ static void step_seal(struct audit *a)
 	if (msg.oom ||
 	    crypto_sign_verify_detached(a->cl.signature, msg.p, msg.n, a->in.organizer_pk) != 0)
 		failf(&s, "the seal's signature does not verify under the organizer's key");
+	/* a count past 32 bits (or not a whole number) would read as the signed one */
+	if (a->cl.malformed)
+		failf(&s, "closing.ballot_count is not an integer in range");
 	merkle_root((const unsigned char(*)[32])a->leaves, a->n_leaves, root);
 	if (a->n_leaves != a->cl.ballot_count)
 		failf(&s,
@@ -416,6 +468,29 @@ static int owners_of(struct audit *a, struct step *s, struct owner **out, size_t
 	return 0;
 }
 
+/* What the manifest step reads besides the round record and the rubrics */
+static const struct typed_col manifest_types[] = {
+	{ "entrant", "name", 't' },
+	{ "entrant", "team", 't' },
+	{ "entrant", "model", 't' },
+	{ "entrant", "aliases", 't' },
+	{ "prompt", "ext_id", 't' },
+	{ "prompt", "category", 't' },
+	{ "prompt", "prompt", 't' },
+	{ "prompt", "system", 't' },
+	{ "prompt", "reference", 't' },
+	{ "rater", "name", 't' },
+	{ "rater", "categories", 't' },
+	{ "blind_output", "id", 't' },
+	{ "blind_output", "prompt_id", 'i' },
+	{ "reveal", "output_id", 't' },
+	{ "reveal", "entrant_id", 'i' },
+	{ "gold", "prompt_id", 'i' },
+	{ "gold", "better_id", 'i' },
+	{ "gold", "worse_id", 'i' },
+	{ NULL, NULL, 0 },
+};
+
 static void step_seed_and_manifest(struct audit *a)
 {
 	struct step s1, s2;
@@ -426,6 +501,7 @@ static void step_seed_and_manifest(struct audit *a)
 	step_begin(&s1, "seed", "the revealed seed against the commitment made at open");
 	step_begin(&s2, "manifest", "the manifest hash recomputed from the revealed inputs");
 	s1.items = s2.items = 1;
+	check_types(a, &s2, manifest_types);
 	seed_commitment(a->cl.seed, a->in.info.round_id, a->op.manifest_hash, commit);
 	if (memcmp(commit, a->op.seed_commitment, 32) != 0)
 		failf(&s1, "the revealed seed does not match its commitment");
@@ -450,9 +526,17 @@ static void step_assignment(struct audit *a)
 	struct simsa_err err;
 	unsigned char h[32];
 
+	static const struct typed_col types[] = {
+		{ "task", "left_output", 't' }, { "task", "right_output", 't' },
+		{ "reveal", "output_id", 't' }, { "reveal", "entrant_id", 'i' },
+		{ "gold", "prompt_id", 'i' },   { "gold", "better_id", 'i' },
+		{ "gold", "worse_id", 'i' },    { NULL, NULL, 0 },
+	};
+
 	step_begin(&s, "assignment",
 		   "every task against the assignment replayed from the "
 		   "revealed seed and the manifest");
+	check_types(a, &s, types);
 	if (opening_replay(a->st, a->cl.seed, a->op.manifest_hash, &ar, &err) < 0) {
 		failf(&s, "the assignment cannot be replayed: %s", err.msg);
 		step_end(a, &s);
@@ -476,6 +560,9 @@ static void step_assignment(struct audit *a)
 	free(enc);
 	if (memcmp(h, a->op.assignment_hash, 32) != 0)
 		failf(&s, "the replayed assignment's hash is not the one signed at open");
+	if (a->bad_key_tasks)
+		failf(&s, "%zu tasks have a rater or position that is not an integer in range",
+		      a->bad_key_tasks);
 	if (a->n_tasks != ar.n_tasks)
 		failf(&s, "the round stores %zu tasks, the replay gives %zu", a->n_tasks,
 		      ar.n_tasks);
@@ -500,7 +587,13 @@ static void step_assignment(struct audit *a)
 			      r->name, t->position + 1);
 		/* the kind decides which ballots count (gold ones never do), so
 		 * it is checked as strictly as the prompt and the sides */
-		if (strcmp(st->kind, assign_kind_name(t->kind)) != 0 || st->replica != t->replica)
+		if (st->malformed)
+			failf(&s,
+			      "rater '%s': task %u has a prompt or replica that is not an integer "
+			      "in range",
+			      r->name, t->position + 1);
+		else if (strcmp(st->kind, assign_kind_name(t->kind)) != 0 ||
+			 st->replica != t->replica)
 			failf(&s,
 			      "rater '%s': task %u is stored as %s (replica %u); the seed assigns "
 			      "%s (replica %u)",
@@ -518,9 +611,42 @@ static void step_assignment(struct audit *a)
 	step_end(a, &s);
 }
 
+/* What verify prints for comparing with what the organizer published:
+ * the organizer's key and its fingerprint, the ballot count and Merkle
+ * root (sealed, or of the ballots so far in an open round), the close
+ * time (docs/verify.md, "What to compare"). */
+static int put_anchors(struct audit *a, json_t *rep)
+{
+	char key[65], fp[65], root[65];
+	unsigned char h[32], r[32];
+	uint32_t count = a->closed ? a->cl.ballot_count : (uint32_t)a->n_leaves;
+
+	hex_encode(a->in.organizer_pk, 32, key);
+	organizer_fingerprint(a->in.organizer_pk, h);
+	hex_encode(h, 32, fp);
+	if (a->closed)
+		memcpy(r, a->cl.merkle_root, 32);
+	else
+		merkle_root((const unsigned char(*)[32])a->leaves, a->n_leaves, r);
+	hex_encode(r, 32, root);
+	return json_object_update_new(
+		rep, json_pack("{s:o, s:o, s:I, s:s, s:o}", "organizer_key",
+			       a->in.has_organizer ? json_string(key) : json_null(),
+			       "organizer_fingerprint",
+			       a->in.has_organizer ? json_string(fp) : json_null(), "ballot_count",
+			       (json_int_t)count, "merkle_root", root, "closed_at",
+			       a->closed ? json_string(audit_time(a->cl.closed_at)) : json_null()));
+}
+
 int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 {
-	struct audit a = { .st = st, .err = err };
+	return audit_run_pinned(st, NULL, report, err);
+}
+
+int audit_run_pinned(struct store *st, const struct audit_pins *pins, json_t **report,
+		     struct simsa_err *err)
+{
+	struct audit a = { .st = st, .err = err, .pins = pins };
 	bool ok = true;
 	size_t i;
 	json_t *v;
@@ -543,17 +669,23 @@ int audit_run(struct store *st, json_t **report, struct simsa_err *err)
 		step_seed_and_manifest(&a);
 		step_assignment(&a);
 	}
+	if (pins)
+		step_pinned(&a);
 	json_array_foreach(a.steps, i, v)
 		ok = ok && json_is_true(json_object_get(v, "passed"));
-	*report = json_pack("{s:s, s:s, s:b, s:b, s:O, s:f, s:f}", "round_id", a.in.info.round_id,
-			    "state",
+	*report = json_pack("{s:s, s:s}", "round_id", a.in.info.round_id, "state",
 			    !a.in.info.state_known            ? "unknown-state"
 			    : a.in.info.state == ROUND_CLOSED ? "closed"
 			    : a.in.info.state == ROUND_OPEN   ? "open"
-							      : "draft",
-			    "complete", a.closed, "ok", ok, "steps", a.steps, "load_seconds",
-			    t_load, "seconds", mono_seconds() - t0);
-	rc = *report ? 0 : err_set(err, "out of memory");
+							      : "draft");
+	rc = *report && put_anchors(&a, *report) == 0 &&
+			     json_object_update_new(
+				     *report,
+				     json_pack("{s:b, s:b, s:O, s:f, s:f}", "complete", a.closed,
+					       "ok", ok, "steps", a.steps, "load_seconds", t_load,
+					       "seconds", mono_seconds() - t0)) == 0
+		     ? 0
+		     : err_set(err, "out of memory");
 	/* how the file was read (store_open_read): a bundle immutable, or a
 	 * working round with its WAL */
 	if (*report && store_read_as(st) &&
@@ -567,6 +699,9 @@ out:
 	json_decref(a.blind);
 	json_decref(a.owner);
 	free(a.leaves);
+	free(a.leaf_rater);
+	free(a.leaf_seq);
+	free(a.leaf_hash);
 	free(a.head_count);
 	free(a.head);
 	rubric_free(&a.expert);

@@ -84,9 +84,12 @@ static void bfail(struct ballot_ctx *c, struct step *s, const char *fmt, ...)
 	b->e[b->n - 1].n_notes++;
 }
 
+/* A stored text column against its signed string: NULL is not the empty
+ * string (a cast stores "" for an empty comment or reason; NULL belongs on
+ * the other kind's columns only). */
 static bool col_eq_str(const char *col, const char *v)
 {
-	return strcmp(col ? col : "", v) == 0;
+	return col && strcmp(col, v) == 0;
 }
 
 static bool scores_match(const char *json, const struct ballot *b)
@@ -352,6 +355,10 @@ static void check_decoded(struct ballot_ctx *c, const struct ballot_row *r, stru
 		bfail(c, c->sb,
 		      "ballot %lld (%s): stored column '%s' differs from the signed ballot",
 		      (long long)r->id, who, bad);
+	if (a->closed && audit_after_close(a, c->b->cast_at))
+		bfail(c, c->sb, "ballot %lld (%s): cast at %s, after the close at %s",
+		      (long long)r->id, who, audit_time(c->b->cast_at),
+		      audit_time(a->cl.closed_at));
 	e->task = c->b->task_position;
 	check_task(c, r, e->ri, who);
 	check_answer(c, r, a->in.raters[e->ri].role, who);
@@ -361,6 +368,23 @@ static void check_decoded(struct ballot_ctx *c, const struct ballot_row *r, stru
 	memcpy(e->prev_hash, c->b->prev_hash, 32);
 	e->has_sup = c->b->has_supersedes;
 	memcpy(e->sup, c->b->supersedes, 32);
+}
+
+/* What the pinned step needs of leaf a->n_leaves: whose, which, its hash. */
+static int keep_leaf(struct audit *a, const struct ballot_row *r)
+{
+	size_t i = a->n_leaves;
+
+	if (grow_array((void **)&a->leaf_rater, &a->cap_rater, i + 1, sizeof *a->leaf_rater) < 0 ||
+	    grow_array((void **)&a->leaf_seq, &a->cap_seq, i + 1, sizeof *a->leaf_seq) < 0 ||
+	    grow_array((void **)&a->leaf_hash, &a->cap_hash, i + 1, sizeof *a->leaf_hash) < 0) {
+		a->oom = true;
+		return -1;
+	}
+	a->leaf_rater[i] = r->malformed ? -1 : rater_index(a, r->rater_row);
+	a->leaf_seq[i] = r->seq;
+	ballot_hash(r->bytes, r->len, a->leaf_hash[i]);
+	return 0;
 }
 
 static int check_ballot(void *ctx, const struct ballot_row *r)
@@ -382,6 +406,8 @@ static int check_ballot(void *ctx, const struct ballot_row *r)
 		merkle_leaf(r->bytes, r->len, r->signature, a->leaves[a->n_leaves]);
 	else
 		memset(a->leaves[a->n_leaves], 0, 32);
+	if (a->pins && keep_leaf(a, r) < 0)
+		return 1;
 	a->n_leaves++;
 
 	e = &b->e[b->n++];
@@ -435,7 +461,8 @@ void step_ballots(struct audit *a)
 	c.prev = &c.batches[1];
 	step_begin(&sb, "ballots",
 		   "every ballot's signature, canonical bytes, stored columns, "
-		   "round, manifest, rater, assigned task and the outputs shown");
+		   "round, manifest, rater, assigned task, the outputs shown and (closed) "
+		   "its time not after the close");
 	step_begin(&sc, "chains",
 		   "every rater's chain: sequence, links from the genesis value, "
 		   "supersession, one counted ballot per task");
@@ -453,6 +480,14 @@ void step_ballots(struct audit *a)
 	}
 	if (a->oom)
 		failf(&sb, "out of memory");
+	/* the outputs a task showed, which each ballot's signed hashes name */
+	static const struct typed_col types[] = {
+		{ "task", "left_output", 't' },
+		{ "task", "right_output", 't' },
+		{ "blind_output", "id", 't' },
+		{ NULL, NULL, 0 },
+	};
+	check_types(a, &sb, types);
 	for (size_t r = 0; r < a->in.n_raters; r++)
 		for (uint32_t p = 0; p < a->tasks[r].n; p++)
 			if (a->tasks[r].t[p].counted > 1)

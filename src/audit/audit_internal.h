@@ -2,7 +2,7 @@
  * the folder. Calls run one way: audit.c (the steps on the inputs, the
  * seal, and the run) calls audit_ballots.c (the ballots and chains steps);
  * both call audit_report.c (the report and the lookups), which calls
- * neither. */
+ * neither. audit_pins.c (the pinned step) calls audit_report.c. */
 #ifndef SIMSA_AUDIT_INTERNAL_H
 #define SIMSA_AUDIT_INTERNAL_H
 
@@ -32,6 +32,7 @@ struct atask {
 	int64_t prompt_row;
 	char kind[16];             /* as stored: "normal", "gold_repeat", "gold_known" */
 	uint32_t replica;          /* as stored */
+	bool malformed;            /* prompt or replica not an integer in range */
 	char id[2][33];            /* blind output ids, left and right */
 	unsigned char hash[2][32]; /* their text hashes */
 	unsigned char current[32]; /* the counted ballot so far */
@@ -53,12 +54,20 @@ struct audit {
 	struct closing_rec cl;
 	struct rtasks *tasks; /* per rater, enrolment order */
 	size_t n_tasks;
-	json_t *blind; /* id -> [hash hex, prompt row] */
-	json_t *owner; /* id -> entrant row (closed rounds) */
+	size_t bad_key_tasks; /* rater or position not an integer in range: left out */
+	json_t *blind;        /* id -> [hash hex, prompt row] */
+	json_t *owner;        /* id -> entrant row (closed rounds) */
 	json_t *steps;
 	/* from the ballots, for the seal */
 	unsigned char (*leaves)[32];
 	size_t n_leaves, cap_leaves;
+	/* with pins only: each leaf's rater index (-1: none), seq and ballot
+	 * hash, for naming what a checkpoint covers */
+	const struct audit_pins *pins;
+	long *leaf_rater;
+	uint32_t *leaf_seq;
+	unsigned char (*leaf_hash)[32];
+	size_t cap_rater, cap_seq, cap_hash;
 	uint32_t *head_count; /* per rater (enrolment order) */
 	unsigned char (*head)[32];
 	struct simsa_err *err;
@@ -75,9 +84,35 @@ const char *rater_name(const struct audit *a, int64_t row);
 /* The stored task of rater index ri at position, or NULL. */
 struct atask *audit_task(const struct audit *a, long ri, uint32_t position);
 
+/* ---- audit.c ---- */
+
+/* A stored column a step reads, and its type: 'i' integer, 't' text (not a
+ * BLOB, no NUL byte); NULL passes. A list ends with a NULL table. */
+struct typed_col {
+	const char *table, *column;
+	char type;
+};
+
+/* Fails step s once for each column of cols holding a value not of its
+ * type: a reader would take it for another value (a REAL rounded to an
+ * integer, a text cut at its NUL) and sign or hash that one. */
+void check_types(struct audit *a, struct step *s, const struct typed_col *cols);
+
+/* Whether time t (of a closed round's enrolment or ballot) is after the
+ * sealed close, or either is not a UTC time and so cannot be placed. */
+bool audit_after_close(const struct audit *a, const char *t);
+/* t when it is a UTC time, else words saying it is not (never the raw
+ * value, which may be anything). */
+const char *audit_time(const char *t);
+
 /* ---- audit_ballots.c ---- */
 
 /* The ballots and chains steps. */
 void step_ballots(struct audit *a);
+
+/* ---- audit_pins.c ---- */
+
+/* The pinned step: the values published outside the file. */
+void step_pinned(struct audit *a);
 
 #endif

@@ -63,3 +63,14 @@ struct atask *audit_task(const struct audit *a, long ri, uint32_t position)
 		return NULL;
 	return &a->tasks[ri].t[position];
 }
+
+bool audit_after_close(const struct audit *a, const char *t)
+{
+	return !time_utc_valid(t) || !time_utc_valid(a->cl.closed_at) ||
+	       strcmp(t, a->cl.closed_at) > 0;
+}
+
+const char *audit_time(const char *t)
+{
+	return time_utc_valid(t) ? t : "(not a UTC time)";
+}

@@ -279,53 +279,158 @@ void ballot_genesis(const char *round_id, const unsigned char pk[BALLOT_PK_LEN],
 	crypto_generichash_final(&h, out, BALLOT_HASH_LEN);
 }
 
-static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/* Crockford's base 32, then the five extra symbols of its check alphabet:
+ * a check value of 32..36 is written * ~ $ = U. */
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
 
-void ballot_receipt(const unsigned char hash[BALLOT_HASH_LEN], char out[BALLOT_RECEIPT_LEN + 1])
+/* The receipt's symbols without dashes: the place (no leading zeros), the
+ * hash's first 80 bits (16 symbols), the check symbol. */
+static size_t receipt_symbols(uint32_t place, const unsigned char hash[BALLOT_HASH_LEN],
+			      char out[BALLOT_RECEIPT_SYMBOLS + 1])
 {
-	size_t o = 0;
+	char rev[8];
+	size_t n = 0, o = 0;
+	unsigned check = 0;
 
+	do {
+		rev[n++] = crockford[place % 32];
+		place /= 32;
+	} while (place);
+	while (n)
+		out[o++] = rev[--n];
 	for (int i = 0; i < 16; i++) { /* 16 symbols x 5 bits = the first 80 bits */
 		int bit = i * 5, v = 0;
 
 		for (int k = 0; k < 5; k++, bit++)
 			v = v << 1 | ((hash[bit / 8] >> (7 - bit % 8)) & 1);
-		if (i && i % 4 == 0)
-			out[o++] = '-';
 		out[o++] = crockford[v];
+	}
+	/* Crockford's check: the value of every symbol before it, read as one
+	 * base-32 number, modulo 37 */
+	for (size_t i = 0; i < o; i++)
+		check = (check * 32 + (unsigned)(strchr(crockford, out[i]) - crockford)) % 37;
+	out[o++] = crockford[check];
+	out[o] = '\0';
+	return o;
+}
+
+void ballot_receipt(uint32_t place, const unsigned char hash[BALLOT_HASH_LEN],
+		    char out[BALLOT_RECEIPT_MAX + 1])
+{
+	char sym[BALLOT_RECEIPT_SYMBOLS + 1];
+	size_t n = receipt_symbols(place, hash, sym), places = n - 17, o = 0;
+
+	/* PLACE-XXXX-XXXX-XXXX-XXXX-C */
+	for (size_t i = 0; i < n; i++) {
+		if (i == places || i == n - 1 || (i > places && (i - places) % 4 == 0))
+			out[o++] = '-';
+		out[o++] = sym[i];
 	}
 	out[o] = '\0';
 }
 
-bool ballot_receipt_parse(const char *code, unsigned char prefix[10])
+/* The symbol's value in crockford[] after the reading rules (any case,
+ * O for 0, I and L for 1), or -1. */
+static int symbol_value(char ch)
 {
-	int n = 0;
+	const char *at;
 
+	if (ch >= 'a' && ch <= 'z')
+		ch = (char)(ch - 'a' + 'A');
+	if (ch == 'O')
+		ch = '0';
+	if (ch == 'I' || ch == 'L')
+		ch = '1';
+	at = ch ? strchr(crockford, ch) : NULL;
+	return at ? (int)(at - crockford) : -1;
+}
+
+/* Symbols 0..15 of sym: the 80 bits of a hash's prefix. */
+static void prefix_of(const char *sym, unsigned char prefix[10])
+{
 	memset(prefix, 0, 10);
-	for (const char *p = code; *p; p++) {
-		char ch = *p;
-		const char *at;
-		int v;
+	for (int n = 0; n < 16; n++) {
+		int v = symbol_value(sym[n]);
 
-		if (ch == '-' || ch == ' ')
-			continue;
-		if (ch >= 'a' && ch <= 'z')
-			ch = (char)(ch - 'a' + 'A');
-		if (ch == 'O')
-			ch = '0';
-		if (ch == 'I' || ch == 'L')
-			ch = '1';
-		at = strchr(crockford, ch);
-		if (!at || ch == '\0' || n == 16)
-			return false;
-		v = (int)(at - crockford);
 		for (int k = 4; k >= 0; k--) {
 			int bit = n * 5 + (4 - k);
 
 			if ((v >> k) & 1)
 				prefix[bit / 8] |= (unsigned char)(1 << (7 - bit % 8));
 		}
-		n++;
 	}
-	return n == 16;
+}
+
+enum receipt_form ballot_receipt_parse(const char *code, struct receipt_parsed *out)
+{
+	size_t n = 0;
+	uint64_t place = 0;
+	unsigned check = 0;
+	int v;
+
+	memset(out, 0, sizeof *out);
+	for (const char *p = code; *p; p++) {
+		if (*p == '-' || *p == ' ')
+			continue;
+		v = symbol_value(*p);
+		if (v < 0 || n == BALLOT_RECEIPT_SYMBOLS + 1)
+			return out->form = RECEIPT_NOT_A_CODE;
+		out->symbols[n++] = crockford[v];
+	}
+	out->symbols[n] = '\0';
+	if (n == 16) {
+		for (size_t i = 0; i < n; i++)
+			if (symbol_value(out->symbols[i]) >= 32)
+				return out->form = RECEIPT_MISTYPED;
+		prefix_of(out->symbols, out->prefix);
+		return out->form = RECEIPT_OLD;
+	}
+	if (n < 17)
+		return out->form = RECEIPT_NOT_A_CODE;
+	if (n < 18 || n > BALLOT_RECEIPT_SYMBOLS)
+		return out->form = RECEIPT_MISTYPED;
+	for (size_t i = 0; i + 1 < n; i++) {
+		v = symbol_value(out->symbols[i]);
+		if (v >= 32)
+			return out->form = RECEIPT_MISTYPED;
+		check = (check * 32 + (unsigned)v) % 37;
+		if (i < n - 17)
+			place = place * 32 + (uint64_t)v;
+	}
+	if ((unsigned)symbol_value(out->symbols[n - 1]) != check || place > UINT32_MAX)
+		return out->form = RECEIPT_MISTYPED;
+	out->place = (uint32_t)place;
+	prefix_of(out->symbols + n - 17, out->prefix);
+	return out->form = RECEIPT_CODE;
+}
+
+void ballot_receipt_normal(const char *code, char out[BALLOT_RECEIPT_SYMBOLS + 2])
+{
+	size_t n = 0;
+
+	for (const char *p = code; *p && n < BALLOT_RECEIPT_SYMBOLS + 1; p++) {
+		int v = *p == '-' || *p == ' ' ? -1 : symbol_value(*p);
+
+		if (v >= 0)
+			out[n++] = crockford[v];
+	}
+	out[n] = '\0';
+}
+
+bool ballot_receipt_near(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i = 0;
+
+	if (la > lb + 1 || lb > la + 1)
+		return false;
+	while (i < la && i < lb && a[i] == b[i])
+		i++;
+	if (la == lb) { /* equal, one substituted, or two neighbours swapped */
+		if (i == la || strcmp(a + i + 1, b + i + 1) == 0)
+			return true;
+		return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		       strcmp(a + i + 2, b + i + 2) == 0;
+	}
+	/* one dropped or doubled (inserted) */
+	return la > lb ? strcmp(a + i + 1, b + i) == 0 : strcmp(a + i, b + i + 1) == 0;
 }

@@ -152,7 +152,7 @@ static int cast_all(const char *db, const char *name, bool expert, double severi
 {
 	struct secret_key *sk = NULL;
 	struct session *s = NULL;
-	char path[4096], code[BALLOT_RECEIPT_LEN + 1];
+	char path[4096], code[BALLOT_RECEIPT_MAX + 1];
 	int rc = -1;
 
 	if (keyfile_round_path(db, name, false, path, sizeof path, err) < 0 ||

@@ -21,6 +21,7 @@ struct plan {
 	char **categories; /* distinct prompt categories, first-seen order */
 	size_t n_categories;
 	uint32_t *prompt_category; /* per prompt: index into categories */
+	const char **prompt_ids;   /* per prompt: its id (for messages) */
 	struct assign_rater *raters;
 	uint32_t **rater_categories;
 	struct assign_gold *gold;
@@ -32,6 +33,7 @@ static void plan_release(struct plan *p)
 	rubric_free(&p->user);
 	free(p->categories); /* the strings belong to p->in */
 	free(p->prompt_category);
+	free(p->prompt_ids);
 	for (size_t i = 0; p->rater_categories && i < p->in.n_raters; i++)
 		free(p->rater_categories[i]);
 	free(p->rater_categories);
@@ -53,11 +55,13 @@ static int plan_categories(struct plan *p, struct simsa_err *err)
 {
 	p->categories = calloc(p->in.n_prompts + 1, sizeof *p->categories);
 	p->prompt_category = calloc(p->in.n_prompts + 1, sizeof *p->prompt_category);
-	if (!p->categories || !p->prompt_category)
+	p->prompt_ids = calloc(p->in.n_prompts + 1, sizeof *p->prompt_ids);
+	if (!p->categories || !p->prompt_category || !p->prompt_ids)
 		return err_set(err, "out of memory");
 	for (size_t i = 0; i < p->in.n_prompts; i++) {
 		int c = category_index(p, p->in.prompts[i].category);
 
+		p->prompt_ids[i] = p->in.prompts[i].id;
 		if (c < 0) {
 			c = (int)p->n_categories;
 			p->categories[p->n_categories++] = p->in.prompts[i].category;
@@ -157,6 +161,8 @@ static void plan_input(const struct plan *p, struct assign_input *a)
 	a->n_entrants = (uint32_t)p->in.n_entrants;
 	a->n_prompts = (uint32_t)p->in.n_prompts;
 	a->prompt_category = p->prompt_category;
+	a->prompt_names = p->prompt_ids;
+	a->category_names = (const char *const *)p->categories;
 	a->n_raters = (uint32_t)p->in.n_raters;
 	a->raters = p->raters;
 	a->user_raters_per_slot = p->user ? (uint32_t)p->user->raters_per_slot : 0;

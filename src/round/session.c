@@ -1,12 +1,16 @@
 /* session — a rater's tasks, drafts and ballots (see include/simsa/session.h). */
 #include "simsa/session.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
+#include "simsa/receipt_file.h"
 #include "simsa/util.h"
 
 struct session {
@@ -21,10 +25,13 @@ struct session {
 	struct session_task_rec *tasks;
 	size_t n_tasks;
 	bool *done;
-	char (*receipt)[BALLOT_RECEIPT_LEN + 1];
+	char (*receipt)[BALLOT_RECEIPT_MAX + 1];
 	char *text[2]; /* texts of the task last viewed */
 	size_t text_len[2];
 	struct session_problem problem; /* of the last submit or draft call */
+	int receipts_fd;                /* the rater's receipts file, or -1 */
+	char *receipts_path;
+	char receipts_failure[5200]; /* why the last receipt was not saved, or "" */
 };
 
 void answer_init(struct answer *a)
@@ -52,7 +59,7 @@ static int load_rubric(struct session *s, struct simsa_err *err)
 	return rc;
 }
 
-static void mark_done(void *ctx, uint32_t position, const unsigned char hash[32])
+static void mark_done(void *ctx, uint32_t position, uint32_t place, const unsigned char hash[32])
 {
 	struct session *s = ctx;
 	size_t lo = 0, hi = s->n_tasks;
@@ -67,7 +74,7 @@ static void mark_done(void *ctx, uint32_t position, const unsigned char hash[32]
 	}
 	if (lo < s->n_tasks && s->tasks[lo].position == position) {
 		s->done[lo] = true;
-		ballot_receipt(hash, s->receipt[lo]);
+		ballot_receipt(place, hash, s->receipt[lo]);
 	}
 }
 
@@ -94,6 +101,7 @@ int session_start(const char *path, const char *rater, struct secret_key *sk, st
 		return err_set(err, "out of memory");
 	}
 	s->sk = sk;
+	s->receipts_fd = -1;
 	s->rater = strdup(rater);
 	if (!s->rater) {
 		err_set(err, "out of memory");
@@ -148,12 +156,43 @@ void session_end(struct session **sp)
 	store_rater_tasks_release(s->tasks, s->n_tasks);
 	free(s->done);
 	free(s->receipt);
+	if (s->receipts_fd >= 0)
+		close(s->receipts_fd);
+	free(s->receipts_path);
 	rubric_free(&s->rubric);
 	secret_key_free(&s->sk);
 	store_close(&s->st);
 	free(s->rater);
 	free(s);
 	*sp = NULL;
+}
+
+int session_keep_receipts(struct session *s, const char *path, struct simsa_err *err)
+{
+	char def[4096];
+
+	if (!path) {
+		if (receipt_file_default(s->info.round_id, s->rater, def, sizeof def, err) < 0)
+			return -1;
+		path = def;
+	}
+	if (s->receipts_fd >= 0)
+		close(s->receipts_fd);
+	free(s->receipts_path);
+	s->receipts_path = strdup(path);
+	if (!s->receipts_path)
+		return err_set(err, "out of memory");
+	return receipt_file_open(path, s->info.round_id, s->rater, &s->receipts_fd, err);
+}
+
+const char *session_receipts_path(const struct session *s)
+{
+	return s->receipts_path;
+}
+
+const char *session_receipts_failure(const struct session *s)
+{
+	return s->receipts_failure[0] ? s->receipts_failure : NULL;
 }
 
 const char *session_title(const struct session *s)
@@ -249,6 +288,31 @@ int session_task_summary(struct session *s, size_t index, struct task_summary *o
 	out->has_draft = j != NULL;
 	memcpy(out->receipt, s->receipt[index], sizeof out->receipt);
 	json_decref(j);
+	return 0;
+}
+
+int session_task_latest(struct session *s, size_t index, struct task_latest *out,
+			struct simsa_err *err)
+{
+	struct store_latest l;
+	int found;
+
+	memset(out, 0, sizeof *out);
+	if (index >= s->n_tasks)
+		return err_set(err, "no task %zu (the rater has %zu)", index + 1, s->n_tasks);
+	found = store_task_latest(s->st, s->rater_row, s->tasks[index].position, &l, err);
+	if (found < 0)
+		return -1;
+	if (found) {
+		out->has_ballot = true;
+		ballot_receipt(l.place, l.hash, out->receipt);
+		memcpy(out->cast_at, l.cast_at, sizeof out->cast_at);
+	}
+	/* cast from elsewhere: not the ballot this session knew of */
+	out->elsewhere = found && (!s->done[index] || strcmp(s->receipt[index], out->receipt) != 0);
+	s->done[index] = s->done[index] || found;
+	if (found)
+		memcpy(s->receipt[index], out->receipt, sizeof out->receipt);
 	return 0;
 }
 
@@ -544,8 +608,22 @@ int session_ballot_columns(const struct ballot *b, struct ballot_rec *rec, char 
 	return 0;
 }
 
+/* The ballot is cast: a receipt that cannot be saved is said, not failed. */
+static void save_receipt(struct session *s, const struct ballot *b, const char *code)
+{
+	struct simsa_err e;
+
+	s->receipts_failure[0] = '\0';
+	if (s->receipts_fd < 0)
+		return;
+	if (receipt_file_append(s->receipts_fd, s->info.round_id, b->task_position + 1, b->cast_at,
+				code, &e) < 0)
+		snprintf(s->receipts_failure, sizeof s->receipts_failure, "%.4000s: %s",
+			 s->receipts_path, e.msg);
+}
+
 int session_submit(struct session *s, size_t index, const struct answer *a,
-		   char receipt[BALLOT_RECEIPT_LEN + 1], struct simsa_err *err)
+		   char receipt[BALLOT_RECEIPT_MAX + 1], struct simsa_err *err)
 {
 	struct ballot *b = NULL;
 	struct ballot_rec rec = { 0 };
@@ -553,7 +631,7 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	char *scores = NULL;
 	struct session_problem why;
 	struct round_info ri;
-	uint32_t seq = 0;
+	uint32_t seq = 0, place = 0;
 	int found, rc = -1;
 
 	problem(&s->problem, SE_NONE, index, -1, -1);
@@ -593,6 +671,9 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	if (found < 0)
 		goto out;
 	b->has_supersedes = found == 1;
+	/* its place in the seal's Merkle tree: ballots are only ever added */
+	if (store_ballot_count(s->st, &place, err) < 0)
+		goto out;
 	if (ballot_encode(b, &bytes, &rec.len, err) < 0)
 		goto out;
 	if (session_ballot_columns(b, &rec, &scores, err) < 0)
@@ -609,10 +690,11 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	    store_delete_draft(s->st, s->rater_row, b->task_position, err) < 0 ||
 	    store_commit(s->st, err) < 0)
 		goto out;
-	ballot_receipt(rec.hash, receipt);
+	ballot_receipt(place, rec.hash, receipt);
 	problem(&s->problem, SE_NONE, index, -1, -1);
 	s->done[index] = true;
-	memcpy(s->receipt[index], receipt, BALLOT_RECEIPT_LEN + 1);
+	memcpy(s->receipt[index], receipt, BALLOT_RECEIPT_MAX + 1);
+	save_receipt(s, b, receipt);
 	rc = 0;
 out:
 	if (rc < 0)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -300,9 +301,14 @@ int store_create(const char *path, const char *title, struct store **out, struct
 	sqlite3_stmt *stmt;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		return err_set(err, "%s: cannot create: %s", path, strerror(errno));
+	if (fchmod(fd, 0600) < 0) { /* whatever the umask */
+		err_set(err, "%s: cannot set its mode: %s", path, strerror(errno));
+		close(fd);
+		goto fail_unlink;
+	}
 	close(fd);
 	if (connect(path, SQLITE_OPEN_READWRITE, &st, err) < 0)
 		goto fail_unlink;
@@ -355,8 +361,41 @@ int store_open(const char *path, struct store **out, struct simsa_err *err)
 		store_close(&st);
 		return -1;
 	}
+	sq_warn_exposure(st);
 	*out = st;
 	return 0;
+}
+
+static void (*exposure_warning)(const char *msg);
+
+void store_set_exposure_warning(void (*fn)(const char *msg))
+{
+	exposure_warning = fn;
+}
+
+int store_exposure(const char *path, char *msg, size_t cap)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode) || !(sb.st_mode & 007))
+		return 0;
+	snprintf(msg, cap,
+		 "%s: others can %s this round file (mode %04o); chmod 600 it, or 660 for "
+		 "a group (simsa init --group)",
+		 path, sb.st_mode & 002 ? "read or write" : "read", (unsigned)(sb.st_mode & 07777));
+	return (int)(sb.st_mode & 07777);
+}
+
+void sq_warn_exposure(struct store *st)
+{
+	char msg[4200];
+
+	if (!exposure_warning || !store_exposure(st->path, msg, sizeof msg))
+		return;
+	/* a closed round is public (its bundle is published): nothing to hide */
+	if (sq_pragma_int(st, "SELECT state = 'closed' FROM round") == 1)
+		return;
+	exposure_warning(msg);
 }
 
 static enum round_state state_parse(const char *s)

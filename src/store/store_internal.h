@@ -55,6 +55,9 @@ int sq_load_rows(struct store *st, const char *sql, size_t elem, void **arr, siz
 		 struct simsa_err *err);
 /* Brings the connection's database up to STORE_SCHEMA_VERSION (store.c). */
 int sq_migrate(struct store *st, struct simsa_err *err);
+/* Tells the exposure warning's function (store_set_exposure_warning)
+ * when st is a round that is not closed and others may read or write it. */
+void sq_warn_exposure(struct store *st);
 /* A malloc'd copy of a text column, or NULL for SQL NULL; *oom set on failure. */
 char *sq_dup_col(sqlite3_stmt *stmt, int i, bool *oom);
 

@@ -115,6 +115,9 @@ int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row
 		       &stmt, err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		/* types first: reading a value as text or a number converts it */
+		bool bad_key = !int_in(stmt, 0, INT64_MAX) || !int_in(stmt, 1, UINT32_MAX);
+		bool malformed = !int_in(stmt, 2, INT64_MAX) || !int_in(stmt, 6, UINT32_MAX);
 		struct task_row t = {
 			sqlite3_column_int64(stmt, 0),
 			(uint32_t)sqlite3_column_int64(stmt, 1),
@@ -123,6 +126,8 @@ int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row
 			(const char *)sqlite3_column_text(stmt, 4),
 			(const char *)sqlite3_column_text(stmt, 5),
 			(uint32_t)sqlite3_column_int64(stmt, 6),
+			bad_key,
+			malformed,
 		};
 
 		if (fn(ctx, &t))
@@ -194,6 +199,27 @@ long store_task_ids_out_of_order(struct store *st, struct simsa_err *err)
 	return n;
 }
 
+long store_untyped(struct store *st, const char *table, const char *column, char type,
+		   struct simsa_err *err)
+{
+	char sql[256];
+	long n;
+
+	if (type == 'i')
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND typeof(%s) <> 'integer'",
+			 table, column, column);
+	else
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND (typeof(%s) <> 'text' "
+			 "OR instr(CAST(%s AS BLOB), x'00') > 0)",
+			 table, column, column, column);
+	n = sq_pragma_int(st, sql);
+	if (n < 0)
+		sq_db_err(st, err, "cannot read the round");
+	return n;
+}
+
 int store_leftovers(struct store *st, struct store_leftovers *lo, struct simsa_err *err)
 {
 	static const char *const sql[] = {
@@ -203,8 +229,8 @@ int store_leftovers(struct store *st, struct store_leftovers *lo, struct simsa_e
 		"SELECT count(*) FROM screen_word",
 		"SELECT count(*) FROM import_log",
 		"SELECT count(*) FROM rubric WHERE source IS NOT ''",
-		"SELECT count(*) FROM entrant WHERE endpoint IS NOT NULL OR api_key_env IS NOT NULL "
-		"OR params IS NOT NULL OR system IS NOT NULL",
+		("SELECT count(*) FROM entrant WHERE endpoint IS NOT NULL OR api_key_env IS NOT NULL "
+		 "OR params IS NOT NULL OR system IS NOT NULL"),
 		"SELECT count(*) FROM draft",
 	};
 	long *out[] = { &lo->outputs, &lo->generations,    &lo->screen_decisions, &lo->screen_words,
@@ -297,6 +323,7 @@ int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err 
 		const unsigned char *p;
 		const char *at = (const char *)sqlite3_column_text(stmt, 4);
 
+		c->malformed = !int_in(stmt, 2, UINT32_MAX);
 		if ((p = blob_of(stmt, 0, 32)))
 			memcpy(c->seed, p, 32);
 		if ((p = blob_of(stmt, 1, 32)))
@@ -336,7 +363,7 @@ int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int
 }
 
 int store_each_head(struct store *st,
-		    int (*fn)(void *ctx, int64_t rater, uint32_t count, const unsigned char *head),
+		    int (*fn)(void *ctx, int64_t rater, int64_t count, const unsigned char *head),
 		    void *ctx, struct simsa_err *err)
 {
 	static const unsigned char none[32];
@@ -348,9 +375,9 @@ int store_each_head(struct store *st,
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const unsigned char *h = blob_of(stmt, 2, 32);
+		int64_t count = int_in(stmt, 1, UINT32_MAX) ? sqlite3_column_int64(stmt, 1) : -1;
 
-		if (fn(ctx, sqlite3_column_int64(stmt, 0), (uint32_t)sqlite3_column_int64(stmt, 1),
-		       h ? h : none))
+		if (fn(ctx, sqlite3_column_int64(stmt, 0), count, h ? h : none))
 			break;
 	}
 	sqlite3_finalize(stmt);

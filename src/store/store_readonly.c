@@ -362,6 +362,7 @@ int store_open_read(const char *path, struct store **out, struct simsa_err *err)
 	} else {
 		snprintf(st->read_as, sizeof st->read_as, "%s", how);
 	}
+	sq_warn_exposure(st);
 	*out = st;
 	return 0;
 fail:

@@ -449,12 +449,29 @@ static int insert_opening(struct store *st, const struct opening_rec *op, struct
 	return sq_step_done(st, stmt, "cannot store the opening", err);
 }
 
+#define TEXT_OF(x) #x
+#define TEXT_OF_VALUE(x) TEXT_OF(x)
+#define SCHEMA_VERSION_TEXT TEXT_OF_VALUE(STORE_SCHEMA_VERSION)
+
 int store_open_round(struct store *st, const struct blind_rec *blind, size_t n_blind,
 		     const struct task_rec *tasks, size_t n_tasks, const struct opening_rec *op,
 		     struct simsa_err *err)
 {
 	long left;
 
+	/* The WAL must be emptied after the rewrite below, or frames written
+	 * before open (the import log, the outputs with their entrants) stay
+	 * in it; a program that holds a read transaction would keep it. Refuse
+	 * while one does, before anything is changed: a frame that changes
+	 * nothing (the schema cookie page, rewritten as it is) must reach the
+	 * file and the WAL be emptied, which waits for every reader. */
+	if (sq_exec(st, "PRAGMA user_version = " SCHEMA_VERSION_TEXT, err) < 0)
+		return -1;
+	if (sq_pragma_int(st, "PRAGMA wal_checkpoint(TRUNCATE)") != 0)
+		return err_set(err,
+			       "%s: another program is reading the round (its WAL cannot be "
+			       "emptied); nothing was opened: stop it and open again",
+			       st->path);
 	/* secure_delete zeroes what the DELETEs below remove */
 	if (sq_exec(st, "PRAGMA secure_delete = ON", err) < 0 || store_begin(st, err) < 0)
 		return -1;
@@ -479,10 +496,15 @@ int store_open_round(struct store *st, const struct blind_rec *blind, size_t n_b
 		goto fail;
 	/* Rewrite the file so no freed page keeps a removed row, then empty
 	 * the WAL that carried the rewrite. */
-	if (sq_exec(st, "VACUUM", err) < 0 ||
-	    sq_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", err) < 0)
+	if (sq_exec(st, "VACUUM", err) < 0)
 		return err_prefix(err, "the round is open, but its file could not be compacted "
 				       "(run `sqlite3 ROUND.db VACUUM`)");
+	if (sq_pragma_int(st, "PRAGMA wal_checkpoint(TRUNCATE)") != 0)
+		return err_set(err,
+			       "%s: the round is open, but another program began reading it "
+			       "and its WAL still holds removed bytes: stop it and run "
+			       "`sqlite3 ROUND.db 'PRAGMA wal_checkpoint(TRUNCATE)'`",
+			       st->path);
 	return 0;
 fail:
 	store_rollback(st);

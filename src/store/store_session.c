@@ -237,30 +237,110 @@ int store_task_ballot(struct store *st, int64_t rater_row, uint32_t position,
 	return sq_db_err(st, err, "cannot read the task's ballot");
 }
 
+/* 1 when the ballots' ids are exactly 1..n, 0 when not, -1 on error. */
+static int ids_dense(struct store *st, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc, dense = 0;
+
+	if (sq_prepare(st, "SELECT count(*), min(id), max(id) FROM ballot", &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		dense = sqlite3_column_int64(stmt, 0) == 0 ||
+			(sqlite3_column_int64(stmt, 1) == 1 &&
+			 sqlite3_column_int64(stmt, 2) == sqlite3_column_int64(stmt, 0));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? dense : sq_db_err(st, err, "cannot count the ballots");
+}
+
 int store_each_counted(struct store *st, int64_t rater_row,
-		       void (*fn)(void *ctx, uint32_t position, const unsigned char hash[32]),
+		       void (*fn)(void *ctx, uint32_t position, uint32_t place,
+				  const unsigned char hash[32]),
 		       void *ctx, struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st,
-		       "SELECT b.task_position, b.hash FROM ballot b WHERE b.rater_id = ? "
-		       "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
-		       "ORDER BY b.seq",
-		       &stmt, err) < 0)
+	/* a ballot's place: the ballots before it in cast order (by id), as
+	 * close builds the Merkle tree. Ids 1..n (never a gap: ballots are
+	 * only appended) make it id - 1 without reading the table; otherwise
+	 * one pass over it counts. */
+	int dense = ids_dense(st, err);
+
+	if (dense < 0)
+		return -1;
+	if (sq_prepare(
+		    st,
+		    dense ? "SELECT b.task_position, b.id - 1, b.hash FROM ballot b "
+			    "WHERE b.rater_id = ? "
+			    "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
+			    "ORDER BY b.seq"
+			  : "SELECT b.task_position, b.place, b.hash FROM (SELECT id, rater_id, "
+			    "task_position, hash, seq, row_number() OVER (ORDER BY id) - 1 AS "
+			    "place FROM ballot) b WHERE b.rater_id = ? "
+			    "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
+			    "ORDER BY b.seq",
+		    &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, rater_row);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		unsigned char h[STORE_HASH_LEN];
 
-		copy_hash(stmt, 1, h);
-		fn(ctx, (uint32_t)sqlite3_column_int64(stmt, 0), h);
+		copy_hash(stmt, 2, h);
+		fn(ctx, (uint32_t)sqlite3_column_int64(stmt, 0),
+		   (uint32_t)sqlite3_column_int64(stmt, 1), h);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return sq_db_err(st, err, "cannot read the rater's ballots");
 	return 0;
+}
+
+int store_task_latest(struct store *st, int64_t rater_row, uint32_t position,
+		      struct store_latest *out, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (sq_prepare(st,
+		       "SELECT b.hash, (SELECT count(*) FROM ballot x WHERE x.id < b.id), "
+		       "b.cast_at FROM ballot b WHERE b.rater_id = ? AND b.task_position = ? "
+		       "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
+		       "ORDER BY b.seq DESC LIMIT 1",
+		       &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rater_row);
+	sqlite3_bind_int64(stmt, 2, position);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(stmt, 2);
+
+		copy_hash(stmt, 0, out->hash);
+		out->place = (uint32_t)sqlite3_column_int64(stmt, 1);
+		snprintf(out->cast_at, sizeof out->cast_at, "%s", t ? (const char *)t : "");
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return sq_db_err(st, err, "cannot read the task's ballot");
+}
+
+int store_ballot_count(struct store *st, uint32_t *count, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sq_prepare(st, "SELECT count(*) FROM ballot", &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*count = (uint32_t)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : sq_db_err(st, err, "cannot count the ballots");
 }
 
 /* NULL pointers and negative numbers are SQL NULL. */

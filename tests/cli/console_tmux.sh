@@ -26,7 +26,7 @@ chmod 600 "$T/demo.pass"
 
 tm new-session -d -s rate -x 100 -y 30 \
 	"env LANG=C.UTF-8 LC_ALL= TERM=xterm-256color NO_COLOR=1 '$SIMSA' rate '$db' --rater user01 \
-	 --passphrase-file '$T/demo.pass' --lang ko; echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
+	 --passphrase-file '$T/demo.pass' --lang ko --receipts '$T/my receipts.txt'; echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
 expect_screen "the console starts on the first task in Korean" "어느 쪽이 나은가요?"
 expect_screen "side by side at 100 columns: A and B panes" ">A<"
 # a paste on the rating screen is text, never commands (the console asked
@@ -59,10 +59,16 @@ tm send-keys -t rate s
 expect_screen "submit asks first and shows what will be signed" "이 평가를 제출할까요?"
 tm send-keys -t rate y
 expect_screen "a receipt code is shown" "영수증 코드:"
-code=$(grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$T/screen" | head -1)
+code=$(grep -o '[0-9A-Z]\{1,7\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z*~$=]' "$T/screen" | head -1)
 cnt=$(sqlite3 "$db" "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id WHERE r.name = 'user01' AND b.reason = '훨씬 자세함 붙여 넣음'")
 if [ "$cnt" = "1" ] && [ -n "$code" ]; then ok "the ballot is stored"; else not_ok "the ballot is stored" "ballots: $cnt code: $code"; fi
 expect_ok "the receipt code on screen is found by simsa receipt" receipt "$db" "$code"
+if [ "$(grep -c -- "$code" "$T/my receipts.txt")" = 1 ] && [ "$(stat -c %a "$T/my receipts.txt")" = 600 ]; then
+	ok "the code is in the receipts file (--receipts), mode 600"
+else
+	not_ok "the receipts file" "$(ls -l "$T/my receipts.txt"; cat "$T/my receipts.txt")"
+fi
+expect_ok "simsa receipt --file checks the receipts file" receipt "$db" --file "$T/my receipts.txt"
 tm send-keys -t rate Enter
 expect_screen "Enter goes on to the next task" "과제 2/10"
 # a paste whose end mark never comes: keys are text until 3 s pass

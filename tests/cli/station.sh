@@ -183,8 +183,9 @@ fi
 ok "the rater logs in with their SSH key"
 
 dump_sum() { as_svc sqlite3 "$round" .dump | sha256sum | cut -d' ' -f1; }
-# codes RATER: the rater's receipt codes as the station lists them
-codes() { grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' | sort; }
+# codes: the receipt codes of a receipts listing (the last field of each
+# line that is not a comment), sorted
+codes() { grep -v '^#' | awk '{ print $4 }' | sort; }
 
 # ---- the rater's own account cannot read the round ----
 if [ -n "$rater" ]; then
@@ -233,11 +234,15 @@ if [ -z "$svc" ]; then
 		not_ok "the round is unchanged by those logins" "dump $before, now $after"
 	fi
 else
-	pane=asked
+	# one tmux server for the whole test: a session that stays, so that
+	# ending the others never ends the server under the next one
+	tm new-session -d -s keep "sleep 600"
+	k=0
 	for cmd in "sqlite3 $round" "/bin/sh -c id"; do
-		tm kill-session -t asked >/dev/null 2>&1
+		k=$((k + 1))
+		pane=asked$k
 		# shellcheck disable=SC2046
-		tm new-session -d -s asked -x 100 -y 30 \
+		tm new-session -d -s "$pane" -x 100 -y 30 \
 			"$( [ -n "$rater" ] && echo "runuser -u $rater --") env TERM=xterm-256color ssh -t $(ssh_args id_ed25519) $login@127.0.0.1 '$cmd'; sleep 30"
 		expect_screen "asking for '$cmd' with a terminal: the console asks for user01's passphrase" \
 			"Passphrase for user01"
@@ -247,10 +252,9 @@ else
 		else
 			not_ok "asking for '$cmd': not run, and the login says so" "$(cat "$T/screen")"
 		fi
-		tm send-keys -t asked C-c
+		tm send-keys -t "$pane" C-c
 		expect_screen "Ctrl-C at the passphrase ends the login" "Connection to 127.0.0.1 closed"
 	done
-	tm kill-session -t asked >/dev/null 2>&1
 	after=$(dump_sum)
 	if [ -n "$before" ] && [ "$before" = "$after" ]; then
 		ok "the round is unchanged by those logins"
@@ -284,7 +288,7 @@ else
 	if [ "$cnt" = 1 ] && [ -n "$code" ]; then ok "user01's ballot is in the round"; else not_ok "user01's ballot is in the round" "ballots: $cnt code: $code"; fi
 	as_svc "$st" receipt "$round" "$code" >"$T/out" 2>"$T/err"
 	rc=$?
-	if [ "$rc" -eq 0 ] && grep -q "is in the round: recorded" "$T/out"; then
+	if [ "$rc" -eq 0 ] && grep -q "is in the round at place [0-9]*: recorded" "$T/out"; then
 		ok "the code on screen is recorded, and the round verifies (simsa receipt)"
 	else
 		not_ok "the code on screen is recorded (simsa receipt)" "exit $rc" "$(cat "$T/out" "$T/err")"
@@ -299,13 +303,14 @@ codes <"$T/want1" >"$T/codes1"
 codes <"$T/want2" >"$T/codes2"
 ssh_as id_ed25519 "$login@127.0.0.1" receipts >"$T/r1" 2>"$T/err" </dev/null
 rc=$?
-if [ "$rc" -eq 0 ] && grep -q "^receipts of user01 " "$T/r1" && [ "$(codes <"$T/r1")" = "$(cat "$T/codes1")" ]; then
+if [ "$rc" -eq 0 ] && grep -q "^# simsa receipts of rater user01 in round " "$T/r1" && [ "$(codes <"$T/r1")" = "$(cat "$T/codes1")" ]; then
 	ok "ssh ... receipts lists user01's receipts ($(wc -l <"$T/codes1"))"
 else
 	not_ok "ssh ... receipts lists user01's receipts" "exit $rc" "$(cat "$T/r1" "$T/err")"
 fi
 if [ -n "$code" ]; then
-	if [ "$(codes <"$T/r1")" = "$code" ] && grep -q "^ *1  .*  $code  recorded\$" "$T/r1"; then
+	if [ "$(codes <"$T/r1")" = "$code" ] && grep -q "^# task 1: recorded\$" "$T/r1" &&
+		grep -q "^[0-9a-f]\{32\} 1 [0-9T:Z-]* $code\$" "$T/r1"; then
 		ok "the one receipt is the code the console showed, with its task, time and status"
 	else
 		not_ok "the one receipt is the code the console showed" "$code" "$(cat "$T/r1")"
@@ -324,8 +329,17 @@ if ! codes <"$T/r1" | grep -qxF -f "$T/codes2" && ! codes <"$T/r2" | grep -qxF -
 else
 	not_ok "neither list holds a receipt of the other rater" "$(cat "$T/r1" "$T/r2")"
 fi
+if [ -n "$code" ]; then
+	as_svc "$st" receipt "$round" --file "$T/r1" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q "^summary: 1 receipts of this round, 1 in the round at their place (1 recorded)" "$T/out"; then
+		ok "what the rater took home is a receipts file: simsa receipt --file finds its ballot"
+	else
+		not_ok "what the rater took home is a receipts file" "exit $rc" "$(cat "$T/out" "$T/err")"
+	fi
+fi
 ssh_as id_ed25519 "$login@127.0.0.1" 'receipts; id' >"$T/out" 2>"$T/err" </dev/null
-if ! grep -q 'uid=\|^receipts of' "$T/out"; then
+if ! grep -q 'uid=\|simsa receipts of' "$T/out"; then
 	ok "'receipts; id' is not receipts, and runs no shell"
 else
 	not_ok "'receipts; id' is not receipts, and runs no shell" "$(cat "$T/out")"

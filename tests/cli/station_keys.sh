@@ -207,25 +207,33 @@ expect_ok "the bundle verifies" verify "$T/b.simsa"
 # ---- the forced command's receipts ----
 SSH_ORIGINAL_COMMAND=receipts "$SIMSA" rate "$sc" --rater "$rater" >"$T/r" 2>"$T/err"
 rc=$?
-if [ "$rc" -eq 0 ] && grep -q "^receipts of $rater in \"" "$T/r"; then
+if [ "$rc" -eq 0 ] && grep -q "^# simsa receipts of rater $rater in round [0-9a-f]\{32\}: " "$T/r"; then
 	ok "SSH_ORIGINAL_COMMAND=receipts lists the rater's receipts"
 else
 	not_ok "SSH_ORIGINAL_COMMAND=receipts lists the rater's receipts" "exit $rc" "$(cat "$T/r" "$T/err")"
 fi
 want=$(sqlite3 "$sc" "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id WHERE r.name = '$rater'")
-got=$(grep -c '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$T/r")
+got=$(grep -vc '^#' "$T/r")
 if [ "$got" = "$want" ] && [ "$want" -gt 0 ]; then ok "one line per ballot of theirs ($want)"; else not_ok "one line per ballot" "$got of $want"; fi
+# each "# task T: WORDS" comment and the line below it, against simsa receipt
+awk '/^# task [0-9]+: / { t = $3; sub(":", "", t); w = $0; sub(/^# task [0-9]+: /, "", w); next }
+	!/^#/ { print t "\t" $2 "\t" $3 "\t" $4 "\t" w }' "$T/r" >"$T/lines"
 bad=0
-while read -r task at code words; do
+while IFS="$(printf '\t')" read -r t task at code words; do
 	"$SIMSA" receipt "$sc" "$code" >"$T/one" 2>&1
-	if ! grep -qF "(task $task, " "$T/one" || ! grep -qF "cast $at) is in the round: $words" "$T/one"; then
+	if [ "$t" != "$task" ] || ! grep -qF "(task $task, " "$T/one" ||
+		! grep -q "cast $at) is in the round at place [0-9]*: $words\$" "$T/one"; then
 		bad=1
 		echo "# $task $at $code $words / $(cat "$T/one")"
 	fi
-done <<EOF
-$(grep '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-' "$T/r")
-EOF
-if [ $bad -eq 0 ]; then ok "each line's task, time and status are simsa receipt's"; else not_ok "each line's task, time and status are simsa receipt's"; fi
+done <"$T/lines"
+if [ $bad -eq 0 ] && [ -s "$T/lines" ]; then ok "each line's task, time and status are simsa receipt's"; else not_ok "each line's task, time and status are simsa receipt's"; fi
+expect_ok "the listing is a receipts file: simsa receipt --file reads it" receipt "$sc" --file "$T/r"
+if grep -q "^summary: $want receipts of this round, $want in the round at their place" "$T/out"; then
+	ok "and finds every ballot at its place"
+else
+	not_ok "and finds every ballot at its place" "$(tail -2 "$T/out")"
+fi
 SSH_ORIGINAL_COMMAND="sqlite3 $sc" "$SIMSA" rate "$sc" --rater "$rater" >"$T/out" 2>"$T/err" </dev/null
 rc=$?
 if [ "$rc" -ne 0 ] && grep -qF "the command it asked for is not run" "$T/err" && [ ! -s "$T/out" ]; then

@@ -66,18 +66,16 @@ if set(n) - set(want) or min(want.values()) == 0:
 if kind == '-':
     print('ok' if not bad else '; '.join(bad[:5]))
     sys.exit(0)
-def code(h):
-    v = int(h[:20], 16)
-    s = ''.join('0123456789ABCDEFGHJKMNPQRSTVWXYZ'[(v >> (75 - 5 * i)) & 31] for i in range(16))
-    return '-'.join(s[i:i + 4] for i in range(0, 16, 4))
-for i in sorted(jb):
+import os; sys.path.insert(0, os.path.join(os.environ.get('TOP', '.'), 'tests/tools'))
+from receipt_code import code
+for place, i in enumerate(sorted(jb)):
     b = jb[i]
     t = tasks.get((b['rater'], b['task']))
     k = {'failed gold': 'failed_gold', 'identity revealed': 'identity'}.get(b.get('reason') or '', b.get('status'))
     if k == 'gold':
         k = t
     if k == kind:
-        print(code(b['hash']))
+        print(code(place, bytes.fromhex(b['hash'])))
         break
 EOF
 agree() { python3 "$T/agree.py" "$T/x.jsonl" "$T/x.csv" "$T/score.json" "$1" 2>&1; }
@@ -90,7 +88,7 @@ receipt_says() {
 	code=$(agree "$1")
 	if [ -z "$code" ]; then not_ok "receipt of a $1 ballot" "no such ballot"; return; fi
 	run receipt "$db" "$code"
-	if [ "$rc" -eq "$2" ] && grep -q "is in the round: $3\$" "$T/out"; then
+	if [ "$rc" -eq "$2" ] && grep -q "is in the round at place [0-9]*: $3\$" "$T/out"; then
 		ok "receipt of a $1 ballot: $3 (exit $2)"
 	else
 		not_ok "receipt of a $1 ballot" "exit $rc" "$(cat "$T/out" "$T/err")"
@@ -119,7 +117,7 @@ fi
 for kind in gold_known gold_repeat failed_gold identity counted; do
 	code=$(agree "$kind")
 	run receipt "$open" "$code"
-	if [ "$rc" -eq 0 ] && grep -q "is in the round: recorded" "$T/out" &&
+	if [ "$rc" -eq 0 ] && grep -q "is in the round at place [0-9]*: recorded" "$T/out" &&
 		! grep -qi "gold\|counted\|excluded\|identity" "$T/out" "$T/err"; then
 		ok "before close, receipt of a ballot that will be $kind: recorded, no word of gold"
 	else
@@ -128,7 +126,7 @@ for kind in gold_known gold_repeat failed_gold identity counted; do
 done
 code=$(agree superseded)
 run receipt "$open" "$code"
-if [ "$rc" -eq 1 ] && grep -q "is in the round: superseded by ballot [0-9]*\$" "$T/out"; then
+if [ "$rc" -eq 1 ] && grep -q "is in the round at place [0-9]*: superseded by ballot [0-9]*\$" "$T/out"; then
 	ok "before close, receipt of a superseded ballot: superseded"
 else
 	not_ok "receipt before close (superseded)" "exit $rc" "$(cat "$T/out" "$T/err")"

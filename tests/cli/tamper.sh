@@ -7,6 +7,9 @@
 # Cases marked same-points touch only what score derives itself (the
 # tasks, replayed from the revealed seed): `score --no-verify` gives the
 # points of the untouched round.
+# The second verifier (tools/verify.py) then reads the untouched round and
+# bundle and every altered copy, all in one Python process: for each the
+# same verdict and the same failing steps as simsa verify.
 . "$(dirname "$0")/../cli_lib.sh"
 
 cases=$(dirname "$0")/../tamper/cases
@@ -15,6 +18,8 @@ scored_round "$db"
 expect_ok "export the bundle" export "$db" --format bundle --out "$T/bundle.db"
 expect_ok "the round verifies" verify "$db"
 expect_ok "the bundle verifies" verify "$T/bundle.db"
+# what simsa verify said of each file, for tools/verify.py: "PATH STATUS STEPS"
+printf '%s 0 -\n%s 0 -\n' "$db" "$T/bundle.db" >"$T/verdicts"
 # the untouched round's points, to compare with what score derives
 "$SIMSA" score "$db" --format json >"$T/points.json" 2>/dev/null
 points() { # FILE: the ballot counts and every entrant's figures, one line
@@ -75,6 +80,7 @@ for c in "$T"/case/*.name; do
 		for want in $(echo "$steps" | tr ',' ' '); do
 			case ",$failed," in *",$want,"*) ;; *) missing="$missing $want" ;; esac
 		done
+		echo "$f $vrc ${failed:--}" >>"$T/verdicts"
 		if [ "$vrc" -eq 1 ] && [ -n "$failed" ] && [ -z "$missing" ]; then
 			ok "$target $name: verify fails ($failed)"
 		else
@@ -98,4 +104,31 @@ for c in "$T"/case/*.name; do
 		fi
 	done
 done
+
+# tools/verify.py on every file at once (one JSON report a line), each
+# verdict and set of failing steps against simsa verify's
+verify_py=$(dirname "$0")/../../tools/verify.py
+# shellcheck disable=SC2046
+/usr/bin/python3 "$verify_py" --format json $(cut -d' ' -f1 "$T/verdicts") >"$T/py.jsonl" 2>"$T/py.err"
+python3 -c "
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    failed = ','.join(s['step'] for s in d.get('steps', []) if not s['passed'])
+    print(0 if d['ok'] else 1, failed or '-')" "$T/py.jsonl" >"$T/py.verdicts" 2>>"$T/py.err"
+if [ "$(wc -l <"$T/py.verdicts")" -eq "$(wc -l <"$T/verdicts")" ]; then
+	ok "tools/verify.py reports on all $(wc -l <"$T/verdicts") files"
+else
+	not_ok "tools/verify.py reports on every file" "$(head -c 600 "$T/py.err")"
+fi
+paste -d' ' "$T/verdicts" "$T/py.verdicts" >"$T/both"
+while read -r f crc csteps prc psteps; do
+	label=$(basename "$f" .db)
+	if [ "$crc" = "$prc" ] && [ "$csteps" = "$psteps" ]; then
+		ok "$label: tools/verify.py agrees (exit $prc, failing: $psteps)"
+	else
+		not_ok "$label: tools/verify.py agrees with simsa verify" "simsa: exit $crc, failing: $csteps" \
+			"verify.py: exit ${prc:-none}, failing: ${psteps:-none}"
+	fi
+done <"$T/both"
 finish

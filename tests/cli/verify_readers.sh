@@ -19,21 +19,23 @@ run_results() { # DB [OPTIONS...]: headless, the screen in $T/dump
 		"$SIMSA" results "$@" >"$T/out" 2>"$T/err"
 	rc=$?
 }
-# a receipt code of a counted ballot of the round (its hash's first 80 bits
-# in Crockford base32), one the tampering below leaves alone
+# a receipt code of a counted ballot of the round (tests/tools/receipt_code.py),
+# one the tampering below leaves alone
 # (its status read from the JSONL export: the round is random, so a ballot
 # picked by id alone may be a gold task's or a failed-gold rater's; the
 # last counted one, far from the first ballots and task the edits touch)
 "$SIMSA" export "$db" --format jsonl --out "$T/valid.jsonl" || not_ok "export jsonl of the valid round"
 code=$(python3 -c "
 import json,sys
+import os; sys.path.insert(0, os.path.join(os.environ.get('TOP', '.'), 'tests/tools'))
+from receipt_code import code
+place = 0
 for l in open(sys.argv[1]):
     r=json.loads(l)
     if r['kind'] == 'ballot' and r['id'] > 3 and r['status'] == 'counted':
-        h=bytes.fromhex(r['hash'])[:10]  # the last one: far from the edits below
-a='0123456789ABCDEFGHJKMNPQRSTVWXYZ'
-v=int.from_bytes(h,'big'); s=''.join(a[(v >> (75 - 5 * i)) & 31] for i in range(16))
-print('-'.join(s[i:i+4] for i in range(0, 16, 4)))" "$T/valid.jsonl")
+        c = code(place, bytes.fromhex(r['hash']))  # the last one: far from the edits below
+    place += r['kind'] == 'ballot'
+print(c)" "$T/valid.jsonl")
 
 # the valid round: verified, exit 0, marked verified in JSON
 expect_ok "score of a valid round" score "$db" --format json
@@ -87,8 +89,14 @@ refused() {
 	expect_fail "$1: export ratings refuses" 1 "$msg" export "$f" --format ratings --criterion preference
 	expect_fail "$1: receipt refuses" 1 "$msg" receipt "$f" "$code"
 	if [ ! -s "$T/out" ]; then ok "$1: receipt says nothing of the ballot"; else not_ok "$1: receipt printed" "$(cat "$T/out")"; fi
+	if [ "$1" = deleted ]; then
+		# a ballot before it is gone: its receipt names a place it no longer has
+		expect_fail "$1: receipt --no-verify: the ballot moved, exit 1" 1 "" receipt "$f" "$code" --no-verify
+		if grep -q "^NOT VERIFIED" "$T/out" && grep -q "is in the round at place [0-9]*, not at place [0-9]* as its receipt says (ballots before it were removed or reordered): counted$" "$T/out"; then ok "$1: receipt --no-verify: NOT VERIFIED, then that it moved"; else not_ok "$1: receipt --no-verify" "$(cat "$T/out")"; fi
+		return
+	fi
 	expect_fail "$1: receipt --no-verify, exit 3" 3 "" receipt "$f" "$code" --no-verify
-	if grep -q "^NOT VERIFIED" "$T/out" && grep -q "is in the round: counted$" "$T/out"; then ok "$1: receipt --no-verify: NOT VERIFIED, then the answer"; else not_ok "$1: receipt --no-verify" "$(cat "$T/out")"; fi
+	if grep -q "^NOT VERIFIED" "$T/out" && grep -q "is in the round at place [0-9]*: counted$" "$T/out"; then ok "$1: receipt --no-verify: NOT VERIFIED, then the answer"; else not_ok "$1: receipt --no-verify" "$(cat "$T/out")"; fi
 }
 
 tamper flipped "UPDATE ballot SET bytes = substr(bytes, 1, 200) || x'07' || substr(bytes, 202) WHERE id = 3"

@@ -69,6 +69,19 @@ static void ballots(const char *dir)
 	b.has_supersedes = 1;
 	snprintf(path, sizeof path, "%s/user.bin", dir);
 	put(path, &b);
+	/* the same target reads its bytes as a typed receipt code too */
+	{
+		unsigned char h[BALLOT_HASH_LEN] = { 0x5a, 0x17 };
+		char code[BALLOT_RECEIPT_MAX + 1];
+		FILE *f;
+
+		ballot_receipt(1234, h, code);
+		snprintf(path, sizeof path, "%s/receipt.txt", dir);
+		if (!(f = fopen(path, "wb")))
+			die(path, NULL);
+		fputs(code, f);
+		fclose(f);
+	}
 }
 
 static const struct keyfile_kdf fast = { KEYFILE_OPSLIMIT_MIN, KEYFILE_MEMLIMIT_MIN };
@@ -107,7 +120,7 @@ static void rate(const char *db, const char *dir, const char *name, bool expert)
 	unsigned char pk[32];
 	struct session *s = NULL;
 	struct simsa_err err;
-	char code[BALLOT_RECEIPT_LEN + 1];
+	char code[BALLOT_RECEIPT_MAX + 1];
 
 	if (session_start(db, name, key(dir, name, pk, false), &s, &err) < 0)
 		die("session", &err);

@@ -530,6 +530,16 @@ static void test_infeasible_refused(void **state)
 			    "prompt 0 (category 0) needs at least 3 experts who may rate "
 			    "its category, so that each of its 6 outputs gets 2 distinct experts "
 			    "(the expert rubric's ratings per output); 2 experts may");
+	{ /* with the names a round gives, the message uses them */
+		static const char *const ids[10] = { "p-가을", "p2", "p3", "p4", "p5",
+						     "p6",     "p7", "p8", "p9", "p10" };
+		static const char *const cats[10] = { "글쓰기" };
+
+		r.in.prompt_names = ids;
+		r.in.category_names = cats;
+		assert_int_equal(assign_check(&r.in, &err), -1);
+		assert_non_null(strstr(err.msg, "prompt p-가을 (category 글쓰기) needs"));
+	}
 	round_make(&r, 30, 0, 6, 10, 2, 2);
 	assert_int_equal(assign_check(&r.in, &err), -1);
 	assert_non_null(strstr(err.msg, "0 experts may"));

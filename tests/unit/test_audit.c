@@ -12,6 +12,7 @@
 #include "simsa/ballot.h"
 #include "simsa/closing.h"
 #include "simsa/session.h"
+#include "simsa/statement.h"
 
 static struct round_fx F; /* one closed round, built once */
 static char *copy_dir;
@@ -20,7 +21,7 @@ static char *copy_dir;
 static void cast_all(struct round_fx *f, const char *prefix, int n, bool expert)
 {
 	for (int i = 0; i < n; i++) {
-		char name[16], code[BALLOT_RECEIPT_LEN + 1];
+		char name[16], code[BALLOT_RECEIPT_MAX + 1];
 		struct session *s = NULL;
 		struct simsa_err err;
 		struct answer a;
@@ -386,6 +387,76 @@ static void test_changed_seal(void **state)
 	caught(db, "seal", "seal's signature does not verify");
 }
 
+struct heads {
+	struct round_inputs *in;
+	struct chain_head *h;
+	unsigned char (*head)[32];
+};
+
+static int take_head(void *ctx, int64_t rater, int64_t count, const unsigned char *head)
+{
+	struct heads *hs = ctx;
+	long i = inputs_rater(hs->in, rater);
+
+	assert_true(i >= 0);
+	assert_true(count >= 0); /* the store's -1: not a u32 */
+	memcpy(hs->head[i], head, 32);
+	hs->h[i] =
+		(struct chain_head){ hs->in->raters[i].public_key, (uint32_t)count, hs->head[i] };
+	return 0;
+}
+
+/* The organizer seals the round again, with the same ballots but a close
+ * time before them (as one who un-closed, added and re-sealed would, to
+ * keep the close time first published): the seal verifies, and every
+ * ballot and enrolment dated after it fails. */
+static void test_resealed_with_an_earlier_close(void **state)
+{
+	char *db = tamper_copy(), hexsig[129], sql[400];
+	struct store *st = NULL;
+	struct round_inputs in;
+	struct opening_rec op;
+	struct closing_rec cl;
+	struct simsa_err err;
+	struct buf msg = { 0 };
+	unsigned char sig[64];
+	struct heads hs = { &in, NULL, NULL };
+
+	assert_int_equal(store_open(db, &st, &err), 0);
+	assert_int_equal(store_load_inputs(st, &in, &err), 0);
+	assert_int_equal(store_get_opening(st, &op, &err), 1);
+	assert_int_equal(store_get_closing(st, &cl, &err), 1);
+	hs.h = calloc(in.n_raters, sizeof *hs.h);
+	hs.head = calloc(in.n_raters, 32);
+	assert_non_null(hs.h);
+	assert_non_null(hs.head);
+	assert_int_equal(store_each_head(st, take_head, &hs, &err), 0);
+	statement_seal(&msg, in.info.round_id, op.manifest_hash, cl.seed, cl.salt, cl.ballot_count,
+		       cl.merkle_root, hs.h, in.n_raters, "2000-01-01T00:00:00Z");
+	assert_false(msg.oom);
+	assert_int_equal(secret_key_sign(F.org, msg.p, msg.n, sig), 0);
+	store_close(&st);
+	hex_encode(sig, 64, hexsig);
+	snprintf(sql, sizeof sql,
+		 "UPDATE closing SET closed_at = '2000-01-01T00:00:00Z', signature = x'%s'",
+		 hexsig);
+	assert_int_equal(sql_exec(db, sql), SQLITE_OK);
+	json_t *rep = verify(db), *st_;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "steps"), i, st_)
+		if (strcmp(json_string_value(json_object_get(st_, "step")), "seal") == 0)
+			assert_true(json_is_true(json_object_get(st_, "passed")));
+	json_decref(rep);
+	caught(db, "ballots", ", after the close at 2000-01-01T00:00:00Z");
+	caught(db, "enrolments", "rater 'user0': enrolled at ");
+	caught(db, "enrolments", ", after the close at 2000-01-01T00:00:00Z");
+	buf_release(&msg);
+	free(hs.h);
+	free(hs.head);
+	round_inputs_release(&in);
+}
+
 static void test_swapped_identities(void **state)
 {
 	char *db = tamper_copy();
@@ -607,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_altered_output_text),
 		cmocka_unit_test(test_changed_seed),
 		cmocka_unit_test(test_changed_seal),
+		cmocka_unit_test(test_resealed_with_an_earlier_close),
 		cmocka_unit_test(test_swapped_identities),
 		cmocka_unit_test(test_normal_task_made_gold),
 		cmocka_unit_test(test_normal_task_made_known_gold),

@@ -215,25 +215,112 @@ static void test_mutations_roundtrip(void **state)
 
 static void test_receipt(void **state)
 {
-	unsigned char h[32], prefix[10];
-	char code[BALLOT_RECEIPT_LEN + 1];
+	unsigned char h[32];
+	char code[BALLOT_RECEIPT_MAX + 1];
+	struct receipt_parsed p, q;
 
-	/* python3: hashlib.blake2b(b'abc', digest_size=32), first 80 bits in
-	 * Crockford base32 */
+	(void)state;
+	/* python3 tests/tools/receipt_code.py 0 $(b2sum -l 256 of "abc"):
+	 * the place, the hash's first 80 bits, the mod-37 check of both */
 	crypto_generichash(h, 32, (const unsigned char *)"abc", 3, NULL, 0);
-	ballot_receipt(h, code);
-	assert_string_equal(code, "QQER-2F33-88WQ-4CBH");
-	assert_true(ballot_receipt_parse("qqer2f3388wq4cbh", prefix));
-	assert_memory_equal(prefix, h, 10);
-	assert_true(ballot_receipt_parse("QQER-2F33-88WQ-4CBH", prefix));
-	assert_memory_equal(prefix, h, 10);
-	assert_false(ballot_receipt_parse("QQER-2F33-88WQ-4CB", prefix));  /* short */
-	assert_false(ballot_receipt_parse("QQER-2F33-88WQ-4CBU", prefix)); /* U is not Crockford */
-	/* O and I read as 0 and 1 */
-	assert_true(ballot_receipt_parse("0000-1111-0000-1111", prefix));
-	unsigned char p2[10];
-	assert_true(ballot_receipt_parse("OOOO-IIII-oooo-llll", p2));
-	assert_memory_equal(prefix, p2, 10);
+	ballot_receipt(0, h, code);
+	assert_string_equal(code, "0-QQER-2F33-88WQ-4CBH-K");
+	ballot_receipt(1234, h, code);
+	assert_string_equal(code, "16J-QQER-2F33-88WQ-4CBH-H");
+	ballot_receipt(UINT32_MAX, h, code);
+	assert_string_equal(code, "3ZZZZZZ-QQER-2F33-88WQ-4CBH-1");
+	assert_int_equal(strlen(code), BALLOT_RECEIPT_MAX);
+	assert_int_equal(ballot_receipt_parse("16j qqer2f3388wq4cbhh", &p), RECEIPT_CODE);
+	assert_int_equal(p.place, 1234);
+	assert_memory_equal(p.prefix, h, 10);
+	assert_int_equal(ballot_receipt_parse("16J-QQER-2F33-88WQ-4CBH-H", &q), RECEIPT_CODE);
+	assert_memory_equal(&p.place, &q.place, sizeof p.place);
+	/* O and I, L read as 0 and 1; leading zeros of the place change nothing */
+	assert_int_equal(ballot_receipt_parse("OOl6J-QQER-2F33-88WQ-4CBH-h", &q), RECEIPT_CODE);
+	assert_int_equal(q.place, 1234);
+	/* the old form: 16 symbols, no place, no check */
+	assert_int_equal(ballot_receipt_parse("QQER-2F33-88WQ-4CBH", &q), RECEIPT_OLD);
+	assert_memory_equal(q.prefix, h, 10);
+	assert_int_equal(ballot_receipt_parse("16J-QQER-2F33-88WQ-4CBH-6", &q), RECEIPT_MISTYPED);
+	assert_int_equal(ballot_receipt_parse("16J-QQER-2F33-88WQ-4CB-5", &q), RECEIPT_MISTYPED);
+	assert_int_equal(ballot_receipt_parse("16J-QQER-2F3*-88WQ-4CBH-5", &q), RECEIPT_MISTYPED);
+	/* a place beyond 32 bits */
+	assert_int_equal(ballot_receipt_parse("4000000-QQER-2F33-88WQ-4CBH-0", &q),
+			 RECEIPT_MISTYPED);
+	assert_int_equal(ballot_receipt_parse("hello", &q), RECEIPT_NOT_A_CODE);
+	assert_int_equal(ballot_receipt_parse("16J-QQER-2F33-88WQ-4CBH-H!", &q),
+			 RECEIPT_NOT_A_CODE);
+	assert_int_equal(ballot_receipt_parse("", &q), RECEIPT_NOT_A_CODE);
+}
+
+/* Every code of many places and hashes reads back; every substitution of
+ * one symbol by another, and every swap of two different neighbours, is
+ * caught by the check symbol (Crockford's mod 37). */
+static void test_receipt_check_catches_typos(void **state)
+{
+	static const char symbols[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
+	static const uint32_t places[] = { 0, 1, 31, 32, 1023, 1024, 99999, UINT32_MAX };
+	unsigned char h[32];
+	size_t tried = 0;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof places / sizeof places[0]; k++)
+		for (int r = 0; r < 8; r++) {
+			char code[BALLOT_RECEIPT_MAX + 1], sym[BALLOT_RECEIPT_SYMBOLS + 2];
+			char typo[BALLOT_RECEIPT_SYMBOLS + 2];
+			struct receipt_parsed p;
+			size_t n;
+
+			randombytes_buf(h, sizeof h);
+			ballot_receipt(places[k], h, code);
+			assert_int_equal(ballot_receipt_parse(code, &p), RECEIPT_CODE);
+			assert_int_equal(p.place, places[k]);
+			assert_memory_equal(p.prefix, h, 10);
+			ballot_receipt_normal(code, sym);
+			n = strlen(sym);
+			for (size_t i = 0; i < n; i++)
+				for (const char *c = symbols; *c; c++) {
+					if (*c == sym[i])
+						continue;
+					memcpy(typo, sym, n + 1);
+					typo[i] = *c;
+					if (ballot_receipt_parse(typo, &p) != RECEIPT_MISTYPED)
+						fail_msg("%s -> %s is not caught", sym, typo);
+					assert_true(ballot_receipt_near(typo, sym));
+					tried++;
+				}
+			for (size_t i = 0; i + 1 < n; i++) {
+				if (sym[i] == sym[i + 1])
+					continue;
+				memcpy(typo, sym, n + 1);
+				typo[i] = sym[i + 1];
+				typo[i + 1] = sym[i];
+				if (ballot_receipt_parse(typo, &p) != RECEIPT_MISTYPED)
+					fail_msg("%s -> %s is not caught", sym, typo);
+				assert_true(ballot_receipt_near(typo, sym));
+				tried++;
+			}
+		}
+	print_message("%zu one-symbol typos, each caught\n", tried);
+}
+
+/* Near: equal or one substitution, drop, doubling or swap apart. */
+static void test_receipt_near(void **state)
+{
+	(void)state;
+	assert_true(ballot_receipt_near("ABCD", "ABCD"));
+	assert_true(ballot_receipt_near("ABCD", "AXCD"));
+	assert_true(ballot_receipt_near("ABCD", "ACD"));
+	assert_true(ballot_receipt_near("ABCD", "ABBCD"));
+	assert_true(ballot_receipt_near("ABCD", "BACD"));
+	assert_true(ballot_receipt_near("ABCD", "ABDC"));
+	assert_true(ballot_receipt_near("ABCD", "ABC"));
+	assert_true(ballot_receipt_near("ABCD", "ABCDE"));
+	assert_false(ballot_receipt_near("ABCD", "AXCY"));
+	assert_false(ballot_receipt_near("ABCD", "BADC"));
+	assert_false(ballot_receipt_near("ABCD", "AB"));
+	assert_false(ballot_receipt_near("ABCD", "CABD"));
+	assert_false(ballot_receipt_near("ABCD", "XABCDX"));
 }
 
 static void test_genesis_per_round_and_rater(void **state)
@@ -256,6 +343,8 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_mutations_roundtrip),
 		cmocka_unit_test(test_receipt),
+		cmocka_unit_test(test_receipt_check_catches_typos),
+		cmocka_unit_test(test_receipt_near),
 		cmocka_unit_test(test_genesis_per_round_and_rater),
 	};
 

@@ -54,7 +54,7 @@ static int caster(const char *name, int receipts_fd, int ready_fd)
 	struct session *s = NULL;
 	struct simsa_err err;
 	struct answer a;
-	char code[BALLOT_RECEIPT_LEN + 1], line[64];
+	char code[BALLOT_RECEIPT_MAX + 1], line[64];
 	ssize_t w;
 
 	if (session_start(F.db, name, fx_unlock(&F, name), &s, &err) < 0) {
@@ -200,23 +200,23 @@ static void read_sealed(const char *db, struct sealed *s)
 	sqlite3_close(h);
 }
 
-/* The 0-based place of the ballot with this receipt, or -1. */
+/* The 0-based place of the ballot with this receipt, or -1: the code
+ * names that place, and the ballot there has its hash. */
 static long place_of(const struct sealed *s, const char *code)
 {
-	unsigned char prefix[10];
+	struct receipt_parsed p;
 
-	if (!ballot_receipt_parse(code, prefix))
+	if (ballot_receipt_parse(code, &p) != RECEIPT_CODE)
 		return -2;
-	for (size_t i = 0; i < s->n; i++)
-		if (memcmp(s->prefix[i], prefix, 10) == 0)
-			return (long)i;
+	if (p.place < s->n && memcmp(s->prefix[p.place], p.prefix, 10) == 0)
+		return (long)p.place;
 	return -1;
 }
 
 /* Reads the receipts one caster wrote and checks each against the seal;
  * keeps the one cast last (of these and those checked before) in last. */
 static size_t check_receipts(const char *path, const struct sealed *s, struct verdict *v,
-			     long *last_place, char last[BALLOT_RECEIPT_LEN + 1])
+			     long *last_place, char last[BALLOT_RECEIPT_MAX + 1])
 {
 	char *text = file_text(path);
 	size_t n = 0, outside = 0, missing = 0;
@@ -232,11 +232,12 @@ static size_t check_receipts(const char *path, const struct sealed *s, struct ve
 			outside++;
 		if (at > *last_place) {
 			*last_place = at;
-			snprintf(last, BALLOT_RECEIPT_LEN + 1, "%s", line);
+			snprintf(last, BALLOT_RECEIPT_MAX + 1, "%s", line);
 		}
 	}
 	if (missing)
-		wrong(v, "%s: %zu receipts name no ballot in the file", path, missing);
+		wrong(v, "%s: %zu receipts name no ballot at their place in the file", path,
+		      missing);
 	if (outside)
 		wrong(v, "%zu receipts shown to %s are outside the seal", outside,
 		      strrchr(path, '/') + 1);
@@ -431,7 +432,7 @@ static void test_cast_after_close_is_refused(void **state)
 	struct close_result res;
 	struct simsa_err err;
 	struct answer a;
-	char first[BALLOT_RECEIPT_LEN + 1], code[BALLOT_RECEIPT_LEN + 1] = "unchanged";
+	char first[BALLOT_RECEIPT_MAX + 1], code[BALLOT_RECEIPT_MAX + 1] = "unchanged";
 
 	fx_open_round(&f, 3, 6, 6, 3);
 	if (session_start(f.db, "user0", fx_unlock(&f, "user0"), &s, &err) < 0)

@@ -22,6 +22,8 @@
  *   (Makefile), so both read the fixed values below;
  * - the round file: each scenario starts from the same bytes (drafts and
  *   ballots of one scenario never reach another);
+ * - the receipts file: at its default path under HOME, which is set to the
+ *   test's folder, so the screen shows it as ~/.local/share/simsa/...;
  * - temporary paths, the process id, threads: not on any screen (the
  *   bootstrap's resamples are seeded by the rubric, per resample). */
 #include "testutil.h"
@@ -322,7 +324,9 @@ static const struct scenario scenarios[] = {
 	  "dump confirm\n"
 	  "keys y\n"
 	  "dump receipt\n"
-	  "keys <Enter> r\n"
+	  "keys R\n"
+	  "dump receipts\n"
+	  "keys <Esc> <Enter> r\n"
 	  "dump review\n" },
 	/* a user: the preference, the satisfaction, a reason */
 	{ "user01", { "80x24", "160x45" },
@@ -509,7 +513,13 @@ static void run(struct fx *f, const struct scenario *sc, const char *size, const
 		struct session *ses = NULL;
 
 		check(session_start(f->db, sc->rater, unlock(f->db, sc->rater), &ses, &err), &err);
+		/* the receipts file at its default path under a home of the test's
+		 * own (shown as ~/...), new at each run */
+		setenv("HOME", f->dir, 1);
+		unsetenv("XDG_DATA_HOME");
+		check(session_keep_receipts(ses, NULL, &err), &err);
 		rc = console_rate_session(ses, &err);
+		unlink(session_receipts_path(ses));
 		session_end(&ses);
 	} else {
 		struct score_result r;
@@ -596,6 +606,8 @@ static void test_golden_contents(void **state)
 		{ "confirm-ko-160x45.txt", "이 평가를 제출할까요?" },
 		{ "receipt-en-80x24.txt", "Receipt code: " },
 		{ "review-en-80x24.txt", "screen=review\n" },
+		{ "receipts-en-80x24.txt", "~/.local/share/simsa/receipts/" },
+		{ "confirm-en-80x24.txt", "supersedes_elsewhere=0\n" },
 		{ "anchors-en-80x24.txt", "Levels of Usefulness" },
 		{ "quit-ko-80x24.txt", "screen=quit\n" },
 		{ "help-ko-80x24.txt", "screen=help\n" },

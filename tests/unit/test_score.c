@@ -91,7 +91,7 @@ static void cast(struct round_fx *f, const char *name, bool expert)
 {
 	struct session *s = NULL;
 	struct simsa_err err;
-	char code[BALLOT_RECEIPT_LEN + 1];
+	char code[BALLOT_RECEIPT_MAX + 1];
 	bool flagged = false;
 
 	if (session_start(f->db, name, fx_unlock(f, name), &s, &err) < 0)

@@ -122,7 +122,7 @@ static void test_submit_signs_and_chains(void **state)
 	struct session *s = start(f, "user2");
 	struct answer a;
 	struct simsa_err err;
-	char r1[BALLOT_RECEIPT_LEN + 1], r2[BALLOT_RECEIPT_LEN + 1];
+	char r1[BALLOT_RECEIPT_MAX + 1], r2[BALLOT_RECEIPT_MAX + 1];
 	struct session_problem why;
 
 	answer_init(&a);
@@ -132,7 +132,12 @@ static void test_submit_signs_and_chains(void **state)
 	user_answer(&a, PREF_A);
 	assert_int_equal(session_save_draft(s, 0, &a, &err), 0);
 	assert_int_equal(session_submit(s, 0, &a, r1, &err), 0);
-	assert_int_equal(strlen(r1), BALLOT_RECEIPT_LEN);
+	{ /* the first ballot of the round: place 0 */
+		struct receipt_parsed p;
+
+		assert_int_equal(ballot_receipt_parse(r1, &p), RECEIPT_CODE);
+		assert_int_equal(p.place, 0);
+	}
 	user_answer(&a, PREF_TIE);
 	assert_int_equal(session_submit(s, 1, &a, r2, &err), 0);
 	assert_int_equal(session_done_count(s), 2);
@@ -176,18 +181,20 @@ static void test_submit_signs_and_chains(void **state)
 	int seen = 0;
 
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT b.bytes, b.signature, b.hash, r.public_key, "
-					    "b.seq FROM ballot b JOIN rater r ON r.id = b.rater_id "
-					    "WHERE r.name = 'user2' ORDER BY b.seq",
-					    -1, &q, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+				   "SELECT b.bytes, b.signature, b.hash, r.public_key, "
+				   "b.seq, (SELECT count(*) FROM ballot x WHERE x.id < b.id) "
+				   "FROM ballot b JOIN rater r ON r.id = b.rater_id "
+				   "WHERE r.name = 'user2' ORDER BY b.seq",
+				   -1, &q, NULL),
+		SQLITE_OK);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		const unsigned char *bytes = sqlite3_column_blob(q, 0);
 		size_t n = (size_t)sqlite3_column_bytes(q, 0);
 		const unsigned char *pk = sqlite3_column_blob(q, 3);
 		unsigned char h[32];
-		char code[BALLOT_RECEIPT_LEN + 1];
+		char code[BALLOT_RECEIPT_MAX + 1];
 		struct ballot *b = malloc(sizeof *b);
 
 		assert_int_equal(
@@ -209,7 +216,7 @@ static void test_submit_signs_and_chains(void **state)
 		} else {
 			assert_memory_equal(b->prev_hash, prev, 32);
 		}
-		ballot_receipt(h, code);
+		ballot_receipt((uint32_t)sqlite3_column_int64(q, 5), h, code);
 		assert_string_equal(code, seen == 0 ? r1 : r2);
 		assert_int_equal(b->preference, seen == 0 ? PREF_A : PREF_TIE);
 		memcpy(prev, h, 32);
@@ -227,7 +234,7 @@ static void test_resubmit_supersedes(void **state)
 	struct session *s = start(f, "user3");
 	struct answer a;
 	struct simsa_err err;
-	char r1[BALLOT_RECEIPT_LEN + 1], r2[BALLOT_RECEIPT_LEN + 1];
+	char r1[BALLOT_RECEIPT_MAX + 1], r2[BALLOT_RECEIPT_MAX + 1];
 	struct task_view v;
 
 	user_answer(&a, PREF_A);
@@ -260,7 +267,7 @@ static void test_expert_ballot(void **state)
 	const struct rubric *r = session_rubric(s);
 	struct answer a;
 	struct simsa_err err;
-	char code[BALLOT_RECEIPT_LEN + 1];
+	char code[BALLOT_RECEIPT_MAX + 1];
 	struct session_problem why;
 
 	answer_init(&a);
@@ -304,7 +311,7 @@ static void test_concurrent_casting(void **state)
 			struct session *s = NULL;
 			struct simsa_err err;
 			struct answer a;
-			char code[BALLOT_RECEIPT_LEN + 1];
+			char code[BALLOT_RECEIPT_MAX + 1];
 			int bad = 0;
 
 			snprintf(name, sizeof name, "user%d", u);
@@ -357,7 +364,7 @@ static void test_summary_matches_the_full_view(void **state)
 	struct task_summary t;
 	struct task_view v;
 	struct simsa_err err;
-	char r[BALLOT_RECEIPT_LEN + 1];
+	char r[BALLOT_RECEIPT_MAX + 1];
 	static const bool want_draft[6] = { false, false, true, false, false, false };
 
 	user_answer(&a, PREF_B);
@@ -390,6 +397,58 @@ static void test_summary_matches_the_full_view(void **state)
 	session_end(&s);
 }
 
+/* A receipt names the ballot's place: the ballots before it, by id, as
+ * close orders the Merkle leaves. Casts count it under the lock; a new
+ * session finds it again, through id - 1 while the ids run 1..n, and by
+ * counting once they do not (a ballot removed behind simsa's back, the
+ * guard dropped): then its receipts name the places the seal will give. */
+static void test_receipts_name_places(void **state)
+{
+	struct round_fx *f = *state;
+	struct session *a = start(f, "user0"), *b = start(f, "user1");
+	char r[4][BALLOT_RECEIPT_MAX + 1];
+	struct task_summary t;
+	struct receipt_parsed p;
+	struct simsa_err err;
+	struct answer ans;
+
+	user_answer(&ans, PREF_A);
+	assert_int_equal(session_submit(a, 0, &ans, r[0], &err), 0);
+	assert_int_equal(session_submit(b, 0, &ans, r[1], &err), 0);
+	assert_int_equal(session_submit(a, 1, &ans, r[2], &err), 0);
+	assert_int_equal(session_submit(b, 1, &ans, r[3], &err), 0);
+	for (uint32_t i = 0; i < 4; i++) {
+		assert_int_equal(ballot_receipt_parse(r[i], &p), RECEIPT_CODE);
+		assert_int_equal(p.place, i);
+	}
+	session_end(&a);
+	a = start(f, "user0");
+	assert_int_equal(session_task_summary(a, 1, &t, &err), 0);
+	assert_string_equal(t.receipt, r[2]);
+	session_end(&a);
+	/* user1's first ballot removed behind simsa's back: user0's second
+	 * ballot is now at place 1, and a new session says so */
+	assert_int_equal(sql_exec(f->db,
+				  "DROP TRIGGER ballot_keep_d; DELETE FROM ballot WHERE id = "
+				  "2"),
+			 SQLITE_OK);
+	a = start(f, "user0");
+	assert_int_equal(session_task_summary(a, 0, &t, &err), 0);
+	assert_string_equal(t.receipt, r[0]);
+	assert_int_equal(session_task_summary(a, 1, &t, &err), 0);
+	assert_string_not_equal(t.receipt, r[2]);
+	assert_int_equal(ballot_receipt_parse(t.receipt, &p), RECEIPT_CODE);
+	assert_int_equal(p.place, 1);
+	{ /* the same hash as the receipt the cast gave */
+		struct receipt_parsed q;
+
+		assert_int_equal(ballot_receipt_parse(r[2], &q), RECEIPT_CODE);
+		assert_memory_equal(p.prefix, q.prefix, 10);
+	}
+	session_end(&a);
+	session_end(&b);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -398,6 +457,7 @@ int main(void)
 		T(test_draft_survives_restart), T(test_submit_signs_and_chains),
 		T(test_resubmit_supersedes),    T(test_expert_ballot),
 		T(test_concurrent_casting),     T(test_summary_matches_the_full_view),
+		T(test_receipts_name_places),
 	};
 
 	if (sodium_init() < 0)

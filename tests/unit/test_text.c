@@ -774,9 +774,68 @@ static void test_doc_too_long(void **state)
 	assert_non_null(strstr(err.msg, "longer than"));
 }
 
+/* The doc's graphemes as text again: a newline grapheme as "\n", a tab as
+ * "\t", every other as its bytes. */
+static char *tidied(const char *src)
+{
+	struct simsa_err err;
+	struct text_doc *d = text_doc_new(src, strlen(src), &err);
+	char *out, *o;
+
+	assert_non_null(d);
+	text_doc_tidy(d);
+	o = out = malloc(d->nbytes + d->ng + 1);
+	assert_non_null(out);
+	for (size_t k = 0; k < d->ng; k++) {
+		if (d->g[k].flags & TEXT_G_NEWLINE)
+			*o++ = '\n';
+		else if (d->g[k].flags & TEXT_G_TAB)
+			*o++ = '\t';
+		else {
+			memcpy(o, d->bytes + d->g[k].off, d->g[k].len);
+			o += d->g[k].len;
+		}
+	}
+	*o = 0;
+	text_doc_free(&d);
+	return out;
+}
+
+static void assert_tidied(const char *src, const char *want)
+{
+	char *got = tidied(src);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("tidy of \"%s\": \"%s\", wanted \"%s\"", src, got, want);
+	free(got);
+}
+
+/* Display normalization: leading and trailing blank lines, the final line
+ * break and runs of blank lines are no tell of who wrote an output (one
+ * model's answers start with two blank lines in the Korean set). */
+static void test_blank_lines_are_no_tell(void **state)
+{
+	(void)state;
+	assert_tidied("\n\n가을 하늘\n\n\n\n높다\n\n", "가을 하늘\n\n높다");
+	assert_tidied("가을 하늘\n\n높다", "가을 하늘\n\n높다");
+	assert_tidied("가을 하늘\n높다\n", "가을 하늘\n높다");
+	/* blank: only spaces and tabs, an ideographic space too; CR LF breaks */
+	assert_tidied("  \r\n\t\n\u3000\n가\r\n \n\t \n나\n   ", "가\n\n나");
+	/* indentation of a line with text is kept, and a lone line break */
+	assert_tidied("  - 하나\n    - 둘\n", "  - 하나\n    - 둘");
+	assert_tidied("\n", "");
+	assert_tidied("", "");
+	assert_tidied(" \n \n ", "");
+	/* a control character is drawn as a placeholder: text, not blank */
+	assert_tidied("\n\x1b\n\n", "␛");
+	/* a no-break space is ink, as in the wrapper */
+	assert_tidied("\xc2\xa0\n\n\n가", "\xc2\xa0\n\n가");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_blank_lines_are_no_tell),
 		cmocka_unit_test(test_hangul_syllables_are_two_columns),
 		cmocka_unit_test(test_decomposed_jamo_are_one_grapheme),
 		cmocka_unit_test(test_combining_marks_join_their_base),

@@ -16,7 +16,11 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "rating.h"
+#include "simsa/ballot.h"
 #include "simsa/console.h"
+#include "simsa/keyfile.h"
+#include "simsa/receipt_file.h"
 
 struct fx {
 	char *dir;
@@ -51,6 +55,7 @@ static int setup(void **state)
 	free(p);
 	snprintf(f->script, sizeof f->script, "%s/script", f->dir);
 	snprintf(f->dump, sizeof f->dump, "%s/dump", f->dir);
+	setenv("XDG_DATA_HOME", f->dir, 1); /* the receipts files go there */
 	*state = f;
 	return 0;
 }
@@ -78,7 +83,7 @@ static int run(struct fx *f, const char *rater, const char *size, const char *la
 	setenv("SIMSA_CONSOLE_SCRIPT", f->script, 1);
 	setenv("SIMSA_CONSOLE_SIZE", size, 1);
 	setenv("SIMSA_CONSOLE_DUMP", f->dump, 1);
-	return cli_rate(f->db, rater, NULL, f->pass, lang);
+	return cli_rate(f->db, rater, NULL, f->pass, lang, NULL);
 }
 
 static char *dump_text(struct fx *f)
@@ -369,19 +374,23 @@ static void test_ctrl_c_asks_and_required(void **state)
 	struct fx *f = *state;
 	char *all;
 
-	assert_int_equal(run(f, "expert4", "80x24", "en",
-			     "keys <C-c>\ndump ask\nkeys n\ndump back\nkeys s\ndump incomplete\n"
-			     "keys 0\ndump na-required\nkeys ?\ndump help\nkeys <Esc> a\n"
-			     "dump anchors\nkeys 2\ndump chosen\nkeys q y\n"),
-			 0);
+	assert_int_equal(
+		run(f, "expert4", "80x24", "en",
+		    "keys <C-c>\ndump ask\nkeys n\ndump back\nkeys 3\nkeys j j\nkeys s\n"
+		    "dump incomplete\nkeys 0\ndump na-required\nkeys ?\ndump help\nkeys <Esc> a\n"
+		    "dump anchors\nkeys 2\ndump chosen\nkeys q y\n"),
+		0);
 	all = dump_text(f);
 	has(section(all, "ask"), "screen=quit\n");
 	has(section(all, "back"), "screen=rate\n");
-	has(section(all, "incomplete"), "every required criterion needs a score");
+	/* A's accuracy has a 3; the first score missing is B's accuracy: the
+	 * message names it and the cursor, two rows down, goes back to it */
+	has(section(all, "incomplete"), "Factual accuracy needs a score for B");
+	has(section(all, "incomplete"), "side=B\nrow=0\n");
 	has(section(all, "na-required"), "N/A is not allowed");
 	has(section(all, "help"), "screen=help\n");
 	has(section(all, "anchors"), "Levels of Factual accuracy");
-	has(section(all, "chosen"), "score.A.accuracy=2\n");
+	has(section(all, "chosen"), "score.B.accuracy=2\n"); /* on B, where s put it */
 	free(all);
 }
 
@@ -504,7 +513,11 @@ static void test_task_list_rows(void **state)
 	p = strstr(section(all, "receipt"), "last_receipt=");
 	assert_non_null(p);
 	sscanf(p, "last_receipt=%31s", receipt);
-	assert_int_equal(strlen(receipt), 19); /* ABCD-EFGH-JKMN-PQRS */
+	{ /* PLACE-ABCD-EFGH-JKMN-PQRS-C */
+		struct receipt_parsed code;
+
+		assert_int_equal(ballot_receipt_parse(receipt, &code), RECEIPT_CODE);
+	}
 	has(section(all, "receipt"), "ballot is\n  recorded.");
 	says_recorded_only(section(all, "receipt"));
 	sec = section(all, "list");
@@ -530,6 +543,173 @@ static void test_refuses_non_utf8_locale(void **state)
 	assert_int_equal(run(f, "user03", "80x24", "xx", "dump x\n"), 2);
 }
 
+/* ---- two consoles of one rater ---- */
+
+#define K_ELSEWHERE (-100) /* the other console runs now */
+#define K_SNAP (-101)      /* keep the screen drawn last */
+#define K_SNAP2 (-102)     /* ... in snap2 */
+
+/* A front end that plays keys, and at K_ELSEWHERE runs a whole second
+ * console of the same rater (cli_rate, headless) before going on. */
+struct stepped {
+	struct fx *f;
+	const char *rater, *other_script;
+	const int *keys;
+	size_t n, at;
+	char screen[8192], snap[8192], snap2[8192];
+};
+
+static int st_next(struct console *c, struct event *ev)
+{
+	struct stepped *sp = c->fe_data;
+
+	while (sp->at < sp->n && sp->keys[sp->at] < 0) {
+		int k = sp->keys[sp->at++];
+
+		if (k == K_SNAP || k == K_SNAP2)
+			memcpy(k == K_SNAP ? sp->snap : sp->snap2, sp->screen, sizeof sp->snap);
+		else
+			assert_int_equal(run(sp->f, sp->rater, "80x24", "en", sp->other_script), 0);
+	}
+	if (sp->at == sp->n) {
+		ev->type = EV_END;
+		return 0;
+	}
+	ev->type = EV_KEY;
+	ev->key = sp->keys[sp->at++];
+	return 0;
+}
+
+static bool st_pending(struct console *c)
+{
+	(void)c;
+	return false;
+}
+
+static void st_present(struct console *c)
+{
+	struct stepped *sp = c->fe_data;
+	size_t k = 0;
+
+	for (int y = 0; y < c->h && k + 200 < sizeof sp->screen; y++) {
+		k += canvas_row(&c->cv, y, sp->screen + k, sizeof sp->screen - k);
+		sp->screen[k++] = '\n';
+	}
+	sp->screen[k] = '\0';
+}
+
+static const struct frontend stepped_fe = { st_next, st_pending, st_present, NULL, NULL };
+
+/* Every line of the rater's receipts file names one of the rater's
+ * ballots at its place, with the round, the task and the time of that
+ * ballot; the file holds every ballot the consoles cast, in cast order. */
+static void receipts_file_matches(struct fx *f, const char *rater, long long want)
+{
+	char path[4096], sql[600], hex[21];
+	struct receipt_line *lines = NULL;
+	struct simsa_err err;
+	struct stat sb;
+	size_t n = 0;
+	uint32_t last = 0;
+
+	{
+		struct store *st;
+		struct round_info ri;
+
+		assert_int_equal(store_open(f->db, &st, &err), 0);
+		assert_int_equal(store_round_info(st, &ri, &err), 0);
+		store_close(&st);
+		assert_int_equal(receipt_file_default(ri.round_id, rater, path, sizeof path, &err),
+				 0);
+		assert_int_equal(receipt_file_read(path, &lines, &n, &err), 0);
+		assert_int_equal(n, want);
+		for (size_t i = 0; i < n; i++)
+			assert_string_equal(lines[i].round_id, ri.round_id);
+	}
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(count(f, rater, ""), want);
+	for (size_t i = 0; i < n; i++) {
+		struct receipt_parsed p;
+
+		assert_int_equal(ballot_receipt_parse(lines[i].code, &p), RECEIPT_CODE);
+		assert_true(i == 0 || p.place > last);
+		last = p.place;
+		sodium_bin2hex(hex, sizeof hex, p.prefix, 10);
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM (SELECT b.*, row_number() OVER (ORDER BY b.id) - 1 "
+			 "AS place FROM ballot b) b JOIN rater r ON r.id = b.rater_id WHERE "
+			 "r.name = '%s' AND b.place = %u AND substr(lower(hex(b.hash)), 1, 20) = "
+			 "'%s' AND b.task_position + 1 = %s AND b.cast_at = '%s'",
+			 rater, p.place, hex, lines[i].task, lines[i].cast_at);
+		if (sql_int(f->db, sql) != 1)
+			fail_msg("line %zu of %s names no ballot of %s: %s %s %s", lines[i].line,
+				 path, rater, lines[i].task, lines[i].cast_at, lines[i].code);
+	}
+	free(lines);
+}
+
+/* One rater, two consoles: the first has the task open and its answer
+ * ready when the second casts a ballot for that task; the first's
+ * confirmation, read when it opens, says the new ballot will supersede
+ * that one (by its receipt), and the cast does. Both consoles append to
+ * the rater's receipts file, which then matches the rater's ballots. */
+static void test_two_consoles_supersede(void **state)
+{
+	struct fx *f = *state;
+	/* then the task answered again from this console: its own ballot */
+	const int keys[] = { '2',     K_ELSEWHERE, 's', K_SNAP,  'y', 'r',
+			     K_ENTER, '5',         's', K_SNAP2, 'y' };
+	static struct stepped sp;
+	struct secret_key *sk = NULL;
+	struct session *s = NULL;
+	struct console *c = NULL;
+	struct simsa_err err;
+	char kp[4096], other[BALLOT_RECEIPT_MAX + 1] = "";
+
+	sp = (struct stepped){ .f = f,
+			       .rater = "user03",
+			       .other_script = "keys 4 s y\n",
+			       .keys = keys,
+			       .n = sizeof keys / sizeof *keys };
+	assert_int_equal(console_set_lang("en"), 0);
+	assert_int_equal(keyfile_round_path(f->db, "user03", false, kp, sizeof kp, &err), 0);
+	assert_int_equal(keyfile_unlock(kp, "demo", 4, &sk, &err), 0);
+	assert_int_equal(session_start(f->db, "user03", sk, &s, &err), 0);
+	assert_int_equal(session_keep_receipts(s, NULL, &err), 0);
+	assert_int_equal(console_open(s, &stepped_fe, &sp, 80, 24, &c, &err), 0);
+	/* the first console opens task 1, not done; then the other casts it */
+	assert_int_equal(console_loop(c, &err), 0);
+	assert_int_equal(count(f, "user03", ""), 3);
+	assert_int_equal(count(f, "user03", "AND b.supersedes IS NOT NULL AND b.preference = 1"),
+			 1);
+	assert_int_equal(count(f, "user03", "AND b.supersedes IS NOT NULL AND b.preference = 4"),
+			 1);
+	/* the confirmation named the other console's ballot */
+	{
+		struct receipt_line *lines = NULL;
+		size_t n = 0;
+
+		assert_int_equal(receipt_file_read(session_receipts_path(s), &lines, &n, &err), 0);
+		assert_int_equal(n, 3);
+		snprintf(other, sizeof other, "%.*s", BALLOT_RECEIPT_MAX,
+			 lines[0].code); /* the other console's */
+		free(lines);
+	}
+	if (!strstr(sp.snap, "Submit this ballot?") ||
+	    !strstr(sp.snap, "Meanwhile another console of yours cast a ballot for this") ||
+	    !strstr(sp.snap, other) || !strstr(sp.snap, "supersede it."))
+		fail_msg("the confirmation says nothing of %s:\n%s", other, sp.snap);
+	/* its own ballot, answered again: superseded, and no word of elsewhere */
+	if (!strstr(sp.snap2, "This replaces your earlier ballot") || strstr(sp.snap2, "Meanwhile"))
+		fail_msg("the second confirmation:\n%s", sp.snap2);
+	assert_false(rating_of(c)->latest.elsewhere);
+	assert_non_null(strstr(sp.screen, "Ballot submitted"));
+	console_rating_free(&c);
+	session_end(&s);
+	receipts_file_matches(f, "user03", 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -543,6 +723,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_paste_into_comment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paste_cut_and_split_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_task_list_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_consoles_supersede, setup, teardown),
 		cmocka_unit_test(test_refuses_non_utf8_locale),
 	};
 

@@ -1,0 +1,133 @@
+# tools/verify.py, the second verifier (docs/verify.md, tools/README.md),
+# against simsa verify on the demo round: open (with a late rater), a copy
+# of it with a ballot deleted, closed, and its bundle. Each time the same
+# verdict, the same steps with the same item counts and failing steps, and
+# the same report keys. Run as tools/README.md tells an auditor (the file
+# alone, no simsa, a read-only directory). Its command line: exit 2 for a
+# bad one, 1 for a file it cannot read. (tests/cli/tamper.sh compares the two on every case
+# of the tamper suite.)
+. "$(dirname "$0")/../cli_lib.sh"
+
+VPY=$(dirname "$0")/../../tools/verify.py
+vpy() { /usr/bin/python3 "$VPY" "$@"; }
+
+# same SIMSA_JSON PY_JSON: what both reports must share, or the difference
+same() {
+	python3 -c "
+import json, sys
+def load(path):  # one JSON document after another
+    text, at, dec = open(path).read(), 0, json.JSONDecoder()
+    while text[at:].strip():
+        d, at = dec.raw_decode(text, len(text) - len(text[at:].lstrip()))
+        yield d
+def view(d):
+    return {
+        'keys': sorted(d),
+        'head': [d['round_id'], d['state'], d['complete'], d['ok'], d['read_as']],
+        'steps': [(sorted(s), s['step'], s['items'], s['passed'], s['failed']) for s in d['steps']],
+    }
+c = [view(d) for d in load(sys.argv[1])]
+p = [view(d) for d in load(sys.argv[2])]
+if c != p:
+    print('simsa:', c)
+    print('verify.py:', p)
+    sys.exit(1)" "$1" "$2"
+}
+
+# compare DESC STATUS FILE...: simsa verify on each file, verify.py on all
+# of them at once; both exit STATUS and their reports agree
+compare() {
+	desc=$1 want=$2
+	shift 2
+	: >"$T/c.json"
+	crc=0
+	for f in "$@"; do
+		"$SIMSA" verify "$f" --format json >>"$T/c.json" 2>"$T/c.err"
+		r=$?
+		[ "$r" -ne 0 ] && crc=$r
+	done
+	vpy --format json "$@" >"$T/p.json" 2>"$T/p.err"
+	prc=$?
+	if [ "$crc" -ne "$want" ] || [ "$prc" -ne "$want" ]; then
+		not_ok "$desc" "simsa exit $crc, verify.py exit $prc, wanted $want" "$(head -c 400 "$T/p.err")"
+	elif same "$T/c.json" "$T/p.json" >"$T/diff" 2>&1; then
+		ok "$desc"
+	else
+		not_ok "$desc" "$(head -c 1500 "$T/diff")"
+	fi
+}
+
+db=$T/demo.db
+printf 'demo\n' >"$T/demo.pass"
+chmod 600 "$T/demo.pass"
+expect_ok "demo round (with the simulated panel's ballots)" demo --db "$db"
+expect_ok "a rater joins after open" rater add "$db" --name latecomer --role user \
+	--organizer-passphrase-file "$T/demo.pass" --passphrase-file "$T/demo.pass"
+compare "the open round: both pass the 7 steps possible before close" 0 "$db"
+
+# a ballot taken out of the middle of a chain, in a copy of the open round
+cp "$db" "$T/cut.db"
+sqlite3 "$db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger'" >"$T/triggers.sql"
+{
+	echo "BEGIN;"
+	sqlite3 "$db" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'"
+	echo "DELETE FROM ballot WHERE id = 2;"
+	cat "$T/triggers.sql"
+	echo "COMMIT;"
+} | sqlite3 -bail "$T/cut.db" >"$T/doctor.out" 2>&1 || not_ok "the ballot is deleted" "$(cat "$T/doctor.out")"
+compare "an open round with a ballot deleted: both fail the chains step" 1 "$T/cut.db"
+
+expect_ok "close" close "$db" --passphrase-file "$T/demo.pass" --force
+expect_ok "export the bundle" export "$db" --format bundle --out "$T/bundle.simsa"
+compare "the closed round and its bundle: both pass all 11 steps" 0 "$db" "$T/bundle.simsa"
+
+# expect_vpy DESC STATUS FRAGMENT ARGS...: verify.py exits STATUS, with
+# FRAGMENT in its output or on stderr (empty: the status only)
+expect_vpy() {
+	desc=$1 want=$2 frag=$3
+	shift 3
+	vpy "$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		not_ok "$desc" "exit $got, wanted $want" "$(head -c 400 "$T/err")"
+	elif [ -n "$frag" ] && ! cat "$T/out" "$T/err" | grep -qF -- "$frag"; then
+		not_ok "$desc" "lacks: $frag" "$(head -c 400 "$T/out")" "$(head -c 400 "$T/err")"
+	else
+		ok "$desc"
+	fi
+}
+expect_vpy "verify.py's text report on the bundle" 0 "result: all 11 steps passed" "$T/bundle.simsa"
+if grep -q "^  read as a bundle: immutable" "$T/out" && grep -q "^  ok    assignment " "$T/out"; then
+	ok "verify.py's text report says how it read the file and each step"
+else
+	not_ok "verify.py's text report says how it read the file and each step" "$(cat "$T/out")"
+fi
+
+# as tools/README.md tells an auditor: the one file and the bundle alone, in
+# a directory nobody may write, Debian's interpreter with nothing of this
+# checkout or the environment (-I, env -i): it passes and writes nothing
+# (the listing is checked: root may write in a 555 directory)
+mkdir "$T/auditor"
+cp "$VPY" "$T/bundle.simsa" "$T/auditor/"
+chmod 555 "$T/auditor"
+if (cd "$T/auditor" && env -i PATH=/usr/bin:/bin /usr/bin/python3 -I verify.py bundle.simsa) >"$T/out" 2>&1 &&
+	grep -q "^result: all 11 steps passed" "$T/out" &&
+	[ "$(ls -A "$T/auditor" | tr '\n' ' ')" = "bundle.simsa verify.py " ]; then
+	ok "verify.py alone on a bundle in a read-only directory, no simsa, no environment"
+else
+	not_ok "verify.py alone on a bundle in a read-only directory" "$(head -c 400 "$T/out")" "$(ls -A "$T/auditor")"
+fi
+# tools/README.md's one-liner for the organizer's key, against the key stored
+key=$(cd "$T/auditor" && /usr/bin/python3 -c "import sqlite3,sys,urllib.parse; print(sqlite3.connect('file:' + urllib.parse.quote(sys.argv[1]) + '?mode=ro&immutable=1', uri=True).execute('select lower(hex(public_key)) from organizer').fetchone()[0])" bundle.simsa 2>&1)
+want=$(sqlite3 "$db" "SELECT lower(hex(public_key)) FROM organizer")
+[ -n "$want" ] && [ "$key" = "$want" ] && ok "tools/README.md's one-liner prints the organizer's key" ||
+	not_ok "tools/README.md's one-liner prints the organizer's key" "got: $key" "want: $want"
+chmod 755 "$T/auditor"
+
+# the command line
+expect_vpy "verify.py without a file: exit 2" 2 ""
+expect_vpy "verify.py --format xml: exit 2" 2 "" "$db" --format xml
+expect_vpy "verify.py on a missing file: exit 1" 1 "no such round file" "$T/nothing.db"
+echo "not a round" >"$T/text.db"
+expect_vpy "verify.py on a file that is not a round: exit 1" 1 "not a simsa round file" "$T/text.db"
+finish

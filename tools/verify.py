@@ -1,0 +1,1606 @@
+#!/usr/bin/python3
+"""A second verifier of simsa rounds, written from docs/ alone.
+
+    /usr/bin/python3 tools/verify.py ROUND.db|BUNDLE... [--format text|json]
+
+It runs the steps of `simsa verify` (docs/verify.md) with the same names, in
+the same order, with the same exit statuses and a JSON report with the same
+keys, but shares no code with simsa: every format it checks is taken from the
+documents (docs/ballot-format.md, docs/opening.md, docs/manifest.md,
+docs/assignment.md, docs/round-file.md, docs/rubrics.md). It needs Debian's
+python3 and python3-nacl (Ed25519) and nothing else: BLAKE2b is hashlib's,
+ChaCha20 (the assignment's random stream) is written out below, and the file
+is read with the standard sqlite3 module, read-only.
+
+Exit status: 0 every step passed (of every file named), 1 a step failed or a
+file cannot be read, 2 a bad command line. tools/README.md says how an
+auditor runs it and what it does not check.
+"""
+
+import argparse
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import struct
+import sys
+import time
+import unicodedata
+import urllib.parse
+
+try:
+    import nacl.exceptions
+    import nacl.signing
+except ImportError:  # pragma: no cover - depends on the machine
+    sys.stderr.write("verify.py: needs PyNaCl (Debian: apt-get install python3-nacl)\n")
+    sys.exit(1)
+
+
+class Unreadable(Exception):
+    """The file cannot be read far enough to verify (exit status 1, no report)."""
+
+
+# ---------------------------------------------------------------------------
+# Hashing and the canonical encoding (docs/ballot-format.md, "Encoding")
+
+
+def h256(data, key=b""):
+    """BLAKE2b-256, keyed when key is given (libsodium's crypto_generichash)."""
+    return hashlib.blake2b(data, digest_size=32, key=key).digest()
+
+
+def u8(x):
+    return struct.pack("<B", x)
+
+
+def u32(x):
+    return struct.pack("<I", x & 0xFFFFFFFF)
+
+
+def enc_str(b):
+    return u32(len(b)) + b
+
+
+def enc_opt(b):
+    return b"\0" if b is None else b"\1" + enc_str(b)
+
+
+def verify_sig(public_key, message, signature):
+    """Ed25519 (crypto_sign_detached) of message under public_key."""
+    if not isinstance(public_key, bytes) or len(public_key) != 32:
+        return False
+    if not isinstance(signature, bytes) or len(signature) != 64:
+        return False
+    try:
+        nacl.signing.VerifyKey(public_key).verify(message, signature)
+        return True
+    except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError, ValueError, TypeError):
+        return False
+
+
+# ---------------------------------------------------------------------------
+# The Merkle tree (docs/ballot-format.md, "Closing and the seal"): RFC 6962
+# structure over BLAKE2b-256.
+
+
+def merkle_root(leaves):
+    if not leaves:
+        return h256(b"")
+
+    def node(lo, hi):
+        n = hi - lo
+        if n == 1:
+            return h256(b"\0" + leaves[lo])
+        k = 1
+        while k * 2 < n:
+            k *= 2
+        return h256(b"\1" + node(lo, lo + k) + node(lo + k, hi))
+
+    return node(0, len(leaves))
+
+
+# ---------------------------------------------------------------------------
+# ChaCha20 (RFC 8439), the keystream of crypto_stream_chacha20_ietf: the
+# assignment's random words (docs/assignment.md, "The random stream").
+
+_M32 = 0xFFFFFFFF
+
+
+def _chacha_block(key_words, counter):
+    s = [0x61707865, 0x3320646E, 0x79622D32, 0x6B206574] + key_words + [counter, 0, 0, 0]
+    x = list(s)
+
+    def qr(a, b, c, d):
+        x[a] = (x[a] + x[b]) & _M32
+        t = x[d] ^ x[a]
+        x[d] = ((t << 16) | (t >> 16)) & _M32
+        x[c] = (x[c] + x[d]) & _M32
+        t = x[b] ^ x[c]
+        x[b] = ((t << 12) | (t >> 20)) & _M32
+        x[a] = (x[a] + x[b]) & _M32
+        t = x[d] ^ x[a]
+        x[d] = ((t << 8) | (t >> 24)) & _M32
+        x[c] = (x[c] + x[d]) & _M32
+        t = x[b] ^ x[c]
+        x[b] = ((t << 7) | (t >> 25)) & _M32
+
+    for _ in range(10):
+        qr(0, 4, 8, 12)
+        qr(1, 5, 9, 13)
+        qr(2, 6, 10, 14)
+        qr(3, 7, 11, 15)
+        qr(0, 5, 10, 15)
+        qr(1, 6, 11, 12)
+        qr(2, 7, 8, 13)
+        qr(3, 4, 9, 14)
+    return [(x[i] + s[i]) & _M32 for i in range(16)]
+
+
+def chacha20_keystream(key, nblocks, counter=0):
+    """nblocks × 64 bytes of keystream (all-zero nonce), for the self-test."""
+    kw = list(struct.unpack("<8I", key))
+    return b"".join(struct.pack("<16I", *_chacha_block(kw, counter + i)) for i in range(nblocks))
+
+
+class Stream:
+    """One context's words: uniform, shuffle, iota, coin."""
+
+    def __init__(self, seed, manifest_hash, label, suffix=b""):
+        msg = b"simsa/assign/v1/" + label + b"\0" + manifest_hash + suffix
+        self.key = list(struct.unpack("<8I", h256(msg, key=seed)))
+        self.counter = 0
+        self.words = []
+        self.pos = 0
+
+    def word(self):
+        if self.pos == len(self.words):
+            if self.counter > _M32:
+                raise Unreadable("the assignment's random stream ran out")
+            self.words = _chacha_block(self.key, self.counter)
+            self.counter += 1
+            self.pos = 0
+        w = self.words[self.pos]
+        self.pos += 1
+        return w
+
+    def uniform(self, b):
+        limit = 2**32 - (2**32 % b)
+        while True:
+            x = self.word()
+            if x < limit:
+                return x % b
+
+    def shuffle(self, a):
+        for i in range(len(a) - 1, 0, -1):
+            j = self.uniform(i + 1)
+            a[i], a[j] = a[j], a[i]
+        return a
+
+    def iota(self, n):
+        return self.shuffle(list(range(n)))
+
+
+# ---------------------------------------------------------------------------
+# The assignment (docs/assignment.md)
+
+NONE_GOLD, EXTRA = 0xFFFFFFFF, 0xFFFF
+NORMAL, REPEAT, KNOWN = 0, 1, 2
+KIND_NAME = {NORMAL: b"normal", REPEAT: b"gold_repeat", KNOWN: b"gold_known"}
+
+
+class Refused(Exception):
+    pass
+
+
+def assign(seed, mh, E, N, cat, raters, k, m, gold, late_tasks=0, passes=("user", "expert")):
+    """The tasks, sorted by (rater, position): tuples (rater, position,
+    prompt, left, right, kind, replica, gold). raters: dicts with role
+    ('user', 'expert', 'auditor'), late, cats (list of category indices,
+    empty = all) and key (32 bytes, late raters). gold: dicts with kind
+    (REPEAT, KNOWN), role, and for KNOWN prompt, left, right. passes: the
+    components the round has a rubric for; the pass (and refusal) of a
+    component without one is skipped."""
+    if not 2 <= E <= 64:
+        raise Refused("the round has %d entrants (2 to 64 can be assigned)" % E)
+    if not 1 <= N <= 2**24:
+        raise Refused("the round has %d prompts (1 to 2^24 can be assigned)" % N)
+    if not (1 <= k <= 1024 and 1 <= m <= 1024):
+        raise Refused("raters per slot or ratings per output out of range")
+    seen_late = False
+    for i, r in enumerate(raters):
+        if r["late"]:
+            seen_late = True
+        elif seen_late:
+            raise Refused("rater %d is not late but comes after a late rater" % i)
+    for g, gd in enumerate(gold):
+        if gd["kind"] not in (REPEAT, KNOWN) or gd["role"] not in ("user", "expert"):
+            raise Refused("gold item %d has an unknown kind or role" % g)
+        if gd["kind"] == KNOWN:
+            if not (0 <= gd["prompt"] < N and 0 <= gd["left"] < E and 0 <= gd["right"] < E):
+                raise Refused("gold item %d names a prompt or entrant that does not exist" % g)
+            if gd["left"] == gd["right"]:
+                raise Refused("gold item %d compares an entrant with itself" % g)
+    pairs = [(a, b) for a in range(E) for b in range(a + 1, E)]
+    P = len(pairs)
+    users = [i for i, r in enumerate(raters) if r["role"] == "user" and not r["late"]]
+    experts = [i for i, r in enumerate(raters) if r["role"] == "expert" and not r["late"]]
+    U, X = len(users), len(experts)
+    T = (m * E + 1) // 2
+
+    def may(r, c):
+        return not r["cats"] or c in r["cats"]
+
+    if "user" in passes and U < P * k:
+        raise Refused(
+            "the user rubric asks for %d raters per slot: %d entrants make %d pairs, so at least %d users"
+            " are needed; the round has %d" % (k, E, P, P * k, U)
+        )
+    need = min(T, 2 * m - 1 + (m * E) % 2)
+    for q in range(N if "expert" in passes else 0):
+        may_rate = sum(1 for x in experts if may(raters[x], cat[q]))
+        if may_rate < need:
+            raise Refused(
+                "prompt %d (category %d) needs at least %d experts who may rate its category; %d may"
+                % (q, cat[q], need, may_rate)
+            )
+
+    def sides(p, occ, flip):
+        a, b = pairs[p]
+        return (a, b) if (occ + flip) % 2 == 0 else (b, a)
+
+    normal = {}  # rater index -> [(prompt, left, right, replica)] in generation order
+
+    s = Stream(seed, mh, b"users")
+    flip = [s.uniform(2) for _ in range(P)]
+    load, occ = [0] * U, [0] * P
+    pc = [[0] * P for _ in range(U)]
+    for q in s.iota(N) if "user" in passes else []:
+        rank = [0] * U
+        for i, u in enumerate(s.iota(U)):
+            rank[u] = i
+        taken = [False] * U
+        for j in s.iota(P * k):
+            p = j // k
+            best, bkey = -1, None
+            for u in range(U):
+                if taken[u]:
+                    continue
+                key = (load[u], pc[u][p], rank[u])
+                if bkey is None or key < bkey:
+                    best, bkey = u, key
+            taken[best] = True
+            load[best] += 1
+            pc[best][p] += 1
+            left, right = sides(p, occ[p], flip[p])
+            normal.setdefault(users[best], []).append((q, left, right, j % k))
+            occ[p] += 1
+
+    s = Stream(seed, mh, b"experts")
+    load, d = [0] * X, [0] * E
+    for q in s.iota(N) if "expert" in passes else []:
+        el = [x for x in range(X) if may(raters[experts[x]], cat[q])]
+        rank = {}
+        for i, v in enumerate(s.iota(len(el))):
+            rank[el[v]] = i
+        seq = []
+        for _ in range(m):
+            sh = s.iota(E)
+            if len(seq) % 2 == 1 and sh[0] == seq[-1]:
+                sh[0], sh[1] = sh[1], sh[0]
+            seq += sh
+        tasks = [(seq[i], seq[i + 1]) for i in range(0, len(seq) - 1, 2)]
+        if len(seq) % 2 == 1:
+            z, j = seq[-1], s.uniform(E - 1)
+            tasks.append((z, j if j < z else j + 1))
+        relaxed = len(el) < len(tasks)
+        held = {e: 0 for e in el}
+        holds = {e: set() for e in el}
+        for t, (x, y) in enumerate(tasks):
+            coin = s.uniform(2)
+            best, bkey = None, None
+            for e in el:
+                if x in holds[e] or y in holds[e]:
+                    continue
+                key = (load[e], held[e], rank[e]) if relaxed else (held[e], load[e], rank[e])
+                if bkey is None or key < bkey:
+                    best, bkey = e, key
+            if best is None:
+                raise Refused("prompt %d: no expert can take a task (the refusal rule should prevent it)" % q)
+            holds[best] |= {x, y}
+            held[best] += 1
+            load[best] += 1
+            if d[x] < d[y] or (d[x] == d[y] and coin == 0):
+                left, right = x, y
+            else:
+                left, right = y, x
+            d[left] += 1
+            d[right] -= 1
+            normal.setdefault(experts[best], []).append((q, left, right, 2 * t // E))
+
+    out = []
+    for r, ra in enumerate(raters):
+        if ra["role"] not in ("user", "expert"):
+            continue
+        if ra["late"]:
+            s = Stream(seed, mh, b"late", ra["key"])
+            qs = [q for q in range(N) if ra["role"] == "user" or may(ra, cat[q])]
+            s.shuffle(qs)
+            if late_tasks:
+                L = late_tasks
+            elif ra["role"] == "user":
+                L = -(-N * P * k // U) if U else 0
+            else:
+                L = -(-N * T // X) if X else 0
+            L = min(L, len(qs))
+            lflip = [s.uniform(2) for _ in range(P)]
+            locc = [0] * P
+            mine = []
+            cyc = []
+            for t in range(L):
+                if t % P == 0:
+                    cyc = s.iota(P)
+                p = cyc[t % P]
+                left, right = sides(p, locc[p], lflip[p])
+                mine.append((qs[t], left, right, EXTRA))
+                locc[p] += 1
+        else:
+            s = Stream(seed, mh, b"order", u32(r))
+            mine = normal.get(r, [])
+        n = len(mine)
+        # entries: [task, kind, gold, normal ordinal or None]
+        lst = [[mine[i], NORMAL, NONE_GOLD, o] for o, i in enumerate(s.iota(n))]
+        rep = 0
+        for g, gd in enumerate(gold):
+            if gd["role"] != ra["role"]:
+                continue
+            if gd["kind"] == KNOWN:
+                swap = s.uniform(2)
+                a, b = (gd["right"], gd["left"]) if swap else (gd["left"], gd["right"])
+                pos = s.uniform(len(lst) + 1)
+                lst.insert(pos, [(gd["prompt"], a, b, 0), KNOWN, g, None])
+            elif rep < n:
+                o = next(i for i, e in enumerate(lst) if e[3] == rep)
+                q, a, b, replica = lst[o][0]
+                pos = o + 1 + s.uniform(len(lst) - o)
+                lst.insert(pos, [(q, b, a, replica), REPEAT, g, None])
+                rep += 1
+        for pos, (task, kind, g, _) in enumerate(lst):
+            q, a, b, replica = task
+            out.append((r, pos, q, a, b, kind, replica, g))
+    return out
+
+
+def assign_encode(tasks):
+    return b"".join(struct.pack("<IIIHHHHI", *t) for t in tasks)
+
+
+# ---------------------------------------------------------------------------
+# Rubrics (docs/rubrics.md): what verify needs of them, validated as simsa
+# validates them, since simsa refuses to verify a round whose rubric it
+# cannot parse.
+
+MAX_LINE = 8192
+PREF_KEYS = [
+    o + "_" + lang
+    for o in ("a_much_better", "a_better", "tie", "b_better", "b_much_better", "both_bad")
+    for lang in ("ko", "en")
+]
+SCORING_KEYS = {
+    "bootstrap_resamples": ("both", (100, 100000)),
+    "bootstrap_seed": ("both", (0, 18446744073709551615)),
+    "much_better_weight": ("user", (1, 100)),
+    "both_bad": ("user", ("tie", "exclude")),
+    "identity_revealed": ("expert", ("exclude", "count")),
+    "failed_gold": ("both", ("exclude", "count")),
+    "gold_min_items": ("both", (1, 1000)),
+    "gold_pass_percent": ("both", (0, 100)),
+}
+ASSIGNMENT_KEYS = {
+    "raters_per_slot": ("user", (1, 100)),
+    "ratings_per_output": ("expert", (1, 100)),
+    "by_category": ("expert", ("yes", "no")),
+}
+
+
+def _is_control(ch):
+    o = ord(ch)
+    return o < 0x20 or o == 0x7F or 0x80 <= o <= 0x9F
+
+
+def _integer(text, where, lo, hi):
+    digits = text[1:] if text.startswith("-") and lo < 0 else text
+    if not digits or not all("0" <= c <= "9" for c in digits):
+        raise Unreadable('%s: not an integer: "%s"' % (where, text))
+    v = int(text)
+    if not lo <= v <= hi:
+        raise Unreadable("%s: must be between %d and %d, not %d" % (where, lo, hi, v))
+    return v
+
+
+def _scale(text, where):
+    lo, sep, hi = text.partition("-")
+    if not sep:
+        raise Unreadable('%s: not a scale LOW-HIGH: "%s"' % (where, text))
+    lo = _integer(lo, where, 0, 100)
+    hi = _integer(hi, where, 0, 100)
+    if lo >= hi:
+        raise Unreadable("%s: %d-%d: LOW must be below HIGH" % (where, lo, hi))
+    if hi - lo + 1 > 11:
+        raise Unreadable("%s: %d-%d has %d levels; at most 11 are allowed" % (where, lo, hi, hi - lo + 1))
+    return lo, hi
+
+
+def _scale_section(sec, keys, where, weighted):
+    """A criterion (weighted) or [satisfaction]: (scale, required, weight)."""
+    base = ["name_ko", "name_en", "scale", "required"] + (["weight"] if weighted else [])
+    for kname in base:
+        if kname not in keys:
+            raise Unreadable("%s: missing %s" % (where, kname))
+    lo, hi = _scale(keys["scale"], where + " scale")
+    if keys["required"] not in ("yes", "no"):
+        raise Unreadable('%s required: "%s" (yes or no)' % (where, keys["required"]))
+    weight = _integer(keys["weight"], where + " weight", 1, 100) if weighted else 0
+    anchors = set()
+    for kname in keys:
+        if kname in base:
+            continue
+        if kname.startswith("anchor") and (kname.endswith("_ko") or kname.endswith("_en")):
+            num = kname[6:-3]
+            if num.isdigit() and (num == "0" or not num.startswith("0")) and lo <= int(num) <= hi:
+                anchors.add(kname)
+                continue
+            if num.isdigit():
+                raise Unreadable("%s %s: level %s is outside the scale %d-%d" % (where, kname, num, lo, hi))
+        raise Unreadable('%s unknown key "%s"' % (where, kname))
+    for lvl in range(lo, hi + 1):
+        for lang in ("ko", "en"):
+            if "anchor%d_%s" % (lvl, lang) not in anchors:
+                raise Unreadable("%s: missing anchor%d_%s" % (where, lvl, lang))
+    return {"lo": lo, "hi": hi, "required": keys["required"] == "yes", "weight": weight}
+
+
+@functools.lru_cache(maxsize=16)  # many files of one round share their rubrics
+def parse_rubric(text, name):
+    """The parts verify uses: component, criteria [(id, scale)], satisfaction,
+    raters_per_slot, ratings_per_output, by_category. Raises Unreadable with
+    the line at fault, as simsa refuses such a round."""
+    if b"\0" in text:
+        line = text[: text.index(b"\0")].count(b"\n") + 1
+        raise Unreadable("%s:%d: NUL byte in the line" % (name, line))
+    try:
+        s = text.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unreadable("%s: not valid UTF-8" % name)
+    if s.startswith("\ufeff"):
+        s = s[1:]
+    sections = []  # (name, line, {key: value})
+    current = None
+    for ln, raw in enumerate(s.split("\n"), 1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if len(line.encode("utf-8")) > MAX_LINE:
+            raise Unreadable("%s:%d: line longer than %d bytes" % (name, ln, MAX_LINE))
+        st = line.strip(" \t")
+        if not st or st[0] in "#;":
+            continue
+        if st[0] == "[":
+            if not st.endswith("]"):
+                raise Unreadable('%s:%d: expected a [section] line, a "key = value" line or a comment' % (name, ln))
+            sname = st[1:-1]
+            for prev in sections:
+                if prev[0] == sname:
+                    raise Unreadable("%s:%d: [%s] appears twice (first at line %d)" % (name, ln, sname, prev[1]))
+            current = (sname, ln, {})
+            sections.append(current)
+            continue
+        cut = [i for i in (line.find("="), line.find(":")) if i >= 0]
+        if not cut or line[0] in " \t":
+            raise Unreadable('%s:%d: expected a [section] line, a "key = value" line or a comment' % (name, ln))
+        key, value = line[: min(cut)].strip(" \t"), line[min(cut) + 1 :].strip(" \t")
+        if current is None:
+            raise Unreadable("%s:%d: a key before the first section" % (name, ln))
+        if not value:
+            raise Unreadable("%s:%d: [%s] %s: empty value" % (name, ln, current[0], key))
+        if any(_is_control(c) for c in value) or any(_is_control(c) for c in key):
+            raise Unreadable("%s:%d: [%s] %s: control character" % (name, ln, current[0], key))
+        if key in current[2]:
+            raise Unreadable("%s:%d: [%s] %s: given twice" % (name, ln, current[0], key))
+        current[2][key] = value
+    if not sections or sections[0][0] != "rubric":
+        raise Unreadable("%s: the first section must be [rubric]" % name)
+    for sname, ln, keys in sections:
+        if not keys:
+            raise Unreadable("%s:%d: [%s] has no keys" % (name, ln, sname))
+    head = sections[0][2]
+    for kname in head:
+        if kname not in ("component", "points", "version", "title_ko", "title_en"):
+            raise Unreadable('%s: [rubric] unknown key "%s"' % (name, kname))
+    for kname in ("component", "points", "version", "title_ko", "title_en"):
+        if kname not in head:
+            raise Unreadable("%s: [rubric] missing %s" % (name, kname))
+    comp = head["component"]
+    if comp not in ("expert", "user"):
+        raise Unreadable('%s: [rubric] component: "%s" (expert or user)' % (name, comp))
+    want_points = 35 if comp == "expert" else 25
+    if _integer(head["points"], name + ": [rubric] points", 0, 1000) != want_points:
+        raise Unreadable("%s: [rubric] points: a %s rubric is worth %d points" % (name, comp, want_points))
+    _integer(head["version"], name + ": [rubric] version", 1, 1000000)
+    out = {
+        "component": comp,
+        "criteria": [],
+        "satisfaction": None,
+        "raters_per_slot": 2,
+        "ratings_per_output": 2,
+        "by_category": False,
+    }
+    has_pref = False
+    for sname, ln, keys in sections[1:]:
+        where = "%s:%d: [%s]" % (name, ln, sname)
+        if sname.startswith("criterion ") and comp == "expert":
+            cid = sname[len("criterion ") :]
+            ok = 1 <= len(cid) <= 32 and "a" <= cid[0] <= "z"
+            ok = ok and all("a" <= c <= "z" or "0" <= c <= "9" or c in "_-" for c in cid)
+            if not ok:
+                raise Unreadable("%s: not a criterion ID" % where)
+            out["criteria"].append((cid, _scale_section(sname, keys, where, True)))
+        elif sname == "preference" and comp == "user":
+            for kname in keys:
+                if kname not in PREF_KEYS:
+                    raise Unreadable('%s unknown key "%s"' % (where, kname))
+            for kname in PREF_KEYS:
+                if kname not in keys:
+                    raise Unreadable("%s: missing %s" % (where, kname))
+            has_pref = True
+        elif sname == "satisfaction" and comp == "user":
+            out["satisfaction"] = _scale_section(sname, keys, where, False)
+        elif sname in ("scoring", "assignment"):
+            table = SCORING_KEYS if sname == "scoring" else ASSIGNMENT_KEYS
+            for kname, value in keys.items():
+                if kname not in table:
+                    raise Unreadable('%s unknown key "%s"' % (where, kname))
+                comps, rng = table[kname]
+                if comps != "both" and comps != comp:
+                    raise Unreadable("%s %s: only for %s rubrics" % (where, kname, comps))
+                if isinstance(rng[0], str):
+                    if value not in rng:
+                        raise Unreadable('%s %s: "%s" (%s)' % (where, kname, value, " or ".join(rng)))
+                    parsed = value
+                else:
+                    parsed = _integer(value, "%s %s" % (where, kname), rng[0], rng[1])
+                if kname == "by_category":
+                    out["by_category"] = parsed == "yes"
+                elif kname in ("raters_per_slot", "ratings_per_output"):
+                    out[kname] = parsed
+        else:
+            raise Unreadable("%s: unknown section [%s]" % (where, sname))
+    if comp == "expert":
+        if not 1 <= len(out["criteria"]) <= 16:
+            raise Unreadable("%s: an expert rubric needs 1 to 16 criteria" % name)
+        total = sum(c[1]["weight"] for c in out["criteria"])
+        if total != 100:
+            raise Unreadable(
+                "%s: weights of the %d criteria add up to %d, not 100" % (name, len(out["criteria"]), total)
+            )
+    elif not has_pref:
+        raise Unreadable("%s: a user rubric needs [preference]" % name)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Ballots (docs/ballot-format.md, version 1)
+
+BALLOT_TAG = b"simsa/ballot\0"
+NOT_APPLICABLE = 0xFFFFFFFE
+NOT_GIVEN = 0xFFFFFFFF
+MAX_COMMENT = 4000
+CRITERION_MAX = 32
+CRITERION_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789_-"
+CAST_AT_MAX = 31
+
+
+class BadBallot(Exception):
+    pass
+
+
+class Reader:
+    def __init__(self, data):
+        self.data, self.pos = data, 0
+
+    def take(self, n):
+        if self.pos + n > len(self.data):
+            raise BadBallot("truncated")
+        b = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return b
+
+    def u8(self):
+        return self.take(1)[0]
+
+    def u32(self):
+        return struct.unpack("<I", self.take(4))[0]
+
+    def str(self, limit):
+        n = self.u32()
+        if n > limit:
+            raise BadBallot("a string of %d bytes, beyond its limit of %d" % (n, limit))
+        b = self.take(n)
+        try:
+            b.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadBallot("a string that is not UTF-8")
+        if b"\0" in b:
+            raise BadBallot("a string with a NUL byte")
+        return b
+
+
+def decode_ballot(data):
+    """The fields of a ballot's signed bytes; raises BadBallot."""
+    r = Reader(data)
+    if r.take(len(BALLOT_TAG)) != BALLOT_TAG:
+        raise BadBallot("not a ballot (wrong tag)")
+    b = {"version": r.u32()}
+    if b["version"] != 1:
+        raise BadBallot("unknown version %d" % b["version"])
+    b["round_id"] = r.str(32)
+    if len(b["round_id"]) != 32:
+        raise BadBallot("a round id of %d bytes (32)" % len(b["round_id"]))
+    b["manifest_hash"] = r.take(32)
+    b["rater_key"] = r.take(32)
+    b["task_position"] = r.u32()
+    b["left_hash"] = r.take(32)
+    b["right_hash"] = r.take(32)
+    kind = r.u8()
+    if kind == 1:
+        b["kind"] = "expert"
+        n = r.u32()
+        if not 1 <= n <= 16:
+            raise BadBallot("%d criteria (1 to 16)" % n)
+        b["criteria"] = [r.str(CRITERION_MAX) for _ in range(n)]
+        for c in b["criteria"]:
+            if not c or any(x not in CRITERION_BYTES for x in c):
+                raise BadBallot("a criterion id that is not 1 to 32 of a-z, 0-9, _ and -")
+        sides = []
+        for _ in range(2):
+            scores = [r.u32() for _ in range(n)]
+            if NOT_GIVEN in scores:
+                raise BadBallot("a missing score")
+            flags = r.u32()
+            if flags & ~7:
+                raise BadBallot("unknown flags %#x" % flags)
+            sides.append((scores, flags, r.str(MAX_COMMENT)))
+        b["sides"] = sides
+    elif kind == 2:
+        b["kind"] = "user"
+        b["preference"] = r.u32()
+        if b["preference"] > 5:
+            raise BadBallot("unknown preference %d" % b["preference"])
+        b["satisfaction"] = r.u32()
+        b["reason"] = r.str(MAX_COMMENT)
+    else:
+        raise BadBallot("unknown kind %d" % kind)
+    b["active_seconds"] = r.u32()
+    b["seq"] = r.u32()
+    b["prev_hash"] = r.take(32)
+    has = r.u8()
+    if has not in (0, 1):
+        raise BadBallot("has_supersedes is %d" % has)
+    b["supersedes"] = r.take(32) if has else None
+    b["cast_at"] = r.str(CAST_AT_MAX)
+    if not b["cast_at"]:
+        raise BadBallot("no time")
+    if r.pos != len(data):
+        raise BadBallot("%d trailing bytes" % (len(data) - r.pos))
+    return b
+
+
+def scores_json(sides):
+    """The stored `scores` column: both sides' scores, null for not applicable."""
+    return [[None if v == NOT_APPLICABLE else v for v in side[0]] for side in sides]
+
+
+# ---------------------------------------------------------------------------
+# Reading the file (docs/round-file.md, "Reading")
+
+# Every table and column of schema 7, in order (docs/verify.md, "What
+# covers each stored value").
+SCHEMA_VERSION = 7
+APPLICATION_ID = 0x53494D53
+TABLES = {
+    "round": "one round_id title state created_at",
+    "rubric": "component source text hash",
+    "entrant": "id name team model endpoint api_key_env params system aliases",
+    "prompt": "id ext_id category prompt system reference",
+    "output": "id prompt_id entrant_id text hash origin created_at finish_reason usage latency_ms params generated_at",
+    "import_log": "id at kind path file_hash records",
+    "organizer": "one public_key",
+    "rater": "id name role public_key categories late enrolled_at signature",
+    "screen_decision": "output_id term decision at",
+    "screen_word": "word",
+    "opening": "one manifest_hash seed_commitment assignment_hash opened_at signature sealed",
+    "blind_output": "id prompt_id text hash",
+    "task": "id rater_id position prompt_id left_output right_output kind replica",
+    "draft": "rater_id position data updated_at",
+    "ballot": "id hash rater_id seq task_position supersedes bytes signature kind left_hash right_hash"
+    " preference satisfaction scores flags_left flags_right comment_left comment_right reason"
+    " active_seconds cast_at",
+    "closing": "one seed salt ballot_count merkle_root closed_at signature",
+    "reveal": "output_id entrant_id",
+    "chain_head": "rater_id count head",
+    "generation": "id prompt_id entrant_id status reason detail http_status attempts latency_ms at",
+    "gold": "id kind role prompt_id better_id worse_id",
+    # the raters' SSH keys for a station: read by nothing here (bundles
+    # are written without its rows; docs/station.md)
+    "station_key": "rater_id key set_at",
+}
+# The longest value of the round record a reader holds (docs/verify.md,
+# step state); the other steps see the value cut there and at a NUL.
+FIELD_MAX = {"round_id": 32, "title": 1023, "created_at": 31}
+# The ballot columns that hold a number and those that hold text
+# (docs/verify.md, step ballots: each of its type, or NULL where allowed).
+BALLOT_INTS = ("rater_id", "seq", "task_position", "preference", "satisfaction", "flags_left", "flags_right",
+               "active_seconds")
+BALLOT_TEXTS = ("kind", "scores", "comment_left", "comment_right", "reason", "cast_at")
+# What each step reads besides the round record, the rubrics and the
+# ballots' own columns, and the type it must hold (docs/verify.md, "Stored
+# values of their type"): "i" an integer (not a REAL, not text), "t" text
+# (not a BLOB, no NUL byte); NULL passes.
+_MANIFEST_TYPED = [
+    ("entrant", "name", "t"), ("entrant", "team", "t"), ("entrant", "model", "t"), ("entrant", "aliases", "t"),
+    ("prompt", "ext_id", "t"), ("prompt", "category", "t"), ("prompt", "prompt", "t"), ("prompt", "system", "t"),
+    ("prompt", "reference", "t"), ("rater", "name", "t"), ("rater", "categories", "t"),
+    ("blind_output", "id", "t"), ("blind_output", "prompt_id", "i"), ("reveal", "output_id", "t"),
+    ("reveal", "entrant_id", "i"), ("gold", "prompt_id", "i"), ("gold", "better_id", "i"), ("gold", "worse_id", "i"),
+]
+TYPED = {
+    "opening": [("opening", "opened_at", "t")],
+    "enrolments": [("rater", "name", "t"), ("rater", "categories", "t"), ("rater", "enrolled_at", "t")],
+    "ballots": [("task", "left_output", "t"), ("task", "right_output", "t"), ("blind_output", "id", "t")],
+    "seal": [("closing", "closed_at", "t")],
+    "manifest": _MANIFEST_TYPED,
+    "assignment": [("task", "left_output", "t"), ("task", "right_output", "t"), ("reveal", "output_id", "t"),
+                   ("reveal", "entrant_id", "i"), ("gold", "prompt_id", "i"), ("gold", "better_id", "i"),
+                   ("gold", "worse_id", "i")],
+}
+STEP_LIMIT = 200_000_000  # SQLite VM steps, as simsa's backstop
+
+
+def connect(path):
+    """(connection, how it was read), read-only, never writing beside the file."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except FileNotFoundError:
+        raise Unreadable("%s: no such round file" % path)
+    except OSError as e:
+        raise Unreadable("%s: cannot read: %s" % (path, e.strerror))
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\0") or head[18:20] not in (b"\1\1", b"\2\2"):
+        raise Unreadable("%s: not a simsa round file" % path)
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path))
+    if head[18] == 1:
+        modes = [("?mode=ro&immutable=1", "a bundle: immutable (no -wal, -shm or -journal read or made)")]
+    else:
+        modes = [("?mode=ro", "a working round file with its WAL (read-only)")]
+        if not os.path.exists(path + "-wal") and not os.path.exists(path + "-shm"):
+            modes.append(("?mode=ro&immutable=1", "a working round file, immutable (its -shm could not be made)"))
+    err = None
+    for mode, read_as in modes:
+        try:
+            con = sqlite3.connect(uri + mode, uri=True, isolation_level=None)
+            con.text_factory = bytes
+            con.execute("PRAGMA trusted_schema = OFF")
+            con.execute("PRAGMA query_only = ON")
+            con.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+            return con, read_as
+        except sqlite3.Error as e:
+            err = e
+    raise Unreadable("%s: cannot be read: %s" % (path, err))
+
+
+def check_schema(con, path):
+    """Refuses a file that is not simsa's schema 7 (tables and columns)."""
+    app = con.execute("PRAGMA application_id").fetchone()[0]
+    if app != APPLICATION_ID:
+        raise Unreadable("%s: not a simsa round file (application_id %#x)" % (path, app & 0xFFFFFFFF))
+    ver = con.execute("PRAGMA user_version").fetchone()[0]
+    if ver != SCHEMA_VERSION:
+        raise Unreadable(
+            "%s: schema version %d; this verifier reads schema %d only (simsa verify upgrades an older one in memory)"
+            % (path, ver, SCHEMA_VERSION)
+        )
+    rows = con.execute("SELECT type, name, tbl_name FROM sqlite_schema").fetchall()
+    tables = set()
+    for typ, name, tbl in rows:
+        typ, name, tbl = typ.decode(), name.decode("utf-8", "replace"), tbl.decode("utf-8", "replace")
+        if typ == "table":
+            if name not in TABLES:
+                raise Unreadable("%s: unexpected table '%s' (not in simsa's schema %d)" % (path, name, ver))
+            tables.add(name)
+        elif typ in ("index", "trigger"):
+            if tbl not in TABLES:
+                raise Unreadable("%s: unexpected %s '%s' (not in simsa's schema %d)" % (path, typ, name, ver))
+        else:
+            raise Unreadable("%s: unexpected %s '%s' (not in simsa's schema %d)" % (path, typ, name, ver))
+    for name, cols in TABLES.items():
+        if name not in tables:
+            raise Unreadable("%s: table '%s' is missing (simsa's schema %d has it)" % (path, name, ver))
+        have = [r[1].decode() for r in con.execute("PRAGMA table_info(%s)" % name)]
+        if have != cols.split():
+            raise Unreadable("%s: table '%s' differs from simsa's schema %d" % (path, name, ver))
+
+
+def load(con):
+    """Every row verify reads, in one read transaction."""
+    steps = [0]
+
+    def progress():
+        steps[0] += 1000
+        return 1 if steps[0] > STEP_LIMIT else 0
+
+    con.set_progress_handler(progress, 1000)
+
+    def q(sql):
+        return con.execute(sql).fetchall()
+
+    con.execute("BEGIN")
+    try:
+        d = {}
+        d["round"] = q(
+            "SELECT round_id, typeof(round_id), title, typeof(title), created_at, typeof(created_at), state FROM round"
+        )
+        d["organizer"] = q("SELECT public_key FROM organizer")
+        d["rubric"] = q("SELECT component, source, text, hash FROM rubric ORDER BY component")
+        d["entrant"] = q(
+            "SELECT id, name, team, model, aliases, endpoint, api_key_env, params, system FROM entrant ORDER BY id"
+        )
+        d["prompt"] = q("SELECT id, ext_id, category, prompt, system, reference FROM prompt ORDER BY id")
+        d["rater"] = q(
+            "SELECT id, name, role, public_key, categories, late, enrolled_at, signature FROM rater ORDER BY id"
+        )
+        d["opening"] = q(
+            "SELECT manifest_hash, seed_commitment, assignment_hash, opened_at, signature, sealed FROM opening"
+        )
+        d["blind_output"] = q("SELECT id, prompt_id, text, hash FROM blind_output ORDER BY id")
+        d["task"] = q(
+            "SELECT id, rater_id, position, prompt_id, left_output, right_output, kind, replica FROM task ORDER BY id"
+        )
+        d["ballot"] = q(
+            "SELECT id, hash, rater_id, seq, task_position, supersedes, bytes, signature, kind, left_hash,"
+            " right_hash, preference, satisfaction, scores, flags_left, flags_right, comment_left,"
+            " comment_right, reason, active_seconds, cast_at, "
+            + ", ".join("typeof(%s)" % c for c in BALLOT_INTS + BALLOT_TEXTS)
+            + " FROM ballot ORDER BY id"
+        )
+        d["closing"] = q("SELECT seed, salt, ballot_count, merkle_root, closed_at, signature FROM closing")
+        d["reveal"] = q("SELECT output_id, entrant_id FROM reveal")
+        d["chain_head"] = q("SELECT rater_id, count, head FROM chain_head ORDER BY rater_id")
+        d["gold"] = q("SELECT id, kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id")
+        d["untyped"] = {}
+        for table, col, typ in sorted({tc for cols in TYPED.values() for tc in cols}):
+            if typ == "i":
+                cond = "typeof(%s) <> 'integer'" % col
+            else:
+                cond = "(typeof(%s) <> 'text' OR instr(CAST(%s AS BLOB), x'00') > 0)" % (col, col)
+            d["untyped"][(table, col)] = q("SELECT count(*) FROM %s WHERE %s IS NOT NULL AND %s" % (table, col, cond))[0][0]
+        d["cleared"] = {
+            t: q("SELECT count(*) FROM %s" % t)[0][0]
+            for t in ("output", "generation", "screen_decision", "screen_word", "import_log", "draft")
+        }
+    except sqlite3.Error as e:
+        raise Unreadable("the file cannot be read: %s" % e)
+    finally:
+        try:
+            con.execute("COMMIT")
+        except sqlite3.Error:
+            pass
+    if len(d["round"]) != 1:
+        raise Unreadable("the round record is missing")
+    return d
+
+
+# ---------------------------------------------------------------------------
+# The steps (docs/verify.md)
+
+CHECKED = {
+    "state": "the round record: round_id, title and created_at whole, and round.state draft, open or closed"
+    " as the opening and closing rows say",
+    "opening": "the organizer's signature on the opening statement (with the hash of the sealed secrets)",
+    "enrolments": "the organizer's signature on every rater's enrolment",
+    "outputs": "every output's and rubric's text against its BLAKE2b-256 hash",
+    "cleared": "what open removes (draft outputs, generation records, screening, the import log, rubric paths,"
+    " entrants' endpoints and settings) and close removes (drafts) is gone",
+    "ballots": "every ballot's signature, canonical bytes, stored columns, round, manifest, rater, assigned task"
+    " and the outputs shown",
+    "chains": "every rater's chain: sequence, links from the genesis value, supersession, one counted ballot per task",
+    "seal": "the organizer's signature on the seal, and the Merkle root and every chain head against the ballots",
+    "seed": "the revealed seed against the commitment made at open",
+    "manifest": "the manifest hash recomputed from the revealed inputs",
+    "assignment": "every task against the assignment replayed from the revealed seed and the manifest",
+}
+OPEN_STEPS = ["state", "opening", "enrolments", "outputs", "cleared", "ballots", "chains"]
+CLOSED_STEPS = ["seal", "seed", "manifest", "assignment"]
+MAX_SHOWN = 50
+
+
+class Step:
+    def __init__(self, name):
+        self.name, self.items, self.failures, self.t0 = name, 0, [], time.monotonic()
+        self.seconds = 0.0
+
+    def fail(self, msg):
+        self.failures.append(msg)
+
+    def report(self):
+        shown = self.failures[:MAX_SHOWN]
+        if len(self.failures) > MAX_SHOWN:
+            shown.append("... and %d more" % (len(self.failures) - MAX_SHOWN))
+        return {
+            "step": self.name,
+            "checked": CHECKED[self.name],
+            "items": self.items,
+            "passed": not self.failures,
+            "failed": len(self.failures),
+            "failures": shown,
+            "seconds": self.seconds,
+        }
+
+
+def txt(b):
+    """Bytes of a stored text for a message, made harmless to print: a
+    bundle may come from someone hostile, so control, format (bidi,
+    zero-width) and unassigned characters show as \\u{XXXX}."""
+    if b is None:
+        return "NULL"
+    if not isinstance(b, bytes):  # a number (an integer or a REAL where one was due)
+        return str(b)
+    out = []
+    for ch in b.decode("utf-8", "replace"):
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            out.append("\\u{%04X}" % ord(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def whole(value, field):
+    """A round record value as the other steps use it (cut at a NUL and at
+    the field's length), and whether it was whole."""
+    if not isinstance(value, bytes):
+        value = b"" if value is None else str(value).encode()
+    cut = value.split(b"\0", 1)[0][: FIELD_MAX[field]]
+    return cut
+
+
+class Round:
+    """What the steps share: the rows, decoded."""
+
+    def __init__(self, d):
+        self.d = d
+        rid, rid_t, title, title_t, created, created_t, state = d["round"][0]
+        self.raw = {
+            "round_id": (rid, rid_t),
+            "title": (title, title_t),
+            "created_at": (created, created_t),
+        }
+        self.round_id = whole(rid, "round_id")
+        self.title = whole(title, "title")
+        self.created_at = whole(created, "created_at")
+        self.state = state.decode("utf-8", "replace") if isinstance(state, bytes) else None
+        self.organizer = d["organizer"][0][0] if len(d["organizer"]) == 1 else None
+        self.opening = d["opening"][0] if d["opening"] else None
+        self.closing = d["closing"][0] if d["closing"] else None
+        self.manifest_hash = self.opening[0] if self.opening else None
+        self.raters = d["rater"]
+        self.rater_by_id = {r[0]: r for r in self.raters}
+        self.blind = {o[0]: o for o in d["blind_output"]}
+        self.rubrics = {}
+        for comp, _src, text, _hash in d["rubric"]:
+            name = comp.decode("utf-8", "replace") if isinstance(comp, bytes) else str(comp)
+            self.rubrics[name] = parse_rubric(text if isinstance(text, bytes) else b"", name)
+        self.valid_ballots = set()  # ids whose signature verifies under their rater's key
+        self.decoded = {}  # ballot id -> decoded fields
+
+    def rater_name(self, rid):
+        r = self.rater_by_id.get(rid)
+        return txt(r[1]) if r else "#%s" % rid
+
+
+def step_state(rnd, st):
+    st.items = 1
+    for field, (value, typ) in rnd.raw.items():
+        if typ != b"text" or not isinstance(value, bytes) or b"\0" in value or len(value) > FIELD_MAX[field]:
+            st.fail("round.%s is not text of the expected length" % field)
+        elif field == "round_id" and (len(value) != 32 or any(c not in b"0123456789abcdef" for c in value)):
+            st.fail("round.round_id is not 32 lower-case hex digits")
+    has_open, has_close = rnd.opening is not None, rnd.closing is not None
+    if rnd.state not in ("draft", "open", "closed"):
+        st.fail("round.state is %s, not draft, open or closed" % ("NULL" if rnd.state is None else repr(rnd.state)))
+    elif has_close and not has_open:
+        st.fail("the round has a closing but no opening")
+    else:
+        want = "closed" if has_close else "open" if has_open else "draft"
+        if rnd.state != want:
+            what = "a closing" if has_close else "an opening" if has_open else "no opening"
+            st.fail("round.state is '%s' but the round has %s" % (rnd.state, what))
+
+
+def step_opening(rnd, st):
+    if rnd.opening is None:
+        st.fail("the round has not been opened")
+        return
+    st.items = 1
+    mh, commitment, ahash, opened_at, sig, sealed = rnd.opening
+    if rnd.organizer is None:
+        st.fail("the round has no organizer key")
+        return
+    stmt = (
+        b"simsa/opening/v2\0"
+        + enc_str(rnd.round_id)
+        + mh
+        + commitment
+        + ahash
+        + enc_str(opened_at)
+        + h256(sealed if isinstance(sealed, bytes) else b"")
+    )
+    if not verify_sig(rnd.organizer, stmt, sig):
+        st.fail("the opening statement's signature does not verify under the organizer's key")
+
+
+def step_enrolments(rnd, st):
+    for rid, name, role, key, cats, late, enrolled_at, sig in rnd.raters:
+        st.items += 1
+        stmt = (
+            b"simsa/enrolment/v1\0"
+            + enc_str(rnd.round_id)
+            + enc_str(name)
+            + enc_str(role)
+            + (key if isinstance(key, bytes) else b"")
+            + enc_opt(cats)
+            + u8(late if late in (0, 1) else 0xFF)
+            + enc_str(enrolled_at)
+        )
+        if rnd.organizer is None or not verify_sig(rnd.organizer, stmt, sig) or late not in (0, 1):
+            st.fail("rater '%s': enrolment signature does not verify" % txt(name))
+
+
+def step_outputs(rnd, st):
+    for oid, _prompt, text, hsh in rnd.d["blind_output"]:
+        st.items += 1
+        if not isinstance(text, bytes) or h256(text) != hsh:
+            st.fail("output %s: its text does not match its hash (altered after open)" % txt(oid))
+    for comp, _src, text, hsh in rnd.d["rubric"]:
+        st.items += 1
+        if not isinstance(text, bytes) or h256(text) != hsh:
+            st.fail("rubric '%s': its text does not match rubric.hash" % txt(comp))
+
+
+def step_cleared(rnd, st):
+    if rnd.opening is None:
+        return
+    c = rnd.d["cleared"]
+    for table, what in (
+        ("output", "draft outputs"),
+        ("generation", "generation records"),
+        ("screen_decision", "screening decisions"),
+        ("screen_word", "screening words"),
+        ("import_log", "import log rows"),
+    ):
+        st.items += 1
+        if c[table]:
+            st.fail("%d %s are still in the round (open removes them)" % (c[table], what))
+    st.items += 1
+    for comp, src, _text, _hash in rnd.d["rubric"]:
+        if src != b"":
+            st.fail("rubric '%s': source is not empty (open empties it)" % txt(comp))
+    st.items += 1
+    for row in rnd.d["entrant"]:
+        if any(v is not None for v in row[5:9]):
+            st.fail("entrant '%s': endpoint, api_key_env, params or system is set (open clears them)" % txt(row[1]))
+    if rnd.closing is not None:
+        st.items += 1
+        if c["draft"]:
+            st.fail("%d drafts are still in the round (close removes them)" % c["draft"])
+
+
+def _col_int(v):
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def step_ballots(rnd, st):
+    tasks = {}
+    for _tid, rater_id, pos, _p, left, right, _k, _r in rnd.d["task"]:
+        tasks[(rater_id, pos)] = (left, right)
+    for row in rnd.d["ballot"]:
+        (bid, hsh, rater_id, seq, tpos, sup, data, sig, kind, lh, rh, pref, sat, scores, fl, fr, cl, cr, reason,
+         active, cast_at) = row[:21]
+        st.items += 1
+        who = "ballot %s (%s)" % (bid, rnd.rater_name(rater_id))
+        rater = rnd.rater_by_id.get(rater_id)
+        if rater is None:
+            st.fail("%s: cast by no enrolled rater" % who)
+            continue
+        data = data if isinstance(data, bytes) else b""
+        if not verify_sig(rater[3], data, sig):
+            st.fail("%s: signature does not verify under the rater's key" % who)
+            continue
+        try:
+            b = decode_ballot(data)
+        except BadBallot as e:
+            st.fail("%s: its signed bytes do not decode: %s" % (who, e))
+            continue
+        rnd.valid_ballots.add(bid)
+        rnd.decoded[bid] = b
+        problems = []
+        if not _typed(row):
+            problems.append("a column not of its type (a number out of range, text as a blob or with a NUL byte)")
+        if hsh != h256(data):
+            problems.append("stored hash is not the hash of its bytes")
+        cols = [
+            ("seq or task", seq == b["seq"] and tpos == b["task_position"]),
+            ("supersedes", sup == b["supersedes"]),
+            ("kind", kind == b["kind"].encode()),
+            ("left_hash", lh == b["left_hash"]),
+            ("right_hash", rh == b["right_hash"]),
+            ("active_seconds", active == b["active_seconds"]),
+            ("cast_at", cast_at == b["cast_at"]),
+        ]
+        if b["kind"] == "user":
+            want_sat = None if b["satisfaction"] == NOT_GIVEN else b["satisfaction"]
+            cols += [
+                ("preference", _col_int(pref) == b["preference"]),
+                ("satisfaction", sat == want_sat and (sat is None or _col_int(sat) is not None)),
+                ("reason", reason == b["reason"]),
+            ]
+            for name, v in (("scores", scores), ("flags_left", fl), ("flags_right", fr), ("comment_left", cl),
+                            ("comment_right", cr)):
+                cols.append((name, v is None))
+        else:
+            try:
+                stored_scores = json.loads(scores) if isinstance(scores, bytes) else None
+            except ValueError:
+                stored_scores = None
+            sides = b["sides"]
+            cols += [
+                ("scores", stored_scores == scores_json(sides) and _strict_ints(stored_scores)),
+                ("flags_left", _col_int(fl) == sides[0][1]),
+                ("flags_right", _col_int(fr) == sides[1][1]),
+                ("comment_left", cl == sides[0][2]),
+                ("comment_right", cr == sides[1][2]),
+            ]
+            for name, v in (("preference", pref), ("satisfaction", sat), ("reason", reason)):
+                cols.append((name, v is None))
+        for name, same in cols:
+            if not same:
+                problems.append("stored column '%s' differs from the signed ballot" % name)
+        if b["round_id"] != rnd.round_id:
+            problems.append("cast in another round (%s)" % txt(b["round_id"]))
+        if rnd.manifest_hash is None or b["manifest_hash"] != rnd.manifest_hash:
+            problems.append("signed for another manifest than the one signed at open")
+        if b["rater_key"] != rater[3]:
+            problems.append("signed bytes name another rater's key")
+        task = tasks.get((rater_id, b["task_position"]))
+        if task is None:
+            problems.append("task %d was never assigned to this rater" % (b["task_position"] + 1))
+        else:
+            shown = []
+            for out_id in task:
+                o = rnd.blind.get(out_id)
+                shown.append(o[3] if o else None)
+            if (b["left_hash"], b["right_hash"]) != tuple(shown):
+                problems.append("the outputs signed are not those task %d showed, in that order"
+                                % (b["task_position"] + 1))
+        problems += _against_rubric(rnd, rater, b)
+        for p in problems:
+            st.fail("%s: %s" % (who, p))
+
+
+def _typed(row):
+    """Every number column an integer and every text column text without a
+    NUL, or NULL (whether NULL is allowed is the column's own check)."""
+    types = row[21:]
+    values = dict(zip(BALLOT_TEXTS, (row[8], row[13], row[16], row[17], row[18], row[20])))
+    for col, typ in zip(BALLOT_INTS + BALLOT_TEXTS, types):
+        if typ == b"null":
+            continue
+        if col in BALLOT_INTS and typ != b"integer":
+            return False
+        if col in BALLOT_TEXTS and (typ != b"text" or b"\0" in values[col]):
+            return False
+    return True
+
+
+def _strict_ints(scores):
+    """The stored scores are whole numbers (json.loads would equal 1.0 and 1)."""
+    return all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for side in scores for v in side)
+
+
+def _against_rubric(rnd, rater, b):
+    role = rater[2]
+    if role != b["kind"].encode():
+        return ["a %s ballot from a rater enrolled as %s" % (b["kind"], txt(role))]
+    rub = rnd.rubrics.get(b["kind"])
+    if rub is None:
+        return ["the round has no %s rubric" % b["kind"]]
+    out = []
+    if b["kind"] == "expert":
+        want = [c[0].encode() for c in rub["criteria"]]
+        if b["criteria"] != want:
+            return ["its criteria are not the expert rubric's, in its order"]
+        for side_name, side in zip("AB", b["sides"]):
+            for (cid, crit), v in zip(rub["criteria"], side[0]):
+                if v == NOT_APPLICABLE:
+                    if crit["required"]:
+                        out.append("criterion %s on side %s marked not applicable, but required" % (cid, side_name))
+                elif not crit["lo"] <= v <= crit["hi"]:
+                    out.append("criterion %s on side %s: %d is outside the scale %d-%d"
+                               % (cid, side_name, v, crit["lo"], crit["hi"]))
+    else:
+        sat = rub["satisfaction"]
+        v = b["satisfaction"]
+        if v == NOT_GIVEN:
+            if sat is not None and sat["required"]:
+                out.append("satisfaction not given, but required")
+        elif sat is None:
+            out.append("a satisfaction the user rubric does not ask for")
+        elif not sat["lo"] <= v <= sat["hi"]:
+            out.append("satisfaction %d is outside the scale %d-%d" % (v, sat["lo"], sat["hi"]))
+    return out
+
+
+def chains(rnd):
+    """rater id -> its chain: the ballots whose signature verifies, in cast order."""
+    out = {}
+    for row in rnd.d["ballot"]:
+        if row[0] in rnd.valid_ballots:
+            out.setdefault(row[2], []).append(row)
+    return out
+
+
+def genesis(rnd, key):
+    return h256(b"simsa/chain-genesis/v1\0" + enc_str(rnd.round_id) + (key if isinstance(key, bytes) else b""))
+
+
+def step_chains(rnd, st):
+    per = chains(rnd)
+    for rater in rnd.raters:
+        rows = per.get(rater[0], [])
+        name = txt(rater[1])
+        prev_seq, prev_hash = 0, genesis(rnd, rater[3])
+        current = {}  # task position -> stored hash of its current ballot
+        for row in rows:
+            st.items += 1
+            bid, hsh = row[0], row[1]
+            b = rnd.decoded[bid]
+            if b["seq"] != prev_seq + 1:
+                st.fail("rater '%s': ballot %s has sequence %d after %d (a ballot is missing or repeated)"
+                        % (name, bid, b["seq"], prev_seq))
+            if b["prev_hash"] != prev_hash:
+                st.fail("rater '%s': ballot %s does not link to the previous ballot of the chain" % (name, bid))
+            pos = b["task_position"]
+            if b["supersedes"] is not None and current.get(pos) != b["supersedes"]:
+                st.fail("rater '%s': ballot %s supersedes a ballot that is not the counted one of the same task"
+                        % (name, bid))
+            elif b["supersedes"] is None and pos in current:
+                st.fail("rater '%s': ballot %s answers task %d again without superseding its ballot"
+                        % (name, bid, pos + 1))
+            current[pos] = hsh
+            prev_seq, prev_hash = b["seq"], hsh
+
+
+def step_seal(rnd, st):
+    st.items = 1
+    seed, salt, count, root, closed_at, sig = rnd.closing
+    ballots = rnd.d["ballot"]
+    if count != len(ballots):
+        st.fail("the round has %d ballots, the seal counts %s (ballots added or removed after close)"
+                % (len(ballots), txt(count)))
+    leaves = [(r[6] if isinstance(r[6], bytes) else b"") + (r[7] if isinstance(r[7], bytes) else b"")
+              for r in ballots]
+    if merkle_root(leaves) != root:
+        st.fail("the Merkle root of the ballots is not the sealed root")
+    heads = {h[0]: h for h in rnd.d["chain_head"]}
+    per = chains(rnd)
+    stmt = b"simsa/seal/v1\0" + enc_str(rnd.round_id) + (rnd.manifest_hash or b"") + seed + salt
+    stmt += u32(count if isinstance(count, int) else 0) + root + u32(len(rnd.raters))
+    for rater in rnd.raters:
+        rid, key = rater[0], rater[3]
+        chain = per.get(rid, [])
+        # the head is the last ballot's sequence number and stored hash, as
+        # a cast reads it (docs/ballot-format.md, "Casting"); a gap in the
+        # chain is the chains step's
+        have_count = rnd.decoded[chain[-1][0]]["seq"] if chain else 0
+        have_head = chain[-1][1] if chain else genesis(rnd, key)
+        h = heads.get(rid)
+        if h is None:
+            st.fail("rater '%s' has no sealed chain head" % txt(rater[1]))
+            stmt += key + u32(0) + genesis(rnd, key)
+            continue
+        stmt += key + u32(h[1] if isinstance(h[1], int) else 0) + (h[2] if isinstance(h[2], bytes) else b"")
+        if h[1] != have_count or h[2] != have_head:
+            st.fail("rater '%s': the chain ends at ballot %d, the seal says %s" % (txt(rater[1]), have_count,
+                                                                                    txt(h[1])))
+    for rid in heads:
+        if rid not in rnd.rater_by_id:
+            st.fail("a sealed chain head for no enrolled rater (#%s)" % rid)
+    stmt += enc_str(closed_at)
+    if rnd.organizer is None or not verify_sig(rnd.organizer, stmt, sig):
+        st.fail("the seal's signature does not verify under the organizer's key")
+
+
+def step_seed(rnd, st):
+    st.items = 1
+    seed = rnd.closing[0]
+    if rnd.opening is None:
+        st.fail("the round has no opening to hold the seed's commitment")
+        return
+    want = h256(b"simsa/seed-commitment/v1\0" + enc_str(rnd.round_id) + rnd.manifest_hash, key=seed)
+    if want != rnd.opening[1]:
+        st.fail("the revealed seed does not match its commitment")
+
+
+def _indices(rnd):
+    """prompt id -> index, entrant id -> index, output id -> (prompt index, entrant index)."""
+    pidx = {p[0]: i for i, p in enumerate(rnd.d["prompt"])}
+    eidx = {e[0]: i for i, e in enumerate(rnd.d["entrant"])}
+    owner = {o: e for o, e in rnd.d["reveal"]}
+    return pidx, eidx, owner
+
+
+def manifest_bytes(rnd):
+    pidx, eidx, owner = _indices(rnd)
+    salt = rnd.closing[1]
+    m = b"simsa/manifest/v2\0" + enc_str(rnd.round_id) + enc_str(rnd.title) + enc_str(rnd.created_at) + salt
+    m += b"\1" + rnd.organizer if rnd.organizer is not None else b"\0"
+    m += u32(len(rnd.d["rubric"]))
+    for comp, _src, text, _hash in sorted(rnd.d["rubric"], key=lambda r: r[0]):
+        m += enc_str(comp) + enc_str(text)
+    m += u32(len(rnd.d["entrant"]))
+    for _id, name, team, model, aliases, *_rest in rnd.d["entrant"]:
+        m += enc_str(name) + enc_opt(team) + enc_opt(model) + enc_opt(aliases)
+    m += u32(len(rnd.d["prompt"]))
+    for _id, ext_id, category, prompt, system, reference in rnd.d["prompt"]:
+        m += enc_str(ext_id) + enc_str(category) + enc_str(prompt) + enc_opt(system) + enc_opt(reference)
+    outs = []
+    for oid, prompt_id, _text, hsh in rnd.d["blind_output"]:
+        if prompt_id not in pidx or owner.get(oid) not in eidx:
+            return None
+        outs.append((pidx[prompt_id], eidx[owner[oid]], hsh))
+    outs.sort(key=lambda o: (o[0], o[1]))
+    m += u32(len(outs))
+    for p, e, hsh in outs:
+        m += u32(p) + u32(e) + hsh
+    regular = [r for r in rnd.raters if r[5] == 0]
+    m += u32(len(regular))
+    for _id, name, role, key, cats, *_rest in regular:
+        m += enc_str(name) + enc_str(role) + key + enc_opt(cats)
+    m += u32(len(rnd.d["gold"]))
+    for _id, kind, role, prompt_id, better, worse in rnd.d["gold"]:
+        known = kind == b"known"
+        m += u8(1 if known else 0) + enc_str(role)
+        if known:
+            if prompt_id not in pidx or better not in eidx or worse not in eidx:
+                return None
+            m += u32(pidx[prompt_id]) + u32(eidx[better]) + u32(eidx[worse])
+        else:
+            m += u32(0) * 3
+    return m
+
+
+def step_manifest(rnd, st):
+    st.items = 1
+    m = manifest_bytes(rnd)
+    if m is None or h256(m) != rnd.manifest_hash:
+        st.fail("the inputs (rubrics, entrants, prompts, outputs, raters) do not hash to the manifest signed at open")
+
+
+def replay_inputs(rnd):
+    pidx, eidx, _owner = _indices(rnd)
+    prompts = rnd.d["prompt"]
+    # categories are numbered by first appearance in prompt order
+    cat_index = {}
+    cat = []
+    for p in prompts:
+        cat.append(cat_index.setdefault(p[2], len(cat_index)))
+    expert_rub = rnd.rubrics.get("expert")
+    user_rub = rnd.rubrics.get("user")
+    by_category = bool(expert_rub and expert_rub["by_category"])
+    raters = []
+    for rid, _name, role, key, cats, late, *_rest in rnd.raters:
+        role = role.decode("utf-8", "replace") if isinstance(role, bytes) else ""
+        idx = []
+        if role == "expert" and by_category and cats is not None:
+            try:
+                names = json.loads(cats)
+            except ValueError:
+                raise Refused("rater #%s: categories are not a JSON array" % rid)
+            for c in names:
+                c = c.encode() if isinstance(c, str) else b""
+                if c in cat_index:  # a category no prompt has is dropped
+                    idx.append(cat_index[c])
+        raters.append({"role": role, "late": late == 1, "cats": idx, "key": key})
+    gold = []
+    for _id, kind, role, prompt_id, better, worse in rnd.d["gold"]:
+        g = {"kind": KNOWN if kind == b"known" else REPEAT if kind == b"repeat" else -1,
+             "role": role.decode("utf-8", "replace") if isinstance(role, bytes) else ""}
+        if g["kind"] == KNOWN:
+            g["prompt"] = pidx.get(prompt_id, -1)
+            g["left"] = eidx.get(better, -1)
+            g["right"] = eidx.get(worse, -1)
+        gold.append(g)
+    k = user_rub["raters_per_slot"] if user_rub else 2
+    m = expert_rub["ratings_per_output"] if expert_rub else 2
+    passes = tuple(c for c in ("user", "expert") if c in rnd.rubrics)
+    return len(rnd.d["entrant"]), len(prompts), cat, raters, k, m, gold, passes
+
+
+def step_assignment(rnd, st):
+    seed = rnd.closing[0]
+    try:
+        E, N, cat, raters, k, m, gold, passes = replay_inputs(rnd)
+        tasks = assign(seed, rnd.manifest_hash or b"", E, N, cat, raters, k, m, gold, passes=passes)
+    except Refused as e:
+        st.fail("the assignment cannot be replayed: %s" % e)
+        return
+    st.items = len(tasks)
+    at_open = [t for t in tasks if not raters[t[0]]["late"]]
+    if h256(assign_encode(at_open)) != rnd.opening[2]:
+        st.fail("the replayed assignment's hash is not the one signed at open")
+    prompts, entrants = rnd.d["prompt"], rnd.d["entrant"]
+    _pidx, _eidx, owner = _indices(rnd)
+    stored = {}
+    for row in rnd.d["task"]:
+        stored[(row[1], row[2])] = row
+    if len(stored) != len(rnd.d["task"]) or len(rnd.d["task"]) != len(tasks):
+        st.fail("the round stores %d tasks, the replay gives %d" % (len(rnd.d["task"]), len(tasks)))
+    want_keys = set()
+    for r, pos, q, a, b, kind, replica, _g in tasks:
+        rid = rnd.raters[r][0]
+        name = txt(rnd.raters[r][1])
+        want_keys.add((rid, pos))
+        row = stored.get((rid, pos))
+        if row is None:
+            st.fail("rater '%s': task %d is missing" % (name, pos + 1))
+            continue
+        # A task's outputs are checked by the entrant each id reveals to (as
+        # simsa does, docs/verify.md); which prompt an output id belongs to
+        # is the manifest step's (blind_output.prompt_id).
+        pid = prompts[q][0]
+        if row[3] != pid or owner.get(row[4]) != entrants[a][0] or owner.get(row[5]) != entrants[b][0]:
+            st.fail("rater '%s': task %d is not the one the seed assigns (prompt or order of outputs differs)"
+                    % (name, pos + 1))
+        if row[6] != KIND_NAME[kind] or row[7] != replica:
+            st.fail("rater '%s': task %d is stored as %s (replica %s); the seed assigns %s (replica %d)"
+                    % (name, pos + 1, txt(row[6]), txt(row[7]), KIND_NAME[kind].decode(), replica))
+    for key, row in stored.items():
+        if key not in want_keys:
+            place = row[2] + 1 if isinstance(row[2], int) else row[2]
+            st.fail("rater '%s': task %s is not in the replayed assignment" % (rnd.rater_name(key[0]), txt(place)))
+    ids = [row[0] for row in rnd.d["task"]]
+    by_place = sorted(rnd.d["task"], key=lambda row: (row[1], row[2]))
+    if [row[0] for row in by_place] != ids:
+        st.fail("task ids do not ascend in (rater, position) order")
+
+
+STEP_FUNCS = {
+    "state": step_state,
+    "opening": step_opening,
+    "enrolments": step_enrolments,
+    "outputs": step_outputs,
+    "cleared": step_cleared,
+    "ballots": step_ballots,
+    "chains": step_chains,
+    "seal": step_seal,
+    "seed": step_seed,
+    "manifest": step_manifest,
+    "assignment": step_assignment,
+}
+
+
+# ---------------------------------------------------------------------------
+# Checkpoints and pins (issue 14): `--checkpoint FILE`, `--root HEX` and
+# `--organizer-pubkey HEX` will check values published outside the file
+# (signed checkpoints of the ballots during the round, the seal's root, the
+# organizer's key). simsa verify has none of them yet; when it gets them,
+# they go here as steps of their own, with the same names as simsa's, and
+# in main()'s options.
+
+
+def verify(path):
+    """The report of one file (a dict with simsa's keys); raises Unreadable."""
+    t0 = time.monotonic()
+    con, read_as = connect(path)
+    try:
+        check_schema(con, path)
+        d = load(con)
+    finally:
+        con.close()
+    load_seconds = time.monotonic() - t0
+    try:
+        rnd = Round(d)
+    except Unreadable as e:
+        raise Unreadable("%s: %s" % (path, e))
+    names = OPEN_STEPS + (CLOSED_STEPS if rnd.closing is not None else [])
+    steps = []
+    for name in names:
+        st = Step(name)
+        try:
+            STEP_FUNCS[name](rnd, st)
+            for table, col, typ in TYPED.get(name, ()):
+                n = rnd.d["untyped"][(table, col)]
+                if n:
+                    st.fail("%d values of %s.%s are not %s" % (
+                        n, table, col, "integers" if typ == "i" else "text (a BLOB, or a NUL byte with a tail after it)"))
+        except (TypeError, ValueError, KeyError, IndexError, struct.error) as e:
+            # a value of an unexpected type: the step cannot vouch for it
+            st.fail("a stored value cannot be read as the documents say (%s: %s)" % (type(e).__name__, e))
+        st.seconds = time.monotonic() - st.t0
+        steps.append(st.report())
+    state = rnd.state if rnd.state in ("draft", "open", "closed") else "unknown-state"
+    return {
+        "round_id": txt(rnd.round_id),
+        "state": state,
+        "complete": rnd.closing is not None,
+        "ok": all(s["passed"] for s in steps),
+        "load_seconds": load_seconds,
+        "seconds": time.monotonic() - t0,
+        "read_as": read_as,
+        "steps": steps,
+    }
+
+
+def text_report(path, rep):
+    lines = ["verify %s: %s round %s" % (txt(os.fsencode(path)), rep["state"], rep["round_id"]),
+             "  read as %s" % rep["read_as"]]
+    for s in rep["steps"]:
+        if s["passed"]:
+            lines.append("  ok    %-11s %d checked: %s" % (s["step"], s["items"], s["checked"]))
+        else:
+            lines.append("  FAIL  %-11s %d checked, %d failed: %s" % (s["step"], s["items"], s["failed"], s["checked"]))
+            lines += ["          - %s" % f for f in s["failures"]]
+    if not rep["complete"]:
+        lines.append(
+            "  note: the seal, the seed, the manifest and the assignment can be checked once the round is closed"
+        )
+    failed = [s for s in rep["steps"] if not s["passed"]]
+    if failed:
+        lines.append("result: FAILED (%d of %d steps)" % (len(failed), len(rep["steps"])))
+    else:
+        lines.append("result: all %d steps passed" % len(rep["steps"]))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(
+        prog="verify.py",
+        description="check every signature, chain, assignment and the seal of simsa rounds or bundles, "
+        "independently of simsa; exit 0 only if all pass",
+        epilog="With several files, one report each, in order (with --format json, one JSON document a line); "
+        "the exit status is 0 only if every file passes.",
+    )
+    ap.add_argument("files", nargs="+", metavar="ROUND.db|BUNDLE")
+    ap.add_argument("--format", choices=("text", "json"), default="text")
+    # issue 14: --checkpoint FILE, --root HEX, --organizer-pubkey HEX go here
+    args = ap.parse_args(argv)
+    several = len(args.files) > 1
+    status = 0
+    for path in args.files:
+        try:
+            rep = verify(path)
+        except Unreadable as e:
+            msg = txt(str(e).encode("utf-8", "replace"))
+            sys.stderr.write("verify.py: %s\n" % (msg if msg.startswith(path) else "%s: %s" % (path, msg)))
+            if several and args.format == "json":
+                print(json.dumps({"ok": False, "error": msg}, ensure_ascii=False), flush=True)
+            status = 1
+            continue
+        if not rep["ok"]:
+            status = 1
+        if args.format == "json":
+            print(json.dumps(rep, ensure_ascii=False, indent=None if several else 2), flush=True)
+        else:
+            sys.stdout.write(text_report(path, rep))
+            sys.stdout.flush()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
