@@ -177,7 +177,8 @@ bench: $(BIN) $(BENCH_BIN)
 # ---- fuzzing (libFuzzer; needs clang: `sh scripts/deps.sh ci`) ----
 # One target per reader of hostile bytes (tests/fuzz/fuzz_*.c): the ballot
 # decoder, the JSONL reader, the rubric parser, the CSV reader, the text
-# sanitizer, opening a round file or bundle, and identity screening. Each
+# sanitizer, opening a round file or bundle, identity screening, and a
+# station's SSH key line. Each
 # runs on three corpus directories: build-fuzz/corpus/T (what it grows; not
 # committed), the
 # seeds tests/fuzz/seed.c makes in build-fuzz/seeds/T (ballots; a small
@@ -186,7 +187,7 @@ bench: $(BIN) $(BENCH_BIN)
 #   make fuzz-replay  builds them and runs each once over the seeds and the
 #                     committed corpus, no fuzzing (what CI can afford)
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = ballot jsonl rubric csv text bundle leak note
+FUZZ_TARGETS = ballot jsonl rubric csv text bundle leak note sshkey
 FUZZ_BIN     = $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  = $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer -Iinclude $(PKG_CFLAGS)

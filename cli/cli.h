@@ -189,6 +189,19 @@ void cli_verified_json(json_t *root, const struct cli_verified *v);
 /* rc, or EXIT_UNVERIFIED instead of EXIT_OK when verification was skipped. */
 int cli_verified_status(const struct cli_verified *v, int rc);
 
+/* A rater name `rater add` allows: 1 to 64 of A-Z a-z 0-9 . _ -, not
+ * "organizer" (nothing a shell or sshd's option parser acts on). */
+bool cli_rater_name_ok(const char *s);
+
+struct ballot_status;
+/* The words `simsa receipt` gives a ballot's status into buf: "counted",
+ * "recorded", "superseded by ballot 12", "gold (...)", "excluded (...)",
+ * after close with ", not counted" when it is not. True for the good
+ * ones (counted; before close, recorded). `simsa receipt`
+ * (cli/cmd_receipt.c) and the station's receipts (cli/cmd_station.c). */
+bool cli_status_words(const struct ballot_status *s, int64_t superseded_by, bool closed, char *buf,
+		      size_t cap);
+
 /* Asks for a new passphrase (twice on a terminal) and creates a key file. */
 int cli_new_key(const char *path, const char *pass_file, const char *whose, unsigned char pk[32],
 		struct simsa_err *err) __attribute__((warn_unused_result));
@@ -211,7 +224,7 @@ extern const struct cli_spec spec_demo, spec_init, spec_import_entrants, spec_im
 	spec_import_outputs, spec_outputs_generate, spec_import_gold, spec_outputs_screen,
 	spec_outputs_accept, spec_outputs_redact, spec_rater_add, spec_open, spec_rate, spec_close,
 	spec_verify, spec_checkpoint, spec_export, spec_receipt, spec_status, spec_score,
-	spec_results, spec_agreement, spec_rank;
+	spec_results, spec_agreement, spec_rank, spec_rater_ssh_key, spec_authorized_keys;
 
 int cmd_init(int argc, char **argv);
 int cmd_close(int argc, char **argv);
@@ -241,6 +254,15 @@ int cmd_rank(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_rate(int argc, char **argv);
 int cmd_results(int argc, char **argv);
+int cmd_rater_ssh_key(int argc, char **argv);
+int cmd_authorized_keys(int argc, char **argv);
+
+/* At a station (docs/station.md): what `simsa rate ROUND --rater NAME`
+ * does when sshd ran it as the forced command and the login asked for the
+ * command `receipts`: lists that rater's ballots (task, time, receipt
+ * code, status in the words of `simsa receipt`) after verifying the round
+ * as `simsa receipt` does, and nothing else. The exit status. */
+int cli_station_receipts(const char *round_path, const char *rater);
 
 /* `simsa rate`: unlocks the rater's key (key_file, or ROUND.keys/RATER.key;
  * passphrase from pass_file, SIMSA_PASSPHRASE_FILE, or the terminal: three

@@ -15,6 +15,7 @@
 #include "simsa/round.h"
 #include "simsa/leak_match.h"
 #include "simsa/screening.h"
+#include "simsa/sshkey.h"
 #include "simsa/store.h"
 #include "simsa/util.h"
 
@@ -66,7 +67,7 @@ static int categories_json(const char *list, char **out, struct simsa_err *err)
 	return *out ? 0 : err_set(err, "out of memory");
 }
 
-static bool rater_name_ok(const char *s)
+bool cli_rater_name_ok(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -80,7 +81,7 @@ static bool rater_name_ok(const char *s)
 }
 
 struct rater_add_args {
-	const char *name, *role, *cats, *key, *pass, *okey, *opass;
+	const char *name, *role, *cats, *key, *pass, *okey, *opass, *ssh;
 };
 
 #define AT(f) offsetof(struct rater_add_args, f)
@@ -98,6 +99,9 @@ static const struct cli_opt rater_add_opts[] = {
 	CLI_OPT("passphrase-file", 0, "FILE", OPT_STRING, AT(pass), 0,
 		"the rater's new passphrase (first line);\n"
 		"also SIMSA_PASSPHRASE_FILE"),
+	CLI_OPT("ssh-key", 0, "FILE", OPT_STRING, AT(ssh), 0,
+		"the SSH public key the rater logs in with at a\n"
+		"station (docs/station.md; later: rater ssh-key)"),
 	CLI_OPT("organizer-key", 0, "PATH", OPT_STRING, AT(okey), 0,
 		"default: ROUND.keys/organizer.key"),
 	CLI_OPT("organizer-passphrase-file", 0, "FILE", OPT_STRING, AT(opass), 0,
@@ -119,7 +123,7 @@ int cmd_rater_add(int argc, char **argv)
 {
 	struct rater_add_args a = { 0 };
 	const char *name, *cats;
-	char *pos[CLI_MAX_ARGS], key[4096], *cats_json = NULL;
+	char *pos[CLI_MAX_ARGS], key[4096], *cats_json = NULL, *ssh = NULL;
 	struct secret_key *org = NULL;
 	struct store *st = NULL;
 	struct simsa_err err;
@@ -132,7 +136,7 @@ int cmd_rater_add(int argc, char **argv)
 	rc = EXIT_FAIL;
 	name = a.name;
 	cats = a.cats;
-	if (!rater_name_ok(name))
+	if (!cli_rater_name_ok(name))
 		return cli_usage_error("rater add", "--name: 1 to 64 of A-Z a-z 0-9 . _ - "
 						    "(and not \"organizer\")");
 	role = rater_role_parse(a.role); /* one of the table's choices */
@@ -140,10 +144,15 @@ int cmd_rater_add(int argc, char **argv)
 		return cli_usage_error("rater add", "--categories: only for experts");
 	if (cats && categories_json(cats, &cats_json, &err) < 0)
 		return cli_fail(&err);
+	if (a.ssh && sshkey_read(a.ssh, &ssh, &err) < 0) {
+		free(cats_json);
+		return cli_fail(&err);
+	}
 	if (store_open(pos[0], &st, &err) < 0)
 		goto out;
 	/* before the passphrase is asked for; rater_enrol checks again */
-	if (rater_name_check(st, name, &err) < 0)
+	if (rater_name_check(st, name, &err) < 0 ||
+	    (ssh && store_station_key_free(st, -1, ssh, &err) < 0))
 		goto out;
 	if (cli_unlock_organizer(pos[0], a.okey, a.opass, &org, &err) < 0)
 		goto out;
@@ -153,11 +162,18 @@ int cmd_rater_add(int argc, char **argv)
 		goto out;
 	if (cli_new_key(key, a.pass, name, pk, &err) < 0)
 		goto out;
-	if (rater_enrol(st, org, name, role, pk, cats_json, &err) < 0) {
+	if (rater_enrol_ssh(st, org, name, role, pk, cats_json, ssh, &err) < 0) {
 		unlink(key); /* made just now for this enrolment */
 		goto out;
 	}
 	printf("enrolled %s (%s), key %s\n", cli_text(name), rater_role_name(role), cli_text(key));
+	if (ssh) {
+		char fp[SSHKEY_FP_LEN];
+
+		sshkey_fingerprint(ssh, fp);
+		printf("%s logs in at the station with %s (%.*s)\n", cli_text(name), fp,
+		       (int)strcspn(ssh, " "), ssh);
+	}
 	{
 		struct round_info ri;
 
@@ -173,6 +189,7 @@ out:
 	secret_key_free(&org);
 	store_close(&st);
 	free(cats_json);
+	free(ssh);
 	return rc;
 }
 

@@ -129,7 +129,9 @@ static const struct cli_opt opts[] = {
 const struct cli_spec spec_rate = {
 	"the rating console: blind side-by-side rating for experts and users",
 	"ROUND.db",
-	NULL,
+	"  as a station's forced command (docs/station.md): when sshd sets\n"
+	"  SSH_ORIGINAL_COMMAND to `receipts`, lists the rater's receipts instead;\n"
+	"  any other command the login asked for is not run\n",
 	opts,
 	NULL,
 };
@@ -138,9 +140,21 @@ int cmd_rate(int argc, char **argv)
 {
 	struct rate_args a = { 0 };
 	char *pos[CLI_MAX_ARGS];
+	const char *station;
 	int rc = cli_parse("rate", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
+	/* at a station sshd runs this as the forced command, and a login that
+	 * asked for a command of its own finds it here (docs/station.md):
+	 * `receipts` lists the rater's receipts; anything else, a shell or
+	 * sqlite3 included, is not run: the console starts as for any login */
+	station = getenv("SSH_ORIGINAL_COMMAND");
+	if (station && strcmp(station, "receipts") == 0)
+		return cli_station_receipts(pos[0], a.rater);
+	if (station)
+		fprintf(stderr, "simsa rate: this login runs the rating console, or lists your "
+				"receipts when it asks for `receipts`; the command it asked for "
+				"is not run\n");
 	return cli_rate(pos[0], a.rater, a.key, a.pass, a.lang, a.receipts);
 }

@@ -177,23 +177,38 @@ static void print_nearest(const struct ledger *l, const char *typed)
 	printf("?\n");
 }
 
+bool cli_status_words(const struct ballot_status *s, int64_t superseded_by, bool closed, char *buf,
+		      size_t cap)
+{
+	/* before close nothing is counted yet, and nothing else is said */
+	const char *tail = closed ? ", not counted" : "";
+
+	switch (s->status) {
+	case STATUS_COUNTED: snprintf(buf, cap, "counted"); return true;
+	case STATUS_RECORDED: snprintf(buf, cap, "recorded"); return true;
+	case STATUS_SUPERSEDED:
+		snprintf(buf, cap, "superseded by ballot %lld%s", (long long)superseded_by, tail);
+		break;
+	case STATUS_GOLD:
+		snprintf(buf, cap, "gold (a check of the rater, never in the points)%s", tail);
+		break;
+	case STATUS_EXCLUDED:
+		snprintf(buf, cap, "excluded (%s)%s", score_reason_name(s->reason), tail);
+		break;
+	case STATUS_COUNT: snprintf(buf, cap, "%s", tail); break;
+	}
+	return false;
+}
+
 /* The status after the ballot's description, and whether it is the good
  * one (counted; before close, recorded). */
 static bool print_status(const struct ballot_status *s, int64_t superseded_by, bool closed)
 {
-	switch (s->status) {
-	case STATUS_COUNTED: printf("counted\n"); return true;
-	case STATUS_RECORDED: printf("recorded\n"); return true;
-	case STATUS_SUPERSEDED:
-		printf("superseded by ballot %lld", (long long)superseded_by);
-		break;
-	case STATUS_GOLD: printf("gold (a check of the rater, never in the points)"); break;
-	case STATUS_EXCLUDED: printf("excluded (%s)", score_reason_name(s->reason)); break;
-	case STATUS_COUNT: break;
-	}
-	/* before close nothing is counted yet, and nothing else is said */
-	printf(closed ? ", not counted\n" : "\n");
-	return false;
+	char words[128];
+	bool good = cli_status_words(s, superseded_by, closed, words, sizeof words);
+
+	printf("%s\n", words);
+	return good;
 }
 
 struct ctx {

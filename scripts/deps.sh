@@ -6,8 +6,9 @@
 #
 #   build     compiler, make, pkg-config and the libraries simsa links
 #   test      what the core tests need: cmocka, the sqlite3 shell, python3,
-#             and python3-nacl (Ed25519 for tools/verify.py, the second
-#             verifier, which tests/cli/tamper.sh runs beside simsa verify)
+#             python3-nacl (Ed25519 for tools/verify.py, the second
+#             verifier, which tests/cli/tamper.sh runs beside simsa verify),
+#             and sshd and ssh for the station test (tests/cli/station.sh)
 #   optional  what the optional tests need: tmux (the real-terminal tests)
 #   ci        what CI adds: clang (the second compiler; also make fuzz) and
 #             clang-format (make style)
@@ -23,7 +24,7 @@ BUILD_LIBS="ncursesw:libncurses-dev libcurl:libcurl4-openssl-dev sqlite3:libsqli
 libsodium:libsodium-dev jansson:libjansson-dev inih:libinih-dev libutf8proc:libutf8proc-dev
 icu-uc:libicu-dev icu-i18n:libicu-dev"
 BUILD_HEADERS="csv.h:libcsv-dev"
-TEST_TOOLS="sqlite3:sqlite3 python3:python3"
+TEST_TOOLS="sqlite3:sqlite3 python3:python3 /usr/sbin/sshd:openssh-server ssh:openssh-client"
 TEST_LIBS="cmocka:libcmocka-dev"
 OPTIONAL_TOOLS="tmux:tmux"
 CI_TOOLS="clang:clang clang-format:clang-format"

@@ -701,9 +701,9 @@ def scores_json(sides):
 # ---------------------------------------------------------------------------
 # Reading the file (docs/round-file.md, "Reading")
 
-# Every table and column of schema 6, in order (docs/verify.md, "What
+# Every table and column of schema 7, in order (docs/verify.md, "What
 # covers each stored value").
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x53494D53
 TABLES = {
     "round": "one round_id title state created_at",
@@ -728,6 +728,9 @@ TABLES = {
     "chain_head": "rater_id count head",
     "generation": "id prompt_id entrant_id status reason detail http_status attempts latency_ms at",
     "gold": "id kind role prompt_id better_id worse_id",
+    # the raters' SSH keys for a station: read by nothing here (bundles
+    # are written without its rows; docs/station.md)
+    "station_key": "rater_id key set_at",
 }
 # The longest value of the round record a reader holds (docs/verify.md,
 # step state); the other steps see the value cut there and at a NUL.
@@ -794,7 +797,7 @@ def connect(path):
 
 
 def check_schema(con, path):
-    """Refuses a file that is not simsa's schema 6 (tables and columns)."""
+    """Refuses a file that is not simsa's schema 7 (tables and columns)."""
     app = con.execute("PRAGMA application_id").fetchone()[0]
     if app != APPLICATION_ID:
         raise Unreadable("%s: not a simsa round file (application_id %#x)" % (path, app & 0xFFFFFFFF))

@@ -37,5 +37,11 @@ int rater_name_check(struct store *st, const char *name, struct simsa_err *err)
 int rater_enrol(struct store *st, const struct secret_key *organizer, const char *name,
 		enum rater_role role, const unsigned char pk[32], const char *categories,
 		struct simsa_err *err) __attribute__((warn_unused_result));
+/* rater_enrol, and in the same transaction the rater's station key
+ * (ssh_key: "TYPE BASE64" from sshkey_read, or NULL for none): a key that
+ * is another rater's already refuses the whole enrolment. */
+int rater_enrol_ssh(struct store *st, const struct secret_key *organizer, const char *name,
+		    enum rater_role role, const unsigned char pk[32], const char *categories,
+		    const char *ssh_key, struct simsa_err *err) __attribute__((warn_unused_result));
 
 #endif

@@ -25,7 +25,7 @@
 
 #include "simsa/err.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_HASH_LEN 32 /* BLAKE2b-256 */
 
 struct store;
@@ -201,6 +201,31 @@ int store_get_organizer(struct store *st, unsigned char pk[STORE_PK_LEN], struct
 int store_add_rater(struct store *st, const struct rater_rec *r, struct simsa_err *err);
 /* 1 and the row id if a rater of that name exists, 0 if not. */
 int store_find_rater(struct store *st, const char *name, int64_t *row, struct simsa_err *err);
+
+/* ---- station keys (schema 7; docs/station.md) ----
+ *
+ * The SSH public key a rater logs in with at a station ("TYPE BASE64", as
+ * sshkey_parse gives it). It moves no point: verify and score never read
+ * it, and bundles are written without it. */
+
+/* Sets or replaces the station key of the rater of that row, in the
+ * caller's transaction. A key that is another rater's already is refused,
+ * naming that rater (sshd would log both in as whichever comes first). */
+int store_set_station_key(struct store *st, int64_t rater_row, const char *key,
+			  struct simsa_err *err) __attribute__((warn_unused_result));
+/* 0 when no rater but the one of rater_row (-1: any) has key as their
+ * station key, else -1 naming that rater. */
+int store_station_key_free(struct store *st, int64_t rater_row, const char *key,
+			   struct simsa_err *err) __attribute__((warn_unused_result));
+/* Removes the rater's station key, in the caller's transaction; 1 when
+ * there was one, 0 when not. */
+int store_drop_station_key(struct store *st, int64_t rater_row, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+/* Calls fn for every rater with a station key, in enrolment order, with
+ * the name and the key. Stops early if fn returns non-zero. */
+int store_each_station_key(struct store *st,
+			   int (*fn)(void *ctx, const char *rater, const char *key), void *ctx,
+			   struct simsa_err *err);
 
 /* ---- everything an opening is computed from, as plain values ---- */
 

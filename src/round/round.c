@@ -213,6 +213,14 @@ int rater_enrol(struct store *st, const struct secret_key *organizer, const char
 		enum rater_role role, const unsigned char pk[32], const char *categories,
 		struct simsa_err *err)
 {
+	return rater_enrol_ssh(st, organizer, name, role, pk, categories, NULL, err);
+}
+
+int rater_enrol_ssh(struct store *st, const struct secret_key *organizer, const char *name,
+		    enum rater_role role, const unsigned char pk[32], const char *categories,
+		    const char *ssh_key, struct simsa_err *err)
+{
+	int64_t row = -1;
 	struct round_info ri;
 	struct rater_rec r = { 0 };
 	struct enrolment e;
@@ -258,6 +266,10 @@ int rater_enrol(struct store *st, const struct secret_key *organizer, const char
 		goto out;
 	}
 	if (store_add_rater(st, &r, err) < 0)
+		goto out;
+	if (ssh_key && store_find_rater(st, name, &row, err) == 0)
+		err_set(err, "the rater just enrolled is not in the round");
+	if (ssh_key && (row < 0 || store_set_station_key(st, row, ssh_key, err) < 0))
 		goto out;
 	/* after open: the new rater's tasks, from a stream of their own */
 	if (r.late && late_tasks(st, organizer, err) < 0)

@@ -252,6 +252,15 @@ const char *const store_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
 	"CREATE TRIGGER freeze_gold_d BEFORE DELETE ON gold WHEN (SELECT state FROM round) <> 'draft'"
 	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;",
+
+	/* 6 -> 7: the SSH public key each rater logs in with at a station
+	 * (docs/station.md). Nothing signs it and nothing verify or score
+	 * reads comes from it: it decides only who may log in, so it may be
+	 * set or replaced at any time, and bundles are written without it. */
+	"CREATE TABLE station_key ("
+	"  rater_id INTEGER PRIMARY KEY REFERENCES rater(id),"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  set_at TEXT NOT NULL);",
 };
 
 const size_t store_n_migrations = sizeof store_migrations / sizeof store_migrations[0];

@@ -147,31 +147,43 @@ refused() {
 	done
 	unchanged "$desc" "$x" "$xs"
 }
-refused "an extra trigger" "unexpected trigger 'audit_me' (not in simsa's schema 6)" \
+refused "an extra trigger" "unexpected trigger 'audit_me' (not in simsa's schema 7)" \
 	"CREATE TRIGGER audit_me AFTER INSERT ON ballot BEGIN SELECT 1; END;"
-refused "an extra index" "unexpected index 'ballot_seq' (not in simsa's schema 6)" \
+refused "an extra index" "unexpected index 'ballot_seq' (not in simsa's schema 7)" \
 	"CREATE INDEX ballot_seq ON ballot(seq);"
-refused "a view in place of the round table" "unexpected view 'round' (not in simsa's schema 6)" \
+refused "a view in place of the round table" "unexpected view 'round' (not in simsa's schema 7)" \
 	"CREATE TABLE r2 AS SELECT * FROM round; DROP TABLE round;
 	 CREATE VIEW round AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
 	 SELECT one, round_id, title, state, created_at FROM r2, n; DROP TABLE r2;"
-refused "a changed CHECK" "table 'rubric' differs from simsa's schema 6" \
+refused "a changed CHECK" "table 'rubric' differs from simsa's schema 7" \
 	"PRAGMA writable_schema = ON;
 	 UPDATE sqlite_master SET sql = replace(sql, 'CHECK (length(hash) = 32)', 'CHECK (1)') WHERE name = 'rubric';"
-refused "a missing trigger" "trigger 'ballot_keep_u' is missing (simsa's schema 6 has it)" \
+refused "a missing trigger" "trigger 'ballot_keep_u' is missing (simsa's schema 7 has it)" \
 	"DROP TRIGGER ballot_keep_u;"
 
 # ---- an older schema is read, never migrated in place ----
-# schema 5 is schema 6 without the gold table and its triggers
-old=$T/old.db
-cp "$b" "$old"
-sqlite3 "$old" "DROP TABLE gold; PRAGMA user_version = 5; VACUUM;"
-os=$(sum "$old")
-expect_ok "status of a schema-5 bundle" status "$old"
-if grep -q "schema 5" "$T/out"; then ok "status says schema 5 (the file's)"; else not_ok "status of schema 5" "$(cat "$T/out")"; fi
-run verify "$old"
-if [ "$rc" -le 1 ] && grep -q "schema 5 upgraded in memory" "$T/out"; then ok "verify reads a schema-5 bundle (upgraded in memory)"; else not_ok "verify of schema 5" "exit $rc" "$(cat "$T/err" "$T/out" | head -5)"; fi
-unchanged "a schema-5 bundle" "$old" "$os"
-if [ "$(sqlite3 "$old" 'PRAGMA user_version')" = "5" ]; then ok "the file is still at schema 5"; else not_ok "still schema 5"; fi
+# schema 6 is schema 7 without the station_key table; schema 5 is schema 6
+# without the gold table and its triggers
+for v in 6 5; do
+	old=$T/old$v.db
+	cp "$b" "$old"
+	if [ "$v" = 6 ]; then
+		sqlite3 "$old" "DROP TABLE station_key; PRAGMA user_version = 6; VACUUM;"
+	else
+		sqlite3 "$old" "DROP TABLE station_key; DROP TABLE gold; PRAGMA user_version = 5; VACUUM;"
+	fi
+	os=$(sum "$old")
+	expect_ok "status of a schema-$v bundle" status "$old"
+	if grep -q "schema $v" "$T/out"; then ok "status says schema $v (the file's)"; else not_ok "status of schema $v" "$(cat "$T/out")"; fi
+	run verify "$old"
+	if [ "$rc" -le 1 ] && grep -q "schema $v upgraded in memory" "$T/out"; then ok "verify reads a schema-$v bundle (upgraded in memory)"; else not_ok "verify of schema $v" "exit $rc" "$(cat "$T/err" "$T/out" | head -5)"; fi
+	unchanged "a schema-$v bundle" "$old" "$os"
+	if [ "$(sqlite3 "$old" 'PRAGMA user_version')" = "$v" ]; then ok "the file is still at schema $v"; else not_ok "still schema $v"; fi
+done
+# a schema-6 file that has the station_key table is not simsa's schema 6
+cp "$T/old6.db" "$T/odd6.db"
+sqlite3 "$T/odd6.db" "CREATE TABLE station_key (rater_id INTEGER PRIMARY KEY REFERENCES rater(id), key TEXT NOT NULL UNIQUE, set_at TEXT NOT NULL);"
+expect_fail "schema 6 with schema 7's station_key table is refused" 1 \
+	"unexpected table 'station_key' (not in simsa's schema 6)" verify "$T/odd6.db"
 
 finish
