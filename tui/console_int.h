@@ -70,6 +70,7 @@ struct frontend {
 struct paste_state {
 	bool on;      /* between the begin and the end mark */
 	bool cut;     /* the editor was full: the rest is dropped */
+	bool cr;      /* the last pasted key was a CR (a LF after it is dropped) */
 	int esc;      /* 1: an ESC came alone; 2..5: and that much of "[201~" */
 	size_t bytes; /* pasted so far */
 	double last;  /* monotonic seconds of the last pasted key */

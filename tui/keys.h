@@ -88,6 +88,7 @@ enum action {
 	ACT_ED_BS,
 	ACT_ED_DEL,
 	ACT_ED_KILL,
+	ACT_ED_NEWLINE,
 	ACT_OPEN,
 	ACT_BACK,
 	ACT_PANEL,

@@ -41,8 +41,15 @@ static unsigned put(struct console *c, int key)
 	unsigned o;
 	char n[16];
 
-	if (key == K_ENTER || key == K_TAB || key == '\n' || key == '\r' || key == '\t' ||
-	    key == 0x85 || key == 0x2028 || key == 0x2029)
+	bool after_cr = c->paste.cr;
+
+	c->paste.cr = key == K_ENTER || key == '\r';
+	if (key == '\n' && after_cr)
+		return OUT_NONE; /* CR LF is one line break */
+	if (key == K_ENTER || key == '\n' || key == '\r' || key == 0x85 || key == 0x2028 ||
+	    key == 0x2029)
+		cp = '\n'; /* a line break stays one (the editor holds several lines) */
+	else if (key == K_TAB || key == '\t')
 		cp = ' ';
 	else if (key < 0x20 || key == 0x7f || (key >= 0x80 && key < 0xa0) || key >= 0x110000 ||
 		 (key >= 0xd800 && key <= 0xdfff))

@@ -6,6 +6,9 @@
 
 #include "rating.h"
 
+/* The most rows the comment editor takes while one types. */
+#define EDIT_ROWS 6
+
 #define MIN_W 60
 #define MIN_PANE_ROWS 3
 #define SIDE_BY_SIDE_W 100
@@ -354,19 +357,26 @@ static void draw_controls(struct console *c)
 			draw_user_row(c, r, ry);
 	}
 	if (rt->editing) {
-		int ry = y + 1 + rt->row, x;
+		/* the editor grows upward from its row over the rows above it
+		 * (their title row included), up to EDIT_ROWS lines */
+		int ry = y + 1 + rt->row, x, cy, cx, up = rt->row + 2, used;
 		char label[128];
 
 		snprintf(label, sizeof label,
 			 "%s%s%s: ", rt->role == ROLE_EXPERT ? S(S_COMMENT) : S(S_REASON),
 			 rt->role == ROLE_EXPERT ? " " : "",
 			 rt->role == ROLE_EXPERT ? side_name[rt->side] : "");
-		canvas_hline(&c->cv, ry, 1, c->w - 1, " ", 0);
-		x = 2 + canvas_text(&c->cv, ry, 2, c->w - 2, label, AT_BOLD);
-		x = lineedit_draw(&rt->ed, &c->cv, ry, x, c->w - x - 1, AT_UNDERLINE);
-		canvas_attr(&c->cv, ry, x, 1, AT_REVERSE);
-		c->cur_y = ry;
-		c->cur_x = x;
+		x = 2 + canvas_text_width(label);
+		if (x > c->w / 2)
+			x = c->w / 2;
+		used = lineedit_draw_rows(&rt->ed, &c->cv, ry, x, c->w - x - 1,
+					  up < EDIT_ROWS ? up : EDIT_ROWS, AT_UNDERLINE, &cy, &cx);
+		for (int r = ry - (used > 0 ? used : 1) + 1; r <= ry; r++)
+			canvas_hline(&c->cv, r, 1, x - 1, " ", 0);
+		canvas_text(&c->cv, ry - (used > 0 ? used : 1) + 1, 2, x - 2, label, AT_BOLD);
+		canvas_attr(&c->cv, cy, cx, 1, AT_REVERSE);
+		c->cur_y = cy;
+		c->cur_x = cx;
 	}
 	draw_description(c, y + 1 + rows);
 }

@@ -75,6 +75,7 @@ static unsigned edit_key(struct console *c, int key)
 	case ACT_ED_BS: return lineedit_backspace(&rt->ed) ? edit_changed(c) : OUT_NONE;
 	case ACT_ED_DEL: return lineedit_delete(&rt->ed) ? edit_changed(c) : OUT_NONE;
 	case ACT_ED_KILL: return lineedit_kill_before(&rt->ed) ? edit_changed(c) : OUT_NONE;
+	case ACT_ED_NEWLINE: return lineedit_insert(&rt->ed, '\n') ? edit_changed(c) : OUT_NONE;
 	case ACT_QUIT: console_push(c, V_QUIT); return OUT_DRAW;
 	default: return OUT_NONE;
 	}

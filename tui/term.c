@@ -237,8 +237,10 @@ static int map_key(int r, wint_t ch)
 		}
 	}
 	switch (ch) {
-	case '\r':
-	case '\n': return K_ENTER;
+	case '\r': return K_ENTER;
+	/* Ctrl-J: with nonl() the terminal's Enter sends '\r', and '\n' is
+	 * Ctrl-J itself (a line break in the comment editor) */
+	case '\n': return '\n';
 	case '\t': return K_TAB;
 	case 27: return K_ESC;
 	case 127:

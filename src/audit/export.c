@@ -264,7 +264,11 @@ static int csv_ballot(void *ctx, const struct ballot_row *b)
 	csv_field(x->out, s->status == STATUS_COUNTED ? "yes" : "no", false);
 	csv_field(x->out, h, false);
 	csv_field(x->out, score_status_name(s->status), false);
-	csv_field(x->out, score_reason_name(s->reason), true);
+	csv_field(x->out, score_reason_name(s->reason), false);
+	/* what the rater wrote, as signed (line breaks kept, inside quotes) */
+	csv_field(x->out, b->comment_left, false);
+	csv_field(x->out, b->comment_right, false);
+	csv_field(x->out, b->reason, true);
 	return 0;
 }
 
@@ -272,7 +276,8 @@ static int write_csv(struct store *st, struct ex *x, struct simsa_err *err)
 {
 	fprintf(x->out, "ballot,rater,role,task,prompt,left_output,right_output,left_entrant,"
 			"right_entrant,kind,preference,satisfaction,scores,flags_left,flags_right,"
-			"active_seconds,cast_at,counted,hash,status,reason\n");
+			"active_seconds,cast_at,counted,hash,status,reason,comment_left,"
+			"comment_right,user_reason\n");
 	return store_each_ballot(st, csv_ballot, x, err);
 }
 

@@ -61,7 +61,7 @@ import json,sys
 print(sum(1 for l in open(sys.argv[1]) if json.loads(l)['kind'] == 'output' and json.loads(l).get('entrant')))" "$T/round.jsonl")
 if [ "$named" = "40" ]; then ok "after close, every output names its entrant"; else not_ok "outputs name their entrant" "$named"; fi
 expect_ok "export csv" export "$db" --format csv
-if [ "$(head -1 "$T/out")" = "ballot,rater,role,task,prompt,left_output,right_output,left_entrant,right_entrant,kind,preference,satisfaction,scores,flags_left,flags_right,active_seconds,cast_at,counted,hash,status,reason" ]; then
+if [ "$(head -1 "$T/out")" = "ballot,rater,role,task,prompt,left_output,right_output,left_entrant,right_entrant,kind,preference,satisfaction,scores,flags_left,flags_right,active_seconds,cast_at,counted,hash,status,reason,comment_left,comment_right,user_reason" ]; then
 	ok "export csv has its header"
 else
 	not_ok "export csv header" "$(head -1 "$T/out")"

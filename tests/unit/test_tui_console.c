@@ -443,8 +443,9 @@ static void test_paste_into_comment(void **state)
 	struct fx *f = *state;
 	char *all, *sec;
 
-	/* at the cursor, the line break and the tab as spaces, a control byte
-	 * and a byte that is not UTF-8 dropped; Enter after the paste is a key */
+	/* at the cursor, the line break kept (a comment holds several lines),
+	 * the tab as a space, a control byte and a byte that is not UTF-8
+	 * dropped; Enter after the paste is a key */
 	assert_int_equal(run(f, "expert1", "100x30", "ko",
 			     "keys c\ntype 앞뒤\nkeys <Left>\n"
 			     "paste 한국어 첫 줄\\n둘째\\t셋\x01째\xff\ndump pasted\nkeys <Enter>\n"
@@ -453,15 +454,56 @@ static void test_paste_into_comment(void **state)
 	all = dump_text(f);
 	sec = section(all, "pasted");
 	has(sec, "editing=1\n");
-	has(sec, "edit.text=앞한국어 첫 줄 둘째 셋째뒤\n");
+	has(sec, "edit.text=앞한국어 첫 줄\xe2\x86\xb5둘째 셋째뒤\n"); /* ↵ in the dump */
 	sec = section(all, "done");
 	has(sec, "editing=0\n");
-	has(sec, "comment.A=앞한국어 첫 줄 둘째 셋째뒤\n");
+	has(sec, "comment.A=앞한국어 첫 줄\xe2\x86\xb5둘째 셋째뒤\n");
 	free(all);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM draft d JOIN rater r ON "
 					"r.id = d.rater_id WHERE r.name = 'expert1' AND "
-					"d.data LIKE '%앞한국어 첫 줄 둘째 셋째뒤%'"),
+					"d.data LIKE '%앞한국어 첫 줄\\n둘째 셋째뒤%'"),
 			 1);
+}
+
+/* A comment of two lines: Ctrl-J breaks the line, the editor shows both
+ * rows, and the ballot signs and the CSV export gives the text as typed. */
+static void test_two_line_comment(void **state)
+{
+	struct fx *f = *state;
+	char *all, *sec, out[600], *csv;
+
+	assert_int_equal(
+		run(f, "expert1", "100x30", "ko",
+		    "keys 4 4 3 4 5 3\nkeys <Tab> k k k k k k 3 4 4 4 4 4\nkeys <Tab> j c\n"
+		    "type 첫째 줄은 짧다\nkeys <C-j>\ntype 둘째 줄 ✓\ndump editing\n"
+		    "keys <Enter>\ndump done\nkeys s\ndump confirm\nkeys y\ndump cast\n"
+		    "keys <Enter> q y\n"),
+		0);
+	all = dump_text(f);
+	sec = section(all, "editing");
+	has(sec, "editing=1\n");
+	has(sec, "\n  의견 A: 첫째 줄은 짧다\n"); /* the first row, with the label */
+	has(sec, "둘째 줄 ✓");                    /* the second row below it */
+	has(sec, "edit.col=9\n"); /* 둘째 줄 ✓: 4+1+2+1+1 columns into its line */
+	has(section(all, "done"), "comment.A=첫째 줄은 짧다\xe2\x86\xb5둘째 줄 ✓\n");
+	has(section(all, "confirm"), "의견 A: 첫째 줄은 짧다\n");
+	has(section(all, "cast"), "task_done=1\n");
+	free(all);
+	assert_int_equal(sql_int(f->db,
+				 "SELECT count(*) FROM ballot b JOIN rater r ON "
+				 "r.id = b.rater_id WHERE r.name = 'expert1' AND "
+				 "b.comment_left = '첫째 줄은 짧다' || char(10) || '둘째 줄 ✓'"),
+			 1);
+	snprintf(out, sizeof out, "%s/ballots.csv", f->dir);
+	{
+		char *argv[] = { "export", f->db, "--format", "csv", "--out", out, NULL };
+
+		assert_int_equal(cmd_export(6, argv), 0);
+	}
+	csv = file_text(out);
+	assert_non_null(csv);
+	has(csv, "\"첫째 줄은 짧다\n둘째 줄 ✓\""); /* quoted, the line break kept */
+	free(csv);
 }
 
 static void test_paste_cut_and_split_end(void **state)
@@ -958,6 +1000,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_task_list_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_consoles_supersede, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_confirm_says_what_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_line_comment, setup, teardown),
 		cmocka_unit_test(test_gold_looks_like_any_task),
 		cmocka_unit_test(test_blank_lines_drawn_away_hash_kept),
 		cmocka_unit_test(test_refuses_non_utf8_locale),

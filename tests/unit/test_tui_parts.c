@@ -1,4 +1,4 @@
-/* Unit tests: the console's pure parts — the Hangul-aware line editor, the
+/* Unit tests: the console's pure parts — the Hangul-aware editor (several lines), the
  * canvas (wide characters never split, nothing unsafe stored), key names
  * and the action table, the string catalogue, and the pane's wrapping,
  * scrolling and light markdown. */
@@ -11,6 +11,7 @@
 #include "keys.h"
 #include "lineedit.h"
 #include "pane.h"
+#include "simsa/text.h"
 
 static void type_str(struct lineedit *e, const char *s)
 {
@@ -71,8 +72,11 @@ static void test_edit_graphemes(void **state)
 	type_str(&e, "e\xcc\x81");
 	assert_true(lineedit_backspace(&e));
 	assert_string_equal(e.buf, "a");
-	/* controls are refused: a comment is one line */
-	assert_false(lineedit_insert(&e, '\n'));
+	/* a line break is kept (comments hold several lines); other controls
+	 * are refused, a CR too */
+	assert_true(lineedit_insert(&e, '\n'));
+	assert_string_equal(e.buf, "a\n");
+	assert_false(lineedit_insert(&e, '\r'));
 	assert_false(lineedit_insert(&e, 0x1b));
 	assert_false(lineedit_insert(&e, 0x9b));
 	assert_true(lineedit_kill_before(&e));
@@ -124,6 +128,48 @@ static void test_edit_draw_scrolls(void **state)
 	assert_int_equal(x, 0);
 	canvas_row(&c, 1, row, sizeof row);
 	assert_true(strncmp(row, "가나다라", strlen("가나다라")) == 0);
+	canvas_release(&c);
+}
+
+/* Several lines: breaks kept, long lines wrapped, the editor growing up
+ * from its row, Home and End on the cursor's line, and the rows scrolled
+ * so the cursor shows. */
+static void test_edit_rows(void **state)
+{
+	struct canvas c = CANVAS_INIT;
+	struct lineedit e;
+	struct simsa_err err;
+	char row[512];
+	int cy, cx;
+
+	(void)state;
+	assert_int_equal(canvas_resize(&c, 12, 6, &err), 0);
+	lineedit_start(&e, "첫째 줄\n둘째 줄은 길게 씁니다");
+	/* 12 columns (11 for text, one kept for the cursor): the second line
+	 * wraps before 길게 */
+	assert_int_equal(lineedit_draw_rows(&e, &c, 5, 0, 12, 4, 0, &cy, &cx), 3);
+	canvas_row(&c, 3, row, sizeof row);
+	assert_true(strncmp(row, "첫째 줄", strlen("첫째 줄")) == 0);
+	canvas_row(&c, 4, row, sizeof row);
+	assert_true(strncmp(row, "둘째 줄은", strlen("둘째 줄은")) == 0);
+	canvas_row(&c, 5, row, sizeof row);
+	assert_true(strncmp(row, "길게 씁니다", strlen("길게 씁니다")) == 0);
+	assert_int_equal(cy, 5); /* at the end of the last row */
+	assert_int_equal(cx, text_width("길게 씁니다", strlen("길게 씁니다")));
+	assert_true(lineedit_home(&e)); /* the start of the second line */
+	assert_int_equal(e.cur, strlen("첫째 줄\n"));
+	assert_int_equal(lineedit_cursor_col(&e), 0);
+	assert_true(lineedit_left(&e)); /* onto the break: the end of line 1 */
+	assert_int_equal(lineedit_cursor_col(&e), text_width("첫째 줄", strlen("첫째 줄")));
+	assert_true(lineedit_home(&e));
+	assert_int_equal(e.cur, 0);
+	assert_true(lineedit_end(&e));
+	assert_int_equal(e.cur, strlen("첫째 줄"));
+	/* two rows shown: the cursor's row (the first) and the next */
+	assert_int_equal(lineedit_draw_rows(&e, &c, 1, 0, 12, 2, 0, &cy, &cx), 2);
+	assert_int_equal(cy, 0);
+	canvas_row(&c, 0, row, sizeof row);
+	assert_true(strncmp(row, "첫째 줄", strlen("첫째 줄")) == 0);
 	canvas_release(&c);
 }
 
@@ -254,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_edit_graphemes),
 		cmocka_unit_test(test_edit_full_and_paste),
 		cmocka_unit_test(test_edit_draw_scrolls),
+		cmocka_unit_test(test_edit_rows),
 		cmocka_unit_test(test_canvas_wide_never_split),
 		cmocka_unit_test(test_keys_table),
 		cmocka_unit_test(test_i18n),
