@@ -46,7 +46,7 @@ tm set-buffer -b p2 " 붙여
 넣음"
 tm paste-buffer -p -b p2 -t rate
 tm send-keys -t rate Enter
-expect_screen "the reason typed in Hangul is shown, the paste inserted with a space" "훨씬 자세함 붙여 넣음"
+expect_screen "the reason typed in Hangul is shown, the paste inserted with its line break (↵ on the row)" "훨씬 자세함 붙여↵넣음"
 cnt=$(sqlite3 "$db" "SELECT count(*) FROM draft")
 if [ "$cnt" = "1" ]; then ok "the draft is in the round file before submitting"; else not_ok "draft saved" "drafts: $cnt"; fi
 tm resize-window -t rate -x 70 -y 24
