@@ -38,8 +38,8 @@ tasks = {(t['rater'], t['position']): t['type'] for t in recs if t['kind'] == 't
 jb = {b['id']: b for b in recs if b['kind'] == 'ballot'}
 rows = list(csv.DictReader(open(cs, encoding='utf-8', newline='')))
 bad = []
-if list(rows[0].keys())[-3:] != ['hash', 'status', 'reason']:
-    bad.append('csv header ends %s' % list(rows[0].keys())[-3:])
+if list(rows[0].keys())[-6:-3] != ['hash', 'status', 'reason']:
+    bad.append('csv header has %s where hash, status, reason are due' % list(rows[0].keys())[-6:-3])
 cb = {int(r['ballot']): r for r in rows}
 if set(cb) != set(jb):
     bad.append('csv and jsonl ballots differ')
