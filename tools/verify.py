@@ -84,6 +84,11 @@ def verify_sig(public_key, message, signature):
 # structure over BLAKE2b-256.
 
 
+def leaf(row):
+    """A ballot row's Merkle leaf data: its bytes and signature."""
+    return (row[6] if isinstance(row[6], bytes) else b"") + (row[7] if isinstance(row[7], bytes) else b"")
+
+
 def merkle_root(leaves):
     if not leaves:
         return h256(b"")
@@ -901,17 +906,19 @@ CHECKED = {
     "state": "the round record: round_id, title and created_at whole, and round.state draft, open or closed"
     " as the opening and closing rows say",
     "opening": "the organizer's signature on the opening statement (with the hash of the sealed secrets)",
-    "enrolments": "the organizer's signature on every rater's enrolment",
+    "enrolments": "the organizer's signature on every rater's enrolment (and, closed, its time not after the close)",
     "outputs": "every output's and rubric's text against its BLAKE2b-256 hash",
     "cleared": "what open removes (draft outputs, generation records, screening, the import log, rubric paths,"
     " entrants' endpoints and settings) and close removes (drafts) is gone",
-    "ballots": "every ballot's signature, canonical bytes, stored columns, round, manifest, rater, assigned task"
-    " and the outputs shown",
+    "ballots": "every ballot's signature, canonical bytes, stored columns, round, manifest, rater, assigned task,"
+    " the outputs shown and (closed) its time not after the close",
     "chains": "every rater's chain: sequence, links from the genesis value, supersession, one counted ballot per task",
     "seal": "the organizer's signature on the seal, and the Merkle root and every chain head against the ballots",
     "seed": "the revealed seed against the commitment made at open",
     "manifest": "the manifest hash recomputed from the revealed inputs",
     "assignment": "every task against the assignment replayed from the revealed seed and the manifest",
+    "pinned": "values published outside the file: the organizer's key, the sealed Merkle root, and each"
+    " checkpoint's signature and the ballots it covers",
 }
 OPEN_STEPS = ["state", "opening", "enrolments", "outputs", "cleared", "ballots", "chains"]
 CLOSED_STEPS = ["seal", "seed", "manifest", "assignment"]
@@ -967,6 +974,43 @@ def whole(value, field):
     return cut
 
 
+def is_utc(t):
+    """A time as simsa writes it, YYYY-MM-DDTHH:MM:SSZ: ASCII digits where
+    the pattern has them, the other characters exactly (docs/verify.md,
+    "Times"). The fields' ranges are not checked: times are compared as
+    strings, byte for byte."""
+    if not isinstance(t, bytes) or len(t) != 20:
+        return False
+    return all(c in b"0123456789" if p == "9" else bytes([c]) == p.encode()
+               for c, p in zip(t, "9999-99-99T99:99:99Z"))
+
+
+def close_time(closing):
+    """The sealed close time the after-close checks and the report use:
+    closing.closed_at's bytes up to any NUL, whatever their storage class (a
+    value not of its type is the seal step's failure); None before close."""
+    if closing is None:
+        return None
+    v = closing[4]
+    if v is None:
+        return b""
+    if not isinstance(v, bytes):
+        v = str(v).encode()
+    return v.split(b"\0", 1)[0]
+
+
+def after_close(t, closed, verb):
+    """Why a signed time fails against the sealed close time, or None: it
+    must be a UTC time not after the close (which must be one too)."""
+    if closed is None:
+        return None
+    if is_utc(t) and is_utc(closed) and t <= closed:
+        return None
+    return "%s at %s, after the close at %s" % (
+        verb, txt(t) if is_utc(t) else "%s (not a UTC time)" % txt(t),
+        txt(closed) if is_utc(closed) else "(not a UTC time)")
+
+
 class Round:
     """What the steps share: the rows, decoded."""
 
@@ -985,6 +1029,7 @@ class Round:
         self.organizer = d["organizer"][0][0] if len(d["organizer"]) == 1 else None
         self.opening = d["opening"][0] if d["opening"] else None
         self.closing = d["closing"][0] if d["closing"] else None
+        self.closed_at = close_time(self.closing)
         self.manifest_hash = self.opening[0] if self.opening else None
         self.raters = d["rater"]
         self.rater_by_id = {r[0]: r for r in self.raters}
@@ -1057,6 +1102,10 @@ def step_enrolments(rnd, st):
         )
         if rnd.organizer is None or not verify_sig(rnd.organizer, stmt, sig) or late not in (0, 1):
             st.fail("rater '%s': enrolment signature does not verify" % txt(name))
+            continue  # checked no further, as a ballot whose signature fails
+        late_msg = after_close(enrolled_at, rnd.closed_at, "enrolled")
+        if late_msg:
+            st.fail("rater '%s': %s" % (txt(name), late_msg))
 
 
 def step_outputs(rnd, st):
@@ -1186,6 +1235,9 @@ def step_ballots(rnd, st):
                 problems.append("the outputs signed are not those task %d showed, in that order"
                                 % (b["task_position"] + 1))
         problems += _against_rubric(rnd, rater, b)
+        late_msg = after_close(b["cast_at"], rnd.closed_at, "cast")
+        if late_msg:
+            problems.append(late_msg)
         for p in problems:
             st.fail("%s: %s" % (who, p))
 
@@ -1290,9 +1342,7 @@ def step_seal(rnd, st):
     if count != len(ballots):
         st.fail("the round has %d ballots, the seal counts %s (ballots added or removed after close)"
                 % (len(ballots), txt(count)))
-    leaves = [(r[6] if isinstance(r[6], bytes) else b"") + (r[7] if isinstance(r[7], bytes) else b"")
-              for r in ballots]
-    if merkle_root(leaves) != root:
+    if merkle_root([leaf(r) for r in ballots]) != root:
         st.fail("the Merkle root of the ballots is not the sealed root")
     heads = {h[0]: h for h in rnd.d["chain_head"]}
     per = chains(rnd)
@@ -1501,6 +1551,28 @@ STEP_FUNCS = {
 # in main()'s options.
 
 
+def published(rnd):
+    """What an auditor compares with what the organizer published
+    (docs/verify.md, "What to compare"): the organizer key as stored and its
+    fingerprint; the sealed ballot count, Merkle root and close time (open
+    or draft: the count and root of the ballots now, no close time)."""
+    key = rnd.organizer if isinstance(rnd.organizer, bytes) else None
+    out = {
+        "organizer_key": key.hex() if key is not None else None,
+        "organizer_fingerprint": h256(key).hex() if key is not None else None,
+    }
+    if rnd.closing is not None:
+        count, root = rnd.closing[2], rnd.closing[3]
+        out["ballot_count"] = count if isinstance(count, int) and not isinstance(count, bool) else txt(count)
+        out["merkle_root"] = root.hex() if isinstance(root, bytes) else txt(root)
+        out["closed_at"] = txt(rnd.closed_at) if is_utc(rnd.closed_at) else "(not a UTC time)"
+    else:
+        out["ballot_count"] = len(rnd.d["ballot"])
+        out["merkle_root"] = merkle_root([leaf(r) for r in rnd.d["ballot"]]).hex()
+        out["closed_at"] = None
+    return out
+
+
 def verify(path):
     """The report of one file (a dict with simsa's keys); raises Unreadable."""
     t0 = time.monotonic()
@@ -1535,6 +1607,7 @@ def verify(path):
     return {
         "round_id": txt(rnd.round_id),
         "state": state,
+        **published(rnd),
         "complete": rnd.closing is not None,
         "ok": all(s["passed"] for s in steps),
         "load_seconds": load_seconds,
@@ -1546,7 +1619,13 @@ def verify(path):
 
 def text_report(path, rep):
     lines = ["verify %s: %s round %s" % (txt(os.fsencode(path)), rep["state"], rep["round_id"]),
-             "  read as %s" % rep["read_as"]]
+             "  read as %s" % rep["read_as"],
+             "  organizer key %s" % (rep["organizer_key"] or ""),
+             "  fingerprint   %s" % (rep["organizer_fingerprint"] or ""),
+             "  %-13s %s ballots, Merkle root %s" % ("sealed" if rep["complete"] else "so far", rep["ballot_count"],
+                                                    rep["merkle_root"])]
+    if rep["complete"]:
+        lines.append("  closed at     %s" % rep["closed_at"])
     for s in rep["steps"]:
         if s["passed"]:
             lines.append("  ok    %-11s %d checked: %s" % (s["step"], s["items"], s["checked"]))
