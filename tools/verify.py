@@ -2,6 +2,7 @@
 """A second verifier of simsa rounds, written from docs/ alone.
 
     /usr/bin/python3 tools/verify.py ROUND.db|BUNDLE... [--format text|json]
+        [--checkpoint FILE]... [--organizer-pubkey HEX] [--root HEX]
 
 It runs the steps of `simsa verify` (docs/verify.md) with the same names, in
 the same order, with the same exit statuses and a JSON report with the same
@@ -18,6 +19,8 @@ auditor runs it and what it does not check.
 """
 
 import argparse
+import base64
+import binascii
 import functools
 import hashlib
 import json
@@ -1543,12 +1546,264 @@ STEP_FUNCS = {
 
 
 # ---------------------------------------------------------------------------
-# Checkpoints and pins (issue 14): `--checkpoint FILE`, `--root HEX` and
-# `--organizer-pubkey HEX` will check values published outside the file
-# (signed checkpoints of the ballots during the round, the seal's root, the
-# organizer's key). simsa verify has none of them yet; when it gets them,
-# they go here as steps of their own, with the same names as simsa's, and
-# in main()'s options.
+# Checkpoints (docs/checkpoint.md) and the step pinned (docs/verify.md,
+# "Pinned values"): values published outside the file, given on the command
+# line.
+
+CHECKPOINT_MAX_BYTES = 1 << 20
+CHECKPOINT_MAX_SIGS = 100
+MAX_CHECKPOINTS = 64
+U32_MAX = 0xFFFFFFFF
+
+
+class Malformed(Exception):
+    """A checkpoint file that is not exactly the format: refused before any
+    round is read (exit status 1)."""
+
+
+def _quote(s):
+    """Text of a checkpoint for a message, made harmless to print."""
+    return txt(s.encode("utf-8", "replace"))
+
+
+def _b64(s, size=None, least=0):
+    """The bytes of canonical RFC 4648 base64 (standard alphabet, padded),
+    or None."""
+    if not s or len(s) % 4 or any(c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+                                  for c in s):
+        return None
+    try:
+        raw = base64.b64decode(s, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    if base64.b64encode(raw).decode() != s:
+        return None
+    if (size is not None and len(raw) != size) or len(raw) < least:
+        return None
+    return raw
+
+
+def _decimal(s, least):
+    """A count: decimal digits, no leading zeros, least..2^32-1; or None."""
+    if not s or not all("0" <= c <= "9" for c in s) or (len(s) > 1 and s[0] == "0") or len(s) > 10:
+        return None
+    v = int(s)
+    return v if least <= v <= U32_MAX else None
+
+
+def parse_checkpoint(path):
+    """A checkpoint file, checked to be exactly the format (docs/checkpoint.md,
+    "Format" and "Reading a checkpoint"): a dict with origin, round_id, size,
+    root, heads [(key, count, hash)], text (the signed note text) and sigs
+    [(name, key ID, signature)]; raises Malformed naming the file, line and
+    field."""
+    name = txt(os.fsencode(path))
+    try:
+        with open(path, "rb") as f:
+            data = f.read(CHECKPOINT_MAX_BYTES + 1)
+    except OSError as e:
+        raise Malformed("%s: cannot read the checkpoint: %s" % (name, e.strerror))
+    if len(data) > CHECKPOINT_MAX_BYTES:
+        raise Malformed("%s: more than 1 MiB, not a checkpoint" % name)
+    if not data:
+        raise Malformed("%s: empty, not a checkpoint" % name)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise Malformed("%s:%d: not valid UTF-8" % (name, data[: e.start].count(b"\n") + 1))
+    for i, ch in enumerate(text):
+        o = ord(ch)
+        if ch != "\n" and (o < 0x20 or o == 0x7F or 0x80 <= o <= 0x9F):
+            line = text[:i].count("\n") + 1
+            crlf = ": CRLF line ends" if ch == "\r" and text[i + 1 : i + 2] == "\n" else ""
+            raise Malformed("%s:%d: a control character (0x%02X)%s" % (name, line, o, crlf))
+    if not text.endswith("\n"):
+        raise Malformed("%s:%d: the last line does not end with a newline" % (name, text.count("\n") + 1))
+    lines = text[:-1].split("\n")
+    if "" not in lines:
+        raise Malformed("%s: no blank line between the checkpoint text and its signature lines" % name)
+    blank = lines.index("")
+    body, sig_lines = lines[:blank], lines[blank + 1 :]
+    if blank == 0:
+        raise Malformed("%s:1: checkpoint text: empty" % name)
+    if not sig_lines:
+        raise Malformed("%s: no signature lines after the blank line" % name)
+    for j, ln in enumerate(sig_lines):
+        if ln == "":
+            raise Malformed("%s:%d: checkpoint text: an empty line inside the text (only one blank line, before"
+                            " the signatures)" % (name, blank + 2 + j))
+    if len(body) < 4:
+        raise Malformed("%s:%d: checkpoint text: %d lines; origin, tree size, root hash and time are needed"
+                        % (name, len(body), len(body)))
+    cp = {"file": name, "text": "".join(ln + "\n" for ln in body).encode("utf-8")}
+    origin = body[0]
+    rid = origin[len("simsa/") :]
+    if not (origin.startswith("simsa/") and len(rid) == 32 and all(c in "0123456789abcdef" for c in rid)):
+        raise Malformed('%s:1: origin: \'%s\' is not "simsa/" and a round id (32 lower-case hex digits)'
+                        % (name, _quote(origin)))
+    cp["origin"], cp["round_id"] = origin, rid
+    cp["size"] = _decimal(body[1], 0)
+    if cp["size"] is None:
+        raise Malformed("%s:2: tree size: '%s' is not a ballot count (a decimal number without leading zeros,"
+                        " at most %d)" % (name, _quote(body[1]), U32_MAX))
+    cp["root"] = _b64(body[2], 32)
+    if cp["root"] is None:
+        raise Malformed("%s:3: root hash: '%s' is not the canonical base64 of a 32-byte hash"
+                        % (name, _quote(body[2])))
+    if not (body[3].startswith("time ") and is_utc(body[3][5:].encode())):
+        raise Malformed("%s:4: time: '%s' is not \"time \" and a UTC time (YYYY-MM-DDTHH:MM:SSZ)"
+                        % (name, _quote(body[3])))
+    cp["time"] = body[3][5:]
+    heads, keys = [], set()
+    for i, ln in enumerate(body[4:], 5):
+        if not ln.startswith("head "):
+            raise Malformed("%s:%d: extension line: '%s' is not a line of a simsa checkpoint"
+                            % (name, i, _quote(ln)))
+        parts = ln[5:].split(" ")
+        if len(parts) != 3:
+            raise Malformed("%s:%d: chain head: '%s' is not \"head KEY COUNT HASH\"" % (name, i, _quote(ln)))
+        key, count, hsh = _b64(parts[0], 32), _decimal(parts[1], 1), _b64(parts[2], 32)
+        if key is None:
+            raise Malformed("%s:%d: chain head key: '%s' is not the canonical base64 of a 32-byte key"
+                            % (name, i, _quote(parts[0])))
+        if count is None:
+            raise Malformed("%s:%d: chain head count: '%s' is not a ballot count (1 or more, no leading zeros)"
+                            % (name, i, _quote(parts[1])))
+        if hsh is None:
+            raise Malformed("%s:%d: chain head hash: '%s' is not the canonical base64 of a 32-byte hash"
+                            % (name, i, _quote(parts[2])))
+        if key in keys:
+            raise Malformed("%s:%d: chain head: a second head of the same rater's key" % (name, i))
+        keys.add(key)
+        heads.append((key, count, hsh))
+    total = sum(h[1] for h in heads)
+    if total != cp["size"]:
+        raise Malformed("%s: tree size: %d ballots, but the chain heads count %d (lines 5 to %d)"
+                        % (name, cp["size"], total, len(body)))
+    cp["heads"] = heads
+    sigs, seen = [], set()
+    for j, ln in enumerate(sig_lines):
+        at = blank + 2 + j
+        if j >= CHECKPOINT_MAX_SIGS:
+            raise Malformed("%s:%d: signature line: more than %d signature lines" % (name, at, CHECKPOINT_MAX_SIGS))
+        if not ln.startswith("\u2014 "):
+            raise Malformed("%s:%d: signature line: does not begin with an em dash (U+2014) and a space"
+                            % (name, at))
+        rest = ln[2:]
+        kname, sp, b64 = rest.partition(" ")
+        if not sp or not kname:
+            raise Malformed("%s:%d: signature line: '%s' is not \"\u2014 NAME SIGNATURE\"" % (name, at, _quote(rest)))
+        if "+" in kname:
+            raise Malformed("%s:%d: key name: '%s' has a plus sign" % (name, at, _quote(kname)))
+        raw = _b64(b64, least=5)
+        if raw is None:
+            raise Malformed("%s:%d: signature: '%s' is not the canonical base64 of a key ID and a signature"
+                            % (name, at, _quote(b64)))
+        if (kname, raw[:4]) in seen:
+            raise Malformed("%s:%d: signature line: a second signature with the same key name and ID" % (name, at))
+        seen.add((kname, raw[:4]))
+        sigs.append((kname, raw[:4], raw[4:]))
+    cp["sigs"] = sigs
+    return cp
+
+
+def key_id(name, public_key):
+    """A signed-note Ed25519 key ID: SHA-256(name || LF || 0x01 || key), first 4 bytes."""
+    return hashlib.sha256(name.encode("utf-8") + b"\n\x01" + public_key).digest()[:4]
+
+
+def step_pinned(rnd, st, pins):
+    """Every value pinned on the command line against the round."""
+    pub, root, checkpoints = pins.get("organizer_pubkey"), pins.get("root"), pins.get("checkpoints", [])
+    organizer = rnd.organizer if isinstance(rnd.organizer, bytes) else None
+    if pub is not None:
+        st.items += 1
+        if organizer != pub:
+            st.fail("the round's organizer key is %s, not the pinned %s"
+                    % (organizer.hex() if organizer is not None else "missing", pub.hex()))
+    if root is not None:
+        st.items += 1
+        if rnd.closing is None:
+            st.fail("the round is not closed: no sealed root to compare with the pinned %s" % root.hex())
+        elif rnd.closing[3] != root:
+            sealed = rnd.closing[3]
+            st.fail("the sealed Merkle root is %s, not the pinned %s (the round was sealed again, or is not the one"
+                    " published)" % (sealed.hex() if isinstance(sealed, bytes) else txt(sealed), root.hex()))
+    if not checkpoints:
+        return
+    # the log: every ballot row in cast order, as the seal's Merkle tree
+    # takes it; a ballot is its rater's (ballot.rater_id) and its sequence
+    # number is the signed one (the stored one when the bytes do not decode)
+    log = []
+    for row in rnd.d["ballot"]:
+        data = row[6] if isinstance(row[6], bytes) else b""
+        b = rnd.decoded.get(row[0])
+        if b is None:
+            try:
+                b = decode_ballot(data)
+            except BadBallot:
+                b = None
+        seq = b["seq"] if b is not None else _col_int(row[3])
+        log.append((row[2], seq, h256(data), leaf(row)))
+    place = {}  # (rater id, seq) -> first leaf index
+    for i, (rid, seq, _h, _l) in enumerate(log):
+        place.setdefault((rid, seq), i)
+    by_key = {}
+    for r in rnd.raters:
+        if isinstance(r[3], bytes):
+            by_key.setdefault(r[3], r)
+    for cp in checkpoints:
+        st.items += 1
+        f = cp["file"]
+        if cp["round_id"].encode() != rnd.round_id:
+            st.fail("%s: a checkpoint of round %s, not of this round (%s)" % (f, cp["round_id"], txt(rnd.round_id)))
+            continue
+        key = pub if pub is not None else organizer
+        which = "the pinned organizer key" if pub is not None else "the round's organizer key"
+        if key is None:
+            st.fail("%s: not checked: the round has no organizer key" % f)
+            continue
+        kid = key_id(cp["origin"], key)
+        sig = [s for s in cp["sigs"] if s[0] == cp["origin"] and s[1] == kid]
+        if not sig:
+            st.fail("%s: not signed by %s (no signature line of %s with key ID %s)" % (f, which, cp["origin"],
+                                                                                     kid.hex()))
+            continue
+        if not verify_sig(key, cp["text"], sig[0][2]):
+            st.fail("%s: its signature by the organizer's key (key ID %s) does not verify: the checkpoint was"
+                    " altered or forged" % (f, kid.hex()))
+            continue
+        n = cp["size"]
+        before = len(st.failures)
+        covered = {}  # rater id -> count
+        for hkey, count, hsh in cp["heads"]:
+            rater = by_key.get(hkey)
+            if rater is None:
+                st.fail("%s: a chain head of a key no rater of the round holds (%s)"
+                        % (f, base64.b64encode(hkey).decode()))
+                continue
+            rname = txt(rater[1])
+            covered[rater[0]] = count
+            for s in range(1, count + 1):
+                i = place.get((rater[0], s))
+                if i is None:
+                    st.fail("%s: rater '%s': ballot %d, covered by the checkpoint, is missing from the log"
+                            % (f, rname, s))
+                elif i >= n:
+                    st.fail("%s: rater '%s': ballot %d, covered by the checkpoint, moved to leaf %d, after its"
+                            " first %d" % (f, rname, s, i, n))
+                elif s == count and log[i][2] != hsh:
+                    st.fail("%s: rater '%s': ballot %d is not the checkpoint's chain head (the chain was changed"
+                            " at or before it)" % (f, rname, s))
+        for i, (rid, seq, _h, _l) in enumerate(log[:n]):
+            if seq is None or seq > covered.get(rid, 0):
+                st.fail("%s: leaf %d holds rater '%s's ballot %s, which the checkpoint does not cover"
+                        % (f, i, rnd.rater_name(rid), seq))
+        if len(log) < n:
+            st.fail("%s: the log has %d ballots, fewer than the %d the checkpoint covers" % (f, len(log), n))
+        elif merkle_root([entry[3] for entry in log[:n]]) != cp["root"]:
+            st.fail("%s: the first %d leaves of the log do not hash to the checkpoint's root%s" % (
+                f, n, " (every ballot it covers is here: their order changed)" if len(st.failures) == before else ""))
 
 
 def published(rnd):
@@ -1573,7 +1828,7 @@ def published(rnd):
     return out
 
 
-def verify(path):
+def verify(path, pins=None):
     """The report of one file (a dict with simsa's keys); raises Unreadable."""
     t0 = time.monotonic()
     con, read_as = connect(path)
@@ -1587,12 +1842,15 @@ def verify(path):
         rnd = Round(d)
     except Unreadable as e:
         raise Unreadable("%s: %s" % (path, e))
-    names = OPEN_STEPS + (CLOSED_STEPS if rnd.closing is not None else [])
+    names = OPEN_STEPS + (CLOSED_STEPS if rnd.closing is not None else []) + (["pinned"] if pins else [])
     steps = []
     for name in names:
         st = Step(name)
         try:
-            STEP_FUNCS[name](rnd, st)
+            if name == "pinned":
+                step_pinned(rnd, st, pins)
+            else:
+                STEP_FUNCS[name](rnd, st)
             for table, col, typ in TYPED.get(name, ()):
                 n = rnd.d["untyped"][(table, col)]
                 if n:
@@ -1654,13 +1912,35 @@ def main(argv):
     )
     ap.add_argument("files", nargs="+", metavar="ROUND.db|BUNDLE")
     ap.add_argument("--format", choices=("text", "json"), default="text")
-    # issue 14: --checkpoint FILE, --root HEX, --organizer-pubkey HEX go here
+    ap.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
+                    help="a checkpoint the organizer published (simsa checkpoint); at most %d" % MAX_CHECKPOINTS)
+    ap.add_argument("--organizer-pubkey", metavar="HEX",
+                    help="the organizer's published public key (64 hex digits): the round's must be it, and"
+                    " checkpoints are checked under it")
+    ap.add_argument("--root", metavar="HEX", help="the Merkle root published at close (64 hex digits)")
     args = ap.parse_args(argv)
+    pins = {}
+    for opt, what in (("organizer_pubkey", "the key"), ("root", "the Merkle root")):
+        v = getattr(args, opt)
+        if v is None:
+            continue
+        if len(v) != 64 or any(c not in "0123456789abcdefABCDEF" for c in v):
+            ap.error("--%s takes %s as 64 hex digits" % (opt.replace("_", "-"), what))
+        pins[opt] = bytes.fromhex(v)
+    if len(args.checkpoint) > MAX_CHECKPOINTS:
+        ap.error("at most %d --checkpoint files" % MAX_CHECKPOINTS)
+    if args.checkpoint:
+        # every checkpoint is read, and a malformed one refused, before any round
+        try:
+            pins["checkpoints"] = [parse_checkpoint(f) for f in args.checkpoint]
+        except Malformed as e:
+            sys.stderr.write("verify.py: %s\n" % e)
+            return 1
     several = len(args.files) > 1
     status = 0
     for path in args.files:
         try:
-            rep = verify(path)
+            rep = verify(path, pins)
         except Unreadable as e:
             msg = txt(str(e).encode("utf-8", "replace"))
             sys.stderr.write("verify.py: %s\n" % (msg if msg.startswith(path) else "%s: %s" % (path, msg)))
