@@ -1707,6 +1707,19 @@ def parse_checkpoint(path):
     return cp
 
 
+def _leaf_typed(row):
+    """Whether a ballot row's columns are of their types, as the pinned step
+    needs them: rater_id a non-negative integer, seq and task_position
+    integers in 0..2^32-1, and kind, scores, comments, reason and cast_at NULL
+    or text without a NUL byte."""
+    for v, hi in ((row[2], 2**63 - 1), (row[3], U32_MAX), (row[4], U32_MAX)):
+        if _col_int(v) is None or not 0 <= v <= hi:
+            return False
+    texts = dict(zip(BALLOT_TEXTS, row[21 + len(BALLOT_INTS):]))
+    values = dict(zip(BALLOT_TEXTS, (row[8], row[13], row[16], row[17], row[18], row[20])))
+    return all(texts[c] == b"null" or (texts[c] == b"text" and b"\0" not in values[c]) for c in BALLOT_TEXTS)
+
+
 def key_id(name, public_key):
     """A signed-note Ed25519 key ID: SHA-256(name || LF || 0x01 || key), first 4 bytes."""
     return hashlib.sha256(name.encode("utf-8") + b"\n\x01" + public_key).digest()[:4]
@@ -1731,20 +1744,17 @@ def step_pinned(rnd, st, pins):
                     " published)" % (sealed.hex() if isinstance(sealed, bytes) else txt(sealed), root.hex()))
     if not checkpoints:
         return
-    # the log: every ballot row in cast order, as the seal's Merkle tree
-    # takes it; a ballot is its rater's (ballot.rater_id) and its sequence
-    # number is the signed one (the stored one when the bytes do not decode)
+    # the log as stored: every ballot row in cast order, as the seal's
+    # Merkle tree takes it, each the ballot numbered by its `seq` column of
+    # the rater its `rater_id` names (docs/checkpoint.md, "Reading a
+    # checkpoint"); a row not of its types is no rater's
     log = []
     for row in rnd.d["ballot"]:
         data = row[6] if isinstance(row[6], bytes) else b""
-        b = rnd.decoded.get(row[0])
-        if b is None:
-            try:
-                b = decode_ballot(data)
-            except BadBallot:
-                b = None
-        seq = b["seq"] if b is not None else _col_int(row[3])
-        log.append((row[2], seq, h256(data), leaf(row)))
+        if _leaf_typed(row):
+            log.append((row[2], row[3], h256(data), leaf(row)))
+        else:
+            log.append((None, _col_int(row[3]), h256(data), leaf(row)))
     place = {}  # (rater id, seq) -> first leaf index
     for i, (rid, seq, _h, _l) in enumerate(log):
         place.setdefault((rid, seq), i)
@@ -1796,9 +1806,10 @@ def step_pinned(rnd, st, pins):
                     st.fail("%s: rater '%s': ballot %d is not the checkpoint's chain head (the chain was changed"
                             " at or before it)" % (f, rname, s))
         for i, (rid, seq, _h, _l) in enumerate(log[:n]):
-            if seq is None or seq > covered.get(rid, 0):
-                st.fail("%s: leaf %d holds rater '%s's ballot %s, which the checkpoint does not cover"
-                        % (f, i, rnd.rater_name(rid), seq))
+            if rid is None or seq is None or not 1 <= seq <= covered.get(rid, 0):
+                owner = "rater '%s's" % rnd.rater_name(rid) if rid is not None else "no rater's"
+                st.fail("%s: leaf %d holds %s ballot %s, which the checkpoint does not cover (a ballot before it"
+                        " was removed or moved)" % (f, i, owner, seq))
         if len(log) < n:
             st.fail("%s: the log has %d ballots, fewer than the %d the checkpoint covers" % (f, len(log), n))
         elif merkle_root([entry[3] for entry in log[:n]]) != cp["root"]:

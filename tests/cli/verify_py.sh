@@ -2,7 +2,8 @@
 # against simsa verify on the demo round: open (with a late rater), a copy
 # of it with a ballot deleted, closed, and its bundle. Each time the same
 # verdict, the same steps with the same item counts and failing steps, and
-# the same report keys. Run as tools/README.md tells an auditor (the file
+# the same report keys and values to compare (docs/verify.md, "What to
+# compare"). Run as tools/README.md tells an auditor (the file
 # alone, no simsa, a read-only directory). Its command line: exit 2 for a
 # bad one, 1 for a file it cannot read. (tests/cli/tamper.sh compares the two on every case
 # of the tamper suite.)
@@ -24,6 +25,8 @@ def view(d):
     return {
         'keys': sorted(d),
         'head': [d['round_id'], d['state'], d['complete'], d['ok'], d['read_as']],
+        'compare': [d['organizer_key'], d['organizer_fingerprint'], d['ballot_count'], d['merkle_root'],
+                    d['closed_at']],
         'steps': [(sorted(s), s['step'], s['items'], s['passed'], s['failed']) for s in d['steps']],
     }
 c = [view(d) for d in load(sys.argv[1])]
@@ -103,6 +106,18 @@ else
 	not_ok "verify.py's text report says how it read the file and each step" "$(cat "$T/out")"
 fi
 
+# the text report's head (round, how read, the values to compare) is
+# simsa's, line for line, on the open copy and the closed round
+for f in "$T/cut.db" "$db"; do
+	"$SIMSA" verify "$f" 2>/dev/null | grep -v '^  \(ok\|FAIL\|  -\) ' | grep -v '^result:' >"$T/c.head"
+	vpy "$f" 2>/dev/null | grep -v '^  \(ok\|FAIL\|  -\) ' | grep -v '^result:' >"$T/p.head"
+	if [ -s "$T/c.head" ] && cmp -s "$T/c.head" "$T/p.head"; then
+		ok "verify.py's text report of $(basename "$f") begins as simsa's, with the values to compare"
+	else
+		not_ok "verify.py's text report of $(basename "$f") begins as simsa's" "$(diff "$T/c.head" "$T/p.head" | head -20)"
+	fi
+done
+
 # as tools/README.md tells an auditor: the one file and the bundle alone, in
 # a directory nobody may write, Debian's interpreter with nothing of this
 # checkout or the environment (-I, env -i): it passes and writes nothing
@@ -130,4 +145,16 @@ expect_vpy "verify.py --format xml: exit 2" 2 "" "$db" --format xml
 expect_vpy "verify.py on a missing file: exit 1" 1 "no such round file" "$T/nothing.db"
 echo "not a round" >"$T/text.db"
 expect_vpy "verify.py on a file that is not a round: exit 1" 1 "not a simsa round file" "$T/text.db"
+# the pins' command line (docs/verify.md, "Pinned values"): bad hex and more
+# than 64 checkpoints are a bad command line; a malformed checkpoint is
+# refused before any round is read, with no report
+expect_vpy "verify.py --organizer-pubkey of 63 hex digits: exit 2" 2 "--organizer-pubkey takes the key as 64 hex digits" \
+	"$db" --organizer-pubkey "$(printf '%063d' 0)"
+expect_vpy "verify.py --root not hex: exit 2" 2 "--root takes the Merkle root as 64 hex digits" "$db" --root "$(printf '%064d' 0 | tr 0 g)"
+printf 'simsa/%032d\n0\n' 0 >"$T/cp-short"
+# shellcheck disable=SC2046
+expect_vpy "verify.py with 65 checkpoints: exit 2" 2 "at most 64 --checkpoint files" "$db" $(for _ in $(seq 65); do printf ' --checkpoint %s' "$T/cp-short"; done)
+expect_vpy "verify.py refuses a malformed checkpoint before the round: exit 1" 1 "cp-short: no blank line" \
+	"$T/nothing.db" --checkpoint "$T/cp-short" --format json
+[ ! -s "$T/out" ] && ok "... with no report" || not_ok "a malformed checkpoint: no report" "$(head -c 300 "$T/out")"
 finish
