@@ -1613,7 +1613,7 @@ def parse_checkpoint(path):
         raise Malformed("%s:%d: not valid UTF-8" % (name, data[: e.start].count(b"\n") + 1))
     for i, ch in enumerate(text):
         o = ord(ch)
-        if ch != "\n" and (o < 0x20 or o == 0x7F or 0x80 <= o <= 0x9F):
+        if ch != "\n" and (o < 0x20 or o == 0x7F):  # ASCII's, as signed-note's rule
             line = text[:i].count("\n") + 1
             crlf = ": CRLF line ends" if ch == "\r" and text[i + 1 : i + 2] == "\n" else ""
             raise Malformed("%s:%d: a control character (0x%02X)%s" % (name, line, o, crlf))
@@ -1879,10 +1879,10 @@ def verify(path, pins=None):
         **published(rnd),
         "complete": rnd.closing is not None,
         "ok": all(s["passed"] for s in steps),
+        "steps": steps,
         "load_seconds": load_seconds,
         "seconds": time.monotonic() - t0,
         "read_as": read_as,
-        "steps": steps,
     }
 
 

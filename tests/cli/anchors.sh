@@ -225,6 +225,13 @@ run verify "$T/moved.db" --checkpoint "$T/cp1"
 fails_with "two ballots swapped: verify --checkpoint says their order changed" "cp1: the first $n1 leaves of the log do not hash to the checkpoint's root (every ballot it covers is here: their order changed)"
 agree "two ballots swapped" "$T/moved.db"
 agree "two ballots swapped, with the checkpoint" "$T/moved.db" --checkpoint "$T/cp1"
+# a covered ballot's stored seq column changed: the log is read as stored
+# (docs/checkpoint.md), so the steps ballots and pinned both fail
+sqlite3 "$db" ".backup '$T/seq.db'"
+doctor "$T/seq.db" "UPDATE ballot SET seq = 0 WHERE id = 2;"
+run verify "$T/seq.db" --checkpoint "$T/cp1"
+fails_with "a covered ballot's seq column changed: the checkpoint says it is missing" "cp1: leaf 1 holds"
+agree "a covered ballot's seq column changed" "$T/seq.db" --checkpoint "$T/cp1"
 
 # ---- a ballot deleted before the checkpoint, the round closed honestly ----
 sqlite3 "$db" ".backup '$T/honest.db'"
