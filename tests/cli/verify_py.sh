@@ -84,6 +84,53 @@ expect_ok "close" close "$db" --passphrase-file "$T/demo.pass" --force
 expect_ok "export the bundle" export "$db" --format bundle --out "$T/bundle.simsa"
 compare "the closed round and its bundle: both pass all 11 steps" 0 "$db" "$T/bundle.simsa"
 
+# an enrolment signed again by the organizer (docs/key-files.md, the
+# enrolment statement of docs/ballot-format.md) with another time: at the
+# close it passes; a second after it, or not a UTC time, fails the
+# enrolments step (docs/verify.md, "Times"), in both verifiers. The tamper
+# suite cannot reach this: there an altered time breaks the signature first.
+resign() { # COPY TIME: the round's copy with rater 3 enrolled at TIME
+	python3 - "$db" "$T/demo.keys/organizer.key" "$2" >"$T/resign.sql" <<'PY' || not_ok "sign the enrolment again" "$(cat "$T/resign.sql")"
+import sqlite3, struct, sys
+import nacl.bindings, nacl.pwhash, nacl.signing
+db, keyfile, when = sys.argv[1], sys.argv[2], sys.argv[3].encode()
+k = open(keyfile, 'rb').read()
+ops, mem = struct.unpack('<I', k[12:16])[0], struct.unpack('<Q', k[16:24])[0]
+box = nacl.pwhash.argon2id.kdf(32, b'demo', k[24:40], opslimit=ops, memlimit=mem)
+seed = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(k[96:176], k[:96], k[40:64], box)[:32]
+con = sqlite3.connect('file:%s?mode=ro' % db, uri=True)
+con.text_factory = bytes
+rid = con.execute('SELECT round_id FROM round').fetchone()[0]
+name, role, key, cats, late = con.execute('SELECT name, role, public_key, categories, late FROM rater WHERE id = 3').fetchone()
+s = lambda b: struct.pack('<I', len(b)) + b
+stmt = b'simsa/enrolment/v1\0' + s(rid) + s(name) + s(role) + key
+stmt += (b'\0' if cats is None else b'\1' + s(cats)) + bytes([late]) + s(when)
+sig = nacl.signing.SigningKey(seed).sign(stmt).signature
+print("UPDATE rater SET enrolled_at = '%s', signature = x'%s' WHERE id = 3;" % (when.decode(), sig.hex()))
+PY
+	sqlite3 "$db" ".backup '$1'"
+	{
+		echo "BEGIN;"
+		sqlite3 "$db" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'"
+		cat "$T/resign.sql"
+		cat "$T/triggers.sql"
+		echo "COMMIT;"
+	} | sqlite3 -bail "$1" >"$T/doctor.out" 2>&1 || not_ok "the enrolment is signed again" "$(cat "$T/doctor.out")"
+}
+closed_at=$(sqlite3 "$db" "SELECT closed_at FROM closing")
+after=$(python3 -c "import datetime, sys; t = datetime.datetime.strptime(sys.argv[1], '%Y-%m-%dT%H:%M:%SZ'); print((t + datetime.timedelta(seconds=1)).strftime('%Y-%m-%dT%H:%M:%SZ'))" "$closed_at")
+resign "$T/at-close.db" "$closed_at"
+compare "an enrolment signed at the close time: both pass" 0 "$T/at-close.db"
+resign "$T/after-close.db" "$after"
+compare "an enrolment signed a second after the close: both fail enrolments" 1 "$T/after-close.db"
+resign "$T/not-a-time.db" "2026-12-07 09:30:00Z"
+compare "an enrolment signed with a time that is not a UTC time: both fail enrolments" 1 "$T/not-a-time.db"
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit([s['step'] for s in d['steps'] if not s['passed']] != ['enrolments'])" "$T/c.json" &&
+	ok "... and only enrolments" || not_ok "only enrolments fails" "$(head -c 600 "$T/c.json")"
+
 # expect_vpy DESC STATUS FRAGMENT ARGS...: verify.py exits STATUS, with
 # FRAGMENT in its output or on stderr (empty: the status only)
 expect_vpy() {
