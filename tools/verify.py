@@ -1758,6 +1758,11 @@ def step_pinned(rnd, st, pins):
     place = {}  # (rater id, seq) -> first leaf index
     for i, (rid, seq, _h, _l) in enumerate(log):
         place.setdefault((rid, seq), i)
+    seqs = {}  # rater id -> its sequence numbers in the log, ascending
+    # (a number past the log's length is not looked for: such a head
+    # covers more ballots than the log has, which fails anyway)
+    for rid, seq in sorted(k for k in place if k[0] is not None and k[1] is not None and k[1] <= len(log)):
+        seqs.setdefault(rid, []).append(seq)
     by_key = {}
     for r in rnd.raters:
         if isinstance(r[3], bytes):
@@ -1794,24 +1799,36 @@ def step_pinned(rnd, st, pins):
                 continue
             rname = txt(rater[1])
             covered[rater[0]] = count
-            for s in range(1, count + 1):
-                i = place.get((rater[0], s))
-                if i is None:
+
+            def missing(lo, hi):  # a run of missing ballots is one failure
+                if lo == hi:
                     st.fail("%s: rater '%s': ballot %d, covered by the checkpoint, is missing from the log"
-                            % (f, rname, s))
-                elif i >= n:
-                    st.fail("%s: rater '%s': ballot %d, covered by the checkpoint, moved to leaf %d, after its"
-                            " first %d" % (f, rname, s, i, n))
-                elif s == count and log[i][2] != hsh:
-                    st.fail("%s: rater '%s': ballot %d is not the checkpoint's chain head (the chain was changed"
-                            " at or before it)" % (f, rname, s))
+                            % (f, rname, lo))
+                elif lo < hi:
+                    st.fail("%s: rater '%s': ballots %d to %d, covered by the checkpoint, are missing from the log"
+                            % (f, rname, lo, hi))
+
+            want = 1  # the first sequence number not yet seen
+            for s in seqs.get(rater[0], []):
+                if s < 1 or s > count:
+                    continue
+                missing(want, s - 1)
+                want = s + 1
+                i = place[(rater[0], s)]
+                if i >= n:
+                    st.fail("%s: rater '%s': ballot %d is at leaf %d, after the checkpoint's %d leaves (moved)"
+                            % (f, rname, s, i, n))
+                if s == count and log[i][2] != hsh:
+                    st.fail("%s: rater '%s': ballot %d (leaf %d) is not the one the checkpoint covers: the chain"
+                            " was changed at or before it" % (f, rname, s, i))
+            missing(want, count)
         for i, (rid, seq, _h, _l) in enumerate(log[:n]):
             if rid is None or seq is None or not 1 <= seq <= covered.get(rid, 0):
                 owner = "rater '%s's" % rnd.rater_name(rid) if rid is not None else "no rater's"
                 st.fail("%s: leaf %d holds %s ballot %s, which the checkpoint does not cover (a ballot before it"
                         " was removed or moved)" % (f, i, owner, seq))
         if len(log) < n:
-            st.fail("%s: the log has %d ballots, fewer than the %d the checkpoint covers" % (f, len(log), n))
+            st.fail("%s: the checkpoint covers %d ballots; the log has only %d" % (f, n, len(log)))
         elif merkle_root([entry[3] for entry in log[:n]]) != cp["root"]:
             st.fail("%s: the first %d leaves of the log do not hash to the checkpoint's root%s" % (
                 f, n, " (every ballot it covers is here: their order changed)" if len(st.failures) == before else ""))
