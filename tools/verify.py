@@ -1846,7 +1846,9 @@ def published(rnd):
     }
     if rnd.closing is not None:
         count, root = rnd.closing[2], rnd.closing[3]
-        out["ballot_count"] = count if isinstance(count, int) and not isinstance(count, bool) else txt(count)
+        # the stored count; null when it is not an integer in 0..2^32-1
+        # (the seal step fails it)
+        out["ballot_count"] = count if _col_int(count) is not None and 0 <= count <= U32_MAX else None
         out["merkle_root"] = root.hex() if isinstance(root, bytes) else txt(root)
         out["closed_at"] = txt(rnd.closed_at) if is_utc(rnd.closed_at) else "(not a UTC time)"
     else:
@@ -1908,8 +1910,9 @@ def text_report(path, rep):
              "  read as %s" % rep["read_as"],
              "  organizer key %s" % (rep["organizer_key"] or ""),
              "  fingerprint   %s" % (rep["organizer_fingerprint"] or ""),
-             "  %-13s %s ballots, Merkle root %s" % ("sealed" if rep["complete"] else "so far", rep["ballot_count"],
-                                                    rep["merkle_root"])]
+             "  %-13s %s ballots, Merkle root %s" % (
+                 "sealed" if rep["complete"] else "so far",
+                 "(not a ballot count)" if rep["ballot_count"] is None else rep["ballot_count"], rep["merkle_root"])]
     if rep["complete"]:
         lines.append("  closed at     %s" % rep["closed_at"])
     for s in rep["steps"]:
