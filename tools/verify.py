@@ -8,14 +8,17 @@ It runs the steps of `simsa verify` (docs/verify.md) with the same names, in
 the same order, with the same exit statuses and a JSON report with the same
 keys, but shares no code with simsa: every format it checks is taken from the
 documents (docs/ballot-format.md, docs/opening.md, docs/manifest.md,
-docs/assignment.md, docs/round-file.md, docs/rubrics.md). It needs Debian's
+docs/assignment.md, docs/round-file.md, docs/rubrics.md, and for the values
+pinned on the command line docs/checkpoint.md). It needs Debian's
 python3 and python3-nacl (Ed25519) and nothing else: BLAKE2b is hashlib's,
 ChaCha20 (the assignment's random stream) is written out below, and the file
 is read with the standard sqlite3 module, read-only.
 
-Exit status: 0 every step passed (of every file named), 1 a step failed or a
-file cannot be read, 2 a bad command line. tools/README.md says how an
-auditor runs it and what it does not check.
+Exit status: 0 every step passed (of every file named), 1 a step failed, a
+file cannot be read or a checkpoint is malformed (refused before any round
+is read), 2 a bad command line (a pinned key or root not 64 hex digits,
+more than 64 checkpoints). tools/README.md says how an auditor runs it and
+what it does not check.
 """
 
 import argparse
