@@ -3,9 +3,12 @@
 # of it with a ballot deleted, closed, and its bundle. Each time the same
 # verdict, the same steps with the same item counts and failing steps, and
 # the same report keys and values to compare (docs/verify.md, "What to
-# compare"). Run as tools/README.md tells an auditor (the file
+# compare"), the bundle with the organizer's key, the root and a
+# checkpoint pinned too, and enrolments signed again with times at and
+# after the close. Run as tools/README.md tells an auditor (the file
 # alone, no simsa, a read-only directory). Its command line: exit 2 for a
-# bad one, 1 for a file it cannot read. (tests/cli/tamper.sh compares the two on every case
+# bad one (bad hex, more than 64 checkpoints), 1 for a file it cannot read
+# or a malformed checkpoint. (tests/cli/tamper.sh compares the two on every case
 # of the tamper suite.)
 . "$(dirname "$0")/../cli_lib.sh"
 
@@ -80,9 +83,28 @@ sqlite3 "$db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger'" >"$T
 } | sqlite3 -bail "$T/cut.db" >"$T/doctor.out" 2>&1 || not_ok "the ballot is deleted" "$(cat "$T/doctor.out")"
 compare "an open round with a ballot deleted: both fail the chains step" 1 "$T/cut.db"
 
+expect_ok "a checkpoint of the open round" checkpoint "$db" --passphrase-file "$T/demo.pass"
+cp "$T/out" "$T/cp"
 expect_ok "close" close "$db" --passphrase-file "$T/demo.pass" --force
 expect_ok "export the bundle" export "$db" --format bundle --out "$T/bundle.simsa"
 compare "the closed round and its bundle: both pass all 11 steps" 0 "$db" "$T/bundle.simsa"
+
+# pinned (tools/README.md, the auditor's steps): the bundle with the
+# published key, root and checkpoint, then with another root
+pk=$(sqlite3 "$db" "SELECT lower(hex(public_key)) FROM organizer")
+root=$(sqlite3 "$db" "SELECT lower(hex(merkle_root)) FROM closing")
+for case in "0 $root" "1 $(echo "$root" | tr 0-9a-f a-f0-9)"; do
+	want=${case%% *} r=${case#* }
+	"$SIMSA" verify "$T/bundle.simsa" --organizer-pubkey "$pk" --root "$r" --checkpoint "$T/cp" --format json >"$T/c.json" 2>"$T/c.err"
+	crc=$?
+	vpy "$T/bundle.simsa" --organizer-pubkey "$pk" --root "$r" --checkpoint "$T/cp" --format json >"$T/p.json" 2>"$T/p.err"
+	prc=$?
+	if [ "$crc" -eq "$want" ] && [ "$prc" -eq "$want" ] && same "$T/c.json" "$T/p.json" >"$T/diff" 2>&1; then
+		ok "the bundle with key, root and checkpoint pinned: both exit $want, the same 12 steps"
+	else
+		not_ok "the bundle pinned (exit $want)" "simsa exit $crc, verify.py exit $prc" "$(head -c 1500 "$T/diff")" "$(head -c 300 "$T/p.err")"
+	fi
+done
 
 # an enrolment signed again by the organizer (docs/key-files.md, the
 # enrolment statement of docs/ballot-format.md) with another time: at the
