@@ -78,12 +78,17 @@ out:
 static void print_anchors(json_t *rep)
 {
 	const char *closed = json_string_value(json_object_get(rep, "closed_at"));
+	json_t *count = json_object_get(rep, "ballot_count");
+	char n[32];
 
+	if (json_is_integer(count))
+		snprintf(n, sizeof n, "%lld", (long long)json_integer_value(count));
+	else
+		snprintf(n, sizeof n, "(not a ballot count)");
 	printf("  organizer key %s\n  fingerprint   %s\n",
 	       cli_text(json_string_value(json_object_get(rep, "organizer_key"))),
 	       cli_text(json_string_value(json_object_get(rep, "organizer_fingerprint"))));
-	printf("  %s %lld ballots, Merkle root %s\n", closed ? "sealed       " : "so far       ",
-	       json_integer_value(json_object_get(rep, "ballot_count")),
+	printf("  %s %s ballots, Merkle root %s\n", closed ? "sealed       " : "so far       ", n,
 	       cli_text(json_string_value(json_object_get(rep, "merkle_root"))));
 	if (closed)
 		printf("  closed at     %s\n", cli_text(closed));

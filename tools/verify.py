@@ -2,22 +2,28 @@
 """A second verifier of simsa rounds, written from docs/ alone.
 
     /usr/bin/python3 tools/verify.py ROUND.db|BUNDLE... [--format text|json]
+        [--checkpoint FILE]... [--organizer-pubkey HEX] [--root HEX]
 
 It runs the steps of `simsa verify` (docs/verify.md) with the same names, in
 the same order, with the same exit statuses and a JSON report with the same
 keys, but shares no code with simsa: every format it checks is taken from the
 documents (docs/ballot-format.md, docs/opening.md, docs/manifest.md,
-docs/assignment.md, docs/round-file.md, docs/rubrics.md). It needs Debian's
+docs/assignment.md, docs/round-file.md, docs/rubrics.md, and for the values
+pinned on the command line docs/checkpoint.md). It needs Debian's
 python3 and python3-nacl (Ed25519) and nothing else: BLAKE2b is hashlib's,
 ChaCha20 (the assignment's random stream) is written out below, and the file
 is read with the standard sqlite3 module, read-only.
 
-Exit status: 0 every step passed (of every file named), 1 a step failed or a
-file cannot be read, 2 a bad command line. tools/README.md says how an
-auditor runs it and what it does not check.
+Exit status: 0 every step passed (of every file named), 1 a step failed, a
+file cannot be read or a checkpoint is malformed (refused before any round
+is read), 2 a bad command line (a pinned key or root not 64 hex digits,
+more than 64 checkpoints). tools/README.md says how an auditor runs it and
+what it does not check.
 """
 
 import argparse
+import base64
+import binascii
 import functools
 import hashlib
 import json
@@ -82,6 +88,11 @@ def verify_sig(public_key, message, signature):
 # ---------------------------------------------------------------------------
 # The Merkle tree (docs/ballot-format.md, "Closing and the seal"): RFC 6962
 # structure over BLAKE2b-256.
+
+
+def leaf(row):
+    """A ballot row's Merkle leaf data: its bytes and signature."""
+    return (row[6] if isinstance(row[6], bytes) else b"") + (row[7] if isinstance(row[7], bytes) else b"")
 
 
 def merkle_root(leaves):
@@ -904,17 +915,19 @@ CHECKED = {
     "state": "the round record: round_id, title and created_at whole, and round.state draft, open or closed"
     " as the opening and closing rows say",
     "opening": "the organizer's signature on the opening statement (with the hash of the sealed secrets)",
-    "enrolments": "the organizer's signature on every rater's enrolment",
+    "enrolments": "the organizer's signature on every rater's enrolment (and, closed, its time not after the close)",
     "outputs": "every output's and rubric's text against its BLAKE2b-256 hash",
     "cleared": "what open removes (draft outputs, generation records, screening, the import log, rubric paths,"
     " entrants' endpoints and settings) and close removes (drafts) is gone",
-    "ballots": "every ballot's signature, canonical bytes, stored columns, round, manifest, rater, assigned task"
-    " and the outputs shown",
+    "ballots": "every ballot's signature, canonical bytes, stored columns, round, manifest, rater, assigned task,"
+    " the outputs shown and (closed) its time not after the close",
     "chains": "every rater's chain: sequence, links from the genesis value, supersession, one counted ballot per task",
     "seal": "the organizer's signature on the seal, and the Merkle root and every chain head against the ballots",
     "seed": "the revealed seed against the commitment made at open",
     "manifest": "the manifest hash recomputed from the revealed inputs",
     "assignment": "every task against the assignment replayed from the revealed seed and the manifest",
+    "pinned": "values published outside the file: the organizer's key, the sealed Merkle root, and each"
+    " checkpoint's signature and the ballots it covers",
 }
 OPEN_STEPS = ["state", "opening", "enrolments", "outputs", "cleared", "ballots", "chains"]
 CLOSED_STEPS = ["seal", "seed", "manifest", "assignment"]
@@ -970,6 +983,43 @@ def whole(value, field):
     return cut
 
 
+def is_utc(t):
+    """A time as simsa writes it, YYYY-MM-DDTHH:MM:SSZ: ASCII digits where
+    the pattern has them, the other characters exactly (docs/verify.md,
+    "Times"). The fields' ranges are not checked: times are compared as
+    strings, byte for byte."""
+    if not isinstance(t, bytes) or len(t) != 20:
+        return False
+    return all(c in b"0123456789" if p == "9" else bytes([c]) == p.encode()
+               for c, p in zip(t, "9999-99-99T99:99:99Z"))
+
+
+def close_time(closing):
+    """The sealed close time the after-close checks and the report use:
+    closing.closed_at's bytes up to any NUL, whatever their storage class (a
+    value not of its type is the seal step's failure); None before close."""
+    if closing is None:
+        return None
+    v = closing[4]
+    if v is None:
+        return b""
+    if not isinstance(v, bytes):
+        v = str(v).encode()
+    return v.split(b"\0", 1)[0]
+
+
+def after_close(t, closed, verb):
+    """Why a signed time fails against the sealed close time, or None: it
+    must be a UTC time not after the close (which must be one too)."""
+    if closed is None:
+        return None
+    if is_utc(t) and is_utc(closed) and t <= closed:
+        return None
+    return "%s at %s, after the close at %s" % (
+        verb, txt(t) if is_utc(t) else "%s (not a UTC time)" % txt(t),
+        txt(closed) if is_utc(closed) else "(not a UTC time)")
+
+
 class Round:
     """What the steps share: the rows, decoded."""
 
@@ -988,6 +1038,7 @@ class Round:
         self.organizer = d["organizer"][0][0] if len(d["organizer"]) == 1 else None
         self.opening = d["opening"][0] if d["opening"] else None
         self.closing = d["closing"][0] if d["closing"] else None
+        self.closed_at = close_time(self.closing)
         self.manifest_hash = self.opening[0] if self.opening else None
         self.raters = d["rater"]
         self.rater_by_id = {r[0]: r for r in self.raters}
@@ -1060,6 +1111,10 @@ def step_enrolments(rnd, st):
         )
         if rnd.organizer is None or not verify_sig(rnd.organizer, stmt, sig) or late not in (0, 1):
             st.fail("rater '%s': enrolment signature does not verify" % txt(name))
+            continue  # checked no further, as a ballot whose signature fails
+        late_msg = after_close(enrolled_at, rnd.closed_at, "enrolled")
+        if late_msg:
+            st.fail("rater '%s': %s" % (txt(name), late_msg))
 
 
 def step_outputs(rnd, st):
@@ -1189,6 +1244,9 @@ def step_ballots(rnd, st):
                 problems.append("the outputs signed are not those task %d showed, in that order"
                                 % (b["task_position"] + 1))
         problems += _against_rubric(rnd, rater, b)
+        late_msg = after_close(b["cast_at"], rnd.closed_at, "cast")
+        if late_msg:
+            problems.append(late_msg)
         for p in problems:
             st.fail("%s: %s" % (who, p))
 
@@ -1293,9 +1351,7 @@ def step_seal(rnd, st):
     if count != len(ballots):
         st.fail("the round has %d ballots, the seal counts %s (ballots added or removed after close)"
                 % (len(ballots), txt(count)))
-    leaves = [(r[6] if isinstance(r[6], bytes) else b"") + (r[7] if isinstance(r[7], bytes) else b"")
-              for r in ballots]
-    if merkle_root(leaves) != root:
+    if merkle_root([leaf(r) for r in ballots]) != root:
         st.fail("the Merkle root of the ballots is not the sealed root")
     heads = {h[0]: h for h in rnd.d["chain_head"]}
     per = chains(rnd)
@@ -1496,15 +1552,319 @@ STEP_FUNCS = {
 
 
 # ---------------------------------------------------------------------------
-# Checkpoints and pins (issue 14): `--checkpoint FILE`, `--root HEX` and
-# `--organizer-pubkey HEX` will check values published outside the file
-# (signed checkpoints of the ballots during the round, the seal's root, the
-# organizer's key). simsa verify has none of them yet; when it gets them,
-# they go here as steps of their own, with the same names as simsa's, and
-# in main()'s options.
+# Checkpoints (docs/checkpoint.md) and the step pinned (docs/verify.md,
+# "Pinned values"): values published outside the file, given on the command
+# line.
+
+CHECKPOINT_MAX_BYTES = 1 << 20
+CHECKPOINT_MAX_SIGS = 100
+MAX_CHECKPOINTS = 64
+U32_MAX = 0xFFFFFFFF
 
 
-def verify(path):
+class Malformed(Exception):
+    """A checkpoint file that is not exactly the format: refused before any
+    round is read (exit status 1)."""
+
+
+def _quote(s):
+    """Text of a checkpoint for a message, made harmless to print."""
+    return txt(s.encode("utf-8", "replace"))
+
+
+def _b64(s, size=None, least=0):
+    """The bytes of canonical RFC 4648 base64 (standard alphabet, padded),
+    or None."""
+    if not s or len(s) % 4 or any(c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+                                  for c in s):
+        return None
+    try:
+        raw = base64.b64decode(s, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    if base64.b64encode(raw).decode() != s:
+        return None
+    if (size is not None and len(raw) != size) or len(raw) < least:
+        return None
+    return raw
+
+
+def _decimal(s, least):
+    """A count: decimal digits, no leading zeros, least..2^32-1; or None."""
+    if not s or not all("0" <= c <= "9" for c in s) or (len(s) > 1 and s[0] == "0") or len(s) > 10:
+        return None
+    v = int(s)
+    return v if least <= v <= U32_MAX else None
+
+
+def parse_checkpoint(path):
+    """A checkpoint file, checked to be exactly the format (docs/checkpoint.md,
+    "Format" and "Reading a checkpoint"): a dict with origin, round_id, size,
+    root, heads [(key, count, hash)], text (the signed note text) and sigs
+    [(name, key ID, signature)]; raises Malformed naming the file, line and
+    field."""
+    name = txt(os.fsencode(path))
+    try:
+        with open(path, "rb") as f:
+            data = f.read(CHECKPOINT_MAX_BYTES + 1)
+    except OSError as e:
+        raise Malformed("%s: cannot read the checkpoint: %s" % (name, e.strerror))
+    if len(data) > CHECKPOINT_MAX_BYTES:
+        raise Malformed("%s: more than 1 MiB, not a checkpoint" % name)
+    if not data:
+        raise Malformed("%s: empty, not a checkpoint" % name)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise Malformed("%s:%d: not valid UTF-8" % (name, data[: e.start].count(b"\n") + 1))
+    for i, ch in enumerate(text):
+        o = ord(ch)
+        if ch != "\n" and (o < 0x20 or o == 0x7F):  # ASCII's, as signed-note's rule
+            line = text[:i].count("\n") + 1
+            crlf = ": CRLF line ends" if ch == "\r" and text[i + 1 : i + 2] == "\n" else ""
+            raise Malformed("%s:%d: a control character (0x%02X)%s" % (name, line, o, crlf))
+    if not text.endswith("\n"):
+        raise Malformed("%s:%d: the last line does not end with a newline" % (name, text.count("\n") + 1))
+    lines = text[:-1].split("\n")
+    if "" not in lines:
+        raise Malformed("%s: no blank line between the checkpoint text and its signature lines" % name)
+    blank = lines.index("")
+    body, sig_lines = lines[:blank], lines[blank + 1 :]
+    if blank == 0:
+        raise Malformed("%s:1: checkpoint text: empty" % name)
+    if not sig_lines:
+        raise Malformed("%s: no signature lines after the blank line" % name)
+    for j, ln in enumerate(sig_lines):
+        if ln == "":
+            raise Malformed("%s:%d: checkpoint text: an empty line inside the text (only one blank line, before"
+                            " the signatures)" % (name, blank + 2 + j))
+    if len(body) < 4:
+        raise Malformed("%s:%d: checkpoint text: %d lines; origin, tree size, root hash and time are needed"
+                        % (name, len(body), len(body)))
+    cp = {"file": name, "text": "".join(ln + "\n" for ln in body).encode("utf-8")}
+    origin = body[0]
+    rid = origin[len("simsa/") :]
+    if not (origin.startswith("simsa/") and len(rid) == 32 and all(c in "0123456789abcdef" for c in rid)):
+        raise Malformed('%s:1: origin: \'%s\' is not "simsa/" and a round id (32 lower-case hex digits)'
+                        % (name, _quote(origin)))
+    cp["origin"], cp["round_id"] = origin, rid
+    cp["size"] = _decimal(body[1], 0)
+    if cp["size"] is None:
+        raise Malformed("%s:2: tree size: '%s' is not a ballot count (a decimal number without leading zeros,"
+                        " at most %d)" % (name, _quote(body[1]), U32_MAX))
+    cp["root"] = _b64(body[2], 32)
+    if cp["root"] is None:
+        raise Malformed("%s:3: root hash: '%s' is not the canonical base64 of a 32-byte hash"
+                        % (name, _quote(body[2])))
+    if not (body[3].startswith("time ") and is_utc(body[3][5:].encode())):
+        raise Malformed("%s:4: time: '%s' is not \"time \" and a UTC time (YYYY-MM-DDTHH:MM:SSZ)"
+                        % (name, _quote(body[3])))
+    cp["time"] = body[3][5:]
+    heads, keys = [], set()
+    for i, ln in enumerate(body[4:], 5):
+        if not ln.startswith("head "):
+            raise Malformed("%s:%d: extension line: '%s' is not a line of a simsa checkpoint"
+                            % (name, i, _quote(ln)))
+        parts = ln[5:].split(" ")
+        if len(parts) != 3:
+            raise Malformed("%s:%d: chain head: '%s' is not \"head KEY COUNT HASH\"" % (name, i, _quote(ln)))
+        key, count, hsh = _b64(parts[0], 32), _decimal(parts[1], 1), _b64(parts[2], 32)
+        if key is None:
+            raise Malformed("%s:%d: chain head key: '%s' is not the canonical base64 of a 32-byte key"
+                            % (name, i, _quote(parts[0])))
+        if count is None:
+            raise Malformed("%s:%d: chain head count: '%s' is not a ballot count (1 or more, no leading zeros)"
+                            % (name, i, _quote(parts[1])))
+        if hsh is None:
+            raise Malformed("%s:%d: chain head hash: '%s' is not the canonical base64 of a 32-byte hash"
+                            % (name, i, _quote(parts[2])))
+        if key in keys:
+            raise Malformed("%s:%d: chain head: a second head of the same rater's key" % (name, i))
+        keys.add(key)
+        heads.append((key, count, hsh))
+    total = sum(h[1] for h in heads)
+    if total != cp["size"]:
+        raise Malformed("%s: tree size: %d ballots, but the chain heads count %d (lines 5 to %d)"
+                        % (name, cp["size"], total, len(body)))
+    cp["heads"] = heads
+    sigs, seen = [], set()
+    for j, ln in enumerate(sig_lines):
+        at = blank + 2 + j
+        if j >= CHECKPOINT_MAX_SIGS:
+            raise Malformed("%s:%d: signature line: more than %d signature lines" % (name, at, CHECKPOINT_MAX_SIGS))
+        if not ln.startswith("\u2014 "):
+            raise Malformed("%s:%d: signature line: does not begin with an em dash (U+2014) and a space"
+                            % (name, at))
+        rest = ln[2:]
+        kname, sp, b64 = rest.partition(" ")
+        if not sp or not kname:
+            raise Malformed("%s:%d: signature line: '%s' is not \"\u2014 NAME SIGNATURE\"" % (name, at, _quote(rest)))
+        if "+" in kname:
+            raise Malformed("%s:%d: key name: '%s' has a plus sign" % (name, at, _quote(kname)))
+        raw = _b64(b64, least=5)
+        if raw is None:
+            raise Malformed("%s:%d: signature: '%s' is not the canonical base64 of a key ID and a signature"
+                            % (name, at, _quote(b64)))
+        if (kname, raw[:4]) in seen:
+            raise Malformed("%s:%d: signature line: a second signature with the same key name and ID" % (name, at))
+        seen.add((kname, raw[:4]))
+        sigs.append((kname, raw[:4], raw[4:]))
+    cp["sigs"] = sigs
+    return cp
+
+
+def _leaf_typed(row):
+    """Whether a ballot row's columns are of their types, as the pinned step
+    needs them: rater_id a non-negative integer, seq and task_position
+    integers in 0..2^32-1, and kind, scores, comments, reason and cast_at NULL
+    or text without a NUL byte."""
+    for v, hi in ((row[2], 2**63 - 1), (row[3], U32_MAX), (row[4], U32_MAX)):
+        if _col_int(v) is None or not 0 <= v <= hi:
+            return False
+    texts = dict(zip(BALLOT_TEXTS, row[21 + len(BALLOT_INTS):]))
+    values = dict(zip(BALLOT_TEXTS, (row[8], row[13], row[16], row[17], row[18], row[20])))
+    return all(texts[c] == b"null" or (texts[c] == b"text" and b"\0" not in values[c]) for c in BALLOT_TEXTS)
+
+
+def key_id(name, public_key):
+    """A signed-note Ed25519 key ID: SHA-256(name || LF || 0x01 || key), first 4 bytes."""
+    return hashlib.sha256(name.encode("utf-8") + b"\n\x01" + public_key).digest()[:4]
+
+
+def step_pinned(rnd, st, pins):
+    """Every value pinned on the command line against the round."""
+    pub, root, checkpoints = pins.get("organizer_pubkey"), pins.get("root"), pins.get("checkpoints", [])
+    organizer = rnd.organizer if isinstance(rnd.organizer, bytes) else None
+    if pub is not None:
+        st.items += 1
+        if organizer != pub:
+            st.fail("the round's organizer key is %s, not the pinned %s"
+                    % (organizer.hex() if organizer is not None else "missing", pub.hex()))
+    if root is not None:
+        st.items += 1
+        if rnd.closing is None:
+            st.fail("the round is not closed: no sealed root to compare with the pinned %s" % root.hex())
+        elif rnd.closing[3] != root:
+            sealed = rnd.closing[3]
+            st.fail("the sealed Merkle root is %s, not the pinned %s (the round was sealed again, or is not the one"
+                    " published)" % (sealed.hex() if isinstance(sealed, bytes) else txt(sealed), root.hex()))
+    if not checkpoints:
+        return
+    # the log as stored: every ballot row in cast order, as the seal's
+    # Merkle tree takes it, each the ballot numbered by its `seq` column of
+    # the rater its `rater_id` names (docs/checkpoint.md, "Reading a
+    # checkpoint"); a row not of its types is no rater's
+    log = []
+    for row in rnd.d["ballot"]:
+        data = row[6] if isinstance(row[6], bytes) else b""
+        if _leaf_typed(row):
+            log.append((row[2], row[3], h256(data), leaf(row)))
+        else:
+            log.append((None, _col_int(row[3]), h256(data), leaf(row)))
+    place = {}  # (rater id, seq) -> first leaf index
+    for i, (rid, seq, _h, _l) in enumerate(log):
+        place.setdefault((rid, seq), i)
+    seqs = {}  # rater id -> its sequence numbers in the log, ascending
+    # (a number past the log's length is not looked for: such a head
+    # covers more ballots than the log has, which fails anyway)
+    for rid, seq in sorted(k for k in place if k[0] is not None and k[1] is not None and k[1] <= len(log)):
+        seqs.setdefault(rid, []).append(seq)
+    by_key = {}
+    for r in rnd.raters:
+        if isinstance(r[3], bytes):
+            by_key.setdefault(r[3], r)
+    for cp in checkpoints:
+        st.items += 1
+        f = cp["file"]
+        if cp["round_id"].encode() != rnd.round_id:
+            st.fail("%s: a checkpoint of round %s, not of this round (%s)" % (f, cp["round_id"], txt(rnd.round_id)))
+            continue
+        key = pub if pub is not None else organizer
+        which = "the pinned organizer key" if pub is not None else "the round's organizer key"
+        if key is None:
+            st.fail("%s: not checked: the round has no organizer key" % f)
+            continue
+        kid = key_id(cp["origin"], key)
+        sig = [s for s in cp["sigs"] if s[0] == cp["origin"] and s[1] == kid]
+        if not sig:
+            st.fail("%s: not signed by %s (no signature line of %s with key ID %s)" % (f, which, cp["origin"],
+                                                                                     kid.hex()))
+            continue
+        if not verify_sig(key, cp["text"], sig[0][2]):
+            st.fail("%s: its signature by the organizer's key (key ID %s) does not verify: the checkpoint was"
+                    " altered or forged" % (f, kid.hex()))
+            continue
+        n = cp["size"]
+        before = len(st.failures)
+        covered = {}  # rater id -> count
+        for hkey, count, hsh in cp["heads"]:
+            rater = by_key.get(hkey)
+            if rater is None:
+                st.fail("%s: a chain head of a key no rater of the round holds (%s)"
+                        % (f, base64.b64encode(hkey).decode()))
+                continue
+            rname = txt(rater[1])
+            covered[rater[0]] = count
+
+            def missing(lo, hi):  # a run of missing ballots is one failure
+                if lo == hi:
+                    st.fail("%s: rater '%s': ballot %d, covered by the checkpoint, is missing from the log"
+                            % (f, rname, lo))
+                elif lo < hi:
+                    st.fail("%s: rater '%s': ballots %d to %d, covered by the checkpoint, are missing from the log"
+                            % (f, rname, lo, hi))
+
+            want = 1  # the first sequence number not yet seen
+            for s in seqs.get(rater[0], []):
+                if s < 1 or s > count:
+                    continue
+                missing(want, s - 1)
+                want = s + 1
+                i = place[(rater[0], s)]
+                if i >= n:
+                    st.fail("%s: rater '%s': ballot %d is at leaf %d, after the checkpoint's %d leaves (moved)"
+                            % (f, rname, s, i, n))
+                if s == count and log[i][2] != hsh:
+                    st.fail("%s: rater '%s': ballot %d (leaf %d) is not the one the checkpoint covers: the chain"
+                            " was changed at or before it" % (f, rname, s, i))
+            missing(want, count)
+        for i, (rid, seq, _h, _l) in enumerate(log[:n]):
+            if rid is None or seq is None or not 1 <= seq <= covered.get(rid, 0):
+                owner = "rater '%s's" % rnd.rater_name(rid) if rid is not None else "no rater's"
+                st.fail("%s: leaf %d holds %s ballot %s, which the checkpoint does not cover (a ballot before it"
+                        " was removed or moved)" % (f, i, owner, seq))
+        if len(log) < n:
+            st.fail("%s: the checkpoint covers %d ballots; the log has only %d" % (f, n, len(log)))
+        elif merkle_root([entry[3] for entry in log[:n]]) != cp["root"]:
+            st.fail("%s: the first %d leaves of the log do not hash to the checkpoint's root%s" % (
+                f, n, " (every ballot it covers is here: their order changed)" if len(st.failures) == before else ""))
+
+
+def published(rnd):
+    """What an auditor compares with what the organizer published
+    (docs/verify.md, "What to compare"): the organizer key as stored and its
+    fingerprint; the sealed ballot count, Merkle root and close time (open
+    or draft: the count and root of the ballots now, no close time)."""
+    key = rnd.organizer if isinstance(rnd.organizer, bytes) else None
+    out = {
+        "organizer_key": key.hex() if key is not None else None,
+        "organizer_fingerprint": h256(key).hex() if key is not None else None,
+    }
+    if rnd.closing is not None:
+        count, root = rnd.closing[2], rnd.closing[3]
+        # the stored count; null when it is not an integer in 0..2^32-1
+        # (the seal step fails it)
+        out["ballot_count"] = count if _col_int(count) is not None and 0 <= count <= U32_MAX else None
+        out["merkle_root"] = root.hex() if isinstance(root, bytes) else txt(root)
+        out["closed_at"] = txt(rnd.closed_at) if is_utc(rnd.closed_at) else "(not a UTC time)"
+    else:
+        out["ballot_count"] = len(rnd.d["ballot"])
+        out["merkle_root"] = merkle_root([leaf(r) for r in rnd.d["ballot"]]).hex()
+        out["closed_at"] = None
+    return out
+
+
+def verify(path, pins=None):
     """The report of one file (a dict with simsa's keys); raises Unreadable."""
     t0 = time.monotonic()
     con, read_as = connect(path)
@@ -1518,12 +1878,15 @@ def verify(path):
         rnd = Round(d)
     except Unreadable as e:
         raise Unreadable("%s: %s" % (path, e))
-    names = OPEN_STEPS + (CLOSED_STEPS if rnd.closing is not None else [])
+    names = OPEN_STEPS + (CLOSED_STEPS if rnd.closing is not None else []) + (["pinned"] if pins else [])
     steps = []
     for name in names:
         st = Step(name)
         try:
-            STEP_FUNCS[name](rnd, st)
+            if name == "pinned":
+                step_pinned(rnd, st, pins)
+            else:
+                STEP_FUNCS[name](rnd, st)
             for table, col, typ in TYPED.get(name, ()):
                 n = rnd.d["untyped"][(table, col)]
                 if n:
@@ -1538,18 +1901,26 @@ def verify(path):
     return {
         "round_id": txt(rnd.round_id),
         "state": state,
+        **published(rnd),
         "complete": rnd.closing is not None,
         "ok": all(s["passed"] for s in steps),
+        "steps": steps,
         "load_seconds": load_seconds,
         "seconds": time.monotonic() - t0,
         "read_as": read_as,
-        "steps": steps,
     }
 
 
 def text_report(path, rep):
     lines = ["verify %s: %s round %s" % (txt(os.fsencode(path)), rep["state"], rep["round_id"]),
-             "  read as %s" % rep["read_as"]]
+             "  read as %s" % rep["read_as"],
+             "  organizer key %s" % (rep["organizer_key"] or ""),
+             "  fingerprint   %s" % (rep["organizer_fingerprint"] or ""),
+             "  %-13s %s ballots, Merkle root %s" % (
+                 "sealed" if rep["complete"] else "so far",
+                 "(not a ballot count)" if rep["ballot_count"] is None else rep["ballot_count"], rep["merkle_root"])]
+    if rep["complete"]:
+        lines.append("  closed at     %s" % rep["closed_at"])
     for s in rep["steps"]:
         if s["passed"]:
             lines.append("  ok    %-11s %d checked: %s" % (s["step"], s["items"], s["checked"]))
@@ -1578,13 +1949,35 @@ def main(argv):
     )
     ap.add_argument("files", nargs="+", metavar="ROUND.db|BUNDLE")
     ap.add_argument("--format", choices=("text", "json"), default="text")
-    # issue 14: --checkpoint FILE, --root HEX, --organizer-pubkey HEX go here
+    ap.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
+                    help="a checkpoint the organizer published (simsa checkpoint); at most %d" % MAX_CHECKPOINTS)
+    ap.add_argument("--organizer-pubkey", metavar="HEX",
+                    help="the organizer's published public key (64 hex digits): the round's must be it, and"
+                    " checkpoints are checked under it")
+    ap.add_argument("--root", metavar="HEX", help="the Merkle root published at close (64 hex digits)")
     args = ap.parse_args(argv)
+    pins = {}
+    for opt, what in (("organizer_pubkey", "the key"), ("root", "the Merkle root")):
+        v = getattr(args, opt)
+        if v is None:
+            continue
+        if len(v) != 64 or any(c not in "0123456789abcdefABCDEF" for c in v):
+            ap.error("--%s takes %s as 64 hex digits" % (opt.replace("_", "-"), what))
+        pins[opt] = bytes.fromhex(v)
+    if len(args.checkpoint) > MAX_CHECKPOINTS:
+        ap.error("at most %d --checkpoint files" % MAX_CHECKPOINTS)
+    if args.checkpoint:
+        # every checkpoint is read, and a malformed one refused, before any round
+        try:
+            pins["checkpoints"] = [parse_checkpoint(f) for f in args.checkpoint]
+        except Malformed as e:
+            sys.stderr.write("verify.py: %s\n" % e)
+            return 1
     several = len(args.files) > 1
     status = 0
     for path in args.files:
         try:
-            rep = verify(path)
+            rep = verify(path, pins)
         except Unreadable as e:
             msg = txt(str(e).encode("utf-8", "replace"))
             sys.stderr.write("verify.py: %s\n" % (msg if msg.startswith(path) else "%s: %s" % (path, msg)))

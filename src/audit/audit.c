@@ -615,11 +615,15 @@ static int put_anchors(struct audit *a, json_t *rep)
 		merkle_root((const unsigned char(*)[32])a->leaves, a->n_leaves, r);
 	hex_encode(r, 32, root);
 	return json_object_update_new(
-		rep, json_pack("{s:o, s:o, s:I, s:s, s:o}", "organizer_key",
+		rep, json_pack("{s:o, s:o, s:o, s:s, s:o}", "organizer_key",
 			       a->in.has_organizer ? json_string(key) : json_null(),
 			       "organizer_fingerprint",
 			       a->in.has_organizer ? json_string(fp) : json_null(), "ballot_count",
-			       (json_int_t)count, "merkle_root", root, "closed_at",
+			       /* the stored count, never its low 32 bits: null when it is
+				* not an integer in 0..2^32-1 (the seal step fails it) */
+			       a->closed && a->cl.malformed ? json_null()
+							    : json_integer((json_int_t)count),
+			       "merkle_root", root, "closed_at",
 			       a->closed ? json_string(audit_time(a->cl.closed_at)) : json_null()));
 }
 

@@ -66,11 +66,16 @@ static bool check_head(const struct audit *a, struct step *s, const struct check
 	uint32_t gap = 0;
 	bool ok = true;
 
-	for (uint32_t q = 1; q <= h->count + 1; q++) {
+	/* 64 bits: a count of 2^32 - 1 would make count + 1 wrap to 0 and skip
+	 * the chain (tools/verify.py found it) */
+	for (uint64_t q = 1; q <= (uint64_t)h->count + 1; q++) {
 		size_t at = q <= h->count && q <= ix[r].n ? ix[r].leaf[q - 1] : 0;
 
 		if (q <= h->count && !at) {
-			gap = gap ? gap : q;
+			gap = gap ? gap : (uint32_t)q;
+			/* no ballot of the chain past ix[r].n: the rest is one gap */
+			if (q > ix[r].n)
+				q = h->count;
 			continue;
 		}
 		if (gap) {
@@ -84,7 +89,7 @@ static bool check_head(const struct audit *a, struct step *s, const struct check
 				failf(s,
 				      "%s: rater '%s': ballots %u to %u, covered by the "
 				      "checkpoint, are missing from the log",
-				      cp->source, who, gap, q - 1);
+				      cp->source, who, gap, (uint32_t)(q - 1));
 			gap = 0;
 		}
 		if (q > h->count)
@@ -94,14 +99,14 @@ static bool check_head(const struct audit *a, struct step *s, const struct check
 			failf(s,
 			      "%s: rater '%s': ballot %u is at leaf %zu, after the checkpoint's "
 			      "%u leaves (moved)",
-			      cp->source, who, q, at - 1, cp->size);
+			      cp->source, who, (uint32_t)q, at - 1, cp->size);
 		}
 		if (q == h->count && memcmp(a->leaf_hash[at - 1], h->head, 32) != 0) {
 			ok = false;
 			failf(s,
 			      "%s: rater '%s': ballot %u (leaf %zu) is not the one the "
 			      "checkpoint covers: the chain was changed at or before it",
-			      cp->source, who, q, at - 1);
+			      cp->source, who, (uint32_t)q, at - 1);
 		}
 	}
 	return ok;

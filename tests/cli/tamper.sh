@@ -18,8 +18,12 @@ scored_round "$db"
 expect_ok "export the bundle" export "$db" --format bundle --out "$T/bundle.db"
 expect_ok "the round verifies" verify "$db"
 expect_ok "the bundle verifies" verify "$T/bundle.db"
-# what simsa verify said of each file, for tools/verify.py: "PATH STATUS STEPS"
+# what simsa verify said of each file, for tools/verify.py: "PATH STATUS STEPS",
+# and in $T/anchors its values to compare (docs/verify.md, "What to
+# compare"), the text lines joined by '|'
 printf '%s 0 -\n%s 0 -\n' "$db" "$T/bundle.db" >"$T/verdicts"
+anchors() { sed -n '/^  organizer key /,/^  closed at /p' "$1" | tr '\n' '|'; echo; }
+for f in "$db" "$T/bundle.db"; do "$SIMSA" verify "$f" >"$T/v.out" 2>/dev/null; anchors "$T/v.out"; done >"$T/anchors"
 # the untouched round's points, to compare with what score derives
 "$SIMSA" score "$db" --format json >"$T/points.json" 2>/dev/null
 points() { # FILE: the ballot counts and every entrant's figures, one line
@@ -81,6 +85,7 @@ for c in "$T"/case/*.name; do
 			case ",$failed," in *",$want,"*) ;; *) missing="$missing $want" ;; esac
 		done
 		echo "$f $vrc ${failed:--}" >>"$T/verdicts"
+		anchors "$T/v.out" >>"$T/anchors"
 		if [ "$vrc" -eq 1 ] && [ -n "$failed" ] && [ -z "$missing" ]; then
 			ok "$target $name: verify fails ($failed)"
 		else
@@ -112,10 +117,20 @@ verify_py=$(dirname "$0")/../../tools/verify.py
 /usr/bin/python3 "$verify_py" --format json $(cut -d' ' -f1 "$T/verdicts") >"$T/py.jsonl" 2>"$T/py.err"
 python3 -c "
 import json, sys
+anchors = open(sys.argv[2], 'w')
 for line in open(sys.argv[1]):
     d = json.loads(line)
     failed = ','.join(s['step'] for s in d.get('steps', []) if not s['passed'])
-    print(0 if d['ok'] else 1, failed or '-')" "$T/py.jsonl" >"$T/py.verdicts" 2>>"$T/py.err"
+    print(0 if d['ok'] else 1, failed or '-')
+    if 'steps' in d:
+        count = '(not a ballot count)' if d['ballot_count'] is None else d['ballot_count']
+        lines = ['  organizer key %s' % (d['organizer_key'] or ''), '  fingerprint   %s' % (d['organizer_fingerprint'] or ''),
+                 '  %-13s %s ballots, Merkle root %s' % ('sealed' if d['complete'] else 'so far', count, d['merkle_root'])]
+        if d['complete']:
+            lines.append('  closed at     %s' % d['closed_at'])
+        anchors.write('|'.join(lines) + '|\\n')
+    else:
+        anchors.write('\\n')" "$T/py.jsonl" "$T/py.anchors" >"$T/py.verdicts" 2>>"$T/py.err"
 if [ "$(wc -l <"$T/py.verdicts")" -eq "$(wc -l <"$T/verdicts")" ]; then
 	ok "tools/verify.py reports on all $(wc -l <"$T/verdicts") files"
 else
@@ -131,4 +146,17 @@ while read -r f crc csteps prc psteps; do
 			"verify.py: exit ${prc:-none}, failing: ${psteps:-none}"
 	fi
 done <"$T/both"
+# the values to compare, file by file
+paste -d'\n' "$T/verdicts" "$T/anchors" "$T/py.anchors" | while read -r v && read -r c && read -r p; do
+	if [ "$c" = "$p" ]; then
+		printf 'ok\n'
+	else
+		printf 'DIFF %s\n  simsa:     %s\n  verify.py: %s\n' "${v%% *}" "$c" "$p"
+	fi
+done >"$T/anchors.cmp"
+if ! grep -q DIFF "$T/anchors.cmp" && [ "$(grep -c '^ok' "$T/anchors.cmp")" -eq "$(wc -l <"$T/verdicts")" ]; then
+	ok "tools/verify.py gives simsa's values to compare (key, fingerprint, count, root, close time) for all $(wc -l <"$T/verdicts") files"
+else
+	not_ok "tools/verify.py gives simsa's values to compare" "$(grep -A2 DIFF "$T/anchors.cmp" | head -12)"
+fi
 finish
