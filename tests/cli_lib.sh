@@ -57,6 +57,10 @@ check() {
 	if "$@" >/dev/null 2>&1; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
 }
 
+# rx TEXT: TEXT as a grep basic regular expression that matches it
+# literally (receipt codes end in a check symbol that may be * or $)
+rx() { printf '%s' "$1" | sed 's/[][\\.*^$]/\\&/g'; }
+
 # dump DB: the round's whole content as SQL text (to show nothing changed)
 dump() { sqlite3 "$1" .dump; }
 

@@ -63,7 +63,7 @@ code=$(grep -o '[0-9A-Z]\{1,7\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-
 cnt=$(sqlite3 "$db" "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id WHERE r.name = 'user01' AND b.reason = '훨씬 자세함 붙여' || char(10) || '넣음'")
 if [ "$cnt" = "1" ] && [ -n "$code" ]; then ok "the ballot is stored"; else not_ok "the ballot is stored" "ballots: $cnt code: $code"; fi
 expect_ok "the receipt code on screen is found by simsa receipt" receipt "$db" "$code"
-if [ "$(grep -c -- "$code" "$T/my receipts.txt")" = 1 ] && [ "$(stat -c %a "$T/my receipts.txt")" = 600 ]; then
+if [ "$(grep -cF -- "$code" "$T/my receipts.txt")" = 1 ] && [ "$(stat -c %a "$T/my receipts.txt")" = 600 ]; then
 	ok "the code is in the receipts file (--receipts), mode 600"
 else
 	not_ok "the receipts file" "$(ls -l "$T/my receipts.txt"; cat "$T/my receipts.txt")"

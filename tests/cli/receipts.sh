@@ -38,8 +38,8 @@ for typo in "$body-$other" "$swap" "$drop"; do
 	expect_fail "mistyped $typo" 1 "" receipt "$db" "$typo"
 	# (a dropped symbol shifts the others: 1 time in 37 the check holds,
 	# and the code names no ballot; the suggestion is the same)
-	if grep -q "is mistyped (its check symbol does not match); did you mean $good?" "$T/out" ||
-		{ [ "$typo" = "$drop" ] && grep -q "is in this round.*; did you mean $good?" "$T/out"; }; then
+	if grep -q "is mistyped (its check symbol does not match); did you mean $(rx "$good")?" "$T/out" ||
+		{ [ "$typo" = "$drop" ] && grep -q "is in this round.*; did you mean $(rx "$good")?" "$T/out"; }; then
 		ok "mistyped $typo: did you mean $good"
 	else
 		not_ok "mistyped $typo: the suggestion" "$(cat "$T/out")"
@@ -52,10 +52,10 @@ expect_fail "a code whose place holds another ballot" 1 "" receipt "$db" "$moved
 if grep -q "is in the round at place 5, not at place 6 as its receipt says" "$T/out"; then ok "receipt says the ballot moved"; else not_ok "moved" "$(cat "$T/out")"; fi
 absent=$(python3 "$tools/receipt_code.py" 3 00000000000000000000000000000000000000000000000000000000000000ff)
 expect_fail "a well-formed code of no ballot" 1 "" receipt "$db" "$absent"
-if grep -q "no ballot with receipt $absent is in this round (place 3 holds another ballot" "$T/out"; then ok "receipt says place 3 holds another"; else not_ok "absent" "$(cat "$T/out")"; fi
+if grep -q "no ballot with receipt $(rx "$absent") is in this round (place 3 holds another ballot" "$T/out"; then ok "receipt says place 3 holds another"; else not_ok "absent" "$(cat "$T/out")"; fi
 old=$(printf '%s' "$good" | sed 's/^[^-]*-//; s/-.$//')
 expect_ok "the old 16-symbol form is read by its hash" receipt "$db" "$old"
-if grep -q "an old-form code, without place or check symbol; this ballot's code is $good" "$T/out"; then ok "the old form names the new code"; else not_ok "old form" "$(cat "$T/out")"; fi
+if grep -q "an old-form code, without place or check symbol; this ballot's code is $(rx "$good")" "$T/out"; then ok "the old form names the new code"; else not_ok "old form" "$(cat "$T/out")"; fi
 expect_fail "neither a code nor --file" 2 "give a receipt CODE or --file" receipt "$db"
 expect_fail "both a code and --file" 2 "give a receipt CODE or --file" receipt "$db" "$good" --file "$T/x"
 
@@ -90,9 +90,9 @@ round=$(sqlite3 "$db" "SELECT round_id FROM round")
 	echo "0123456789abcdef0123456789abcdef 1 2026-11-29T09:00:00Z $good"
 } >"$T/mixed.txt"
 expect_fail "receipt --file with a mistyped and an unknown code" 1 "" receipt "$db" --file "$T/mixed.txt"
-if grep -q "^line 8: $body-$other is mistyped (its check symbol does not match); did you mean $good?$" "$T/out" &&
-	grep -q "^line 9: no ballot with receipt $absent is in this round" "$T/out" &&
-	grep -q "^line 10: $good: of another round (0123456789abcdef0123456789abcdef), not checked$" "$T/out" &&
+if grep -q "^line 8: $(rx "$body-$other") is mistyped (its check symbol does not match); did you mean $(rx "$good")?$" "$T/out" &&
+	grep -q "^line 9: no ballot with receipt $(rx "$absent") is in this round" "$T/out" &&
+	grep -q "^line 10: $(rx "$good"): of another round (0123456789abcdef0123456789abcdef), not checked$" "$T/out" &&
 	grep -q "^summary: 5 receipts of this round, 3 in the round at their place (2 recorded, 1 superseded), 1 not in this round, 1 mistyped, 1 of another round not checked$" "$T/out"; then
 	ok "each line's answer and the summary"
 else
