@@ -52,6 +52,63 @@ static uint32_t be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* The next string of the SSH wire format at *at in blob[0..n): its bytes
+ * and length; false when it does not fit. */
+static bool wire_string(const unsigned char *blob, size_t n, size_t *at, const unsigned char **s,
+			size_t *len)
+{
+	if (n - *at < 4 || be32(blob + *at) > n - *at - 4)
+		return false;
+	*len = be32(blob + *at);
+	*s = blob + *at + 4;
+	*at += 4 + *len;
+	return true;
+}
+
+/* A positive mpint written as sshd writes it back: no leading zero byte
+ * but the one that keeps its top bit clear. */
+static bool minimal_mpint(const unsigned char *d, size_t len)
+{
+	return len > 0 && !(d[0] & 0x80) && (d[0] != 0 || (len > 1 && (d[1] & 0x80)));
+}
+
+/* The fields after the type, each in the one encoding sshd reads, and
+ * nothing after them. sshd compares keys as values: an RSA key whose
+ * exponent or modulus carries extra leading zeros, or a blob with bytes
+ * after the key, is another rater's key to sshd but a different line to
+ * simsa, which compares the text (a rater sending another rater's public
+ * key so written would take over their logins). */
+static bool canonical_blob(const char *type, size_t tlen, const unsigned char *blob, size_t n,
+			   size_t at)
+{
+	static const struct {
+		const char *type, *curve;
+		size_t q;
+	} ec[] = {
+		{ "ecdsa-sha2-nistp256", "nistp256", 65 },
+		{ "ecdsa-sha2-nistp384", "nistp384", 97 },
+		{ "ecdsa-sha2-nistp521", "nistp521", 133 },
+		{ "sk-ecdsa-sha2-nistp256@openssh.com", "nistp256", 65 },
+	};
+	const unsigned char *f;
+	size_t len;
+
+	if (tlen == 7 && memcmp(type, "ssh-rsa", 7) == 0)
+		return wire_string(blob, n, &at, &f, &len) && minimal_mpint(f, len) && /* e */
+		       wire_string(blob, n, &at, &f, &len) && minimal_mpint(f, len) && /* n */
+		       at == n;
+	for (size_t i = 0; i < sizeof ec / sizeof ec[0]; i++)
+		if (strlen(ec[i].type) == tlen && memcmp(ec[i].type, type, tlen) == 0)
+			return wire_string(blob, n, &at, &f, &len) && len == strlen(ec[i].curve) &&
+			       memcmp(f, ec[i].curve, len) == 0 &&
+			       wire_string(blob, n, &at, &f, &len) && len == ec[i].q && f[0] == 4 &&
+			       (type[0] != 's' || wire_string(blob, n, &at, &f, &len)) && at == n;
+	if (tlen == 26 && memcmp(type, "sk-ssh-ed25519@openssh.com", 26) == 0)
+		return wire_string(blob, n, &at, &f, &len) && len == 32 &&
+		       wire_string(blob, n, &at, &f, &len) && at == n;
+	return true; /* ssh-ed25519: its exact length is checked below */
+}
+
 /* The decoded blob of "TYPE BASE64" begins with the same type as a string
  * of the SSH wire format; an Ed25519 key is exactly that and 32 bytes. */
 static int check_blob(const char *name, const char *type, size_t tlen, const char *b64, size_t blen,
@@ -83,6 +140,13 @@ static int check_blob(const char *name, const char *type, size_t tlen, const cha
 	}
 	if (n < 4 + tlen + 8) {
 		err_set(err, "%s:1: field 'key': the key is cut short", name);
+		goto out;
+	}
+	if (!canonical_blob(type, tlen, bin, n, 4 + tlen)) {
+		err_set(err,
+			"%s:1: field 'key': not a %.*s public key as ssh-keygen writes it (a "
+			"field cut short, written in a longer form, or bytes after the key)",
+			name, (int)tlen, type);
 		goto out;
 	}
 	rc = 0;

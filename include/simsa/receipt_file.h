@@ -22,7 +22,9 @@ int receipt_file_default(const char *round_id, const char *rater, char *out, siz
 
 /* Opens path for appending (creating it 0600, and its missing folders
  * 0700); a new or empty file gets a header naming the rater and the round.
- * *fd is the open descriptor. */
+ * Refused: a symbolic link, anything but a regular file, a file of
+ * another account or one that group or others can write. *fd is the open
+ * descriptor. */
 int receipt_file_open(const char *path, const char *round_id, const char *rater, int *fd,
 		      struct simsa_err *err) __attribute__((warn_unused_result));
 

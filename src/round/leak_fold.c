@@ -8,7 +8,9 @@
  *     ASCII) leave their place too, and each run of them is read, as the
  *     ASCII it spells, after the visible text (a "\n" before each run), so a
  *     name hidden in tags is found and tags sprinkled inside a name do not
- *     hide it. Conjoining jamo are composed into Hangul syllables.
+ *     hide it. Conjoining jamo are composed into Hangul syllables, a
+ *     leading consonant after a syllable without a final taken as its final
+ *     unless a vowel follows (typed jamo: ㄱㅏㅇㅗㄴ reads 가온).
  *  2. Each character is normalized (NFKD, so NFKC's compatibility mappings;
  *     combining marks dropped) and replaced by its UTS #39 confusable
  *     skeleton (ICU's spoof checker) and case-folded, again until nothing
@@ -322,25 +324,53 @@ static int take(struct folding *f, int32_t cp, size_t src, size_t end)
 
 /* ---- step 1 ---- */
 
-/* A character held back: a jamo or syllable that may compose with the next. */
+/* A character held back: a jamo or syllable that may compose with the next.
+ * lead: a leading consonant taken as the syllable's final (ㄱㅏㅇㅗㄴ is
+ * 가온), given back when a vowel follows it (ㄱㅏㄴㅏ is 가나); lead_src
+ * where it began, base_end where the syllable ended without it. */
 struct held {
 	int32_t cp;
 	size_t src, end;
 	bool on;
+	int32_t lead;
+	size_t lead_src, base_end;
 };
 
-/* Composes held and cp into a syllable when they make one. */
-static bool compose(struct held *h, int32_t cp, size_t end)
+/* The trailing consonant a leading one is written as (0: none; ㄸ ㅃ ㅉ
+ * are never final). The compatibility jamo a reader types are leading
+ * consonants once decomposed, but a name's syllables hold trailing ones. */
+static int32_t lead_as_tail(int32_t lead)
 {
+	static const unsigned char t[19] = { 1,  2,  4,  7, 0,  8,  16, 17, 0, 19,
+					     20, 21, 22, 0, 23, 24, 25, 26, 27 };
+
+	return lead >= HANGUL_L && lead < HANGUL_L + 19 && t[lead - HANGUL_L]
+		       ? HANGUL_T + t[lead - HANGUL_L]
+		       : 0;
+}
+
+/* Composes held and cp (from src to end) into a syllable when they make
+ * one. */
+static bool compose(struct held *h, int32_t cp, size_t src, size_t end)
+{
+	bool open = h->on && h->cp >= HANGUL_S && h->cp < HANGUL_S + 11172 &&
+		    (h->cp - HANGUL_S) % 28 == 0;
+	int32_t tail = lead_as_tail(cp);
+
 	if (!h->on)
 		return false;
-	if (h->cp >= HANGUL_L && h->cp < HANGUL_L + 19 && cp >= HANGUL_V && cp < HANGUL_V + 21)
+	if (h->cp >= HANGUL_L && h->cp < HANGUL_L + 19 && cp >= HANGUL_V && cp < HANGUL_V + 21) {
 		h->cp = HANGUL_S + ((h->cp - HANGUL_L) * 21 + (cp - HANGUL_V)) * 28;
-	else if (h->cp >= HANGUL_S && h->cp < HANGUL_S + 11172 && (h->cp - HANGUL_S) % 28 == 0 &&
-		 cp > HANGUL_T && cp < HANGUL_T + 28)
+	} else if (open && cp > HANGUL_T && cp < HANGUL_T + 28) {
 		h->cp += cp - HANGUL_T;
-	else
+	} else if (open && tail) {
+		h->lead = cp;
+		h->lead_src = src;
+		h->base_end = h->end;
+		h->cp += tail - HANGUL_T;
+	} else {
 		return false;
+	}
 	h->end = end;
 	return true;
 }
@@ -396,10 +426,22 @@ int leak_fold(const char *text, size_t len, struct leak_folded *out)
 				if (decompose(cp, d, CP_MAX, false) == 1)
 					cp = d[0];
 			}
-			if (!compose(&h, cp, end)) {
+			if (h.on && h.lead && cp >= HANGUL_V && cp < HANGUL_V + 21) {
+				/* the consonant read as a final begins the next
+				 * syllable: the syllable goes without it */
+				struct held next = {
+					.cp = h.lead, .src = h.lead_src, .end = h.end, .on = true
+				};
+
+				h.cp -= lead_as_tail(h.lead) - HANGUL_T;
+				if (take(&f, h.cp, h.src, h.base_end) < 0)
+					goto out;
+				h = next;
+			}
+			if (!compose(&h, cp, off, end)) {
 				if (h.on && take(&f, h.cp, h.src, h.end) < 0)
 					goto out;
-				h = (struct held){ cp, off, end, true };
+				h = (struct held){ .cp = cp, .src = off, .end = end, .on = true };
 			}
 		}
 		off = end;

@@ -97,10 +97,40 @@ int receipt_file_open(const char *path, const char *round_id, const char *rater,
 		return err_set(err, "the round's id is not 32 hex digits: no receipts file for it");
 	if (make_parents(path, err) < 0)
 		return -1;
-	*fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	/* no symbolic link, FIFO or device, and only a file of this account
+	 * that no one else can write: a link or file planted by another
+	 * account (a shared folder, a --receipts path under /tmp) would get
+	 * the rater's receipts appended to a file of someone else's, or keep
+	 * them where another account can remove or add lines */
+	*fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 	if (*fd < 0)
-		return err_set(err, "%s: cannot open: %s", path, strerror(errno));
-	if (fstat(*fd, &sb) < 0 || sb.st_size > 0)
+		return err_set(err, "%s: cannot open: %s", path,
+			       errno == ELOOP   ? "it is a symbolic link; give the file itself"
+			       : errno == ENXIO ? "not a regular file"
+						: strerror(errno));
+	if (fstat(*fd, &sb) < 0) {
+		err_set(err, "%s: cannot read its mode: %s", path, strerror(errno));
+		goto refuse;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		err_set(err, "%s: not a regular file", path);
+		goto refuse;
+	}
+	if (sb.st_uid != geteuid()) {
+		err_set(err, "%s: the file belongs to another account (uid %lu)", path,
+			(unsigned long)sb.st_uid);
+		goto refuse;
+	}
+	if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+		err_set(err, "%s: others can write the file (mode %04o; chmod 600 it)", path,
+			(unsigned)(sb.st_mode & 07777));
+		goto refuse;
+	}
+	if (fcntl(*fd, F_SETFL, O_APPEND) < 0) { /* O_NONBLOCK only guarded the open */
+		err_set(err, "%s: %s", path, strerror(errno));
+		goto refuse;
+	}
+	if (sb.st_size > 0)
 		return 0;
 	safe_name(rater, name, sizeof name);
 	n = snprintf(head, sizeof head,
@@ -109,11 +139,13 @@ int receipt_file_open(const char *path, const char *round_id, const char *rater,
 		     name, round_id);
 	if (n < 0 || (size_t)n >= sizeof head || write_all(*fd, head, (size_t)n) < 0) {
 		err_set(err, "%s: cannot write: %s", path, strerror(errno));
-		close(*fd);
-		*fd = -1;
-		return -1;
+		goto refuse;
 	}
 	return 0;
+refuse:
+	close(*fd);
+	*fd = -1;
+	return -1;
 }
 
 int receipt_file_append(int fd, const char *round_id, uint32_t task, const char *cast_at,

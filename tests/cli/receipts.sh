@@ -4,7 +4,8 @@
 # said so with the code one typo away; a code whose place holds another
 # ballot; the old 16-symbol form; `simsa rate` writing the receipts file;
 # `receipt --file` over good, mistyped, unknown and foreign lines, before
-# and after close, never a word of gold before close.
+# and after close, never a word of gold before close; a planted receipts
+# path (a symbolic link, a FIFO, a file others can write) refused.
 . "$(dirname "$0")/../cli_lib.sh"
 
 db=$T/demo.db
@@ -77,6 +78,34 @@ if grep -q "^summary: 3 receipts of this round, 3 in the round at their place (2
 	ok "the summary counts them: recorded, superseded (before close no other word)"
 else
 	not_ok "summary" "$(cat "$T/out")"
+fi
+
+# a receipts path planted by someone else: a symbolic link to another file
+# (the rater's receipts would be appended to it), a FIFO, a file others can
+# write (they could remove or add lines): simsa rate refuses to start,
+# casts nothing and leaves the other file as it was
+printf 'keys q y\n' >"$T/quit"
+printf 'not yours\n' >"$T/victim"
+ln -s "$T/victim" "$T/link.txt"
+mkfifo "$T/fifo.txt"
+: >"$T/open.txt"
+chmod 666 "$T/open.txt"
+before=$(sqlite3 "$db" "SELECT count(*) FROM ballot")
+for planted in link fifo open; do
+	SIMSA_CONSOLE_SCRIPT="$T/quit" "$SIMSA" rate "$db" --rater user01 --passphrase-file "$T/demo.pass" \
+		--lang en --receipts "$T/$planted.txt" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q "cannot keep your receipts" "$T/err"; then
+		ok "simsa rate refuses a planted receipts path ($planted): $(tail -c 80 "$T/err")"
+	else
+		not_ok "simsa rate took a planted receipts path ($planted)" "exit $rc" "$(cat "$T/err")"
+	fi
+done
+if [ "$(cat "$T/victim")" = "not yours" ] && [ ! -s "$T/open.txt" ] &&
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM ballot")" = "$before" ]; then
+	ok "the linked file and the open file are untouched, no ballot cast"
+else
+	not_ok "planted receipts paths" "$(cat "$T/victim")" "$(cat "$T/open.txt")"
 fi
 
 # a file with good, mistyped, unknown, foreign and comment lines

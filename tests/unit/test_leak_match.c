@@ -193,6 +193,32 @@ static void test_invisible_and_compatibility_forms(void **state)
 	leak_match_free(&s);
 }
 
+/* A Korean name spelled in the jamo a keyboard types (compatibility jamo,
+ * U+3131..): a reader reads ㄱㅏㅇㅗㄴ as 가온, but its consonants decompose
+ * to leading ones, and a name's finals (받침) are trailing ones: such a name
+ * went unseen, while one without finals (하나) was found. A leading
+ * consonant after a syllable without a final is its final, unless a vowel
+ * follows (ㄱㅏㄴㅏ is 가나). */
+static void test_keyboard_jamo(void **state)
+{
+	static const char *const names[] = { "가온", "다솔", "하나", NULL };
+	struct leak_match *s = screen(names, NULL);
+
+	(void)state;
+	assert_terms(s, "저는 ㄱㅏㅇㅗㄴ입니다", "가온");
+	assert_terms(s, "저는 ㄷㅏㅅㅗㄹ입니다", "다솔");
+	assert_terms(s, "저는 ㅎㅏㄴㅏ입니다", "하나");
+	assert_terms(s, "저는 \u1100\u1161\u110B\u1169\u1102", "가온"); /* conjoining jamo */
+	/* a vowel after the consonant: it begins the next syllable */
+	assert_terms(s, "ㄱㅏㅇㅗㄴㅏ", "");
+	assert_terms(s, "ㄱㅏㄴㅏ", "");
+	/* written text is read as before */
+	assert_terms(s, "가온입니다", "가온");
+	assert_terms(s, "가오나시", "");
+	assert_terms(s, "다소리", "");
+	leak_match_free(&s);
+}
+
 static void test_builtin_vendors_without_aliases(void **state)
 {
 	struct leak_match *s = screen(dasol, NULL);
@@ -453,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_tag_characters),
 		cmocka_unit_test(test_spaced_letters),
 		cmocka_unit_test(test_invisible_and_compatibility_forms),
+		cmocka_unit_test(test_keyboard_jamo),
 		cmocka_unit_test(test_builtin_vendors_without_aliases),
 		cmocka_unit_test(test_whole_words),
 		cmocka_unit_test(test_entrants_come_first),

@@ -16,6 +16,18 @@
 	"pvLKaypQIvm0Qt/4WA8PywxihFn0Z0TAHhbbwsjnZ56OPVTkL0A/1HgnsdcoHkJzr5t3zHOkXXzJioACnAcK" \
 	"ceJB8zk06xvXOcRrnn0qBKcBwDbt/dwd7Q=="
 
+/* A 1024-bit RSA key as ssh-keygen writes it, and the same key with its
+ * exponent written 00 01 00 01: sshd reads both as one key (it drops
+ * leading zeros) and ssh-keygen -l gives both one fingerprint */
+#define RSA_B64                                                                                   \
+	"AAAAB3NzaC1yc2EAAAADAQABAAAAgQCnd3HZ10UdjbT4qjfpEZ3nlf5fsfrYaK1tpjY2bgpMYzpwqPTTynbvaPI" \
+	"bIlv/FxrtLlS4Kn0o6Xm/tuIqbFBbFF5EatxNvBx1kRuUklD/7PKGyfYWKrLD+faLkrL9HIiFB0iFLev4p691O"  \
+	"UuAqLQWChoYBhndWBSU7Gp+XOQXaQ=="
+#define RSA_ALIAS                                                                                 \
+	"AAAAB3NzaC1yc2EAAAAEAAEAAQAAAIEAp3dx2ddFHY20+Ko36RGd55X+X7H62GitbaY2Nm4KTGM6cKj008p272j" \
+	"yGyJb/xca7S5UuCp9KOl5v7biKmxQWxReRGrcTbwcdZEblJJQ/+zyhsn2Fiqyw/n2i5Ky/RyIhQdIhS3r+Kev"   \
+	"dTlLgKi0FgoaGAYZ3VgUlOxqflzkF2k="
+
 static int parse(const char *text, char **key, struct simsa_err *err)
 {
 	return sshkey_parse("k.pub", text, strlen(text), key, err);
@@ -46,6 +58,45 @@ static void test_accepts_and_keeps_type_and_key(void **state)
 	assert_int_equal(parse(EC " x\n", &key, &err), 0);
 	assert_string_equal(key, EC);
 	free(key);
+}
+
+/* One key, one line: a key written in another encoding sshd reads as the
+ * same key (an RSA exponent with a leading zero, bytes after the key, an
+ * EC point compressed) is refused, or rater add's check that a key is
+ * not already another rater's (it compares the stored text) would let a
+ * rater enrol another rater's public key so written, and sshd would log
+ * that rater in as the first (authorized-keys prints in enrolment order). */
+static void test_one_encoding_per_key(void **state)
+{
+	static const char *const aliases[] = {
+		"ssh-rsa " RSA_ALIAS,
+		/* RSA_B64 with a zero byte after the key */
+		"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQCnd3HZ10UdjbT4qjfpEZ3nlf5fsfrYaK1tpjY2bgpMYzp"
+		"wqPTTynbvaPIbIlv/FxrtLlS4Kn0o6Xm/tuIqbFBbFF5EatxNvBx1kRuUklD/7PKGyfYWKrLD+faLkrL9HIi"
+		"FB0iFLev4p691OUuAqLQWChoYBhndWBSU7Gp+XOQXaQA=",
+		/* EC with a zero byte after the key */
+		"ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBLXIN47y3owy"
+		"pvLKaypQIvm0Qt/4WA8PywxihFn0Z0TAHhbbwsjnZ56OPVTkL0A/1HgnsdcoHkJzr5t3zHOkXXzJioACnAcK"
+		"ceJB8zk06xvXOcRrnn0qBKcBwDbt/dwd7QA=",
+		/* EC's point compressed */
+		"ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAAAxA7XIN47y3owy"
+		"pvLKaypQIvm0Qt/4WA8PywxihFn0Z0TAHhbbwsjnZ56OPVTkL0A/1A==",
+	};
+	struct simsa_err err;
+	char *key;
+
+	(void)state;
+	assert_int_equal(parse("ssh-rsa " RSA_B64 " me\n", &key, &err), 0);
+	assert_string_equal(key, "ssh-rsa " RSA_B64);
+	free(key);
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+		key = NULL;
+		if (parse(aliases[i], &key, &err) == 0)
+			fail_msg("accepted %s", aliases[i]);
+		assert_null(key);
+		assert_non_null(strstr(err.msg, "field 'key': not a "));
+		assert_non_null(strstr(err.msg, "public key as ssh-keygen writes it"));
+	}
 }
 
 /* Each refusal names the file, the line and the field at fault. */
@@ -110,6 +161,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accepts_and_keeps_type_and_key),
 		cmocka_unit_test(test_refuses_naming_line_and_field),
+		cmocka_unit_test(test_one_encoding_per_key),
 		cmocka_unit_test(test_fingerprint_as_ssh_keygen),
 	};
 
