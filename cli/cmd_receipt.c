@@ -162,10 +162,21 @@ static size_t nearest(const struct ledger *l, const char *typed, char out[][BALL
 	return k;
 }
 
+/* How many codes one run looks for neighbours of: each search reads the
+ * whole round, and a hostile receipts file may hold 40,000 mistyped lines. */
+#define SEARCHES_MAX 20
+
 static void print_nearest(const struct ledger *l, const char *typed)
 {
+	static size_t searches;
 	char near[SUGGEST_MAX][BALLOT_RECEIPT_MAX + 1];
-	size_t k = nearest(l, typed, near);
+	size_t k;
+
+	if (++searches > SEARCHES_MAX) {
+		printf("; (no more suggestions: %d codes looked for already)\n", SEARCHES_MAX);
+		return;
+	}
+	k = nearest(l, typed, near);
 
 	if (k == 0) {
 		printf("; no code of this round is one typo away\n");

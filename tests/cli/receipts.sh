@@ -127,6 +127,16 @@ if grep -q "^line 8: $(rx "$body-$other") is mistyped (its check symbol does not
 else
 	not_ok "each line's answer and the summary" "$(cat "$T/out")"
 fi
+# a file of many mistyped codes: each search for neighbours reads the whole
+# round, so only the first 20 are searched
+for i in $(seq 25); do echo "$body-$other"; done >"$T/many.txt"
+expect_fail "receipt --file with 25 mistyped codes" 1 "" receipt "$db" --file "$T/many.txt"
+if [ "$(grep -c "did you mean" "$T/out")" = 20 ] &&
+	[ "$(grep -c "(no more suggestions: 20 codes looked for already)" "$T/out")" = 5 ]; then
+	ok "suggestions for the first 20 mistyped codes, none after"
+else
+	not_ok "suggestions capped" "$(tail -5 "$T/out")"
+fi
 printf '%s %s\n' "$round" "$good" >"$T/bad.txt"
 expect_fail "a line of another shape names its line" 1 "bad.txt:1: not a receipt line" receipt "$db" --file "$T/bad.txt"
 echo "# nothing" >"$T/empty.txt"
