@@ -47,7 +47,7 @@ const struct action_def key_actions[] = {
 	{ ACT_ED_BS, CTX_EDIT, { K_BS, K_CTRL('h') }, S_H_ED_BS, NOF },
 	{ ACT_ED_DEL, CTX_EDIT, { K_DEL, K_CTRL('d') }, S_H_ED_DEL, NOF },
 	{ ACT_ED_KILL, CTX_EDIT, { K_CTRL('u') }, S_H_ED_KILL, NOF },
-	{ ACT_ED_NEWLINE, CTX_EDIT, { K_CTRL('j') }, S_H_ED_NEWLINE, NOF },
+	{ ACT_ED_NEWLINE, CTX_EDIT, { K_ALT_ENTER, K_CTRL('j') }, S_H_ED_NEWLINE, NOF },
 	{ ACT_OPEN, CTX_REVIEW, { K_ENTER, 'o' }, S_H_OPEN, NOF },
 	{ ACT_BACK, CTX_REVIEW | CTX_HELP, { K_ESC, 'r' }, S_H_BACK, NOF },
 	{ ACT_BACK, CTX_RECEIPTS, { K_ESC, 'R' }, S_H_BACK, NOF },
@@ -110,7 +110,7 @@ static const struct {
 	{ K_PGUP, "PgUp" }, { K_PGDN, "PgDn" }, { K_HOME, "Home" }, { K_END, "End" },
 	{ K_BS, "BS" }, { K_DEL, "Del" }, { K_ENTER, "Enter" }, { K_ESC, "Esc" },
 	{ K_TAB, "Tab" }, { K_BTAB, "S-Tab" }, { K_F1, "F1" }, { ' ', "Space" },
-	{ K_PASTE_BEGIN, "PasteBegin" }, { K_PASTE_END, "PasteEnd" },
+	{ K_PASTE_BEGIN, "PasteBegin" }, { K_PASTE_END, "PasteEnd" }, { K_ALT_ENTER, "M-Enter" },
 };
 /* clang-format on */
 

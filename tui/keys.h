@@ -31,6 +31,7 @@ enum {
 	K_F1,
 	K_PASTE_BEGIN,
 	K_PASTE_END, /* bracketed paste: ESC [ 200 ~, ESC [ 201 ~ */
+	K_ALT_ENTER, /* ESC then CR at once: Alt (Meta) with Enter */
 };
 #define K_CTRL(c) ((c)&0x1f)
 

@@ -311,6 +311,21 @@ static void read_one(struct event *ev, int wait_ms)
 		return;
 	}
 	*ev = (struct event){ .type = EV_KEY, .key = map_key(r, ch) };
+	if (ev->key == K_ESC) {
+		/* Alt-Enter: the terminal sends ESC and CR together, so the CR
+		 * is already waiting; anything else waiting goes back */
+		wint_t ch2 = 0;
+		int r2;
+
+		timeout(0);
+		r2 = get_wch(&ch2);
+		if (r2 == OK && (ch2 == '\r' || ch2 == '\n'))
+			ev->key = K_ALT_ENTER;
+		else if (r2 == KEY_CODE_YES)
+			ungetch((int)ch2);
+		else if (r2 == OK)
+			unget_wch(ch2);
+	}
 	if (ev->key == 0)
 		ev->type = EV_TICK;
 }

@@ -45,8 +45,10 @@ tm send-keys -t rate -l "훨씬 자세함"
 tm set-buffer -b p2 " 붙여
 넣음"
 tm paste-buffer -p -b p2 -t rate
+tm send-keys -t rate M-Enter
+tm send-keys -t rate -l "끝"
 tm send-keys -t rate Enter
-expect_screen "the reason typed in Hangul is shown, the paste inserted with its line break (↵ on the row)" "훨씬 자세함 붙여↵넣음"
+expect_screen "the reason typed in Hangul is shown, the paste with its line break and Alt-Enter's (↵ on the row)" "훨씬 자세함 붙여↵넣음↵끝"
 cnt=$(sqlite3 "$db" "SELECT count(*) FROM draft")
 if [ "$cnt" = "1" ]; then ok "the draft is in the round file before submitting"; else not_ok "draft saved" "drafts: $cnt"; fi
 tm resize-window -t rate -x 70 -y 24
@@ -60,7 +62,7 @@ expect_screen "submit asks first and shows what will be signed" "이 평가를 �
 tm send-keys -t rate y
 expect_screen "a receipt code is shown" "영수증 코드:"
 code=$(grep -o '[0-9A-Z]\{1,7\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z*~$=]' "$T/screen" | head -1)
-cnt=$(sqlite3 "$db" "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id WHERE r.name = 'user01' AND b.reason = '훨씬 자세함 붙여' || char(10) || '넣음'")
+cnt=$(sqlite3 "$db" "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id WHERE r.name = 'user01' AND b.reason = '훨씬 자세함 붙여' || char(10) || '넣음' || char(10) || '끝'")
 if [ "$cnt" = "1" ] && [ -n "$code" ]; then ok "the ballot is stored"; else not_ok "the ballot is stored" "ballots: $cnt code: $code"; fi
 expect_ok "the receipt code on screen is found by simsa receipt" receipt "$db" "$code"
 if [ "$(grep -cF -- "$code" "$T/my receipts.txt")" = 1 ] && [ "$(stat -c %a "$T/my receipts.txt")" = 600 ]; then
