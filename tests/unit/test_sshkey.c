@@ -71,16 +71,16 @@ static void test_one_encoding_per_key(void **state)
 	static const char *const aliases[] = {
 		"ssh-rsa " RSA_ALIAS,
 		/* RSA_B64 with a zero byte after the key */
-		"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQCnd3HZ10UdjbT4qjfpEZ3nlf5fsfrYaK1tpjY2bgpMYzp"
-		"wqPTTynbvaPIbIlv/FxrtLlS4Kn0o6Xm/tuIqbFBbFF5EatxNvBx1kRuUklD/7PKGyfYWKrLD+faLkrL9HIi"
-		"FB0iFLev4p691OUuAqLQWChoYBhndWBSU7Gp+XOQXaQA=",
+		("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQCnd3HZ10UdjbT4qjfpEZ3nlf5fsfrYaK1tpjY2bgpMYzp"
+		 "wqPTTynbvaPIbIlv/FxrtLlS4Kn0o6Xm/tuIqbFBbFF5EatxNvBx1kRuUklD/7PKGyfYWKrLD+faLkrL9HIi"
+		 "FB0iFLev4p691OUuAqLQWChoYBhndWBSU7Gp+XOQXaQA="),
 		/* EC with a zero byte after the key */
-		"ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBLXIN47y3owy"
-		"pvLKaypQIvm0Qt/4WA8PywxihFn0Z0TAHhbbwsjnZ56OPVTkL0A/1HgnsdcoHkJzr5t3zHOkXXzJioACnAcK"
-		"ceJB8zk06xvXOcRrnn0qBKcBwDbt/dwd7QA=",
+		("ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBLXIN47y3owy"
+		 "pvLKaypQIvm0Qt/4WA8PywxihFn0Z0TAHhbbwsjnZ56OPVTkL0A/1HgnsdcoHkJzr5t3zHOkXXzJioACnAcK"
+		 "ceJB8zk06xvXOcRrnn0qBKcBwDbt/dwd7QA="),
 		/* EC's point compressed */
-		"ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAAAxA7XIN47y3owy"
-		"pvLKaypQIvm0Qt/4WA8PywxihFn0Z0TAHhbbwsjnZ56OPVTkL0A/1A==",
+		("ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAAAxA7XIN47y3owy"
+		 "pvLKaypQIvm0Qt/4WA8PywxihFn0Z0TAHhbbwsjnZ56OPVTkL0A/1A=="),
 	};
 	struct simsa_err err;
 	char *key;
