@@ -118,15 +118,49 @@ static bool nospace_script(int32_t cp)
 	}
 }
 
+/* The Latin letter a symbol or a small capital stands for, which neither
+ * NFKC nor the confusable skeletons give (squared, negative circled and
+ * negative squared capitals, parenthesized small letters, small capitals:
+ * 🅳🅰🆂🅾🅻, ⒟⒜⒮⒪⒧, ᴅᴀsᴏʟ); 0 for any other character. */
+static int32_t letterlike(int32_t cp)
+{
+	/* clang-format off */
+	static const struct { int32_t cp; char c; } small[] = {
+		{ 0x1D00, 'a' }, { 0x0299, 'b' }, { 0x1D04, 'c' }, { 0x1D05, 'd' }, { 0x1D07, 'e' },
+		{ 0xA730, 'f' }, { 0x0262, 'g' }, { 0x029C, 'h' }, { 0x026A, 'i' }, { 0x1D0A, 'j' },
+		{ 0x1D0B, 'k' }, { 0x029F, 'l' }, { 0x1D0D, 'm' }, { 0x0274, 'n' }, { 0x1D0F, 'o' },
+		{ 0x1D18, 'p' }, { 0xA7AF, 'q' }, { 0x0280, 'r' }, { 0xA731, 's' }, { 0x1D1B, 't' },
+		{ 0x1D1C, 'u' }, { 0x1D20, 'v' }, { 0x1D21, 'w' }, { 0x028F, 'y' }, { 0x1D22, 'z' },
+	};
+	/* clang-format on */
+
+	if (cp >= 0x1F130 && cp <= 0x1F149) /* squared A..Z */
+		return 'a' + (cp - 0x1F130);
+	if (cp >= 0x1F150 && cp <= 0x1F169) /* negative circled A..Z */
+		return 'a' + (cp - 0x1F150);
+	if (cp >= 0x1F170 && cp <= 0x1F189) /* negative squared A..Z */
+		return 'a' + (cp - 0x1F170);
+	if (cp >= 0x249C && cp <= 0x24B5) /* parenthesized a..z */
+		return 'a' + (cp - 0x249C);
+	for (size_t i = 0; i < sizeof small / sizeof small[0]; i++)
+		if (small[i].cp == cp)
+			return small[i].c;
+	return 0;
+}
+
 /* Folds one character (step 2) into out (UTF-8, *n bytes; 0: nothing left)
  * and says what it is (enum leak_class or LEAK_MARK). -1 if ICU fails. */
 static int fold_char(USpoofChecker *sc, int32_t cp, char out[UNIT_OUT_MAX], size_t *n,
 		     unsigned char *cls)
 {
-	int32_t a[CP_MAX], b[CP_MAX], c[CP_MAX];
-	size_t na = decompose(cp, a, CP_MAX, false), nc;
+	int32_t a[CP_MAX], b[CP_MAX], c[CP_MAX], letter = letterlike(cp);
+	size_t na, nc;
 	utf8proc_category_t cat = utf8proc_category(cp);
 	bool alnum = true;
+
+	if (letter) /* folds as the letter itself */
+		return fold_char(sc, letter, out, n, cls);
+	na = decompose(cp, a, CP_MAX, false);
 
 	for (int round = 0; round < 4 && na; round++) {
 		long nb = skeleton(sc, a, na, b, CP_MAX);

@@ -154,6 +154,24 @@ static void test_tag_characters(void **state)
 	leak_match_free(&s);
 }
 
+/* Letters drawn as symbols or small capitals, which neither NFKC nor the
+ * confusable skeletons fold: squared and negative squared or circled
+ * capitals, parenthesized small letters, small capitals. */
+static void test_letterlike_symbols(void **state)
+{
+	struct leak_match *s = screen(dasol, NULL);
+
+	assert_terms(s, "저는 🅳🅰🆂🅾🅻입니다", "Dasol");
+	assert_terms(s, "저는 🄳🄰🅂🄾🄻 모델", "Dasol");
+	assert_terms(s, "저는 🅓🅐🅢🅞🅛 모델", "Dasol");
+	assert_terms(s, "저는 ⒟⒜⒮⒪⒧ 모델", "Dasol");
+	assert_terms(s, "저는 ᴅᴀsᴏʟ 모델", "Dasol");
+	assert_terms(s, "저는 🅳 🅰 🆂 🅾 🅻 모델", "Dasol");
+	/* and they are whole words as any letters: 🅳🅰🆂🅾🅻🅴 is another word */
+	assert_terms(s, "🅳🅰🆂🅾🅻🅴", "");
+	leak_match_free(&s);
+}
+
 static void test_spaced_letters(void **state)
 {
 	struct leak_match *s = screen(dasol, NULL);
@@ -477,6 +495,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cyrillic_look_alike),
 		cmocka_unit_test(test_tag_characters),
+		cmocka_unit_test(test_letterlike_symbols),
 		cmocka_unit_test(test_spaced_letters),
 		cmocka_unit_test(test_invisible_and_compatibility_forms),
 		cmocka_unit_test(test_keyboard_jamo),
