@@ -136,11 +136,12 @@ static int add_entrant(void *ctx, const char *name, long outputs)
 
 static int add_rater(void *ctx, const struct rater_progress *p)
 {
-	json_array_append_new(ctx, json_pack("{s:o, s:s, s:b, s:I, s:I, s:I, s:I}", "name",
-					     cli_jtext(p->name), "role", p->role, "late", p->late,
-					     "tasks", (json_int_t)p->tasks, "done",
-					     (json_int_t)p->done, "ballots", (json_int_t)p->ballots,
-					     "drafts", (json_int_t)p->drafts));
+	json_array_append_new(ctx,
+			      json_pack("{s:o, s:s, s:b, s:I, s:I, s:I, s:I, s:b}", "name",
+					cli_jtext(p->name), "role", p->role, "late", p->late,
+					"tasks", (json_int_t)p->tasks, "done", (json_int_t)p->done,
+					"ballots", (json_int_t)p->ballots, "drafts",
+					(json_int_t)p->drafts, "ssh_key", p->ssh_key));
 	return 0;
 }
 
@@ -305,8 +306,9 @@ static void print_status_text(json_t *j)
 		       json_integer_value(json_object_get(v, "tasks")));
 		if (json_integer_value(json_object_get(v, "drafts")))
 			printf(", %lld drafts", json_integer_value(json_object_get(v, "drafts")));
-		printf("%s\n",
-		       json_is_true(json_object_get(v, "late")) ? " (enrolled after open)" : "");
+		printf("%s%s\n",
+		       json_is_true(json_object_get(v, "late")) ? " (enrolled after open)" : "",
+		       json_is_true(json_object_get(v, "ssh_key")) ? ", station ssh key" : "");
 	}
 	printf("outputs   %lld of %lld\n", I("outputs"), I("outputs_expected"));
 	json_array_foreach(miss, i, v) {

@@ -402,6 +402,7 @@ struct rater_progress {
 	const char *name, *role;
 	bool late;
 	long tasks, done, ballots, drafts;
+	bool ssh_key; /* a station key is recorded (station_key, schema 7) */
 };
 
 int store_each_rater(struct store *st, int (*fn)(void *ctx, const struct rater_progress *p),

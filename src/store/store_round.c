@@ -523,7 +523,8 @@ int store_each_rater(struct store *st, int (*fn)(void *ctx, const struct rater_p
 		    "(SELECT count(*) FROM task t WHERE t.rater_id = r.id), "
 		    "(SELECT count(DISTINCT b.task_position) FROM ballot b WHERE b.rater_id = r.id), "
 		    "(SELECT count(*) FROM ballot b WHERE b.rater_id = r.id), "
-		    "(SELECT count(*) FROM draft d WHERE d.rater_id = r.id) "
+		    "(SELECT count(*) FROM draft d WHERE d.rater_id = r.id), "
+		    "EXISTS (SELECT 1 FROM station_key k WHERE k.rater_id = r.id) "
 		    "FROM rater r ORDER BY r.id",
 		    &stmt, err) < 0)
 		return -1;
@@ -536,6 +537,7 @@ int store_each_rater(struct store *st, int (*fn)(void *ctx, const struct rater_p
 			(long)sqlite3_column_int64(stmt, 4),
 			(long)sqlite3_column_int64(stmt, 5),
 			(long)sqlite3_column_int64(stmt, 6),
+			sqlite3_column_int(stmt, 7) != 0,
 		};
 
 		if (fn(ctx, &p))

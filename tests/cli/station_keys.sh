@@ -41,6 +41,19 @@ fi
 expect_ok "rater add --ssh-key with an ECDSA key" rater add "$db" --name lee --role user \
 	--ssh-key "$T/ecdsa.pub"
 expect_ok "rater add without a key" rater add "$db" --name park --role user
+expect_ok "status" status "$db"
+if grep -q "^  kim .*, station ssh key$" "$T/out" && grep -q "^  lee .*, station ssh key$" "$T/out" &&
+	grep -q "^  park " "$T/out" && ! grep -q "^  park .*station ssh key" "$T/out"; then
+	ok "status says which raters have a station key"
+else
+	not_ok "status says which raters have a station key" "$(cat "$T/out")"
+fi
+expect_ok "status --format json" status "$db" --format json
+if [ "$(python3 -c 'import json,sys; print(" ".join("%s:%s" % (r["name"], r["ssh_key"]) for r in json.load(open(sys.argv[1]))["raters"]))' "$T/out")" = "kim:True lee:True park:False" ]; then
+	ok "status's JSON has ssh_key per rater"
+else
+	not_ok "status's JSON has ssh_key per rater" "$(head -c 400 "$T/out")"
+fi
 
 # ---- refusals: file, line and field; nothing changed; no raw byte ----
 key=$(cut -d' ' -f2 "$T/rsa.pub")
