@@ -98,6 +98,11 @@ enum action keys_lookup(unsigned ctx, int key, const struct action_def **def)
 				return a->act;
 			}
 	}
+	/* LF (Ctrl-J) is Enter wherever it means nothing else: only the
+	 * comment editor gives it a meaning of its own (a line break), and a
+	 * terminal that sends LF for Enter still works everywhere else */
+	if (key == K_CTRL('j'))
+		return keys_lookup(ctx, K_ENTER, def);
 	return ACT_NONE;
 }
 

@@ -209,6 +209,12 @@ static void test_keys_table(void **state)
 	assert_int_equal(keys_lookup(CTX_RATE, '?', NULL), ACT_HELP); /* global */
 	assert_int_equal(keys_lookup(CTX_EDIT, '?', NULL), ACT_NONE); /* typed text */
 	assert_int_equal(keys_lookup(CTX_EDIT, K_CTRL('c'), NULL), ACT_QUIT);
+	/* Ctrl-J (LF) breaks a line in the editor and is Enter elsewhere */
+	assert_int_equal(keys_lookup(CTX_EDIT, K_CTRL('j'), NULL), ACT_ED_NEWLINE);
+	assert_int_equal(keys_lookup(CTX_EDIT, K_ALT_ENTER, NULL), ACT_ED_NEWLINE);
+	assert_int_equal(keys_lookup(CTX_EDIT, K_ENTER, NULL), ACT_ED_DONE);
+	assert_int_equal(keys_lookup(CTX_RATE, K_CTRL('j'), NULL), ACT_EDIT);
+	assert_int_equal(keys_lookup(CTX_RECEIPT, K_CTRL('j'), NULL), ACT_NEXT);
 	assert_int_equal(keys_lookup(CTX_REVIEW, K_ENTER, NULL), ACT_OPEN);
 	assert_int_equal(keys_parse("<Enter>", 7), K_ENTER);
 	assert_int_equal(keys_parse("<C-c>", 5), 3);
