@@ -582,6 +582,29 @@ static void test_task_list_rows(void **state)
 	assert_int_equal(count(f, "user02", ""), 1);
 }
 
+/* Runs the console headless on a fixture round (keys with passphrase
+ * "pw") for rater, in Korean at 100x30, with script; returns the dump. */
+static char *run_fx(struct round_fx *rf, const char *rater, const char *script)
+{
+	char key[700], path[700], receipts[700], *p = write_file(rf->dir, "script", script);
+	char *pass = write_file(rf->dir, "pass", "pw\n"), *dump;
+
+	free(p);
+	assert_int_equal(chmod(pass, 0600), 0);
+	fx_key_path(rf, rater, key, sizeof key);
+	snprintf(path, sizeof path, "%s/script", rf->dir);
+	setenv("SIMSA_CONSOLE_SCRIPT", path, 1);
+	setenv("SIMSA_CONSOLE_SIZE", "100x30", 1);
+	snprintf(path, sizeof path, "%s/dump", rf->dir);
+	setenv("SIMSA_CONSOLE_DUMP", path, 1);
+	snprintf(receipts, sizeof receipts, "%s/receipts.txt", rf->dir);
+	assert_int_equal(cli_rate(rf->db, rater, key, pass, "ko", receipts), 0);
+	free(pass);
+	dump = file_text(path);
+	assert_non_null(dump);
+	return dump;
+}
+
 /* Gold tasks look like any other: a user with a repeat and a known-pair
  * gold task goes through every task of theirs, and the state of each, as
  * the screen shows it and as the dump gives it, has the same fields; no
@@ -600,7 +623,7 @@ static void test_gold_looks_like_any_task(void **state)
 					     "Repeat", "known", "Known", "replica",
 					     "골드",   "반복",  "검증",  NULL };
 	struct round_fx rf;
-	char name[16] = "", key[700], sql[200], *pass, *script = NULL, *all, *first = NULL;
+	char name[16] = "", sql[200], *script = NULL, *all, *first = NULL;
 	size_t n = 0;
 	long long tasks = 0;
 
@@ -625,27 +648,7 @@ static void test_gold_looks_like_any_task(void **state)
 	for (long long i = 1; i <= tasks; i++)
 		fx_cat(&script, &n, "dump t%lld\nkeys n\n", i);
 	fx_cat(&script, &n, "keys r\ndump list\nkeys q y\n");
-	{
-		char *p = write_file(rf.dir, "script", script);
-
-		free(p);
-	}
-	pass = write_file(rf.dir, "pass", "pw\n");
-	assert_int_equal(chmod(pass, 0600), 0);
-	fx_key_path(&rf, name, key, sizeof key);
-	snprintf(sql, sizeof sql, "%s/script", rf.dir);
-	setenv("SIMSA_CONSOLE_SCRIPT", sql, 1);
-	setenv("SIMSA_CONSOLE_SIZE", "100x30", 1);
-	snprintf(sql, sizeof sql, "%s/dump", rf.dir);
-	setenv("SIMSA_CONSOLE_DUMP", sql, 1);
-	{
-		char receipts[700];
-
-		snprintf(receipts, sizeof receipts, "%s/receipts.txt", rf.dir);
-		assert_int_equal(cli_rate(rf.db, name, key, pass, "ko", receipts), 0);
-	}
-	all = file_text(sql);
-	assert_non_null(all);
+	all = run_fx(&rf, name, script);
 	for (long long i = 1; i <= tasks; i++) {
 		char label[32], *sec, *keys_of = NULL;
 		size_t kn = 0;
@@ -681,7 +684,6 @@ static void test_gold_looks_like_any_task(void **state)
 	free(first);
 	free(all);
 	free(script);
-	free(pass);
 	fx_release(&rf);
 }
 
@@ -693,29 +695,12 @@ static void test_gold_looks_like_any_task(void **state)
 static void test_blank_lines_drawn_away_hash_kept(void **state)
 {
 	struct round_fx rf;
-	char key[700], path[700], *pass, *all, *sec, *p, *in = NULL;
+	char *all, *sec, *in = NULL;
 	size_t n = 0;
 
 	(void)state;
 	fx_open_round_with(&rf, 3, 4, 6, 3, NULL, NULL, 0, "\\n\\n", "\\n\\n\\n\\n끝\\n\\n");
-	p = write_file(rf.dir, "script", "dump first\nkeys 1 s y\ndump cast\nkeys q y\n");
-	free(p);
-	pass = write_file(rf.dir, "pass", "pw\n");
-	assert_int_equal(chmod(pass, 0600), 0);
-	fx_key_path(&rf, "user0", key, sizeof key);
-	snprintf(path, sizeof path, "%s/script", rf.dir);
-	setenv("SIMSA_CONSOLE_SCRIPT", path, 1);
-	setenv("SIMSA_CONSOLE_SIZE", "100x30", 1);
-	snprintf(path, sizeof path, "%s/dump", rf.dir);
-	setenv("SIMSA_CONSOLE_DUMP", path, 1);
-	{
-		char receipts[700];
-
-		snprintf(receipts, sizeof receipts, "%s/receipts.txt", rf.dir);
-		assert_int_equal(cli_rate(rf.db, "user0", key, pass, "ko", receipts), 0);
-	}
-	all = file_text(path);
-	assert_non_null(all);
+	all = run_fx(&rf, "user0", "dump first\nkeys 1 s y\ndump cast\nkeys q y\n");
 	sec = section(all, "first");
 	has(sec, "pane.A=top 0 lines 3 ");
 	has(sec, "pane.B=top 0 lines 3 ");
@@ -744,7 +729,6 @@ static void test_blank_lines_drawn_away_hash_kept(void **state)
 			 12);
 	free(in);
 	free(all);
-	free(pass);
 	fx_release(&rf);
 }
 
