@@ -212,17 +212,20 @@ int store_chain_head(struct store *st, int64_t rater_row, uint32_t *seq,
 	return sq_db_err(st, err, "cannot read the chain");
 }
 
+/* The current ballot of a task (rater ?1, position ?2): the one no other
+ * ballot supersedes; its last by seq should two be found. */
+#define TASK_CURRENT                                                           \
+	"FROM ballot b WHERE b.rater_id = ? AND b.task_position = ? "          \
+	"AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) " \
+	"ORDER BY b.seq DESC LIMIT 1"
+
 int store_task_ballot(struct store *st, int64_t rater_row, uint32_t position,
 		      unsigned char hash[STORE_HASH_LEN], struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (sq_prepare(st,
-		       "SELECT b.hash FROM ballot b WHERE b.rater_id = ? AND b.task_position = ? "
-		       "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
-		       "ORDER BY b.seq DESC LIMIT 1",
-		       &stmt, err) < 0)
+	if (sq_prepare(st, "SELECT b.hash " TASK_CURRENT, &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, rater_row);
 	sqlite3_bind_int64(stmt, 2, position);
@@ -306,9 +309,7 @@ int store_task_latest(struct store *st, int64_t rater_row, uint32_t position,
 	memset(out, 0, sizeof *out);
 	if (sq_prepare(st,
 		       "SELECT b.hash, (SELECT count(*) FROM ballot x WHERE x.id < b.id), "
-		       "b.cast_at FROM ballot b WHERE b.rater_id = ? AND b.task_position = ? "
-		       "AND NOT EXISTS (SELECT 1 FROM ballot s WHERE s.supersedes = b.hash) "
-		       "ORDER BY b.seq DESC LIMIT 1",
+		       "b.cast_at " TASK_CURRENT,
 		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, rater_row);
