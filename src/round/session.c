@@ -1,4 +1,5 @@
-/* session — a rater's tasks, drafts and ballots (see include/simsa/session.h). */
+/* session — a rater's tasks and ballots (see include/simsa/session.h); the
+ * drafts are session_draft.c's. */
 #include "simsa/session.h"
 
 #include <errno.h>
@@ -12,27 +13,7 @@
 
 #include "simsa/receipt_file.h"
 #include "simsa/util.h"
-
-struct session {
-	struct store *st;
-	struct secret_key *sk;
-	struct round_info info;
-	unsigned char manifest_hash[32];
-	char *rater;
-	int64_t rater_row;
-	enum rater_role role;
-	struct rubric *rubric;
-	struct session_task_rec *tasks;
-	size_t n_tasks;
-	bool *done;
-	char (*receipt)[BALLOT_RECEIPT_MAX + 1];
-	char *text[2]; /* texts of the task last viewed */
-	size_t text_len[2];
-	struct session_problem problem; /* of the last submit or draft call */
-	int receipts_fd;                /* the rater's receipts file, or -1 */
-	char *receipts_path;
-	char receipts_failure[5200]; /* why the last receipt was not saved, or "" */
-};
+#include "session_internal.h"
 
 void answer_init(struct answer *a)
 {
@@ -322,8 +303,8 @@ static bool score_ok(const struct rubric_criterion *c, uint32_t v)
 	       (v >= (uint32_t)c->scale_min && v <= (uint32_t)c->scale_max);
 }
 
-static bool problem(struct session_problem *p, enum session_error code, size_t task, int criterion,
-		    int side)
+bool session_problem_set(struct session_problem *p, enum session_error code, size_t task,
+			 int criterion, int side)
 {
 	if (p)
 		*p = (struct session_problem){ code, task, criterion, side };
@@ -335,26 +316,28 @@ bool session_answer_complete(const struct session *s, const struct answer *a,
 {
 	const struct rubric *r = s->rubric;
 
-	problem(why, SE_NONE, 0, -1, -1);
+	session_problem_set(why, SE_NONE, 0, -1, -1);
 	if (s->role == ROLE_EXPERT) {
 		for (size_t c = 0; c < r->n_criteria; c++)
 			for (int side = 0; side < 2; side++) {
 				const struct rubric_criterion *cr = &r->criteria[c];
 
 				if (!score_ok(cr, a->scores[side][c]))
-					return problem(why, SE_SCORE_OUT_OF_SCALE, 0, (int)c, side);
+					return session_problem_set(why, SE_SCORE_OUT_OF_SCALE, 0,
+								   (int)c, side);
 				if (cr->required && a->scores[side][c] == BALLOT_SCORE_UNSET)
-					return problem(why, SE_REQUIRED_MISSING, 0, (int)c, side);
+					return session_problem_set(why, SE_REQUIRED_MISSING, 0,
+								   (int)c, side);
 			}
 		for (int side = 0; side < 2; side++)
 			if (a->flags[side] & ~(uint32_t)BALLOT_FLAGS_ALL)
-				return problem(why, SE_UNKNOWN_FLAG, 0, -1, side);
+				return session_problem_set(why, SE_UNKNOWN_FLAG, 0, -1, side);
 	} else {
 		if (a->preference < 0 || a->preference >= PREF_COUNT)
-			return problem(why, SE_NO_PREFERENCE, 0, -1, -1);
+			return session_problem_set(why, SE_NO_PREFERENCE, 0, -1, -1);
 		if (a->satisfaction != BALLOT_SCORE_UNSET &&
 		    (!r->has_satisfaction || !score_ok(&r->satisfaction, a->satisfaction)))
-			return problem(why, SE_SATISFACTION_OUT_OF_SCALE, 0, -1, -1);
+			return session_problem_set(why, SE_SATISFACTION_OUT_OF_SCALE, 0, -1, -1);
 	}
 	return true;
 }
@@ -383,138 +366,6 @@ const char *session_problem_text(const struct session_problem *p)
 }
 
 /* ---- drafts: JSON in the round file ---- */
-
-static json_t *answer_to_json(const struct session *s, const struct answer *a)
-{
-	json_t *scores = json_array(), *flags = json_array(), *comments = json_array();
-
-	for (int side = 0; side < 2; side++) {
-		json_t *row = json_array();
-
-		for (size_t c = 0; c < s->rubric->n_criteria; c++)
-			json_array_append_new(row, json_integer(a->scores[side][c]));
-		json_array_append_new(scores, row);
-		json_array_append_new(flags, json_integer(a->flags[side]));
-		json_array_append_new(comments, json_string(a->comment[side]));
-	}
-	return json_pack("{s:o, s:o, s:o, s:i, s:I, s:s, s:I}", "scores", scores, "flags", flags,
-			 "comments", comments, "preference", a->preference, "satisfaction",
-			 (json_int_t)a->satisfaction, "reason", a->reason, "active_seconds",
-			 (json_int_t)a->active_seconds);
-}
-
-static uint32_t u32_of(json_t *v, uint32_t dflt)
-{
-	json_int_t i = json_integer_value(v);
-
-	return json_is_integer(v) && i >= 0 && i <= 0xFFFFFFFF ? (uint32_t)i : dflt;
-}
-
-static void copy_text(char *dst, json_t *v)
-{
-	const char *s = json_string_value(v);
-	size_t n = s ? json_string_length(v) : 0;
-
-	if (n > BALLOT_MAX_COMMENT)
-		n = BALLOT_MAX_COMMENT;
-	memcpy(dst, s ? s : "", n);
-	dst[n] = '\0';
-}
-
-static void answer_from_json(const struct session *s, json_t *j, struct answer *a)
-{
-	json_t *pref = json_object_get(j, "preference");
-
-	answer_init(a);
-	for (int side = 0; side < 2; side++) {
-		json_t *row = json_array_get(json_object_get(j, "scores"), (size_t)side);
-
-		for (size_t c = 0; c < s->rubric->n_criteria; c++)
-			a->scores[side][c] = u32_of(json_array_get(row, c), BALLOT_SCORE_UNSET);
-		a->flags[side] =
-			u32_of(json_array_get(json_object_get(j, "flags"), (size_t)side), 0);
-		copy_text(a->comment[side],
-			  json_array_get(json_object_get(j, "comments"), (size_t)side));
-	}
-	a->preference = json_is_integer(pref) && json_integer_value(pref) >= 0 &&
-					json_integer_value(pref) < PREF_COUNT
-				? (int)json_integer_value(pref)
-				: -1;
-	a->satisfaction = u32_of(json_object_get(j, "satisfaction"), BALLOT_SCORE_UNSET);
-	copy_text(a->reason, json_object_get(j, "reason"));
-	a->active_seconds = u32_of(json_object_get(j, "active_seconds"), 0);
-}
-
-int session_save_draft(struct session *s, size_t index, const struct answer *a,
-		       struct simsa_err *err)
-{
-	struct round_info ri;
-	json_t *j;
-	char *text;
-	int rc;
-
-	problem(&s->problem, SE_NONE, index, -1, -1);
-	if (index >= s->n_tasks) {
-		problem(&s->problem, SE_NO_TASK, index, -1, -1);
-		return err_set(err, "no task %zu", index + 1);
-	}
-	j = answer_to_json(s, a);
-	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	json_decref(j);
-	if (!text)
-		return err_set(err, "out of memory");
-	/* The state is read under the write lock, as for a cast: a close
-	 * removes every draft, and none may be written into a sealed round
-	 * (verify's cleared step requires drafts gone after close). */
-	rc = store_begin(s->st, err);
-	if (rc == 0)
-		rc = store_round_info(s->st, &ri, err);
-	if (rc == 0 && ri.state != ROUND_OPEN) {
-		problem(&s->problem, SE_ROUND_CLOSED, index, -1, -1);
-		rc = err_set(err, "the round is closed; the draft was not saved");
-		store_rollback(s->st);
-		free(text);
-		return rc;
-	}
-	if (rc == 0)
-		rc = store_put_draft(s->st, s->rater_row, s->tasks[index].position, text, err);
-	if (rc == 0)
-		rc = store_commit(s->st, err);
-	else
-		store_rollback(s->st);
-	free(text);
-	if (rc < 0)
-		problem(&s->problem, SE_STORE, index, -1, -1);
-	return rc;
-}
-
-int session_load_draft(struct session *s, size_t index, struct answer *a, struct simsa_err *err)
-{
-	char *text = NULL;
-	json_t *j;
-	int found;
-
-	answer_init(a);
-	problem(&s->problem, SE_NONE, index, -1, -1);
-	if (index >= s->n_tasks) {
-		problem(&s->problem, SE_NO_TASK, index, -1, -1);
-		return err_set(err, "no task %zu", index + 1);
-	}
-	found = store_get_draft(s->st, s->rater_row, s->tasks[index].position, &text, err);
-	if (found < 0)
-		problem(&s->problem, SE_STORE, index, -1, -1);
-	if (found <= 0)
-		return found;
-	j = json_loads(text, 0, NULL);
-	free(text);
-	if (!j)
-		return 0; /* an unreadable draft is no draft */
-	answer_from_json(s, j, a);
-	json_decref(j);
-	return 1;
-}
-
-/* ---- casting ---- */
 
 static void fill_ballot(const struct session *s, size_t index, const struct answer *a,
 			struct ballot *b)
@@ -634,9 +485,9 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	uint32_t seq = 0, place = 0;
 	int found, rc = -1;
 
-	problem(&s->problem, SE_NONE, index, -1, -1);
+	session_problem_set(&s->problem, SE_NONE, index, -1, -1);
 	if (index >= s->n_tasks) {
-		problem(&s->problem, SE_NO_TASK, index, -1, -1);
+		session_problem_set(&s->problem, SE_NO_TASK, index, -1, -1);
 		return err_set(err, "no task %zu", index + 1);
 	}
 	if (!session_answer_complete(s, a, &why)) {
@@ -644,7 +495,7 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 		s->problem.task = index;
 		return err_set(err, "the answer is not complete: %s", session_problem_text(&why));
 	}
-	problem(&s->problem, SE_STORE, index, -1, -1); /* until it is cast */
+	session_problem_set(&s->problem, SE_STORE, index, -1, -1); /* until it is cast */
 	b = malloc(sizeof *b);
 	if (!b)
 		return err_set(err, "out of memory");
@@ -657,7 +508,7 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	if (store_begin(s->st, err) < 0 || store_round_info(s->st, &ri, err) < 0)
 		goto out;
 	if (ri.state != ROUND_OPEN) {
-		problem(&s->problem, SE_ROUND_CLOSED, index, -1, -1);
+		session_problem_set(&s->problem, SE_ROUND_CLOSED, index, -1, -1);
 		err_set(err, "%s", session_problem_text(&s->problem));
 		goto out;
 	}
@@ -682,7 +533,7 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	rec.bytes = bytes;
 	ballot_hash(bytes, rec.len, rec.hash);
 	if (secret_key_sign(s->sk, bytes, rec.len, rec.signature) < 0) {
-		problem(&s->problem, SE_KEY, index, -1, -1);
+		session_problem_set(&s->problem, SE_KEY, index, -1, -1);
 		err_set(err, "cannot use the rater's key");
 		goto out;
 	}
@@ -691,7 +542,7 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	    store_commit(s->st, err) < 0)
 		goto out;
 	ballot_receipt(place, rec.hash, receipt);
-	problem(&s->problem, SE_NONE, index, -1, -1);
+	session_problem_set(&s->problem, SE_NONE, index, -1, -1);
 	s->done[index] = true;
 	memcpy(s->receipt[index], receipt, BALLOT_RECEIPT_MAX + 1);
 	save_receipt(s, b, receipt);

@@ -1,0 +1,40 @@
+/* session_internal — what session.c and session_draft.c share: the
+ * session itself and how a call records its problem. Nothing outside
+ * src/round/session*.c includes this. */
+#ifndef SIMSA_SESSION_INTERNAL_H
+#define SIMSA_SESSION_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simsa/ballot.h"
+#include "simsa/session.h"
+#include "simsa/store.h"
+
+struct session {
+	struct store *st;
+	struct secret_key *sk;
+	struct round_info info;
+	unsigned char manifest_hash[32];
+	char *rater;
+	int64_t rater_row;
+	enum rater_role role;
+	struct rubric *rubric;
+	struct session_task_rec *tasks;
+	size_t n_tasks;
+	bool *done;
+	char (*receipt)[BALLOT_RECEIPT_MAX + 1];
+	char *text[2]; /* texts of the task last viewed */
+	size_t text_len[2];
+	struct session_problem problem; /* of the last submit or draft call */
+	int receipts_fd;                /* the rater's receipts file, or -1 */
+	char *receipts_path;
+	char receipts_failure[5200]; /* why the last receipt was not saved, or "" */
+};
+
+/* Sets *p (may be NULL) to the problem; returns false, for "not complete". */
+bool session_problem_set(struct session_problem *p, enum session_error code, size_t task,
+			 int criterion, int side);
+
+#endif
