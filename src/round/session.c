@@ -311,6 +311,26 @@ bool session_problem_set(struct session_problem *p, enum session_error code, siz
 	return false;
 }
 
+int session_begin_open(struct session *s, size_t index, const char *closed_msg,
+		       struct simsa_err *err)
+{
+	struct round_info ri;
+
+	if (store_begin(s->st, err) < 0)
+		return -1;
+	if (store_round_info(s->st, &ri, err) < 0) {
+		store_rollback(s->st);
+		return -1;
+	}
+	if (ri.state != ROUND_OPEN) {
+		store_rollback(s->st);
+		session_problem_set(&s->problem, SE_ROUND_CLOSED, index, -1, -1);
+		return err_set(err, "%s",
+			       closed_msg ? closed_msg : session_problem_text(&s->problem));
+	}
+	return 0;
+}
+
 bool session_answer_complete(const struct session *s, const struct answer *a,
 			     struct session_problem *why)
 {
@@ -481,7 +501,6 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	unsigned char *bytes = NULL;
 	char *scores = NULL;
 	struct session_problem why;
-	struct round_info ri;
 	uint32_t seq = 0, place = 0;
 	int found, rc = -1;
 
@@ -505,12 +524,9 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 	 * (which reads and seals under the same lock: round_close) either
 	 * sealed the round before this transaction, which then casts nothing,
 	 * or seals this ballot too. */
-	if (store_begin(s->st, err) < 0 || store_round_info(s->st, &ri, err) < 0)
-		goto out;
-	if (ri.state != ROUND_OPEN) {
-		session_problem_set(&s->problem, SE_ROUND_CLOSED, index, -1, -1);
-		err_set(err, "%s", session_problem_text(&s->problem));
-		goto out;
+	if (session_begin_open(s, index, NULL, err) < 0) {
+		rc = -1;
+		goto done;
 	}
 	found = store_chain_head(s->st, s->rater_row, &seq, b->prev_hash, err);
 	if (found < 0)
@@ -550,6 +566,7 @@ int session_submit(struct session *s, size_t index, const struct answer *a,
 out:
 	if (rc < 0)
 		store_rollback(s->st);
+done:
 	free(bytes);
 	free(scores);
 	free(b);

@@ -74,7 +74,6 @@ static void answer_from_json(const struct session *s, json_t *j, struct answer *
 int session_save_draft(struct session *s, size_t index, const struct answer *a,
 		       struct simsa_err *err)
 {
-	struct round_info ri;
 	json_t *j;
 	char *text;
 	int rc;
@@ -92,18 +91,13 @@ int session_save_draft(struct session *s, size_t index, const struct answer *a,
 	/* The state is read under the write lock, as for a cast: a close
 	 * removes every draft, and none may be written into a sealed round
 	 * (verify's cleared step requires drafts gone after close). */
-	rc = store_begin(s->st, err);
-	if (rc == 0)
-		rc = store_round_info(s->st, &ri, err);
-	if (rc == 0 && ri.state != ROUND_OPEN) {
-		session_problem_set(&s->problem, SE_ROUND_CLOSED, index, -1, -1);
-		rc = err_set(err, "the round is closed; the draft was not saved");
-		store_rollback(s->st);
+	if (session_begin_open(s, index, "the round is closed; the draft was not saved", err) < 0) {
 		free(text);
-		return rc;
+		if (s->problem.code != SE_ROUND_CLOSED)
+			session_problem_set(&s->problem, SE_STORE, index, -1, -1);
+		return -1;
 	}
-	if (rc == 0)
-		rc = store_put_draft(s->st, s->rater_row, s->tasks[index].position, text, err);
+	rc = store_put_draft(s->st, s->rater_row, s->tasks[index].position, text, err);
 	if (rc == 0)
 		rc = store_commit(s->st, err);
 	else

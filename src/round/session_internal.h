@@ -37,4 +37,13 @@ struct session {
 bool session_problem_set(struct session_problem *p, enum session_error code, size_t task,
 			 int criterion, int side);
 
+/* Takes the write lock and reads the round's state under it, as a cast
+ * or a draft must (a close reads and seals under the same lock): 0 when
+ * the round is open, with the lock held; else -1, the lock released, err
+ * set (to closed_msg, or the engine's words for SE_ROUND_CLOSED when
+ * NULL, if a close came first; SE_ROUND_CLOSED then recorded for task
+ * index). */
+int session_begin_open(struct session *s, size_t index, const char *closed_msg,
+		       struct simsa_err *err);
+
 #endif
