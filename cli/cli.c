@@ -14,6 +14,7 @@ const struct command simsa_commands[] = {
 	{ "outputs import", cmd_import_outputs, &spec_import_outputs },
 	{ "outputs generate", cmd_outputs_generate, &spec_outputs_generate },
 	{ "gold import", cmd_import_gold, &spec_import_gold },
+	{ "practice import", cmd_import_practice, &spec_import_practice },
 	{ "outputs screen", cmd_outputs_screen, &spec_outputs_screen },
 	{ "outputs accept", cmd_outputs_accept, &spec_outputs_accept },
 	{ "outputs redact", cmd_outputs_redact, &spec_outputs_redact },

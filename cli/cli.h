@@ -221,10 +221,11 @@ int cli_unlock_organizer(const char *round, const char *key_opt, const char *pas
 
 /* The commands' tables (in their cmd_*.c). */
 extern const struct cli_spec spec_demo, spec_init, spec_import_entrants, spec_import_prompts,
-	spec_import_outputs, spec_outputs_generate, spec_import_gold, spec_outputs_screen,
-	spec_outputs_accept, spec_outputs_redact, spec_rater_add, spec_open, spec_rate, spec_close,
-	spec_verify, spec_checkpoint, spec_export, spec_receipt, spec_status, spec_score,
-	spec_results, spec_agreement, spec_rank, spec_rater_ssh_key, spec_authorized_keys;
+	spec_import_outputs, spec_outputs_generate, spec_import_gold, spec_import_practice,
+	spec_outputs_screen, spec_outputs_accept, spec_outputs_redact, spec_rater_add, spec_open,
+	spec_rate, spec_close, spec_verify, spec_checkpoint, spec_export, spec_receipt, spec_status,
+	spec_score, spec_results, spec_agreement, spec_rank, spec_rater_ssh_key,
+	spec_authorized_keys;
 
 int cmd_init(int argc, char **argv);
 int cmd_close(int argc, char **argv);
@@ -247,6 +248,7 @@ int cmd_import_entrants(int argc, char **argv);
 int cmd_import_prompts(int argc, char **argv);
 int cmd_import_outputs(int argc, char **argv);
 int cmd_import_gold(int argc, char **argv);
+int cmd_import_practice(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_agreement(int argc, char **argv);

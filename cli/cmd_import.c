@@ -44,6 +44,17 @@ const struct cli_spec spec_import_gold = {
 	NULL,
 };
 
+const struct cli_spec spec_import_practice = {
+	"add practice tasks, shown to raters but never signed or counted",
+	"ROUND.db FILE.jsonl",
+	"  each line: {\"id\", \"role\": \"expert\"|\"user\", \"prompt\", \"a\", \"b\",\n"
+	"  \"required\": true|false, \"reference\", \"note_ko\", \"note_en\"}; id, role,\n"
+	"  prompt, a and b are required; required tasks come before a rater's real\n"
+	"  tasks; the notes are shown once a task is done; committed in the manifest\n",
+	NULL,
+	NULL,
+};
+
 static int run_import(enum import_kind kind, int argc, char **argv)
 {
 	char name[32], *pos[CLI_MAX_ARGS];
@@ -84,6 +95,11 @@ int cmd_import_prompts(int argc, char **argv)
 int cmd_import_gold(int argc, char **argv)
 {
 	return run_import(IMPORT_GOLD, argc, argv);
+}
+
+int cmd_import_practice(int argc, char **argv)
+{
+	return run_import(IMPORT_PRACTICE, argc, argv);
 }
 
 int cmd_import_outputs(int argc, char **argv)

@@ -524,11 +524,16 @@ def parse_rubric(text, name):
             raise Unreadable("%s:%d: [%s] has no keys" % (name, ln, sname))
     head = sections[0][2]
     for kname in head:
-        if kname not in ("component", "points", "version", "title_ko", "title_en"):
+        if kname not in ("component", "points", "version", "title_ko", "title_en", "instructions_ko",
+                         "instructions_en"):
             raise Unreadable('%s: [rubric] unknown key "%s"' % (name, kname))
     for kname in ("component", "points", "version", "title_ko", "title_en"):
         if kname not in head:
             raise Unreadable("%s: [rubric] missing %s" % (name, kname))
+    # the instructions files: optional, but both languages or neither
+    if ("instructions_ko" in head) != ("instructions_en" in head):
+        raise Unreadable("%s: [rubric] missing %s" % (
+            name, "instructions_en" if "instructions_ko" in head else "instructions_ko"))
     comp = head["component"]
     if comp not in ("expert", "user"):
         raise Unreadable('%s: [rubric] component: "%s" (expert or user)' % (name, comp))
@@ -712,13 +717,13 @@ def scores_json(sides):
 # ---------------------------------------------------------------------------
 # Reading the file (docs/round-file.md, "Reading")
 
-# Every table and column of schema 7, in order (docs/verify.md, "What
+# Every table and column of schema 8, in order (docs/verify.md, "What
 # covers each stored value").
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 APPLICATION_ID = 0x53494D53
 TABLES = {
     "round": "one round_id title state created_at",
-    "rubric": "component source text hash",
+    "rubric": "component source text hash instructions_ko instructions_en",
     "entrant": "id name team model endpoint api_key_env params system aliases",
     "prompt": "id ext_id category prompt system reference",
     "output": "id prompt_id entrant_id text hash origin created_at finish_reason usage latency_ms params generated_at",
@@ -742,6 +747,11 @@ TABLES = {
     # the raters' SSH keys for a station: read by nothing here (bundles
     # are written without its rows; docs/station.md)
     "station_key": "rater_id key set_at",
+    "practice": "id ext_id role required prompt answer_a answer_b reference note_ko note_en",
+    # what raters answered in practice: read by nothing here either
+    # (working state like a draft, signed by no one; bundles are written
+    # without its rows; docs/round-file.md)
+    "practice_done": "rater_id practice_id answer at",
 }
 # The longest value of the round record a reader holds (docs/verify.md,
 # step state); the other steps see the value cut there and at a NUL.
@@ -761,6 +771,10 @@ _MANIFEST_TYPED = [
     ("prompt", "reference", "t"), ("rater", "name", "t"), ("rater", "categories", "t"),
     ("blind_output", "id", "t"), ("blind_output", "prompt_id", "i"), ("reveal", "output_id", "t"),
     ("reveal", "entrant_id", "i"), ("gold", "prompt_id", "i"), ("gold", "better_id", "i"), ("gold", "worse_id", "i"),
+    ("rubric", "instructions_ko", "t"), ("rubric", "instructions_en", "t"),
+    ("practice", "ext_id", "t"), ("practice", "role", "t"), ("practice", "required", "i"),
+    ("practice", "prompt", "t"), ("practice", "answer_a", "t"), ("practice", "answer_b", "t"),
+    ("practice", "reference", "t"), ("practice", "note_ko", "t"), ("practice", "note_en", "t"),
 ]
 TYPED = {
     "opening": [("opening", "opened_at", "t")],
@@ -808,7 +822,7 @@ def connect(path):
 
 
 def check_schema(con, path):
-    """Refuses a file that is not simsa's schema 7 (tables and columns)."""
+    """Refuses a file that is not simsa's schema 8 (tables and columns)."""
     app = con.execute("PRAGMA application_id").fetchone()[0]
     if app != APPLICATION_ID:
         raise Unreadable("%s: not a simsa round file (application_id %#x)" % (path, app & 0xFFFFFFFF))
@@ -859,7 +873,9 @@ def load(con):
             "SELECT round_id, typeof(round_id), title, typeof(title), created_at, typeof(created_at), state FROM round"
         )
         d["organizer"] = q("SELECT public_key FROM organizer")
-        d["rubric"] = q("SELECT component, source, text, hash FROM rubric ORDER BY component")
+        d["rubric"] = q(
+            "SELECT component, source, text, hash, instructions_ko, instructions_en FROM rubric ORDER BY component"
+        )
         d["entrant"] = q(
             "SELECT id, name, team, model, aliases, endpoint, api_key_env, params, system FROM entrant ORDER BY id"
         )
@@ -885,6 +901,10 @@ def load(con):
         d["reveal"] = q("SELECT output_id, entrant_id FROM reveal")
         d["chain_head"] = q("SELECT rater_id, count, head FROM chain_head ORDER BY rater_id")
         d["gold"] = q("SELECT id, kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id")
+        d["practice"] = q(
+            "SELECT id, ext_id, role, required, prompt, answer_a, answer_b, reference, note_ko, note_en"
+            " FROM practice ORDER BY id"
+        )
         d["untyped"] = {}
         for table, col, typ in sorted({tc for cols in TYPED.values() for tc in cols}):
             if typ == "i":
@@ -1044,7 +1064,7 @@ class Round:
         self.rater_by_id = {r[0]: r for r in self.raters}
         self.blind = {o[0]: o for o in d["blind_output"]}
         self.rubrics = {}
-        for comp, _src, text, _hash in d["rubric"]:
+        for comp, _src, text, _hash, *_instructions in d["rubric"]:
             name = comp.decode("utf-8", "replace") if isinstance(comp, bytes) else str(comp)
             self.rubrics[name] = parse_rubric(text if isinstance(text, bytes) else b"", name)
         self.valid_ballots = set()  # ids whose signature verifies under their rater's key
@@ -1122,7 +1142,7 @@ def step_outputs(rnd, st):
         st.items += 1
         if not isinstance(text, bytes) or h256(text) != hsh:
             st.fail("output %s: its text does not match its hash (altered after open)" % txt(oid))
-    for comp, _src, text, hsh in rnd.d["rubric"]:
+    for comp, _src, text, hsh, *_instructions in rnd.d["rubric"]:
         st.items += 1
         if not isinstance(text, bytes) or h256(text) != hsh:
             st.fail("rubric '%s': its text does not match rubric.hash" % txt(comp))
@@ -1143,7 +1163,7 @@ def step_cleared(rnd, st):
         if c[table]:
             st.fail("%d %s are still in the round (open removes them)" % (c[table], what))
     st.items += 1
-    for comp, src, _text, _hash in rnd.d["rubric"]:
+    for comp, src, _text, _hash, *_instructions in rnd.d["rubric"]:
         if src != b"":
             st.fail("rubric '%s': source is not empty (open empties it)" % txt(comp))
     st.items += 1
@@ -1404,11 +1424,11 @@ def _indices(rnd):
 def manifest_bytes(rnd):
     pidx, eidx, owner = _indices(rnd)
     salt = rnd.closing[1]
-    m = b"simsa/manifest/v2\0" + enc_str(rnd.round_id) + enc_str(rnd.title) + enc_str(rnd.created_at) + salt
+    m = b"simsa/manifest/v3\0" + enc_str(rnd.round_id) + enc_str(rnd.title) + enc_str(rnd.created_at) + salt
     m += b"\1" + rnd.organizer if rnd.organizer is not None else b"\0"
     m += u32(len(rnd.d["rubric"]))
-    for comp, _src, text, _hash in sorted(rnd.d["rubric"], key=lambda r: r[0]):
-        m += enc_str(comp) + enc_str(text)
+    for comp, _src, text, _hash, instr_ko, instr_en in sorted(rnd.d["rubric"], key=lambda r: r[0]):
+        m += enc_str(comp) + enc_str(text) + enc_opt(instr_ko) + enc_opt(instr_en)
     m += u32(len(rnd.d["entrant"]))
     for _id, name, team, model, aliases, *_rest in rnd.d["entrant"]:
         m += enc_str(name) + enc_opt(team) + enc_opt(model) + enc_opt(aliases)
@@ -1438,6 +1458,11 @@ def manifest_bytes(rnd):
             m += u32(pidx[prompt_id]) + u32(eidx[better]) + u32(eidx[worse])
         else:
             m += u32(0) * 3
+    m += u32(len(rnd.d["practice"]))
+    for _id, ext_id, role, required, prompt, a, b, reference, note_ko, note_en in rnd.d["practice"]:
+        m += enc_str(ext_id) + enc_str(role if role in (b"expert", b"user") else b"")
+        m += u8(1 if required != 0 else 0) + enc_str(prompt) + enc_str(a) + enc_str(b)
+        m += enc_opt(reference) + enc_opt(note_ko) + enc_opt(note_en)
     return m
 
 

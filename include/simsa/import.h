@@ -12,7 +12,7 @@
 #include "simsa/store.h"
 #include "simsa/util.h"
 
-enum import_kind { IMPORT_ENTRANTS, IMPORT_PROMPTS, IMPORT_OUTPUTS, IMPORT_GOLD };
+enum import_kind { IMPORT_ENTRANTS, IMPORT_PROMPTS, IMPORT_OUTPUTS, IMPORT_GOLD, IMPORT_PRACTICE };
 
 struct import_result {
 	long records;

@@ -3,9 +3,10 @@
  *
  * Covered: the round id, title and creation time, a secret salt (revealed at close, so the hash
  * cannot be used before then to test guesses of who wrote what), the
- * organizer's public key, the rubric texts, the entrants, the prompts, each
- * output's hash with its prompt and entrant, and the roster of raters
- * enrolled before open. Byte layout: docs/manifest.md. Pure: no I/O. */
+ * organizer's public key, the rubric texts and their instructions, the
+ * entrants, the prompts, each output's hash with its prompt and entrant,
+ * the roster of raters enrolled before open, the gold items and the
+ * practice tasks. Byte layout: docs/manifest.md. Pure: no I/O. */
 #ifndef SIMSA_MANIFEST_H
 #define SIMSA_MANIFEST_H
 

@@ -56,6 +56,9 @@ struct rubric {
 	int version;
 	char *title_ko;
 	char *title_en;
+	/* the instructions files it names ([0] Korean, [1] English), read by
+	 * `simsa init` from the rubric's folder; both NULL when not named */
+	char *instructions_file[2];
 	/* expert */
 	size_t n_criteria;
 	struct rubric_criterion criteria[RUBRIC_MAX_CRITERIA];

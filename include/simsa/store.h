@@ -25,7 +25,7 @@
 
 #include "simsa/err.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 #define STORE_HASH_LEN 32 /* BLAKE2b-256 */
 
 struct store;
@@ -140,9 +140,12 @@ int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *
 /* Fails with a clear message unless the round is still a draft. */
 int store_require_draft(struct store *st, struct simsa_err *err);
 
-/* Rubric of a component ("expert" / "user"): one per component. */
+/* Rubric of a component ("expert" / "user"): one per component, with what
+ * raters of it are told first (instructions[0] Korean, [1] English; NULL:
+ * none stored, as in rounds made before schema 8). */
 int store_put_rubric(struct store *st, const char *component, const char *source, const char *text,
-		     size_t len, const unsigned char hash[STORE_HASH_LEN], struct simsa_err *err);
+		     size_t len, const unsigned char hash[STORE_HASH_LEN],
+		     const char *const instructions[2], struct simsa_err *err);
 /* Returns 1 and a malloc'd copy of the text in *text if present, 0 if not. */
 int store_get_rubric(struct store *st, const char *component, char **text, size_t *len,
 		     struct simsa_err *err);
@@ -234,6 +237,7 @@ struct in_rubric {
 	char *text;
 	size_t len;
 	unsigned char hash[STORE_HASH_LEN];
+	char *instructions[2]; /* [0] Korean, [1] English; NULL when none is stored */
 };
 
 struct in_entrant {
@@ -273,6 +277,18 @@ struct in_gold {
 	uint32_t better, worse;
 };
 
+/* A practice task (practice import): never signed, never counted; shown
+ * to raters of its role before or beside their tasks. */
+struct in_practice {
+	char *id; /* the id in the imported file */
+	enum rater_role role;
+	bool required; /* done before the rater's real tasks */
+	char *prompt;
+	char *answer[2]; /* shown as A and B */
+	char *reference; /* for experts; may be NULL */
+	char *note[2];   /* shown once done: [0] Korean, [1] English; may be NULL */
+};
+
 /* Rows in canonical order: rubrics by component, the rest by import or
  * enrolment order; outputs by (prompt, entrant). */
 struct round_inputs {
@@ -291,6 +307,8 @@ struct round_inputs {
 	size_t n_raters;
 	struct in_gold *gold;
 	size_t n_gold;
+	struct in_practice *practice;
+	size_t n_practice;
 };
 
 /* The index of the entrant, prompt or rater with that row id (the arrays
@@ -310,6 +328,30 @@ struct gold_rec {
 };
 
 int store_add_gold(struct store *st, const struct gold_rec *g, struct simsa_err *err);
+/* A practice task into a draft round (its row id in *row if not NULL). */
+int store_add_practice(struct store *st, const struct in_practice *p, struct simsa_err *err);
+/* Returns 1 if the round has a practice task with this id, 0 if not. */
+int store_find_practice(struct store *st, const char *id, struct simsa_err *err);
+/* Returns 1 if the rater (row id) has done practice task id, 0 if not. */
+int store_practice_done(struct store *st, int64_t rater_row, const char *id, struct simsa_err *err);
+/* Records that the rater did practice task id, with their answer (the
+ * draft's JSON): once open only, replacing an earlier one. Unsigned. */
+int store_put_practice_done(struct store *st, int64_t rater_row, const char *id,
+			    const char *answer_json, struct simsa_err *err);
+/* The practice tasks of role, in import order, each with whether the
+ * rater (row id) has done it; free with store_practice_rows_release. */
+struct practice_row {
+	struct in_practice p;
+	bool done;
+};
+int store_rater_practice(struct store *st, int64_t rater_row, enum rater_role role,
+			 struct practice_row **out, size_t *n, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+void store_practice_rows_release(struct practice_row *rows, size_t n);
+/* The instructions of component's rubric: out[0] Korean, out[1] English,
+ * malloc'd, NULL where none is stored (or no such rubric). */
+int store_rubric_instructions(struct store *st, const char *component, char *out[2],
+			      struct simsa_err *err) __attribute__((warn_unused_result));
 
 /* Calls fn for every output of a draft round with its text (for identity
  * screening). Stops early if fn returns non-zero. */
@@ -433,6 +475,8 @@ int store_blind_text(struct store *st, const char *id, char **text, size_t *len,
 int store_put_draft(struct store *st, int64_t rater_row, uint32_t position, const char *json,
 		    struct simsa_err *err);
 /* 1 and a malloc'd JSON text, or 0 when there is no draft. */
+/* 1 if the rater (row id) has a draft of any task, 0 if none. */
+int store_rater_has_draft(struct store *st, int64_t rater_row, struct simsa_err *err);
 int store_get_draft(struct store *st, int64_t rater_row, uint32_t position, char **json,
 		    struct simsa_err *err);
 int store_delete_draft(struct store *st, int64_t rater_row, uint32_t position,

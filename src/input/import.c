@@ -287,6 +287,65 @@ static int one_gold(struct store *st, struct jsonl_reader *r, json_t *obj, struc
 	return store_add_gold(st, &g, err);
 }
 
+/* Practice tasks: shown to raters, never signed or counted
+ * (docs/input-formats.md, "Practice tasks"). */
+static const char *const practice_keys[] = { "id", "role",      "required", "prompt",  "a",
+					     "b",  "reference", "note_ko",  "note_en", NULL };
+
+static int one_practice(struct store *st, struct jsonl_reader *r, json_t *obj, struct seen *seen,
+			struct simsa_err *err)
+{
+	struct in_practice p = { 0 };
+	const char *role;
+	json_t *req = json_object_get(obj, "required");
+	char *rubric = NULL;
+	size_t rubric_len;
+	int found;
+
+	if (jsonl_check_keys(r, obj, practice_keys, err) < 0 ||
+	    jsonl_get_text(r, obj, "id", true, TEXT_LINE, (const char **)&p.id, NULL, err) < 0 ||
+	    jsonl_get_text(r, obj, "role", true, TEXT_LINE, &role, NULL, err) < 0 ||
+	    jsonl_get_text(r, obj, "prompt", true, TEXT_NONBLANK, (const char **)&p.prompt, NULL,
+			   err) < 0 ||
+	    jsonl_get_text(r, obj, "a", true, TEXT_NONBLANK, (const char **)&p.answer[0], NULL,
+			   err) < 0 ||
+	    jsonl_get_text(r, obj, "b", true, TEXT_NONBLANK, (const char **)&p.answer[1], NULL,
+			   err) < 0 ||
+	    jsonl_get_text(r, obj, "reference", false, TEXT_NONBLANK, (const char **)&p.reference,
+			   NULL, err) < 0 ||
+	    jsonl_get_text(r, obj, "note_ko", false, TEXT_NONBLANK, (const char **)&p.note[0], NULL,
+			   err) < 0 ||
+	    jsonl_get_text(r, obj, "note_en", false, TEXT_NONBLANK, (const char **)&p.note[1], NULL,
+			   err) < 0 ||
+	    seen_check(seen, r, p.id, "id", "practice id", err) < 0)
+		return -1;
+	p.role = rater_role_parse(role);
+	if (p.role != ROLE_USER && p.role != ROLE_EXPERT)
+		return jsonl_field_err(r, "role", err, "expected user or expert");
+	if (req && !json_is_null(req) && !json_is_boolean(req))
+		return jsonl_field_err(r, "required", err, "expected true or false, got %s",
+				       jsonl_type_name(req));
+	p.required = req && json_is_true(req);
+	if (!p.note[0] != !p.note[1])
+		return jsonl_field_err(r, p.note[0] ? "note_en" : "note_ko", err,
+				       "missing (a note is given in both Korean and English)");
+	if (p.reference && p.role != ROLE_EXPERT)
+		return jsonl_field_err(r, "reference", err, "shown to experts only");
+	found = store_get_rubric(st, rater_role_name(p.role), &rubric, &rubric_len, err);
+	free(rubric);
+	if (found < 0)
+		return -1;
+	if (!found)
+		return jsonl_field_err(r, "role", err, "the round has no %s rubric", role);
+	found = store_find_practice(st, p.id, err);
+	if (found < 0)
+		return -1;
+	if (found)
+		return jsonl_field_err(r, "id", err, "practice task '%s' is already in the round",
+				       p.id);
+	return store_add_practice(st, &p, err);
+}
+
 typedef int (*one_fn)(struct store *, struct jsonl_reader *, json_t *, struct seen *,
 		      struct simsa_err *);
 
@@ -298,6 +357,7 @@ static const struct {
 	[IMPORT_PROMPTS] = { "prompts", one_prompt },
 	[IMPORT_OUTPUTS] = { "outputs", one_output },
 	[IMPORT_GOLD] = { "gold", one_gold },
+	[IMPORT_PRACTICE] = { "practice", one_practice },
 };
 
 const char *import_kind_name(enum import_kind kind)

@@ -22,7 +22,8 @@
 
 /* clang-format off */
 static const char *const rubric_keys[] = {
-	"component", "points", "version", "title_ko", "title_en", NULL };
+	"component", "points", "version", "title_ko", "title_en",
+	"instructions_ko", "instructions_en", NULL };
 static const char *const criterion_keys[] = {
 	"name_ko", "name_en", "weight", "scale", "required", NULL };
 static const char *const scoring_keys[] = {
@@ -152,9 +153,14 @@ static int close_section(struct pstate *st)
 	st->kind = SEC_NONE;
 	switch (kind) {
 	case SEC_RUBRIC:
-		for (i = 0; rubric_keys[i]; i++)
+		for (i = 0; i < R_N_REQUIRED; i++)
 			if (!st->key_line[i])
 				return missing(st, rubric_keys[i]);
+		/* optional, but in both languages when given */
+		if (!st->key_line[R_INSTR_KO] != !st->key_line[R_INSTR_EN])
+			return missing(
+				st,
+				rubric_keys[st->key_line[R_INSTR_KO] ? R_INSTR_EN : R_INSTR_KO]);
 		want = r->component == RUBRIC_EXPERT ? 35 : 25;
 		if (r->points != want)
 			return rb_fail(st, st->key_line[R_POINTS],
@@ -342,7 +348,9 @@ static int set_key(struct pstate *st, int slot, const char *key, const char *v)
 		case R_POINTS: return rb_int_key(st, key, v, 1, 100, &r->points);
 		case R_VERSION: return rb_int_key(st, key, v, 1, 1000000, &r->version);
 		case R_TITLE_KO: return rb_str_key(st, &r->title_ko, v);
-		default: return rb_str_key(st, &r->title_en, v);
+		case R_TITLE_EN: return rb_str_key(st, &r->title_en, v);
+		case R_INSTR_KO: return rb_str_key(st, &r->instructions_file[0], v);
+		default: return rb_str_key(st, &r->instructions_file[1], v);
 		}
 	case SEC_CRITERION:
 	case SEC_SATISFACTION:
@@ -570,6 +578,8 @@ void rubric_free(struct rubric **pr)
 		return;
 	r = *pr;
 	free(r->title_ko);
+	free(r->instructions_file[0]);
+	free(r->instructions_file[1]);
 	free(r->title_en);
 	for (size_t i = 0; i < r->n_criteria; i++)
 		criterion_release(&r->criteria[i]);

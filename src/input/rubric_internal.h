@@ -24,7 +24,9 @@ enum kind {
 	SEC_ASSIGNMENT
 };
 
-enum { R_COMPONENT, R_POINTS, R_VERSION, R_TITLE_KO, R_TITLE_EN };
+enum { R_COMPONENT, R_POINTS, R_VERSION, R_TITLE_KO, R_TITLE_EN, R_INSTR_KO, R_INSTR_EN };
+/* [rubric] keys before this one are required */
+#define R_N_REQUIRED R_INSTR_KO
 enum { C_NAME_KO, C_NAME_EN, C_WEIGHT, C_SCALE, C_REQUIRED };
 enum {
 	S_RESAMPLES,

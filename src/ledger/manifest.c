@@ -8,7 +8,7 @@
 
 #include "simsa/enc.h"
 
-#define TAG "simsa/manifest/v2"
+#define TAG "simsa/manifest/v3"
 
 void manifest_encode(const struct round_inputs *in, const unsigned char salt[MANIFEST_SALT_LEN],
 		     void (*sink)(void *ctx, const void *data, size_t len), void *ctx)
@@ -29,6 +29,8 @@ void manifest_encode(const struct round_inputs *in, const unsigned char salt[MAN
 	for (size_t i = 0; i < in->n_rubrics; i++) {
 		enc_str(&o, in->rubrics[i].component);
 		enc_bytes(&o, in->rubrics[i].text, in->rubrics[i].len);
+		enc_opt(&o, in->rubrics[i].instructions[0]);
+		enc_opt(&o, in->rubrics[i].instructions[1]);
 	}
 	enc_u32(&o, (uint32_t)in->n_entrants);
 	for (size_t i = 0; i < in->n_entrants; i++) {
@@ -69,6 +71,23 @@ void manifest_encode(const struct round_inputs *in, const unsigned char salt[MAN
 		enc_u32(&o, in->gold[i].known ? in->gold[i].prompt : 0);
 		enc_u32(&o, in->gold[i].known ? in->gold[i].better : 0);
 		enc_u32(&o, in->gold[i].known ? in->gold[i].worse : 0);
+	}
+	enc_u32(&o, (uint32_t)in->n_practice);
+	for (size_t i = 0; i < in->n_practice; i++) {
+		const struct in_practice *p = &in->practice[i];
+
+		enc_str(&o, p->id);
+		/* as stored when it is one of the two a practice task may have */
+		enc_str(&o, p->role == ROLE_EXPERT || p->role == ROLE_USER
+				    ? rater_role_name(p->role)
+				    : "");
+		enc_u8(&o, p->required);
+		enc_str(&o, p->prompt);
+		enc_str(&o, p->answer[0]);
+		enc_str(&o, p->answer[1]);
+		enc_opt(&o, p->reference);
+		enc_opt(&o, p->note[0]);
+		enc_opt(&o, p->note[1]);
 	}
 }
 

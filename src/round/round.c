@@ -12,6 +12,7 @@
 
 #include "simsa/assets.h"
 #include "simsa/enc.h"
+#include "simsa/instructions.h"
 #include "simsa/late.h"
 #include "simsa/leak_match.h"
 #include "simsa/rubric.h"
@@ -26,6 +27,7 @@ struct loaded_rubric {
 	char *text;
 	size_t len;
 	struct rubric *rubric;
+	char *instructions[2]; /* Korean, English */
 };
 
 static int load_rubric(const char *path, struct loaded_rubric *lr, struct simsa_err *err)
@@ -47,13 +49,31 @@ static int load_rubric(const char *path, struct loaded_rubric *lr, struct simsa_
 	}
 	if (!utf8_valid(lr->text, lr->len, NULL))
 		return err_set(err, "%s: not valid UTF-8", path);
-	return rubric_parse(lr->text, lr->len, path, &lr->rubric, err);
+	if (rubric_parse(lr->text, lr->len, path, &lr->rubric, err) < 0)
+		return -1;
+	/* a round's raters are told what is asked of them: its rubrics name
+	 * their instructions (the parser lets a stored rubric go without) */
+	if (!lr->rubric->instructions_file[0])
+		return err_set(err,
+			       "%s: [rubric] names no instructions_ko and instructions_en: raters "
+			       "would start without being told what is asked (docs/rubrics.md)",
+			       path);
+	for (int l = 0; l < 2; l++) {
+		size_t n;
+
+		if (instructions_load(path, lr->rubric->instructions_file[l], &lr->instructions[l],
+				      &n, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static void release_rubrics(struct loaded_rubric *lr, int n)
 {
 	for (int i = 0; i < n; i++) {
 		free(lr[i].text);
+		free(lr[i].instructions[0]);
+		free(lr[i].instructions[1]);
 		rubric_free(&lr[i].rubric);
 	}
 }
@@ -119,7 +139,8 @@ int round_init(const char *path, const char *title, char **rubric_paths, int n_r
 
 		hash_bytes(lr[i].text, lr[i].len, h);
 		if (store_put_rubric(st, rubric_component_name(lr[i].rubric->component),
-				     lr[i].source, lr[i].text, lr[i].len, h, err) < 0)
+				     lr[i].source, lr[i].text, lr[i].len, h,
+				     (const char *const *)lr[i].instructions, err) < 0)
 			goto out;
 	}
 	if (store_commit(st, err) < 0)

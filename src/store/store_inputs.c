@@ -92,19 +92,22 @@ int store_require_draft(struct store *st, struct simsa_err *err)
 }
 
 int store_put_rubric(struct store *st, const char *component, const char *source, const char *text,
-		     size_t len, const unsigned char hash[STORE_HASH_LEN], struct simsa_err *err)
+		     size_t len, const unsigned char hash[STORE_HASH_LEN],
+		     const char *const instructions[2], struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 
 	if (sq_prepare(st,
-		       "INSERT OR REPLACE INTO rubric (component, source, text, hash) "
-		       "VALUES (?, ?, ?, ?)",
+		       "INSERT OR REPLACE INTO rubric (component, source, text, hash, "
+		       "instructions_ko, instructions_en) VALUES (?, ?, ?, ?, ?, ?)",
 		       &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_text(stmt, 1, component, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, source, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 3, text, (int)len, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(stmt, 4, hash, STORE_HASH_LEN, SQLITE_TRANSIENT);
+	sq_bind_opt(stmt, 5, instructions ? instructions[0] : NULL);
+	sq_bind_opt(stmt, 6, instructions ? instructions[1] : NULL);
 	return sq_step_done(st, stmt, "cannot store the rubric", err);
 }
 

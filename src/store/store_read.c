@@ -406,14 +406,16 @@ int store_export_bundle(struct store *st, const char *path, struct simsa_err *er
 		return -1;
 	}
 	sqlite3_finalize(stmt);
-	/* private working state out of the copy, and the raters' station
-	 * keys (personal data an auditor does not need; docs/station.md);
-	 * secure_delete and VACUUM leave no trace of them */
+	/* private working state out of the copy (drafts, screening decisions,
+	 * practice answers), and the raters' station keys (personal data an
+	 * auditor does not need; docs/station.md); secure_delete and VACUUM
+	 * leave no trace of them */
 	if (sqlite3_open_v2(path, &copy, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
 	    sqlite3_exec(
 		    copy,
 		    "PRAGMA journal_mode = DELETE; PRAGMA secure_delete = ON; DELETE FROM draft; "
-		    "DELETE FROM screen_decision; DELETE FROM station_key; VACUUM;",
+		    "DELETE FROM screen_decision; DELETE FROM station_key; "
+		    "DELETE FROM practice_done; VACUUM;",
 		    NULL, NULL, &msg) != SQLITE_OK) {
 		err_set(err, "%s: cannot finish the bundle: %s", path,
 			msg    ? msg

@@ -131,6 +131,8 @@ static int row_rubric(sqlite3_stmt *stmt, void *dst, void *ctx)
 	r->text = sq_dup_col(stmt, 1, &oom);
 	r->len = (size_t)sqlite3_column_bytes(stmt, 1);
 	copy_blob(stmt, 2, r->hash, STORE_HASH_LEN);
+	r->instructions[0] = sq_dup_col(stmt, 3, &oom);
+	r->instructions[1] = sq_dup_col(stmt, 4, &oom);
 	return oom ? -1 : 0;
 }
 
@@ -246,6 +248,23 @@ static int row_gold(sqlite3_stmt *stmt, void *dst, void *ctx)
 	return 0;
 }
 
+static int row_practice(sqlite3_stmt *stmt, void *dst, void *ctx)
+{
+	struct in_practice *p = dst;
+	bool oom = false;
+
+	p->id = sq_dup_col(stmt, 0, &oom);
+	p->role = rater_role_parse((const char *)sqlite3_column_text(stmt, 1));
+	p->required = sqlite3_column_int64(stmt, 2) != 0;
+	p->prompt = sq_dup_col(stmt, 3, &oom);
+	p->answer[0] = sq_dup_col(stmt, 4, &oom);
+	p->answer[1] = sq_dup_col(stmt, 5, &oom);
+	p->reference = sq_dup_col(stmt, 6, &oom);
+	p->note[0] = sq_dup_col(stmt, 7, &oom);
+	p->note[1] = sq_dup_col(stmt, 8, &oom);
+	return oom ? -1 : 0;
+}
+
 static int row_rater(sqlite3_stmt *stmt, void *dst, void *ctx)
 {
 	struct in_rater *r = dst;
@@ -275,8 +294,11 @@ int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_er
 	if (found < 0)
 		return -1;
 	in->has_organizer = found == 1;
-	rc = sq_load_rows(st, "SELECT component, text, hash FROM rubric ORDER BY component",
-			  sizeof *in->rubrics, &arr, &in->n_rubrics, row_rubric, NULL, err);
+	rc = sq_load_rows(
+		st,
+		"SELECT component, text, hash, instructions_ko, instructions_en FROM rubric "
+		"ORDER BY component",
+		sizeof *in->rubrics, &arr, &in->n_rubrics, row_rubric, NULL, err);
 	/* rows loaded before a failure are in's to free */
 	in->rubrics = arr;
 	if (rc < 0)
@@ -315,6 +337,13 @@ int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_er
 	in->gold = arr;
 	if (rc < 0)
 		goto fail;
+	rc = sq_load_rows(st,
+			  "SELECT ext_id, role, required, prompt, answer_a, answer_b, reference, "
+			  "note_ko, note_en FROM practice ORDER BY id",
+			  sizeof *in->practice, &arr, &in->n_practice, row_practice, NULL, err);
+	in->practice = arr;
+	if (rc < 0)
+		goto fail;
 	return 0;
 fail:
 	round_inputs_release(in);
@@ -326,6 +355,8 @@ void round_inputs_release(struct round_inputs *in)
 	for (size_t i = 0; i < in->n_rubrics; i++) {
 		free(in->rubrics[i].component);
 		free(in->rubrics[i].text);
+		free(in->rubrics[i].instructions[0]);
+		free(in->rubrics[i].instructions[1]);
 	}
 	for (size_t i = 0; i < in->n_entrants; i++) {
 		free(in->entrants[i].name);
@@ -350,7 +381,19 @@ void round_inputs_release(struct round_inputs *in)
 	free(in->prompts);
 	free(in->outputs);
 	free(in->raters);
+	for (size_t i = 0; i < in->n_practice; i++) {
+		struct in_practice *p = &in->practice[i];
+
+		free(p->id);
+		free(p->prompt);
+		free(p->answer[0]);
+		free(p->answer[1]);
+		free(p->reference);
+		free(p->note[0]);
+		free(p->note[1]);
+	}
 	free(in->gold);
+	free(in->practice);
 	memset(in, 0, sizeof *in);
 }
 

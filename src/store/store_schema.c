@@ -261,6 +261,37 @@ const char *const store_migrations[] = {
 	"  rater_id INTEGER PRIMARY KEY REFERENCES rater(id),"
 	"  key TEXT NOT NULL UNIQUE,"
 	"  set_at TEXT NOT NULL);",
+
+	/* 7 -> 8: what raters are told and where they practise, committed in
+	 * the manifest at open (docs/manifest.md): each rubric's instructions
+	 * in Korean and English, and the practice tasks. What a rater answered
+	 * in practice is working state like a draft: signed by no one, read
+	 * by neither verify nor score, left out of bundles. */
+	"ALTER TABLE rubric ADD COLUMN instructions_ko TEXT;"
+	"ALTER TABLE rubric ADD COLUMN instructions_en TEXT;"
+	"CREATE TABLE practice ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ext_id TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('expert','user')),"
+	"  required INTEGER NOT NULL CHECK (required IN (0, 1)),"
+	"  prompt TEXT NOT NULL,"
+	"  answer_a TEXT NOT NULL,"
+	"  answer_b TEXT NOT NULL,"
+	"  reference TEXT, note_ko TEXT, note_en TEXT);"
+	"CREATE TRIGGER freeze_practice_i BEFORE INSERT ON practice WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_practice_u BEFORE UPDATE ON practice WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TRIGGER freeze_practice_d BEFORE DELETE ON practice WHEN (SELECT state FROM round) <> 'draft'"
+	"  BEGIN SELECT RAISE(ABORT, 'round is open: its inputs are frozen'); END;"
+	"CREATE TABLE practice_done ("
+	"  rater_id INTEGER NOT NULL REFERENCES rater(id),"
+	"  practice_id INTEGER NOT NULL REFERENCES practice(id),"
+	"  answer TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  PRIMARY KEY (rater_id, practice_id));"
+	"CREATE TRIGGER practice_done_open BEFORE INSERT ON practice_done WHEN (SELECT state FROM round) <> 'open'"
+	"  BEGIN SELECT RAISE(ABORT, 'practice is done only while the round is open'); END;",
 };
 
 const size_t store_n_migrations = sizeof store_migrations / sizeof store_migrations[0];

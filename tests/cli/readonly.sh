@@ -147,30 +147,35 @@ refused() {
 	done
 	unchanged "$desc" "$x" "$xs"
 }
-refused "an extra trigger" "unexpected trigger 'audit_me' (not in simsa's schema 7)" \
+refused "an extra trigger" "unexpected trigger 'audit_me' (not in simsa's schema 8)" \
 	"CREATE TRIGGER audit_me AFTER INSERT ON ballot BEGIN SELECT 1; END;"
-refused "an extra index" "unexpected index 'ballot_seq' (not in simsa's schema 7)" \
+refused "an extra index" "unexpected index 'ballot_seq' (not in simsa's schema 8)" \
 	"CREATE INDEX ballot_seq ON ballot(seq);"
-refused "a view in place of the round table" "unexpected view 'round' (not in simsa's schema 7)" \
+refused "a view in place of the round table" "unexpected view 'round' (not in simsa's schema 8)" \
 	"CREATE TABLE r2 AS SELECT * FROM round; DROP TABLE round;
 	 CREATE VIEW round AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
 	 SELECT one, round_id, title, state, created_at FROM r2, n; DROP TABLE r2;"
-refused "a changed CHECK" "table 'rubric' differs from simsa's schema 7" \
+refused "a changed CHECK" "table 'rubric' differs from simsa's schema 8" \
 	"PRAGMA writable_schema = ON;
 	 UPDATE sqlite_master SET sql = replace(sql, 'CHECK (length(hash) = 32)', 'CHECK (1)') WHERE name = 'rubric';"
-refused "a missing trigger" "trigger 'ballot_keep_u' is missing (simsa's schema 7 has it)" \
+refused "a missing trigger" "trigger 'ballot_keep_u' is missing (simsa's schema 8 has it)" \
 	"DROP TRIGGER ballot_keep_u;"
 
 # ---- an older schema is read, never migrated in place ----
-# schema 6 is schema 7 without the station_key table; schema 5 is schema 6
-# without the gold table and its triggers
-for v in 6 5; do
+# schema 7 is schema 8 without the practice tables and the rubric's
+# instructions; schema 6 is schema 7 without the station_key table; schema
+# 5 is schema 6 without the gold table and its triggers
+down7="DROP TABLE practice_done; DROP TABLE practice;
+	ALTER TABLE rubric DROP COLUMN instructions_ko; ALTER TABLE rubric DROP COLUMN instructions_en;"
+for v in 7 6 5; do
 	old=$T/old$v.db
 	cp "$b" "$old"
-	if [ "$v" = 6 ]; then
-		sqlite3 "$old" "DROP TABLE station_key; PRAGMA user_version = 6; VACUUM;"
+	if [ "$v" = 7 ]; then
+		sqlite3 "$old" "$down7 PRAGMA user_version = 7; VACUUM;"
+	elif [ "$v" = 6 ]; then
+		sqlite3 "$old" "$down7 DROP TABLE station_key; PRAGMA user_version = 6; VACUUM;"
 	else
-		sqlite3 "$old" "DROP TABLE station_key; DROP TABLE gold; PRAGMA user_version = 5; VACUUM;"
+		sqlite3 "$old" "$down7 DROP TABLE station_key; DROP TABLE gold; PRAGMA user_version = 5; VACUUM;"
 	fi
 	os=$(sum "$old")
 	expect_ok "status of a schema-$v bundle" status "$old"

@@ -260,11 +260,13 @@ if [ $? -eq 1 ] && grep -q "no rater named 'ghost'" "$T/err"; then ok "receipts 
 # ---- an older round file gets the table when a command writes it ----
 old=$T/old.db
 expect_ok "init a round to age" init "$old" --title "old"
-sqlite3 "$old" "DROP TABLE station_key; PRAGMA user_version = 6;"
+sqlite3 "$old" "DROP TABLE station_key; DROP TABLE practice_done; DROP TABLE practice;
+	ALTER TABLE rubric DROP COLUMN instructions_ko; ALTER TABLE rubric DROP COLUMN instructions_en;
+	PRAGMA user_version = 6;"
 expect_ok "rater add --ssh-key on a schema-6 round" rater add "$old" --name kim --role user --ssh-key "$T/ed25519.pub"
-if [ "$(sqlite3 "$old" 'PRAGMA user_version')" = 7 ] && [ "$(sqlite3 "$old" 'SELECT count(*) FROM station_key')" = 1 ]; then
-	ok "the file was migrated to schema 7 and holds the key"
+if [ "$(sqlite3 "$old" 'PRAGMA user_version')" = 8 ] && [ "$(sqlite3 "$old" 'SELECT count(*) FROM station_key')" = 1 ]; then
+	ok "the file was migrated to schema 8 and holds the key"
 else
-	not_ok "the file was migrated to schema 7" "$(sqlite3 "$old" 'PRAGMA user_version')"
+	not_ok "the file was migrated to schema 8" "$(sqlite3 "$old" 'PRAGMA user_version')"
 fi
 finish

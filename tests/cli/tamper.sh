@@ -7,6 +7,8 @@
 # Cases marked same-points touch only what score derives itself (the
 # tasks, replayed from the revealed seed): `score --no-verify` gives the
 # points of the untouched round.
+# Copies with practice answers (practice_done) added, changed or deleted
+# pass every step and keep the round's points: nothing reads them.
 # The second verifier (tools/verify.py) then reads the untouched round and
 # bundle and every altered copy, all in one Python process: for each the
 # same verdict and the same failing steps as simsa verify.
@@ -108,6 +110,60 @@ for c in "$T"/case/*.name; do
 			fi
 		fi
 	done
+done
+
+# What raters answered in practice (practice_done) is working state, like a
+# draft: signed by no one, read by no step and by no score, left out of
+# bundles. A rater with write access can mark practice done, or change or
+# delete an answer: that moves no point, so every step still passes (and
+# tools/verify.py, below, must agree) and score gives the round's points.
+if [ "$(sqlite3 "$db" 'SELECT count(*) FROM practice_done')" = 3 ] &&
+	[ "$(sqlite3 "$T/bundle.db" 'SELECT count(*) FROM practice_done')" = 0 ] &&
+	[ "$(sqlite3 "$T/bundle.db" 'SELECT count(*) FROM practice')" = 4 ]; then
+	ok "the round holds 3 practice answers, its bundle the 4 practice tasks and no answer"
+else
+	not_ok "the round holds practice answers, its bundle none" \
+		"$(sqlite3 "$db" 'SELECT count(*) FROM practice_done') $(sqlite3 "$T/bundle.db" 'SELECT count(*) FROM practice_done')"
+fi
+printf '%s\n' "INSERT INTO practice_done VALUES ((SELECT id FROM rater WHERE name = 'user1'), (SELECT id FROM practice WHERE ext_id = 'p2'), '{\"preference\": 0}', '2026-01-01T00:00:00Z');" >"$T/pd-added.sql"
+printf '%s\n' "UPDATE practice_done SET answer = '{\"preference\": 5}', at = '2030-01-01T00:00:00Z';" >"$T/pd-changed.sql"
+printf '%s\n' "DELETE FROM practice_done;" >"$T/pd-deleted.sql"
+for alt in round:added round:changed round:deleted bundle:added; do
+	target=${alt%%:*}
+	what=${alt#*:}
+	src=$db
+	[ "$target" = bundle ] && src=$T/bundle.db
+	f=$T/$target-practice-done-$what.db
+	cp "$src" "$f"
+	# what the copy must then hold: "answers changed rows"
+	case $alt in
+	round:added) want="4 0" ;;
+	round:changed) want="3 3" ;;
+	round:deleted) want="0 0" ;;
+	*) want="1 0" ;;
+	esac
+	if ! doctor "$f" "$T/pd-$what.sql" ||
+		[ "$(sqlite3 "$f" "SELECT count(*), count(*) FILTER (WHERE at = '2030-01-01T00:00:00Z') FROM practice_done" | tr '|' ' ')" != "$want" ]; then
+		not_ok "$target practice-done-$what: the alteration applies" "$(cat "$T/doctor.out")"
+		continue
+	fi
+	"$SIMSA" verify "$f" >"$T/v.out" 2>"$T/v.err"
+	vrc=$?
+	failed=$(awk '$1 == "FAIL" { printf "%s%s", sep, $2; sep = "," }' "$T/v.out")
+	echo "$f $vrc ${failed:--}" >>"$T/verdicts"
+	anchors "$T/v.out" >>"$T/anchors"
+	if [ "$vrc" -eq 0 ] && [ -z "$failed" ]; then
+		ok "$target practice-done-$what: verify passes every step"
+	else
+		not_ok "$target practice-done-$what: verify passes" "exit $vrc, failed: $failed" "$(head -c 400 "$T/v.err")"
+	fi
+	"$SIMSA" score "$f" --format json >"$T/pd.json" 2>/dev/null
+	got=$(points "$T/pd.json")
+	if [ -n "$got" ] && [ "$got" = "$want_points" ]; then
+		ok "$target practice-done-$what: score gives the round's points"
+	else
+		not_ok "$target practice-done-$what: score gives the round's points" "want $want_points" "got $got"
+	fi
 done
 
 # tools/verify.py on every file at once (one JSON report a line), each

@@ -74,20 +74,21 @@ static inline struct secret_key *fx_unlock(const struct round_fx *f, const char 
 /* fx_open_round, with gold items (JSON Lines, or NULL) imported before open
  * and rubric files (n of them; none: the built-in defaults). */
 /* fx_open_round_rubrics with every output's text between pre and post
- * (JSON string insides: "\\n" for a line break). */
+ * (JSON string insides: "\\n" for a line break) and practice tasks (JSON
+ * Lines of `simsa practice import`, or NULL) imported before open. */
 static inline void fx_open_round_with(struct round_fx *f, int E, int P, int U, int X,
 				      const char *gold, char **rubrics, int n_rubrics,
-				      const char *pre, const char *post);
+				      const char *pre, const char *post, const char *practice);
 
 static inline void fx_open_round_rubrics(struct round_fx *f, int E, int P, int U, int X,
 					 const char *gold, char **rubrics, int n_rubrics)
 {
-	fx_open_round_with(f, E, P, U, X, gold, rubrics, n_rubrics, "", "");
+	fx_open_round_with(f, E, P, U, X, gold, rubrics, n_rubrics, "", "", NULL);
 }
 
 static inline void fx_open_round_with(struct round_fx *f, int E, int P, int U, int X,
 				      const char *gold, char **rubrics, int n_rubrics,
-				      const char *pre, const char *post)
+				      const char *pre, const char *post, const char *practice)
 {
 	struct store *st = NULL;
 	struct simsa_err err;
@@ -124,6 +125,8 @@ static inline void fx_open_round_with(struct round_fx *f, int E, int P, int U, i
 	free(text);
 	if (gold)
 		fx_import(st, f->dir, IMPORT_GOLD, gold);
+	if (practice)
+		fx_import(st, f->dir, IMPORT_PRACTICE, practice);
 	for (int i = 0; i < U + X; i++) {
 		char name[32];
 		unsigned char pk[32];

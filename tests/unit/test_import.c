@@ -73,7 +73,8 @@ static long long fingerprint(struct fx *f)
 {
 	return sql_int(
 		f->db,
-		"SELECT (SELECT count(*) FROM entrant) * 1000000 + "
+		"SELECT (SELECT count(*) FROM practice) * 100000000 + "
+		"(SELECT count(*) FROM entrant) * 1000000 + "
 		"(SELECT count(*) FROM prompt) * 10000 + (SELECT count(*) FROM output) * 100 + "
 		"(SELECT count(*) FROM import_log)");
 }
@@ -388,6 +389,72 @@ static void test_refused_once_open(void **state)
 	free(path);
 }
 
+/* Practice tasks: stored as given, each refusal names its line and field,
+ * and only a round with the role's rubric takes them. */
+static void test_practice(void **state)
+{
+	struct fx *f = *state;
+	static const char good[] =
+		"{\"id\": \"p1\", \"role\": \"user\", \"required\": true, \"prompt\": \"서울의 인구는?\", "
+		"\"a\": \"약 940만 명\\n입니다.\", \"b\": \"수도입니다.\", \"note_ko\": \"A가 답한다\", "
+		"\"note_en\": \"A answers\"}\n"
+		"{\"id\": \"p2\", \"role\": \"expert\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \"y\", "
+		"\"reference\": \"r\"}\n";
+
+	refused(f, IMPORT_PRACTICE, good, "bad.jsonl:1: field 'role'", "no user rubric");
+	assert_int_equal(sql_exec(f->db, "INSERT INTO rubric (component, source, text, hash) "
+					 "VALUES ('user', '', 'u', zeroblob(32)), "
+					 "('expert', '', 'e', zeroblob(32))"),
+			 SQLITE_OK);
+	import_ok(f, IMPORT_PRACTICE, good, 2);
+	assert_int_equal(sql_int(f->db,
+				 "SELECT count(*) FROM practice WHERE ext_id = 'p1' AND "
+				 "role = 'user' AND required = 1 AND prompt = '서울의 인구는?' "
+				 "AND answer_a = '약 940만 명' || char(10) || '입니다.' AND "
+				 "answer_b = '수도입니다.' AND reference IS NULL AND "
+				 "note_ko = 'A가 답한다' AND note_en = 'A answers'"),
+			 1);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM practice WHERE ext_id = 'p2' AND "
+					"required = 0 AND reference = 'r' AND note_ko IS NULL"),
+			 1);
+	refused(f, IMPORT_PRACTICE,
+		"{\"id\": \"p1\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \"y\"}\n",
+		"bad.jsonl:1: field 'id'", "already in the round");
+	refused(f, IMPORT_PRACTICE,
+		"{\"id\": \"p3\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \"y\"}\n"
+		"{\"id\": \"p3\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \"y\"}\n",
+		"bad.jsonl:2: field 'id'", "duplicate practice id (first on line 1)");
+	refused(f, IMPORT_PRACTICE,
+		"{\"id\": \"p4\", \"role\": \"auditor\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \"y\"}\n",
+		"field 'role'", "expected user or expert");
+	refused(f, IMPORT_PRACTICE,
+		"{\"id\": \"p4\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\"}\n",
+		"field 'b'", NULL);
+	refused(f, IMPORT_PRACTICE,
+		"{\"id\": \"p4\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \" \"}\n",
+		"field 'b'", NULL);
+	refused(f, IMPORT_PRACTICE,
+		"{\"id\": \"p4\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\\u0000y\", \"b\": \"y\"}\n",
+		"field 'a'", NULL);
+	refused(f, IMPORT_PRACTICE,
+		"{\"id\": \"p4\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \"y\", \"required\": \"yes\"}\n",
+		"field 'required'", "expected true or false");
+	refused(f, IMPORT_PRACTICE,
+		"{\"id\": \"p4\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \"y\", \"note_ko\": \"n\"}\n",
+		"field 'note_en'", "both");
+	refused(f, IMPORT_PRACTICE,
+		"{\"id\": \"p4\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \"y\", \"reference\": \"r\"}\n",
+		"field 'reference'", "experts only");
+	refused(f, IMPORT_PRACTICE,
+		"{\"id\": \"p4\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \"y\", \"gold\": 1}\n",
+		"gold", NULL);
+	/* frozen once open, by the file itself */
+	assert_int_equal(sql_exec(f->db, "UPDATE round SET state = 'open'"), SQLITE_OK);
+	assert_int_not_equal(sql_exec(f->db, "UPDATE practice SET prompt = 'x'"), SQLITE_OK);
+	assert_int_not_equal(sql_exec(f->db, "DELETE FROM practice"), SQLITE_OK);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM practice"), 2);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -407,6 +474,7 @@ int main(void)
 		T(test_empty_and_oversized_text),
 		T(test_empty_file_and_missing_file),
 		T(test_refused_once_open),
+		T(test_practice),
 	};
 
 	if (sodium_init() < 0)

@@ -178,6 +178,22 @@ static const char gold_many[] =
 	"{\"kind\": \"repeat\", \"role\": \"user\"}\n"
 	"{\"kind\": \"repeat\", \"role\": \"expert\"}\n";
 
+/* The practice tasks of the round `--make-round` leaves (tests/cli/tamper.sh
+ * alters them): an expert's, a user's, one with notes, one with a reference. */
+static const char practice_four[] =
+	"{\"id\": \"p1\", \"role\": \"expert\", \"required\": true, \"prompt\": \"연습 질문 1\", "
+	"\"a\": \"연습 답 A\", \"b\": \"연습 답 B\"}\n"
+	"{\"id\": \"p2\", \"role\": \"user\", \"required\": true, \"prompt\": \"연습 질문 2\", "
+	"\"a\": \"짧은 답\", \"b\": \"긴 답\"}\n"
+	"{\"id\": \"p3\", \"role\": \"user\", \"prompt\": \"연습 질문 3\", \"a\": \"답 하나\", "
+	"\"b\": \"답 둘\", \"note_ko\": \"B가 더 정확합니다.\", \"note_en\": \"B is more accurate.\"}\n"
+	"{\"id\": \"p4\", \"role\": \"expert\", \"required\": false, \"prompt\": \"연습 질문 4\", "
+	"\"a\": \"답 셋\", \"b\": \"답 넷\", \"reference\": \"참고 답\"}\n";
+
+/* The practice tasks make_cast_round imports before open: none, but for
+ * `--make-round` (main), so that the other tests keep their rounds. */
+static const char *cast_round_practice;
+
 /* The round with gold items and, when user_rubric is not NULL, that user
  * rubric instead of the built-in one, every rater's ballots cast; open. */
 static void make_cast_round(struct round_fx *f, const char *gold, const char *user_rubric)
@@ -190,8 +206,22 @@ static void make_cast_round(struct round_fx *f, const char *gold, const char *us
 		paths[0] = write_file(dir, "expert.rubric", text);
 		paths[1] = write_file(dir, "user.rubric", user_rubric);
 		free(text);
+		/* the instructions both rubrics name, beside them */
+		for (const char *const *n =
+			     (const char *const[]){ "expert.ko.md", "expert.en.md", "user.ko.md",
+						    "user.en.md", NULL };
+		     *n; n++) {
+			char asset[64];
+			const struct asset *md;
+
+			snprintf(asset, sizeof asset, "rubrics/%s", *n);
+			md = asset_find(asset);
+			assert_non_null(md);
+			free(write_file(dir, *n, (const char *)md->data));
+		}
 	}
-	fx_open_round_rubrics(f, E, P, U, X, gold, user_rubric ? paths : NULL, user_rubric ? 2 : 0);
+	fx_open_round_with(f, E, P, U, X, gold, user_rubric ? paths : NULL, user_rubric ? 2 : 0, "",
+			   "", cast_round_practice);
 	free(paths[0]);
 	free(paths[1]);
 	if (dir)
@@ -1055,12 +1085,28 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0)
 		return 1;
 	/* tests/cli/score.sh: `test_score --make-round PATH` leaves a closed
-	 * round (the one above) at PATH */
+	 * round (the one above) at PATH, with practice tasks imported before
+	 * open and two raters' practice done while it was open (which moves no
+	 * point: tests/cli/tamper.sh alters both) */
 	if (argc == 3 && strcmp(argv[1], "--make-round") == 0) {
 		struct round_fx f;
+		struct store *st = NULL;
+		struct simsa_err err;
+		int64_t user0, expert0;
 		char cmd[1400];
 
-		make_closed_round(&f);
+		cast_round_practice = practice_four;
+		make_cast_round(&f, gold_two, NULL);
+		if (store_open(f.db, &st, &err) < 0 ||
+		    store_find_rater(st, "user0", &user0, &err) != 1 ||
+		    store_find_rater(st, "expert0", &expert0, &err) != 1 ||
+		    store_put_practice_done(st, user0, "p2", "{\"preference\": 4}", &err) < 0 ||
+		    store_put_practice_done(st, user0, "p3", "{\"preference\": 1}", &err) < 0 ||
+		    store_put_practice_done(st, expert0, "p1", "{\"scores\": [[5], [3]]}", &err) <
+			    0)
+			return 1;
+		store_close(&st);
+		close_round(&f);
 		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f.db, argv[2]);
 		if (system(cmd) != 0)
 			return 1;
