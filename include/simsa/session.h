@@ -88,6 +88,36 @@ struct task_summary {
 	char receipt[BALLOT_RECEIPT_MAX + 1]; /* of that ballot, "" if none */
 };
 
+/* What raters of this role are told before their first task (markdown,
+ * the rubric's instructions; docs/rubrics.md) in lang "ko" or "en" (the
+ * other language when that one is missing), or NULL when the round has
+ * none. */
+const char *session_instructions(const struct session *s, const char *lang);
+/* Whether the rater had begun when the session started: a ballot cast or
+ * a draft saved (the console shows the instructions first otherwise). */
+bool session_started(const struct session *s);
+
+struct answer;
+/* Practice tasks of the rater's role, in import order (`simsa practice
+ * import`): answered like a task, never signed nor counted. */
+size_t session_practice_count(const struct session *s);
+/* The first required practice task the rater has not done, or the count
+ * when none is left: the rater's real tasks wait until then. */
+size_t session_practice_pending(const struct session *s);
+bool session_practice_required(const struct session *s, size_t i);
+bool session_practice_is_done(const struct session *s, size_t i);
+/* The note shown once practice task i is done, in lang, or NULL. */
+const char *session_practice_note(const struct session *s, size_t i, const char *lang);
+/* Fills v with practice task i as session_task does a task (no prompt id,
+ * no output ids, no receipt; done: the rater has done it). */
+int session_practice(struct session *s, size_t i, struct task_view *v, struct simsa_err *err)
+	__attribute__((warn_unused_result));
+/* Records that the rater did practice task i with answer a, which must be
+ * complete as for a cast (session_last_problem says what is missing):
+ * unsigned, one small write while the round is open, never a ballot. */
+int session_practice_finish(struct session *s, size_t i, const struct answer *a,
+			    struct simsa_err *err) __attribute__((warn_unused_result));
+
 /* Fills *out for task index; leaves the texts of session_task alone. */
 int session_task_summary(struct session *s, size_t index, struct task_summary *out,
 			 struct simsa_err *err) __attribute__((warn_unused_result));

@@ -117,7 +117,7 @@ int session_start(const char *path, const char *rater, struct secret_key *sk, st
 	memcpy(s->manifest_hash, op.manifest_hash, 32);
 	if (load_rubric(s, err) < 0 ||
 	    store_rater_tasks(s->st, s->rater_row, &s->tasks, &s->n_tasks, err) < 0 ||
-	    load_done(s, err) < 0)
+	    load_done(s, err) < 0 || session_load_practice(s, err) < 0)
 		goto fail;
 	*out = s;
 	return 0;
@@ -135,6 +135,7 @@ void session_end(struct session **sp)
 	for (int i = 0; i < 2; i++)
 		free(s->text[i]);
 	store_rater_tasks_release(s->tasks, s->n_tasks);
+	session_free_practice(s);
 	free(s->done);
 	free(s->receipt);
 	if (s->receipts_fd >= 0)

@@ -71,10 +71,18 @@ static void answer_from_json(const struct session *s, json_t *j, struct answer *
 	a->active_seconds = u32_of(json_object_get(j, "active_seconds"), 0);
 }
 
+char *session_answer_text(const struct session *s, const struct answer *a)
+{
+	json_t *j = answer_to_json(s, a);
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	return text;
+}
+
 int session_save_draft(struct session *s, size_t index, const struct answer *a,
 		       struct simsa_err *err)
 {
-	json_t *j;
 	char *text;
 	int rc;
 
@@ -83,9 +91,7 @@ int session_save_draft(struct session *s, size_t index, const struct answer *a,
 		session_problem_set(&s->problem, SE_NO_TASK, index, -1, -1);
 		return err_set(err, "no task %zu", index + 1);
 	}
-	j = answer_to_json(s, a);
-	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	json_decref(j);
+	text = session_answer_text(s, a);
 	if (!text)
 		return err_set(err, "out of memory");
 	/* The state is read under the write lock, as for a cast: a close

@@ -31,7 +31,21 @@ struct session {
 	int receipts_fd;                /* the rater's receipts file, or -1 */
 	char *receipts_path;
 	char receipts_failure[5200]; /* why the last receipt was not saved, or "" */
+	/* what raters of the role are told first ([0] Korean, [1] English,
+	 * NULL: none), and their practice tasks (session_practice.c) */
+	char *instructions[2];
+	bool started; /* at start, the rater had cast a ballot or saved a draft */
+	struct practice_row *practice;
+	size_t n_practice;
 };
+
+/* The answer as a draft stores it (compact JSON; the caller frees), or
+ * NULL when out of memory. */
+char *session_answer_text(const struct session *s, const struct answer *a);
+/* session_practice.c: loads the instructions and practice tasks at start;
+ * frees them at the end. */
+int session_load_practice(struct session *s, struct simsa_err *err);
+void session_free_practice(struct session *s);
 
 /* Sets *p (may be NULL) to the problem; returns false, for "not complete". */
 bool session_problem_set(struct session_problem *p, enum session_error code, size_t task,

@@ -149,6 +149,16 @@ int store_put_draft(struct store *st, int64_t rater_row, uint32_t position, cons
 	return sq_step_done(st, stmt, "cannot save the draft", err);
 }
 
+int store_rater_has_draft(struct store *st, int64_t rater_row, struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (sq_prepare(st, "SELECT 1 FROM draft WHERE rater_id = ? LIMIT 1", &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rater_row);
+	return sq_step_row(st, stmt, NULL, err);
+}
+
 int store_get_draft(struct store *st, int64_t rater_row, uint32_t position, char **json,
 		    struct simsa_err *err)
 {

@@ -1,0 +1,142 @@
+/* session_practice — what a rater is told first and the practice tasks of
+ * their role (see include/simsa/session.h). Practice is answered like a
+ * task but never signed: finishing one records the answer as unsigned
+ * working state (store_put_practice_done), which neither verify nor score
+ * reads. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "session_internal.h"
+
+int session_load_practice(struct session *s, struct simsa_err *err)
+{
+	int drafts = store_rater_has_draft(s->st, s->rater_row, err);
+
+	if (drafts < 0)
+		return -1;
+	s->started = drafts > 0;
+	for (size_t i = 0; i < s->n_tasks && !s->started; i++)
+		s->started = s->done[i];
+	if (store_rubric_instructions(s->st, s->role == ROLE_EXPERT ? "expert" : "user",
+				      s->instructions, err) < 0)
+		return -1;
+	return store_rater_practice(s->st, s->rater_row, s->role, &s->practice, &s->n_practice,
+				    err);
+}
+
+void session_free_practice(struct session *s)
+{
+	free(s->instructions[0]);
+	free(s->instructions[1]);
+	s->instructions[0] = s->instructions[1] = NULL;
+	store_practice_rows_release(s->practice, s->n_practice);
+	s->practice = NULL;
+	s->n_practice = 0;
+}
+
+/* [0] for Korean, [1] for anything else; the other when it is missing. */
+static const char *in_lang(char *const texts[2], const char *lang)
+{
+	int l = lang && strcmp(lang, "ko") == 0 ? 0 : 1;
+
+	return texts[l] ? texts[l] : texts[!l];
+}
+
+const char *session_instructions(const struct session *s, const char *lang)
+{
+	return in_lang(s->instructions, lang);
+}
+
+bool session_started(const struct session *s)
+{
+	return s->started;
+}
+
+size_t session_practice_count(const struct session *s)
+{
+	return s->n_practice;
+}
+
+size_t session_practice_pending(const struct session *s)
+{
+	for (size_t i = 0; i < s->n_practice; i++)
+		if (s->practice[i].p.required && !s->practice[i].done)
+			return i;
+	return s->n_practice;
+}
+
+bool session_practice_required(const struct session *s, size_t i)
+{
+	return i < s->n_practice && s->practice[i].p.required;
+}
+
+bool session_practice_is_done(const struct session *s, size_t i)
+{
+	return i < s->n_practice && s->practice[i].done;
+}
+
+const char *session_practice_note(const struct session *s, size_t i, const char *lang)
+{
+	return i < s->n_practice ? in_lang(s->practice[i].p.note, lang) : NULL;
+}
+
+int session_practice(struct session *s, size_t i, struct task_view *v, struct simsa_err *err)
+{
+	const struct in_practice *p;
+
+	memset(v, 0, sizeof *v);
+	if (i >= s->n_practice)
+		return err_set(err, "no practice task %zu", i + 1);
+	p = &s->practice[i].p;
+	v->index = i;
+	v->prompt_id = "";
+	v->category = "";
+	v->prompt = p->prompt;
+	v->reference = s->role == ROLE_EXPERT ? p->reference : NULL;
+	for (int k = 0; k < 2; k++) {
+		v->text[k] = p->answer[k];
+		v->text_len[k] = strlen(p->answer[k]);
+		v->output_id[k] = "";
+	}
+	v->done = s->practice[i].done;
+	return 0;
+}
+
+int session_practice_finish(struct session *s, size_t i, const struct answer *a,
+			    struct simsa_err *err)
+{
+	struct session_problem why;
+	char *text;
+	int rc;
+
+	session_problem_set(&s->problem, SE_NONE, i, -1, -1);
+	if (i >= s->n_practice) {
+		session_problem_set(&s->problem, SE_NO_TASK, i, -1, -1);
+		return err_set(err, "no practice task %zu", i + 1);
+	}
+	if (!session_answer_complete(s, a, &why)) {
+		s->problem = why;
+		s->problem.task = i;
+		return err_set(err, "the answer is not complete: %s", session_problem_text(&why));
+	}
+	text = session_answer_text(s, a);
+	if (!text)
+		return err_set(err, "out of memory");
+	if (session_begin_open(s, i, "the round is closed; practice is over", err) < 0) {
+		free(text);
+		if (s->problem.code != SE_ROUND_CLOSED)
+			session_problem_set(&s->problem, SE_STORE, i, -1, -1);
+		return -1;
+	}
+	rc = store_put_practice_done(s->st, s->rater_row, s->practice[i].p.id, text, err);
+	if (rc == 0)
+		rc = store_commit(s->st, err);
+	else
+		store_rollback(s->st);
+	free(text);
+	if (rc < 0)
+		session_problem_set(&s->problem, SE_STORE, i, -1, -1);
+	else
+		s->practice[i].done = true;
+	return rc;
+}
