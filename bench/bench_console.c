@@ -224,6 +224,9 @@ int main(int argc, char **argv)
 	s = demo_session(dir, sizeof dir);
 	if (console_open(s, &null_fe, NULL, 200, 60, &c, &err) < 0)
 		die("console", &err);
+	/* past the instructions a rater who has not begun sees first */
+	if (c->prog->carry_out(c, console_key(c, K_ENTER), &err) < 0)
+		die("first task", &err);
 	a = korean_text(outs, 0, TEXT_BYTES);
 	b = korean_text(outs, 7, TEXT_BYTES);
 	if (pane_set(&rating_of(c)->out[0], a, strlen(a), &err) < 0 ||

@@ -39,7 +39,9 @@ int main(int argc, char **argv)
 	snprintf(dump, sizeof dump, "%s/first-frame.dump", dir);
 	snprintf(receipts, sizeof receipts, "%s/receipts.txt", dir);
 	snprintf(key, sizeof key, "%s/u17.key", dir);
-	write_text(script, "dump first\n");
+	/* the rater has not begun: the instructions come first, Enter opens
+	 * the first task, which is the frame measured */
+	write_text(script, "keys <Enter>\ndump first\n");
 	setenv("SIMSA_CONSOLE_SCRIPT", script, 1);
 	setenv("SIMSA_CONSOLE_SIZE", "200x60", 1);
 	setenv("SIMSA_CONSOLE_DUMP", dump, 1);

@@ -37,6 +37,8 @@ enum outcome {
 	OUT_FLUSH = 1 << 6,    /* drop typed-ahead input (before a confirmation) */
 	OUT_LATEST = 1 << 7,   /* re-read the task's current ballot (the confirmation opens) */
 	OUT_RECEIPTS = 1 << 8, /* read the rater's receipts file (its view opens) */
+	OUT_PRACTICE = 1 << 9, /* open the practice task the view asked for */
+	OUT_WORK = 1 << 10,    /* go on to the rater's first open task */
 };
 
 enum ev_type { EV_KEY, EV_RESIZE, EV_TICK, EV_DUMP, EV_SIGNAL, EV_END };
@@ -87,6 +89,8 @@ enum view_id {
 	V_ANCHORS,
 	V_QUIT,
 	V_RECEIPTS,
+	V_INSTR,
+	V_PRACTICE_DONE,
 	V_RESULTS,
 	V_DETAIL,
 	V_PANEL,

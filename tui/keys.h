@@ -50,6 +50,7 @@ enum ctx {
 	CTX_ANCHORS = 1 << 10,  /* the levels of one criterion */
 	CTX_LEAVE = 1 << 11,    /* leave the console? */
 	CTX_RECEIPTS = 1 << 12, /* the rater's receipts file */
+	CTX_INSTR = 1 << 13,    /* the instructions, and the end of a practice task */
 };
 #define CTX_NO_GLOBAL (CTX_EDIT | CTX_CONFIRM | CTX_RECEIPT | CTX_ANCHORS | CTX_LEAVE)
 
@@ -94,7 +95,10 @@ enum action {
 	ACT_BACK,
 	ACT_PANEL,
 	ACT_RECEIPTS, /* the rater's receipts */
-	ACT_YES,      /* a dialog's answer */
+	ACT_INSTRUCTIONS,
+	ACT_PRACTICE,
+	ACT_START,
+	ACT_YES, /* a dialog's answer */
 	ACT_NO,
 };
 

@@ -107,7 +107,13 @@ static void draw_header(struct console *c)
 		 session_rater(rt->s));
 	x += canvas_text(&c->cv, 0, x, c->w - x, buf, AT_BAR) + 2;
 	snprintf(n1, sizeof n1, "%zu", rt->task + 1);
-	snprintf(n2, sizeof n2, "%zu", rt->n_tasks);
+	snprintf(n2, sizeof n2, "%zu", rt->practice ? rt->n_practice : rt->n_tasks);
+	if (rt->practice) { /* marked as what it is, in place of the task count */
+		canvas_text(&c->cv, 0, x, c->w - x,
+			    i18n_fill(buf, sizeof buf, S_PRACTICE_N, n1, n2, NULL),
+			    AT_REVERSE | AT_BOLD);
+		return;
+	}
 	x += canvas_text(&c->cv, 0, x, c->w - x, i18n_fill(buf, sizeof buf, S_TASK_N, n1, n2, NULL),
 			 AT_BAR) +
 	     2;
@@ -172,7 +178,7 @@ static void draw_texts(struct console *c)
 
 	canvas_hline(&c->cv, 1, 0, c->w, "-", AT_DIM);
 	x = canvas_text(&c->cv, 1, 1, c->w, S(S_PROMPT), AT_BOLD) + 2;
-	if (rt->tv.category) {
+	if (rt->tv.category && rt->tv.category[0]) { /* practice has none */
 		snprintf(buf, sizeof buf, "[%s]", rt->tv.category);
 		x += canvas_text(&c->cv, 1, x, c->w - x, buf, 0) + 1;
 	}

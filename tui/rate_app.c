@@ -32,8 +32,8 @@ static int save_draft(struct console *c, struct simsa_err *err)
 {
 	struct rating *rt = rating_of(c);
 
-	if (!rt->draft_dirty || !rt->loaded)
-		return 0;
+	if (!rt->draft_dirty || !rt->loaded || rt->practice)
+		return 0; /* practice keeps no draft */
 	rt->ans.active_seconds = console_active_seconds(c);
 	if (session_save_draft(rt->s, rt->task, &rt->ans, err) < 0) {
 		char words[sizeof err->msg];
@@ -64,15 +64,17 @@ static void resume_cursor(struct rating *rt)
 			}
 }
 
-static int load_task(struct console *c, size_t i, struct simsa_err *err)
+/* Opens task i, or practice task i (practice: no draft is kept). */
+static int load_any(struct console *c, size_t i, bool practice, struct simsa_err *err)
 {
 	struct rating *rt = rating_of(c);
 	char *prompt;
-	int found;
+	int found = 0;
 
 	if (save_draft(c, err) < 0)
 		return -1;
-	if (session_task(rt->s, i, &rt->tv, err) < 0)
+	if ((practice ? session_practice(rt->s, i, &rt->tv, err)
+		      : session_task(rt->s, i, &rt->tv, err)) < 0)
 		return -1;
 	prompt = compose_prompt(&rt->tv);
 	if (!prompt)
@@ -84,9 +86,14 @@ static int load_task(struct console *c, size_t i, struct simsa_err *err)
 		return -1;
 	}
 	free(prompt);
-	found = session_load_draft(rt->s, i, &rt->ans, err);
+	if (practice)
+		answer_init(&rt->ans);
+	else
+		found = session_load_draft(rt->s, i, &rt->ans, err);
 	if (found < 0)
 		return -1;
+	rt->practice = practice;
+	rt->draft_dirty = false;
 	rt->task = i;
 	rt->loaded = true;
 	resume_cursor(rt);
@@ -97,6 +104,11 @@ static int load_task(struct console *c, size_t i, struct simsa_err *err)
 	if (found)
 		snprintf(c->msg, sizeof c->msg, "%s", S(S_DRAFT_RESTORED));
 	return 0;
+}
+
+static int load_task(struct console *c, size_t i, struct simsa_err *err)
+{
+	return load_any(c, i, false, err);
 }
 
 /* The task list's rows, from summaries: no output text is read. */
@@ -113,10 +125,31 @@ static int refresh_review(struct rating *rt, struct simsa_err *err)
 	return 0;
 }
 
+/* A practice task submitted: recorded unsigned, nothing cast. */
+static int finish_practice(struct console *c, struct simsa_err *err)
+{
+	struct rating *rt = rating_of(c);
+
+	rt->ans.active_seconds = console_active_seconds(c);
+	if (session_practice_finish(rt->s, rt->task, &rt->ans, err) < 0) {
+		rating_problem_words(rt, session_last_problem(rt->s), err->msg, c->msg,
+				     sizeof c->msg);
+		console_go(c, V_RATE);
+		return 0; /* shown to the rater */
+	}
+	rt->tv.done = true;
+	answer_init(&rt->ans);
+	c->msg[0] = '\0';
+	console_go(c, V_PRACTICE_DONE);
+	return 0;
+}
+
 static int submit(struct console *c, struct simsa_err *err)
 {
 	struct rating *rt = rating_of(c);
 
+	if (rt->practice)
+		return finish_practice(c, err);
 	rt->ans.active_seconds = console_active_seconds(c);
 	if (session_submit(rt->s, rt->task, &rt->ans, rt->receipt, err) < 0) {
 		rating_problem_words(rt, session_last_problem(rt->s), err->msg, c->msg,
@@ -166,6 +199,8 @@ static void read_receipts(struct rating *rt)
 		snprintf(rt->rc_problem, sizeof rt->rc_problem, "%s", e.msg);
 }
 
+static int go_to_work(struct console *c, struct simsa_err *err);
+
 static int rating_carry_out(struct console *c, unsigned out, struct simsa_err *err)
 {
 	struct rating *rt = rating_of(c);
@@ -178,6 +213,18 @@ static int rating_carry_out(struct console *c, unsigned out, struct simsa_err *e
 		return -1;
 	if (out & OUT_RECEIPTS)
 		read_receipts(rt);
+	if (out & OUT_PRACTICE) {
+		if (load_any(c, rt->want, true, err) < 0)
+			return -1;
+		console_go(c, V_RATE);
+		console_layout(c);
+	}
+	if (out & OUT_WORK) {
+		if (go_to_work(c, err) < 0)
+			return -1;
+		console_layout(c);
+		out |= OUT_REVIEW;
+	}
 	if (out & OUT_LOAD) {
 		if (rt->want >= rt->n_tasks) {
 			rt->want = rt->n_tasks;
@@ -196,7 +243,8 @@ static int rating_carry_out(struct console *c, unsigned out, struct simsa_err *e
 /* clang-format off */
 static const struct help_section rating_help[] = {
 	{ CTX_RATE, S_CTX_RATE }, { CTX_EDIT, S_CTX_EDIT },
-	{ CTX_REVIEW, S_CTX_REVIEW }, { CTX_GLOBAL, S_CTX_GLOBAL }, { 0, S_COUNT },
+	{ CTX_REVIEW, S_CTX_REVIEW }, { CTX_INSTR, S_CTX_INSTR }, { CTX_GLOBAL, S_CTX_GLOBAL },
+	{ 0, S_COUNT },
 };
 /* clang-format on */
 
@@ -210,6 +258,8 @@ static const struct program rating_program = {
 		[V_ANCHORS] = &anchors_view,
 		[V_QUIT] = &quit_view,
 		[V_RECEIPTS] = &receipts_view,
+		[V_INSTR] = &instr_view,
+		[V_PRACTICE_DONE] = &practice_done_view,
 	},
 	.ctx = CTX_RATE,
 	.help = rating_help,
@@ -219,15 +269,14 @@ static const struct program rating_program = {
 	.dump_state = rating_dump_state,
 };
 
-static int start(struct console *c, struct simsa_err *err)
+/* The rater's own tasks, from the first without a ballot. */
+static int go_to_work(struct console *c, struct simsa_err *err)
 {
 	struct rating *rt = rating_of(c);
 	size_t first = session_first_open(rt->s);
 
-	rt->rv = calloc(rt->n_tasks + 1, 1);
-	rt->rv_receipt = calloc(rt->n_tasks + 1, sizeof *rt->rv_receipt);
-	if (!rt->rv || !rt->rv_receipt)
-		return err_set(err, "out of memory");
+	rt->practice = false;
+	rt->loaded = false;
 	if (rt->n_tasks == 0) {
 		snprintf(c->msg, sizeof c->msg, "%s", S(S_NO_TASKS));
 		console_go(c, V_REVIEW);
@@ -243,7 +292,34 @@ static int start(struct console *c, struct simsa_err *err)
 		i18n_fill(c->msg, sizeof c->msg, S_ALL_DONE, n, NULL, NULL);
 		return 0;
 	}
-	return load_task(c, first, err);
+	if (load_task(c, first, err) < 0)
+		return -1;
+	console_go(c, V_RATE);
+	return 0;
+}
+
+static int start(struct console *c, struct simsa_err *err)
+{
+	struct rating *rt = rating_of(c);
+	bool pending;
+
+	rt->rv = calloc(rt->n_tasks + 1, 1);
+	rt->rv_receipt = calloc(rt->n_tasks + 1, sizeof *rt->rv_receipt);
+	if (!rt->rv || !rt->rv_receipt)
+		return err_set(err, "out of memory");
+	if (practice_load_instructions(rt, err) < 0)
+		return -1;
+	/* A rater who has not begun (no ballot, no draft) reads the
+	 * instructions first; the practice tasks the round asks for come
+	 * before any real task. */
+	pending = session_practice_pending(rt->s) < rt->n_practice;
+	if (pending ||
+	    (!session_started(rt->s) && rt->n_tasks > 0 && session_instructions(rt->s, "en"))) {
+		rt->instr_gate = true;
+		console_go(c, V_INSTR);
+		return 0;
+	}
+	return go_to_work(c, err);
 }
 
 /* The receipts file's path as the rater is shown it: ~ for the home
@@ -274,6 +350,7 @@ int console_open(struct session *s, const struct frontend *fe, void *fe_data, in
 	rt->rub = session_rubric(s);
 	rt->role = session_role(s);
 	rt->n_tasks = session_task_count(s);
+	rt->n_practice = session_practice_count(s);
 	shown_path(session_receipts_path(s), rt->receipts_shown, sizeof rt->receipts_shown);
 	answer_init(&rt->ans);
 	if (console_new(&rating_program, rt, fe, fe_data, w, h, V_RATE, &c, err) < 0) {
@@ -299,6 +376,7 @@ void console_rating_free(struct console **cp)
 	for (int i = 0; i < 2; i++)
 		pane_release(&rt->out[i]);
 	pane_release(&rt->prompt);
+	pane_release(&rt->instr);
 	free(rt->rv);
 	free(rt->rv_receipt);
 	free(rt->rc_lines);

@@ -233,20 +233,27 @@ static unsigned rate_key(struct console *c, int key)
 			}
 			return OUT_DRAW;
 		}
+		if (rt->practice) /* nothing is signed: no confirmation */
+			return OUT_DRAW | OUT_FLUSH | OUT_SUBMIT;
 		console_go(c, V_CONFIRM);
 		return OUT_DRAW | OUT_FLUSH | OUT_LATEST;
+	case ACT_INSTRUCTIONS: console_push(c, V_INSTR); return OUT_DRAW;
 	case ACT_REVIEW:
+		if (rt->practice && session_practice_pending(rt->s) < rt->n_practice) {
+			snprintf(c->msg, sizeof c->msg, "%s", S(S_PRACTICE_FIRST));
+			return OUT_DRAW;
+		}
 		console_go(c, V_REVIEW);
 		rt->rv_cursor = rt->task;
 		return OUT_DRAW | OUT_REVIEW;
 	case ACT_RECEIPTS: console_push(c, V_RECEIPTS); return OUT_DRAW | OUT_RECEIPTS;
 	case ACT_NEXT:
-		if (rt->task + 1 >= rt->n_tasks)
+		if (rt->practice || rt->task + 1 >= rt->n_tasks)
 			return OUT_NONE;
 		rt->want = rt->task + 1;
 		return OUT_LOAD | OUT_DRAW;
 	case ACT_PREV:
-		if (rt->task == 0)
+		if (rt->practice || rt->task == 0)
 			return OUT_NONE;
 		rt->want = rt->task - 1;
 		return OUT_LOAD | OUT_DRAW;

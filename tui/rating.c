@@ -144,6 +144,8 @@ void rating_dump_state(struct console *c, FILE *f)
 	fprintf(f, "layout=%s\n", modes[rt->lay.mode]);
 	fprintf(f, "lang=%s\nrole=%s\n", i18n_lang() == LANG_KO ? "ko" : "en",
 		rt->role == ROLE_EXPERT ? "expert" : "user");
+	if (rt->practice)
+		fprintf(f, "practice=%zu/%zu\n", rt->task + 1, rt->n_practice);
 	fprintf(f, "task=%zu/%zu\ndone=%zu\ntask_done=%d\n", rt->task + 1, rt->n_tasks,
 		session_done_count(rt->s), rt->tv.done ? 1 : 0);
 	fprintf(f, "task_receipt=%s\nlast_receipt=%s\n", rt->tv.receipt, rt->receipt);

@@ -58,6 +58,15 @@ struct rating {
 	struct receipt_line *rc_lines; /* the receipts file, read when its view opens */
 	size_t rc_n;
 	char rc_problem[1100]; /* why it could not be read, or "" */
+
+	/* practice (tui/practice.c): the task open is practice task `task` of
+	 * the session's practice list, never signed; instr: the instructions,
+	 * instr_gate: shown before work starts (leaving them goes on to the
+	 * practice the round asks for, then the tasks) */
+	bool practice;
+	size_t n_practice;
+	struct pane instr;
+	bool instr_gate;
 };
 
 static inline struct rating *rating_of(const struct console *c)
@@ -90,6 +99,15 @@ extern const struct view_ops rate_view;
 /* screens.c */
 extern const struct view_ops confirm_view, receipt_view, review_view, quit_view, anchors_view,
 	receipts_view;
+/* practice.c: the instructions and the end of a practice task; the next
+ * step after the instructions or a practice task: the first practice task
+ * left that the round asks for (OUT_PRACTICE, rt->want), else the work
+ * (OUT_WORK). */
+extern const struct view_ops instr_view, practice_done_view;
+unsigned practice_next(struct console *c, bool any);
+/* The instructions' text in the console's language into rt->instr. */
+int practice_load_instructions(struct rating *rt, struct simsa_err *err)
+	__attribute__((warn_unused_result));
 
 /* rate_app.c: runs the console on a started session until the rater
  * leaves; returns the exit status (0, or 128 + signal), or -1 with err set.

@@ -66,6 +66,10 @@ static unsigned review_key(struct console *c, int key)
 	size_t page = c->h > 4 ? (size_t)c->h - 4 : 1;
 
 	c->msg[0] = '\0';
+	if (keys_lookup(CTX_REVIEW, key, NULL) == ACT_INSTRUCTIONS) {
+		console_push(c, V_INSTR);
+		return OUT_DRAW;
+	}
 	if (rt->n_tasks == 0 && keys_lookup(CTX_REVIEW, key, NULL) != ACT_QUIT)
 		return OUT_NONE;
 	switch (keys_lookup(CTX_REVIEW, key, NULL)) {

@@ -120,7 +120,7 @@ agree "a good checkpoint of the open round" "$db" --checkpoint "$T/cp1"
 if grep -q "^  ok    pinned " "$T/out"; then ok "the step pinned passed"; else not_ok "the step pinned" "$(cat "$T/out")"; fi
 
 # user01 casts a ballot: a later checkpoint extends the first
-printf 'keys 1 j 4 s y <Enter>\nkeys q y\n' >"$T/script"
+printf 'keys <Enter>\nkeys 1 j 4 s y <Enter>\nkeys q y\n' >"$T/script"
 SIMSA_CONSOLE_SCRIPT="$T/script" SIMSA_CONSOLE_DUMP=/dev/null \
 	"$SIMSA" rate "$db" --rater user01 --passphrase-file "$T/demo.pass" --lang en >"$T/out" 2>"$T/err"
 n2=$(sqlite3 "$db" "SELECT count(*) FROM ballot")
@@ -300,7 +300,7 @@ printf 'late pass\n' >"$T/late.pass"
 chmod 600 "$T/late.pass"
 SIMSA_PASSPHRASE_FILE="$T/late.pass" "$SIMSA" rater add "$h" --name late --role user \
 	--organizer-key "$T/honest.keys/organizer.key" >"$T/out" 2>"$T/err" && ok "a late rater enrolled in the un-closed round" || not_ok "late rater" "$(cat "$T/err")"
-printf 'keys 1 j 4 s y <Enter>\nkeys 1 j 4 s y <Enter>\nkeys q y\n' >"$T/script"
+printf 'keys <Enter>\nkeys 1 j 4 s y <Enter>\nkeys 1 j 4 s y <Enter>\nkeys q y\n' >"$T/script"
 SIMSA_CONSOLE_SCRIPT="$T/script" SIMSA_CONSOLE_DUMP=/dev/null \
 	"$SIMSA" rate "$h" --rater late --passphrase-file "$T/late.pass" --lang en >"$T/out" 2>"$T/err"
 [ "$(sqlite3 "$h" "SELECT count(*) FROM ballot")" -eq $((n2 + 2)) ] && ok "the late rater cast two ballots" || not_ok "late ballots" "$(cat "$T/err")"

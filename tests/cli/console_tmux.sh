@@ -27,7 +27,10 @@ chmod 600 "$T/demo.pass"
 tm new-session -d -s rate -x 100 -y 30 \
 	"env LANG=C.UTF-8 LC_ALL= TERM=xterm-256color NO_COLOR=1 '$SIMSA' rate '$db' --rater user01 \
 	 --passphrase-file '$T/demo.pass' --lang ko --receipts '$T/my receipts.txt'; echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
-expect_screen "the console starts on the first task in Korean" "어느 쪽이 나은가요?"
+expect_screen "before the first task, the instructions in Korean" "평가 안내: 사용자 평가: 두 답변 비교"
+expect_screen "the instructions' markdown heading is drawn" "# 사용자 평가 안내"
+tm send-keys -t rate Enter
+expect_screen "Enter: the console goes on to the first task" "어느 쪽이 나은가요?"
 expect_screen "side by side at 100 columns: A and B panes" ">A<"
 # a paste on the rating screen is text, never commands (the console asked
 # for bracketed paste, so paste-buffer -p sends the marks around it)

@@ -62,7 +62,7 @@ expect_fail "both a code and --file" 2 "give a receipt CODE or --file" receipt "
 
 # the console writes the rater's receipts file (default path, 0600 in 0700):
 # tasks 1 and 2, then task 1 again (superseding its first ballot)
-printf 'keys 2 s y\nkeys <Enter> 5 s y\nkeys r g <Enter> 3 s y\nkeys q y\n' >"$T/script"
+printf 'keys <Enter>\nkeys 2 s y\nkeys <Enter> 5 s y\nkeys r g <Enter> 3 s y\nkeys q y\n' >"$T/script"
 SIMSA_CONSOLE_SCRIPT="$T/script" SIMSA_CONSOLE_DUMP="$T/dump" "$SIMSA" rate "$db" --rater user01 \
 	--passphrase-file "$T/demo.pass" --lang en >"$T/out" 2>"$T/err"
 file=$(ls "$XDG_DATA_HOME"/simsa/receipts/*-user01.txt 2>/dev/null)

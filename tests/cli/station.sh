@@ -270,7 +270,9 @@ else
 	expect_screen "the login asks for user01's passphrase" "Passphrase for user01"
 	tm send-keys -t rate -l demo
 	tm send-keys -t rate Enter
-	expect_screen "the console starts on user01's first task" "Which is better?"
+	expect_screen "the console starts on user01's instructions" "Instructions: User evaluation"
+	tm send-keys -t rate Enter
+	expect_screen "Enter: user01's first task" "Which is better?"
 	tm send-keys -t rate 2
 	tm send-keys -t rate s
 	expect_screen "submit asks first" "Submit this ballot?"

@@ -309,7 +309,8 @@ struct scenario {
 static const struct scenario scenarios[] = {
 	/* an expert: every view of the rating console but the user's */
 	{ "expert1", { "80x24", "160x45" },
-	  "keys 4 4 3 4 5 3\n"
+	  "dump instructions\n"
+	  "keys <Enter> 4 4 3 4 5 3\n"
 	  "keys <Tab> k k k k k k 3 0 4\n"
 	  "dump rate-expert\n"
 	  "keys a\n"
@@ -330,7 +331,8 @@ static const struct scenario scenarios[] = {
 	  "dump review\n" },
 	/* a user: the preference, the satisfaction, a reason */
 	{ "user01", { "80x24", "160x45" },
-	  "keys 2 j 4 c\n"
+	  "dump instructions-user\n"
+	  "keys <Enter> 2 j 4 c\n"
 	  "type @COMMENT@\n"
 	  "keys <Enter>\n"
 	  "dump rate-user\n"

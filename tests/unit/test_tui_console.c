@@ -87,6 +87,22 @@ static int run(struct fx *f, const char *rater, const char *size, const char *la
 	return cli_rate(f->db, rater, NULL, f->pass, lang, NULL);
 }
 
+/* run() for a rater who has not begun (no ballot, no draft): the
+ * instructions come first, and Enter starts the tasks. */
+static int run_new(struct fx *f, const char *rater, const char *size, const char *lang,
+		   const char *script)
+{
+	size_t n = strlen(script) + 16;
+	char *all = malloc(n);
+	int rc;
+
+	assert_non_null(all);
+	snprintf(all, n, "keys <Enter>\n%s", script);
+	rc = run(f, rater, size, lang, all);
+	free(all);
+	return rc;
+}
+
 static char *dump_text(struct fx *f)
 {
 	return file_text(f->dump);
@@ -155,7 +171,7 @@ static void test_expert_full_session(void **state)
 	size_t n = 0;
 	FILE *m = open_memstream(&script, &n);
 
-	fprintf(m, "dump first\n");
+	fprintf(m, "dump instr\nkeys 4 s j\ndump still\nkeys <Enter>\ndump first\n");
 	for (int t = 0; t < 10; t++) {
 		fprintf(m, "keys 4 4 3 4 5 3\n");                   /* A: six criteria */
 		fprintf(m, "keys <Tab> k k k k k k 3 0 4 4 4 -\n"); /* B, N/A twice */
@@ -170,6 +186,18 @@ static void test_expert_full_session(void **state)
 	assert_int_equal(run(f, "expert1", "100x30", "ko", script), 0);
 	free(script);
 	all = dump_text(f);
+	/* before the first task: the rubric's instructions, in Korean; keys
+	 * that would rate do nothing there, Enter starts */
+	sec = section(all, "instr");
+	has(sec, "screen=instructions\n");
+	has(sec, "instructions=round\ninstructions_gate=1\n");
+	has(sec, "평가 안내: 전문가 평가: 기준별 채점");
+	has(sec, "# 전문가 평가 안내");
+	has(sec, "Enter: 시작");
+	sec = section(all, "still");
+	has(sec, "screen=instructions\n");
+	has(sec, "instructions_top=1\n"); /* j scrolled */
+	has(sec, "score.A.accuracy=-\n");
 	sec = section(all, "first");
 	has(sec, "screen=rate\n");
 	has(sec, "task=1/10\n");
@@ -206,6 +234,7 @@ static void test_user_full_session_and_supersede(void **state)
 	size_t n = 0;
 	FILE *m = open_memstream(&script, &n);
 
+	fprintf(m, "dump instr\nkeys <Enter> 3 i\ndump again\nkeys <Esc>\ndump back\nkeys x\n");
 	for (int t = 0; t < 10; t++)
 		fprintf(m, "keys %d j 4 c\ntype 이유 %d\nkeys <Enter> s y <Enter>\n", t % 6 + 1,
 			t + 1);
@@ -214,6 +243,20 @@ static void test_user_full_session_and_supersede(void **state)
 	assert_int_equal(run(f, "user01", "80x24", "en", script), 0);
 	free(script);
 	all = dump_text(f);
+	sec = section(all, "instr");
+	has(sec, "screen=instructions\n");
+	has(sec, "Instructions: User evaluation: comparing two answers");
+	has(sec, "# User evaluation: instructions");
+	has(sec, "Enter: start");
+	assert_null(strstr(sec, "p: practice")); /* the round has no practice */
+	sec = section(all, "again");             /* i on a task: the same text, Esc goes back */
+	has(sec, "screen=instructions\n");
+	has(sec, "instructions_gate=0\n");
+	has(sec, "# User evaluation: instructions");
+	has(sec, "Enter / Esc / i: back");
+	sec = section(all, "back");
+	has(sec, "screen=rate\n");
+	has(sec, "preference=tie\n"); /* the answer begun is still there */
 	sec = section(all, "end");
 	has(sec, "screen=review\n");
 	has(sec, "done=10\n");
@@ -282,7 +325,7 @@ static void test_hostile_output(void **state)
 		 "keys%s%s\ndump w80\nresize 100x30\ndump w100\nresize 200x50\ndump w200\n"
 		 "resize 80x24\nkeys J J J\ndump w80b\n",
 		 moves, right ? " <Tab>" : "");
-	assert_int_equal(run(f, who, "80x24", "en", script), 0);
+	assert_int_equal(run_new(f, who, "80x24", "en", script), 0);
 	all = dump_text(f);
 	for (const unsigned char *p = (const unsigned char *)all; *p; p++) {
 		assert_false(*p < 0x20 && *p != '\n');
@@ -312,9 +355,9 @@ static void test_resize_mid_comment(void **state)
 	struct fx *f = *state;
 	char *all, *sec;
 
-	assert_int_equal(run(f, "expert3", "120x40", "ko",
-			     "keys c\ntype 한글 의견\nresize 70x24\ndump narrow\nresize 40x12\n"
-			     "dump tiny\nresize 200x50\ntype  추가\ndump wide\n"),
+	assert_int_equal(run_new(f, "expert3", "120x40", "ko",
+				 "keys c\ntype 한글 의견\nresize 70x24\ndump narrow\nresize 40x12\n"
+				 "dump tiny\nresize 200x50\ntype  추가\ndump wide\n"),
 			 0);
 	all = dump_text(f);
 	sec = section(all, "narrow");
@@ -346,7 +389,7 @@ static void test_kill9_and_hup_keep_the_draft(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		run(f, "expert2", "100x30", "en", "keys 4 4 3\nsignal KILL\nkeys 5 5 5\n");
+		run_new(f, "expert2", "100x30", "en", "keys 4 4 3\nsignal KILL\nkeys 5 5 5\n");
 		_exit(0);
 	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
@@ -376,10 +419,10 @@ static void test_ctrl_c_asks_and_required(void **state)
 	char *all;
 
 	assert_int_equal(
-		run(f, "expert4", "80x24", "en",
-		    "keys <C-c>\ndump ask\nkeys n\ndump back\nkeys 3\nkeys j j\nkeys s\n"
-		    "dump incomplete\nkeys 0\ndump na-required\nkeys ?\ndump help\nkeys <Esc> a\n"
-		    "dump anchors\nkeys 2\ndump chosen\nkeys q y\n"),
+		run_new(f, "expert4", "80x24", "en",
+			"keys <C-c>\ndump ask\nkeys n\ndump back\nkeys 3\nkeys j j\nkeys s\n"
+			"dump incomplete\nkeys 0\ndump na-required\nkeys ?\ndump help\nkeys <Esc> a\n"
+			"dump anchors\nkeys 2\ndump chosen\nkeys q y\n"),
 		0);
 	all = dump_text(f);
 	has(section(all, "ask"), "screen=quit\n");
@@ -417,11 +460,12 @@ static void test_paste_is_never_commands(void **state)
 	char *all, *before, *after;
 
 	/* a complete answer, so that s and y would submit and cast */
-	assert_int_equal(run(f, "expert1", "100x30", "ko",
-			     "keys 4 4 3 4 5 3\nkeys <Tab> k k k k k k 3 0 4 4 4 -\ndump filled\n"
-			     "paste 1 2 3 s y\\n5 0 x s y q y <Enter> n r\ndump pasted\n"
-			     "keys s\ndump confirm\npaste y\ndump still\nkeys n\ndump back\n"),
-			 0);
+	assert_int_equal(
+		run_new(f, "expert1", "100x30", "ko",
+			"keys 4 4 3 4 5 3\nkeys <Tab> k k k k k k 3 0 4 4 4 -\ndump filled\n"
+			"paste 1 2 3 s y\\n5 0 x s y q y <Enter> n r\ndump pasted\n"
+			"keys s\ndump confirm\npaste y\ndump still\nkeys n\ndump back\n"),
+		0);
 	all = dump_text(f);
 	before = state_without_message(section(all, "filled"));
 	after = state_without_message(section(all, "pasted"));
@@ -446,11 +490,12 @@ static void test_paste_into_comment(void **state)
 	/* at the cursor, the line break kept (a comment holds several lines),
 	 * the tab as a space, a control byte and a byte that is not UTF-8
 	 * dropped; Enter after the paste is a key */
-	assert_int_equal(run(f, "expert1", "100x30", "ko",
-			     "keys c\ntype 앞뒤\nkeys <Left>\n"
-			     "paste 한국어 첫 줄\\n둘째\\t셋\x01째\xff\ndump pasted\nkeys <Enter>\n"
-			     "dump done\n"),
-			 0);
+	assert_int_equal(
+		run_new(f, "expert1", "100x30", "ko",
+			"keys c\ntype 앞뒤\nkeys <Left>\n"
+			"paste 한국어 첫 줄\\n둘째\\t셋\x01째\xff\ndump pasted\nkeys <Enter>\n"
+			"dump done\n"),
+		0);
 	all = dump_text(f);
 	sec = section(all, "pasted");
 	has(sec, "editing=1\n");
@@ -473,11 +518,11 @@ static void test_two_line_comment(void **state)
 	char *all, *sec, out[600], *csv;
 
 	assert_int_equal(
-		run(f, "expert1", "100x30", "ko",
-		    "keys 4 4 3 4 5 3\nkeys <Tab> k k k k k k 3 4 4 4 4 4\nkeys <Tab> j c\n"
-		    "type 첫째 줄은 짧다\nkeys <C-j>\ntype 둘째 줄 ✓\ndump editing\n"
-		    "keys <Enter>\ndump done\nkeys s\ndump confirm\nkeys y\ndump cast\n"
-		    "keys <Enter> q y\n"),
+		run_new(f, "expert1", "100x30", "ko",
+			"keys 4 4 3 4 5 3\nkeys <Tab> k k k k k k 3 4 4 4 4 4\nkeys <Tab> j c\n"
+			"type 첫째 줄은 짧다\nkeys <C-j>\ntype 둘째 줄 ✓\ndump editing\n"
+			"keys <Enter>\ndump done\nkeys s\ndump confirm\nkeys y\ndump cast\n"
+			"keys <Enter> q y\n"),
 		0);
 	all = dump_text(f);
 	sec = section(all, "editing");
@@ -526,7 +571,7 @@ static void test_paste_cut_and_split_end(void **state)
 	fprintf(m, "keys c <PasteBegin>\ntype c\nkeys <Esc>\ntype [20x\nkeys <PasteEnd>\n"
 		   "dump held\n");
 	fclose(m);
-	assert_int_equal(run(f, "expert1", "100x30", "ko", script), 0);
+	assert_int_equal(run_new(f, "expert1", "100x30", "ko", script), 0);
 	free(script);
 	for (int i = 0; i < 1333; i++)
 		strcat(want, "가");
@@ -549,8 +594,8 @@ static void test_task_list_rows(void **state)
 	struct fx *f = *state;
 	char *all, *sec, *p, row[128], receipt[32] = "";
 
-	assert_int_equal(run(f, "user02", "80x24", "en",
-			     "keys 2 j 4 s y\ndump receipt\nkeys <Enter> 3 n r\ndump list\n"),
+	assert_int_equal(run_new(f, "user02", "80x24", "en",
+				 "keys 2 j 4 s y\ndump receipt\nkeys <Enter> 3 n r\ndump list\n"),
 			 0);
 	all = dump_text(f);
 	p = strstr(section(all, "receipt"), "last_receipt=");
@@ -584,12 +629,12 @@ static void test_task_list_rows(void **state)
 
 /* Runs the console headless on a fixture round (keys with passphrase
  * "pw") for rater, in Korean at 100x30, with script; returns the dump. */
-static char *run_fx(struct round_fx *rf, const char *rater, const char *script)
+static char *run_fx_as(struct round_fx *rf, const char *rater, const char *script)
 {
-	char key[700], path[700], receipts[700], *p = write_file(rf->dir, "script", script);
+	char key[700], path[700], receipts[700];
 	char *pass = write_file(rf->dir, "pass", "pw\n"), *dump;
 
-	free(p);
+	free(write_file(rf->dir, "script", script));
 	assert_int_equal(chmod(pass, 0600), 0);
 	fx_key_path(rf, rater, key, sizeof key);
 	snprintf(path, sizeof path, "%s/script", rf->dir);
@@ -603,6 +648,108 @@ static char *run_fx(struct round_fx *rf, const char *rater, const char *script)
 	dump = file_text(path);
 	assert_non_null(dump);
 	return dump;
+}
+
+/* run_fx_as for a rater who has not begun: Enter leaves the instructions. */
+static char *run_fx(struct round_fx *rf, const char *rater, const char *script)
+{
+	size_t n = strlen(script) + 16;
+	char *all = malloc(n), *dump;
+
+	assert_non_null(all);
+	snprintf(all, n, "keys <Enter>\n%s", script);
+	dump = run_fx_as(rf, rater, all);
+	free(all);
+	return dump;
+}
+
+/* Practice: a round asks users for one practice task (with a note) and
+ * offers a second; experts have their own. The instructions come first and
+ * Enter starts the required practice; the real tasks wait for it; s asks
+ * for no confirmation and casts nothing; the note is shown; then the real
+ * tasks. The round holds no ballot of the rater, and the practice answers
+ * only as unsigned working state. */
+static void test_practice_leaves_no_ballot(void **state)
+{
+	static const char practice[] =
+		"{\"id\": \"p-user\", \"role\": \"user\", \"required\": true, "
+		"\"prompt\": \"연습 질문: 서울의 인구는?\", \"a\": \"약 940만 명입니다.\", "
+		"\"b\": \"서울은 한국의 수도입니다.\", \"note_ko\": \"A가 질문에 답합니다.\", "
+		"\"note_en\": \"A answers the question.\"}\n"
+		"{\"id\": \"p-more\", \"role\": \"user\", \"prompt\": \"둘째 연습\", \"a\": \"가\", "
+		"\"b\": \"나\"}\n"
+		"{\"id\": \"p-expert\", \"role\": \"expert\", \"required\": true, \"prompt\": "
+		"\"전문가 연습\", \"a\": \"x\", \"b\": \"y\", \"reference\": \"z\"}\n";
+	struct round_fx rf;
+	char *all, *sec;
+
+	(void)state;
+	fx_open_round_with(&rf, 3, 4, 6, 3, NULL, NULL, 0, "", "", practice);
+	all = run_fx_as(&rf, "user0",
+			"dump instr\nkeys <Enter>\ndump p1\nkeys r n\ndump stay\nkeys s\n"
+			"dump incomplete\nkeys 1 s\ndump done1\nkeys <Enter>\ndump p2\n"
+			"keys 6 s\ndump done2\nkeys <Enter>\ndump real\nkeys q y\n");
+	sec = section(all, "instr");
+	has(sec, "screen=instructions\n");
+	has(sec, "practice_pending=0/2\n"); /* the user's two, not the expert's */
+	has(sec, "Enter: 연습 과제 시작 (1개)");
+	sec = section(all, "p1");
+	has(sec, "screen=rate\n");
+	has(sec, "practice=1/2\n");
+	has(sec, "연습 1/2: 서명·집계되지 않음"); /* marked where the task count stands */
+	has(sec, "연습 질문: 서울의 인구는?");
+	has(sec, "약 940만 명입니다.");
+	lacks(sec, "과제 1/");
+	sec = section(all, "stay"); /* r and n do not leave required practice */
+	has(sec, "practice=1/2\n");
+	has(sec, "연습 먼저");
+	sec = section(all, "incomplete");
+	has(sec, "screen=rate\n");
+	has(sec, "어느 답이 나은지 고르세요");
+	sec = section(all, "done1"); /* no confirmation: nothing is signed */
+	has(sec, "screen=practice-done\n");
+	has(sec, "practice_done=1\n");
+	has(sec, "이 답은 서명되지 않았고 점수에 들어가지 않습니다");
+	has(sec, "A가 질문에 답합니다.");
+	lacks(sec, "다음은 실제 과제입니다"); /* the optional one comes next */
+	sec = section(all, "p2");
+	has(sec, "practice=2/2\n");
+	has(sec, "둘째 연습");
+	sec = section(all, "done2");
+	has(sec, "screen=practice-done\n");
+	has(sec, "다음은 실제 과제입니다");
+	sec = section(all, "real");
+	has(sec, "screen=rate\n");
+	has(sec, "task=1/");
+	lacks(sec, "practice=");
+	lacks(sec, "연습");
+	free(all);
+	/* no ballot, no draft; the practice answers, unsigned, for the user's tasks */
+	assert_int_equal(sql_int(rf.db, "SELECT count(*) FROM ballot"), 0);
+	assert_int_equal(sql_int(rf.db, "SELECT count(*) FROM draft"), 0);
+	assert_int_equal(sql_int(rf.db, "SELECT count(*) FROM practice_done d JOIN rater r ON "
+					"r.id = d.rater_id JOIN practice p ON p.id = d.practice_id "
+					"WHERE r.name = 'user0' AND p.role = 'user' AND "
+					"json_extract(d.answer, '$.preference') IN (0, 5)"),
+			 2);
+	/* not begun yet (no ballot, no draft): the instructions again, the
+	 * required practice done, so Enter starts and p offers practice */
+	all = run_fx_as(&rf, "user0", "dump again\nkeys <Enter>\ndump work\nkeys q y\n");
+	sec = section(all, "again");
+	has(sec, "screen=instructions\n");
+	has(sec, "practice_pending=2/2\n");
+	has(sec, "p: 연습 (2개)");
+	has(section(all, "work"), "task=1/");
+	free(all);
+	/* an expert who leaves during the required practice meets it again */
+	all = run_fx_as(&rf, "expert0", "keys <Enter> q y\n");
+	free(all);
+	all = run_fx_as(&rf, "expert0", "dump back\nkeys <Enter>\ndump p\nkeys q y\n");
+	has(section(all, "back"), "screen=instructions\n");
+	has(section(all, "p"), "practice=1/1\n");
+	has(section(all, "p"), "전문가 연습");
+	free(all);
+	fx_release(&rf);
 }
 
 /* Gold tasks look like any other: a user with a repeat and a known-pair
@@ -699,7 +846,7 @@ static void test_blank_lines_drawn_away_hash_kept(void **state)
 	size_t n = 0;
 
 	(void)state;
-	fx_open_round_with(&rf, 3, 4, 6, 3, NULL, NULL, 0, "\\n\\n", "\\n\\n\\n\\n끝\\n\\n");
+	fx_open_round_with(&rf, 3, 4, 6, 3, NULL, NULL, 0, "\\n\\n", "\\n\\n\\n\\n끝\\n\\n", NULL);
 	all = run_fx(&rf, "user0", "dump first\nkeys 1 s y\ndump cast\nkeys q y\n");
 	sec = section(all, "first");
 	has(sec, "pane.A=top 0 lines 3 ");
@@ -762,10 +909,10 @@ static void test_confirm_says_what_counts(void **state)
 	struct fx *f = *state;
 	char *all, *sec;
 
-	assert_int_equal(run(f, "expert1", "100x30", "ko",
-			     "keys 4 0 3 4 5 0\nkeys <Tab> k k k k k k 3 4 4 4 4 4\nkeys 1\n"
-			     "keys s\ndump confirm\nkeys n 1 <Tab> 2\nkeys s\ndump plain\n"
-			     "keys n q y\n"),
+	assert_int_equal(run_new(f, "expert1", "100x30", "ko",
+				 "keys 4 0 3 4 5 0\nkeys <Tab> k k k k k k 3 4 4 4 4 4\nkeys 1\n"
+				 "keys s\ndump confirm\nkeys n 1 <Tab> 2\nkeys s\ndump plain\n"
+				 "keys n q y\n"),
 			 0);
 	all = dump_text(f);
 	sec = section(all, "confirm");
@@ -780,9 +927,9 @@ static void test_confirm_says_what_counts(void **state)
 	assert_null(strstr(sec, "점수 계산에서 빠집니다"));
 	free(all);
 
-	assert_int_equal(run(f, "user01", "80x24", "en",
-			     "keys j\ndump none\nkeys k 4 j\ndump b\nkeys k 3\ndump tie\n"
-			     "keys s\ndump confirm\nkeys n q y\n"),
+	assert_int_equal(run_new(f, "user01", "80x24", "en",
+				 "keys j\ndump none\nkeys k 4 j\ndump b\nkeys k 3\ndump tie\n"
+				 "keys s\ndump confirm\nkeys n q y\n"),
 			 0);
 	all = dump_text(f);
 	has(section(all, "none"), "Satisfaction (about the one you prefer: choose first)");
@@ -917,8 +1064,8 @@ static void test_two_consoles_supersede(void **state)
 {
 	struct fx *f = *state;
 	/* then the task answered again from this console: its own ballot */
-	const int keys[] = { '2',     K_ELSEWHERE, 's', K_SNAP,  'y', 'r',
-			     K_ENTER, '5',         's', K_SNAP2, 'y' };
+	const int keys[] = { K_ENTER, '2',     K_ELSEWHERE, 's', K_SNAP,  'y',
+			     'r',     K_ENTER, '5',         's', K_SNAP2, 'y' };
 	static struct stepped sp;
 	struct secret_key *sk = NULL;
 	struct session *s = NULL;
@@ -987,6 +1134,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_line_comment, setup, teardown),
 		cmocka_unit_test(test_gold_looks_like_any_task),
 		cmocka_unit_test(test_blank_lines_drawn_away_hash_kept),
+		cmocka_unit_test(test_practice_leaves_no_ballot),
 		cmocka_unit_test(test_refuses_non_utf8_locale),
 	};
 
