@@ -174,6 +174,7 @@ static json_t *opening_json(struct store *st, struct simsa_err *err)
 static json_t *rubric_json(struct store *st, const char *component, struct simsa_err *err)
 {
 	struct rubric *r = NULL;
+	struct practice_counts pc;
 	char *text = NULL;
 	size_t len;
 	json_t *j;
@@ -181,11 +182,15 @@ static json_t *rubric_json(struct store *st, const char *component, struct simsa
 
 	if (found <= 0)
 		return found < 0 ? NULL : json_null();
-	if (rubric_parse(text, len, component, &r, err) < 0) {
+	if (store_practice_counts(st, rater_role_parse(component), &pc, err) < 0 ||
+	    rubric_parse(text, len, component, &r, err) < 0) {
 		free(text);
 		return NULL;
 	}
-	j = json_pack("{s:i, s:i}", "points", r->points, "criteria", (int)r->n_criteria);
+	j = json_pack("{s:i, s:i, s:b, s:{s:I, s:I, s:I, s:I}}", "points", r->points, "criteria",
+		      (int)r->n_criteria, "instructions", pc.instructions, "practice", "tasks",
+		      (json_int_t)pc.tasks, "required", (json_int_t)pc.required, "raters",
+		      (json_int_t)pc.raters, "raters_ready", (json_int_t)pc.raters_ready);
 	rubric_free(&r);
 	free(text);
 	return j;
@@ -254,15 +259,30 @@ fail:
 
 static void print_rubric(const char *component, json_t *r)
 {
-	if (json_is_null(r))
+	json_t *p = json_object_get(r, "practice");
+
+	if (json_is_null(r)) {
 		printf("  %-7s none\n", component);
-	else if (json_integer_value(json_object_get(r, "criteria")) > 0)
-		printf("  %-7s %lld points, %lld criteria\n", component,
+		return;
+	}
+	if (json_integer_value(json_object_get(r, "criteria")) > 0)
+		printf("  %-7s %lld points, %lld criteria", component,
 		       json_integer_value(json_object_get(r, "points")),
 		       json_integer_value(json_object_get(r, "criteria")));
 	else
-		printf("  %-7s %lld points, pairwise preference\n", component,
+		printf("  %-7s %lld points, pairwise preference", component,
 		       json_integer_value(json_object_get(r, "points")));
+	printf("; %s", json_is_true(json_object_get(r, "instructions")) ? "instructions"
+									: "no instructions");
+	if (json_integer_value(json_object_get(p, "tasks")) > 0)
+		printf("; practice %lld, %lld required",
+		       json_integer_value(json_object_get(p, "tasks")),
+		       json_integer_value(json_object_get(p, "required")));
+	if (json_integer_value(json_object_get(p, "required")) > 0)
+		printf(" (%lld of %lld %s raters have done them)",
+		       json_integer_value(json_object_get(p, "raters_ready")),
+		       json_integer_value(json_object_get(p, "raters")), component);
+	printf("\n");
 }
 
 static void print_slots(const char *what, json_t *s)

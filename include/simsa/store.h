@@ -348,6 +348,15 @@ int store_rater_practice(struct store *st, int64_t rater_row, enum rater_role ro
 			 struct practice_row **out, size_t *n, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 void store_practice_rows_release(struct practice_row *rows, size_t n);
+/* For `simsa status`: role's practice tasks, how many are required, its
+ * raters, those who have done every required one, and whether its rubric's
+ * instructions are stored in both languages. */
+struct practice_counts {
+	long long tasks, required, raters, raters_ready;
+	bool instructions;
+};
+int store_practice_counts(struct store *st, enum rater_role role, struct practice_counts *c,
+			  struct simsa_err *err) __attribute__((warn_unused_result));
 /* The instructions of component's rubric: out[0] Korean, out[1] English,
  * malloc'd, NULL where none is stored (or no such rubric). */
 int store_rubric_instructions(struct store *st, const char *component, char *out[2],

@@ -165,9 +165,21 @@ static int write_jsonl(struct store *st, struct ex *x, struct simsa_err *err)
 							   : "draft",
 			  "organizer_public_key", hexj(x->in.organizer_pk, 32)));
 	for (size_t i = 0; i < x->in.n_rubrics; i++)
-		emit(x, json_pack("{s:s, s:s, s:s%, s:o}", "kind", "rubric", "component",
-				  x->in.rubrics[i].component, "text", x->in.rubrics[i].text,
-				  x->in.rubrics[i].len, "hash", hexj(x->in.rubrics[i].hash, 32)));
+		emit(x,
+		     json_pack("{s:s, s:s, s:s%, s:o, s:s?, s:s?}", "kind", "rubric", "component",
+			       x->in.rubrics[i].component, "text", x->in.rubrics[i].text,
+			       x->in.rubrics[i].len, "hash", hexj(x->in.rubrics[i].hash, 32),
+			       "instructions_ko", x->in.rubrics[i].instructions[0],
+			       "instructions_en", x->in.rubrics[i].instructions[1]));
+	for (size_t i = 0; i < x->in.n_practice; i++) { /* what raters practised on */
+		const struct in_practice *p = &x->in.practice[i];
+
+		emit(x, json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "kind",
+				  "practice", "id", p->id, "role", rater_role_name(p->role),
+				  "required", p->required, "prompt", p->prompt, "a", p->answer[0],
+				  "b", p->answer[1], "reference", p->reference, "note_ko",
+				  p->note[0], "note_en", p->note[1]));
+	}
 	for (size_t i = 0; i < x->in.n_entrants; i++)
 		emit(x, json_pack("{s:s, s:s, s:s?, s:s?}", "kind", "entrant", "name",
 				  x->in.entrants[i].name, "team", x->in.entrants[i].team, "model",

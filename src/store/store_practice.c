@@ -4,6 +4,7 @@
  * like drafts, and bundles are written without them. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "simsa/util.h"
 #include "store_internal.h"
@@ -151,5 +152,38 @@ int store_rubric_instructions(struct store *st, const char *component, char *out
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sq_db_err(st, err, "cannot read the instructions");
+	return 0;
+}
+
+int store_practice_counts(struct store *st, enum rater_role role, struct practice_counts *c,
+			  struct simsa_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if (sq_prepare(st,
+		       "SELECT (SELECT count(*) FROM practice WHERE role = ?1), "
+		       "(SELECT count(*) FROM practice WHERE role = ?1 AND required <> 0), "
+		       "(SELECT count(*) FROM rater r WHERE r.role = ?1 AND NOT EXISTS (SELECT 1 "
+		       "FROM practice p WHERE p.role = ?1 AND p.required <> 0 AND NOT EXISTS "
+		       "(SELECT 1 FROM practice_done d WHERE d.practice_id = p.id AND d.rater_id = "
+		       "r.id))), (SELECT count(*) FROM rubric WHERE component = ?1 AND "
+		       "instructions_ko IS NOT NULL AND instructions_en IS NOT NULL), "
+		       "(SELECT count(*) FROM rater WHERE role = ?1)",
+		       &stmt, err) < 0)
+		return -1;
+	sqlite3_bind_text(stmt, 1, rater_role_name(role), -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		c->tasks = sqlite3_column_int64(stmt, 0);
+		c->required = sqlite3_column_int64(stmt, 1);
+		c->raters_ready = sqlite3_column_int64(stmt, 2);
+		c->instructions = sqlite3_column_int64(stmt, 3) > 0;
+		c->raters = sqlite3_column_int64(stmt, 4);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return sq_db_err(st, err, "cannot count the practice tasks");
 	return 0;
 }

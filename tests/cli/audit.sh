@@ -56,6 +56,11 @@ if [ "$kinds" = "entrant=4 opening=1 output=40 prompt=10 rater=18 round=1 rubric
 else
 	not_ok "export jsonl kinds" "$kinds"
 fi
+instr=$(python3 -c "
+import json,sys
+r=[json.loads(l) for l in open(sys.argv[1])]
+print(sum(1 for x in r if x['kind']=='rubric' and x['instructions_ko'].startswith('# ') and 'instructions' in x['instructions_en']))" "$T/round.jsonl")
+if [ "$instr" = 2 ]; then ok "export jsonl: each rubric with the instructions raters read"; else not_ok "export jsonl instructions" "$instr"; fi
 named=$(python3 -c "
 import json,sys
 print(sum(1 for l in open(sys.argv[1]) if json.loads(l)['kind'] == 'output' and json.loads(l).get('entrant')))" "$T/round.jsonl")

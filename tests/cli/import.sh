@@ -106,4 +106,23 @@ for c in "demo" "init" "entrants import" "prompts import" "outputs import" "stat
 done
 expect_fail "unknown command" 2 "unknown command 'frobnicate'" frobnicate
 
+# practice tasks: imported like gold items, all or nothing; status counts them
+cat >"$T/practice.jsonl" <<'J'
+{"id": "p1", "role": "user", "required": true, "prompt": "연습: 서울의 인구는?", "a": "약 940만 명", "b": "수도", "note_ko": "A가 답한다", "note_en": "A answers"}
+{"id": "p2", "role": "expert", "prompt": "연습", "a": "가", "b": "나", "reference": "다"}
+J
+expect_ok "practice import" practice import "$db" "$T/practice.jsonl"
+if grep -q "imported 2 practice from" "$T/out"; then ok "practice import says how many"; else not_ok "practice import output" "$(cat "$T/out")"; fi
+printf '{"id": "p3", "role": "user", "prompt": "q", "a": "x", "b": "y"}\n{"id": "p1", "role": "user", "prompt": "q", "a": "x", "b": "y"}\n' >"$T/practice2.jsonl"
+sum_before=$(sqlite3 "$db" "SELECT count(*) FROM practice")
+expect_fail "a practice id already in the round: refused whole" 1 "practice2.jsonl:2: field 'id': practice task 'p1' is already in the round" practice import "$db" "$T/practice2.jsonl"
+check "nothing of the refused file was imported" test "$(sqlite3 "$db" "SELECT count(*) FROM practice")" = "$sum_before"
+expect_ok "status after practice import" status "$db"
+if grep -q "^  user    25 points, pairwise preference; instructions; practice 1, 1 required (0 of 0 user raters have done them)\$" "$T/out" &&
+	grep -q "^  expert  35 points, 6 criteria; instructions; practice 1, 0 required\$" "$T/out"; then
+	ok "status: each rubric's instructions and practice tasks"
+else
+	not_ok "status practice" "$(cat "$T/out")"
+fi
+
 finish
