@@ -225,7 +225,7 @@ extern const struct cli_spec spec_demo, spec_init, spec_import_entrants, spec_im
 	spec_outputs_screen, spec_outputs_accept, spec_outputs_redact, spec_rater_add, spec_open,
 	spec_rate, spec_close, spec_verify, spec_checkpoint, spec_export, spec_receipt, spec_status,
 	spec_score, spec_results, spec_agreement, spec_rank, spec_rater_ssh_key,
-	spec_authorized_keys;
+	spec_authorized_keys, spec_key_new, spec_key_show, spec_key_passphrase;
 
 int cmd_init(int argc, char **argv);
 int cmd_close(int argc, char **argv);
@@ -239,6 +239,13 @@ int cli_read_checkpoint(const char *path, struct checkpoint *cp, struct simsa_er
 int cmd_receipt(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_rater_add(int argc, char **argv);
+/* At a station, the forced command's `passphrase`: the rater's key
+ * (ROUND.keys/NAME.key) sealed under a new passphrase, both asked on the
+ * rater's terminal. */
+int cli_station_passphrase(const char *round, const char *rater);
+int cmd_key_new(int argc, char **argv);
+int cmd_key_show(int argc, char **argv);
+int cmd_key_passphrase(int argc, char **argv);
 int cmd_open(int argc, char **argv);
 int cmd_outputs_generate(int argc, char **argv);
 int cmd_outputs_screen(int argc, char **argv);

@@ -81,7 +81,7 @@ bool cli_rater_name_ok(const char *s)
 }
 
 struct rater_add_args {
-	const char *name, *role, *cats, *key, *pass, *okey, *opass, *ssh;
+	const char *name, *role, *cats, *key, *pass, *okey, *opass, *ssh, *public_key;
 };
 
 #define AT(f) offsetof(struct rater_add_args, f)
@@ -99,6 +99,10 @@ static const struct cli_opt rater_add_opts[] = {
 	CLI_OPT("passphrase-file", 0, "FILE", OPT_STRING, AT(pass), 0,
 		"the rater's new passphrase (first line);\n"
 		"also SIMSA_PASSPHRASE_FILE"),
+	CLI_OPT("public-key", 0, "HEX", OPT_STRING, AT(public_key), 0,
+		"the rater's own key (64 hex digits, as simsa key\n"
+		"new prints it): no key file is made, and only the\n"
+		"rater can sign as them"),
 	CLI_OPT("ssh-key", 0, "FILE", OPT_STRING, AT(ssh), 0,
 		"the SSH public key the rater logs in with at a\n"
 		"station (docs/station.md; later: rater ssh-key)"),
@@ -112,7 +116,7 @@ static const struct cli_opt rater_add_opts[] = {
 #undef AT
 
 const struct cli_spec spec_rater_add = {
-	"enrol a rater: a new key pair, signed by the organizer",
+	"enrol a rater: a new key pair (or their own), signed by the organizer",
 	"ROUND.db",
 	NULL,
 	rater_add_opts,
@@ -142,6 +146,25 @@ int cmd_rater_add(int argc, char **argv)
 	role = rater_role_parse(a.role); /* one of the table's choices */
 	if (cats && role != ROLE_EXPERT)
 		return cli_usage_error("rater add", "--categories: only for experts");
+	if (a.public_key) {
+		size_t n = 0;
+		const char *end = NULL;
+
+		if (a.key || a.pass)
+			return cli_usage_error(
+				"rater add",
+				"--public-key: the rater holds their key; no --key-file "
+				"or --passphrase-file");
+		if (strlen(a.public_key) != 64 ||
+		    sodium_hex2bin(pk, 32, a.public_key, 64, NULL, &n, &end) != 0 || n != 32 ||
+		    end != a.public_key + 64)
+			return cli_usage_error(
+				"rater add",
+				"--public-key: 64 hex digits (simsa key new prints them)");
+		if (!crypto_core_ed25519_is_valid_point(pk))
+			return cli_usage_error("rater add",
+					       "--public-key: not an Ed25519 public key");
+	}
 	if (cats && categories_json(cats, &cats_json, &err) < 0)
 		return cli_fail(&err);
 	if (a.ssh && sshkey_read(a.ssh, &ssh, &err) < 0) {
@@ -156,17 +179,28 @@ int cmd_rater_add(int argc, char **argv)
 		goto out;
 	if (cli_unlock_organizer(pos[0], a.okey, a.opass, &org, &err) < 0)
 		goto out;
-	if (a.key)
-		snprintf(key, sizeof key, "%s", a.key);
-	else if (keyfile_round_path(pos[0], name, true, key, sizeof key, &err) < 0)
-		goto out;
-	if (cli_new_key(key, a.pass, name, pk, &err) < 0)
-		goto out;
-	if (rater_enrol_ssh(st, org, name, role, pk, cats_json, ssh, &err) < 0) {
-		unlink(key); /* made just now for this enrolment */
-		goto out;
+	if (a.public_key) {
+		char hex[65];
+
+		if (rater_enrol_ssh(st, org, name, role, pk, cats_json, ssh, &err) < 0)
+			goto out;
+		hex_encode(pk, 32, hex);
+		printf("enrolled %s (%s), their own key %s\n", cli_text(name),
+		       rater_role_name(role), hex);
+	} else {
+		if (a.key)
+			snprintf(key, sizeof key, "%s", a.key);
+		else if (keyfile_round_path(pos[0], name, true, key, sizeof key, &err) < 0)
+			goto out;
+		if (cli_new_key(key, a.pass, name, pk, &err) < 0)
+			goto out;
+		if (rater_enrol_ssh(st, org, name, role, pk, cats_json, ssh, &err) < 0) {
+			unlink(key); /* made just now for this enrolment */
+			goto out;
+		}
+		printf("enrolled %s (%s), key %s\n", cli_text(name), rater_role_name(role),
+		       cli_text(key));
 	}
-	printf("enrolled %s (%s), key %s\n", cli_text(name), rater_role_name(role), cli_text(key));
 	if (ssh) {
 		char fp[SSHKEY_FP_LEN];
 

@@ -131,7 +131,8 @@ const struct cli_spec spec_rate = {
 	"ROUND.db",
 	"  as a station's forced command (docs/station.md): when sshd sets\n"
 	"  SSH_ORIGINAL_COMMAND to `receipts`, lists the rater's receipts instead;\n"
-	"  any other command the login asked for is not run\n",
+	"  to `passphrase`, seals the rater's key under a new passphrase (asked on\n"
+	"  the terminal); any other command the login asked for is not run\n",
 	opts,
 	NULL,
 };
@@ -152,9 +153,12 @@ int cmd_rate(int argc, char **argv)
 	station = getenv("SSH_ORIGINAL_COMMAND");
 	if (station && strcmp(station, "receipts") == 0)
 		return cli_station_receipts(pos[0], a.rater);
+	if (station && strcmp(station, "passphrase") == 0)
+		return cli_station_passphrase(pos[0], a.rater);
 	if (station)
-		fprintf(stderr, "simsa rate: this login runs the rating console, or lists your "
-				"receipts when it asks for `receipts`; the command it asked for "
-				"is not run\n");
+		fprintf(stderr, "simsa rate: this login runs the rating console, lists your "
+				"receipts when it asks for `receipts`, or changes your key's "
+				"passphrase for `passphrase`; the command it asked for is not "
+				"run\n");
 	return cli_rate(pos[0], a.rater, a.key, a.pass, a.lang, a.receipts);
 }

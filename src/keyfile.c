@@ -387,6 +387,84 @@ out:
 	return rc;
 }
 
+int keyfile_change_passphrase(const char *path, const char *old_pass, size_t old_len,
+			      const char *new_pass, size_t new_len, const struct keyfile_kdf *kdf,
+			      struct simsa_err *err)
+{
+	unsigned char buf[KEYFILE_SIZE];
+	unsigned char *key = NULL;
+	struct secret_key *s = NULL;
+	struct keyfile_kdf k;
+	size_t tlen = strlen(path) + sizeof ".tmp-XXXXXX";
+	char *tmp = NULL;
+	int fd = -1, rc = -1;
+
+	if (new_len == 0)
+		return err_set(err, "%s: empty passphrase", path);
+	if (kdf)
+		k = *kdf;
+	else if (keyfile_kdf_choose(&k, err) < 0)
+		return -1;
+	if (kdf_check(&k, path, err) < 0 || keyfile_unlock(path, old_pass, old_len, &s, err) < 0)
+		return -1;
+	key = sodium_malloc(KEY_LEN);
+	tmp = malloc(tlen);
+	if (!key || !tmp) {
+		err_set(err, "out of memory");
+		goto out;
+	}
+	/* the same key pair, sealed anew: fresh salt and nonce, the new cost */
+	memcpy(buf, MAGIC, MAGIC_LEN);
+	buf[OFF_VERSION] = FORMAT_VERSION;
+	buf[OFF_KDF] = KDF_ARGON2ID13;
+	buf[OFF_CIPHER] = CIPHER_XCHACHA20POLY1305;
+	buf[OFF_RESERVED] = 0;
+	put_le32(buf + OFF_OPSLIMIT, k.opslimit);
+	put_le64(buf + OFF_MEMLIMIT, k.memlimit);
+	randombytes_buf(buf + OFF_SALT, SALT_LEN);
+	randombytes_buf(buf + OFF_NONCE, NONCE_LEN);
+	memcpy(buf + OFF_PK, s->pk, KEYFILE_PK_LEN);
+	if (derive(key, new_pass, new_len, buf + OFF_SALT, &k, path, err) < 0)
+		goto out;
+	sodium_mprotect_readonly(s->sk);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(buf + OFF_CT, NULL, s->sk, SK_LEN, buf, OFF_CT,
+						   NULL, buf + OFF_NONCE, key);
+	sodium_mprotect_noaccess(s->sk);
+	/* a whole new file beside it, synced, then renamed over the old one:
+	 * the key file is the old or the new one, never half of either */
+	snprintf(tmp, tlen, "%s.tmp-XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err_set(err, "%s: cannot write beside it: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, 0600) < 0 || write_all(fd, buf, sizeof buf) < 0 || fsync(fd) < 0 ||
+	    close(fd) < 0) {
+		fd = -1;
+		err_set(err, "%s: cannot write: %s", tmp, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		err_set(err, "%s: cannot replace: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	fsync_parent(path);
+	rc = 0;
+out:
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+	sodium_memzero(buf, sizeof buf);
+	sodium_free(key);
+	secret_key_free(&s);
+	free(tmp);
+	return rc;
+}
+
 int keyfile_unlock(const char *path, const char *pass, size_t pass_len, struct secret_key **out,
 		   struct simsa_err *err)
 {

@@ -64,6 +64,15 @@ int keyfile_create(const char *path, const char *pass, size_t pass_len,
 int keyfile_unlock(const char *path, const char *pass, size_t pass_len, struct secret_key **out,
 		   struct simsa_err *err) __attribute__((warn_unused_result));
 
+/* Seals the key in the file at path under a new passphrase (and the KDF
+ * cost kdf, NULL: keyfile_kdf_choose()), after unlocking it with the old
+ * one: the same key pair, a fresh salt and nonce. The new file is written
+ * beside it and renamed over it (mode 0600), so the path holds the old
+ * file or the new one, whole. */
+int keyfile_change_passphrase(const char *path, const char *old_pass, size_t old_len,
+			      const char *new_pass, size_t new_len, const struct keyfile_kdf *kdf,
+			      struct simsa_err *err) __attribute__((warn_unused_result));
+
 /* The public key recorded in the file, without the passphrase. Nothing
  * authenticates it until the file is unlocked: compare it with the key the
  * round has on record before trusting it. */

@@ -295,6 +295,31 @@ else
 	else
 		not_ok "the code on screen is recorded (simsa receipt)" "exit $rc" "$(cat "$T/out" "$T/err")"
 	fi
+
+	# ---- the rater changes their passphrase over ssh ----
+	pane=pass
+	# shellcheck disable=SC2046
+	tm new-session -d -s pass -x 100 -y 30 \
+		"$( [ -n "$rater" ] && echo "runuser -u $rater --") env TERM=xterm-256color ssh -t $(ssh_args id_ed25519) $login@127.0.0.1 passphrase; echo \"EXIT=\$?\" >'$T/pass.exit'; sleep 30"
+	expect_screen "ssh ... passphrase asks for user01's passphrase now" "round.keys/user01.key:"
+	tm send-keys -t pass -l demo
+	tm send-keys -t pass Enter
+	expect_screen "then the new one" "New passphrase for "
+	tm send-keys -t pass -l "station pass 2"
+	tm send-keys -t pass Enter
+	expect_screen "twice" "Repeat the passphrase"
+	tm send-keys -t pass -l "station pass 2"
+	tm send-keys -t pass Enter
+	expect_screen "the key is sealed under the new passphrase" "sealed under the new passphrase"
+	as_svc sh -c "umask 077; printf 'demo\n' >'$T/svc/old.pass'; printf 'station pass 2\n' >'$T/svc/new.pass'"
+	if ! as_svc "$st" key passphrase "$T/station/round.keys/user01.key" --passphrase-file "$T/svc/old.pass" \
+		--new-passphrase-file "$T/svc/old.pass" >/dev/null 2>"$T/err" && grep -q "wrong passphrase" "$T/err" &&
+		as_svc "$st" key passphrase "$T/station/round.keys/user01.key" --passphrase-file "$T/svc/new.pass" \
+			--new-passphrase-file "$T/svc/new.pass" >/dev/null 2>&1; then
+		ok "the station's key file opens with the new passphrase only"
+	else
+		not_ok "the new passphrase" "$(cat "$T/err")"
+	fi
 fi
 
 # ---- receipts over ssh ----

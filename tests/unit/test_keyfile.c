@@ -606,6 +606,49 @@ static void test_documented_example_unlocks(void **state)
 	free(path);
 }
 
+/* A new passphrase: the same key pair under a fresh seal; the old one
+ * stops working; a wrong old passphrase or an empty new one changes
+ * nothing, byte for byte. */
+static void test_change_passphrase(void **state)
+{
+	unsigned char pk[32], pk2[32], before[KEYFILE_SIZE], after[KEYFILE_SIZE], sig[64];
+	const unsigned char msg[] = "a ballot";
+	struct secret_key *sk = NULL;
+	struct simsa_err err;
+	char *path = make_key("mine.key", pk);
+	FILE *f;
+
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(before, 1, sizeof before, f), sizeof before);
+	fclose(f);
+	assert_int_equal(keyfile_change_passphrase(path, "wrong", 5, "새 문구", 10, &fast, &err),
+			 -1);
+	assert_msg(&err, "wrong passphrase");
+	assert_int_equal(keyfile_change_passphrase(path, "correct horse", 13, "", 0, &fast, &err),
+			 -1);
+	assert_msg(&err, "empty passphrase");
+	f = fopen(path, "rb");
+	assert_int_equal(fread(after, 1, sizeof after, f), sizeof after);
+	fclose(f);
+	assert_memory_equal(before, after, sizeof before);
+	if (keyfile_change_passphrase(path, "correct horse", 13, "새 문구", 10, &fast, &err) < 0)
+		fail_msg("%s", err.msg);
+	f = fopen(path, "rb");
+	assert_int_equal(fread(after, 1, sizeof after, f), sizeof after);
+	fclose(f);
+	assert_memory_not_equal(before + 24, after + 24, 16); /* a fresh salt */
+	assert_int_equal(keyfile_read_public(path, pk2, &err), 0);
+	assert_memory_equal(pk, pk2, 32);
+	assert_int_equal(keyfile_unlock(path, "correct horse", 13, &sk, &err), -1);
+	assert_int_equal(keyfile_unlock(path, "새 문구", 10, &sk, &err), 0);
+	assert_memory_equal(secret_key_public(sk), pk, 32);
+	assert_int_equal(secret_key_sign(sk, msg, sizeof msg, sig), 0);
+	assert_int_equal(crypto_sign_verify_detached(sig, msg, sizeof msg, pk), 0);
+	secret_key_free(&sk);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -631,6 +674,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_documented_format_and_key_consistency, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_documented_example_unlocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_change_passphrase, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
