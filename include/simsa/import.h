@@ -12,6 +12,9 @@
 #include "simsa/store.h"
 #include "simsa/util.h"
 
+/* The longest practice note (bytes): it is shown on one screen. */
+#define PRACTICE_NOTE_MAX 1000
+
 enum import_kind { IMPORT_ENTRANTS, IMPORT_PROMPTS, IMPORT_OUTPUTS, IMPORT_GOLD, IMPORT_PRACTICE };
 
 struct import_result {

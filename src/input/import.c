@@ -326,6 +326,12 @@ static int one_practice(struct store *st, struct jsonl_reader *r, json_t *obj, s
 		return jsonl_field_err(r, "required", err, "expected true or false, got %s",
 				       jsonl_type_name(req));
 	p.required = req && json_is_true(req);
+	for (int l = 0; l < 2; l++)
+		if (p.note[l] && strlen(p.note[l]) > PRACTICE_NOTE_MAX)
+			return jsonl_field_err(
+				r, l ? "note_en" : "note_ko", err,
+				"longer than %d bytes (a note is shown on one screen)",
+				PRACTICE_NOTE_MAX);
 	if (!p.note[0] != !p.note[1])
 		return jsonl_field_err(r, p.note[0] ? "note_en" : "note_ko", err,
 				       "missing (a note is given in both Korean and English)");

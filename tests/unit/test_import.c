@@ -442,6 +442,16 @@ static void test_practice(void **state)
 	refused(f, IMPORT_PRACTICE,
 		"{\"id\": \"p4\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \"y\", \"note_ko\": \"n\"}\n",
 		"field 'note_en'", "both");
+	{
+		char line[1400];
+
+		snprintf(
+			line, sizeof line,
+			"{\"id\": \"p4\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\", \"b\": "
+			"\"y\", \"note_ko\": \"%01001d\", \"note_en\": \"n\"}\n",
+			0);
+		refused(f, IMPORT_PRACTICE, line, "field 'note_ko'", "longer than 1000 bytes");
+	}
 	refused(f, IMPORT_PRACTICE,
 		"{\"id\": \"p4\", \"role\": \"user\", \"prompt\": \"q\", \"a\": \"x\", \"b\": \"y\", \"reference\": \"r\"}\n",
 		"field 'reference'", "experts only");
