@@ -69,6 +69,34 @@ static int load_done(struct session *s, struct simsa_err *err)
 	return store_each_counted(s->st, s->rater_row, mark_done, s, err);
 }
 
+/* What raters of the role are told first, their practice tasks, and
+ * whether the rater had begun. */
+static int load_practice(struct session *s, struct simsa_err *err)
+{
+	int drafts = store_rater_has_draft(s->st, s->rater_row, err);
+
+	if (drafts < 0)
+		return -1;
+	s->started = drafts > 0;
+	for (size_t i = 0; i < s->n_tasks && !s->started; i++)
+		s->started = s->done[i];
+	if (store_rubric_instructions(s->st, s->role == ROLE_EXPERT ? "expert" : "user",
+				      s->instructions, err) < 0)
+		return -1;
+	return store_rater_practice(s->st, s->rater_row, s->role, &s->practice, &s->n_practice,
+				    err);
+}
+
+static void free_practice(struct session *s)
+{
+	free(s->instructions[0]);
+	free(s->instructions[1]);
+	s->instructions[0] = s->instructions[1] = NULL;
+	store_practice_rows_release(s->practice, s->n_practice);
+	s->practice = NULL;
+	s->n_practice = 0;
+}
+
 int session_start(const char *path, const char *rater, struct secret_key *sk, struct session **out,
 		  struct simsa_err *err)
 {
@@ -117,7 +145,7 @@ int session_start(const char *path, const char *rater, struct secret_key *sk, st
 	memcpy(s->manifest_hash, op.manifest_hash, 32);
 	if (load_rubric(s, err) < 0 ||
 	    store_rater_tasks(s->st, s->rater_row, &s->tasks, &s->n_tasks, err) < 0 ||
-	    load_done(s, err) < 0 || session_load_practice(s, err) < 0)
+	    load_done(s, err) < 0 || load_practice(s, err) < 0)
 		goto fail;
 	*out = s;
 	return 0;
@@ -135,7 +163,7 @@ void session_end(struct session **sp)
 	for (int i = 0; i < 2; i++)
 		free(s->text[i]);
 	store_rater_tasks_release(s->tasks, s->n_tasks);
-	session_free_practice(s);
+	free_practice(s);
 	free(s->done);
 	free(s->receipt);
 	if (s->receipts_fd >= 0)

@@ -42,10 +42,6 @@ struct session {
 /* The answer as a draft stores it (compact JSON; the caller frees), or
  * NULL when out of memory. */
 char *session_answer_text(const struct session *s, const struct answer *a);
-/* session_practice.c: loads the instructions and practice tasks at start;
- * frees them at the end. */
-int session_load_practice(struct session *s, struct simsa_err *err);
-void session_free_practice(struct session *s);
 
 /* Sets *p (may be NULL) to the problem; returns false, for "not complete". */
 bool session_problem_set(struct session_problem *p, enum session_error code, size_t task,

@@ -1,5 +1,5 @@
 /* session_practice — what a rater is told first and the practice tasks of
- * their role (see include/simsa/session.h). Practice is answered like a
+ * their role (see include/simsa/session.h; session.c loads them at start). Practice is answered like a
  * task but never signed: finishing one records the answer as unsigned
  * working state (store_put_practice_done), which neither verify nor score
  * reads. */
@@ -7,32 +7,6 @@
 #include <string.h>
 
 #include "session_internal.h"
-
-int session_load_practice(struct session *s, struct simsa_err *err)
-{
-	int drafts = store_rater_has_draft(s->st, s->rater_row, err);
-
-	if (drafts < 0)
-		return -1;
-	s->started = drafts > 0;
-	for (size_t i = 0; i < s->n_tasks && !s->started; i++)
-		s->started = s->done[i];
-	if (store_rubric_instructions(s->st, s->role == ROLE_EXPERT ? "expert" : "user",
-				      s->instructions, err) < 0)
-		return -1;
-	return store_rater_practice(s->st, s->rater_row, s->role, &s->practice, &s->n_practice,
-				    err);
-}
-
-void session_free_practice(struct session *s)
-{
-	free(s->instructions[0]);
-	free(s->instructions[1]);
-	s->instructions[0] = s->instructions[1] = NULL;
-	store_practice_rows_release(s->practice, s->n_practice);
-	s->practice = NULL;
-	s->n_practice = 0;
-}
 
 /* [0] for Korean, [1] for anything else; the other when it is missing. */
 static const char *in_lang(char *const texts[2], const char *lang)
