@@ -67,19 +67,12 @@ int cli_usage_error(const char *name, const char *fmt, ...)
 {
 	const struct command *c = cli_command(name);
 	va_list ap;
-	char msg[2048];
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap); /* quotes the command line */
+	rc = cli_spec_usage_verror(name, c ? c->spec : NULL, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "simsa %s: %s\n", cli_text(name), cli_text(msg));
-	if (c) {
-		char u[1024];
-
-		cli_usage(c->spec, u, sizeof u);
-		fprintf(stderr, "usage: simsa %s %s\n", c->name, u);
-	}
-	return EXIT_USAGE;
+	return rc;
 }
 
 /* Screening at import: outputs that may name their entrant (new outputs, or

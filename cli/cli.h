@@ -7,95 +7,16 @@
 #ifndef SIMSA_CLI_H
 #define SIMSA_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include <jansson.h>
 
+#include "opt.h"
+#include "out.h"
 #include "simsa/err.h"
 #include "simsa/store.h"
-
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_UNVERIFIED = 3 };
-
-/* The output formats of every command (--format); each command's table
- * says which of them it accepts, as a mask of FMT_BIT. */
-enum out_format {
-	FMT_TEXT,
-	FMT_JSON,
-	FMT_JSONL,
-	FMT_CSV,
-	FMT_BUNDLE,
-	FMT_VOTES,
-	FMT_RATINGS,
-	FMT_COUNT
-};
-#define FMT_BIT(f) (1u << (f))
-/* "text", "json", ... by enum out_format */
-extern const char *const cli_format_names[FMT_COUNT];
-
-/* ---- option tables (cli/opt.c) ----
- *
- * Each command declares its options once, in a table of struct cli_opt
- * inside its struct cli_spec: the same table parses the command line
- * (cli_parse), prints the usage line and the --help text, and is what the
- * manual pages and shell completion are to be made from. Values go into
- * the command's own argument struct, at the offset each option names. */
-enum cli_opt_kind {
-	OPT_FLAG,   /* no argument: bool, set to true */
-	OPT_STRING, /* const char *: the argument as given */
-	OPT_CHOICE, /* const char *: the argument, one of arg's "a|b|c" */
-	OPT_LONG,   /* long: a whole number from min to max */
-	OPT_FORMAT, /* enum out_format: one of formats */
-	OPT_CALL,   /* call(argument, args): NULL, or what is wrong with it */
-};
-
-enum {
-	OPT_REQUIRED = 1, /* must be given */
-	OPT_REPEAT = 2,   /* may be given more than once (each is stored) */
-};
-
-struct cli_opt {
-	const char *name; /* the long name, without "--"; NULL ends the table */
-	char short_name;  /* -x, or 0 */
-	const char *arg;  /* "PATH", "N", "tie|exclude"; NULL: none (OPT_FORMAT: from formats) */
-	enum cli_opt_kind kind;
-	size_t off; /* offsetof the value in the command's argument struct */
-	unsigned flags;
-	const char *help; /* lines separated by '\n' */
-	long min, max;    /* OPT_LONG */
-	unsigned formats; /* OPT_FORMAT: FMT_BIT(...) | ... */
-	const char *(*call)(const char *arg, void *args);
-};
-
-struct cli_spec {
-	const char *summary; /* one line */
-	const char *args;    /* the positional arguments: "ROUND.db FILE.jsonl", "" for none */
-	const char *intro;   /* prose before the options (lines indented by two), or NULL */
-	const struct cli_opt *opts;
-	const char *outro; /* prose after the options, or NULL */
-};
-
-/* One table row: CLI_OPT("title", 't', "T", OPT_STRING, offsetof(struct
- * init_args, title), OPT_REQUIRED, "the round's title"), then any of
- * .min = , .max = , .formats = , .call = ; a row of {0} ends the table. */
-#define CLI_OPT(nm, sh, ar, kd, of, fl, hl, ...)                                          \
-	{                                                                                 \
-		.name = (nm), .short_name = (sh), .arg = (ar), .kind = (kd), .off = (of), \
-		.flags = (fl), .help = (hl), __VA_ARGS__                                  \
-	}
-
-#define CLI_MAX_ARGS 2 /* positional arguments of any command */
-#define CLI_RUN (-1)   /* cli_parse: go on and run the command */
-
-/* Parses argv (argv[0] the command's last word) with the table of the
- * command NAME: options into args, the positional arguments into pos.
- * Returns CLI_RUN, or the exit status to return at once: EXIT_OK after
- * printing --help, EXIT_USAGE after a usage error (printed). */
-int cli_parse(const char *name, int argc, char **argv, void *args, char *pos[CLI_MAX_ARGS]);
-/* The usage line of a command: its arguments after "simsa NAME ". */
-void cli_usage(const struct cli_spec *s, char *buf, size_t cap);
-/* The --help text, all from the table (usage, summary, prose, options). */
-void cli_spec_help(const char *name, const struct cli_spec *s, FILE *f);
 
 struct command {
 	const char *name; /* "init", "entrants import", ... */
@@ -105,50 +26,6 @@ struct command {
 
 /* The table of commands, ending with {0}. */
 extern const struct command simsa_commands[];
-
-/* ---- printing what came from outside (cli/out.c) ----
- *
- * Titles, names, prompt ids, paths, file contents and messages that quote
- * them may hold terminal escapes (a hostile bundle, an entrant's name). In
- * the text formats they are printed only through these, which sanitize as
- * the console does (simsa/text.h, docs/text.md): ESC shows as ␛, U+202E as
- * ⟨RLO⟩, invalid UTF-8 as U+FFFD, on a terminal and in a pipe alike. */
-
-/* s sanitized to one line (NULL as ""): valid for the next 15 calls of
- * cli_text() and cli_pad(), so several can go to one printf. */
-const char *cli_text(const char *s);
-/* The same, padded with spaces to cols columns (by display width). */
-const char *cli_pad(const char *s, int cols);
-/* The columns cli_text(s) takes. */
-int cli_width(const char *s);
-/* Prints each line of msg sanitized, after prefix (a literal), to f. */
-void cli_puts(FILE *f, const char *prefix, const char *msg);
-/* Prints j (json_dumps flags) and a newline with every code point a
- * terminal acts on escaped (text_json_escape): the exact values, still
- * valid JSON. -1 when out of memory. */
-int cli_json(FILE *f, const json_t *j, size_t flags);
-/* A JSON string of a stored text for showing (status, score): the text
- * itself, or, in a damaged file, with U+FFFD for each byte that is not
- * valid UTF-8 (json_string() would give NULL and drop the key); null for
- * NULL. */
-json_t *cli_jtext(const char *s);
-
-/* CSV and JSON Lines keep the exact bytes (auditors recompute from them),
- * so they are never sanitized; but to a terminal they are written only if
- * nothing in them would act on it. cli_raw_begin() returns where to write:
- * dest itself, or a buffer when dest is a terminal; cli_raw_end() then
- * writes the buffer to dest, or refuses (-1, err says what to do instead:
- * `instead`, e.g. "write it with --out PATH"). */
-struct cli_raw {
-	FILE *dest, *mem;
-	char *buf;
-	size_t len;
-};
-FILE *cli_raw_begin(struct cli_raw *r, FILE *dest);
-int cli_raw_end(struct cli_raw *r, const char *what, const char *instead, struct simsa_err *err)
-	__attribute__((warn_unused_result));
-/* Drops what was held (after a failure); dest gets nothing. */
-void cli_raw_drop(struct cli_raw *r);
 
 /* Prints "simsa: MESSAGE" to stderr, sanitized; returns EXIT_FAIL. */
 int cli_fail(const struct simsa_err *err);

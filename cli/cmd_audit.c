@@ -50,7 +50,7 @@ int cmd_close(int argc, char **argv)
 	struct close_result res;
 	struct simsa_err err;
 	char root[65];
-	int rc = cli_parse("close", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_close, "close", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -198,7 +198,7 @@ int cmd_verify(int argc, char **argv)
 	struct audit_pins pins = { 0 };
 	size_t n = 0;
 	json_t *rep = NULL;
-	int rc = cli_parse("verify", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_verify, "verify", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

@@ -47,7 +47,7 @@ int cmd_checkpoint(int argc, char **argv)
 	struct cli_verified v;
 	struct simsa_err err;
 	size_t len = 0;
-	int rc = cli_parse("checkpoint", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_checkpoint, "checkpoint", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

@@ -151,7 +151,7 @@ int cmd_demo(int argc, char **argv)
 	struct simsa_err err;
 	bool panel;
 	size_t ballots = 0;
-	int rc = cli_parse("demo", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_demo, "demo", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

@@ -73,7 +73,7 @@ int cmd_export(int argc, char **argv)
 	struct cli_verified v = { 0 };
 	FILE *f = NULL, *w;
 	enum out_format fmt;
-	int rc = cli_parse("export", argc, argv, &a, pos), wrote;
+	int rc = cli_parse(&spec_export, "export", argc, argv, &a, pos), wrote;
 
 	if (rc != CLI_RUN)
 		return rc;

@@ -314,7 +314,7 @@ int cmd_outputs_generate(int argc, char **argv)
 	a.per_entrant = a.o.per_entrant;
 	a.max_attempts = a.o.max_attempts;
 	a.max_response = (long)a.o.max_response;
-	rc = cli_parse(NAME, argc, argv, &a, pos);
+	rc = cli_parse(&spec_outputs_generate, NAME, argc, argv, &a, pos);
 	if (rc != CLI_RUN)
 		return rc;
 	o = a.o;

@@ -55,6 +55,12 @@ const struct cli_spec spec_import_practice = {
 	NULL,
 };
 
+static const struct cli_spec *const import_specs[] = {
+	[IMPORT_ENTRANTS] = &spec_import_entrants, [IMPORT_PROMPTS] = &spec_import_prompts,
+	[IMPORT_OUTPUTS] = &spec_import_outputs,   [IMPORT_GOLD] = &spec_import_gold,
+	[IMPORT_PRACTICE] = &spec_import_practice,
+};
+
 static int run_import(enum import_kind kind, int argc, char **argv)
 {
 	char name[32], *pos[CLI_MAX_ARGS];
@@ -64,7 +70,7 @@ static int run_import(enum import_kind kind, int argc, char **argv)
 	int rc;
 
 	snprintf(name, sizeof name, "%s import", import_kind_name(kind));
-	rc = cli_parse(name, argc, argv, NULL, pos);
+	rc = cli_parse(import_specs[kind], name, argc, argv, NULL, pos);
 	if (rc != CLI_RUN)
 		return rc;
 	if (store_open(pos[0], &st, &err) < 0)

@@ -54,10 +54,10 @@ const struct cli_spec spec_key_new = {
 	"FILE",
 	"  writes a new Ed25519 key pair to FILE (never over an existing file),\n"
 	"  sealed under your passphrase, and prints the public key and its\n"
-	"  fingerprint: give the public key to the organizer, who enrols you with\n"
-	"  simsa rater add ROUND --name NAME --role ROLE --public-key KEY; then\n"
-	"  rate with simsa rate ROUND --rater NAME --key-file FILE. Nobody else\n"
-	"  ever holds the secret key, so nobody else can sign as you\n",
+	"  fingerprint. Give the organizer the public key (not the file) to enrol\n"
+	"  you with (simsa rater add takes it), then rate with this FILE as your\n"
+	"  key file. Nobody else ever holds the secret key, so nobody else can\n"
+	"  sign as you\n",
 	key_new_opts,
 	NULL,
 };
@@ -87,7 +87,7 @@ int cmd_key_new(int argc, char **argv)
 	char *pos[CLI_MAX_ARGS];
 	unsigned char pk[32];
 	struct simsa_err err;
-	int rc = cli_parse("key new", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_key_new, "key new", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -105,7 +105,7 @@ int cmd_key_show(int argc, char **argv)
 	char *pos[CLI_MAX_ARGS];
 	unsigned char pk[32];
 	struct simsa_err err;
-	int rc = cli_parse("key show", argc, argv, NULL, pos);
+	int rc = cli_parse(&spec_key_show, "key show", argc, argv, NULL, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -149,7 +149,7 @@ int cmd_key_passphrase(int argc, char **argv)
 {
 	struct key_args a = { 0 };
 	char *pos[CLI_MAX_ARGS];
-	int rc = cli_parse("key passphrase", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_key_passphrase, "key passphrase", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

@@ -133,7 +133,7 @@ int cmd_rater_add(int argc, char **argv)
 	struct simsa_err err;
 	enum rater_role role;
 	unsigned char pk[32];
-	int rc = cli_parse("rater add", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_rater_add, "rater add", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -257,7 +257,7 @@ int cmd_open(int argc, char **argv)
 	struct open_result res;
 	struct simsa_err err;
 	char hex[65];
-	int rc = cli_parse("open", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_open, "open", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -381,7 +381,7 @@ int cmd_outputs_screen(int argc, char **argv)
 	struct simsa_err err;
 	json_t *hits, *v;
 	size_t i, pending = 0;
-	int rc = cli_parse("outputs screen", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_outputs_screen, "outputs screen", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -480,7 +480,7 @@ int cmd_outputs_accept(int argc, char **argv)
 	struct round_inputs in = { 0 };
 	struct simsa_err err;
 	int64_t prow, erow;
-	int rc = cli_parse("outputs accept", argc, argv, &o, pos);
+	int rc = cli_parse(&spec_outputs_accept, "outputs accept", argc, argv, &o, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -619,7 +619,7 @@ int cmd_outputs_redact(int argc, char **argv)
 	long n = 0;
 
 	char *pos[CLI_MAX_ARGS];
-	int more, rc = cli_parse("outputs redact", argc, argv, NULL, pos);
+	int more, rc = cli_parse(&spec_outputs_redact, "outputs redact", argc, argv, NULL, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

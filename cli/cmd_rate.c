@@ -142,7 +142,7 @@ int cmd_rate(int argc, char **argv)
 	struct rate_args a = { 0 };
 	char *pos[CLI_MAX_ARGS];
 	const char *station;
-	int rc = cli_parse("rate", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_rate, "rate", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

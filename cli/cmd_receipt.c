@@ -396,7 +396,7 @@ int cmd_receipt(int argc, char **argv)
 	struct cli_verified v;
 	struct receipt_parsed p;
 	char *pos[CLI_MAX_ARGS];
-	int rc = cli_parse("receipt", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_receipt, "receipt", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

@@ -101,7 +101,7 @@ int cmd_results(int argc, char **argv)
 {
 	struct results_args a = { 0 };
 	char *pos[CLI_MAX_ARGS];
-	int rc = cli_parse("results", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_results, "results", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

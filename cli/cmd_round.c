@@ -74,7 +74,7 @@ int cmd_init(int argc, char **argv)
 	unsigned char pk[32];
 	struct simsa_err err;
 	gid_t gid = 0;
-	int rc = cli_parse("init", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_init, "init", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -386,7 +386,7 @@ int cmd_status(int argc, char **argv)
 	struct simsa_err err;
 	struct store *st = NULL;
 	json_t *j;
-	int rc = cli_parse("status", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_status, "status", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

@@ -376,7 +376,7 @@ int cmd_score(int argc, char **argv)
 	struct score_result r;
 	struct simsa_err err;
 	struct cli_verified v;
-	int rc = cli_parse("score", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_score, "score", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

@@ -53,7 +53,7 @@ int cmd_rater_ssh_key(int argc, char **argv)
 	struct store *st = NULL;
 	struct simsa_err err;
 	int64_t row;
-	int rc = cli_parse("rater ssh-key", argc, argv, &a, pos), found;
+	int rc = cli_parse(&spec_rater_ssh_key, "rater ssh-key", argc, argv, &a, pos), found;
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -227,7 +227,7 @@ int cmd_authorized_keys(int argc, char **argv)
 	struct store *st = NULL;
 	struct simsa_err err;
 	struct ak_ctx c;
-	int rc = cli_parse("authorized-keys", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_authorized_keys, "authorized-keys", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

@@ -84,7 +84,7 @@ int cmd_agreement(int argc, char **argv)
 	double v, lo, hi;
 	uint32_t redrawn = 0;
 	const char *key;
-	int rc = cli_parse("agreement", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_agreement, "agreement", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;
@@ -325,7 +325,7 @@ int cmd_rank(int argc, char **argv)
 	struct rank_result r;
 	struct simsa_err err;
 	size_t *order;
-	int rc = cli_parse("rank", argc, argv, &a, pos);
+	int rc = cli_parse(&spec_rank, "rank", argc, argv, &a, pos);
 
 	if (rc != CLI_RUN)
 		return rc;

@@ -7,7 +7,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "cli.h"
+#include "opt.h"
+#include "out.h"
 #include "simsa/util.h"
 
 #define MAX_OPTS 32
@@ -218,19 +219,49 @@ static const char *store(const struct cli_opt *o, const char *arg, void *args, c
 	return NULL;
 }
 
-int cli_parse(const char *name, int argc, char **argv, void *args, char *pos[CLI_MAX_ARGS])
+int cli_spec_usage_verror(const char *name, const struct cli_spec *spec, const char *fmt,
+			  va_list ap)
 {
-	const struct command *c = cli_command(name);
-	const struct cli_opt *opts = c ? c->spec->opts : NULL;
+	char msg[2048];
+
+	vsnprintf(msg, sizeof msg, fmt, ap); /* quotes the command line */
+	fprintf(stderr, "simsa %s: %s\n", cli_text(name), cli_text(msg));
+	if (spec) {
+		char u[1024];
+
+		cli_usage(spec, u, sizeof u);
+		fprintf(stderr, "usage: simsa %s %s\n", cli_text(name), u);
+	}
+	return EXIT_USAGE;
+}
+
+static int usage_error(const char *name, const struct cli_spec *spec, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int usage_error(const char *name, const struct cli_spec *spec, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = cli_spec_usage_verror(name, spec, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int cli_parse(const struct cli_spec *spec, const char *name, int argc, char **argv, void *args,
+	      char *pos[CLI_MAX_ARGS])
+{
+	const struct cli_spec *c = spec;
+	const struct cli_opt *opts = c ? c->opts : NULL;
 	struct option lo[MAX_OPTS + 2];
 	char shorts[2 * MAX_OPTS + 2], msg[512];
 	bool seen[MAX_OPTS] = { false };
-	size_t n = 0, ns = 0, npos = c ? count_words(c->spec->args) : 0,
-	       nreq = c ? count_required(c->spec->args) : 0;
+	size_t n = 0, ns = 0, npos = c ? count_words(c->args) : 0,
+	       nreq = c ? count_required(c->args) : 0;
 	int ch;
 
 	if (!c)
-		return cli_usage_error(name, "no option table");
+		return usage_error(name, c, "no option table");
 	for (; opts && opts[n].name && n < MAX_OPTS; n++) {
 		lo[n] = (struct option){ opts[n].name,
 					 takes_arg(&opts[n]) ? required_argument : no_argument,
@@ -251,7 +282,7 @@ int cli_parse(const char *name, int argc, char **argv, void *args, char *pos[CLI
 		const char *bad;
 
 		if (ch == 'h') {
-			cli_help(name, stdout);
+			cli_spec_help(name, c, stdout);
 			return EXIT_OK;
 		}
 		if (ch >= 256)
@@ -260,28 +291,28 @@ int cli_parse(const char *name, int argc, char **argv, void *args, char *pos[CLI
 			for (i = 0; i < n && opts[i].short_name != ch; i++)
 				;
 		if (i >= n)
-			return cli_usage_error(name, "bad option");
+			return usage_error(name, c, "bad option");
 		seen[i] = true;
 		bad = store(&opts[i], optarg, args, msg, sizeof msg);
 		if (bad)
-			return cli_usage_error(name, "%s", bad);
+			return usage_error(name, c, "%s", bad);
 	}
 	if ((size_t)(argc - optind) > npos || (size_t)(argc - optind) < nreq) {
 		char words[256], *second;
 
-		snprintf(words, sizeof words, "%s", c->spec->args);
+		snprintf(words, sizeof words, "%s", c->args);
 		second = strchr(words, ' ');
 		if (second)
 			*second++ = '\0';
 		if (npos == 0)
-			return cli_usage_error(name, "unexpected argument '%s'", argv[optind]);
+			return usage_error(name, c, "unexpected argument '%s'", argv[optind]);
 		if (npos == 1)
-			return cli_usage_error(name, "expected one %s", words);
-		return cli_usage_error(name, "expected %s and %s", words, second);
+			return usage_error(name, c, "expected one %s", words);
+		return usage_error(name, c, "expected %s and %s", words, second);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (opts[i].flags & OPT_REQUIRED && !seen[i])
-			return cli_usage_error(name, "--%s is required", opts[i].name);
+			return usage_error(name, c, "--%s is required", opts[i].name);
 	for (size_t i = 0; i < npos && i < CLI_MAX_ARGS; i++)
 		pos[i] = optind + (int)i < argc ? argv[optind + (int)i] : NULL;
 	return CLI_RUN;

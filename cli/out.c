@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "out.h"
 #include "simsa/text.h"
 #include "simsa/util.h"
 

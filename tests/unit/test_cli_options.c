@@ -130,7 +130,7 @@ static void expect_parsed(const struct command *c, const struct cli_opt *o, bool
 	if (v)
 		argv[argc++] = (char *)v;
 	argv[argc] = NULL;
-	rc = cli_parse(c->name, argc, argv, &args, pos);
+	rc = cli_parse(c->spec, c->name, argc, argv, &args, pos);
 	if (rc != CLI_RUN)
 		fail_msg("simsa %s: %s%s is refused (exit %d)", c->name, by_short ? "-" : "--",
 			 by_short ? shortflag + 1 : o->name, rc);
@@ -226,13 +226,13 @@ static void test_table_refusals(void **state)
 	assert_true(dup2(null, STDERR_FILENO) >= 0); /* the usage messages */
 	close(null);
 	memset(&args, 0, sizeof args);
-	assert_int_equal(cli_parse("status", 4, bad_fmt, &args, pos), EXIT_USAGE);
-	assert_int_equal(cli_parse("rank", 3, bad_num, &args, pos), EXIT_USAGE);
-	assert_int_equal(cli_parse("init", 2, no_title, &args, pos), EXIT_USAGE);
-	assert_int_equal(cli_parse("status", 3, two, &args, pos), EXIT_USAGE);
+	assert_int_equal(cli_parse(&spec_status, "status", 4, bad_fmt, &args, pos), EXIT_USAGE);
+	assert_int_equal(cli_parse(&spec_rank, "rank", 3, bad_num, &args, pos), EXIT_USAGE);
+	assert_int_equal(cli_parse(&spec_init, "init", 2, no_title, &args, pos), EXIT_USAGE);
+	assert_int_equal(cli_parse(&spec_status, "status", 3, two, &args, pos), EXIT_USAGE);
 	assert_true(dup2(saved, STDERR_FILENO) >= 0);
 	close(saved);
-	assert_int_equal(cli_parse("rank", 6, ok, &args, pos), CLI_RUN);
+	assert_int_equal(cli_parse(&spec_rank, "rank", 6, ok, &args, pos), CLI_RUN);
 	assert_string_equal(pos[0], "v.csv");
 }
 
