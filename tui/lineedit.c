@@ -134,7 +134,7 @@ int lineedit_cursor_col(const struct lineedit *e)
  * drawn) or where the next grapheme would pass w - 1 columns (one is kept
  * for the cursor). row[i] is the byte where row i starts; returns the row
  * count, and the cursor's row and column. */
-static size_t layout(const struct lineedit *e, int w, size_t *row, int *crow, int *ccol)
+static size_t edit_layout(const struct lineedit *e, int w, size_t *row, int *crow, int *ccol)
 {
 	size_t n = 1, p = 0;
 	int col = 0;
@@ -181,7 +181,7 @@ int lineedit_draw_rows(struct lineedit *e, struct canvas *c, int y_bottom, int x
 		free(row);
 		return 0;
 	}
-	n = layout(e, w, row, &crow, &ccol);
+	n = edit_layout(e, w, row, &crow, &ccol);
 	shown = n < (size_t)max_rows ? (int)n : max_rows;
 	/* scroll: the first row shown, so that the cursor's row is in view */
 	if (e->scroll > crow)
