@@ -3,11 +3,13 @@
  * rater's SSH public key), `simsa authorized-keys` (the service account's
  * authorized_keys lines, each forcing `simsa rate ROUND --rater NAME`), and
  * the forced command's `receipts`. */
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -322,6 +324,27 @@ static void banner_comment(const char *path, const struct cli_verified *v)
 	free(text);
 }
 
+/* Listings verify the whole round, so they take turns: an advisory lock
+ * (flock, which SQLite's own fcntl locks never meet) on the round file,
+ * held until the process ends. A rater who asks in a loop keeps at most
+ * one core busy, whoever else is waiting; the others are answered in turn. */
+static void take_turn(const char *round_path)
+{
+	int fd = open(round_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return; /* the verify below says why it cannot be read */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "simsa: another receipts listing is being made; waiting for "
+				"it\n");
+		if (flock(fd, LOCK_EX) < 0) {
+			close(fd);
+			return;
+		}
+	}
+	/* kept open: the lock goes when the listing is printed and simsa ends */
+}
+
 int cli_station_receipts(const char *round_path, const char *rater)
 {
 	struct mine_ctx c = { 0 };
@@ -334,6 +357,7 @@ int cli_station_receipts(const char *round_path, const char *rater)
 	unsigned char pk[STORE_PK_LEN];
 	int found, rc = EXIT_FAIL;
 
+	take_turn(round_path);
 	if (store_open_read(round_path, &st, &err) < 0)
 		return cli_fail(&err);
 	if (cli_verify_first("rate", round_path, st, false, "no receipts listed", &v) < 0) {

@@ -225,6 +225,34 @@ if [ "$rc" -eq 0 ] && grep -q "^# simsa receipts of rater $rater in round [0-9a-
 else
 	not_ok "SSH_ORIGINAL_COMMAND=receipts lists the rater's receipts" "exit $rc" "$(cat "$T/r" "$T/err")"
 fi
+# listings take turns: while another holds the round's turn lock, a listing
+# waits (and says so) and prints nothing; it lists once the lock is let go
+python3 -c "
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+open(sys.argv[2], 'w').close()
+while not os.path.exists(sys.argv[3]):
+    time.sleep(0.02)
+" "$sc" "$T/held" "$T/release" &
+holder=$!
+i=0
+while [ ! -e "$T/held" ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+SSH_ORIGINAL_COMMAND=receipts "$SIMSA" rate "$sc" --rater "$rater" >"$T/r2" 2>"$T/err2" &
+lister=$!
+i=0
+while ! grep -q "waiting for it" "$T/err2" 2>/dev/null && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+if grep -q "another receipts listing is being made; waiting for it" "$T/err2" && [ ! -s "$T/r2" ] &&
+	kill -0 "$lister" 2>/dev/null; then
+	ok "a listing waits its turn while another holds it, and says so"
+else
+	not_ok "a listing waits its turn" "$(cat "$T/err2" "$T/r2")"
+fi
+: >"$T/release"
+wait "$holder"
+wait "$lister"
+rc=$?
+if [ "$rc" -eq 0 ] && cmp -s "$T/r" "$T/r2"; then ok "then it lists, the same as before"; else not_ok "the listing after its turn" "exit $rc" "$(cat "$T/err2")"; fi
 want=$(sqlite3 "$sc" "SELECT count(*) FROM ballot b JOIN rater r ON r.id = b.rater_id WHERE r.name = '$rater'")
 got=$(grep -vc '^#' "$T/r")
 if [ "$got" = "$want" ] && [ "$want" -gt 0 ]; then ok "one line per ballot of theirs ($want)"; else not_ok "one line per ballot" "$got of $want"; fi
