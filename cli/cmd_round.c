@@ -67,6 +67,36 @@ const struct cli_spec spec_init = {
 	"create a round file and the organizer's key", "ROUND.db", NULL, init_opts, NULL,
 };
 
+/* What init copied into the round for raters to read (and what a rubric
+ * from elsewhere made it read): each rubric's instructions files, by the
+ * names the rubric gives, and their sizes. */
+static void print_instructions(const char *path)
+{
+	static const char *const comps[] = { "expert", "user" };
+	struct store *st = NULL;
+	struct simsa_err err;
+
+	if (store_open_read(path, &st, &err) < 0)
+		return;
+	for (int i = 0; i < 2; i++) {
+		struct rubric *r = NULL;
+		char *text = NULL, *ins[2] = { NULL, NULL };
+		size_t len;
+
+		if (store_get_rubric(st, comps[i], &text, &len, &err) == 1 &&
+		    rubric_parse(text, len, comps[i], &r, &err) == 0 && r->instructions_file[0] &&
+		    store_rubric_instructions(st, comps[i], ins, &err) == 0 && ins[0] && ins[1])
+			printf("%s instructions: %s (%zu bytes), %s (%zu bytes)\n", comps[i],
+			       cli_text(r->instructions_file[0]), strlen(ins[0]),
+			       cli_text(r->instructions_file[1]), strlen(ins[1]));
+		rubric_free(&r);
+		free(text);
+		free(ins[0]);
+		free(ins[1]);
+	}
+	store_close(&st);
+}
+
 int cmd_init(int argc, char **argv)
 {
 	struct init_args a = { 0 };
@@ -107,6 +137,7 @@ int cmd_init(int argc, char **argv)
 	}
 	printf("created %s\norganizer key: %s (keep it and its passphrase safe)\n",
 	       cli_text(pos[0]), cli_text(key));
+	print_instructions(pos[0]);
 	return EXIT_OK;
 }
 

@@ -2,10 +2,12 @@
  * names (see include/simsa/instructions.h). */
 #include "simsa/instructions.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "simsa/assets.h"
 #include "simsa/util.h"
@@ -72,15 +74,45 @@ int instructions_check(const char *source, const char *text, size_t len, struct 
 	return 0;
 }
 
+/* A name a rubric may give: a file in the rubric's folder or below it,
+ * ending in ".md": not absolute, no ".." part, no empty part. A rubric
+ * handed over by someone else could otherwise have init copy any text file
+ * the organizer can read (a private key is plain text) into the round and
+ * the bundle that is published. */
+static bool name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = name;
+
+	if (n < 4 || strcmp(name + n - 3, ".md") != 0 || name[0] == '/')
+		return false;
+	while (*p) {
+		size_t k = strcspn(p, "/");
+
+		if (k == 0 || (k == 2 && p[0] == '.' && p[1] == '.') || (k == 1 && p[0] == '.'))
+			return false;
+		p += k;
+		if (*p == '/')
+			p++;
+	}
+	return name[n - 1] != '/';
+}
+
 int instructions_load(const char *rubric_source, const char *name, char **text, size_t *len,
 		      struct simsa_err *err)
 {
 	const char *slash;
 	char path[4096];
+	struct stat sb;
 	int n;
 
 	*text = NULL;
 	*len = 0;
+	if (!name_ok(name))
+		return err_set(err,
+			       "%s: instructions: \"%s\" is not a file name beside the rubric: a "
+			       "relative path ending in .md, without \"..\" (docs/rubrics.md)",
+			       rubric_source, name);
 	if (strncmp(rubric_source, "builtin:", 8) == 0) {
 		const struct asset *a;
 
@@ -99,7 +131,7 @@ int instructions_load(const char *rubric_source, const char *name, char **text, 
 		*len = a->len;
 	} else {
 		slash = strrchr(rubric_source, '/');
-		if (name[0] == '/' || !slash)
+		if (!slash)
 			n = snprintf(path, sizeof path, "%s", name);
 		else
 			n = snprintf(path, sizeof path, "%.*s%s", (int)(slash + 1 - rubric_source),
@@ -107,6 +139,12 @@ int instructions_load(const char *rubric_source, const char *name, char **text, 
 		if (n < 0 || (size_t)n >= sizeof path)
 			return err_set(err, "%s: instructions: the path is too long",
 				       rubric_source);
+		/* the file itself, not a link to one elsewhere */
+		if (lstat(path, &sb) < 0)
+			return err_set(err, "%s: cannot open: %s", path, strerror(errno));
+		if (!S_ISREG(sb.st_mode))
+			return err_set(err, "%s: instructions: not a regular file%s", path,
+				       S_ISLNK(sb.st_mode) ? " (a symbolic link)" : "");
 		if (read_file(path, INSTRUCTIONS_MAX_BYTES, text, len, err) < 0)
 			return -1;
 	}

@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "simsa/assets.h"
@@ -172,12 +173,76 @@ static void test_init_stores_or_refuses(void **state)
 	tmpdir_remove(&dir);
 }
 
+/* A rubric from someone else cannot make init copy another file into the
+ * round (and the bundle that is published): only .md files beside the
+ * rubric or below it, never through a symbolic link. */
+static void test_init_reads_only_beside_the_rubric(void **state)
+{
+	static const char *const bad[] = {
+		"instructions_ko = /etc/passwd.md\ninstructions_en = u.en.md\n",
+		"instructions_ko = ../secret.md\ninstructions_en = u.en.md\n",
+		"instructions_ko = sub/../../secret.md\ninstructions_en = u.en.md\n",
+		"instructions_ko = secret.txt\ninstructions_en = u.en.md\n",
+		"instructions_ko = ./u.ko.md\ninstructions_en = u.en.md\n",
+		NULL,
+	};
+	char *dir = tmpdir_make(), *sub, *rub, *p, target[700], link_path[700], db[600];
+	struct simsa_err err = { { 0 } };
+
+	(void)state;
+	snprintf(db, sizeof db, "%s/round.db", dir);
+	free(write_file(dir, "secret.md", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n"));
+	snprintf(target, sizeof target, "%s/secret.md", dir);
+	sub = malloc(strlen(dir) + 8);
+	sprintf(sub, "%s/rub", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	free(write_file(sub, "u.en.md", "# Instructions\n"));
+	free(write_file(sub, "u.ko.md", "# 안내\n"));
+	for (int i = 0; bad[i]; i++) {
+		rub = user_rubric(bad[i]);
+		p = write_file(sub, "u.rubric", rub);
+		free(rub);
+		assert_int_equal(init(dir, p, &err), -1);
+		if (!strstr(err.msg, "is not a file name beside the rubric"))
+			fail_msg("%s: %s", bad[i], err.msg);
+		assert_int_not_equal(access(db, F_OK), 0);
+		free(p);
+	}
+	/* a link in the rubric's folder to a file elsewhere */
+	snprintf(link_path, sizeof link_path, "%s/k.md", sub);
+	assert_int_equal(symlink(target, link_path), 0);
+	rub = user_rubric("instructions_ko = k.md\ninstructions_en = u.en.md\n");
+	p = write_file(sub, "u.rubric", rub);
+	free(rub);
+	assert_int_equal(init(dir, p, &err), -1);
+	if (!strstr(err.msg, "k.md: instructions: not a regular file (a symbolic link)"))
+		fail_msg("%s", err.msg);
+	assert_int_not_equal(access(db, F_OK), 0);
+	free(p);
+	/* a folder below the rubric's is fine */
+	snprintf(link_path, sizeof link_path, "%s/ko", sub);
+	assert_int_equal(mkdir(link_path, 0700), 0);
+	free(write_file(link_path, "u.md", "# 안내 (하위 폴더)\n"));
+	rub = user_rubric("instructions_ko = ko/u.md\ninstructions_en = u.en.md\n");
+	p = write_file(sub, "u.rubric", rub);
+	free(rub);
+	if (init(dir, p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM rubric WHERE instructions_ko = "
+				     "'# 안내 (하위 폴더)' || char(10)"),
+			 1);
+	free(p);
+	free(sub);
+	tmpdir_remove(&dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_builtin),
 		cmocka_unit_test(test_init_stores_or_refuses),
+		cmocka_unit_test(test_init_reads_only_beside_the_rubric),
 	};
 
 	if (sodium_init() < 0)
