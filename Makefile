@@ -47,7 +47,7 @@ CLI_OBJ     = $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cli/main.o
 LIB_OBJ     = $(ENGINE_OBJ) $(TUI_OBJ) $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
 ASSETS   = rubrics/expert.rubric rubrics/user.rubric \
            rubrics/expert.ko.md rubrics/expert.en.md rubrics/user.ko.md rubrics/user.en.md \
-           demo/entrants.jsonl demo/prompts.jsonl demo/outputs.jsonl
+           demo/entrants.jsonl demo/prompts.jsonl demo/outputs.jsonl demo/practice.jsonl
 TEST_SRC = $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC = $(wildcard bench/*.c)

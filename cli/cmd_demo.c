@@ -81,6 +81,7 @@ static int build(const char *db, const char *dir, struct open_result *res, struc
 		{ "demo/entrants.jsonl", IMPORT_ENTRANTS },
 		{ "demo/prompts.jsonl", IMPORT_PROMPTS },
 		{ "demo/outputs.jsonl", IMPORT_OUTPUTS },
+		{ "demo/practice.jsonl", IMPORT_PRACTICE }, /* one per role, optional */
 	};
 	struct secret_key *org = NULL;
 	struct store *st = NULL;

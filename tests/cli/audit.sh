@@ -51,7 +51,7 @@ kinds=$(python3 -c "
 import json,sys,collections
 c=collections.Counter(json.loads(l)['kind'] for l in open(sys.argv[1]))
 print(' '.join('%s=%d' % (k, c[k]) for k in sorted(c)))" "$T/round.jsonl")
-if [ "$kinds" = "entrant=4 opening=1 output=40 prompt=10 rater=18 round=1 rubric=2 seal=1 task=170" ]; then
+if [ "$kinds" = "entrant=4 opening=1 output=40 practice=2 prompt=10 rater=18 round=1 rubric=2 seal=1 task=170" ]; then
 	ok "export jsonl: one record per item, with kinds"
 else
 	not_ok "export jsonl kinds" "$kinds"

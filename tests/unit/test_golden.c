@@ -251,6 +251,7 @@ static int setup(void **state)
 	import_asset(st, f->dir, "demo/entrants.jsonl", IMPORT_ENTRANTS);
 	import_asset(st, f->dir, "demo/prompts.jsonl", IMPORT_PROMPTS);
 	import_asset(st, f->dir, "demo/outputs.jsonl", IMPORT_OUTPUTS);
+	import_asset(st, f->dir, "demo/practice.jsonl", IMPORT_PRACTICE);
 	org = unlock(f->db, "organizer");
 	for (int i = 1; i <= DEMO_EXPERTS + DEMO_USERS; i++) {
 		if (i <= DEMO_EXPERTS)
@@ -338,6 +339,13 @@ static const struct scenario scenarios[] = {
 	  "dump rate-user\n"
 	  "keys s\n"
 	  "dump confirm-user\n" },
+	/* a practice task (the demo offers one per role): marked, and done
+	 * without a ballot */
+	{ "user02", { "80x24", "160x45" },
+	  "keys p\n"
+	  "dump practice\n"
+	  "keys 1 s\n"
+	  "dump practice-done\n" },
 	/* please enlarge: too narrow, then too short */
 	{ "expert2", { "80x24", NULL },
 	  "resize 59x24\n"
