@@ -330,6 +330,21 @@ out:
 	return rc;
 }
 
+/* A new file's header up to the public key: format, the KDF's cost, a
+ * fresh salt and nonce. */
+static void header_init(unsigned char *buf, const struct keyfile_kdf *k)
+{
+	memcpy(buf, MAGIC, MAGIC_LEN);
+	buf[OFF_VERSION] = FORMAT_VERSION;
+	buf[OFF_KDF] = KDF_ARGON2ID13;
+	buf[OFF_CIPHER] = CIPHER_XCHACHA20POLY1305;
+	buf[OFF_RESERVED] = 0;
+	put_le32(buf + OFF_OPSLIMIT, k->opslimit);
+	put_le64(buf + OFF_MEMLIMIT, k->memlimit);
+	randombytes_buf(buf + OFF_SALT, SALT_LEN);
+	randombytes_buf(buf + OFF_NONCE, NONCE_LEN);
+}
+
 int keyfile_create(const char *path, const char *pass, size_t pass_len,
 		   const struct keyfile_kdf *kdf, unsigned char pk[KEYFILE_PK_LEN],
 		   struct simsa_err *err)
@@ -360,15 +375,7 @@ int keyfile_create(const char *path, const char *pass, size_t pass_len,
 		err_set(err, "out of memory");
 		goto out;
 	}
-	memcpy(buf, MAGIC, MAGIC_LEN);
-	buf[OFF_VERSION] = FORMAT_VERSION;
-	buf[OFF_KDF] = KDF_ARGON2ID13;
-	buf[OFF_CIPHER] = CIPHER_XCHACHA20POLY1305;
-	buf[OFF_RESERVED] = 0;
-	put_le32(buf + OFF_OPSLIMIT, k.opslimit);
-	put_le64(buf + OFF_MEMLIMIT, k.memlimit);
-	randombytes_buf(buf + OFF_SALT, SALT_LEN);
-	randombytes_buf(buf + OFF_NONCE, NONCE_LEN);
+	header_init(buf, &k);
 	if (crypto_sign_keypair(buf + OFF_PK, sk) != 0) {
 		err_set(err, "%s: cannot generate a key pair", path);
 		goto out;
@@ -414,15 +421,7 @@ int keyfile_change_passphrase(const char *path, const char *old_pass, size_t old
 		goto out;
 	}
 	/* the same key pair, sealed anew: fresh salt and nonce, the new cost */
-	memcpy(buf, MAGIC, MAGIC_LEN);
-	buf[OFF_VERSION] = FORMAT_VERSION;
-	buf[OFF_KDF] = KDF_ARGON2ID13;
-	buf[OFF_CIPHER] = CIPHER_XCHACHA20POLY1305;
-	buf[OFF_RESERVED] = 0;
-	put_le32(buf + OFF_OPSLIMIT, k.opslimit);
-	put_le64(buf + OFF_MEMLIMIT, k.memlimit);
-	randombytes_buf(buf + OFF_SALT, SALT_LEN);
-	randombytes_buf(buf + OFF_NONCE, NONCE_LEN);
+	header_init(buf, &k);
 	memcpy(buf + OFF_PK, s->pk, KEYFILE_PK_LEN);
 	if (derive(key, new_pass, new_len, buf + OFF_SALT, &k, path, err) < 0)
 		goto out;

@@ -80,30 +80,24 @@ char *session_answer_text(const struct session *s, const struct answer *a)
 	return text;
 }
 
-int session_save_draft(struct session *s, size_t index, const struct answer *a,
-		       struct simsa_err *err)
+int session_write_answer(struct session *s, size_t index, const struct answer *a,
+			 const char *closed_msg,
+			 int (*put)(struct session *s, size_t index, const char *json,
+				    struct simsa_err *err),
+			 struct simsa_err *err)
 {
-	char *text;
+	char *text = session_answer_text(s, a);
 	int rc;
 
-	session_problem_set(&s->problem, SE_NONE, index, -1, -1);
-	if (index >= s->n_tasks) {
-		session_problem_set(&s->problem, SE_NO_TASK, index, -1, -1);
-		return err_set(err, "no task %zu", index + 1);
-	}
-	text = session_answer_text(s, a);
 	if (!text)
 		return err_set(err, "out of memory");
-	/* The state is read under the write lock, as for a cast: a close
-	 * removes every draft, and none may be written into a sealed round
-	 * (verify's cleared step requires drafts gone after close). */
-	if (session_begin_open(s, index, "the round is closed; the draft was not saved", err) < 0) {
+	if (session_begin_open(s, index, closed_msg, err) < 0) {
 		free(text);
 		if (s->problem.code != SE_ROUND_CLOSED)
 			session_problem_set(&s->problem, SE_STORE, index, -1, -1);
 		return -1;
 	}
-	rc = store_put_draft(s->st, s->rater_row, s->tasks[index].position, text, err);
+	rc = put(s, index, text, err);
 	if (rc == 0)
 		rc = store_commit(s->st, err);
 	else
@@ -112,6 +106,26 @@ int session_save_draft(struct session *s, size_t index, const struct answer *a,
 	if (rc < 0)
 		session_problem_set(&s->problem, SE_STORE, index, -1, -1);
 	return rc;
+}
+
+static int put_draft(struct session *s, size_t index, const char *json, struct simsa_err *err)
+{
+	return store_put_draft(s->st, s->rater_row, s->tasks[index].position, json, err);
+}
+
+int session_save_draft(struct session *s, size_t index, const struct answer *a,
+		       struct simsa_err *err)
+{
+	session_problem_set(&s->problem, SE_NONE, index, -1, -1);
+	if (index >= s->n_tasks) {
+		session_problem_set(&s->problem, SE_NO_TASK, index, -1, -1);
+		return err_set(err, "no task %zu", index + 1);
+	}
+	/* The state is read under the write lock, as for a cast: a close
+	 * removes every draft, and none may be written into a sealed round
+	 * (verify's cleared step requires drafts gone after close). */
+	return session_write_answer(s, index, a, "the round is closed; the draft was not saved",
+				    put_draft, err);
 }
 
 int session_load_draft(struct session *s, size_t index, struct answer *a, struct simsa_err *err)

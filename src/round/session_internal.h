@@ -42,6 +42,15 @@ struct session {
 /* The answer as a draft stores it (compact JSON; the caller frees), or
  * NULL when out of memory. */
 char *session_answer_text(const struct session *s, const struct answer *a);
+/* Writes the answer's JSON with put (one row of unsigned working state:
+ * a draft, a practice answer) in a write transaction that finds the round
+ * open (session_begin_open, closed_msg when it is not), and commits; on
+ * failure records SE_ROUND_CLOSED or SE_STORE for index. */
+int session_write_answer(struct session *s, size_t index, const struct answer *a,
+			 const char *closed_msg,
+			 int (*put)(struct session *s, size_t index, const char *json,
+				    struct simsa_err *err),
+			 struct simsa_err *err);
 
 /* Sets *p (may be NULL) to the problem; returns false, for "not complete". */
 bool session_problem_set(struct session_problem *p, enum session_error code, size_t task,

@@ -76,12 +76,15 @@ int session_practice(struct session *s, size_t i, struct task_view *v, struct si
 	return 0;
 }
 
+static int put_done(struct session *s, size_t i, const char *json, struct simsa_err *err)
+{
+	return store_put_practice_done(s->st, s->rater_row, s->practice[i].p.id, json, err);
+}
+
 int session_practice_finish(struct session *s, size_t i, const struct answer *a,
 			    struct simsa_err *err)
 {
 	struct session_problem why;
-	char *text;
-	int rc;
 
 	session_problem_set(&s->problem, SE_NONE, i, -1, -1);
 	if (i >= s->n_practice) {
@@ -93,24 +96,9 @@ int session_practice_finish(struct session *s, size_t i, const struct answer *a,
 		s->problem.task = i;
 		return err_set(err, "the answer is not complete: %s", session_problem_text(&why));
 	}
-	text = session_answer_text(s, a);
-	if (!text)
-		return err_set(err, "out of memory");
-	if (session_begin_open(s, i, "the round is closed; practice is over", err) < 0) {
-		free(text);
-		if (s->problem.code != SE_ROUND_CLOSED)
-			session_problem_set(&s->problem, SE_STORE, i, -1, -1);
+	if (session_write_answer(s, i, a, "the round is closed; practice is over", put_done, err) <
+	    0)
 		return -1;
-	}
-	rc = store_put_practice_done(s->st, s->rater_row, s->practice[i].p.id, text, err);
-	if (rc == 0)
-		rc = store_commit(s->st, err);
-	else
-		store_rollback(s->st);
-	free(text);
-	if (rc < 0)
-		session_problem_set(&s->problem, SE_STORE, i, -1, -1);
-	else
-		s->practice[i].done = true;
-	return rc;
+	s->practice[i].done = true;
+	return 0;
 }
