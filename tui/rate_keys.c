@@ -231,6 +231,12 @@ static unsigned rate_key(struct console *c, int key)
 				rt->row = why.criterion;
 				rt->side = why.side;
 			}
+			for (int r = 0; r < rate_rows(rt); r++)
+				if ((why.code == SE_NO_PREFERENCE &&
+				     rate_row_kind(rt, r) == ROW_PREF) ||
+				    (why.code == SE_SATISFACTION_MISSING &&
+				     rate_row_kind(rt, r) == ROW_SATISFACTION))
+					rt->row = r;
 			return OUT_DRAW;
 		}
 		if (rt->practice) /* nothing is signed: no confirmation */

@@ -81,6 +81,9 @@ const char *rating_problem_words(const struct rating *rt, const struct session_p
 	case SE_UNKNOWN_FLAG: i18n_fill(buf, cap, S_WHY_FLAG, sd, NULL, NULL); break;
 	case SE_NO_PREFERENCE: snprintf(buf, cap, "%s", S(S_WHY_PREF)); break;
 	case SE_SATISFACTION_OUT_OF_SCALE: snprintf(buf, cap, "%s", S(S_WHY_SATISFACTION)); break;
+	case SE_SATISFACTION_MISSING:
+		snprintf(buf, cap, "%s", S(S_WHY_SATISFACTION_MISSING));
+		break;
 	case SE_ROUND_CLOSED: snprintf(buf, cap, "%s", S(S_SE_ROUND_CLOSED)); break;
 	case SE_KEY: snprintf(buf, cap, "%s", S(S_SE_KEY)); break;
 	case SE_STORE: snprintf(buf, cap, "%s", engine_msg ? engine_msg : ""); break;

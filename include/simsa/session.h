@@ -168,6 +168,7 @@ enum session_error {
 	SE_UNKNOWN_FLAG,              /* on `side` */
 	SE_NO_PREFERENCE,             /* a user has not chosen which answer is better */
 	SE_SATISFACTION_OUT_OF_SCALE, /* the user's satisfaction */
+	SE_SATISFACTION_MISSING,      /* the rubric's satisfaction says required = yes */
 	SE_ROUND_CLOSED,              /* closed before the ballot was recorded: not cast */
 	SE_KEY,                       /* the rater's key cannot sign */
 	SE_STORE,                     /* the round file failed: the engine's message is in err */

@@ -387,6 +387,9 @@ bool session_answer_complete(const struct session *s, const struct answer *a,
 		if (a->satisfaction != BALLOT_SCORE_UNSET &&
 		    (!r->has_satisfaction || !score_ok(&r->satisfaction, a->satisfaction)))
 			return session_problem_set(why, SE_SATISFACTION_OUT_OF_SCALE, 0, -1, -1);
+		if (a->satisfaction == BALLOT_SCORE_UNSET && r->has_satisfaction &&
+		    r->satisfaction.required)
+			return session_problem_set(why, SE_SATISFACTION_MISSING, 0, -1, -1);
 	}
 	return true;
 }
@@ -406,6 +409,7 @@ const char *session_problem_text(const struct session_problem *p)
 	case SE_UNKNOWN_FLAG: return "unknown flag";
 	case SE_NO_PREFERENCE: return "choose which answer is better";
 	case SE_SATISFACTION_OUT_OF_SCALE: return "satisfaction is outside its scale";
+	case SE_SATISFACTION_MISSING: return "the rubric asks for a satisfaction";
 	case SE_ROUND_CLOSED:
 		return "the round was closed before this ballot was recorded; it was not cast";
 	case SE_KEY: return "cannot use the rater's key";

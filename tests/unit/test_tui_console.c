@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "fixture.h"
 #include "rating.h"
+#include "simsa/assets.h"
 #include "simsa/ballot.h"
 #include "simsa/console.h"
 #include "simsa/keyfile.h"
@@ -670,6 +671,58 @@ static char *run_fx(struct round_fx *rf, const char *rater, const char *script)
  * for no confirmation and casts nothing; the note is shown; then the real
  * tasks. The round holds no ballot of the rater, and the practice answers
  * only as unsigned working state. */
+/* A user rubric whose [satisfaction] says required = yes: s without a
+ * satisfaction names it and puts the cursor on it; with one, it casts. */
+static void test_required_satisfaction(void **state)
+{
+	static const char *const files[] = { "rubrics/expert.rubric", "rubrics/user.rubric",
+					     "rubrics/expert.ko.md",  "rubrics/expert.en.md",
+					     "rubrics/user.ko.md",    "rubrics/user.en.md" };
+	char *dir = tmpdir_make(), *paths[2], *all, *sec;
+	struct round_fx rf;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		const struct asset *a = asset_find(files[i]);
+		char *text, *at;
+
+		assert_non_null(a);
+		text = strndup((const char *)a->data, a->len);
+		at = strstr(text, "[satisfaction]");
+		if (i == 1) { /* the user rubric: its satisfaction required */
+			size_t n = strlen(text) + 2;
+			char *yes = malloc(n);
+
+			assert_non_null(at);
+			at = strstr(at, "required = no\n");
+			assert_non_null(at);
+			assert_non_null(yes);
+			snprintf(yes, n, "%.*srequired = yes\n%s", (int)(at - text), text,
+				 at + strlen("required = no\n"));
+			free(text);
+			text = yes;
+		}
+		if (i < 2)
+			paths[i] = write_file(dir, strchr(files[i], '/') + 1, text);
+		else
+			free(write_file(dir, strchr(files[i], '/') + 1, text));
+		free(text);
+	}
+	fx_open_round_with(&rf, 3, 4, 6, 3, NULL, paths, 2, "", "", NULL);
+	all = run_fx(&rf, "user0", "keys 1 s\ndump missing\nkeys 4 s\ndump confirm\nkeys y q y\n");
+	sec = section(all, "missing");
+	has(sec, "screen=rate\n");
+	has(sec, "만족도를 골라 주세요: 이 라운드는 만족도를 필수로 묻습니다");
+	has(sec, "row_kind=satisfaction\n");
+	has(section(all, "confirm"), "screen=confirm\n");
+	free(all);
+	assert_int_equal(sql_int(rf.db, "SELECT count(*) FROM ballot WHERE satisfaction = 4"), 1);
+	fx_release(&rf);
+	free(paths[0]);
+	free(paths[1]);
+	tmpdir_remove(&dir);
+}
+
 static void test_practice_leaves_no_ballot(void **state)
 {
 	static const char practice[] =
@@ -1136,6 +1189,7 @@ int main(void)
 		cmocka_unit_test(test_gold_looks_like_any_task),
 		cmocka_unit_test(test_blank_lines_drawn_away_hash_kept),
 		cmocka_unit_test(test_practice_leaves_no_ballot),
+		cmocka_unit_test(test_required_satisfaction),
 		cmocka_unit_test(test_refuses_non_utf8_locale),
 	};
 
