@@ -1004,14 +1004,22 @@ def whole(value, field):
 
 
 def is_utc(t):
-    """A time as simsa writes it, YYYY-MM-DDTHH:MM:SSZ: ASCII digits where
-    the pattern has them, the other characters exactly (docs/verify.md,
-    "Times"). The fields' ranges are not checked: times are compared as
-    strings, byte for byte."""
+    """A UTC time (docs/verify.md, "Times"): exactly YYYY-MM-DDTHH:MM:SSZ,
+    ASCII digits where the pattern has them and the other characters
+    exactly, and a real time: year 0001-9999, month 01-12, a day of that
+    month (29 February in a Gregorian leap year only), hour 00-23, minute
+    and second 00-59 (no leap second). Such times compare in time order
+    as byte strings."""
     if not isinstance(t, bytes) or len(t) != 20:
         return False
-    return all(c in b"0123456789" if p == "9" else bytes([c]) == p.encode()
-               for c, p in zip(t, "9999-99-99T99:99:99Z"))
+    if not all(c in b"0123456789" if p == "9" else bytes([c]) == p.encode()
+               for c, p in zip(t, "9999-99-99T99:99:99Z")):
+        return False
+    year, month, day = int(t[0:4]), int(t[5:7]), int(t[8:10])
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return (1 <= year and 1 <= month <= 12 and 1 <= day <= days[month - 1]
+            and int(t[11:13]) <= 23 and int(t[14:16]) <= 59 and int(t[17:19]) <= 59)
 
 
 def close_time(closing):

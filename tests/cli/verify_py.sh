@@ -145,6 +145,10 @@ resign "$T/at-close.db" "$closed_at"
 compare "an enrolment signed at the close time: both pass" 0 "$T/at-close.db"
 resign "$T/after-close.db" "$after"
 compare "an enrolment signed a second after the close: both fail enrolments" 1 "$T/after-close.db"
+# of the right shape, before the close byte for byte, but no time (30
+# February: docs/verify.md, "Times"): the shape alone once passed it
+resign "$T/feb30.db" "$(echo "$closed_at" | cut -c1-4)-02-30T00:00:00Z"
+compare "an enrolment signed on 30 February: both fail enrolments" 1 "$T/feb30.db"
 resign "$T/not-a-time.db" "2026-12-07 09:30:00Z"
 compare "an enrolment signed with a time that is not a UTC time: both fail enrolments" 1 "$T/not-a-time.db"
 python3 -c "
