@@ -1220,47 +1220,46 @@ def step_ballots(rnd, st):
         rnd.valid_ballots.add(bid)
         rnd.decoded[bid] = b
         problems = []
-        if not _typed(row):
-            problems.append("a column not of its type (a number out of range, text as a blob or with a NUL byte)")
         if hsh != h256(data):
             problems.append("stored hash is not the hash of its bytes")
-        cols = [
-            ("seq or task", seq == b["seq"] and tpos == b["task_position"]),
-            ("supersedes", sup == b["supersedes"]),
-            ("kind", kind == b["kind"].encode()),
-            ("left_hash", lh == b["left_hash"]),
-            ("right_hash", rh == b["right_hash"]),
-            ("active_seconds", active == b["active_seconds"]),
-            ("cast_at", cast_at == b["cast_at"]),
-        ]
-        if b["kind"] == "user":
-            want_sat = None if b["satisfaction"] == NOT_GIVEN else b["satisfaction"]
-            cols += [
-                ("preference", _col_int(pref) == b["preference"]),
-                ("satisfaction", sat == want_sat and (sat is None or _col_int(sat) is not None)),
-                ("reason", reason == b["reason"]),
-            ]
-            for name, v in (("scores", scores), ("flags_left", fl), ("flags_right", fr), ("comment_left", cl),
-                            ("comment_right", cr)):
-                cols.append((name, v is None))
-        else:
+        # every stored column of its type and the signed value: one failure
+        # per column that is not (docs/verify.md, "How failures are
+        # counted"); the other kind's columns NULL
+        text = _texts_typed(row)
+        expert = b["kind"] == "expert"
+        sides = b["sides"] if expert else None
+        if expert:
             try:
-                stored_scores = json.loads(scores) if isinstance(scores, bytes) else None
+                stored_scores = json.loads(scores) if text["scores"] and scores is not None else None
             except ValueError:
                 stored_scores = None
-            sides = b["sides"]
-            cols += [
-                ("scores", stored_scores == scores_json(sides) and _strict_ints(stored_scores)),
-                ("flags_left", _col_int(fl) == sides[0][1]),
-                ("flags_right", _col_int(fr) == sides[1][1]),
-                ("comment_left", cl == sides[0][2]),
-                ("comment_right", cr == sides[1][2]),
-            ]
-            for name, v in (("preference", pref), ("satisfaction", sat), ("reason", reason)):
-                cols.append((name, v is None))
-        for name, same in cols:
+        want_sat = None if expert or b["satisfaction"] == NOT_GIVEN else b["satisfaction"]
+        cols = [
+            ("seq", _col_int(seq) == b["seq"], False),
+            ("task_position", _col_int(tpos) == b["task_position"], False),
+            ("supersedes", sup == b["supersedes"], False),
+            ("kind", text["kind"] and kind == b["kind"].encode(), False),
+            ("left_hash", lh == b["left_hash"], False),
+            ("right_hash", rh == b["right_hash"], False),
+            ("active_seconds", _col_int(active) == b["active_seconds"], False),
+            ("cast_at", text["cast_at"] and cast_at == b["cast_at"], False),
+            # an expert's
+            ("scores", stored_scores == scores_json(sides) and _strict_ints(stored_scores) if expert
+             else scores is None, not expert),
+            ("flags_left", _col_int(fl) == sides[0][1] if expert else fl is None, not expert),
+            ("flags_right", _col_int(fr) == sides[1][1] if expert else fr is None, not expert),
+            ("comment_left", text["comment_left"] and cl == sides[0][2] if expert else cl is None, not expert),
+            ("comment_right", text["comment_right"] and cr == sides[1][2] if expert else cr is None, not expert),
+            # a user's
+            ("preference", pref is None if expert else _col_int(pref) == b["preference"], expert),
+            ("satisfaction", sat is None if want_sat is None else _col_int(sat) == want_sat, expert),
+            ("reason", reason is None if expert else text["reason"] and reason == b["reason"], expert),
+        ]
+        for name, same, other_kind in cols:
             if not same:
-                problems.append("stored column '%s' differs from the signed ballot" % name)
+                problems.append("stored column '%s' differs from the signed ballot%s" % (
+                    name, "" if not other_kind else " (none on an expert ballot)" if expert
+                    else " (none on a user ballot)"))
         if b["round_id"] != rnd.round_id:
             problems.append("cast in another round (%s)" % txt(b["round_id"]))
         if rnd.manifest_hash is None or b["manifest_hash"] != rnd.manifest_hash:
@@ -1286,19 +1285,12 @@ def step_ballots(rnd, st):
             st.fail("%s: %s" % (who, p))
 
 
-def _typed(row):
-    """Every number column an integer and every text column text without a
-    NUL, or NULL (whether NULL is allowed is the column's own check)."""
-    types = row[21:]
+def _texts_typed(row):
+    """For each text column of a ballot row: NULL, or text without a NUL
+    byte (not a BLOB)."""
+    types = dict(zip(BALLOT_INTS + BALLOT_TEXTS, row[21:]))
     values = dict(zip(BALLOT_TEXTS, (row[8], row[13], row[16], row[17], row[18], row[20])))
-    for col, typ in zip(BALLOT_INTS + BALLOT_TEXTS, types):
-        if typ == b"null":
-            continue
-        if col in BALLOT_INTS and typ != b"integer":
-            return False
-        if col in BALLOT_TEXTS and (typ != b"text" or b"\0" in values[col]):
-            return False
-    return True
+    return {c: types[c] == b"null" or (types[c] == b"text" and b"\0" not in values[c]) for c in BALLOT_TEXTS}
 
 
 def _strict_ints(scores):

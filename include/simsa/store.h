@@ -569,10 +569,24 @@ struct ballot_row {
 	int64_t flags_left, flags_right;
 	const char *comment_left, *comment_right, *reason, *cast_at;
 	int64_t active_seconds;
-	/* a column is not of its type: rater_id, seq or task_position not an
-	 * integer in range, or a text column a BLOB or holding a NUL byte (it
-	 * would read cut short, and match what the signed bytes say) */
-	bool malformed;
+	/* the columns not of their type, one bit each (BALLOT_COL_*): rater_id,
+	 * seq or task_position not an integer in range, a text column a BLOB
+	 * or holding a NUL byte (it would read cut short, and match what the
+	 * signed bytes say); the number columns above say it themselves (-2) */
+	unsigned untyped;
+	bool malformed; /* untyped != 0 */
+};
+
+enum {
+	BALLOT_COL_RATER = 1u << 0,
+	BALLOT_COL_SEQ = 1u << 1,
+	BALLOT_COL_POSITION = 1u << 2,
+	BALLOT_COL_KIND = 1u << 3,
+	BALLOT_COL_SCORES = 1u << 4,
+	BALLOT_COL_COMMENT_LEFT = 1u << 5,
+	BALLOT_COL_COMMENT_RIGHT = 1u << 6,
+	BALLOT_COL_REASON = 1u << 7,
+	BALLOT_COL_CAST_AT = 1u << 8,
 };
 
 int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot_row *b), void *ctx,

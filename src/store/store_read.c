@@ -66,11 +66,21 @@ int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot
 		const unsigned char *h = blob_of(stmt, 4, 32);
 
 		/* types first: reading a value as text or a number converts it */
-		b.malformed = !int_in(stmt, 1, INT64_MAX) || !int_in(stmt, 2, UINT32_MAX) ||
-			      !int_in(stmt, 3, UINT32_MAX);
-		for (int col = 8; col <= 19 && !b.malformed; col++)
-			if (col == 8 || col == 13 || (col >= 16 && col <= 19))
-				b.malformed = !text_whole(stmt, col);
+		static const struct {
+			int col;
+			unsigned bit;
+		} texts[] = {
+			{ 8, BALLOT_COL_KIND },          { 13, BALLOT_COL_SCORES },
+			{ 16, BALLOT_COL_COMMENT_LEFT }, { 17, BALLOT_COL_COMMENT_RIGHT },
+			{ 18, BALLOT_COL_REASON },       { 19, BALLOT_COL_CAST_AT },
+		};
+		b.untyped = (int_in(stmt, 1, INT64_MAX) ? 0 : BALLOT_COL_RATER) |
+			    (int_in(stmt, 2, UINT32_MAX) ? 0 : BALLOT_COL_SEQ) |
+			    (int_in(stmt, 3, UINT32_MAX) ? 0 : BALLOT_COL_POSITION);
+		for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+			if (!text_whole(stmt, texts[k].col))
+				b.untyped |= texts[k].bit;
+		b.malformed = b.untyped != 0;
 		b.preference = opt_count(stmt, 11);
 		b.satisfaction = opt_count(stmt, 12);
 		b.flags_left = opt_count(stmt, 14);

@@ -228,7 +228,7 @@ static void test_replayed_into_another_task(void **state)
 	assert_int_equal(sql_exec(db, "UPDATE ballot SET task_position = task_position + 1 "
 				      "WHERE id = 2"),
 			 SQLITE_OK);
-	caught(db, "ballots", "ballot 2 (user0): stored column 'seq or task'");
+	caught(db, "ballots", "ballot 2 (user0): stored column 'task_position'");
 }
 
 static void test_replayed_into_another_rater(void **state)
@@ -616,6 +616,52 @@ static void test_expert_columns_on_a_user_ballot(void **state)
 	caught(db, "ballots", "none on a user ballot");
 }
 
+/* How many failures step has in the report of db (docs/verify.md, "How
+ * failures are counted": tools/verify.py counts the same). */
+static long failures_of(const char *db, const char *step)
+{
+	json_t *rep = verify(db), *s;
+	size_t i;
+	long n = -1;
+
+	json_array_foreach(json_object_get(rep, "steps"), i, s)
+		if (strcmp(json_string_value(json_object_get(s, "step")), step) == 0)
+			n = (long)json_integer_value(json_object_get(s, "failed"));
+	json_decref(rep);
+	return n;
+}
+
+/* One failure per stored column that differs, not one per ballot. */
+static void test_two_columns_two_failures(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db,
+				  "UPDATE ballot SET active_seconds = active_seconds + 1, "
+				  "preference = (preference + 1) % 6, reason = 'x' WHERE id = 4"),
+			 SQLITE_OK);
+	caught(db, "ballots", "ballot 4 (user0): stored column 'active_seconds'");
+	caught(db, "ballots", "ballot 4 (user0): stored column 'preference'");
+	caught(db, "ballots", "ballot 4 (user0): stored column 'reason'");
+	assert_int_equal(failures_of(db, "ballots"), 3);
+}
+
+/* A task's sides swapped: one failure per ballot of it (the pair, in its
+ * order, is one check). */
+static void test_sides_swapped_one_failure_per_ballot(void **state)
+{
+	char *db = tamper_copy();
+	long n = sql_int(db, "SELECT count(*) FROM ballot b JOIN task t ON t.rater_id = "
+			     "b.rater_id AND t.position = b.task_position WHERE t.id = 3");
+
+	assert_true(n >= 1);
+	assert_int_equal(sql_exec(db, "UPDATE task SET left_output = right_output, right_output = "
+				      "left_output WHERE id = 3"),
+			 SQLITE_OK);
+	caught(db, "ballots", "are not those task");
+	assert_int_equal(failures_of(db, "ballots"), n);
+}
+
 /* A bundle that does not fit on the disk (the kernel refuses to grow a
  * file past RLIMIT_FSIZE, as on a full disk) is refused with a message
  * that says so, and no half-written bundle is left behind. */
@@ -685,6 +731,8 @@ int main(void)
 		cmocka_unit_test(test_changed_replica),
 		cmocka_unit_test(test_user_columns_on_an_expert_ballot),
 		cmocka_unit_test(test_expert_columns_on_a_user_ballot),
+		cmocka_unit_test(test_two_columns_two_failures),
+		cmocka_unit_test(test_sides_swapped_one_failure_per_ballot),
 		cmocka_unit_test(test_empty_ballot_bytes),
 		cmocka_unit_test(test_state_bogus),
 		cmocka_unit_test(test_state_null),
