@@ -1321,9 +1321,10 @@ def _against_rubric(rnd, rater, b):
     else:
         sat = rub["satisfaction"]
         v = b["satisfaction"]
+        # not given passes, whatever [satisfaction] says of required: no
+        # cast requires it (docs/ballot-format.md, docs/verify.md)
         if v == NOT_GIVEN:
-            if sat is not None and sat["required"]:
-                out.append("satisfaction not given, but required")
+            pass
         elif sat is None:
             out.append("a satisfaction the user rubric does not ask for")
         elif not sat["lo"] <= v <= sat["hi"]:

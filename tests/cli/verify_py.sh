@@ -5,7 +5,9 @@
 # the same report keys and values to compare (docs/verify.md, "What to
 # compare"), the bundle with the organizer's key, the root and a
 # checkpoint pinned too, and enrolments signed again with times at and
-# after the close. Run as tools/README.md tells an auditor (the file
+# after the close, and the closed round of tests/unit/test_score.c with a
+# user rubric that requires a satisfaction its users did not give. Run as
+# tools/README.md tells an auditor (the file
 # alone, no simsa, a read-only directory). Its command line: exit 2 for a
 # bad one (bad hex, more than 64 checkpoints), 1 for a file it cannot read
 # or a malformed checkpoint. (tests/cli/tamper.sh compares the two on every case
@@ -156,6 +158,20 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 sys.exit([s['step'] for s in d['steps'] if not s['passed']] != ['enrolments'])" "$T/c.json" &&
 	ok "... and only enrolments" || not_ok "only enrolments fails" "$(head -c 600 "$T/c.json")"
+
+# a user rubric whose [satisfaction] says required = yes, and user ballots
+# that give none: the cast takes them and a satisfaction is checked only
+# within its scale (docs/ballot-format.md, docs/verify.md, step ballots);
+# verify.py once failed every such ballot of an honest round
+sed 's/^required = no$/required = yes/' "$(dirname "$0")/../../rubrics/user.rubric" >"$T/user-sat.rubric"
+if grep -q '^required = yes$' "$T/user-sat.rubric" &&
+	maker=$(score_maker) && [ -n "$maker" ] &&
+	"$maker" --make-round-rubric "$T/sat.db" "$T/user-sat.rubric" >/dev/null 2>&1 &&
+	[ "$(sqlite3 "$T/sat.db" "SELECT count(*) FROM ballot WHERE kind = 'user' AND satisfaction IS NULL")" -gt 0 ]; then
+	compare "satisfaction required by the rubric, not given by the users: both pass" 0 "$T/sat.db"
+else
+	not_ok "a round whose user rubric requires a satisfaction none gave"
+fi
 
 # expect_vpy DESC STATUS FRAGMENT ARGS...: verify.py exits STATUS, with
 # FRAGMENT in its output or on stderr (empty: the status only)
