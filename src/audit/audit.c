@@ -119,9 +119,10 @@ static int load(struct audit *a)
 	a->tasks = calloc(a->in.n_raters + 1, sizeof *a->tasks);
 	a->blind = json_object();
 	a->owner = json_object();
+	a->stray = json_object();
 	a->head_count = calloc(a->in.n_raters + 1, sizeof *a->head_count);
 	a->head = calloc(a->in.n_raters + 1, sizeof *a->head);
-	if (!a->tasks || !a->blind || !a->owner || !a->head_count || !a->head)
+	if (!a->tasks || !a->blind || !a->owner || !a->stray || !a->head_count || !a->head)
 		return err_set(err, "out of memory");
 	for (size_t r = 0; r < a->in.n_raters; r++)
 		ballot_genesis(a->in.info.round_id, a->in.raters[r].public_key, a->head[r]);
@@ -683,6 +684,7 @@ out:
 	free(a.tasks);
 	json_decref(a.blind);
 	json_decref(a.owner);
+	json_decref(a.stray);
 	free(a.leaves);
 	free(a.leaf_rater);
 	free(a.leaf_seq);

@@ -35,8 +35,8 @@ struct atask {
 	bool malformed;            /* prompt or replica not an integer in range */
 	char id[2][33];            /* blind output ids, left and right */
 	unsigned char hash[2][32]; /* their text hashes */
-	unsigned char current[32]; /* the counted ballot so far */
-	uint32_t counted;          /* ballots cast for it, minus those superseded */
+	unsigned char current[32]; /* the stored hash of its last ballot so far */
+	bool answered;             /* a ballot of the chain names it */
 };
 
 /* A rater's tasks by position. */
@@ -57,6 +57,7 @@ struct audit {
 	size_t bad_key_tasks; /* rater or position not an integer in range: left out */
 	json_t *blind;        /* id -> [hash hex, prompt row] */
 	json_t *owner;        /* id -> entrant row (closed rounds) */
+	json_t *stray;        /* "rater:position" of no stored task -> its last ballot's hash */
 	json_t *steps;
 	/* from the ballots, for the seal */
 	unsigned char (*leaves)[32];

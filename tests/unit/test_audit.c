@@ -77,6 +77,8 @@ static int group_teardown(void **state)
 	return 0;
 }
 
+static long failures_of(const char *db, const char *step);
+
 static json_t *verify(const char *db)
 {
 	struct store *st = NULL;
@@ -268,10 +270,10 @@ static void test_replayed_from_another_round(void **state)
 	fx_release(&other);
 }
 
-/* Signs bytes as a ballot of user0 for task `position` with a given key,
- * continuing user0's chain, and inserts it. */
-static void insert_forged(const char *db, const unsigned char *pk, const unsigned char *sk,
-			  uint32_t position)
+/* Signs bytes as a ballot of user0 for task `position` with a given key
+ * (sk, or key when sk is NULL), continuing user0's chain, and inserts it. */
+static void insert_signed(const char *db, const unsigned char *pk, const unsigned char *sk,
+			  const struct secret_key *key, uint32_t position)
 {
 	struct ballot *b = malloc(sizeof *b);
 	unsigned char *bytes, sig[64], h[32];
@@ -301,7 +303,10 @@ static void insert_forged(const char *db, const unsigned char *pk, const unsigne
 	b->has_supersedes = false;
 	memcpy(b->rater_pk, pk, 32);
 	assert_int_equal(ballot_encode(b, &bytes, &n, &err), 0);
-	crypto_sign_detached(sig, NULL, bytes, n, sk);
+	if (sk)
+		crypto_sign_detached(sig, NULL, bytes, n, sk);
+	else
+		assert_int_equal(secret_key_sign(key, bytes, n, sig), 0);
 	ballot_hash(bytes, n, h);
 	assert_int_equal(
 		sqlite3_prepare_v2(h2,
@@ -327,6 +332,32 @@ static void insert_forged(const char *db, const unsigned char *pk, const unsigne
 	sqlite3_close(h2);
 	free(bytes);
 	free(b);
+}
+
+static void insert_forged(const char *db, const unsigned char *pk, const unsigned char *sk,
+			  uint32_t position)
+{
+	insert_signed(db, pk, sk, NULL, position);
+}
+
+/* user0 signs two more ballots of an answered task and two of a task they
+ * were never given, none superseding: the chains step fails each ballot
+ * that answers a task again (one failure each), whether or not the task
+ * is stored (supersession is read from the signed bytes). */
+static void test_answered_again_without_superseding(void **state)
+{
+	char *db = tamper_copy();
+	struct secret_key *key = fx_unlock(&F, "user0");
+
+	insert_signed(db, secret_key_public(key), NULL, key, 1);
+	insert_signed(db, secret_key_public(key), NULL, key, 1);
+	insert_signed(db, secret_key_public(key), NULL, key, 999);
+	insert_signed(db, secret_key_public(key), NULL, key, 999);
+	secret_key_free(&key);
+	caught(db, "chains", "answers task 2 again without superseding its ballot");
+	caught(db, "chains", "answers task 1000 again without superseding its ballot");
+	assert_int_equal(failures_of(db, "chains"), 3);
+	caught(db, "ballots", "task 1000 was never assigned to this rater");
 }
 
 static void test_signature_from_unenrolled_key(void **state)
@@ -719,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_replayed_into_another_task),
 		cmocka_unit_test(test_replayed_into_another_rater),
 		cmocka_unit_test(test_replayed_from_another_round),
+		cmocka_unit_test(test_answered_again_without_superseding),
 		cmocka_unit_test(test_signature_from_unenrolled_key),
 		cmocka_unit_test(test_extra_ballot_outside_assignment),
 		cmocka_unit_test(test_altered_output_text),
