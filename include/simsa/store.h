@@ -598,8 +598,9 @@ struct task_row {
 	int64_t prompt_row;
 	const char *left, *right, *kind;
 	uint32_t replica;
-	bool bad_key;   /* rater_id or position not an integer in range */
-	bool malformed; /* prompt_id or replica not an integer in range */
+	bool bad_key;    /* rater_id or position not an integer in range */
+	bool malformed;  /* prompt_id or replica not an integer in range */
+	bool bad_prompt; /* prompt_id not an integer in range */
 };
 
 int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row *t), void *ctx,

@@ -41,20 +41,45 @@ static int take_task(void *ctx, const struct task_row *t)
 		a->bad_key_tasks++; /* read as another task's key: left out, reported */
 		return 0;
 	}
-	if (ri < 0 || t->position > (1u << 28))
-		return 0; /* a task of no rater: the ballots naming it fail their check */
-	rt = &a->tasks[ri];
-	if (t->position >= rt->n) {
-		size_t n = rt->n;
+	a->n_tasks++;
+	if (ri < 0 || t->position > (1u << 28)) {
+		/* a task of no rater, or past what the array holds: kept aside,
+		 * reported as not in the replay; a ballot of its place finds it */
+		struct stray_task *s;
+		char key[48];
 
-		if (grow_array((void **)&rt->t, &n, (size_t)t->position + 1, sizeof *rt->t) < 0) {
+		if (grow_array((void **)&a->strays, &a->cap_strays, a->n_strays + 1,
+			       sizeof *a->strays) < 0) {
 			a->oom = true;
 			return 1;
 		}
-		memset(rt->t + rt->n, 0, (n - rt->n) * sizeof *rt->t);
-		rt->n = (uint32_t)n;
+		s = &a->strays[a->n_strays];
+		memset(s, 0, sizeof *s);
+		s->rater_row = t->rater_row;
+		s->position = t->position;
+		snprintf(key, sizeof key, "%ld:%u", ri, t->position);
+		if (ri >= 0 && json_object_set_new(a->stray_index, key,
+						   json_integer((json_int_t)a->n_strays)) < 0) {
+			a->oom = true;
+			return 1;
+		}
+		a->n_strays++;
+		at = &s->t;
+	} else {
+		rt = &a->tasks[ri];
+		if (t->position >= rt->n) {
+			size_t n = rt->n;
+
+			if (grow_array((void **)&rt->t, &n, (size_t)t->position + 1,
+				       sizeof *rt->t) < 0) {
+				a->oom = true;
+				return 1;
+			}
+			memset(rt->t + rt->n, 0, (n - rt->n) * sizeof *rt->t);
+			rt->n = (uint32_t)n;
+		}
+		at = &rt->t[t->position];
 	}
-	at = &rt->t[t->position];
 	at->present = true;
 	at->prompt_row = t->prompt_row;
 	/* only the three names the schema allows are kept; anything else (a
@@ -67,6 +92,7 @@ static int take_task(void *ctx, const struct task_row *t)
 			 : "an unknown kind");
 	at->replica = t->replica;
 	at->malformed = t->malformed;
+	at->bad_prompt = t->bad_prompt;
 	for (int side = 0; side < 2; side++) {
 		const char *id = side ? t->right : t->left;
 		json_t *o = json_object_get(a->blind, id ? id : "");
@@ -76,7 +102,6 @@ static int take_task(void *ctx, const struct task_row *t)
 			sodium_hex2bin(at->hash[side], 32, json_string_value(json_array_get(o, 0)),
 				       64, NULL, NULL, NULL);
 	}
-	a->n_tasks++;
 	return 0;
 }
 
@@ -120,9 +145,11 @@ static int load(struct audit *a)
 	a->blind = json_object();
 	a->owner = json_object();
 	a->stray = json_object();
+	a->stray_index = json_object();
 	a->head_count = calloc(a->in.n_raters + 1, sizeof *a->head_count);
 	a->head = calloc(a->in.n_raters + 1, sizeof *a->head);
-	if (!a->tasks || !a->blind || !a->owner || !a->stray || !a->head_count || !a->head)
+	if (!a->tasks || !a->blind || !a->owner || !a->stray || !a->stray_index || !a->head_count ||
+	    !a->head)
 		return err_set(err, "out of memory");
 	for (size_t r = 0; r < a->in.n_raters; r++)
 		ballot_genesis(a->in.info.round_id, a->in.raters[r].public_key, a->head[r]);
@@ -551,7 +578,7 @@ static void step_assignment(struct audit *a)
 	for (size_t i = 0; i < ar.n_tasks; i++) {
 		const struct assign_task *t = &ar.tasks[i];
 		const struct in_rater *r = &a->in.raters[t->rater];
-		const struct atask *st = audit_task(a, (long)t->rater, t->position);
+		struct atask *st = audit_task(a, (long)t->rater, t->position);
 
 		if (!st) {
 			failf(&s, "rater '%s': task %u is missing", r->name, t->position + 1);
@@ -560,7 +587,8 @@ static void step_assignment(struct audit *a)
 		json_t *l = json_object_get(a->owner, st->id[0]);
 		json_t *rr = json_object_get(a->owner, st->id[1]);
 
-		if (st->prompt_row != a->in.prompts[t->prompt].row || !l || !rr ||
+		st->replayed = true;
+		if (st->bad_prompt || st->prompt_row != a->in.prompts[t->prompt].row || !l || !rr ||
 		    json_integer_value(l) != a->in.entrants[t->left].row ||
 		    json_integer_value(rr) != a->in.entrants[t->right].row)
 			failf(&s,
@@ -582,6 +610,27 @@ static void step_assignment(struct audit *a)
 			      r->name, t->position + 1, st->kind, st->replica,
 			      assign_kind_name(t->kind), t->replica);
 	}
+	/* every stored task against the replay: one it does not have fails */
+	for (size_t r = 0; r < a->in.n_raters; r++)
+		for (uint32_t p = 0; p < a->tasks[r].n; p++)
+			if (a->tasks[r].t[p].present && !a->tasks[r].t[p].replayed)
+				failf(&s, "rater '%s': task %u is not in the replayed assignment",
+				      a->in.raters[r].name, p + 1);
+	for (size_t i = 0; i < a->n_strays; i++)
+		if (!a->strays[i].t.replayed) {
+			long ri = rater_index(a, a->strays[i].rater_row);
+
+			if (ri >= 0)
+				failf(&s, "rater '%s': task %llu is not in the replayed assignment",
+				      a->in.raters[ri].name,
+				      (unsigned long long)a->strays[i].position + 1);
+			else
+				failf(&s,
+				      "rater #%lld (not enrolled): task %llu is not in the replayed "
+				      "assignment",
+				      (long long)a->strays[i].rater_row,
+				      (unsigned long long)a->strays[i].position + 1);
+		}
 	/* the row key carries no value, but it must not carry one either */
 	long disorder = store_task_ids_out_of_order(a->st, &err);
 
@@ -685,6 +734,8 @@ out:
 	json_decref(a.blind);
 	json_decref(a.owner);
 	json_decref(a.stray);
+	json_decref(a.stray_index);
+	free(a.strays);
 	free(a.leaves);
 	free(a.leaf_rater);
 	free(a.leaf_seq);

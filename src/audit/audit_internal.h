@@ -33,6 +33,8 @@ struct atask {
 	char kind[16];             /* as stored: "normal", "gold_repeat", "gold_known" */
 	uint32_t replica;          /* as stored */
 	bool malformed;            /* prompt or replica not an integer in range */
+	bool bad_prompt;           /* prompt not one */
+	bool replayed;             /* the replay has a task at its place */
 	char id[2][33];            /* blind output ids, left and right */
 	unsigned char hash[2][32]; /* their text hashes */
 	unsigned char current[32]; /* the stored hash of its last ballot so far */
@@ -45,6 +47,15 @@ struct rtasks {
 	uint32_t n;
 };
 
+/* A stored task of no enrolled rater, or at a position past what rtasks
+ * holds (2^28): no replayed task is there, but it is counted and reported,
+ * and a ballot of its rater and position finds it. */
+struct stray_task {
+	int64_t rater_row;
+	uint32_t position;
+	struct atask t;
+};
+
 struct audit {
 	struct store *st;
 	struct round_inputs in;
@@ -53,7 +64,10 @@ struct audit {
 	struct opening_rec op;
 	struct closing_rec cl;
 	struct rtasks *tasks; /* per rater, enrolment order */
-	size_t n_tasks;
+	struct stray_task *strays;
+	size_t n_strays, cap_strays;
+	json_t *stray_index;  /* "rater index:position" -> index into strays */
+	size_t n_tasks;       /* stored tasks, but those of bad_key_tasks */
 	size_t bad_key_tasks; /* rater or position not an integer in range: left out */
 	json_t *blind;        /* id -> [hash hex, prompt row] */
 	json_t *owner;        /* id -> entrant row (closed rounds) */

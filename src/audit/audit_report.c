@@ -58,10 +58,18 @@ const char *rater_name(const struct audit *a, int64_t row)
 
 struct atask *audit_task(const struct audit *a, long ri, uint32_t position)
 {
-	if (ri < 0 || (size_t)ri >= a->in.n_raters || position >= a->tasks[ri].n ||
-	    !a->tasks[ri].t[position].present)
+	char key[48];
+	json_t *i;
+
+	if (ri < 0 || (size_t)ri >= a->in.n_raters)
 		return NULL;
-	return &a->tasks[ri].t[position];
+	if (position < a->tasks[ri].n && a->tasks[ri].t[position].present)
+		return &a->tasks[ri].t[position];
+	if (position <= (1u << 28) || !a->stray_index)
+		return NULL;
+	snprintf(key, sizeof key, "%ld:%u", ri, position);
+	i = json_object_get(a->stray_index, key);
+	return i ? &a->strays[json_integer_value(i)].t : NULL;
 }
 
 bool audit_after_close(const struct audit *a, const char *t)

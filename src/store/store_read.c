@@ -138,6 +138,7 @@ int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row
 			(uint32_t)sqlite3_column_int64(stmt, 6),
 			bad_key,
 			malformed,
+			!int_in(stmt, 2, INT64_MAX),
 		};
 
 		if (fn(ctx, &t))
