@@ -853,6 +853,12 @@ def check_schema(con, path):
             raise Unreadable("%s: table '%s' differs from simsa's schema %d" % (path, name, ver))
 
 
+def _untyped_text(col):
+    """SQL true when col holds a value that is not text (a BLOB) or has a NUL
+    byte: a reader of text would cut it there; NULL passes."""
+    return "(%s IS NOT NULL AND (typeof(%s) <> 'text' OR instr(CAST(%s AS BLOB), x'00') > 0))" % (col, col, col)
+
+
 def load(con):
     """Every row verify reads, in one read transaction."""
     steps = [0]
@@ -880,15 +886,22 @@ def load(con):
             "SELECT id, name, team, model, aliases, endpoint, api_key_env, params, system FROM entrant ORDER BY id"
         )
         d["prompt"] = q("SELECT id, ext_id, category, prompt, system, reference FROM prompt ORDER BY id")
+        # each row's last column: whether a value of it is not of its type
+        # (docs/verify.md, "Stored values of their type"): a check that
+        # reads it fails
         d["rater"] = q(
-            "SELECT id, name, role, public_key, categories, late, enrolled_at, signature FROM rater ORDER BY id"
+            "SELECT id, name, role, public_key, categories, late, enrolled_at, signature, %s OR %s OR %s"
+            " FROM rater ORDER BY id"
+            % (_untyped_text("name"), _untyped_text("categories"), _untyped_text("enrolled_at"))
         )
         d["opening"] = q(
             "SELECT manifest_hash, seed_commitment, assignment_hash, opened_at, signature, sealed FROM opening"
         )
-        d["blind_output"] = q("SELECT id, prompt_id, text, hash FROM blind_output ORDER BY id")
+        d["blind_output"] = q("SELECT id, prompt_id, text, hash, %s FROM blind_output ORDER BY id"
+                              % _untyped_text("id"))
         d["task"] = q(
-            "SELECT id, rater_id, position, prompt_id, left_output, right_output, kind, replica FROM task ORDER BY id"
+            "SELECT id, rater_id, position, prompt_id, left_output, right_output, kind, replica, %s, %s FROM task"
+            " ORDER BY id" % (_untyped_text("left_output"), _untyped_text("right_output"))
         )
         d["ballot"] = q(
             "SELECT id, hash, rater_id, seq, task_position, supersedes, bytes, signature, kind, left_hash,"
@@ -903,7 +916,8 @@ def load(con):
             "SELECT count(*) FROM (SELECT id, lag(id) OVER (ORDER BY rater_id, position) AS prev FROM task)"
             " WHERE prev >= id")[0][0]
         d["closing"] = q("SELECT seed, salt, ballot_count, merkle_root, closed_at, signature FROM closing")
-        d["reveal"] = q("SELECT output_id, entrant_id FROM reveal")
+        d["reveal"] = q("SELECT output_id, entrant_id, %s OR typeof(entrant_id) <> 'integer' FROM reveal"
+                        % _untyped_text("output_id"))
         d["chain_head"] = q("SELECT rater_id, count, head FROM chain_head ORDER BY rater_id")
         d["gold"] = q("SELECT id, kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id")
         d["practice"] = q(
@@ -912,11 +926,8 @@ def load(con):
         )
         d["untyped"] = {}
         for table, col, typ in sorted({tc for cols in TYPED.values() for tc in cols}):
-            if typ == "i":
-                cond = "typeof(%s) <> 'integer'" % col
-            else:
-                cond = "(typeof(%s) <> 'text' OR instr(CAST(%s AS BLOB), x'00') > 0)" % (col, col)
-            d["untyped"][(table, col)] = q("SELECT count(*) FROM %s WHERE %s IS NOT NULL AND %s" % (table, col, cond))[0][0]
+            cond = _untyped_text(col) if typ == "t" else "(%s IS NOT NULL AND typeof(%s) <> 'integer')" % (col, col)
+            d["untyped"][(table, col)] = q("SELECT count(*) FROM %s WHERE %s" % (table, cond))[0][0]
         d["cleared"] = {
             t: q("SELECT count(*) FROM %s" % t)[0][0]
             for t in ("output", "generation", "screen_decision", "screen_word", "import_log", "draft")
@@ -1081,7 +1092,8 @@ class Round:
         self.manifest_hash = self.opening[0] if self.opening else None
         self.raters = d["rater"]
         self.rater_by_id = {r[0]: r for r in self.raters}
-        self.blind = {o[0]: o for o in d["blind_output"]}
+        # an output whose id is not of its type is no task's output
+        self.blind = {o[0]: o for o in d["blind_output"] if not o[4]}
         self.rubrics = {}
         for comp, _src, text, _hash, *_instructions in d["rubric"]:
             name = comp.decode("utf-8", "replace") if isinstance(comp, bytes) else str(comp)
@@ -1134,13 +1146,20 @@ def step_opening(rnd, st):
         + enc_str(opened_at)
         + h256(sealed if isinstance(sealed, bytes) else b"")
     )
-    if not verify_sig(rnd.organizer, stmt, sig):
+    if rnd.d["untyped"][("opening", "opened_at")]:
+        # not the value signed (docs/verify.md, "Stored values of their type")
+        st.fail("the opening statement's signature is not checked: the time it signs is not text")
+    elif not verify_sig(rnd.organizer, stmt, sig):
         st.fail("the opening statement's signature does not verify under the organizer's key")
 
 
 def step_enrolments(rnd, st):
-    for rid, name, role, key, cats, late, enrolled_at, sig in rnd.raters:
+    for rid, name, role, key, cats, late, enrolled_at, sig, untyped in rnd.raters:
         st.items += 1
+        if untyped:  # not the values signed: checked no further
+            st.fail("rater '%s': enrolment signature not checked: a value it signs is not of its type"
+                    " (name, categories or enrolment time not text)" % txt(name))
+            continue
         stmt = (
             b"simsa/enrolment/v1\0"
             + enc_str(rnd.round_id)
@@ -1160,7 +1179,7 @@ def step_enrolments(rnd, st):
 
 
 def step_outputs(rnd, st):
-    for oid, _prompt, text, hsh in rnd.d["blind_output"]:
+    for oid, _prompt, text, hsh, _untyped in rnd.d["blind_output"]:
         st.items += 1
         if not isinstance(text, bytes) or h256(text) != hsh:
             st.fail("output %s: its text does not match its hash (altered after open)" % txt(oid))
@@ -1210,8 +1229,9 @@ def _in_range(v, hi):
 
 def step_ballots(rnd, st):
     tasks = {}
-    for _tid, rater_id, pos, _p, left, right, _k, _r in rnd.tasks:
-        tasks[(rater_id, pos)] = (left, right)
+    for _tid, rater_id, pos, _p, left, right, _k, _r, bad_left, bad_right in rnd.tasks:
+        # an output id not of its type names no output
+        tasks[(rater_id, pos)] = (None if bad_left else left, None if bad_right else right)
     for row in rnd.d["ballot"]:
         (bid, hsh, rater_id, seq, tpos, sup, data, sig, kind, lh, rh, pref, sat, scores, fl, fr, cl, cr, reason,
          active, cast_at) = row[:21]
@@ -1285,9 +1305,9 @@ def step_ballots(rnd, st):
         else:
             shown = []
             for out_id in task:
-                o = rnd.blind.get(out_id)
+                o = rnd.blind.get(out_id) if out_id is not None else None
                 shown.append(o[3] if o else None)
-            if (b["left_hash"], b["right_hash"]) != tuple(shown):
+            if None in shown or (b["left_hash"], b["right_hash"]) != tuple(shown):
                 problems.append("the outputs signed are not those task %d showed, in that order"
                                 % (b["task_position"] + 1))
         problems += _against_rubric(rnd, rater, b)
@@ -1389,7 +1409,16 @@ def step_seal(rnd, st):
     st.items = 1
     seed, salt, count, root, closed_at, sig = rnd.closing
     ballots = rnd.d["ballot"]
-    if count != len(ballots):
+    # the statement signs the counts as u32 and the close time as text: a
+    # value not of its type (a count past 32 bits, a REAL, a BLOB) or a
+    # head missing is not the one signed (docs/verify.md, "Stored values of
+    # their type"), and a check that reads it fails
+    count_ok = _in_range(count, U32_MAX)
+    unsigned = not count_ok or rnd.d["untyped"][("closing", "closed_at")] > 0
+    if not count_ok:
+        st.fail("closing.ballot_count is not an integer in range")
+        st.fail("the round has %d ballots, the seal's count is no count (not an integer in range)" % len(ballots))
+    elif count != len(ballots):
         st.fail("the round has %d ballots, the seal counts %s (ballots added or removed after close)"
                 % (len(ballots), txt(count)))
     if merkle_root([leaf(r) for r in ballots]) != root:
@@ -1397,7 +1426,7 @@ def step_seal(rnd, st):
     heads = {h[0]: h for h in rnd.d["chain_head"]}
     per = chains(rnd)
     stmt = b"simsa/seal/v1\0" + enc_str(rnd.round_id) + (rnd.manifest_hash or b"") + seed + salt
-    stmt += u32(count if isinstance(count, int) else 0) + root + u32(len(rnd.raters))
+    stmt += u32(count if count_ok else 0) + root + u32(len(rnd.raters))
     for rater in rnd.raters:
         rid, key = rater[0], rater[3]
         chain = per.get(rid, [])
@@ -1409,17 +1438,23 @@ def step_seal(rnd, st):
         h = heads.get(rid)
         if h is None:
             st.fail("rater '%s' has no sealed chain head" % txt(rater[1]))
-            stmt += key + u32(0) + genesis(rnd, key)
+            unsigned = True
             continue
-        stmt += key + u32(h[1] if isinstance(h[1], int) else 0) + (h[2] if isinstance(h[2], bytes) else b"")
-        if h[1] != have_count or h[2] != have_head:
+        head_ok = _in_range(h[1], U32_MAX)
+        if not head_ok:
+            st.fail("rater '%s': the sealed chain head's count is not an integer in range" % txt(rater[1]))
+            unsigned = True
+        stmt += key + u32(h[1] if head_ok else 0) + (h[2] if isinstance(h[2], bytes) else b"")
+        if not head_ok or h[1] != have_count or h[2] != have_head:
             st.fail("rater '%s': the chain ends at ballot %d, the seal says %s" % (txt(rater[1]), have_count,
                                                                                     txt(h[1])))
     for rid in heads:
         if rid not in rnd.rater_by_id:
             st.fail("a sealed chain head for no enrolled rater (#%s)" % rid)
     stmt += enc_str(closed_at)
-    if rnd.organizer is None or not verify_sig(rnd.organizer, stmt, sig):
+    if unsigned:
+        st.fail("the seal's signature is not checked: a value it signs is missing or not of its type")
+    elif rnd.organizer is None or not verify_sig(rnd.organizer, stmt, sig):
         st.fail("the seal's signature does not verify under the organizer's key")
 
 
@@ -1438,7 +1473,7 @@ def _indices(rnd):
     """prompt id -> index, entrant id -> index, output id -> (prompt index, entrant index)."""
     pidx = {p[0]: i for i, p in enumerate(rnd.d["prompt"])}
     eidx = {e[0]: i for i, e in enumerate(rnd.d["entrant"])}
-    owner = {o: e for o, e in rnd.d["reveal"]}
+    owner = {o: e for o, e, untyped in rnd.d["reveal"] if not untyped}  # a row not of its type reveals nothing
     return pidx, eidx, owner
 
 
@@ -1457,7 +1492,7 @@ def manifest_bytes(rnd):
     for _id, ext_id, category, prompt, system, reference in rnd.d["prompt"]:
         m += enc_str(ext_id) + enc_str(category) + enc_str(prompt) + enc_opt(system) + enc_opt(reference)
     outs = []
-    for oid, prompt_id, _text, hsh in rnd.d["blind_output"]:
+    for oid, prompt_id, _text, hsh, _untyped in rnd.d["blind_output"]:
         if prompt_id not in pidx or owner.get(oid) not in eidx:
             return None
         outs.append((pidx[prompt_id], eidx[owner[oid]], hsh))
@@ -1489,6 +1524,10 @@ def manifest_bytes(rnd):
 
 def step_manifest(rnd, st):
     st.items = 1
+    if any(rnd.d["untyped"][(t, c)] for t, c, _typ in _MANIFEST_TYPED):
+        # an input not of its type is not the one hashed at open: one failure
+        st.fail("the manifest is not recomputed: an input is not of its type")
+        return
     m = manifest_bytes(rnd)
     if m is None or h256(m) != rnd.manifest_hash:
         st.fail("the inputs (rubrics, entrants, prompts, outputs, raters) do not hash to the manifest signed at open")
@@ -1534,8 +1573,18 @@ def replay_inputs(rnd):
     return len(rnd.d["entrant"]), len(prompts), cat, raters, k, m, gold, passes
 
 
+# What the replay reads besides the rubrics and the numbers of entrants and
+# prompts: a value not of its type is not the one the assignment was drawn
+# from, and the assignment cannot be replayed.
+REPLAY_READS = [("gold", "prompt_id"), ("gold", "better_id"), ("gold", "worse_id"), ("prompt", "category"),
+                ("rater", "categories")]
+
+
 def step_assignment(rnd, st):
     seed = rnd.closing[0]
+    if any(rnd.d["untyped"][tc] for tc in REPLAY_READS):
+        st.fail("the assignment cannot be replayed: a value it reads is not of its type")
+        return
     try:
         E, N, cat, raters, k, m, gold, passes = replay_inputs(rnd)
         tasks = assign(seed, rnd.manifest_hash or b"", E, N, cat, raters, k, m, gold, passes=passes)
@@ -1567,7 +1616,9 @@ def step_assignment(rnd, st):
         # simsa does, docs/verify.md); which prompt an output id belongs to
         # is the manifest step's (blind_output.prompt_id).
         pid = prompts[q][0]
-        if _col_int(row[3]) != pid or owner.get(row[4]) != entrants[a][0] or owner.get(row[5]) != entrants[b][0]:
+        left = None if row[8] else owner.get(row[4])  # an id not of its type reveals to no one
+        right = None if row[9] else owner.get(row[5])
+        if _col_int(row[3]) != pid or left != entrants[a][0] or right != entrants[b][0]:
             st.fail("rater '%s': task %d is not the one the seed assigns (prompt or order of outputs differs)"
                     % (name, pos + 1))
         if not (_in_range(row[3], 2**63 - 1) and _in_range(row[7], U32_MAX)):

@@ -267,6 +267,9 @@ struct in_rater {
 	bool late;
 	char *enrolled_at;
 	unsigned char signature[STORE_SIG_LEN];
+	/* for verify: name, categories or enrolled_at not text (a BLOB, a NUL
+	 * byte): not the values the enrolment signs */
+	bool untyped;
 };
 
 /* A control task the organizer committed before open (gold import). */
@@ -418,6 +421,7 @@ struct opening_rec {
 	unsigned char signature[STORE_SIG_LEN];
 	const unsigned char *sealed;
 	size_t sealed_len;
+	bool untyped; /* read back: opened_at not text (a BLOB, a NUL byte) */
 };
 
 /* In one transaction: copies each draft output's prompt, text and hash into
@@ -598,18 +602,20 @@ struct task_row {
 	int64_t prompt_row;
 	const char *left, *right, *kind;
 	uint32_t replica;
-	bool bad_key;    /* rater_id or position not an integer in range */
-	bool malformed;  /* prompt_id or replica not an integer in range */
-	bool bad_prompt; /* prompt_id not an integer in range */
+	bool bad_key;       /* rater_id or position not an integer in range */
+	bool malformed;     /* prompt_id or replica not an integer in range */
+	bool bad_prompt;    /* prompt_id not an integer in range */
+	bool bad_output[2]; /* left_output, right_output not text (a BLOB, a NUL) */
 };
 
 int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row *t), void *ctx,
 		    struct simsa_err *err);
 
-/* Every blinded output: id, prompt row, text, stored hash. */
+/* Every blinded output: id, prompt row, text, stored hash, and whether
+ * the id is text without a NUL byte (else it is read cut short). */
 int store_each_blind(struct store *st,
 		     int (*fn)(void *ctx, const char *id, int64_t prompt_row, const char *text,
-			       size_t len, const unsigned char hash[STORE_HASH_LEN]),
+			       size_t len, const unsigned char hash[STORE_HASH_LEN], bool id_whole),
 		     void *ctx, struct simsa_err *err);
 
 /* What open and close remove, counted: rows that an open round must not
@@ -647,7 +653,8 @@ struct closing_rec {
 	unsigned char merkle_root[32];
 	char closed_at[32];
 	unsigned char signature[STORE_SIG_LEN];
-	bool malformed; /* ballot_count not an integer in 0..2^32-1 (read back) */
+	bool malformed;     /* ballot_count not an integer in 0..2^32-1 (read back) */
+	bool bad_closed_at; /* closed_at not text (a BLOB, a NUL byte; read back) */
 };
 
 struct reveal_rec {
@@ -677,11 +684,14 @@ int store_export_bundle(struct store *st, const char *path, struct simsa_err *er
 
 /* 1 and the seal if the round is closed, 0 if not. */
 int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err *err);
-/* Each revealed (output id, entrant row). */
-int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int64_t entrant),
-		      void *ctx, struct simsa_err *err);
+/* Each revealed (output id, entrant row), and whether both are of their
+ * type (the id text without a NUL byte, the entrant an integer). */
+int store_each_reveal(struct store *st,
+		      int (*fn)(void *ctx, const char *id, int64_t entrant, bool typed), void *ctx,
+		      struct simsa_err *err);
 /* Each sealed chain head (rater row, count, head); count is -1 when the
- * stored one is not an integer in 0..2^32-1. */
+ * stored one is not an integer in 0..2^32-1, the rater row -1 when it is
+ * not a non-negative integer. */
 int store_each_head(struct store *st,
 		    int (*fn)(void *ctx, int64_t rater, int64_t count, const unsigned char *head),
 		    void *ctx, struct simsa_err *err);

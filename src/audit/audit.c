@@ -95,9 +95,12 @@ static int take_task(void *ctx, const struct task_row *t)
 	at->bad_prompt = t->bad_prompt;
 	for (int side = 0; side < 2; side++) {
 		const char *id = side ? t->right : t->left;
-		json_t *o = json_object_get(a->blind, id ? id : "");
+		/* an id not of its type names no output */
+		json_t *o = t->bad_output[side] ? NULL : json_object_get(a->blind, id ? id : "");
 
 		snprintf(at->id[side], sizeof at->id[side], "%s", id ? id : "");
+		at->bad_id[side] = t->bad_output[side];
+		at->shown[side] = o != NULL;
 		if (o)
 			sodium_hex2bin(at->hash[side], 32, json_string_value(json_array_get(o, 0)),
 				       64, NULL, NULL, NULL);
@@ -106,20 +109,26 @@ static int take_task(void *ctx, const struct task_row *t)
 }
 
 static int take_blind(void *ctx, const char *id, int64_t prompt_row, const char *text, size_t len,
-		      const unsigned char hash[32])
+		      const unsigned char hash[32], bool id_whole)
 {
 	struct audit *a = ctx;
 	char h[65];
 
+	/* an id not of its type is no output's id: no task shows it */
+	if (!id_whole)
+		return 0;
 	hex(hash, 32, h);
 	json_object_set_new(a->blind, id, json_pack("[s, I]", h, (json_int_t)prompt_row));
 	return 0;
 }
 
-static int take_owner(void *ctx, const char *id, int64_t entrant)
+static int take_owner(void *ctx, const char *id, int64_t entrant, bool typed)
 {
 	struct audit *a = ctx;
 
+	/* a row not of its type reveals nothing: its output has no entrant */
+	if (!typed)
+		return 0;
 	json_object_set_new(a->owner, id, json_integer(entrant));
 	return 0;
 }
@@ -192,8 +201,12 @@ static void step_opening(struct audit *a)
 		statement_opening(&msg, a->in.info.round_id, a->op.manifest_hash,
 				  a->op.seed_commitment, a->op.assignment_hash, a->op.opened_at,
 				  sealed_hash);
-		if (msg.oom || crypto_sign_verify_detached(a->op.signature, msg.p, msg.n,
-							   a->in.organizer_pk) != 0)
+		/* a value not of its type is not what the statement signed */
+		if (a->op.untyped)
+			failf(&s, "the opening statement's signature is not checked: the time it "
+				  "signs is not text");
+		else if (msg.oom || crypto_sign_verify_detached(a->op.signature, msg.p, msg.n,
+								a->in.organizer_pk) != 0)
 			failf(&s, "the opening statement's signature does not verify under the "
 				  "organizer's key");
 	}
@@ -267,8 +280,14 @@ static void step_enrolments(struct audit *a)
 
 		s.items++;
 		statement_enrolment(&msg, &e);
-		if (msg.oom || crypto_sign_verify_detached(r->signature, msg.p, msg.n,
-							   a->in.organizer_pk) != 0)
+		/* a value not of its type is not the one signed: checked no further */
+		if (r->untyped)
+			failf(&s,
+			      "rater '%s': enrolment signature not checked: a value it signs is "
+			      "not of its type (name, categories or enrolment time not text)",
+			      r->name);
+		else if (msg.oom || crypto_sign_verify_detached(r->signature, msg.p, msg.n,
+								a->in.organizer_pk) != 0)
 			failf(&s, "rater '%s': enrolment signature does not verify", r->name);
 		else if (a->closed && audit_after_close(a, r->enrolled_at))
 			failf(&s, "rater '%s': enrolled at %s, after the close at %s", r->name,
@@ -283,7 +302,7 @@ struct out_ctx {
 };
 
 static int check_output(void *ctx, const char *id, int64_t prompt_row, const char *text, size_t len,
-			const unsigned char hash[32])
+			const unsigned char hash[32], bool id_whole)
 {
 	struct step *s = ((struct out_ctx *)ctx)->s;
 	unsigned char h[32];
@@ -370,6 +389,7 @@ struct head_ctx {
 	uint32_t *count;
 	unsigned char (*head)[32];
 	bool *present;
+	bool *bad; /* the count is not an integer in range */
 };
 
 static int take_head(void *ctx, int64_t rater, int64_t count, const unsigned char *head)
@@ -386,6 +406,7 @@ static int take_head(void *ctx, int64_t rater, int64_t count, const unsigned cha
 		failf(h->s, "rater '%s': the sealed chain head's count is not an integer in range",
 		      h->a->in.raters[i].name);
 	h->count[i] = count < 0 ? 0 : (uint32_t)count;
+	h->bad[i] = count < 0;
 	memcpy(h->head[i], head, 32);
 	h->present[i] = true;
 	return 0;
@@ -396,9 +417,16 @@ static void step_seal(struct audit *a)
 	struct step s;
 	struct buf msg = { 0 };
 	struct chain_head *ch = calloc(a->in.n_raters + 1, sizeof *ch);
-	struct head_ctx hc = { a, &s, calloc(a->in.n_raters + 1, sizeof(uint32_t)),
-			       calloc(a->in.n_raters + 1, 32), calloc(a->in.n_raters + 1, 1) };
+	struct head_ctx hc = { a,
+			       &s,
+			       calloc(a->in.n_raters + 1, sizeof(uint32_t)),
+			       calloc(a->in.n_raters + 1, 32),
+			       calloc(a->in.n_raters + 1, 1),
+			       calloc(a->in.n_raters + 1, 1) };
 	unsigned char root[32];
+	/* what the statement signs is read as stored: a value not of its type
+	 * (or a head missing) is not the one signed */
+	bool unsigned_value = a->cl.bad_closed_at || a->cl.malformed;
 
 	static const struct typed_col types[] = {
 		{ "closing", "closed_at", 't' },
@@ -410,7 +438,7 @@ static void step_seal(struct audit *a)
 		   "every chain head against the ballots");
 	s.items = 1;
 	check_types(a, &s, types);
-	if (!ch || !hc.count || !hc.head || !hc.present ||
+	if (!ch || !hc.count || !hc.head || !hc.present || !hc.bad ||
 	    store_each_head(a->st, take_head, &hc, a->err) < 0) {
 		failf(&s, "cannot read the seal");
 		goto out;
@@ -418,18 +446,27 @@ static void step_seal(struct audit *a)
 	for (size_t r = 0; r < a->in.n_raters; r++) {
 		if (!hc.present[r])
 			failf(&s, "rater '%s' has no sealed chain head", a->in.raters[r].name);
+		unsigned_value = unsigned_value || !hc.present[r] || hc.bad[r];
 		ch[r] = (struct chain_head){ a->in.raters[r].public_key, hc.count[r], hc.head[r] };
 	}
 	statement_seal(&msg, a->in.info.round_id, a->op.manifest_hash, a->cl.seed, a->cl.salt,
 		       a->cl.ballot_count, a->cl.merkle_root, ch, a->in.n_raters, a->cl.closed_at);
-	if (msg.oom ||
-	    crypto_sign_verify_detached(a->cl.signature, msg.p, msg.n, a->in.organizer_pk) != 0)
+	if (unsigned_value)
+		failf(&s, "the seal's signature is not checked: a value it signs is missing or not "
+			  "of its type");
+	else if (msg.oom || crypto_sign_verify_detached(a->cl.signature, msg.p, msg.n,
+							a->in.organizer_pk) != 0)
 		failf(&s, "the seal's signature does not verify under the organizer's key");
 	/* a count past 32 bits (or not a whole number) would read as the signed one */
 	if (a->cl.malformed)
 		failf(&s, "closing.ballot_count is not an integer in range");
 	merkle_root((const unsigned char(*)[32])a->leaves, a->n_leaves, root);
-	if (a->n_leaves != a->cl.ballot_count)
+	if (a->cl.malformed)
+		failf(&s,
+		      "the round has %zu ballots, the seal's count is no count (not an integer "
+		      "in range)",
+		      a->n_leaves);
+	else if (a->n_leaves != a->cl.ballot_count)
 		failf(&s,
 		      "the round has %zu ballots, the seal counts %u (ballots added or removed "
 		      "after close)",
@@ -437,8 +474,8 @@ static void step_seal(struct audit *a)
 	if (memcmp(root, a->cl.merkle_root, 32) != 0)
 		failf(&s, "the Merkle root of the ballots is not the sealed root");
 	for (size_t r = 0; r < a->in.n_raters; r++)
-		if (hc.present[r] &&
-		    (hc.count[r] != a->head_count[r] || memcmp(hc.head[r], a->head[r], 32) != 0))
+		if (hc.present[r] && (hc.bad[r] || hc.count[r] != a->head_count[r] ||
+				      memcmp(hc.head[r], a->head[r], 32) != 0))
 			failf(&s, "rater '%s': the chain ends at ballot %u, the seal says %u",
 			      a->in.raters[r].name, a->head_count[r], hc.count[r]);
 out:
@@ -447,11 +484,13 @@ out:
 	free(hc.count);
 	free(hc.head);
 	free(hc.present);
+	free(hc.bad);
 	step_end(a, &s);
 }
 
-/* The revealed owners of every blinded output, for the manifest. */
-static int owners_of(struct audit *a, struct step *s, struct owner **out, size_t *n)
+/* The revealed owners of every blinded output, for the manifest; *missing
+ * counts the outputs of no revealed entrant or no prompt (left out). */
+static int owners_of(struct audit *a, struct owner **out, size_t *n, size_t *missing)
 {
 	const char *id;
 	json_t *v;
@@ -466,7 +505,7 @@ static int owners_of(struct audit *a, struct step *s, struct owner **out, size_t
 		long pi = inputs_prompt(&a->in, json_integer_value(json_array_get(v, 1)));
 
 		if (ei < 0 || pi < 0) {
-			failf(s, "output %s: no revealed entrant", id);
+			(*missing)++;
 			continue;
 		}
 		snprintf(o[i].id, sizeof o[i].id, "%s", id);
@@ -505,16 +544,28 @@ static void step_seed_and_manifest(struct audit *a)
 	struct step s1, s2;
 	unsigned char commit[32], mh[32];
 	struct owner *o = NULL;
-	size_t n = 0;
+	size_t n = 0, missing = 0;
+	long bad;
 
 	step_begin(&s1, "seed", "the revealed seed against the commitment made at open");
 	step_begin(&s2, "manifest", "the manifest hash recomputed from the revealed inputs");
 	s1.items = s2.items = 1;
-	check_types(a, &s2, manifest_types);
+	bad = check_types(a, &s2, manifest_types);
 	seed_commitment(a->cl.seed, a->in.info.round_id, a->op.manifest_hash, commit);
 	if (memcmp(commit, a->op.seed_commitment, 32) != 0)
 		failf(&s1, "the revealed seed does not match its commitment");
-	if (owners_of(a, &s2, &o, &n) < 0 || inputs_attach_owners(&a->in, o, n, a->err) < 0) {
+	/* one failure when the inputs do not hash to the manifest, for whatever
+	 * reason: an input not of its type is not the one hashed at open */
+	if (bad) {
+		failf(&s2, "the manifest is not recomputed: an input is not of its type");
+	} else if (owners_of(a, &o, &n, &missing) < 0) {
+		failf(&s2, "out of memory");
+	} else if (missing) {
+		failf(&s2,
+		      "the inputs do not hash to the manifest signed at open: %zu outputs have no "
+		      "revealed entrant or no prompt",
+		      missing);
+	} else if (inputs_attach_owners(&a->in, o, n, a->err) < 0) {
 		failf(&s2, "%s", a->err->msg);
 	} else {
 		manifest_hash(&a->in, a->cl.salt, mh);
@@ -545,7 +596,26 @@ static void step_assignment(struct audit *a)
 	step_begin(&s, "assignment",
 		   "every task against the assignment replayed from the "
 		   "revealed seed and the manifest");
+	/* what the replay reads besides the rubrics and the numbers of
+	 * entrants and prompts: a value not of its type is not the one the
+	 * assignment was drawn from */
+	static const struct typed_col replay_reads[] = {
+		{ "gold", "prompt_id", 'i' },   { "gold", "better_id", 'i' },
+		{ "gold", "worse_id", 'i' },    { "prompt", "category", 't' },
+		{ "rater", "categories", 't' }, { NULL, NULL, 0 },
+	};
+
 	check_types(a, &s, types);
+	for (const struct typed_col *c = replay_reads; c->table; c++) {
+		long n = store_untyped(a->st, c->table, c->column, c->type, &err);
+
+		if (n != 0) {
+			failf(&s, "the assignment cannot be replayed: %s",
+			      n < 0 ? err.msg : "a value it reads is not of its type");
+			step_end(a, &s);
+			return;
+		}
+	}
 	if (opening_replay(a->st, a->cl.seed, a->op.manifest_hash, &ar, &err) < 0) {
 		failf(&s, "the assignment cannot be replayed: %s", err.msg);
 		step_end(a, &s);
@@ -584,8 +654,8 @@ static void step_assignment(struct audit *a)
 			failf(&s, "rater '%s': task %u is missing", r->name, t->position + 1);
 			continue;
 		}
-		json_t *l = json_object_get(a->owner, st->id[0]);
-		json_t *rr = json_object_get(a->owner, st->id[1]);
+		json_t *l = st->bad_id[0] ? NULL : json_object_get(a->owner, st->id[0]);
+		json_t *rr = st->bad_id[1] ? NULL : json_object_get(a->owner, st->id[1]);
 
 		st->replayed = true;
 		if (st->bad_prompt || st->prompt_row != a->in.prompts[t->prompt].row || !l || !rr ||

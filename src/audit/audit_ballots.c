@@ -241,7 +241,7 @@ static void check_task(struct ballot_ctx *c, const struct ballot_row *r, long ri
 		return;
 	}
 	/* the pair, in its order, is one check: sides swapped are one failure */
-	if (memcmp(t->hash[0], c->b->output_hash[0], 32) != 0 ||
+	if (!t->shown[0] || !t->shown[1] || memcmp(t->hash[0], c->b->output_hash[0], 32) != 0 ||
 	    memcmp(t->hash[1], c->b->output_hash[1], 32) != 0)
 		bfail(c, c->sb,
 		      "ballot %lld (%s): the outputs signed (A, B) are not those task %u showed, "

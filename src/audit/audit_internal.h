@@ -36,6 +36,8 @@ struct atask {
 	bool bad_prompt;           /* prompt not one */
 	bool replayed;             /* the replay has a task at its place */
 	char id[2][33];            /* blind output ids, left and right */
+	bool bad_id[2];            /* not of its type: names no output, reveals to no one */
+	bool shown[2];             /* an output of that id is stored */
 	unsigned char hash[2][32]; /* their text hashes */
 	unsigned char current[32]; /* the stored hash of its last ballot so far */
 	bool answered;             /* a ballot of the chain names it */
@@ -108,8 +110,9 @@ struct typed_col {
 
 /* Fails step s once for each column of cols holding a value not of its
  * type: a reader would take it for another value (a REAL rounded to an
- * integer, a text cut at its NUL) and sign or hash that one. */
-void check_types(struct audit *a, struct step *s, const struct typed_col *cols);
+ * integer, a text cut at its NUL) and sign or hash that one. Returns how
+ * many columns failed (a check that reads them fails too). */
+long check_types(struct audit *a, struct step *s, const struct typed_col *cols);
 
 /* Whether time t (of a closed round's enrolment or ballot) is after the
  * sealed close, or either is not a UTC time and so cannot be placed. */

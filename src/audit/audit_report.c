@@ -83,8 +83,10 @@ const char *audit_time(const char *t)
 	return time_utc_valid(t) ? t : "(not a UTC time)";
 }
 
-void check_types(struct audit *a, struct step *s, const struct typed_col *cols)
+long check_types(struct audit *a, struct step *s, const struct typed_col *cols)
 {
+	long bad = 0;
+
 	for (const struct typed_col *c = cols; c->table; c++) {
 		struct simsa_err err;
 		long n = store_untyped(a->st, c->table, c->column, c->type, &err);
@@ -95,5 +97,7 @@ void check_types(struct audit *a, struct step *s, const struct typed_col *cols)
 			failf(s, "%ld values of %s.%s are not %s", n, c->table, c->column,
 			      c->type == 'i' ? "integers"
 					     : "text (a BLOB, or a NUL byte with a tail after it)");
+		bad += n != 0;
 	}
+	return bad;
 }

@@ -128,6 +128,7 @@ int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row
 		/* types first: reading a value as text or a number converts it */
 		bool bad_key = !int_in(stmt, 0, INT64_MAX) || !int_in(stmt, 1, UINT32_MAX);
 		bool malformed = !int_in(stmt, 2, INT64_MAX) || !int_in(stmt, 6, UINT32_MAX);
+		bool bad_left = !text_whole(stmt, 3), bad_right = !text_whole(stmt, 4);
 		struct task_row t = {
 			sqlite3_column_int64(stmt, 0),
 			(uint32_t)sqlite3_column_int64(stmt, 1),
@@ -139,6 +140,7 @@ int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row
 			bad_key,
 			malformed,
 			!int_in(stmt, 2, INT64_MAX),
+			{ bad_left, bad_right },
 		};
 
 		if (fn(ctx, &t))
@@ -152,7 +154,7 @@ int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row
 
 int store_each_blind(struct store *st,
 		     int (*fn)(void *ctx, const char *id, int64_t prompt_row, const char *text,
-			       size_t len, const unsigned char hash[STORE_HASH_LEN]),
+			       size_t len, const unsigned char hash[STORE_HASH_LEN], bool id_whole),
 		     void *ctx, struct simsa_err *err)
 {
 	static const unsigned char none[32];
@@ -166,9 +168,11 @@ int store_each_blind(struct store *st,
 		const unsigned char *h = blob_of(stmt, 3, 32);
 		const char *text = (const char *)sqlite3_column_text(stmt, 2);
 
+		bool id_whole = text_whole(stmt, 0); /* before reading it as text */
+
 		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0),
 		       sqlite3_column_int64(stmt, 1), text ? text : "",
-		       (size_t)sqlite3_column_bytes(stmt, 2), h ? h : none))
+		       (size_t)sqlite3_column_bytes(stmt, 2), h ? h : none, id_whole))
 			break;
 	}
 	sqlite3_finalize(stmt);
@@ -220,6 +224,7 @@ long store_untyped(struct store *st, const char *table, const char *column, char
 		snprintf(sql, sizeof sql,
 			 "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND typeof(%s) <> 'integer'",
 			 table, column, column);
+
 	else
 		snprintf(sql, sizeof sql,
 			 "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND (typeof(%s) <> 'text' "
@@ -332,9 +337,12 @@ int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err 
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		const unsigned char *p;
+		/* types first: reading a value as text or a number converts it */
+		bool bad_closed_at = !text_whole(stmt, 4);
 		const char *at = (const char *)sqlite3_column_text(stmt, 4);
 
 		c->malformed = !int_in(stmt, 2, UINT32_MAX);
+		c->bad_closed_at = bad_closed_at;
 		if ((p = blob_of(stmt, 0, 32)))
 			memcpy(c->seed, p, 32);
 		if ((p = blob_of(stmt, 1, 32)))
@@ -354,8 +362,9 @@ int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err 
 	return sq_db_err(st, err, "cannot read the seal");
 }
 
-int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int64_t entrant),
-		      void *ctx, struct simsa_err *err)
+int store_each_reveal(struct store *st,
+		      int (*fn)(void *ctx, const char *id, int64_t entrant, bool typed), void *ctx,
+		      struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
@@ -363,10 +372,14 @@ int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int
 	if (sq_prepare(st, "SELECT output_id, entrant_id FROM reveal ORDER BY output_id", &stmt,
 		       err) < 0)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		/* types first: reading a value as text or a number converts it */
+		bool typed = text_whole(stmt, 0) && sqlite3_column_type(stmt, 1) == SQLITE_INTEGER;
+
 		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0),
-		       sqlite3_column_int64(stmt, 1)))
+		       sqlite3_column_int64(stmt, 1), typed))
 			break;
+	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sq_db_err(st, err, "cannot read the revealed identities");
@@ -387,8 +400,10 @@ int store_each_head(struct store *st,
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const unsigned char *h = blob_of(stmt, 2, 32);
 		int64_t count = int_in(stmt, 1, UINT32_MAX) ? sqlite3_column_int64(stmt, 1) : -1;
+		/* a rater id that is not an integer names no rater */
+		int64_t rater = int_in(stmt, 0, INT64_MAX) ? sqlite3_column_int64(stmt, 0) : -1;
 
-		if (fn(ctx, sqlite3_column_int64(stmt, 0), count, h ? h : none))
+		if (fn(ctx, rater, count, h ? h : none))
 			break;
 	}
 	sqlite3_finalize(stmt);
