@@ -916,6 +916,12 @@ def load(con):
             "SELECT count(*) FROM (SELECT id, lag(id) OVER (ORDER BY rater_id, position) AS prev FROM task)"
             " WHERE prev >= id")[0][0]
         d["closing"] = q("SELECT seed, salt, ballot_count, merkle_root, closed_at, signature FROM closing")
+        # the 32-byte values the replay reads (not NULL, 32 bytes whatever
+        # the storage class)
+        d["not32"] = {
+            (t, c): q("SELECT count(*) FROM %s WHERE length(CAST(%s AS BLOB)) IS NOT 32" % (t, c))[0][0]
+            for t, c in (("opening", "manifest_hash"), ("closing", "seed"))
+        }
         d["reveal"] = q("SELECT output_id, entrant_id, %s OR typeof(entrant_id) <> 'integer' FROM reveal"
                         % _untyped_text("output_id"))
         d["chain_head"] = q("SELECT rater_id, count, head FROM chain_head ORDER BY rater_id")
@@ -1096,7 +1102,9 @@ class Round:
         self.blind = {o[0]: o for o in d["blind_output"] if not o[4]}
         self.rubrics = {}
         for comp, _src, text, _hash, *_instructions in d["rubric"]:
-            name = comp.decode("utf-8", "replace") if isinstance(comp, bytes) else str(comp)
+            if comp not in (b"expert", b"user"):  # the schema's CHECK lets NULL through
+                raise Unreadable("the round holds a rubric for an unknown component")
+            name = comp.decode("utf-8", "replace")
             self.rubrics[name] = parse_rubric(text if isinstance(text, bytes) else b"", name)
         # the tasks whose rater and position are integers in range; the
         # others are left out (and reported by the assignment step)
@@ -1574,15 +1582,16 @@ def replay_inputs(rnd):
 
 
 # What the replay reads besides the rubrics and the numbers of entrants and
-# prompts: a value not of its type is not the one the assignment was drawn
-# from, and the assignment cannot be replayed.
+# prompts: a value not of its type (and a manifest hash or seed not of 32
+# bytes) is not the one the assignment was drawn from, and the assignment
+# cannot be replayed.
 REPLAY_READS = [("gold", "prompt_id"), ("gold", "better_id"), ("gold", "worse_id"), ("prompt", "category"),
                 ("rater", "categories")]
 
 
 def step_assignment(rnd, st):
     seed = rnd.closing[0]
-    if any(rnd.d["untyped"][tc] for tc in REPLAY_READS):
+    if any(rnd.d["untyped"][tc] for tc in REPLAY_READS) or any(rnd.d["not32"].values()):
         st.fail("the assignment cannot be replayed: a value it reads is not of its type")
         return
     try:

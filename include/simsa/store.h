@@ -278,6 +278,7 @@ struct in_gold {
 	enum rater_role role; /* who gets it */
 	uint32_t prompt;      /* known: indices into prompts, entrants */
 	uint32_t better, worse;
+	bool dangling; /* known, and its prompt or an entrant is no row (read as 0) */
 };
 
 /* A practice task (practice import): never signed, never counted; shown
@@ -578,7 +579,8 @@ struct ballot_row {
 	 * or holding a NUL byte (it would read cut short, and match what the
 	 * signed bytes say); the number columns above say it themselves (-2) */
 	unsigned untyped;
-	bool malformed; /* untyped != 0 */
+	bool malformed;      /* untyped != 0 */
+	bool bad_supersedes; /* supersedes neither NULL nor 32 bytes (read as NULL) */
 };
 
 enum {
@@ -634,9 +636,10 @@ struct store_leftovers {
 long store_task_ids_out_of_order(struct store *st, struct simsa_err *err);
 
 /* How many values of table.column are not of its type, or -1: integer
- * (not a REAL, not text), or text ('t': not a BLOB, no NUL byte, which a
- * reader would cut the value at); NULL passes. table and column are
- * constants of the caller, never input. */
+ * ('i': not a REAL, not text), or text ('t': not a BLOB, no NUL byte,
+ * which a reader would cut the value at), NULL passing both; or a 32-byte
+ * value ('h': 32 bytes whatever the storage class, not NULL). table and
+ * column are constants of the caller, never input. */
 long store_untyped(struct store *st, const char *table, const char *column, char type,
 		   struct simsa_err *err);
 

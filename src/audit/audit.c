@@ -520,6 +520,15 @@ static int owners_of(struct audit *a, struct owner **out, size_t *n, size_t *mis
 	return 0;
 }
 
+/* The first known gold item whose prompt or an entrant is no row, or -1. */
+static long dangling_gold(const struct audit *a)
+{
+	for (size_t g = 0; g < a->in.n_gold; g++)
+		if (a->in.gold[g].dangling)
+			return (long)g;
+	return -1;
+}
+
 /* What the manifest step reads besides the round record and the rubrics */
 static const struct typed_col manifest_types[] = {
 	{ "entrant", "name", 't' },           { "entrant", "team", 't' },
@@ -558,6 +567,11 @@ static void step_seed_and_manifest(struct audit *a)
 	 * reason: an input not of its type is not the one hashed at open */
 	if (bad) {
 		failf(&s2, "the manifest is not recomputed: an input is not of its type");
+	} else if (dangling_gold(a) >= 0) {
+		failf(&s2,
+		      "the inputs do not hash to the manifest signed at open: gold item %ld names a "
+		      "prompt or entrant that does not exist",
+		      dangling_gold(a));
 	} else if (owners_of(a, &o, &n, &missing) < 0) {
 		failf(&s2, "out of memory");
 	} else if (missing) {
@@ -602,7 +616,8 @@ static void step_assignment(struct audit *a)
 	static const struct typed_col replay_reads[] = {
 		{ "gold", "prompt_id", 'i' },   { "gold", "better_id", 'i' },
 		{ "gold", "worse_id", 'i' },    { "prompt", "category", 't' },
-		{ "rater", "categories", 't' }, { NULL, NULL, 0 },
+		{ "rater", "categories", 't' }, { "opening", "manifest_hash", 'h' },
+		{ "closing", "seed", 'h' },     { NULL, NULL, 0 },
 	};
 
 	check_types(a, &s, types);
@@ -615,6 +630,14 @@ static void step_assignment(struct audit *a)
 			step_end(a, &s);
 			return;
 		}
+	}
+	if (dangling_gold(a) >= 0) {
+		failf(&s,
+		      "the assignment cannot be replayed: gold item %ld names a prompt or entrant "
+		      "that does not exist",
+		      dangling_gold(a));
+		step_end(a, &s);
+		return;
 	}
 	if (opening_replay(a->st, a->cl.seed, a->op.manifest_hash, &ar, &err) < 0) {
 		failf(&s, "the assignment cannot be replayed: %s", err.msg);

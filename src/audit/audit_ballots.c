@@ -131,7 +131,7 @@ static void check_columns(struct ballot_ctx *c, const struct ballot_row *r, cons
 		{ "task_position",
 		  !(u & BALLOT_COL_POSITION) && r->task_position == b->task_position, false },
 		{ "supersedes",
-		  (r->supersedes != NULL) == b->has_supersedes &&
+		  !r->bad_supersedes && (r->supersedes != NULL) == b->has_supersedes &&
 			  (!r->supersedes || memcmp(r->supersedes, b->supersedes, 32) == 0),
 		  false },
 		{ "kind", !(u & BALLOT_COL_KIND) && col_eq_str(r->kind, expert ? "expert" : "user"),

@@ -102,7 +102,8 @@ const char *rater_name(const struct audit *a, int64_t row);
 struct atask *audit_task(const struct audit *a, long ri, uint32_t position);
 
 /* A stored column a step reads, and its type: 'i' integer, 't' text (not a
- * BLOB, no NUL byte); NULL passes. A list ends with a NULL table. */
+ * BLOB, no NUL byte), NULL passing both; 'h' 32 bytes. A list ends with a
+ * NULL table. */
 struct typed_col {
 	const char *table, *column;
 	char type;

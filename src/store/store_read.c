@@ -93,6 +93,7 @@ int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot
 		b.task_position = (uint32_t)sqlite3_column_int64(stmt, 3);
 		b.hash = h ? h : none;
 		b.supersedes = blob_of(stmt, 5, 32);
+		b.bad_supersedes = !b.supersedes && sqlite3_column_type(stmt, 5) != SQLITE_NULL;
 		b.bytes = sqlite3_column_blob(stmt, 6);
 		b.len = (size_t)sqlite3_column_bytes(stmt, 6);
 		b.signature = blob_of(stmt, 7, 64);
@@ -224,6 +225,10 @@ long store_untyped(struct store *st, const char *table, const char *column, char
 		snprintf(sql, sizeof sql,
 			 "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND typeof(%s) <> 'integer'",
 			 table, column, column);
+	else if (type == 'h')
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM %s WHERE length(CAST(%s AS BLOB)) IS NOT 32", table,
+			 column);
 
 	else
 		snprintf(sql, sizeof sql,

@@ -245,6 +245,7 @@ static int row_gold(sqlite3_stmt *stmt, void *dst, void *ctx)
 	g->prompt = p < 0 ? 0 : (uint32_t)p;
 	g->better = b < 0 ? 0 : (uint32_t)b;
 	g->worse = w < 0 ? 0 : (uint32_t)w;
+	g->dangling = g->known && (p < 0 || b < 0 || w < 0);
 	return 0;
 }
 

@@ -234,6 +234,20 @@ expect_vpy "verify.py --format xml: exit 2" 2 "" "$db" --format xml
 expect_vpy "verify.py on a missing file: exit 1" 1 "no such round file" "$T/nothing.db"
 echo "not a round" >"$T/text.db"
 expect_vpy "verify.py on a file that is not a round: exit 1" 1 "not a simsa round file" "$T/text.db"
+# a rubric of no component (NULL passes the schema's CHECK): the file is
+# unreadable in both, as a rubric that does not parse (docs/verify.md);
+# verify.py once verified it
+sqlite3 "$db" ".backup '$T/no-component.db'"
+{
+	echo "BEGIN;"
+	sqlite3 "$db" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'"
+	echo "UPDATE rubric SET component = NULL WHERE component = 'user';"
+	cat "$T/triggers.sql"
+	echo "COMMIT;"
+} | sqlite3 -bail "$T/no-component.db" >"$T/doctor.out" 2>&1 || not_ok "the rubric's component is set NULL" "$(cat "$T/doctor.out")"
+expect_vpy "verify.py on a rubric of no component: exit 1" 1 "a rubric for an unknown component" "$T/no-component.db" --format json
+[ ! -s "$T/out" ] && ok "... with no report" || not_ok "a rubric of no component: no report" "$(head -c 300 "$T/out")"
+expect_fail "simsa verify on a rubric of no component: exit 1" 1 "a rubric for an unknown component" verify "$T/no-component.db"
 # the pins' command line (docs/verify.md, "Pinned values"): bad hex and more
 # than 64 checkpoints are a bad command line; a malformed checkpoint is
 # refused before any round is read, with no report
