@@ -876,7 +876,8 @@ def load(con):
     try:
         d = {}
         d["round"] = q(
-            "SELECT round_id, typeof(round_id), title, typeof(title), created_at, typeof(created_at), state FROM round"
+            "SELECT round_id, typeof(round_id), title, typeof(title), created_at, typeof(created_at), state,"
+            " typeof(state) FROM round"
         )
         d["organizer"] = q("SELECT public_key FROM organizer")
         d["rubric"] = q(
@@ -1081,7 +1082,7 @@ class Round:
 
     def __init__(self, d):
         self.d = d
-        rid, rid_t, title, title_t, created, created_t, state = d["round"][0]
+        rid, rid_t, title, title_t, created, created_t, state, state_t = d["round"][0]
         self.raw = {
             "round_id": (rid, rid_t),
             "title": (title, title_t),
@@ -1090,7 +1091,10 @@ class Round:
         self.round_id = whole(rid, "round_id")
         self.title = whole(title, "title")
         self.created_at = whole(created, "created_at")
-        self.state = state.decode("utf-8", "replace") if isinstance(state, bytes) else None
+        # the state is text (not a BLOB, no NUL byte) or it is none of the three
+        self.state = (state.decode("utf-8", "replace") if isinstance(state, bytes) else None)
+        if state is not None and (state_t != b"text" or b"\0" in state):
+            self.state = "%s (not text)" % txt(state)
         self.organizer = d["organizer"][0][0] if len(d["organizer"]) == 1 else None
         self.opening = d["opening"][0] if d["opening"] else None
         self.closing = d["closing"][0] if d["closing"] else None
@@ -1125,10 +1129,12 @@ def step_state(rnd, st):
         elif field == "round_id" and (len(value) != 32 or any(c not in b"0123456789abcdef" for c in value)):
             st.fail("round.round_id is not 32 lower-case hex digits")
     has_open, has_close = rnd.opening is not None, rnd.closing is not None
+    # one failure each: a closing without an opening; the state not one of
+    # the three, or not the one the rows say
+    if has_close and not has_open:
+        st.fail("the round has a closing but no opening")
     if rnd.state not in ("draft", "open", "closed"):
         st.fail("round.state is %s, not draft, open or closed" % ("NULL" if rnd.state is None else repr(rnd.state)))
-    elif has_close and not has_open:
-        st.fail("the round has a closing but no opening")
     else:
         want = "closed" if has_close else "open" if has_open else "draft"
         if rnd.state != want:
@@ -1591,6 +1597,9 @@ REPLAY_READS = [("gold", "prompt_id"), ("gold", "better_id"), ("gold", "worse_id
 
 def step_assignment(rnd, st):
     seed = rnd.closing[0]
+    if rnd.opening is None:  # no manifest hash was signed to replay from
+        st.fail("the assignment cannot be replayed: the round has no opening")
+        return
     if any(rnd.d["untyped"][tc] for tc in REPLAY_READS) or any(rnd.d["not32"].values()):
         st.fail("the assignment cannot be replayed: a value it reads is not of its type")
         return

@@ -41,10 +41,11 @@ struct round_info {
 	 * open or closed; null when NULL; else its first bytes in state_raw */
 	bool state_known, state_null;
 	char state_raw[24];
-	/* the first of round_id, title, created_at that is not text that fits
-	 * its field above without a NUL byte (copied cut short), or NULL; and
-	 * whether round_id is 32 lower-case hex digits */
-	const char *bad_column;
+	/* round_id, title, created_at (bits 0, 1, 2) that are not text that
+	 * fits its field above without a NUL byte (copied cut short); and
+	 * whether round_id is 32 lower-case hex digits. state_known needs the
+	 * column text too (a BLOB or a NUL tail is not draft, open or closed) */
+	unsigned bad_fields;
 	bool round_id_hex;
 	int schema_version;
 };

@@ -230,10 +230,13 @@ static void step_state(struct audit *a)
 	s.items = 1;
 	if (a->closed && !a->opened)
 		failf(&s, "the round has a closing but no opening");
-	/* a value cut short when read would be signed and hashed cut short */
-	if (ri->bad_column)
-		failf(&s, "round.%s is not text of the expected length", ri->bad_column);
-	else if (!ri->round_id_hex)
+	/* a value cut short when read would be signed and hashed cut short:
+	 * one failure per field */
+	for (int f = 0; f < 3; f++)
+		if (ri->bad_fields & (1u << f))
+			failf(&s, "round.%s is not text of the expected length",
+			      (const char *const[]){ "round_id", "title", "created_at" }[f]);
+	if (!(ri->bad_fields & 1u) && !ri->round_id_hex)
 		failf(&s, "round.round_id is not 32 lower-case hex digits");
 	if (ri->state_null) {
 		failf(&s, "round.state is NULL, not draft, open or closed");
@@ -621,6 +624,11 @@ static void step_assignment(struct audit *a)
 	};
 
 	check_types(a, &s, types);
+	if (!a->opened) { /* no manifest hash was signed to replay from */
+		failf(&s, "the assignment cannot be replayed: the round has no opening");
+		step_end(a, &s);
+		return;
+	}
 	for (const struct typed_col *c = replay_reads; c->table; c++) {
 		long n = store_untyped(a->st, c->table, c->column, c->type, &err);
 
