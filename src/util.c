@@ -30,15 +30,38 @@ void time_now_utc(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The decimal number of the n digits at s (already checked digits). */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
 bool time_utc_valid(const char *s)
 {
 	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	size_t i;
+	int year, month, day;
 
 	for (i = 0; s && s[i] && i < sizeof pat - 1; i++)
 		if (pat[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != pat[i])
 			return false;
-	return s && i == sizeof pat - 1 && !s[i];
+	if (!s || i != sizeof pat - 1 || s[i])
+		return false;
+	/* a real time: year 0001-9999, the month's days (29 February in a
+	 * Gregorian leap year only), 00:00:00-23:59:59 (no leap second) */
+	year = digits(s, 4);
+	month = digits(s + 5, 2);
+	day = digits(s + 8, 2);
+	if (year < 1 || month < 1 || month > 12 || day < 1 || day > mdays[month - 1])
+		return false;
+	if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+		return false;
+	return digits(s + 11, 2) <= 23 && digits(s + 14, 2) <= 59 && digits(s + 17, 2) <= 59;
 }
 
 double mono_seconds(void)

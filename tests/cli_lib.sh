@@ -67,12 +67,14 @@ dump() { sqlite3 "$1" .dump; }
 # json_get FILE EXPR: a value from a JSON document (python3 standard library)
 # scored_round PATH: the closed round with ballots of the score worked
 # example (tests/unit/test_score.c, built next to $SIMSA), as one check.
-scored_round() {
-	top=$(dirname "$SIMSA")
-	maker=""
-	for m in "$top/build/tests/test_score" "$top/tests/test_score"; do
-		[ -x "$m" ] && { maker=$m; break; }
+# score_maker: the path of that test_score (empty when there is none)
+score_maker() {
+	for m in "$(dirname "$SIMSA")/build/tests/test_score" "$(dirname "$SIMSA")/tests/test_score"; do
+		[ -x "$m" ] && { echo "$m"; return; }
 	done
+}
+scored_round() {
+	maker=$(score_maker)
 	if [ -n "$maker" ] && "$maker" --make-round "$1" >/dev/null 2>&1; then
 		ok "a closed round with ballots"
 	else

@@ -853,6 +853,12 @@ def check_schema(con, path):
             raise Unreadable("%s: table '%s' differs from simsa's schema %d" % (path, name, ver))
 
 
+def _untyped_text(col):
+    """SQL true when col holds a value that is not text (a BLOB) or has a NUL
+    byte: a reader of text would cut it there; NULL passes."""
+    return "(%s IS NOT NULL AND (typeof(%s) <> 'text' OR instr(CAST(%s AS BLOB), x'00') > 0))" % (col, col, col)
+
+
 def load(con):
     """Every row verify reads, in one read transaction."""
     steps = [0]
@@ -870,7 +876,8 @@ def load(con):
     try:
         d = {}
         d["round"] = q(
-            "SELECT round_id, typeof(round_id), title, typeof(title), created_at, typeof(created_at), state FROM round"
+            "SELECT round_id, typeof(round_id), title, typeof(title), created_at, typeof(created_at), state,"
+            " typeof(state) FROM round"
         )
         d["organizer"] = q("SELECT public_key FROM organizer")
         d["rubric"] = q(
@@ -880,15 +887,22 @@ def load(con):
             "SELECT id, name, team, model, aliases, endpoint, api_key_env, params, system FROM entrant ORDER BY id"
         )
         d["prompt"] = q("SELECT id, ext_id, category, prompt, system, reference FROM prompt ORDER BY id")
+        # each row's last column: whether a value of it is not of its type
+        # (docs/verify.md, "Stored values of their type"): a check that
+        # reads it fails
         d["rater"] = q(
-            "SELECT id, name, role, public_key, categories, late, enrolled_at, signature FROM rater ORDER BY id"
+            "SELECT id, name, role, public_key, categories, late, enrolled_at, signature, %s OR %s OR %s"
+            " FROM rater ORDER BY id"
+            % (_untyped_text("name"), _untyped_text("categories"), _untyped_text("enrolled_at"))
         )
         d["opening"] = q(
             "SELECT manifest_hash, seed_commitment, assignment_hash, opened_at, signature, sealed FROM opening"
         )
-        d["blind_output"] = q("SELECT id, prompt_id, text, hash FROM blind_output ORDER BY id")
+        d["blind_output"] = q("SELECT id, prompt_id, text, hash, %s FROM blind_output ORDER BY id"
+                              % _untyped_text("id"))
         d["task"] = q(
-            "SELECT id, rater_id, position, prompt_id, left_output, right_output, kind, replica FROM task ORDER BY id"
+            "SELECT id, rater_id, position, prompt_id, left_output, right_output, kind, replica, %s, %s FROM task"
+            " ORDER BY id" % (_untyped_text("left_output"), _untyped_text("right_output"))
         )
         d["ballot"] = q(
             "SELECT id, hash, rater_id, seq, task_position, supersedes, bytes, signature, kind, left_hash,"
@@ -897,8 +911,20 @@ def load(con):
             + ", ".join("typeof(%s)" % c for c in BALLOT_INTS + BALLOT_TEXTS)
             + " FROM ballot ORDER BY id"
         )
+        # tasks whose id is not above the one before them in (rater,
+        # position) order, as SQLite orders the stored values
+        d["task_disorder"] = q(
+            "SELECT count(*) FROM (SELECT id, lag(id) OVER (ORDER BY rater_id, position) AS prev FROM task)"
+            " WHERE prev >= id")[0][0]
         d["closing"] = q("SELECT seed, salt, ballot_count, merkle_root, closed_at, signature FROM closing")
-        d["reveal"] = q("SELECT output_id, entrant_id FROM reveal")
+        # the 32-byte values the replay reads (not NULL, 32 bytes whatever
+        # the storage class)
+        d["not32"] = {
+            (t, c): q("SELECT count(*) FROM %s WHERE length(CAST(%s AS BLOB)) IS NOT 32" % (t, c))[0][0]
+            for t, c in (("opening", "manifest_hash"), ("closing", "seed"))
+        }
+        d["reveal"] = q("SELECT output_id, entrant_id, %s OR typeof(entrant_id) <> 'integer' FROM reveal"
+                        % _untyped_text("output_id"))
         d["chain_head"] = q("SELECT rater_id, count, head FROM chain_head ORDER BY rater_id")
         d["gold"] = q("SELECT id, kind, role, prompt_id, better_id, worse_id FROM gold ORDER BY id")
         d["practice"] = q(
@@ -907,15 +933,18 @@ def load(con):
         )
         d["untyped"] = {}
         for table, col, typ in sorted({tc for cols in TYPED.values() for tc in cols}):
-            if typ == "i":
-                cond = "typeof(%s) <> 'integer'" % col
-            else:
-                cond = "(typeof(%s) <> 'text' OR instr(CAST(%s AS BLOB), x'00') > 0)" % (col, col)
-            d["untyped"][(table, col)] = q("SELECT count(*) FROM %s WHERE %s IS NOT NULL AND %s" % (table, col, cond))[0][0]
+            cond = _untyped_text(col) if typ == "t" else "(%s IS NOT NULL AND typeof(%s) <> 'integer')" % (col, col)
+            d["untyped"][(table, col)] = q("SELECT count(*) FROM %s WHERE %s" % (table, cond))[0][0]
         d["cleared"] = {
             t: q("SELECT count(*) FROM %s" % t)[0][0]
             for t in ("output", "generation", "screen_decision", "screen_word", "import_log", "draft")
         }
+        # open empties every rubric's source (text '', not NULL, not a BLOB)
+        # and clears the entrants' settings (docs/verify.md, step cleared)
+        d["cleared"]["rubric_sources"] = q("SELECT count(*) FROM rubric WHERE source IS NOT ''")[0][0]
+        d["cleared"]["entrant_settings"] = q(
+            "SELECT count(*) FROM entrant WHERE endpoint IS NOT NULL OR api_key_env IS NOT NULL"
+            " OR params IS NOT NULL OR system IS NOT NULL")[0][0]
     except sqlite3.Error as e:
         raise Unreadable("the file cannot be read: %s" % e)
     finally:
@@ -1004,14 +1033,22 @@ def whole(value, field):
 
 
 def is_utc(t):
-    """A time as simsa writes it, YYYY-MM-DDTHH:MM:SSZ: ASCII digits where
-    the pattern has them, the other characters exactly (docs/verify.md,
-    "Times"). The fields' ranges are not checked: times are compared as
-    strings, byte for byte."""
+    """A UTC time (docs/verify.md, "Times"): exactly YYYY-MM-DDTHH:MM:SSZ,
+    ASCII digits where the pattern has them and the other characters
+    exactly, and a real time: year 0001-9999, month 01-12, a day of that
+    month (29 February in a Gregorian leap year only), hour 00-23, minute
+    and second 00-59 (no leap second). Such times compare in time order
+    as byte strings."""
     if not isinstance(t, bytes) or len(t) != 20:
         return False
-    return all(c in b"0123456789" if p == "9" else bytes([c]) == p.encode()
-               for c, p in zip(t, "9999-99-99T99:99:99Z"))
+    if not all(c in b"0123456789" if p == "9" else bytes([c]) == p.encode()
+               for c, p in zip(t, "9999-99-99T99:99:99Z")):
+        return False
+    year, month, day = int(t[0:4]), int(t[5:7]), int(t[8:10])
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return (1 <= year and 1 <= month <= 12 and 1 <= day <= days[month - 1]
+            and int(t[11:13]) <= 23 and int(t[14:16]) <= 59 and int(t[17:19]) <= 59)
 
 
 def close_time(closing):
@@ -1045,7 +1082,7 @@ class Round:
 
     def __init__(self, d):
         self.d = d
-        rid, rid_t, title, title_t, created, created_t, state = d["round"][0]
+        rid, rid_t, title, title_t, created, created_t, state, state_t = d["round"][0]
         self.raw = {
             "round_id": (rid, rid_t),
             "title": (title, title_t),
@@ -1054,7 +1091,10 @@ class Round:
         self.round_id = whole(rid, "round_id")
         self.title = whole(title, "title")
         self.created_at = whole(created, "created_at")
-        self.state = state.decode("utf-8", "replace") if isinstance(state, bytes) else None
+        # the state is text (not a BLOB, no NUL byte) or it is none of the three
+        self.state = (state.decode("utf-8", "replace") if isinstance(state, bytes) else None)
+        if state is not None and (state_t != b"text" or b"\0" in state):
+            self.state = "%s (not text)" % txt(state)
         self.organizer = d["organizer"][0][0] if len(d["organizer"]) == 1 else None
         self.opening = d["opening"][0] if d["opening"] else None
         self.closing = d["closing"][0] if d["closing"] else None
@@ -1062,11 +1102,17 @@ class Round:
         self.manifest_hash = self.opening[0] if self.opening else None
         self.raters = d["rater"]
         self.rater_by_id = {r[0]: r for r in self.raters}
-        self.blind = {o[0]: o for o in d["blind_output"]}
+        # an output whose id is not of its type is no task's output
+        self.blind = {o[0]: o for o in d["blind_output"] if not o[4]}
         self.rubrics = {}
         for comp, _src, text, _hash, *_instructions in d["rubric"]:
-            name = comp.decode("utf-8", "replace") if isinstance(comp, bytes) else str(comp)
+            if comp not in (b"expert", b"user"):  # the schema's CHECK lets NULL through
+                raise Unreadable("the round holds a rubric for an unknown component")
+            name = comp.decode("utf-8", "replace")
             self.rubrics[name] = parse_rubric(text if isinstance(text, bytes) else b"", name)
+        # the tasks whose rater and position are integers in range; the
+        # others are left out (and reported by the assignment step)
+        self.tasks = [row for row in d["task"] if _in_range(row[1], 2**63 - 1) and _in_range(row[2], U32_MAX)]
         self.valid_ballots = set()  # ids whose signature verifies under their rater's key
         self.decoded = {}  # ballot id -> decoded fields
 
@@ -1083,10 +1129,12 @@ def step_state(rnd, st):
         elif field == "round_id" and (len(value) != 32 or any(c not in b"0123456789abcdef" for c in value)):
             st.fail("round.round_id is not 32 lower-case hex digits")
     has_open, has_close = rnd.opening is not None, rnd.closing is not None
+    # one failure each: a closing without an opening; the state not one of
+    # the three, or not the one the rows say
+    if has_close and not has_open:
+        st.fail("the round has a closing but no opening")
     if rnd.state not in ("draft", "open", "closed"):
         st.fail("round.state is %s, not draft, open or closed" % ("NULL" if rnd.state is None else repr(rnd.state)))
-    elif has_close and not has_open:
-        st.fail("the round has a closing but no opening")
     else:
         want = "closed" if has_close else "open" if has_open else "draft"
         if rnd.state != want:
@@ -1112,13 +1160,20 @@ def step_opening(rnd, st):
         + enc_str(opened_at)
         + h256(sealed if isinstance(sealed, bytes) else b"")
     )
-    if not verify_sig(rnd.organizer, stmt, sig):
+    if rnd.d["untyped"][("opening", "opened_at")]:
+        # not the value signed (docs/verify.md, "Stored values of their type")
+        st.fail("the opening statement's signature is not checked: the time it signs is not text")
+    elif not verify_sig(rnd.organizer, stmt, sig):
         st.fail("the opening statement's signature does not verify under the organizer's key")
 
 
 def step_enrolments(rnd, st):
-    for rid, name, role, key, cats, late, enrolled_at, sig in rnd.raters:
+    for rid, name, role, key, cats, late, enrolled_at, sig, untyped in rnd.raters:
         st.items += 1
+        if untyped:  # not the values signed: checked no further
+            st.fail("rater '%s': enrolment signature not checked: a value it signs is not of its type"
+                    " (name, categories or enrolment time not text)" % txt(name))
+            continue
         stmt = (
             b"simsa/enrolment/v1\0"
             + enc_str(rnd.round_id)
@@ -1138,7 +1193,7 @@ def step_enrolments(rnd, st):
 
 
 def step_outputs(rnd, st):
-    for oid, _prompt, text, hsh in rnd.d["blind_output"]:
+    for oid, _prompt, text, hsh, _untyped in rnd.d["blind_output"]:
         st.items += 1
         if not isinstance(text, bytes) or h256(text) != hsh:
             st.fail("output %s: its text does not match its hash (altered after open)" % txt(oid))
@@ -1162,14 +1217,15 @@ def step_cleared(rnd, st):
         st.items += 1
         if c[table]:
             st.fail("%d %s are still in the round (open removes them)" % (c[table], what))
+    # one failure per check that finds something left (the check's items),
+    # saying how many rows or values
     st.items += 1
-    for comp, src, _text, _hash, *_instructions in rnd.d["rubric"]:
-        if src != b"":
-            st.fail("rubric '%s': source is not empty (open empties it)" % txt(comp))
+    if c["rubric_sources"]:
+        st.fail("%d rubrics have a source path (open empties rubric.source)" % c["rubric_sources"])
     st.items += 1
-    for row in rnd.d["entrant"]:
-        if any(v is not None for v in row[5:9]):
-            st.fail("entrant '%s': endpoint, api_key_env, params or system is set (open clears them)" % txt(row[1]))
+    if c["entrant_settings"]:
+        st.fail("%d entrants have an endpoint, api_key_env, params or system (open clears them)"
+                % c["entrant_settings"])
     if rnd.closing is not None:
         st.items += 1
         if c["draft"]:
@@ -1180,10 +1236,16 @@ def _col_int(v):
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
+def _in_range(v, hi):
+    """Whether a stored value is an integer in 0..hi."""
+    return _col_int(v) is not None and 0 <= v <= hi
+
+
 def step_ballots(rnd, st):
     tasks = {}
-    for _tid, rater_id, pos, _p, left, right, _k, _r in rnd.d["task"]:
-        tasks[(rater_id, pos)] = (left, right)
+    for _tid, rater_id, pos, _p, left, right, _k, _r, bad_left, bad_right in rnd.tasks:
+        # an output id not of its type names no output
+        tasks[(rater_id, pos)] = (None if bad_left else left, None if bad_right else right)
     for row in rnd.d["ballot"]:
         (bid, hsh, rater_id, seq, tpos, sup, data, sig, kind, lh, rh, pref, sat, scores, fl, fr, cl, cr, reason,
          active, cast_at) = row[:21]
@@ -1205,47 +1267,46 @@ def step_ballots(rnd, st):
         rnd.valid_ballots.add(bid)
         rnd.decoded[bid] = b
         problems = []
-        if not _typed(row):
-            problems.append("a column not of its type (a number out of range, text as a blob or with a NUL byte)")
         if hsh != h256(data):
             problems.append("stored hash is not the hash of its bytes")
-        cols = [
-            ("seq or task", seq == b["seq"] and tpos == b["task_position"]),
-            ("supersedes", sup == b["supersedes"]),
-            ("kind", kind == b["kind"].encode()),
-            ("left_hash", lh == b["left_hash"]),
-            ("right_hash", rh == b["right_hash"]),
-            ("active_seconds", active == b["active_seconds"]),
-            ("cast_at", cast_at == b["cast_at"]),
-        ]
-        if b["kind"] == "user":
-            want_sat = None if b["satisfaction"] == NOT_GIVEN else b["satisfaction"]
-            cols += [
-                ("preference", _col_int(pref) == b["preference"]),
-                ("satisfaction", sat == want_sat and (sat is None or _col_int(sat) is not None)),
-                ("reason", reason == b["reason"]),
-            ]
-            for name, v in (("scores", scores), ("flags_left", fl), ("flags_right", fr), ("comment_left", cl),
-                            ("comment_right", cr)):
-                cols.append((name, v is None))
-        else:
+        # every stored column of its type and the signed value: one failure
+        # per column that is not (docs/verify.md, "How failures are
+        # counted"); the other kind's columns NULL
+        text = _texts_typed(row)
+        expert = b["kind"] == "expert"
+        sides = b["sides"] if expert else None
+        if expert:
             try:
-                stored_scores = json.loads(scores) if isinstance(scores, bytes) else None
+                stored_scores = json.loads(scores) if text["scores"] and scores is not None else None
             except ValueError:
                 stored_scores = None
-            sides = b["sides"]
-            cols += [
-                ("scores", stored_scores == scores_json(sides) and _strict_ints(stored_scores)),
-                ("flags_left", _col_int(fl) == sides[0][1]),
-                ("flags_right", _col_int(fr) == sides[1][1]),
-                ("comment_left", cl == sides[0][2]),
-                ("comment_right", cr == sides[1][2]),
-            ]
-            for name, v in (("preference", pref), ("satisfaction", sat), ("reason", reason)):
-                cols.append((name, v is None))
-        for name, same in cols:
+        want_sat = None if expert or b["satisfaction"] == NOT_GIVEN else b["satisfaction"]
+        cols = [
+            ("seq", _col_int(seq) == b["seq"], False),
+            ("task_position", _col_int(tpos) == b["task_position"], False),
+            ("supersedes", sup == b["supersedes"], False),
+            ("kind", text["kind"] and kind == b["kind"].encode(), False),
+            ("left_hash", lh == b["left_hash"], False),
+            ("right_hash", rh == b["right_hash"], False),
+            ("active_seconds", _col_int(active) == b["active_seconds"], False),
+            ("cast_at", text["cast_at"] and cast_at == b["cast_at"], False),
+            # an expert's
+            ("scores", stored_scores == scores_json(sides) and _strict_ints(stored_scores) if expert
+             else scores is None, not expert),
+            ("flags_left", _col_int(fl) == sides[0][1] if expert else fl is None, not expert),
+            ("flags_right", _col_int(fr) == sides[1][1] if expert else fr is None, not expert),
+            ("comment_left", text["comment_left"] and cl == sides[0][2] if expert else cl is None, not expert),
+            ("comment_right", text["comment_right"] and cr == sides[1][2] if expert else cr is None, not expert),
+            # a user's
+            ("preference", pref is None if expert else _col_int(pref) == b["preference"], expert),
+            ("satisfaction", sat is None if want_sat is None else _col_int(sat) == want_sat, expert),
+            ("reason", reason is None if expert else text["reason"] and reason == b["reason"], expert),
+        ]
+        for name, same, other_kind in cols:
             if not same:
-                problems.append("stored column '%s' differs from the signed ballot" % name)
+                problems.append("stored column '%s' differs from the signed ballot%s" % (
+                    name, "" if not other_kind else " (none on an expert ballot)" if expert
+                    else " (none on a user ballot)"))
         if b["round_id"] != rnd.round_id:
             problems.append("cast in another round (%s)" % txt(b["round_id"]))
         if rnd.manifest_hash is None or b["manifest_hash"] != rnd.manifest_hash:
@@ -1258,9 +1319,9 @@ def step_ballots(rnd, st):
         else:
             shown = []
             for out_id in task:
-                o = rnd.blind.get(out_id)
+                o = rnd.blind.get(out_id) if out_id is not None else None
                 shown.append(o[3] if o else None)
-            if (b["left_hash"], b["right_hash"]) != tuple(shown):
+            if None in shown or (b["left_hash"], b["right_hash"]) != tuple(shown):
                 problems.append("the outputs signed are not those task %d showed, in that order"
                                 % (b["task_position"] + 1))
         problems += _against_rubric(rnd, rater, b)
@@ -1271,19 +1332,12 @@ def step_ballots(rnd, st):
             st.fail("%s: %s" % (who, p))
 
 
-def _typed(row):
-    """Every number column an integer and every text column text without a
-    NUL, or NULL (whether NULL is allowed is the column's own check)."""
-    types = row[21:]
+def _texts_typed(row):
+    """For each text column of a ballot row: NULL, or text without a NUL
+    byte (not a BLOB)."""
+    types = dict(zip(BALLOT_INTS + BALLOT_TEXTS, row[21:]))
     values = dict(zip(BALLOT_TEXTS, (row[8], row[13], row[16], row[17], row[18], row[20])))
-    for col, typ in zip(BALLOT_INTS + BALLOT_TEXTS, types):
-        if typ == b"null":
-            continue
-        if col in BALLOT_INTS and typ != b"integer":
-            return False
-        if col in BALLOT_TEXTS and (typ != b"text" or b"\0" in values[col]):
-            return False
-    return True
+    return {c: types[c] == b"null" or (types[c] == b"text" and b"\0" not in values[c]) for c in BALLOT_TEXTS}
 
 
 def _strict_ints(scores):
@@ -1314,9 +1368,10 @@ def _against_rubric(rnd, rater, b):
     else:
         sat = rub["satisfaction"]
         v = b["satisfaction"]
+        # not given passes, whatever [satisfaction] says of required: no
+        # cast requires it (docs/ballot-format.md, docs/verify.md)
         if v == NOT_GIVEN:
-            if sat is not None and sat["required"]:
-                out.append("satisfaction not given, but required")
+            pass
         elif sat is None:
             out.append("a satisfaction the user rubric does not ask for")
         elif not sat["lo"] <= v <= sat["hi"]:
@@ -1368,7 +1423,16 @@ def step_seal(rnd, st):
     st.items = 1
     seed, salt, count, root, closed_at, sig = rnd.closing
     ballots = rnd.d["ballot"]
-    if count != len(ballots):
+    # the statement signs the counts as u32 and the close time as text: a
+    # value not of its type (a count past 32 bits, a REAL, a BLOB) or a
+    # head missing is not the one signed (docs/verify.md, "Stored values of
+    # their type"), and a check that reads it fails
+    count_ok = _in_range(count, U32_MAX)
+    unsigned = not count_ok or rnd.d["untyped"][("closing", "closed_at")] > 0
+    if not count_ok:
+        st.fail("closing.ballot_count is not an integer in range")
+        st.fail("the round has %d ballots, the seal's count is no count (not an integer in range)" % len(ballots))
+    elif count != len(ballots):
         st.fail("the round has %d ballots, the seal counts %s (ballots added or removed after close)"
                 % (len(ballots), txt(count)))
     if merkle_root([leaf(r) for r in ballots]) != root:
@@ -1376,7 +1440,7 @@ def step_seal(rnd, st):
     heads = {h[0]: h for h in rnd.d["chain_head"]}
     per = chains(rnd)
     stmt = b"simsa/seal/v1\0" + enc_str(rnd.round_id) + (rnd.manifest_hash or b"") + seed + salt
-    stmt += u32(count if isinstance(count, int) else 0) + root + u32(len(rnd.raters))
+    stmt += u32(count if count_ok else 0) + root + u32(len(rnd.raters))
     for rater in rnd.raters:
         rid, key = rater[0], rater[3]
         chain = per.get(rid, [])
@@ -1388,17 +1452,23 @@ def step_seal(rnd, st):
         h = heads.get(rid)
         if h is None:
             st.fail("rater '%s' has no sealed chain head" % txt(rater[1]))
-            stmt += key + u32(0) + genesis(rnd, key)
+            unsigned = True
             continue
-        stmt += key + u32(h[1] if isinstance(h[1], int) else 0) + (h[2] if isinstance(h[2], bytes) else b"")
-        if h[1] != have_count or h[2] != have_head:
+        head_ok = _in_range(h[1], U32_MAX)
+        if not head_ok:
+            st.fail("rater '%s': the sealed chain head's count is not an integer in range" % txt(rater[1]))
+            unsigned = True
+        stmt += key + u32(h[1] if head_ok else 0) + (h[2] if isinstance(h[2], bytes) else b"")
+        if not head_ok or h[1] != have_count or h[2] != have_head:
             st.fail("rater '%s': the chain ends at ballot %d, the seal says %s" % (txt(rater[1]), have_count,
                                                                                     txt(h[1])))
     for rid in heads:
         if rid not in rnd.rater_by_id:
             st.fail("a sealed chain head for no enrolled rater (#%s)" % rid)
     stmt += enc_str(closed_at)
-    if rnd.organizer is None or not verify_sig(rnd.organizer, stmt, sig):
+    if unsigned:
+        st.fail("the seal's signature is not checked: a value it signs is missing or not of its type")
+    elif rnd.organizer is None or not verify_sig(rnd.organizer, stmt, sig):
         st.fail("the seal's signature does not verify under the organizer's key")
 
 
@@ -1417,7 +1487,7 @@ def _indices(rnd):
     """prompt id -> index, entrant id -> index, output id -> (prompt index, entrant index)."""
     pidx = {p[0]: i for i, p in enumerate(rnd.d["prompt"])}
     eidx = {e[0]: i for i, e in enumerate(rnd.d["entrant"])}
-    owner = {o: e for o, e in rnd.d["reveal"]}
+    owner = {o: e for o, e, untyped in rnd.d["reveal"] if not untyped}  # a row not of its type reveals nothing
     return pidx, eidx, owner
 
 
@@ -1436,7 +1506,7 @@ def manifest_bytes(rnd):
     for _id, ext_id, category, prompt, system, reference in rnd.d["prompt"]:
         m += enc_str(ext_id) + enc_str(category) + enc_str(prompt) + enc_opt(system) + enc_opt(reference)
     outs = []
-    for oid, prompt_id, _text, hsh in rnd.d["blind_output"]:
+    for oid, prompt_id, _text, hsh, _untyped in rnd.d["blind_output"]:
         if prompt_id not in pidx or owner.get(oid) not in eidx:
             return None
         outs.append((pidx[prompt_id], eidx[owner[oid]], hsh))
@@ -1468,6 +1538,10 @@ def manifest_bytes(rnd):
 
 def step_manifest(rnd, st):
     st.items = 1
+    if any(rnd.d["untyped"][(t, c)] for t, c, _typ in _MANIFEST_TYPED):
+        # an input not of its type is not the one hashed at open: one failure
+        st.fail("the manifest is not recomputed: an input is not of its type")
+        return
     m = manifest_bytes(rnd)
     if m is None or h256(m) != rnd.manifest_hash:
         st.fail("the inputs (rubrics, entrants, prompts, outputs, raters) do not hash to the manifest signed at open")
@@ -1513,8 +1587,22 @@ def replay_inputs(rnd):
     return len(rnd.d["entrant"]), len(prompts), cat, raters, k, m, gold, passes
 
 
+# What the replay reads besides the rubrics and the numbers of entrants and
+# prompts: a value not of its type (and a manifest hash or seed not of 32
+# bytes) is not the one the assignment was drawn from, and the assignment
+# cannot be replayed.
+REPLAY_READS = [("gold", "prompt_id"), ("gold", "better_id"), ("gold", "worse_id"), ("prompt", "category"),
+                ("rater", "categories")]
+
+
 def step_assignment(rnd, st):
     seed = rnd.closing[0]
+    if rnd.opening is None:  # no manifest hash was signed to replay from
+        st.fail("the assignment cannot be replayed: the round has no opening")
+        return
+    if any(rnd.d["untyped"][tc] for tc in REPLAY_READS) or any(rnd.d["not32"].values()):
+        st.fail("the assignment cannot be replayed: a value it reads is not of its type")
+        return
     try:
         E, N, cat, raters, k, m, gold, passes = replay_inputs(rnd)
         tasks = assign(seed, rnd.manifest_hash or b"", E, N, cat, raters, k, m, gold, passes=passes)
@@ -1527,11 +1615,12 @@ def step_assignment(rnd, st):
         st.fail("the replayed assignment's hash is not the one signed at open")
     prompts, entrants = rnd.d["prompt"], rnd.d["entrant"]
     _pidx, _eidx, owner = _indices(rnd)
-    stored = {}
-    for row in rnd.d["task"]:
-        stored[(row[1], row[2])] = row
-    if len(stored) != len(rnd.d["task"]) or len(rnd.d["task"]) != len(tasks):
-        st.fail("the round stores %d tasks, the replay gives %d" % (len(rnd.d["task"]), len(tasks)))
+    left_out = len(rnd.d["task"]) - len(rnd.tasks)
+    if left_out:
+        st.fail("%d tasks have a rater or position that is not an integer in range" % left_out)
+    stored = {(row[1], row[2]): row for row in rnd.tasks}
+    if len(rnd.tasks) != len(tasks):
+        st.fail("the round stores %d tasks, the replay gives %d" % (len(rnd.tasks), len(tasks)))
     want_keys = set()
     for r, pos, q, a, b, kind, replica, _g in tasks:
         rid = rnd.raters[r][0]
@@ -1545,19 +1634,20 @@ def step_assignment(rnd, st):
         # simsa does, docs/verify.md); which prompt an output id belongs to
         # is the manifest step's (blind_output.prompt_id).
         pid = prompts[q][0]
-        if row[3] != pid or owner.get(row[4]) != entrants[a][0] or owner.get(row[5]) != entrants[b][0]:
+        left = None if row[8] else owner.get(row[4])  # an id not of its type reveals to no one
+        right = None if row[9] else owner.get(row[5])
+        if _col_int(row[3]) != pid or left != entrants[a][0] or right != entrants[b][0]:
             st.fail("rater '%s': task %d is not the one the seed assigns (prompt or order of outputs differs)"
                     % (name, pos + 1))
-        if row[6] != KIND_NAME[kind] or row[7] != replica:
+        if not (_in_range(row[3], 2**63 - 1) and _in_range(row[7], U32_MAX)):
+            st.fail("rater '%s': task %d has a prompt or replica that is not an integer in range" % (name, pos + 1))
+        elif row[6] != KIND_NAME[kind] or row[7] != replica:
             st.fail("rater '%s': task %d is stored as %s (replica %s); the seed assigns %s (replica %d)"
                     % (name, pos + 1, txt(row[6]), txt(row[7]), KIND_NAME[kind].decode(), replica))
     for key, row in stored.items():
         if key not in want_keys:
-            place = row[2] + 1 if isinstance(row[2], int) else row[2]
-            st.fail("rater '%s': task %s is not in the replayed assignment" % (rnd.rater_name(key[0]), txt(place)))
-    ids = [row[0] for row in rnd.d["task"]]
-    by_place = sorted(rnd.d["task"], key=lambda row: (row[1], row[2]))
-    if [row[0] for row in by_place] != ids:
+            st.fail("rater '%s': task %d is not in the replayed assignment" % (rnd.rater_name(key[0]), row[2] + 1))
+    if rnd.d["task_disorder"]:
         st.fail("task ids do not ascend in (rater, position) order")
 
 

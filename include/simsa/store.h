@@ -41,10 +41,11 @@ struct round_info {
 	 * open or closed; null when NULL; else its first bytes in state_raw */
 	bool state_known, state_null;
 	char state_raw[24];
-	/* the first of round_id, title, created_at that is not text that fits
-	 * its field above without a NUL byte (copied cut short), or NULL; and
-	 * whether round_id is 32 lower-case hex digits */
-	const char *bad_column;
+	/* round_id, title, created_at (bits 0, 1, 2) that are not text that
+	 * fits its field above without a NUL byte (copied cut short); and
+	 * whether round_id is 32 lower-case hex digits. state_known needs the
+	 * column text too (a BLOB or a NUL tail is not draft, open or closed) */
+	unsigned bad_fields;
 	bool round_id_hex;
 	int schema_version;
 };
@@ -267,6 +268,9 @@ struct in_rater {
 	bool late;
 	char *enrolled_at;
 	unsigned char signature[STORE_SIG_LEN];
+	/* for verify: name, categories or enrolled_at not text (a BLOB, a NUL
+	 * byte): not the values the enrolment signs */
+	bool untyped;
 };
 
 /* A control task the organizer committed before open (gold import). */
@@ -275,6 +279,7 @@ struct in_gold {
 	enum rater_role role; /* who gets it */
 	uint32_t prompt;      /* known: indices into prompts, entrants */
 	uint32_t better, worse;
+	bool dangling; /* known, and its prompt or an entrant is no row (read as 0) */
 };
 
 /* A practice task (practice import): never signed, never counted; shown
@@ -418,6 +423,7 @@ struct opening_rec {
 	unsigned char signature[STORE_SIG_LEN];
 	const unsigned char *sealed;
 	size_t sealed_len;
+	bool untyped; /* read back: opened_at not text (a BLOB, a NUL byte) */
 };
 
 /* In one transaction: copies each draft output's prompt, text and hash into
@@ -569,10 +575,25 @@ struct ballot_row {
 	int64_t flags_left, flags_right;
 	const char *comment_left, *comment_right, *reason, *cast_at;
 	int64_t active_seconds;
-	/* a column is not of its type: rater_id, seq or task_position not an
-	 * integer in range, or a text column a BLOB or holding a NUL byte (it
-	 * would read cut short, and match what the signed bytes say) */
-	bool malformed;
+	/* the columns not of their type, one bit each (BALLOT_COL_*): rater_id,
+	 * seq or task_position not an integer in range, a text column a BLOB
+	 * or holding a NUL byte (it would read cut short, and match what the
+	 * signed bytes say); the number columns above say it themselves (-2) */
+	unsigned untyped;
+	bool malformed;      /* untyped != 0 */
+	bool bad_supersedes; /* supersedes neither NULL nor 32 bytes (read as NULL) */
+};
+
+enum {
+	BALLOT_COL_RATER = 1u << 0,
+	BALLOT_COL_SEQ = 1u << 1,
+	BALLOT_COL_POSITION = 1u << 2,
+	BALLOT_COL_KIND = 1u << 3,
+	BALLOT_COL_SCORES = 1u << 4,
+	BALLOT_COL_COMMENT_LEFT = 1u << 5,
+	BALLOT_COL_COMMENT_RIGHT = 1u << 6,
+	BALLOT_COL_REASON = 1u << 7,
+	BALLOT_COL_CAST_AT = 1u << 8,
 };
 
 int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot_row *b), void *ctx,
@@ -584,17 +605,20 @@ struct task_row {
 	int64_t prompt_row;
 	const char *left, *right, *kind;
 	uint32_t replica;
-	bool bad_key;   /* rater_id or position not an integer in range */
-	bool malformed; /* prompt_id or replica not an integer in range */
+	bool bad_key;       /* rater_id or position not an integer in range */
+	bool malformed;     /* prompt_id or replica not an integer in range */
+	bool bad_prompt;    /* prompt_id not an integer in range */
+	bool bad_output[2]; /* left_output, right_output not text (a BLOB, a NUL) */
 };
 
 int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row *t), void *ctx,
 		    struct simsa_err *err);
 
-/* Every blinded output: id, prompt row, text, stored hash. */
+/* Every blinded output: id, prompt row, text, stored hash, and whether
+ * the id is text without a NUL byte (else it is read cut short). */
 int store_each_blind(struct store *st,
 		     int (*fn)(void *ctx, const char *id, int64_t prompt_row, const char *text,
-			       size_t len, const unsigned char hash[STORE_HASH_LEN]),
+			       size_t len, const unsigned char hash[STORE_HASH_LEN], bool id_whole),
 		     void *ctx, struct simsa_err *err);
 
 /* What open and close remove, counted: rows that an open round must not
@@ -613,9 +637,10 @@ struct store_leftovers {
 long store_task_ids_out_of_order(struct store *st, struct simsa_err *err);
 
 /* How many values of table.column are not of its type, or -1: integer
- * (not a REAL, not text), or text ('t': not a BLOB, no NUL byte, which a
- * reader would cut the value at); NULL passes. table and column are
- * constants of the caller, never input. */
+ * ('i': not a REAL, not text), or text ('t': not a BLOB, no NUL byte,
+ * which a reader would cut the value at), NULL passing both; or a 32-byte
+ * value ('h': 32 bytes whatever the storage class, not NULL). table and
+ * column are constants of the caller, never input. */
 long store_untyped(struct store *st, const char *table, const char *column, char type,
 		   struct simsa_err *err);
 
@@ -632,7 +657,8 @@ struct closing_rec {
 	unsigned char merkle_root[32];
 	char closed_at[32];
 	unsigned char signature[STORE_SIG_LEN];
-	bool malformed; /* ballot_count not an integer in 0..2^32-1 (read back) */
+	bool malformed;     /* ballot_count not an integer in 0..2^32-1 (read back) */
+	bool bad_closed_at; /* closed_at not text (a BLOB, a NUL byte; read back) */
 };
 
 struct reveal_rec {
@@ -662,11 +688,14 @@ int store_export_bundle(struct store *st, const char *path, struct simsa_err *er
 
 /* 1 and the seal if the round is closed, 0 if not. */
 int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err *err);
-/* Each revealed (output id, entrant row). */
-int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int64_t entrant),
-		      void *ctx, struct simsa_err *err);
+/* Each revealed (output id, entrant row), and whether both are of their
+ * type (the id text without a NUL byte, the entrant an integer). */
+int store_each_reveal(struct store *st,
+		      int (*fn)(void *ctx, const char *id, int64_t entrant, bool typed), void *ctx,
+		      struct simsa_err *err);
 /* Each sealed chain head (rater row, count, head); count is -1 when the
- * stored one is not an integer in 0..2^32-1. */
+ * stored one is not an integer in 0..2^32-1, the rater row -1 when it is
+ * not a non-negative integer. */
 int store_each_head(struct store *st,
 		    int (*fn)(void *ctx, int64_t rater, int64_t count, const unsigned char *head),
 		    void *ctx, struct simsa_err *err);

@@ -24,7 +24,10 @@ double mono_seconds(void);
 /* Current UTC time as "2026-11-29T06:40:00Z" (out: at least 21 bytes). */
 void time_now_utc(char out[32]);
 /* True when s is exactly such a time (digits where time_now_utc puts
- * them), so two of them compare in time order with strcmp. */
+ * them) and a real one: year 0001-9999, month 01-12, a day of that month
+ * (29 February in Gregorian leap years only), hour 00-23, minute and
+ * second 00-59 (no leap second: time_now_utc never writes one). Two of
+ * them compare in time order with strcmp (docs/verify.md, "Times"). */
 bool time_utc_valid(const char *s);
 
 /* Parses a whole decimal integer in [min, max]; false on anything else. */

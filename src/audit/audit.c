@@ -41,20 +41,45 @@ static int take_task(void *ctx, const struct task_row *t)
 		a->bad_key_tasks++; /* read as another task's key: left out, reported */
 		return 0;
 	}
-	if (ri < 0 || t->position > (1u << 28))
-		return 0; /* a task of no rater: the ballots naming it fail their check */
-	rt = &a->tasks[ri];
-	if (t->position >= rt->n) {
-		size_t n = rt->n;
+	a->n_tasks++;
+	if (ri < 0 || t->position > (1u << 28)) {
+		/* a task of no rater, or past what the array holds: kept aside,
+		 * reported as not in the replay; a ballot of its place finds it */
+		struct stray_task *s;
+		char key[48];
 
-		if (grow_array((void **)&rt->t, &n, (size_t)t->position + 1, sizeof *rt->t) < 0) {
+		if (grow_array((void **)&a->strays, &a->cap_strays, a->n_strays + 1,
+			       sizeof *a->strays) < 0) {
 			a->oom = true;
 			return 1;
 		}
-		memset(rt->t + rt->n, 0, (n - rt->n) * sizeof *rt->t);
-		rt->n = (uint32_t)n;
+		s = &a->strays[a->n_strays];
+		memset(s, 0, sizeof *s);
+		s->rater_row = t->rater_row;
+		s->position = t->position;
+		snprintf(key, sizeof key, "%ld:%u", ri, t->position);
+		if (ri >= 0 && json_object_set_new(a->stray_index, key,
+						   json_integer((json_int_t)a->n_strays)) < 0) {
+			a->oom = true;
+			return 1;
+		}
+		a->n_strays++;
+		at = &s->t;
+	} else {
+		rt = &a->tasks[ri];
+		if (t->position >= rt->n) {
+			size_t n = rt->n;
+
+			if (grow_array((void **)&rt->t, &n, (size_t)t->position + 1,
+				       sizeof *rt->t) < 0) {
+				a->oom = true;
+				return 1;
+			}
+			memset(rt->t + rt->n, 0, (n - rt->n) * sizeof *rt->t);
+			rt->n = (uint32_t)n;
+		}
+		at = &rt->t[t->position];
 	}
-	at = &rt->t[t->position];
 	at->present = true;
 	at->prompt_row = t->prompt_row;
 	/* only the three names the schema allows are kept; anything else (a
@@ -67,34 +92,43 @@ static int take_task(void *ctx, const struct task_row *t)
 			 : "an unknown kind");
 	at->replica = t->replica;
 	at->malformed = t->malformed;
+	at->bad_prompt = t->bad_prompt;
 	for (int side = 0; side < 2; side++) {
 		const char *id = side ? t->right : t->left;
-		json_t *o = json_object_get(a->blind, id ? id : "");
+		/* an id not of its type names no output */
+		json_t *o = t->bad_output[side] ? NULL : json_object_get(a->blind, id ? id : "");
 
 		snprintf(at->id[side], sizeof at->id[side], "%s", id ? id : "");
+		at->bad_id[side] = t->bad_output[side];
+		at->shown[side] = o != NULL;
 		if (o)
 			sodium_hex2bin(at->hash[side], 32, json_string_value(json_array_get(o, 0)),
 				       64, NULL, NULL, NULL);
 	}
-	a->n_tasks++;
 	return 0;
 }
 
 static int take_blind(void *ctx, const char *id, int64_t prompt_row, const char *text, size_t len,
-		      const unsigned char hash[32])
+		      const unsigned char hash[32], bool id_whole)
 {
 	struct audit *a = ctx;
 	char h[65];
 
+	/* an id not of its type is no output's id: no task shows it */
+	if (!id_whole)
+		return 0;
 	hex(hash, 32, h);
 	json_object_set_new(a->blind, id, json_pack("[s, I]", h, (json_int_t)prompt_row));
 	return 0;
 }
 
-static int take_owner(void *ctx, const char *id, int64_t entrant)
+static int take_owner(void *ctx, const char *id, int64_t entrant, bool typed)
 {
 	struct audit *a = ctx;
 
+	/* a row not of its type reveals nothing: its output has no entrant */
+	if (!typed)
+		return 0;
 	json_object_set_new(a->owner, id, json_integer(entrant));
 	return 0;
 }
@@ -119,9 +153,12 @@ static int load(struct audit *a)
 	a->tasks = calloc(a->in.n_raters + 1, sizeof *a->tasks);
 	a->blind = json_object();
 	a->owner = json_object();
+	a->stray = json_object();
+	a->stray_index = json_object();
 	a->head_count = calloc(a->in.n_raters + 1, sizeof *a->head_count);
 	a->head = calloc(a->in.n_raters + 1, sizeof *a->head);
-	if (!a->tasks || !a->blind || !a->owner || !a->head_count || !a->head)
+	if (!a->tasks || !a->blind || !a->owner || !a->stray || !a->stray_index || !a->head_count ||
+	    !a->head)
 		return err_set(err, "out of memory");
 	for (size_t r = 0; r < a->in.n_raters; r++)
 		ballot_genesis(a->in.info.round_id, a->in.raters[r].public_key, a->head[r]);
@@ -164,8 +201,12 @@ static void step_opening(struct audit *a)
 		statement_opening(&msg, a->in.info.round_id, a->op.manifest_hash,
 				  a->op.seed_commitment, a->op.assignment_hash, a->op.opened_at,
 				  sealed_hash);
-		if (msg.oom || crypto_sign_verify_detached(a->op.signature, msg.p, msg.n,
-							   a->in.organizer_pk) != 0)
+		/* a value not of its type is not what the statement signed */
+		if (a->op.untyped)
+			failf(&s, "the opening statement's signature is not checked: the time it "
+				  "signs is not text");
+		else if (msg.oom || crypto_sign_verify_detached(a->op.signature, msg.p, msg.n,
+								a->in.organizer_pk) != 0)
 			failf(&s, "the opening statement's signature does not verify under the "
 				  "organizer's key");
 	}
@@ -189,10 +230,13 @@ static void step_state(struct audit *a)
 	s.items = 1;
 	if (a->closed && !a->opened)
 		failf(&s, "the round has a closing but no opening");
-	/* a value cut short when read would be signed and hashed cut short */
-	if (ri->bad_column)
-		failf(&s, "round.%s is not text of the expected length", ri->bad_column);
-	else if (!ri->round_id_hex)
+	/* a value cut short when read would be signed and hashed cut short:
+	 * one failure per field */
+	for (int f = 0; f < 3; f++)
+		if (ri->bad_fields & (1u << f))
+			failf(&s, "round.%s is not text of the expected length",
+			      (const char *const[]){ "round_id", "title", "created_at" }[f]);
+	if (!(ri->bad_fields & 1u) && !ri->round_id_hex)
 		failf(&s, "round.round_id is not 32 lower-case hex digits");
 	if (ri->state_null) {
 		failf(&s, "round.state is NULL, not draft, open or closed");
@@ -239,8 +283,14 @@ static void step_enrolments(struct audit *a)
 
 		s.items++;
 		statement_enrolment(&msg, &e);
-		if (msg.oom || crypto_sign_verify_detached(r->signature, msg.p, msg.n,
-							   a->in.organizer_pk) != 0)
+		/* a value not of its type is not the one signed: checked no further */
+		if (r->untyped)
+			failf(&s,
+			      "rater '%s': enrolment signature not checked: a value it signs is "
+			      "not of its type (name, categories or enrolment time not text)",
+			      r->name);
+		else if (msg.oom || crypto_sign_verify_detached(r->signature, msg.p, msg.n,
+								a->in.organizer_pk) != 0)
 			failf(&s, "rater '%s': enrolment signature does not verify", r->name);
 		else if (a->closed && audit_after_close(a, r->enrolled_at))
 			failf(&s, "rater '%s': enrolled at %s, after the close at %s", r->name,
@@ -255,7 +305,7 @@ struct out_ctx {
 };
 
 static int check_output(void *ctx, const char *id, int64_t prompt_row, const char *text, size_t len,
-			const unsigned char hash[32])
+			const unsigned char hash[32], bool id_whole)
 {
 	struct step *s = ((struct out_ctx *)ctx)->s;
 	unsigned char h[32];
@@ -342,6 +392,7 @@ struct head_ctx {
 	uint32_t *count;
 	unsigned char (*head)[32];
 	bool *present;
+	bool *bad; /* the count is not an integer in range */
 };
 
 static int take_head(void *ctx, int64_t rater, int64_t count, const unsigned char *head)
@@ -358,6 +409,7 @@ static int take_head(void *ctx, int64_t rater, int64_t count, const unsigned cha
 		failf(h->s, "rater '%s': the sealed chain head's count is not an integer in range",
 		      h->a->in.raters[i].name);
 	h->count[i] = count < 0 ? 0 : (uint32_t)count;
+	h->bad[i] = count < 0;
 	memcpy(h->head[i], head, 32);
 	h->present[i] = true;
 	return 0;
@@ -368,9 +420,16 @@ static void step_seal(struct audit *a)
 	struct step s;
 	struct buf msg = { 0 };
 	struct chain_head *ch = calloc(a->in.n_raters + 1, sizeof *ch);
-	struct head_ctx hc = { a, &s, calloc(a->in.n_raters + 1, sizeof(uint32_t)),
-			       calloc(a->in.n_raters + 1, 32), calloc(a->in.n_raters + 1, 1) };
+	struct head_ctx hc = { a,
+			       &s,
+			       calloc(a->in.n_raters + 1, sizeof(uint32_t)),
+			       calloc(a->in.n_raters + 1, 32),
+			       calloc(a->in.n_raters + 1, 1),
+			       calloc(a->in.n_raters + 1, 1) };
 	unsigned char root[32];
+	/* what the statement signs is read as stored: a value not of its type
+	 * (or a head missing) is not the one signed */
+	bool unsigned_value = a->cl.bad_closed_at || a->cl.malformed;
 
 	static const struct typed_col types[] = {
 		{ "closing", "closed_at", 't' },
@@ -382,7 +441,7 @@ static void step_seal(struct audit *a)
 		   "every chain head against the ballots");
 	s.items = 1;
 	check_types(a, &s, types);
-	if (!ch || !hc.count || !hc.head || !hc.present ||
+	if (!ch || !hc.count || !hc.head || !hc.present || !hc.bad ||
 	    store_each_head(a->st, take_head, &hc, a->err) < 0) {
 		failf(&s, "cannot read the seal");
 		goto out;
@@ -390,18 +449,27 @@ static void step_seal(struct audit *a)
 	for (size_t r = 0; r < a->in.n_raters; r++) {
 		if (!hc.present[r])
 			failf(&s, "rater '%s' has no sealed chain head", a->in.raters[r].name);
+		unsigned_value = unsigned_value || !hc.present[r] || hc.bad[r];
 		ch[r] = (struct chain_head){ a->in.raters[r].public_key, hc.count[r], hc.head[r] };
 	}
 	statement_seal(&msg, a->in.info.round_id, a->op.manifest_hash, a->cl.seed, a->cl.salt,
 		       a->cl.ballot_count, a->cl.merkle_root, ch, a->in.n_raters, a->cl.closed_at);
-	if (msg.oom ||
-	    crypto_sign_verify_detached(a->cl.signature, msg.p, msg.n, a->in.organizer_pk) != 0)
+	if (unsigned_value)
+		failf(&s, "the seal's signature is not checked: a value it signs is missing or not "
+			  "of its type");
+	else if (msg.oom || crypto_sign_verify_detached(a->cl.signature, msg.p, msg.n,
+							a->in.organizer_pk) != 0)
 		failf(&s, "the seal's signature does not verify under the organizer's key");
 	/* a count past 32 bits (or not a whole number) would read as the signed one */
 	if (a->cl.malformed)
 		failf(&s, "closing.ballot_count is not an integer in range");
 	merkle_root((const unsigned char(*)[32])a->leaves, a->n_leaves, root);
-	if (a->n_leaves != a->cl.ballot_count)
+	if (a->cl.malformed)
+		failf(&s,
+		      "the round has %zu ballots, the seal's count is no count (not an integer "
+		      "in range)",
+		      a->n_leaves);
+	else if (a->n_leaves != a->cl.ballot_count)
 		failf(&s,
 		      "the round has %zu ballots, the seal counts %u (ballots added or removed "
 		      "after close)",
@@ -409,8 +477,8 @@ static void step_seal(struct audit *a)
 	if (memcmp(root, a->cl.merkle_root, 32) != 0)
 		failf(&s, "the Merkle root of the ballots is not the sealed root");
 	for (size_t r = 0; r < a->in.n_raters; r++)
-		if (hc.present[r] &&
-		    (hc.count[r] != a->head_count[r] || memcmp(hc.head[r], a->head[r], 32) != 0))
+		if (hc.present[r] && (hc.bad[r] || hc.count[r] != a->head_count[r] ||
+				      memcmp(hc.head[r], a->head[r], 32) != 0))
 			failf(&s, "rater '%s': the chain ends at ballot %u, the seal says %u",
 			      a->in.raters[r].name, a->head_count[r], hc.count[r]);
 out:
@@ -419,11 +487,13 @@ out:
 	free(hc.count);
 	free(hc.head);
 	free(hc.present);
+	free(hc.bad);
 	step_end(a, &s);
 }
 
-/* The revealed owners of every blinded output, for the manifest. */
-static int owners_of(struct audit *a, struct step *s, struct owner **out, size_t *n)
+/* The revealed owners of every blinded output, for the manifest; *missing
+ * counts the outputs of no revealed entrant or no prompt (left out). */
+static int owners_of(struct audit *a, struct owner **out, size_t *n, size_t *missing)
 {
 	const char *id;
 	json_t *v;
@@ -438,7 +508,7 @@ static int owners_of(struct audit *a, struct step *s, struct owner **out, size_t
 		long pi = inputs_prompt(&a->in, json_integer_value(json_array_get(v, 1)));
 
 		if (ei < 0 || pi < 0) {
-			failf(s, "output %s: no revealed entrant", id);
+			(*missing)++;
 			continue;
 		}
 		snprintf(o[i].id, sizeof o[i].id, "%s", id);
@@ -451,6 +521,15 @@ static int owners_of(struct audit *a, struct step *s, struct owner **out, size_t
 	*out = o;
 	*n = i;
 	return 0;
+}
+
+/* The first known gold item whose prompt or an entrant is no row, or -1. */
+static long dangling_gold(const struct audit *a)
+{
+	for (size_t g = 0; g < a->in.n_gold; g++)
+		if (a->in.gold[g].dangling)
+			return (long)g;
+	return -1;
 }
 
 /* What the manifest step reads besides the round record and the rubrics */
@@ -477,16 +556,33 @@ static void step_seed_and_manifest(struct audit *a)
 	struct step s1, s2;
 	unsigned char commit[32], mh[32];
 	struct owner *o = NULL;
-	size_t n = 0;
+	size_t n = 0, missing = 0;
+	long bad;
 
 	step_begin(&s1, "seed", "the revealed seed against the commitment made at open");
 	step_begin(&s2, "manifest", "the manifest hash recomputed from the revealed inputs");
 	s1.items = s2.items = 1;
-	check_types(a, &s2, manifest_types);
+	bad = check_types(a, &s2, manifest_types);
 	seed_commitment(a->cl.seed, a->in.info.round_id, a->op.manifest_hash, commit);
 	if (memcmp(commit, a->op.seed_commitment, 32) != 0)
 		failf(&s1, "the revealed seed does not match its commitment");
-	if (owners_of(a, &s2, &o, &n) < 0 || inputs_attach_owners(&a->in, o, n, a->err) < 0) {
+	/* one failure when the inputs do not hash to the manifest, for whatever
+	 * reason: an input not of its type is not the one hashed at open */
+	if (bad) {
+		failf(&s2, "the manifest is not recomputed: an input is not of its type");
+	} else if (dangling_gold(a) >= 0) {
+		failf(&s2,
+		      "the inputs do not hash to the manifest signed at open: gold item %ld names a "
+		      "prompt or entrant that does not exist",
+		      dangling_gold(a));
+	} else if (owners_of(a, &o, &n, &missing) < 0) {
+		failf(&s2, "out of memory");
+	} else if (missing) {
+		failf(&s2,
+		      "the inputs do not hash to the manifest signed at open: %zu outputs have no "
+		      "revealed entrant or no prompt",
+		      missing);
+	} else if (inputs_attach_owners(&a->in, o, n, a->err) < 0) {
 		failf(&s2, "%s", a->err->msg);
 	} else {
 		manifest_hash(&a->in, a->cl.salt, mh);
@@ -517,7 +613,40 @@ static void step_assignment(struct audit *a)
 	step_begin(&s, "assignment",
 		   "every task against the assignment replayed from the "
 		   "revealed seed and the manifest");
+	/* what the replay reads besides the rubrics and the numbers of
+	 * entrants and prompts: a value not of its type is not the one the
+	 * assignment was drawn from */
+	static const struct typed_col replay_reads[] = {
+		{ "gold", "prompt_id", 'i' },   { "gold", "better_id", 'i' },
+		{ "gold", "worse_id", 'i' },    { "prompt", "category", 't' },
+		{ "rater", "categories", 't' }, { "opening", "manifest_hash", 'h' },
+		{ "closing", "seed", 'h' },     { NULL, NULL, 0 },
+	};
+
 	check_types(a, &s, types);
+	if (!a->opened) { /* no manifest hash was signed to replay from */
+		failf(&s, "the assignment cannot be replayed: the round has no opening");
+		step_end(a, &s);
+		return;
+	}
+	for (const struct typed_col *c = replay_reads; c->table; c++) {
+		long n = store_untyped(a->st, c->table, c->column, c->type, &err);
+
+		if (n != 0) {
+			failf(&s, "the assignment cannot be replayed: %s",
+			      n < 0 ? err.msg : "a value it reads is not of its type");
+			step_end(a, &s);
+			return;
+		}
+	}
+	if (dangling_gold(a) >= 0) {
+		failf(&s,
+		      "the assignment cannot be replayed: gold item %ld names a prompt or entrant "
+		      "that does not exist",
+		      dangling_gold(a));
+		step_end(a, &s);
+		return;
+	}
 	if (opening_replay(a->st, a->cl.seed, a->op.manifest_hash, &ar, &err) < 0) {
 		failf(&s, "the assignment cannot be replayed: %s", err.msg);
 		step_end(a, &s);
@@ -550,16 +679,17 @@ static void step_assignment(struct audit *a)
 	for (size_t i = 0; i < ar.n_tasks; i++) {
 		const struct assign_task *t = &ar.tasks[i];
 		const struct in_rater *r = &a->in.raters[t->rater];
-		const struct atask *st = audit_task(a, (long)t->rater, t->position);
+		struct atask *st = audit_task(a, (long)t->rater, t->position);
 
 		if (!st) {
 			failf(&s, "rater '%s': task %u is missing", r->name, t->position + 1);
 			continue;
 		}
-		json_t *l = json_object_get(a->owner, st->id[0]);
-		json_t *rr = json_object_get(a->owner, st->id[1]);
+		json_t *l = st->bad_id[0] ? NULL : json_object_get(a->owner, st->id[0]);
+		json_t *rr = st->bad_id[1] ? NULL : json_object_get(a->owner, st->id[1]);
 
-		if (st->prompt_row != a->in.prompts[t->prompt].row || !l || !rr ||
+		st->replayed = true;
+		if (st->bad_prompt || st->prompt_row != a->in.prompts[t->prompt].row || !l || !rr ||
 		    json_integer_value(l) != a->in.entrants[t->left].row ||
 		    json_integer_value(rr) != a->in.entrants[t->right].row)
 			failf(&s,
@@ -581,6 +711,27 @@ static void step_assignment(struct audit *a)
 			      r->name, t->position + 1, st->kind, st->replica,
 			      assign_kind_name(t->kind), t->replica);
 	}
+	/* every stored task against the replay: one it does not have fails */
+	for (size_t r = 0; r < a->in.n_raters; r++)
+		for (uint32_t p = 0; p < a->tasks[r].n; p++)
+			if (a->tasks[r].t[p].present && !a->tasks[r].t[p].replayed)
+				failf(&s, "rater '%s': task %u is not in the replayed assignment",
+				      a->in.raters[r].name, p + 1);
+	for (size_t i = 0; i < a->n_strays; i++)
+		if (!a->strays[i].t.replayed) {
+			long ri = rater_index(a, a->strays[i].rater_row);
+
+			if (ri >= 0)
+				failf(&s, "rater '%s': task %llu is not in the replayed assignment",
+				      a->in.raters[ri].name,
+				      (unsigned long long)a->strays[i].position + 1);
+			else
+				failf(&s,
+				      "rater #%lld (not enrolled): task %llu is not in the replayed "
+				      "assignment",
+				      (long long)a->strays[i].rater_row,
+				      (unsigned long long)a->strays[i].position + 1);
+		}
 	/* the row key carries no value, but it must not carry one either */
 	long disorder = store_task_ids_out_of_order(a->st, &err);
 
@@ -683,6 +834,9 @@ out:
 	free(a.tasks);
 	json_decref(a.blind);
 	json_decref(a.owner);
+	json_decref(a.stray);
+	json_decref(a.stray_index);
+	free(a.strays);
 	free(a.leaves);
 	free(a.leaf_rater);
 	free(a.leaf_seq);

@@ -115,50 +115,71 @@ static bool scores_match(const char *json, const struct ballot *b)
 }
 
 /* The stored columns against the signed bytes: an edited column is caught
- * even though the bytes still verify. */
-static const char *column_mismatch(const struct ballot_row *r, const struct ballot *b)
+ * even though the bytes still verify. One failure per column not of its
+ * type or not the signed value (docs/verify.md, "How failures are
+ * counted"); the other kind's columns must be NULL. */
+static void check_columns(struct ballot_ctx *c, const struct ballot_row *r, const char *who)
 {
+	const struct ballot *b = c->b;
 	bool expert = b->kind == BALLOT_EXPERT;
+	unsigned u = r->untyped;
+	const struct {
+		const char *name;
+		bool ok, other_kind;
+	} col[] = {
+		{ "seq", !(u & BALLOT_COL_SEQ) && r->seq == b->seq, false },
+		{ "task_position",
+		  !(u & BALLOT_COL_POSITION) && r->task_position == b->task_position, false },
+		{ "supersedes",
+		  !r->bad_supersedes && (r->supersedes != NULL) == b->has_supersedes &&
+			  (!r->supersedes || memcmp(r->supersedes, b->supersedes, 32) == 0),
+		  false },
+		{ "kind", !(u & BALLOT_COL_KIND) && col_eq_str(r->kind, expert ? "expert" : "user"),
+		  false },
+		{ "left_hash", r->left_hash && memcmp(r->left_hash, b->output_hash[0], 32) == 0,
+		  false },
+		{ "right_hash", r->right_hash && memcmp(r->right_hash, b->output_hash[1], 32) == 0,
+		  false },
+		{ "active_seconds", r->active_seconds == (int64_t)b->active_seconds, false },
+		{ "cast_at", !(u & BALLOT_COL_CAST_AT) && col_eq_str(r->cast_at, b->cast_at),
+		  false },
+		/* an expert's */
+		{ "scores",
+		  !(u & BALLOT_COL_SCORES) && (expert ? scores_match(r->scores, b) : !r->scores),
+		  !expert },
+		{ "flags_left", r->flags_left == (expert ? (int64_t)b->flags[0] : -1), !expert },
+		{ "flags_right", r->flags_right == (expert ? (int64_t)b->flags[1] : -1), !expert },
+		{ "comment_left",
+		  !(u & BALLOT_COL_COMMENT_LEFT) &&
+			  (expert ? col_eq_str(r->comment_left, b->comment[0]) : !r->comment_left),
+		  !expert },
+		{ "comment_right",
+		  !(u & BALLOT_COL_COMMENT_RIGHT) &&
+			  (expert ? col_eq_str(r->comment_right, b->comment[1])
+				  : !r->comment_right),
+		  !expert },
+		/* a user's */
+		{ "preference", r->preference == (expert ? -1 : (int64_t)b->preference), expert },
+		{ "satisfaction",
+		  r->satisfaction == (expert || b->satisfaction == BALLOT_SCORE_UNSET
+					      ? -1
+					      : (int64_t)b->satisfaction),
+		  expert },
+		{ "reason",
+		  !(u & BALLOT_COL_REASON) &&
+			  (expert ? !r->reason : col_eq_str(r->reason, b->reason)),
+		  expert },
+	};
 
-	if (r->malformed)
-		return "a column not of its type (a number out of range, text as a blob or with a "
-		       "NUL byte)";
-	if (r->seq != b->seq || r->task_position != b->task_position)
-		return "seq or task";
-	if ((r->supersedes != NULL) != b->has_supersedes ||
-	    (r->supersedes && memcmp(r->supersedes, b->supersedes, 32) != 0))
-		return "supersedes";
-	if (!col_eq_str(r->kind, expert ? "expert" : "user"))
-		return "kind";
-	if (!r->left_hash || !r->right_hash || memcmp(r->left_hash, b->output_hash[0], 32) != 0 ||
-	    memcmp(r->right_hash, b->output_hash[1], 32) != 0)
-		return "output hashes";
-	if (r->active_seconds != b->active_seconds || !col_eq_str(r->cast_at, b->cast_at))
-		return "time";
-	if (expert) {
-		if (!scores_match(r->scores, b))
-			return "scores";
-		if (r->flags_left != b->flags[0] || r->flags_right != b->flags[1])
-			return "flags";
-		if (!col_eq_str(r->comment_left, b->comment[0]) ||
-		    !col_eq_str(r->comment_right, b->comment[1]))
-			return "comments";
-		/* the user's columns stay NULL: a value there is in no signature */
-		if (r->preference != -1 || r->satisfaction != -1 || r->reason)
-			return "preference, satisfaction or reason (none on an expert ballot)";
-	} else {
-		if (r->scores || r->flags_left != -1 || r->flags_right != -1 || r->comment_left ||
-		    r->comment_right)
-			return "scores, flags or comments (none on a user ballot)";
-		if (r->preference != b->preference)
-			return "preference";
-		if (r->satisfaction !=
-		    (b->satisfaction == BALLOT_SCORE_UNSET ? -1 : (int64_t)b->satisfaction))
-			return "satisfaction";
-		if (!col_eq_str(r->reason, b->reason))
-			return "reason";
-	}
-	return NULL;
+	for (size_t i = 0; i < sizeof col / sizeof *col; i++)
+		if (!col[i].ok)
+			bfail(c, c->sb,
+			      "ballot %lld (%s): stored column '%s' differs from the signed "
+			      "ballot%s",
+			      (long long)r->id, who, col[i].name,
+			      !col[i].other_kind ? ""
+			      : expert           ? " (none on an expert ballot)"
+						 : " (none on a user ballot)");
 }
 
 static void check_answer(struct ballot_ctx *c, const struct ballot_row *r, enum rater_role role,
@@ -173,17 +194,20 @@ static void check_answer(struct ballot_ctx *c, const struct ballot_row *r, enum 
 		return;
 	}
 	if (b->kind == BALLOT_EXPERT) {
-		if (b->n_criteria != ru->n_criteria) {
-			bfail(c, c->sb, "ballot %lld (%s): %u criteria, the rubric has %zu",
+		bool same = b->n_criteria == ru->n_criteria;
+
+		for (uint32_t k = 0; same && k < b->n_criteria; k++)
+			same = strcmp(b->criterion_id[k], ru->criteria[k].id) == 0;
+		if (!same) { /* one failure; its scores mean nothing then */
+			bfail(c, c->sb,
+			      "ballot %lld (%s): its criteria are not the expert rubric's, in its "
+			      "order (%u signed, the rubric has %zu)",
 			      (long long)r->id, who, b->n_criteria, ru->n_criteria);
 			return;
 		}
 		for (uint32_t k = 0; k < b->n_criteria; k++) {
 			const struct rubric_criterion *cr = &ru->criteria[k];
 
-			if (strcmp(b->criterion_id[k], cr->id) != 0)
-				bfail(c, c->sb, "ballot %lld (%s): criterion %u is '%s', not '%s'",
-				      (long long)r->id, who, k + 1, b->criterion_id[k], cr->id);
 			for (int side = 0; side < 2; side++) {
 				uint32_t v = b->scores[side][k];
 				bool ok = v == BALLOT_SCORE_NA
@@ -216,10 +240,13 @@ static void check_task(struct ballot_ctx *c, const struct ballot_row *r, long ri
 		      (long long)r->id, who, c->b->task_position + 1);
 		return;
 	}
-	for (int side = 0; side < 2; side++)
-		if (memcmp(t->hash[side], c->b->output_hash[side], 32) != 0)
-			bfail(c, c->sb, "ballot %lld (%s): output %c is not the one task %u showed",
-			      (long long)r->id, who, side ? 'B' : 'A', c->b->task_position + 1);
+	/* the pair, in its order, is one check: sides swapped are one failure */
+	if (!t->shown[0] || !t->shown[1] || memcmp(t->hash[0], c->b->output_hash[0], 32) != 0 ||
+	    memcmp(t->hash[1], c->b->output_hash[1], 32) != 0)
+		bfail(c, c->sb,
+		      "ballot %lld (%s): the outputs signed (A, B) are not those task %u showed, "
+		      "in that order",
+		      (long long)r->id, who, c->b->task_position + 1);
 }
 
 struct worker {
@@ -276,6 +303,9 @@ static void check_chain(struct ballot_ctx *c, const struct entry *e)
 	struct audit *a = c->a;
 	const char *who = a->in.raters[e->ri].name;
 	struct atask *t = audit_task(a, e->ri, e->task);
+	unsigned char stray[32], *current = t ? t->current : stray;
+	bool answered = t && t->answered;
+	char key[48], hex[65];
 
 	c->sc->items++;
 	if (e->seq != a->head_count[e->ri] + 1)
@@ -288,17 +318,36 @@ static void check_chain(struct ballot_ctx *c, const struct entry *e)
 		      "rater '%s': ballot %lld does not link to the previous ballot of the "
 		      "chain",
 		      who, (long long)e->id);
+	/* supersession is read from the signed bytes, whatever the task table
+	 * holds: a task the rater was not given is the ballots step's */
+	if (!t) {
+		json_t *h;
+
+		snprintf(key, sizeof key, "%ld:%u", e->ri, e->task);
+		h = json_object_get(a->stray, key);
+		answered = h != NULL;
+		if (h)
+			sodium_hex2bin(stray, 32, json_string_value(h), 64, NULL, NULL, NULL);
+	}
+	/* a superseding ballot names the task's current ballot (its last); a
+	 * ballot of an answered task that does not would make two counted */
+	if (e->has_sup && (!answered || memcmp(e->sup, current, 32) != 0))
+		failf(c->sc,
+		      "rater '%s': ballot %lld supersedes a ballot that is not the "
+		      "counted one of the same task",
+		      who, (long long)e->id);
+	else if (!e->has_sup && answered)
+		failf(c->sc,
+		      "rater '%s': ballot %lld answers task %u again without superseding its "
+		      "ballot",
+		      who, (long long)e->id, e->task + 1);
 	if (t) {
-		/* a superseding ballot names the task's counted ballot; any other
-		 * ballot of an answered task would make two counted ones */
-		if (e->has_sup && (t->counted == 0 || memcmp(e->sup, t->current, 32) != 0))
-			failf(c->sc,
-			      "rater '%s': ballot %lld supersedes a ballot that is not the "
-			      "counted one of the same task",
-			      who, (long long)e->id);
-		else if (!e->has_sup)
-			t->counted++;
+		t->answered = true;
 		memcpy(t->current, e->hash, 32);
+	} else {
+		sodium_bin2hex(hex, sizeof hex, e->hash, 32);
+		if (json_object_set_new(a->stray, key, json_string(hex)) < 0)
+			a->oom = true;
 	}
 	a->head_count[e->ri] = e->seq;
 	memcpy(a->head[e->ri], e->hash, 32);
@@ -335,7 +384,6 @@ static void check_decoded(struct ballot_ctx *c, const struct ballot_row *r, stru
 			  const char *who)
 {
 	struct audit *a = c->a;
-	const char *bad;
 	unsigned char h[32];
 
 	ballot_hash(r->bytes, r->len, h);
@@ -350,11 +398,7 @@ static void check_decoded(struct ballot_ctx *c, const struct ballot_row *r, stru
 	if (memcmp(c->b->rater_pk, a->in.raters[e->ri].public_key, 32) != 0)
 		bfail(c, c->sb, "ballot %lld (%s): signed for another rater's key",
 		      (long long)r->id, who);
-	bad = column_mismatch(r, c->b);
-	if (bad)
-		bfail(c, c->sb,
-		      "ballot %lld (%s): stored column '%s' differs from the signed ballot",
-		      (long long)r->id, who, bad);
+	check_columns(c, r, who);
 	if (a->closed && audit_after_close(a, c->b->cast_at))
 		bfail(c, c->sb, "ballot %lld (%s): cast at %s, after the close at %s",
 		      (long long)r->id, who, audit_time(c->b->cast_at),
@@ -413,7 +457,8 @@ static int check_ballot(void *ctx, const struct ballot_row *r)
 	e = &b->e[b->n++];
 	memset(e, 0, sizeof *e);
 	e->id = r->id;
-	e->ri = rater_index(a, r->rater_row);
+	/* a rater_id not an integer names no rater (it is not read as one) */
+	e->ri = r->untyped & BALLOT_COL_RATER ? -1 : rater_index(a, r->rater_row);
 	e->first_note = b->n_notes;
 	e->has_sig = r->signature != NULL;
 	if (r->signature)
@@ -488,11 +533,6 @@ void step_ballots(struct audit *a)
 		{ NULL, NULL, 0 },
 	};
 	check_types(a, &sb, types);
-	for (size_t r = 0; r < a->in.n_raters; r++)
-		for (uint32_t p = 0; p < a->tasks[r].n; p++)
-			if (a->tasks[r].t[p].counted > 1)
-				failf(&sc, "rater '%s': task %u has %u counted ballots",
-				      a->in.raters[r].name, p + 1, a->tasks[r].t[p].counted);
 	step_end(a, &sb);
 	step_end(a, &sc);
 	for (int i = 0; i < 2; i++) {

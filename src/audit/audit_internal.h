@@ -33,16 +33,29 @@ struct atask {
 	char kind[16];             /* as stored: "normal", "gold_repeat", "gold_known" */
 	uint32_t replica;          /* as stored */
 	bool malformed;            /* prompt or replica not an integer in range */
+	bool bad_prompt;           /* prompt not one */
+	bool replayed;             /* the replay has a task at its place */
 	char id[2][33];            /* blind output ids, left and right */
+	bool bad_id[2];            /* not of its type: names no output, reveals to no one */
+	bool shown[2];             /* an output of that id is stored */
 	unsigned char hash[2][32]; /* their text hashes */
-	unsigned char current[32]; /* the counted ballot so far */
-	uint32_t counted;          /* ballots cast for it, minus those superseded */
+	unsigned char current[32]; /* the stored hash of its last ballot so far */
+	bool answered;             /* a ballot of the chain names it */
 };
 
 /* A rater's tasks by position. */
 struct rtasks {
 	struct atask *t;
 	uint32_t n;
+};
+
+/* A stored task of no enrolled rater, or at a position past what rtasks
+ * holds (2^28): no replayed task is there, but it is counted and reported,
+ * and a ballot of its rater and position finds it. */
+struct stray_task {
+	int64_t rater_row;
+	uint32_t position;
+	struct atask t;
 };
 
 struct audit {
@@ -53,10 +66,14 @@ struct audit {
 	struct opening_rec op;
 	struct closing_rec cl;
 	struct rtasks *tasks; /* per rater, enrolment order */
-	size_t n_tasks;
+	struct stray_task *strays;
+	size_t n_strays, cap_strays;
+	json_t *stray_index;  /* "rater index:position" -> index into strays */
+	size_t n_tasks;       /* stored tasks, but those of bad_key_tasks */
 	size_t bad_key_tasks; /* rater or position not an integer in range: left out */
 	json_t *blind;        /* id -> [hash hex, prompt row] */
 	json_t *owner;        /* id -> entrant row (closed rounds) */
+	json_t *stray;        /* "rater:position" of no stored task -> its last ballot's hash */
 	json_t *steps;
 	/* from the ballots, for the seal */
 	unsigned char (*leaves)[32];
@@ -85,7 +102,8 @@ const char *rater_name(const struct audit *a, int64_t row);
 struct atask *audit_task(const struct audit *a, long ri, uint32_t position);
 
 /* A stored column a step reads, and its type: 'i' integer, 't' text (not a
- * BLOB, no NUL byte); NULL passes. A list ends with a NULL table. */
+ * BLOB, no NUL byte), NULL passing both; 'h' 32 bytes. A list ends with a
+ * NULL table. */
 struct typed_col {
 	const char *table, *column;
 	char type;
@@ -93,8 +111,9 @@ struct typed_col {
 
 /* Fails step s once for each column of cols holding a value not of its
  * type: a reader would take it for another value (a REAL rounded to an
- * integer, a text cut at its NUL) and sign or hash that one. */
-void check_types(struct audit *a, struct step *s, const struct typed_col *cols);
+ * integer, a text cut at its NUL) and sign or hash that one. Returns how
+ * many columns failed (a check that reads them fails too). */
+long check_types(struct audit *a, struct step *s, const struct typed_col *cols);
 
 /* Whether time t (of a closed round's enrolment or ballot) is after the
  * sealed close, or either is not a UTC time and so cannot be placed. */

@@ -58,10 +58,18 @@ const char *rater_name(const struct audit *a, int64_t row)
 
 struct atask *audit_task(const struct audit *a, long ri, uint32_t position)
 {
-	if (ri < 0 || (size_t)ri >= a->in.n_raters || position >= a->tasks[ri].n ||
-	    !a->tasks[ri].t[position].present)
+	char key[48];
+	json_t *i;
+
+	if (ri < 0 || (size_t)ri >= a->in.n_raters)
 		return NULL;
-	return &a->tasks[ri].t[position];
+	if (position < a->tasks[ri].n && a->tasks[ri].t[position].present)
+		return &a->tasks[ri].t[position];
+	if (position <= (1u << 28) || !a->stray_index)
+		return NULL;
+	snprintf(key, sizeof key, "%ld:%u", ri, position);
+	i = json_object_get(a->stray_index, key);
+	return i ? &a->strays[json_integer_value(i)].t : NULL;
 }
 
 bool audit_after_close(const struct audit *a, const char *t)
@@ -75,8 +83,10 @@ const char *audit_time(const char *t)
 	return time_utc_valid(t) ? t : "(not a UTC time)";
 }
 
-void check_types(struct audit *a, struct step *s, const struct typed_col *cols)
+long check_types(struct audit *a, struct step *s, const struct typed_col *cols)
 {
+	long bad = 0;
+
 	for (const struct typed_col *c = cols; c->table; c++) {
 		struct simsa_err err;
 		long n = store_untyped(a->st, c->table, c->column, c->type, &err);
@@ -87,5 +97,7 @@ void check_types(struct audit *a, struct step *s, const struct typed_col *cols)
 			failf(s, "%ld values of %s.%s are not %s", n, c->table, c->column,
 			      c->type == 'i' ? "integers"
 					     : "text (a BLOB, or a NUL byte with a tail after it)");
+		bad += n != 0;
 	}
+	return bad;
 }

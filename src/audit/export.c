@@ -81,7 +81,7 @@ static const char *prompt_id(const struct ex *x, int64_t row)
 	return i >= 0 ? x->in.prompts[i].id : "?";
 }
 
-static int take_owner(void *ctx, const char *id, int64_t entrant)
+static int take_owner(void *ctx, const char *id, int64_t entrant, bool typed)
 {
 	struct ex *x = ctx;
 	long i = inputs_entrant(&x->in, entrant);
@@ -106,7 +106,7 @@ static int take_task(void *ctx, const struct task_row *t)
 /* ---- jsonl ---- */
 
 static int jsonl_output(void *ctx, const char *id, int64_t prompt_row, const char *text, size_t len,
-			const unsigned char hash[32])
+			const unsigned char hash[32], bool id_whole)
 {
 	struct ex *x = ctx;
 	json_t *rec =

@@ -61,7 +61,7 @@ static int find_owner(const struct owner *o, size_t n, const char *id)
 }
 
 static int take_hash(void *ctx, const char *id, int64_t prompt_row, const char *text, size_t len,
-		     const unsigned char hash[32])
+		     const unsigned char hash[32], bool id_whole)
 {
 	struct hash_ctx *h = ctx;
 	int i = find_owner(h->owners, h->n, id);

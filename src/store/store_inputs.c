@@ -56,10 +56,10 @@ int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *
 	}
 	memset(ri, 0, sizeof *ri);
 	/* before copy_col: reading a value as text converts its type */
-	ri->bad_column = !col_fits(stmt, 0, sizeof ri->round_id)     ? "round_id"
-			 : !col_fits(stmt, 1, sizeof ri->title)      ? "title"
-			 : !col_fits(stmt, 2, sizeof ri->created_at) ? "created_at"
-								     : NULL;
+	ri->bad_fields = (col_fits(stmt, 0, sizeof ri->round_id) ? 0u : 1u) |
+			 (col_fits(stmt, 1, sizeof ri->title) ? 0u : 2u) |
+			 (col_fits(stmt, 2, sizeof ri->created_at) ? 0u : 4u);
+	bool state_text = col_fits(stmt, 3, sizeof ri->state_raw);
 	copy_col(stmt, 0, ri->round_id, sizeof ri->round_id);
 	copy_col(stmt, 1, ri->title, sizeof ri->title);
 	copy_col(stmt, 2, ri->created_at, sizeof ri->created_at);
@@ -68,9 +68,9 @@ int store_round_info(struct store *st, struct round_info *ri, struct simsa_err *
 	ri->state = state_parse((const char *)sqlite3_column_text(stmt, 3));
 	ri->state_null = sqlite3_column_type(stmt, 3) == SQLITE_NULL;
 	copy_col(stmt, 3, ri->state_raw, sizeof ri->state_raw);
-	ri->state_known = !ri->state_null && (strcmp(ri->state_raw, "draft") == 0 ||
-					      strcmp(ri->state_raw, "open") == 0 ||
-					      strcmp(ri->state_raw, "closed") == 0);
+	ri->state_known = state_text && (strcmp(ri->state_raw, "draft") == 0 ||
+					 strcmp(ri->state_raw, "open") == 0 ||
+					 strcmp(ri->state_raw, "closed") == 0);
 	ri->schema_version =
 		st->reader ? st->file_version : (int)sq_pragma_int(st, "PRAGMA user_version");
 	sqlite3_finalize(stmt);

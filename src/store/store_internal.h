@@ -37,6 +37,13 @@ int sq_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt, struct si
 int sq_step_done(struct store *st, sqlite3_stmt *stmt, const char *what, struct simsa_err *err);
 /* Binds s, or NULL when s is NULL. */
 void sq_bind_opt(sqlite3_stmt *stmt, int i, const char *s);
+/* SQL true when column c holds a value not of its type (docs/verify.md,
+ * "Stored values of their type"): text that is a BLOB or holds a NUL byte;
+ * an integer that is not one; NULL passes. */
+#define SQ_UNTYPED_TEXT(c) \
+	"(" c " IS NOT NULL AND (typeof(" c ") <> 'text' OR instr(CAST(" c " AS BLOB), x'00') > 0))"
+#define SQ_UNTYPED_INT(c) "(" c " IS NOT NULL AND typeof(" c ") <> 'integer')"
+
 /* The first column of a one-row query, or -1. */
 long sq_pragma_int(struct store *st, const char *sql);
 /* Steps a bound one-row query and finalizes it: 1 and *row (its first

@@ -66,11 +66,21 @@ int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot
 		const unsigned char *h = blob_of(stmt, 4, 32);
 
 		/* types first: reading a value as text or a number converts it */
-		b.malformed = !int_in(stmt, 1, INT64_MAX) || !int_in(stmt, 2, UINT32_MAX) ||
-			      !int_in(stmt, 3, UINT32_MAX);
-		for (int col = 8; col <= 19 && !b.malformed; col++)
-			if (col == 8 || col == 13 || (col >= 16 && col <= 19))
-				b.malformed = !text_whole(stmt, col);
+		static const struct {
+			int col;
+			unsigned bit;
+		} texts[] = {
+			{ 8, BALLOT_COL_KIND },          { 13, BALLOT_COL_SCORES },
+			{ 16, BALLOT_COL_COMMENT_LEFT }, { 17, BALLOT_COL_COMMENT_RIGHT },
+			{ 18, BALLOT_COL_REASON },       { 19, BALLOT_COL_CAST_AT },
+		};
+		b.untyped = (int_in(stmt, 1, INT64_MAX) ? 0 : BALLOT_COL_RATER) |
+			    (int_in(stmt, 2, UINT32_MAX) ? 0 : BALLOT_COL_SEQ) |
+			    (int_in(stmt, 3, UINT32_MAX) ? 0 : BALLOT_COL_POSITION);
+		for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+			if (!text_whole(stmt, texts[k].col))
+				b.untyped |= texts[k].bit;
+		b.malformed = b.untyped != 0;
 		b.preference = opt_count(stmt, 11);
 		b.satisfaction = opt_count(stmt, 12);
 		b.flags_left = opt_count(stmt, 14);
@@ -83,6 +93,7 @@ int store_each_ballot(struct store *st, int (*fn)(void *ctx, const struct ballot
 		b.task_position = (uint32_t)sqlite3_column_int64(stmt, 3);
 		b.hash = h ? h : none;
 		b.supersedes = blob_of(stmt, 5, 32);
+		b.bad_supersedes = !b.supersedes && sqlite3_column_type(stmt, 5) != SQLITE_NULL;
 		b.bytes = sqlite3_column_blob(stmt, 6);
 		b.len = (size_t)sqlite3_column_bytes(stmt, 6);
 		b.signature = blob_of(stmt, 7, 64);
@@ -118,6 +129,7 @@ int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row
 		/* types first: reading a value as text or a number converts it */
 		bool bad_key = !int_in(stmt, 0, INT64_MAX) || !int_in(stmt, 1, UINT32_MAX);
 		bool malformed = !int_in(stmt, 2, INT64_MAX) || !int_in(stmt, 6, UINT32_MAX);
+		bool bad_left = !text_whole(stmt, 3), bad_right = !text_whole(stmt, 4);
 		struct task_row t = {
 			sqlite3_column_int64(stmt, 0),
 			(uint32_t)sqlite3_column_int64(stmt, 1),
@@ -128,6 +140,8 @@ int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row
 			(uint32_t)sqlite3_column_int64(stmt, 6),
 			bad_key,
 			malformed,
+			!int_in(stmt, 2, INT64_MAX),
+			{ bad_left, bad_right },
 		};
 
 		if (fn(ctx, &t))
@@ -141,7 +155,7 @@ int store_each_task(struct store *st, int (*fn)(void *ctx, const struct task_row
 
 int store_each_blind(struct store *st,
 		     int (*fn)(void *ctx, const char *id, int64_t prompt_row, const char *text,
-			       size_t len, const unsigned char hash[STORE_HASH_LEN]),
+			       size_t len, const unsigned char hash[STORE_HASH_LEN], bool id_whole),
 		     void *ctx, struct simsa_err *err)
 {
 	static const unsigned char none[32];
@@ -155,9 +169,11 @@ int store_each_blind(struct store *st,
 		const unsigned char *h = blob_of(stmt, 3, 32);
 		const char *text = (const char *)sqlite3_column_text(stmt, 2);
 
+		bool id_whole = text_whole(stmt, 0); /* before reading it as text */
+
 		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0),
 		       sqlite3_column_int64(stmt, 1), text ? text : "",
-		       (size_t)sqlite3_column_bytes(stmt, 2), h ? h : none))
+		       (size_t)sqlite3_column_bytes(stmt, 2), h ? h : none, id_whole))
 			break;
 	}
 	sqlite3_finalize(stmt);
@@ -209,6 +225,11 @@ long store_untyped(struct store *st, const char *table, const char *column, char
 		snprintf(sql, sizeof sql,
 			 "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND typeof(%s) <> 'integer'",
 			 table, column, column);
+	else if (type == 'h')
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM %s WHERE length(CAST(%s AS BLOB)) IS NOT 32", table,
+			 column);
+
 	else
 		snprintf(sql, sizeof sql,
 			 "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND (typeof(%s) <> 'text' "
@@ -321,9 +342,12 @@ int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err 
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		const unsigned char *p;
+		/* types first: reading a value as text or a number converts it */
+		bool bad_closed_at = !text_whole(stmt, 4);
 		const char *at = (const char *)sqlite3_column_text(stmt, 4);
 
 		c->malformed = !int_in(stmt, 2, UINT32_MAX);
+		c->bad_closed_at = bad_closed_at;
 		if ((p = blob_of(stmt, 0, 32)))
 			memcpy(c->seed, p, 32);
 		if ((p = blob_of(stmt, 1, 32)))
@@ -343,8 +367,9 @@ int store_get_closing(struct store *st, struct closing_rec *c, struct simsa_err 
 	return sq_db_err(st, err, "cannot read the seal");
 }
 
-int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int64_t entrant),
-		      void *ctx, struct simsa_err *err)
+int store_each_reveal(struct store *st,
+		      int (*fn)(void *ctx, const char *id, int64_t entrant, bool typed), void *ctx,
+		      struct simsa_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
@@ -352,10 +377,14 @@ int store_each_reveal(struct store *st, int (*fn)(void *ctx, const char *id, int
 	if (sq_prepare(st, "SELECT output_id, entrant_id FROM reveal ORDER BY output_id", &stmt,
 		       err) < 0)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		/* types first: reading a value as text or a number converts it */
+		bool typed = text_whole(stmt, 0) && sqlite3_column_type(stmt, 1) == SQLITE_INTEGER;
+
 		if (fn(ctx, (const char *)sqlite3_column_text(stmt, 0),
-		       sqlite3_column_int64(stmt, 1)))
+		       sqlite3_column_int64(stmt, 1), typed))
 			break;
+	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sq_db_err(st, err, "cannot read the revealed identities");
@@ -376,8 +405,10 @@ int store_each_head(struct store *st,
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const unsigned char *h = blob_of(stmt, 2, 32);
 		int64_t count = int_in(stmt, 1, UINT32_MAX) ? sqlite3_column_int64(stmt, 1) : -1;
+		/* a rater id that is not an integer names no rater */
+		int64_t rater = int_in(stmt, 0, INT64_MAX) ? sqlite3_column_int64(stmt, 0) : -1;
 
-		if (fn(ctx, sqlite3_column_int64(stmt, 0), count, h ? h : none))
+		if (fn(ctx, rater, count, h ? h : none))
 			break;
 	}
 	sqlite3_finalize(stmt);

@@ -245,6 +245,7 @@ static int row_gold(sqlite3_stmt *stmt, void *dst, void *ctx)
 	g->prompt = p < 0 ? 0 : (uint32_t)p;
 	g->better = b < 0 ? 0 : (uint32_t)b;
 	g->worse = w < 0 ? 0 : (uint32_t)w;
+	g->dangling = g->known && (p < 0 || b < 0 || w < 0);
 	return 0;
 }
 
@@ -279,6 +280,7 @@ static int row_rater(sqlite3_stmt *stmt, void *dst, void *ctx)
 	r->late = sqlite3_column_int(stmt, 5) != 0;
 	r->enrolled_at = sq_dup_col(stmt, 6, &oom);
 	copy_blob(stmt, 7, r->signature, STORE_SIG_LEN);
+	r->untyped = sqlite3_column_int(stmt, 8) != 0;
 	return oom ? -1 : 0;
 }
 
@@ -324,10 +326,12 @@ int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_er
 		goto fail;
 	if (rows_to_indices(in, err) < 0)
 		goto fail;
-	rc = sq_load_rows(st,
-			  "SELECT id, name, role, public_key, categories, late, enrolled_at, "
-			  "signature FROM rater ORDER BY id",
-			  sizeof *in->raters, &arr, &in->n_raters, row_rater, NULL, err);
+	rc = sq_load_rows(
+		st,
+		"SELECT id, name, role, public_key, categories, late, enrolled_at, "
+		"signature, " SQ_UNTYPED_TEXT("name") " OR " SQ_UNTYPED_TEXT(
+			"categories") " OR " SQ_UNTYPED_TEXT("enrolled_at") " FROM rater ORDER BY id",
+		sizeof *in->raters, &arr, &in->n_raters, row_rater, NULL, err);
 	in->raters = arr;
 	if (rc < 0)
 		goto fail;
@@ -600,7 +604,7 @@ int store_get_opening(struct store *st, struct opening_rec *op, struct simsa_err
 	memset(op, 0, sizeof *op);
 	if (sq_prepare(st,
 		       "SELECT manifest_hash, seed_commitment, assignment_hash, opened_at, "
-		       "signature FROM opening",
+		       "signature, " SQ_UNTYPED_TEXT("opened_at") " FROM opening",
 		       &stmt, err) < 0)
 		return -1;
 	rc = sqlite3_step(stmt);
@@ -612,6 +616,7 @@ int store_get_opening(struct store *st, struct opening_rec *op, struct simsa_err
 		copy_blob(stmt, 2, op->assignment_hash, STORE_HASH_LEN);
 		snprintf(op->opened_at, sizeof op->opened_at, "%s", at ? at : "");
 		copy_blob(stmt, 4, op->signature, STORE_SIG_LEN);
+		op->untyped = sqlite3_column_int(stmt, 5) != 0;
 	}
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_ROW)

@@ -11,7 +11,9 @@
 # pass every step and keep the round's points: nothing reads them.
 # The second verifier (tools/verify.py) then reads the untouched round and
 # bundle and every altered copy, all in one Python process: for each the
-# same verdict and the same failing steps as simsa verify.
+# same verdict and the same failing steps as simsa verify, the same values
+# to compare, and for every step the same items, verdict and number of
+# failures (docs/verify.md, "How failures are counted").
 . "$(dirname "$0")/../cli_lib.sh"
 
 cases=$(dirname "$0")/../tamper/cases
@@ -25,7 +27,18 @@ expect_ok "the bundle verifies" verify "$T/bundle.db"
 # compare"), the text lines joined by '|'
 printf '%s 0 -\n%s 0 -\n' "$db" "$T/bundle.db" >"$T/verdicts"
 anchors() { sed -n '/^  organizer key /,/^  closed at /p' "$1" | tr '\n' '|'; echo; }
-for f in "$db" "$T/bundle.db"; do "$SIMSA" verify "$f" >"$T/v.out" 2>/dev/null; anchors "$T/v.out"; done >"$T/anchors"
+# and in $T/counts every step's "STEP:ok|FAIL:ITEMS:FAILED", from the text
+# report's step lines ("  FAIL  ballots     90 checked, 2 failed: ...")
+counts() {
+	awk '($1 == "ok" || $1 == "FAIL") && $4 ~ /^checked/ {
+		printf "%s%s:%s:%s:%s", sep, $2, $1, $3, ($4 == "checked," ? $5 : 0); sep = ","
+	} END { print "" }' "$1"
+}
+for f in "$db" "$T/bundle.db"; do
+	"$SIMSA" verify "$f" >"$T/v.out" 2>/dev/null
+	anchors "$T/v.out" >>"$T/anchors"
+	counts "$T/v.out" >>"$T/counts"
+done
 # the untouched round's points, to compare with what score derives
 "$SIMSA" score "$db" --format json >"$T/points.json" 2>/dev/null
 points() { # FILE: the ballot counts and every entrant's figures, one line
@@ -88,6 +101,7 @@ for c in "$T"/case/*.name; do
 		done
 		echo "$f $vrc ${failed:--}" >>"$T/verdicts"
 		anchors "$T/v.out" >>"$T/anchors"
+		counts "$T/v.out" >>"$T/counts"
 		if [ "$vrc" -eq 1 ] && [ -n "$failed" ] && [ -z "$missing" ]; then
 			ok "$target $name: verify fails ($failed)"
 		else
@@ -152,6 +166,7 @@ for alt in round:added round:changed round:deleted bundle:added; do
 	failed=$(awk '$1 == "FAIL" { printf "%s%s", sep, $2; sep = "," }' "$T/v.out")
 	echo "$f $vrc ${failed:--}" >>"$T/verdicts"
 	anchors "$T/v.out" >>"$T/anchors"
+	counts "$T/v.out" >>"$T/counts"
 	if [ "$vrc" -eq 0 ] && [ -z "$failed" ]; then
 		ok "$target practice-done-$what: verify passes every step"
 	else
@@ -174,10 +189,13 @@ verify_py=$(dirname "$0")/../../tools/verify.py
 python3 -c "
 import json, sys
 anchors = open(sys.argv[2], 'w')
+counts = open(sys.argv[3], 'w')
 for line in open(sys.argv[1]):
     d = json.loads(line)
     failed = ','.join(s['step'] for s in d.get('steps', []) if not s['passed'])
     print(0 if d['ok'] else 1, failed or '-')
+    counts.write(','.join('%s:%s:%d:%d' % (s['step'], 'ok' if s['passed'] else 'FAIL', s['items'], s['failed'])
+                          for s in d.get('steps', [])) + '\\n')
     if 'steps' in d:
         count = '(not a ballot count)' if d['ballot_count'] is None else d['ballot_count']
         lines = ['  organizer key %s' % (d['organizer_key'] or ''), '  fingerprint   %s' % (d['organizer_fingerprint'] or ''),
@@ -186,7 +204,7 @@ for line in open(sys.argv[1]):
             lines.append('  closed at     %s' % d['closed_at'])
         anchors.write('|'.join(lines) + '|\\n')
     else:
-        anchors.write('\\n')" "$T/py.jsonl" "$T/py.anchors" >"$T/py.verdicts" 2>>"$T/py.err"
+        anchors.write('\\n')" "$T/py.jsonl" "$T/py.anchors" "$T/py.counts" >"$T/py.verdicts" 2>>"$T/py.err"
 if [ "$(wc -l <"$T/py.verdicts")" -eq "$(wc -l <"$T/verdicts")" ]; then
 	ok "tools/verify.py reports on all $(wc -l <"$T/verdicts") files"
 else
@@ -214,5 +232,18 @@ if ! grep -q DIFF "$T/anchors.cmp" && [ "$(grep -c '^ok' "$T/anchors.cmp")" -eq 
 	ok "tools/verify.py gives simsa's values to compare (key, fingerprint, count, root, close time) for all $(wc -l <"$T/verdicts") files"
 else
 	not_ok "tools/verify.py gives simsa's values to compare" "$(grep -A2 DIFF "$T/anchors.cmp" | head -12)"
+fi
+# every step's items, verdict and number of failures, file by file
+paste -d'\n' "$T/verdicts" "$T/counts" "$T/py.counts" | while read -r v && read -r c && read -r p; do
+	if [ -n "$c" ] && [ "$c" = "$p" ]; then
+		printf 'ok\n'
+	else
+		printf 'DIFF %s\n  simsa:     %s\n  verify.py: %s\n' "${v%% *}" "$c" "$p"
+	fi
+done >"$T/counts.cmp"
+if ! grep -q DIFF "$T/counts.cmp" && [ "$(grep -c '^ok' "$T/counts.cmp")" -eq "$(wc -l <"$T/verdicts")" ]; then
+	ok "tools/verify.py counts simsa's items and failures in every step of all $(wc -l <"$T/verdicts") files"
+else
+	not_ok "tools/verify.py counts simsa's items and failures in every step" "$(grep -A2 DIFF "$T/counts.cmp" | head -15 | sed '1!s/^/#   /')"
 fi
 finish

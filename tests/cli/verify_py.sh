@@ -5,7 +5,9 @@
 # the same report keys and values to compare (docs/verify.md, "What to
 # compare"), the bundle with the organizer's key, the root and a
 # checkpoint pinned too, and enrolments signed again with times at and
-# after the close. Run as tools/README.md tells an auditor (the file
+# after the close, and the closed round of tests/unit/test_score.c with a
+# user rubric that requires a satisfaction its users did not give. Run as
+# tools/README.md tells an auditor (the file
 # alone, no simsa, a read-only directory). Its command line: exit 2 for a
 # bad one (bad hex, more than 64 checkpoints), 1 for a file it cannot read
 # or a malformed checkpoint. (tests/cli/tamper.sh compares the two on every case
@@ -145,6 +147,10 @@ resign "$T/at-close.db" "$closed_at"
 compare "an enrolment signed at the close time: both pass" 0 "$T/at-close.db"
 resign "$T/after-close.db" "$after"
 compare "an enrolment signed a second after the close: both fail enrolments" 1 "$T/after-close.db"
+# of the right shape, before the close byte for byte, but no time (30
+# February: docs/verify.md, "Times"): the shape alone once passed it
+resign "$T/feb30.db" "$(echo "$closed_at" | cut -c1-4)-02-30T00:00:00Z"
+compare "an enrolment signed on 30 February: both fail enrolments" 1 "$T/feb30.db"
 resign "$T/not-a-time.db" "2026-12-07 09:30:00Z"
 compare "an enrolment signed with a time that is not a UTC time: both fail enrolments" 1 "$T/not-a-time.db"
 python3 -c "
@@ -152,6 +158,20 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 sys.exit([s['step'] for s in d['steps'] if not s['passed']] != ['enrolments'])" "$T/c.json" &&
 	ok "... and only enrolments" || not_ok "only enrolments fails" "$(head -c 600 "$T/c.json")"
+
+# a user rubric whose [satisfaction] says required = yes, and user ballots
+# that give none: the cast takes them and a satisfaction is checked only
+# within its scale (docs/ballot-format.md, docs/verify.md, step ballots);
+# verify.py once failed every such ballot of an honest round
+sed 's/^required = no$/required = yes/' "$(dirname "$0")/../../rubrics/user.rubric" >"$T/user-sat.rubric"
+if grep -q '^required = yes$' "$T/user-sat.rubric" &&
+	maker=$(score_maker) && [ -n "$maker" ] &&
+	"$maker" --make-round-rubric "$T/sat.db" "$T/user-sat.rubric" >/dev/null 2>&1 &&
+	[ "$(sqlite3 "$T/sat.db" "SELECT count(*) FROM ballot WHERE kind = 'user' AND satisfaction IS NULL")" -gt 0 ]; then
+	compare "satisfaction required by the rubric, not given by the users: both pass" 0 "$T/sat.db"
+else
+	not_ok "a round whose user rubric requires a satisfaction none gave"
+fi
 
 # expect_vpy DESC STATUS FRAGMENT ARGS...: verify.py exits STATUS, with
 # FRAGMENT in its output or on stderr (empty: the status only)
@@ -214,6 +234,20 @@ expect_vpy "verify.py --format xml: exit 2" 2 "" "$db" --format xml
 expect_vpy "verify.py on a missing file: exit 1" 1 "no such round file" "$T/nothing.db"
 echo "not a round" >"$T/text.db"
 expect_vpy "verify.py on a file that is not a round: exit 1" 1 "not a simsa round file" "$T/text.db"
+# a rubric of no component (NULL passes the schema's CHECK): the file is
+# unreadable in both, as a rubric that does not parse (docs/verify.md);
+# verify.py once verified it
+sqlite3 "$db" ".backup '$T/no-component.db'"
+{
+	echo "BEGIN;"
+	sqlite3 "$db" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'"
+	echo "UPDATE rubric SET component = NULL WHERE component = 'user';"
+	cat "$T/triggers.sql"
+	echo "COMMIT;"
+} | sqlite3 -bail "$T/no-component.db" >"$T/doctor.out" 2>&1 || not_ok "the rubric's component is set NULL" "$(cat "$T/doctor.out")"
+expect_vpy "verify.py on a rubric of no component: exit 1" 1 "a rubric for an unknown component" "$T/no-component.db" --format json
+[ ! -s "$T/out" ] && ok "... with no report" || not_ok "a rubric of no component: no report" "$(head -c 300 "$T/out")"
+expect_fail "simsa verify on a rubric of no component: exit 1" 1 "a rubric for an unknown component" verify "$T/no-component.db"
 # the pins' command line (docs/verify.md, "Pinned values"): bad hex and more
 # than 64 checkpoints are a bad command line; a malformed checkpoint is
 # refused before any round is read, with no report

@@ -77,6 +77,8 @@ static int group_teardown(void **state)
 	return 0;
 }
 
+static long failures_of(const char *db, const char *step);
+
 static json_t *verify(const char *db)
 {
 	struct store *st = NULL;
@@ -228,7 +230,7 @@ static void test_replayed_into_another_task(void **state)
 	assert_int_equal(sql_exec(db, "UPDATE ballot SET task_position = task_position + 1 "
 				      "WHERE id = 2"),
 			 SQLITE_OK);
-	caught(db, "ballots", "ballot 2 (user0): stored column 'seq or task'");
+	caught(db, "ballots", "ballot 2 (user0): stored column 'task_position'");
 }
 
 static void test_replayed_into_another_rater(void **state)
@@ -268,10 +270,10 @@ static void test_replayed_from_another_round(void **state)
 	fx_release(&other);
 }
 
-/* Signs bytes as a ballot of user0 for task `position` with a given key,
- * continuing user0's chain, and inserts it. */
-static void insert_forged(const char *db, const unsigned char *pk, const unsigned char *sk,
-			  uint32_t position)
+/* Signs bytes as a ballot of user0 for task `position` with a given key
+ * (sk, or key when sk is NULL), continuing user0's chain, and inserts it. */
+static void insert_signed(const char *db, const unsigned char *pk, const unsigned char *sk,
+			  const struct secret_key *key, uint32_t position)
 {
 	struct ballot *b = malloc(sizeof *b);
 	unsigned char *bytes, sig[64], h[32];
@@ -301,7 +303,10 @@ static void insert_forged(const char *db, const unsigned char *pk, const unsigne
 	b->has_supersedes = false;
 	memcpy(b->rater_pk, pk, 32);
 	assert_int_equal(ballot_encode(b, &bytes, &n, &err), 0);
-	crypto_sign_detached(sig, NULL, bytes, n, sk);
+	if (sk)
+		crypto_sign_detached(sig, NULL, bytes, n, sk);
+	else
+		assert_int_equal(secret_key_sign(key, bytes, n, sig), 0);
 	ballot_hash(bytes, n, h);
 	assert_int_equal(
 		sqlite3_prepare_v2(h2,
@@ -327,6 +332,32 @@ static void insert_forged(const char *db, const unsigned char *pk, const unsigne
 	sqlite3_close(h2);
 	free(bytes);
 	free(b);
+}
+
+static void insert_forged(const char *db, const unsigned char *pk, const unsigned char *sk,
+			  uint32_t position)
+{
+	insert_signed(db, pk, sk, NULL, position);
+}
+
+/* user0 signs two more ballots of an answered task and two of a task they
+ * were never given, none superseding: the chains step fails each ballot
+ * that answers a task again (one failure each), whether or not the task
+ * is stored (supersession is read from the signed bytes). */
+static void test_answered_again_without_superseding(void **state)
+{
+	char *db = tamper_copy();
+	struct secret_key *key = fx_unlock(&F, "user0");
+
+	insert_signed(db, secret_key_public(key), NULL, key, 1);
+	insert_signed(db, secret_key_public(key), NULL, key, 1);
+	insert_signed(db, secret_key_public(key), NULL, key, 999);
+	insert_signed(db, secret_key_public(key), NULL, key, 999);
+	secret_key_free(&key);
+	caught(db, "chains", "answers task 2 again without superseding its ballot");
+	caught(db, "chains", "answers task 1000 again without superseding its ballot");
+	assert_int_equal(failures_of(db, "chains"), 3);
+	caught(db, "ballots", "task 1000 was never assigned to this rater");
 }
 
 static void test_signature_from_unenrolled_key(void **state)
@@ -616,6 +647,52 @@ static void test_expert_columns_on_a_user_ballot(void **state)
 	caught(db, "ballots", "none on a user ballot");
 }
 
+/* How many failures step has in the report of db (docs/verify.md, "How
+ * failures are counted": tools/verify.py counts the same). */
+static long failures_of(const char *db, const char *step)
+{
+	json_t *rep = verify(db), *s;
+	size_t i;
+	long n = -1;
+
+	json_array_foreach(json_object_get(rep, "steps"), i, s)
+		if (strcmp(json_string_value(json_object_get(s, "step")), step) == 0)
+			n = (long)json_integer_value(json_object_get(s, "failed"));
+	json_decref(rep);
+	return n;
+}
+
+/* One failure per stored column that differs, not one per ballot. */
+static void test_two_columns_two_failures(void **state)
+{
+	char *db = tamper_copy();
+
+	assert_int_equal(sql_exec(db,
+				  "UPDATE ballot SET active_seconds = active_seconds + 1, "
+				  "preference = (preference + 1) % 6, reason = 'x' WHERE id = 4"),
+			 SQLITE_OK);
+	caught(db, "ballots", "ballot 4 (user0): stored column 'active_seconds'");
+	caught(db, "ballots", "ballot 4 (user0): stored column 'preference'");
+	caught(db, "ballots", "ballot 4 (user0): stored column 'reason'");
+	assert_int_equal(failures_of(db, "ballots"), 3);
+}
+
+/* A task's sides swapped: one failure per ballot of it (the pair, in its
+ * order, is one check). */
+static void test_sides_swapped_one_failure_per_ballot(void **state)
+{
+	char *db = tamper_copy();
+	long n = sql_int(db, "SELECT count(*) FROM ballot b JOIN task t ON t.rater_id = "
+			     "b.rater_id AND t.position = b.task_position WHERE t.id = 3");
+
+	assert_true(n >= 1);
+	assert_int_equal(sql_exec(db, "UPDATE task SET left_output = right_output, right_output = "
+				      "left_output WHERE id = 3"),
+			 SQLITE_OK);
+	caught(db, "ballots", "are not those task");
+	assert_int_equal(failures_of(db, "ballots"), n);
+}
+
 /* A bundle that does not fit on the disk (the kernel refuses to grow a
  * file past RLIMIT_FSIZE, as on a full disk) is refused with a message
  * that says so, and no half-written bundle is left behind. */
@@ -673,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_replayed_into_another_task),
 		cmocka_unit_test(test_replayed_into_another_rater),
 		cmocka_unit_test(test_replayed_from_another_round),
+		cmocka_unit_test(test_answered_again_without_superseding),
 		cmocka_unit_test(test_signature_from_unenrolled_key),
 		cmocka_unit_test(test_extra_ballot_outside_assignment),
 		cmocka_unit_test(test_altered_output_text),
@@ -685,6 +763,8 @@ int main(void)
 		cmocka_unit_test(test_changed_replica),
 		cmocka_unit_test(test_user_columns_on_an_expert_ballot),
 		cmocka_unit_test(test_expert_columns_on_a_user_ballot),
+		cmocka_unit_test(test_two_columns_two_failures),
+		cmocka_unit_test(test_sides_swapped_one_failure_per_ballot),
 		cmocka_unit_test(test_empty_ballot_bytes),
 		cmocka_unit_test(test_state_bogus),
 		cmocka_unit_test(test_state_null),

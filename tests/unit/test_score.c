@@ -1113,6 +1113,26 @@ int main(int argc, char **argv)
 		fx_release(&f);
 		return 0;
 	}
+	/* tests/cli/verify_py.sh: `test_score --make-round-rubric PATH RUBRIC`
+	 * leaves the closed round of the score worked example at PATH, with
+	 * the user rubric of the file RUBRIC (its instructions files beside
+	 * it are the built-in ones): every user ballot without a satisfaction */
+	if (argc == 4 && strcmp(argv[1], "--make-round-rubric") == 0) {
+		struct round_fx f;
+		char cmd[1400], *rubric;
+		size_t len;
+		struct simsa_err err;
+
+		if (read_file(argv[3], 1 << 20, &rubric, &len, &err) < 0)
+			return 1;
+		make_closed_round_rubric(&f, gold_two, rubric);
+		free(rubric);
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f.db, argv[2]);
+		if (system(cmd) != 0)
+			return 1;
+		fx_release(&f);
+		return 0;
+	}
 	/* tests/cli/status.sh: `test_score --make-status-round CLOSED OPEN`
 	 * leaves the status round (test_ballot_statuses) at CLOSED, and as it
 	 * was before close at OPEN */

@@ -1,5 +1,5 @@
 /* Unit tests: the shared helpers of src/util.c (include/simsa/util.h):
- * the growable array's growth and its refusals. */
+ * the growable array's growth and its refusals; what a UTC time is. */
 #include "testutil.h"
 
 #include "simsa/util.h"
@@ -73,12 +73,67 @@ static void test_grow_array_overflow(void **state)
 	free(v);
 }
 
+/* A UTC time (docs/verify.md, "Times"): the shape time_now_utc writes,
+ * and a real calendar time. */
+static void test_time_utc_valid(void **state)
+{
+	static const char *const good[] = {
+		"2026-12-07T19:35:19Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+		"2024-02-29T12:00:00Z", /* divisible by 4 */
+		"2000-02-29T00:00:00Z", /* by 400 */
+		"2026-01-31T00:00:00Z", "2026-04-30T00:00:00Z", "2026-02-28T23:59:59Z",
+	};
+	static const char *const bad[] = {
+		"2026-13-40T25:61:61Z", /* had the shape: every field out of range */
+		"9999-99-99T99:99:99Z",
+		"0000-01-01T00:00:00Z", /* no year 0 */
+		"2026-00-10T00:00:00Z",
+		"2026-13-01T00:00:00Z",
+		"2026-01-00T00:00:00Z",
+		"2026-01-32T00:00:00Z",
+		"2026-04-31T00:00:00Z",
+		"2026-06-31T00:00:00Z",
+		"2026-09-31T00:00:00Z",
+		"2026-11-31T00:00:00Z",
+		"2026-02-30T00:00:00Z",
+		"2026-02-29T00:00:00Z", /* not a leap year */
+		"1900-02-29T00:00:00Z", /* divisible by 100, not by 400 */
+		"2026-12-07T24:00:00Z",
+		"2026-12-07T23:60:00Z",
+		"2016-12-31T23:59:60Z", /* a leap second: never written */
+		/* the shape */
+		"2026-12-07T19:35:19",
+		"2026-12-07T19:35:19Z ",
+		"2026-12-07 19:35:19Z",
+		"2026-12-07t19:35:19z",
+		"2026-12-7T19:35:19Z",
+		"+2026-12-07T19:35:19Z",
+		"2026-12-07T19:35:1xZ",
+		"",
+		"Z",
+	};
+
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+		if (!time_utc_valid(good[i]))
+			fail_msg("refused: %s", good[i]);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		if (time_utc_valid(bad[i]))
+			fail_msg("taken: '%s'", bad[i]);
+	assert_false(time_utc_valid(NULL));
+	/* what time_now_utc writes is one */
+	char now[32];
+
+	time_now_utc(now);
+	assert_true(time_utc_valid(now));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grow_array_doubles),
 		cmocka_unit_test(test_grow_array_one_by_one),
 		cmocka_unit_test(test_grow_array_overflow),
+		cmocka_unit_test(test_time_utc_valid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
