@@ -159,18 +159,18 @@ d = json.load(open(sys.argv[1]))
 sys.exit([s['step'] for s in d['steps'] if not s['passed']] != ['enrolments'])" "$T/c.json" &&
 	ok "... and only enrolments" || not_ok "only enrolments fails" "$(head -c 600 "$T/c.json")"
 
-# a user rubric whose [satisfaction] says required = yes, and user ballots
-# that give none: the cast takes them and a satisfaction is checked only
-# within its scale (docs/ballot-format.md, docs/verify.md, step ballots);
-# verify.py once failed every such ballot of an honest round
+# a user rubric whose [satisfaction] says required = yes (the console asks
+# for it; a satisfaction is checked within its scale, docs/verify.md, step
+# ballots): an honest round of it passes both verifiers (verify.py once
+# failed every user ballot of such a round)
 sed 's/^required = no$/required = yes/' "$(dirname "$0")/../../rubrics/user.rubric" >"$T/user-sat.rubric"
 if grep -q '^required = yes$' "$T/user-sat.rubric" &&
 	maker=$(score_maker) && [ -n "$maker" ] &&
 	"$maker" --make-round-rubric "$T/sat.db" "$T/user-sat.rubric" >/dev/null 2>&1 &&
-	[ "$(sqlite3 "$T/sat.db" "SELECT count(*) FROM ballot WHERE kind = 'user' AND satisfaction IS NULL")" -gt 0 ]; then
-	compare "satisfaction required by the rubric, not given by the users: both pass" 0 "$T/sat.db"
+	[ "$(sqlite3 "$T/sat.db" "SELECT count(*) FROM ballot WHERE kind = 'user' AND satisfaction = 3")" -gt 0 ]; then
+	compare "satisfaction required by the rubric and given: both pass" 0 "$T/sat.db"
 else
-	not_ok "a round whose user rubric requires a satisfaction none gave"
+	not_ok "a round whose user rubric requires a satisfaction"
 fi
 
 # expect_vpy DESC STATUS FRAGMENT ARGS...: verify.py exits STATUS, with

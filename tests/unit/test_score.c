@@ -124,8 +124,15 @@ static void cast(struct round_fx *f, const char *name, bool expert)
 				continue;
 			}
 		} else {
+			/* a rubric that requires a satisfaction gets one (the cast asks) */
+			uint32_t sat = session_rubric(s)->has_satisfaction &&
+						       session_rubric(s)->satisfaction.required
+					       ? 3
+					       : BALLOT_SCORE_UNSET;
+
 			if (t == 0) { /* a first answer, changed below */
 				a.preference = PREF_B_MUCH;
+				a.satisfaction = sat;
 				if (session_submit(s, t, &a, code, &err) < 0)
 					fail_msg("%s", err.msg);
 				answer_init(&a);
@@ -144,6 +151,7 @@ static void cast(struct round_fx *f, const char *name, bool expert)
 				a.preference = l == 0 ? PREF_A_MUCH : PREF_B_MUCH;
 			else
 				a.preference = PREF_TIE;
+			a.satisfaction = sat;
 		}
 		if (session_submit(s, t, &a, code, &err) < 0)
 			fail_msg("%s", err.msg);
@@ -1116,7 +1124,8 @@ int main(int argc, char **argv)
 	/* tests/cli/verify_py.sh: `test_score --make-round-rubric PATH RUBRIC`
 	 * leaves the closed round of the score worked example at PATH, with
 	 * the user rubric of the file RUBRIC (its instructions files beside
-	 * it are the built-in ones): every user ballot without a satisfaction */
+	 * it are the built-in ones); when it requires a satisfaction, every user
+	 * ballot gives 3 */
 	if (argc == 4 && strcmp(argv[1], "--make-round-rubric") == 0) {
 		struct round_fx f;
 		char cmd[1400], *rubric;
