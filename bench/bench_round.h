@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "simsa/assets.h"
 #include "simsa/import.h"
 #include "simsa/keyfile.h"
 #include "simsa/opening.h"
@@ -85,6 +86,18 @@ static void bench_round_open(const char *db, const char *dir, int E, int P, int 
 	snprintf(path, sizeof path, "%s/user.rubric", dir);
 	write_text(path, rub);
 	free(rub);
+	/* the instructions it names, beside it */
+	for (int l = 0; l < 2; l++) {
+		const struct asset *md =
+			asset_find(l ? "rubrics/user.en.md" : "rubrics/user.ko.md");
+
+		snprintf(path, sizeof path, "%s/user.%s.md", dir, l ? "en" : "ko");
+		if (!md) {
+			fprintf(stderr, "bench: no built-in user instructions\n");
+			exit(1);
+		}
+		write_text(path, (const char *)md->data);
+	}
 	snprintf(path, sizeof path, "%s/organizer.key", dir);
 	unlink(path);
 	if (keyfile_create(path, "pw", 2, &fast, pk, &err) < 0 ||
