@@ -90,7 +90,7 @@ int cli_parse(const struct cli_spec *spec, const char *name, int argc, char **ar
 /* The message of a bad command line for command name (spec: its table, for
  * the usage line; NULL: none), on stderr; returns EXIT_USAGE. */
 int cli_spec_usage_verror(const char *name, const struct cli_spec *spec, const char *fmt,
-			  va_list ap);
+			  va_list ap) __attribute__((format(printf, 3, 0)));
 /* The usage line of a command: its arguments after "simsa NAME ". */
 void cli_usage(const struct cli_spec *s, char *buf, size_t cap);
 /* The --help text, all from the table (usage, summary, prose, options). */
