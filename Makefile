@@ -188,7 +188,7 @@ bench: $(BIN) $(BENCH_BIN)
 #   make fuzz-replay  builds them and runs each once over the seeds and the
 #                     committed corpus, no fuzzing (what CI can afford)
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = ballot jsonl rubric csv text bundle leak note sshkey
+FUZZ_TARGETS = ballot jsonl rubric csv text bundle leak note sshkey instructions
 FUZZ_BIN     = $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  = $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer -Iinclude $(PKG_CFLAGS)
@@ -198,6 +198,7 @@ FUZZ_LEN_rubric = 16384
 FUZZ_LEN_jsonl  = 8192
 FUZZ_LEN_text   = 8192
 FUZZ_LEN_leak   = 8192
+FUZZ_LEN_instructions = 70000
 FUZZ_OPTS    = -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
 # the fuzzer's own corpus, the seeds, the committed corpus (the ones there)
 fuzz_dirs    = build-fuzz/corpus/$(1) build-fuzz/seeds/$(1) \
