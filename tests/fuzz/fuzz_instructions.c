@@ -11,13 +11,12 @@
 #include "simsa/instructions.h"
 #include "simsa/util.h"
 
-#define CHECK(c)                                                                      \
-	do {                                                                          \
-		if (!(c)) {                                                           \
-			fprintf(stderr, "fuzz_instructions: %s:%d: %s\n", __FILE__, \
-				__LINE__, #c);                                        \
-			abort();                                                      \
-		}                                                                     \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			fprintf(stderr, "fuzz_instructions: %s:%d: %s\n", __FILE__, __LINE__, #c); \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -42,14 +42,17 @@ static inline void fx_cat(char **s, size_t *n, const char *fmt, ...)
 static inline void fx_cat(char **s, size_t *n, const char *fmt, ...)
 {
 	va_list ap;
-	char line[1024];
 	int w;
 
 	va_start(ap, fmt);
-	w = vsnprintf(line, sizeof line, fmt, ap);
+	w = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
+	assert_true(w >= 0);
 	*s = realloc(*s, *n + (size_t)w + 1);
-	memcpy(*s + *n, line, (size_t)w + 1);
+	assert_non_null(*s);
+	va_start(ap, fmt);
+	vsnprintf(*s + *n, (size_t)w + 1, fmt, ap);
+	va_end(ap);
 	*n += (size_t)w;
 }
 
