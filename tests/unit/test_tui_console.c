@@ -730,8 +730,9 @@ static void test_practice_leaves_no_ballot(void **state)
 		"\"prompt\": \"연습 질문: 서울의 인구는?\", \"a\": \"약 940만 명입니다.\", "
 		"\"b\": \"서울은 한국의 수도입니다.\", \"note_ko\": \"A가 질문에 답합니다.\", "
 		"\"note_en\": \"A answers the question.\"}\n"
-		"{\"id\": \"p-more\", \"role\": \"user\", \"prompt\": \"둘째 연습\", \"a\": \"가\", "
-		"\"b\": \"나\"}\n"
+		/* a practice answer copied from a model, escapes and a bidi override in it */
+		"{\"id\": \"p-more\", \"role\": \"user\", \"prompt\": \"둘째 연습\", "
+		"\"a\": \"가\\u001b[2J\\u001b]0;title\\u0007 끝\", \"b\": \"나 \\u202e거꾸로\"}\n"
 		"{\"id\": \"p-expert\", \"role\": \"expert\", \"required\": true, \"prompt\": "
 		"\"전문가 연습\", \"a\": \"x\", \"b\": \"y\", \"reference\": \"z\"}\n";
 	struct round_fx rf;
@@ -769,6 +770,9 @@ static void test_practice_leaves_no_ballot(void **state)
 	sec = section(all, "p2");
 	has(sec, "practice=2/2\n");
 	has(sec, "둘째 연습");
+	has(sec, "unsafe_rows=0\n"); /* drawn like any answer: escapes shown, never sent */
+	has(sec, "\xe2\x90\x9b");    /* ␛ */
+	has(sec, "⟨RLO⟩");
 	sec = section(all, "done2");
 	has(sec, "screen=practice-done\n");
 	has(sec, "다음은 실제 과제입니다");
