@@ -1491,14 +1491,18 @@ def _indices(rnd):
     return pidx, eidx, owner
 
 
-def manifest_bytes(rnd):
+def manifest_bytes(rnd, version=3):
+    """The manifest's encoding (docs/manifest.md): v3, or v2 (what simsa
+    signed before schema 8: no instructions, no practice tasks)."""
     pidx, eidx, owner = _indices(rnd)
     salt = rnd.closing[1]
-    m = b"simsa/manifest/v3\0" + enc_str(rnd.round_id) + enc_str(rnd.title) + enc_str(rnd.created_at) + salt
+    m = b"simsa/manifest/v%d\0" % version + enc_str(rnd.round_id) + enc_str(rnd.title) + enc_str(rnd.created_at) + salt
     m += b"\1" + rnd.organizer if rnd.organizer is not None else b"\0"
     m += u32(len(rnd.d["rubric"]))
     for comp, _src, text, _hash, instr_ko, instr_en in sorted(rnd.d["rubric"], key=lambda r: r[0]):
-        m += enc_str(comp) + enc_str(text) + enc_opt(instr_ko) + enc_opt(instr_en)
+        m += enc_str(comp) + enc_str(text)
+        if version >= 3:
+            m += enc_opt(instr_ko) + enc_opt(instr_en)
     m += u32(len(rnd.d["entrant"]))
     for _id, name, team, model, aliases, *_rest in rnd.d["entrant"]:
         m += enc_str(name) + enc_opt(team) + enc_opt(model) + enc_opt(aliases)
@@ -1528,6 +1532,8 @@ def manifest_bytes(rnd):
             m += u32(pidx[prompt_id]) + u32(eidx[better]) + u32(eidx[worse])
         else:
             m += u32(0) * 3
+    if version < 3:
+        return m
     m += u32(len(rnd.d["practice"]))
     for _id, ext_id, role, required, prompt, a, b, reference, note_ko, note_en in rnd.d["practice"]:
         m += enc_str(ext_id) + enc_str(role if role in (b"expert", b"user") else b"")
@@ -1543,7 +1549,12 @@ def step_manifest(rnd, st):
         st.fail("the manifest is not recomputed: an input is not of its type")
         return
     m = manifest_bytes(rnd)
-    if m is None or h256(m) != rnd.manifest_hash:
+    ok = m is not None and h256(m) == rnd.manifest_hash
+    # v2 stands for a round only when nothing v3 added is stored
+    if not ok and not rnd.d["practice"] and all(r[4] is None and r[5] is None for r in rnd.d["rubric"]):
+        m = manifest_bytes(rnd, 2)
+        ok = m is not None and h256(m) == rnd.manifest_hash
+    if not ok:
         st.fail("the inputs (rubrics, entrants, prompts, outputs, raters) do not hash to the manifest signed at open")
 
 

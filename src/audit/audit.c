@@ -554,7 +554,7 @@ static const struct typed_col manifest_types[] = {
 static void step_seed_and_manifest(struct audit *a)
 {
 	struct step s1, s2;
-	unsigned char commit[32], mh[32];
+	unsigned char commit[32];
 	struct owner *o = NULL;
 	size_t n = 0, missing = 0;
 	long bad;
@@ -585,8 +585,7 @@ static void step_seed_and_manifest(struct audit *a)
 	} else if (inputs_attach_owners(&a->in, o, n, a->err) < 0) {
 		failf(&s2, "%s", a->err->msg);
 	} else {
-		manifest_hash(&a->in, a->cl.salt, mh);
-		if (memcmp(mh, a->op.manifest_hash, 32) != 0)
+		if (manifest_match(&a->in, a->cl.salt, a->op.manifest_hash) == 0)
 			failf(&s2,
 			      "the inputs (rubrics, entrants, prompts, outputs, raters) do not "
 			      "hash to the manifest signed at open");

@@ -14,6 +14,8 @@
 #include "simsa/statement.h"
 #include "simsa/util.h"
 
+int opening_manifest_version = MANIFEST_VERSION;
+
 /* Everything an opening is computed from. */
 struct plan {
 	struct round_inputs in;
@@ -385,7 +387,7 @@ int round_open(struct store *st, const struct secret_key *organizer, struct open
 		goto out;
 	}
 	randombytes_buf(secret, 64);
-	manifest_hash(&p.in, secret + 32, res->manifest_hash);
+	manifest_hash_v(&p.in, secret + 32, opening_manifest_version, res->manifest_hash);
 	seed_commitment(secret, p.in.info.round_id, res->manifest_hash, res->seed_commitment);
 
 	plan_input(&p, &a);

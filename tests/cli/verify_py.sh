@@ -173,6 +173,20 @@ else
 	not_ok "a round whose user rubric requires a satisfaction"
 fi
 
+# a round simsa opened before schema 8 signed manifest v2 (no instructions,
+# no practice): both verifiers pass it; instructions written into it after
+# the fact, which v2 does not cover, fail the manifest step in both
+if maker=$(score_maker) && [ -n "$maker" ] && "$maker" --make-round-v2 "$T/v2.db" >/dev/null 2>&1 &&
+	[ "$(sqlite3 "$T/v2.db" "SELECT count(*) FROM rubric WHERE instructions_ko IS NULL")" -gt 0 ]; then
+	compare "a round signed with manifest v2 (opened before schema 8): both pass" 0 "$T/v2.db"
+	cp "$T/v2.db" "$T/v2-told.db"
+	guard=$(sqlite3 "$T/v2-told.db" "SELECT sql FROM sqlite_master WHERE name = 'freeze_rubric_u'")
+	sqlite3 "$T/v2-told.db" "DROP TRIGGER freeze_rubric_u; UPDATE rubric SET instructions_ko = '# 안내', instructions_en = '# Told'; $guard;"
+	compare "... with instructions added after the fact: both fail the manifest step" 1 "$T/v2-told.db"
+else
+	not_ok "a round signed with manifest v2"
+fi
+
 # expect_vpy DESC STATUS FRAGMENT ARGS...: verify.py exits STATUS, with
 # FRAGMENT in its output or on stderr (empty: the status only)
 expect_vpy() {

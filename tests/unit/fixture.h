@@ -23,6 +23,9 @@ struct round_fx {
 };
 
 static const struct keyfile_kdf fx_fast_kdf = { KEYFILE_OPSLIMIT_MIN, KEYFILE_MEMLIMIT_MIN };
+/* SQL run on the draft just before open (NULL: none), for rounds as an
+ * older simsa left them. */
+static const char *fx_pre_open_sql;
 
 static inline void fx_import(struct store *st, const char *dir, enum import_kind kind,
 			     const char *text)
@@ -141,6 +144,8 @@ static inline void fx_open_round_with(struct round_fx *f, int E, int P, int U, i
 			    0)
 			fail_msg("%s", err.msg);
 	}
+	if (fx_pre_open_sql && sql_exec(f->db, fx_pre_open_sql) != SQLITE_OK)
+		fail_msg("%s", fx_pre_open_sql);
 	if (round_open(st, f->org, &f->opened, f->seed, &err) < 0)
 		fail_msg("%s", err.msg);
 	store_close(&st);

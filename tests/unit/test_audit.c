@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "fixture.h"
+#include "simsa/manifest.h"
 #include "simsa/audit.h"
 #include "simsa/ballot.h"
 #include "simsa/closing.h"
@@ -488,6 +489,66 @@ static void test_resealed_with_an_earlier_close(void **state)
 	round_inputs_release(&in);
 }
 
+/* A round opened by simsa before schema 8 signed manifest v2 (no
+ * instructions, no practice tasks): the new simsa closes it and verify
+ * passes it; instructions or a practice task put into it afterwards, which
+ * v2 does not cover, fail the manifest step; and a round signed v2 while
+ * instructions were stored never passes as v2. */
+static void test_round_opened_with_manifest_v2(void **state)
+{
+	static const char no_instructions[] =
+		"UPDATE rubric SET instructions_ko = NULL, instructions_en = NULL";
+	struct round_fx f;
+	struct store *st = NULL;
+	struct close_result res;
+	struct simsa_err err;
+	json_t *rep;
+
+	(void)state;
+	opening_manifest_version = 2;
+	fx_pre_open_sql = no_instructions;
+	fx_open_round(&f, 3, 4, 6, 3);
+	fx_pre_open_sql = NULL;
+	opening_manifest_version = MANIFEST_VERSION;
+	cast_all(&f, "user", 6, false);
+	if (store_open(f.db, &st, &err) < 0 || round_close(st, f.org, false, &res, &err) < 0)
+		fail_msg("%s", err.msg);
+	store_close(&st);
+	rep = verify(f.db);
+	if (!json_is_true(json_object_get(rep, "ok")))
+		fail_msg("%s", json_dumps(rep, JSON_INDENT(1)));
+	json_decref(rep);
+	/* instructions added after the fact: v2 cannot speak for them */
+	assert_int_equal(sql_exec(f.db, "DROP TRIGGER freeze_rubric_u; UPDATE rubric SET "
+					"instructions_ko = '# 안내', instructions_en = '# Told'"),
+			 SQLITE_OK);
+	caught(f.db, "manifest", "do not hash to the manifest signed at open");
+	assert_int_equal(sql_exec(f.db, "UPDATE rubric SET instructions_ko = NULL, "
+					"instructions_en = NULL"),
+			 SQLITE_OK);
+	rep = verify(f.db);
+	assert_true(json_is_true(json_object_get(rep, "ok")));
+	json_decref(rep);
+	/* a practice task added after the fact, likewise */
+	assert_int_equal(sql_exec(f.db,
+				  "DROP TRIGGER freeze_practice_i; INSERT INTO practice "
+				  "(ext_id, role, required, prompt, answer_a, answer_b) VALUES "
+				  "('p', 'user', 1, 'q', 'a', 'b')"),
+			 SQLITE_OK);
+	caught(f.db, "manifest", "do not hash to the manifest signed at open");
+	fx_release(&f);
+	/* signed v2 with the instructions stored: not a round v2 covers */
+	opening_manifest_version = 2;
+	fx_open_round(&f, 3, 4, 6, 3);
+	opening_manifest_version = MANIFEST_VERSION;
+	if (store_open(f.db, &st, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(round_close(st, f.org, false, &res, &err), -1);
+	assert_non_null(strstr(err.msg, "no longer match what was committed at open"));
+	store_close(&st);
+	fx_release(&f);
+}
+
 static void test_swapped_identities(void **state)
 {
 	char *db = tamper_copy();
@@ -774,6 +835,7 @@ int main(void)
 		cmocka_unit_test(test_state_draft_with_opening_only),
 		cmocka_unit_test(test_state_closing_without_opening),
 		cmocka_unit_test(test_bundle_on_a_full_disk),
+		cmocka_unit_test(test_round_opened_with_manifest_v2),
 	};
 
 	if (sodium_init() < 0)

@@ -1096,6 +1096,24 @@ int main(int argc, char **argv)
 	 * round (the one above) at PATH, with practice tasks imported before
 	 * open and two raters' practice done while it was open (which moves no
 	 * point: tests/cli/tamper.sh alters both) */
+	/* tests/cli/verify_py.sh: `test_score --make-round-v2 PATH` leaves the
+	 * closed round of the score worked example as simsa made it before
+	 * schema 8: no instructions, manifest v2 signed at open */
+	if (argc == 3 && strcmp(argv[1], "--make-round-v2") == 0) {
+		struct round_fx f;
+		char cmd[1400];
+
+		opening_manifest_version = 2;
+		fx_pre_open_sql =
+			"UPDATE rubric SET instructions_ko = NULL, instructions_en = NULL";
+		make_cast_round(&f, gold_two, NULL);
+		close_round(&f);
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f.db, argv[2]);
+		if (system(cmd) != 0)
+			return 1;
+		fx_release(&f);
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "--make-round") == 0) {
 		struct round_fx f;
 		struct store *st = NULL;
