@@ -324,10 +324,11 @@ static void banner_comment(const char *path, const struct cli_verified *v)
 	free(text);
 }
 
-/* Listings verify the whole round, so they take turns: an advisory lock
- * (flock, which SQLite's own fcntl locks never meet) on the round file,
- * held until the process ends. A rater who asks in a loop keeps at most
- * one core busy, whoever else is waiting; the others are answered in turn. */
+/* Listings verify the whole round, so one runs at a time: an advisory lock
+ * (flock, which SQLite's own fcntl locks never meet on a local file
+ * system) on the round file, held until the process ends. Listings keep at
+ * most one core busy whoever asks; waiting ones get the lock in no fixed
+ * order and wait without a limit. */
 static void take_turn(const char *round_path)
 {
 	int fd = open(round_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);

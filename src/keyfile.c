@@ -437,8 +437,11 @@ int keyfile_change_passphrase(const char *path, const char *old_pass, size_t old
 		err_set(err, "%s: cannot write beside it: %s", path, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, buf, sizeof buf) < 0 || fsync(fd) < 0 ||
-	    close(fd) < 0) {
+	if (fchmod(fd, 0600) < 0 || write_all(fd, buf, sizeof buf) < 0 || fsync(fd) < 0) {
+		err_set(err, "%s: cannot write: %s", tmp, strerror(errno));
+		goto out; /* closed and removed below */
+	}
+	if (close(fd) < 0) {
 		fd = -1;
 		err_set(err, "%s: cannot write: %s", tmp, strerror(errno));
 		unlink(tmp);

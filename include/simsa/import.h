@@ -12,7 +12,7 @@
 #include "simsa/store.h"
 #include "simsa/util.h"
 
-/* The longest practice note (bytes): it is shown on one screen. */
+/* The longest practice note (bytes): about one screen. */
 #define PRACTICE_NOTE_MAX 1000
 
 enum import_kind { IMPORT_ENTRANTS, IMPORT_PROMPTS, IMPORT_OUTPUTS, IMPORT_GOLD, IMPORT_PRACTICE };

@@ -22,7 +22,7 @@ int instructions_check(const char *source, const char *text, size_t len, struct 
 /* Reads the file a rubric names: name (a relative path ending in ".md",
  * no "." or ".." part) resolved beside the rubric (the rubric's own
  * folder; for "builtin:rubrics/X.rubric", the built-in "rubrics/NAME"),
- * the file itself (a symbolic link is refused), then checked. *text is
+ * one part at a time and never through a symbolic link, then checked. *text is
  * malloc'd and NUL-terminated. */
 int instructions_load(const char *rubric_source, const char *name, char **text, size_t *len,
 		      struct simsa_err *err) __attribute__((warn_unused_result));

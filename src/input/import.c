@@ -330,7 +330,7 @@ static int one_practice(struct store *st, struct jsonl_reader *r, json_t *obj, s
 		if (p.note[l] && strlen(p.note[l]) > PRACTICE_NOTE_MAX)
 			return jsonl_field_err(
 				r, l ? "note_en" : "note_ko", err,
-				"longer than %d bytes (a note is shown on one screen)",
+				"longer than %d bytes (a note is shown on the screen after the task)",
 				PRACTICE_NOTE_MAX);
 	if (!p.note[0] != !p.note[1])
 		return jsonl_field_err(r, p.note[0] ? "note_en" : "note_ko", err,

@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "simsa/assets.h"
 #include "simsa/util.h"
@@ -98,12 +100,93 @@ static bool name_ok(const char *name)
 	return name[n - 1] != '/';
 }
 
+/* Reads name below the rubric's folder (slash: the rubric path's last
+ * '/', or NULL for the working folder), one part at a time from that
+ * folder and never through a symbolic link: a folder or file that is one
+ * is refused, so nothing outside the folder can be reached. path names it
+ * in messages. */
+static int read_beside(const char *rubric_source, const char *slash, const char *name,
+		       const char *path, char **text, size_t *len, struct simsa_err *err)
+{
+	char dir[4096], part[4096];
+	const char *p = name;
+	struct stat sb;
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
+	int fd, next;
+
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - rubric_source + 1) : 1,
+		 slash ? rubric_source : ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, "%s: cannot open: %s", dir, strerror(errno));
+	for (;;) {
+		size_t k = strcspn(p, "/");
+		bool last = p[k] == '\0';
+
+		snprintf(part, sizeof part, "%.*s", (int)k, p);
+		next = openat(fd, part,
+			      (last ? O_RDONLY | O_NONBLOCK : O_RDONLY | O_DIRECTORY) | O_NOFOLLOW |
+				      O_CLOEXEC);
+		if (next < 0) {
+			int e = errno;
+
+			close(fd);
+			if (e == ELOOP || (e == ENOTDIR && !last))
+				return err_set(err,
+					       "%s: instructions: %s is a symbolic link or not "
+					       "a folder: only files below the rubric's folder "
+					       "are read",
+					       path, part);
+			return err_set(err, "%s: cannot open: %s", path, strerror(e));
+		}
+		close(fd);
+		fd = next;
+		if (last)
+			break;
+		p += k + 1;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return err_set(err, "%s: instructions: not a regular file", path);
+	}
+	for (;;) {
+		ssize_t got;
+
+		if (n + 1 >= cap && (n > INSTRUCTIONS_MAX_BYTES ||
+				     grow_array((void **)&buf, &cap, n + 4097, 1) < 0)) {
+			close(fd);
+			free(buf);
+			return n > INSTRUCTIONS_MAX_BYTES ? err_set(err, "%s: longer than %u bytes",
+								    path, INSTRUCTIONS_MAX_BYTES)
+							  : err_set(err, "out of memory");
+		}
+		got = read(fd, buf + n, cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+
+			close(fd);
+			free(buf);
+			return err_set(err, "%s: cannot read: %s", path, strerror(e));
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
 int instructions_load(const char *rubric_source, const char *name, char **text, size_t *len,
 		      struct simsa_err *err)
 {
 	const char *slash;
 	char path[4096];
-	struct stat sb;
 	int n;
 
 	*text = NULL;
@@ -139,13 +222,7 @@ int instructions_load(const char *rubric_source, const char *name, char **text, 
 		if (n < 0 || (size_t)n >= sizeof path)
 			return err_set(err, "%s: instructions: the path is too long",
 				       rubric_source);
-		/* the file itself, not a link to one elsewhere */
-		if (lstat(path, &sb) < 0)
-			return err_set(err, "%s: cannot open: %s", path, strerror(errno));
-		if (!S_ISREG(sb.st_mode))
-			return err_set(err, "%s: instructions: not a regular file%s", path,
-				       S_ISLNK(sb.st_mode) ? " (a symbolic link)" : "");
-		if (read_file(path, INSTRUCTIONS_MAX_BYTES, text, len, err) < 0)
+		if (read_beside(rubric_source, slash, name, path, text, len, err) < 0)
 			return -1;
 	}
 	if (instructions_check(path, *text, *len, err) < 0) {

@@ -8,6 +8,7 @@
 
 #include "simsa/assign.h"
 #include "simsa/enc.h"
+#include "simsa/instructions.h"
 #include "simsa/manifest.h"
 #include "simsa/rubric.h"
 #include "simsa/screening.h"
@@ -249,6 +250,19 @@ static int collect(struct store *st, struct plan *p, json_t *problems, struct si
 		if (assign_check(&a, &why) < 0)
 			add(problems, json_string(why.msg));
 	}
+	/* what raters will be told, as init checked it: the file may have been
+	 * edited since (docs/rubrics.md, "Instructions files") */
+	for (size_t i = 0; i < p->in.n_rubrics; i++)
+		for (int l = 0; l < 2; l++) {
+			const char *t = p->in.rubrics[i].instructions[l];
+			char what[64];
+			struct simsa_err why;
+
+			snprintf(what, sizeof what, "the %s rubric's instructions_%s",
+				 p->in.rubrics[i].component, l ? "en" : "ko");
+			if (t && instructions_check(what, t, strlen(t), &why) < 0)
+				add(problems, json_string(why.msg));
+		}
 	if (p->in.info.state == ROUND_DRAFT) {
 		pending = screening_pending(st, &p->in, err);
 		if (pending < 0)

@@ -34,6 +34,17 @@ if grep -q "no users enrolled" "$T/err" && grep -q "no experts enrolled" "$T/err
 else
 	not_ok "open lists every problem at once" "$(cat "$T/err")"
 fi
+# instructions edited in the file after init, with an escape and a bidi
+# override: open names them, as init would have
+sqlite3 "$db" "UPDATE rubric SET instructions_ko = '# 안내' || char(10) || '보세요 ' || char(27) || '[2J', instructions_en = 'Read ' || char(8238) || 'this' WHERE component = 'user'"
+run open "$db"
+if [ "$rc" -eq 1 ] && grep -q "the user rubric's instructions_ko:2: a control character (U+001B)" "$T/err" &&
+	grep -q "the user rubric's instructions_en:1: a bidirectional control (U+202E)" "$T/err" && ! grep -q "$(printf '\033')" "$T/err"; then
+	ok "open refuses instructions edited in the file since init, naming the line and character"
+else
+	not_ok "open and edited instructions" "$(cat "$T/err")"
+fi
+sqlite3 "$db" "UPDATE rubric SET instructions_ko = '# 안내', instructions_en = '# Instructions' WHERE component = 'user'"
 printf '{"prompt_id": "p2", "entrant": "nuri", "output": "바람이 분다"}\n' >"$T/more.jsonl"
 expect_ok "the missing output is added" outputs import "$db" "$T/more.jsonl"
 

@@ -215,10 +215,28 @@ static void test_init_reads_only_beside_the_rubric(void **state)
 	p = write_file(sub, "u.rubric", rub);
 	free(rub);
 	assert_int_equal(init(dir, p, &err), -1);
-	if (!strstr(err.msg, "k.md: instructions: not a regular file (a symbolic link)"))
+	if (!strstr(err.msg, "k.md: instructions: k.md is a symbolic link"))
 		fail_msg("%s", err.msg);
 	assert_int_not_equal(access(db, F_OK), 0);
 	free(p);
+	/* a folder beside the rubric that is a link to one elsewhere */
+	{
+		char away[700], folder_link[700];
+
+		snprintf(away, sizeof away, "%s/away", dir);
+		assert_int_equal(mkdir(away, 0700), 0);
+		free(write_file(away, "notes.md", "TOP SECRET organizer notes\n"));
+		snprintf(folder_link, sizeof folder_link, "%s/linked", sub);
+		assert_int_equal(symlink(away, folder_link), 0);
+		rub = user_rubric("instructions_ko = linked/notes.md\ninstructions_en = u.en.md\n");
+		p = write_file(sub, "u.rubric", rub);
+		free(rub);
+		assert_int_equal(init(dir, p, &err), -1);
+		if (!strstr(err.msg, "linked is a symbolic link or not a folder"))
+			fail_msg("%s", err.msg);
+		assert_int_not_equal(access(db, F_OK), 0);
+		free(p);
+	}
 	/* a folder below the rubric's is fine */
 	snprintf(link_path, sizeof link_path, "%s/ko", sub);
 	assert_int_equal(mkdir(link_path, 0700), 0);
