@@ -57,6 +57,15 @@ int sq_find_row(struct store *st, const char *sql, const char *key, int64_t *row
  * elements of size elem (*arr, *n; the caller frees *arr, after a failure
  * too: the rows loaded before it are in *arr). row returns -1 when out of
  * memory. */
+/* The practice columns, in the order sq_row_practice reads them. */
+#define PRACTICE_COLS \
+	"ext_id, role, required, prompt, answer_a, answer_b, reference, note_ko, note_en"
+/* A practice row (PRACTICE_COLS first, as store_load_inputs and
+ * store_rater_practice select them) into an
+ * in_practice (sq_load_rows' row()); its strings freed by
+ * sq_practice_free. */
+int sq_row_practice(sqlite3_stmt *stmt, void *dst, void *ctx);
+void sq_practice_free(struct in_practice *p);
 int sq_load_rows(struct store *st, const char *sql, size_t elem, void **arr, size_t *n,
 		 int (*row)(sqlite3_stmt *stmt, void *dst, void *ctx), void *ctx,
 		 struct simsa_err *err);

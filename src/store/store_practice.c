@@ -68,23 +68,43 @@ int store_put_practice_done(struct store *st, int64_t rater_row, const char *id,
 	return sq_step_done(st, stmt, "cannot record the practice", err);
 }
 
-static int row_rater_practice(sqlite3_stmt *stmt, void *dst, void *ctx)
+int sq_row_practice(sqlite3_stmt *stmt, void *dst, void *ctx)
 {
-	struct practice_row *r = dst;
+	struct in_practice *p = dst;
 	bool oom = false;
 
 	(void)ctx;
-	r->p.id = sq_dup_col(stmt, 0, &oom);
-	r->p.role = rater_role_parse((const char *)sqlite3_column_text(stmt, 1));
-	r->p.required = sqlite3_column_int64(stmt, 2) != 0;
-	r->p.prompt = sq_dup_col(stmt, 3, &oom);
-	r->p.answer[0] = sq_dup_col(stmt, 4, &oom);
-	r->p.answer[1] = sq_dup_col(stmt, 5, &oom);
-	r->p.reference = sq_dup_col(stmt, 6, &oom);
-	r->p.note[0] = sq_dup_col(stmt, 7, &oom);
-	r->p.note[1] = sq_dup_col(stmt, 8, &oom);
-	r->done = sqlite3_column_int(stmt, 9) != 0;
+	p->id = sq_dup_col(stmt, 0, &oom);
+	p->role = rater_role_parse((const char *)sqlite3_column_text(stmt, 1));
+	p->required = sqlite3_column_int64(stmt, 2) != 0;
+	p->prompt = sq_dup_col(stmt, 3, &oom);
+	p->answer[0] = sq_dup_col(stmt, 4, &oom);
+	p->answer[1] = sq_dup_col(stmt, 5, &oom);
+	p->reference = sq_dup_col(stmt, 6, &oom);
+	p->note[0] = sq_dup_col(stmt, 7, &oom);
+	p->note[1] = sq_dup_col(stmt, 8, &oom);
 	return oom ? -1 : 0;
+}
+
+void sq_practice_free(struct in_practice *p)
+{
+	free(p->id);
+	free(p->prompt);
+	free(p->answer[0]);
+	free(p->answer[1]);
+	free(p->reference);
+	free(p->note[0]);
+	free(p->note[1]);
+}
+
+/* A practice row of the rater: the task (in_practice is the first member)
+ * and, in the column after it, whether they have done it. */
+static int row_rater_practice(sqlite3_stmt *stmt, void *dst, void *ctx)
+{
+	struct practice_row *r = dst;
+
+	r->done = sqlite3_column_int(stmt, 9) != 0;
+	return sq_row_practice(stmt, &r->p, ctx);
 }
 
 int store_rater_practice(struct store *st, int64_t rater_row, enum rater_role role,
@@ -95,8 +115,8 @@ int store_rater_practice(struct store *st, int64_t rater_row, enum rater_role ro
 	int rc;
 
 	snprintf(sql, sizeof sql,
-		 "SELECT ext_id, role, required, prompt, answer_a, answer_b, reference, note_ko, "
-		 "note_en, EXISTS (SELECT 1 FROM practice_done d WHERE d.practice_id = p.id AND "
+		 "SELECT " PRACTICE_COLS ", EXISTS (SELECT 1 FROM practice_done d WHERE "
+		 "d.practice_id = p.id AND "
 		 "d.rater_id = %lld) FROM practice p WHERE role = '%s' ORDER BY id",
 		 (long long)rater_row, rater_role_name(role));
 	rc = sq_load_rows(st, sql, sizeof **out, &arr, n, row_rater_practice, NULL, err);
@@ -111,17 +131,8 @@ int store_rater_practice(struct store *st, int64_t rater_row, enum rater_role ro
 
 void store_practice_rows_release(struct practice_row *rows, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct in_practice *p = &rows[i].p;
-
-		free(p->id);
-		free(p->prompt);
-		free(p->answer[0]);
-		free(p->answer[1]);
-		free(p->reference);
-		free(p->note[0]);
-		free(p->note[1]);
-	}
+	for (size_t i = 0; i < n; i++)
+		sq_practice_free(&rows[i].p);
 	free(rows);
 }
 

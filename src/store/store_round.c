@@ -249,23 +249,6 @@ static int row_gold(sqlite3_stmt *stmt, void *dst, void *ctx)
 	return 0;
 }
 
-static int row_practice(sqlite3_stmt *stmt, void *dst, void *ctx)
-{
-	struct in_practice *p = dst;
-	bool oom = false;
-
-	p->id = sq_dup_col(stmt, 0, &oom);
-	p->role = rater_role_parse((const char *)sqlite3_column_text(stmt, 1));
-	p->required = sqlite3_column_int64(stmt, 2) != 0;
-	p->prompt = sq_dup_col(stmt, 3, &oom);
-	p->answer[0] = sq_dup_col(stmt, 4, &oom);
-	p->answer[1] = sq_dup_col(stmt, 5, &oom);
-	p->reference = sq_dup_col(stmt, 6, &oom);
-	p->note[0] = sq_dup_col(stmt, 7, &oom);
-	p->note[1] = sq_dup_col(stmt, 8, &oom);
-	return oom ? -1 : 0;
-}
-
 static int row_rater(sqlite3_stmt *stmt, void *dst, void *ctx)
 {
 	struct in_rater *r = dst;
@@ -341,10 +324,8 @@ int store_load_inputs(struct store *st, struct round_inputs *in, struct simsa_er
 	in->gold = arr;
 	if (rc < 0)
 		goto fail;
-	rc = sq_load_rows(st,
-			  "SELECT ext_id, role, required, prompt, answer_a, answer_b, reference, "
-			  "note_ko, note_en FROM practice ORDER BY id",
-			  sizeof *in->practice, &arr, &in->n_practice, row_practice, NULL, err);
+	rc = sq_load_rows(st, "SELECT " PRACTICE_COLS " FROM practice ORDER BY id",
+			  sizeof *in->practice, &arr, &in->n_practice, sq_row_practice, NULL, err);
 	in->practice = arr;
 	if (rc < 0)
 		goto fail;
@@ -385,17 +366,8 @@ void round_inputs_release(struct round_inputs *in)
 	free(in->prompts);
 	free(in->outputs);
 	free(in->raters);
-	for (size_t i = 0; i < in->n_practice; i++) {
-		struct in_practice *p = &in->practice[i];
-
-		free(p->id);
-		free(p->prompt);
-		free(p->answer[0]);
-		free(p->answer[1]);
-		free(p->reference);
-		free(p->note[0]);
-		free(p->note[1]);
-	}
+	for (size_t i = 0; i < in->n_practice; i++)
+		sq_practice_free(&in->practice[i]);
 	free(in->gold);
 	free(in->practice);
 	memset(in, 0, sizeof *in);
