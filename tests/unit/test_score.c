@@ -1070,6 +1070,19 @@ static void test_csv_put(void **state)
 	free(text);
 }
 
+/* For the makers below: copies the round to path, frees the fixture;
+ * the exit status. */
+static int keep_round(struct round_fx *f, const char *path)
+{
+	char cmd[1400];
+	int rc;
+
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f->db, path);
+	rc = system(cmd) == 0 ? 0 : 1;
+	fx_release(f);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1092,34 +1105,28 @@ int main(int argc, char **argv)
 
 	if (sodium_init() < 0)
 		return 1;
-	/* tests/cli/score.sh: `test_score --make-round PATH` leaves a closed
-	 * round (the one above) at PATH, with practice tasks imported before
-	 * open and two raters' practice done while it was open (which moves no
-	 * point: tests/cli/tamper.sh alters both) */
 	/* tests/cli/verify_py.sh: `test_score --make-round-v2 PATH` leaves the
 	 * closed round of the score worked example as simsa made it before
 	 * schema 8: no instructions, manifest v2 signed at open */
 	if (argc == 3 && strcmp(argv[1], "--make-round-v2") == 0) {
 		struct round_fx f;
-		char cmd[1400];
 
 		opening_manifest_version = 2;
 		fx_pre_open_sql =
 			"UPDATE rubric SET instructions_ko = NULL, instructions_en = NULL";
 		make_cast_round(&f, gold_two, NULL);
 		close_round(&f);
-		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f.db, argv[2]);
-		if (system(cmd) != 0)
-			return 1;
-		fx_release(&f);
-		return 0;
+		return keep_round(&f, argv[2]);
 	}
+	/* tests/cli/score.sh: `test_score --make-round PATH` leaves a closed
+	 * round (the one above) at PATH, with practice tasks imported before
+	 * open and two raters' practice done while it was open (which moves no
+	 * point: tests/cli/tamper.sh alters both) */
 	if (argc == 3 && strcmp(argv[1], "--make-round") == 0) {
 		struct round_fx f;
 		struct store *st = NULL;
 		struct simsa_err err;
 		int64_t user0, expert0;
-		char cmd[1400];
 
 		cast_round_practice = practice_four;
 		make_cast_round(&f, gold_two, NULL);
@@ -1133,11 +1140,7 @@ int main(int argc, char **argv)
 			return 1;
 		store_close(&st);
 		close_round(&f);
-		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f.db, argv[2]);
-		if (system(cmd) != 0)
-			return 1;
-		fx_release(&f);
-		return 0;
+		return keep_round(&f, argv[2]);
 	}
 	/* tests/cli/verify_py.sh: `test_score --make-round-rubric PATH RUBRIC`
 	 * leaves the closed round of the score worked example at PATH, with
@@ -1146,7 +1149,7 @@ int main(int argc, char **argv)
 	 * ballot gives 3 */
 	if (argc == 4 && strcmp(argv[1], "--make-round-rubric") == 0) {
 		struct round_fx f;
-		char cmd[1400], *rubric;
+		char *rubric;
 		size_t len;
 		struct simsa_err err;
 
@@ -1154,25 +1157,16 @@ int main(int argc, char **argv)
 			return 1;
 		make_closed_round_rubric(&f, gold_two, rubric);
 		free(rubric);
-		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f.db, argv[2]);
-		if (system(cmd) != 0)
-			return 1;
-		fx_release(&f);
-		return 0;
+		return keep_round(&f, argv[2]);
 	}
 	/* tests/cli/status.sh: `test_score --make-status-round CLOSED OPEN`
 	 * leaves the status round (test_ballot_statuses) at CLOSED, and as it
 	 * was before close at OPEN */
 	if (argc == 4 && strcmp(argv[1], "--make-status-round") == 0) {
 		struct round_fx f;
-		char cmd[1400];
 
 		make_status_round(&f, argv[3]);
-		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", f.db, argv[2]);
-		if (system(cmd) != 0)
-			return 1;
-		fx_release(&f);
-		return 0;
+		return keep_round(&f, argv[2]);
 	}
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
