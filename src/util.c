@@ -111,25 +111,21 @@ bool utf8_valid(const char *s, size_t len, size_t *bad_at)
 	return true;
 }
 
-int read_file(const char *path, size_t max, char **out, size_t *len, struct simsa_err *err)
+int read_stream(FILE *f, const char *path, size_t max, char **out, size_t *len,
+		struct simsa_err *err)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 
-	if (!f)
-		return err_set(err, "%s: cannot open: %s", path, strerror(errno));
 	for (;;) {
 		/* full (the last byte is kept for the NUL): grow, unless there is
 		 * already more than max */
 		if (n + 1 >= cap) {
 			if (n > max) {
-				fclose(f);
 				free(buf);
 				return err_set(err, "%s: larger than %zu bytes", path, max);
 			}
 			if (grow_array((void **)&buf, &cap, n + 2, 1) < 0) {
-				fclose(f);
 				free(buf);
 				return err_set(err, "out of memory");
 			}
@@ -141,11 +137,9 @@ int read_file(const char *path, size_t max, char **out, size_t *len, struct sims
 			break;
 	}
 	if (ferror(f)) {
-		fclose(f);
 		free(buf);
 		return err_set(err, "%s: read error: %s", path, strerror(errno));
 	}
-	fclose(f);
 	if (n > max) {
 		free(buf);
 		return err_set(err, "%s: larger than %zu bytes", path, max);
@@ -154,6 +148,18 @@ int read_file(const char *path, size_t max, char **out, size_t *len, struct sims
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+int read_file(const char *path, size_t max, char **out, size_t *len, struct simsa_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	int rc;
+
+	if (!f)
+		return err_set(err, "%s: cannot open: %s", path, strerror(errno));
+	rc = read_stream(f, path, max, out, len, err);
+	fclose(f);
+	return rc;
 }
 
 int grow_array(void **items, size_t *cap, size_t n_needed, size_t item_size)

@@ -43,6 +43,10 @@ char *utf8_lossy(const char *s, size_t len) __attribute__((warn_unused_result));
 
 /* Reads a whole file of at most max bytes into a new NUL-terminated buffer
  * (*out, caller frees). */
+/* read_file on an open stream (not closed here; path names it in
+ * messages). */
+int read_stream(FILE *f, const char *path, size_t max, char **out, size_t *len,
+		struct simsa_err *err) __attribute__((warn_unused_result));
 int read_file(const char *path, size_t max, char **out, size_t *len, struct simsa_err *err)
 	__attribute__((warn_unused_result));
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
@@ -111,9 +112,8 @@ static int read_beside(const char *rubric_source, const char *slash, const char 
 	char dir[4096], part[4096];
 	const char *p = name;
 	struct stat sb;
-	size_t cap = 0, n = 0;
-	char *buf = NULL;
-	int fd, next;
+	FILE *f;
+	int fd, next, rc;
 
 	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - rubric_source + 1) : 1,
 		 slash ? rubric_source : ".");
@@ -150,36 +150,14 @@ static int read_beside(const char *rubric_source, const char *slash, const char 
 		close(fd);
 		return err_set(err, "%s: instructions: not a regular file", path);
 	}
-	for (;;) {
-		ssize_t got;
-
-		if (n + 1 >= cap && (n > INSTRUCTIONS_MAX_BYTES ||
-				     grow_array((void **)&buf, &cap, n + 4097, 1) < 0)) {
-			close(fd);
-			free(buf);
-			return n > INSTRUCTIONS_MAX_BYTES ? err_set(err, "%s: longer than %u bytes",
-								    path, INSTRUCTIONS_MAX_BYTES)
-							  : err_set(err, "out of memory");
-		}
-		got = read(fd, buf + n, cap - 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			int e = errno;
-
-			close(fd);
-			free(buf);
-			return err_set(err, "%s: cannot read: %s", path, strerror(e));
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
+	f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return err_set(err, "out of memory");
 	}
-	close(fd);
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	return 0;
+	rc = read_stream(f, path, INSTRUCTIONS_MAX_BYTES, text, len, err);
+	fclose(f);
+	return rc;
 }
 
 int instructions_load(const char *rubric_source, const char *name, char **text, size_t *len,
