@@ -115,6 +115,12 @@ struct typed_col {
  * many columns failed (a check that reads them fails too). */
 long check_types(struct audit *a, struct step *s, const struct typed_col *cols);
 
+/* audit_closed.c: the steps of a closed round (the seal, the seed and the
+ * manifest, the replayed assignment). */
+void step_seal(struct audit *a);
+void step_seed_and_manifest(struct audit *a);
+void step_assignment(struct audit *a);
+
 /* Whether time t (of a closed round's enrolment or ballot) is after the
  * sealed close, or either is not a UTC time and so cannot be placed. */
 bool audit_after_close(const struct audit *a, const char *t);
