@@ -24,6 +24,7 @@
 #include "simsa/round.h"
 #include "simsa/session.h"
 #include "simsa/store.h"
+#include "simsa/store_read.h"
 #include "simsa/util.h"
 
 #include "bench_round.h"

@@ -18,6 +18,7 @@
 #include "simsa/export.h"
 #include "simsa/score.h"
 #include "simsa/store.h"
+#include "simsa/store_read.h"
 
 struct export_args {
 	enum out_format fmt;

@@ -11,6 +11,7 @@
 #include "simsa/receipt_file.h"
 #include "simsa/score.h"
 #include "simsa/store.h"
+#include "simsa/store_read.h"
 #include "simsa/util.h"
 
 #define SUGGEST_MAX 3

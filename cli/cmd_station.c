@@ -17,6 +17,7 @@
 #include "simsa/score.h"
 #include "simsa/sshkey.h"
 #include "simsa/store.h"
+#include "simsa/store_read.h"
 #include "simsa/util.h"
 
 /* ---- simsa rater ssh-key ---- */

@@ -378,4 +378,3 @@ void step_assignment(struct audit *a)
 	assign_result_release(&ar);
 	step_end(a, &s);
 }
-

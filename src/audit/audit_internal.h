@@ -16,6 +16,7 @@
 #include "simsa/opening.h"
 #include "simsa/rubric.h"
 #include "simsa/store.h"
+#include "simsa/store_read.h"
 
 #define MAX_LISTED 50 /* failures listed per step; all are counted */
 

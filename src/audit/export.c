@@ -11,6 +11,7 @@
 
 #include "simsa/rubric.h"
 #include "simsa/score.h"
+#include "simsa/store_read.h"
 #include "simsa/util.h"
 
 struct ex {

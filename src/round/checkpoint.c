@@ -6,6 +6,7 @@
 
 #include "simsa/ballot.h"
 #include "simsa/merkle.h"
+#include "simsa/store_read.h"
 #include "simsa/util.h"
 
 struct leaves_ctx {

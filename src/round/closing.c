@@ -11,6 +11,7 @@
 #include "simsa/manifest.h"
 #include "simsa/merkle.h"
 #include "simsa/statement.h"
+#include "simsa/store_read.h"
 #include "simsa/util.h"
 
 #define SEALED_TAG "simsa/sealed/v1"

@@ -8,6 +8,7 @@
 
 #include "simsa/assign.h"
 #include "simsa/opening.h"
+#include "simsa/store_read.h"
 #include "simsa/util.h"
 #include "score_internal.h"
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "simsa/store_read.h"
 #include "store_internal.h"
 
 static const unsigned char *blob_of(sqlite3_stmt *stmt, int col, int want)

@@ -22,6 +22,7 @@
 #include "simsa/round.h"
 #include "simsa/session.h"
 #include "simsa/store.h"
+#include "simsa/store_read.h"
 
 __attribute__((noreturn)) static void die(const char *what, const struct simsa_err *err)
 {

@@ -8,12 +8,13 @@
 #include <sys/wait.h>
 
 #include "fixture.h"
-#include "simsa/manifest.h"
 #include "simsa/audit.h"
 #include "simsa/ballot.h"
 #include "simsa/closing.h"
+#include "simsa/manifest.h"
 #include "simsa/session.h"
 #include "simsa/statement.h"
+#include "simsa/store_read.h"
 
 static struct round_fx F; /* one closed round, built once */
 static char *copy_dir;

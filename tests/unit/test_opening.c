@@ -15,6 +15,7 @@
 #include "simsa/round.h"
 #include "simsa/statement.h"
 #include "simsa/store.h"
+#include "simsa/store_read.h"
 
 static const struct keyfile_kdf fast = { KEYFILE_OPSLIMIT_MIN, KEYFILE_MEMLIMIT_MIN };
 

@@ -40,6 +40,7 @@
  * same rules (users pick team0 on q000 or tie: 0 right; experts score team0
  * above team1: all right); expert0's first regular task is cast with every
  * score 1 and flagged "identity revealed" on side A (left out). */
+#include "simsa/store_read.h"
 #include "testutil.h"
 
 #include <math.h>
