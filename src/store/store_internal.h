@@ -60,7 +60,7 @@ int sq_find_row(struct store *st, const char *sql, const char *key, int64_t *row
 /* The practice columns, in the order sq_row_practice reads them. */
 #define PRACTICE_COLS \
 	"ext_id, role, required, prompt, answer_a, answer_b, reference, note_ko, note_en"
-/* A practice row (PRACTICE_COLS first, as store_load_inputs and
+/* store_round.c: a practice row (PRACTICE_COLS first, as store_load_inputs and
  * store_rater_practice select them) into an
  * in_practice (sq_load_rows' row()); its strings freed by
  * sq_practice_free. */

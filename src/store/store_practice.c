@@ -68,35 +68,6 @@ int store_put_practice_done(struct store *st, int64_t rater_row, const char *id,
 	return sq_step_done(st, stmt, "cannot record the practice", err);
 }
 
-int sq_row_practice(sqlite3_stmt *stmt, void *dst, void *ctx)
-{
-	struct in_practice *p = dst;
-	bool oom = false;
-
-	(void)ctx;
-	p->id = sq_dup_col(stmt, 0, &oom);
-	p->role = rater_role_parse((const char *)sqlite3_column_text(stmt, 1));
-	p->required = sqlite3_column_int64(stmt, 2) != 0;
-	p->prompt = sq_dup_col(stmt, 3, &oom);
-	p->answer[0] = sq_dup_col(stmt, 4, &oom);
-	p->answer[1] = sq_dup_col(stmt, 5, &oom);
-	p->reference = sq_dup_col(stmt, 6, &oom);
-	p->note[0] = sq_dup_col(stmt, 7, &oom);
-	p->note[1] = sq_dup_col(stmt, 8, &oom);
-	return oom ? -1 : 0;
-}
-
-void sq_practice_free(struct in_practice *p)
-{
-	free(p->id);
-	free(p->prompt);
-	free(p->answer[0]);
-	free(p->answer[1]);
-	free(p->reference);
-	free(p->note[0]);
-	free(p->note[1]);
-}
-
 /* A practice row of the rater: the task (in_practice is the first member)
  * and, in the column after it, whether they have done it. */
 static int row_rater_practice(sqlite3_stmt *stmt, void *dst, void *ctx)

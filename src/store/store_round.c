@@ -249,6 +249,35 @@ static int row_gold(sqlite3_stmt *stmt, void *dst, void *ctx)
 	return 0;
 }
 
+int sq_row_practice(sqlite3_stmt *stmt, void *dst, void *ctx)
+{
+	struct in_practice *p = dst;
+	bool oom = false;
+
+	(void)ctx;
+	p->id = sq_dup_col(stmt, 0, &oom);
+	p->role = rater_role_parse((const char *)sqlite3_column_text(stmt, 1));
+	p->required = sqlite3_column_int64(stmt, 2) != 0;
+	p->prompt = sq_dup_col(stmt, 3, &oom);
+	p->answer[0] = sq_dup_col(stmt, 4, &oom);
+	p->answer[1] = sq_dup_col(stmt, 5, &oom);
+	p->reference = sq_dup_col(stmt, 6, &oom);
+	p->note[0] = sq_dup_col(stmt, 7, &oom);
+	p->note[1] = sq_dup_col(stmt, 8, &oom);
+	return oom ? -1 : 0;
+}
+
+void sq_practice_free(struct in_practice *p)
+{
+	free(p->id);
+	free(p->prompt);
+	free(p->answer[0]);
+	free(p->answer[1]);
+	free(p->reference);
+	free(p->note[0]);
+	free(p->note[1]);
+}
+
 static int row_rater(sqlite3_stmt *stmt, void *dst, void *ctx)
 {
 	struct in_rater *r = dst;
